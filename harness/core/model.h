@@ -1,0 +1,245 @@
+/* model.h — the loaded form of suites and profiles (SPEC §2, §3), shared by
+ * every stage: load -> expand -> execute -> check -> report.
+ *
+ * Built by suite/ (gt_suite_load), read-only afterwards. Templates, bodies and
+ * variable values stay gt_node trees (see node.h) and are expanded at run time,
+ * because captures are only known then. Everything hangs off gt_suite, which
+ * owns it all; gt_suite_free releases it. */
+#ifndef GT_CORE_MODEL_H
+#define GT_CORE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "node.h"
+
+/* ---- fault catalogue ids (SPEC §4); names in fault/catalogue.c ---- */
+typedef enum gt_fault_id {
+  GT_FAULT_VALID = 0,
+  GT_FAULT_UNAUTHENTICATED,
+  GT_FAULT_INVALID_TOKEN,
+  GT_FAULT_MALFORMED_AUTH,
+  GT_FAULT_TOKEN_IN_QUERY,
+  GT_FAULT_JWT_ALG_NONE,
+  GT_FAULT_JWT_BAD_SIGNATURE,
+  GT_FAULT_JWT_EXPIRED,
+  GT_FAULT_JWT_MISSING_CLAIM,
+  GT_FAULT_HTTP_ONLY,
+  GT_FAULT_MALFORMED_JSON,
+  GT_FAULT_WRONG_CONTENT_TYPE,
+  GT_FAULT_INVALID_UTF8,
+  GT_FAULT_EMPTY_BODY,
+  GT_FAULT_MISSING_FIELD,
+  GT_FAULT_WRONG_TYPE,
+  GT_FAULT_UNKNOWN_PATH,
+  GT_FAULT_WRONG_METHOD,
+  GT_FAULT_BAD_PERCENT_ENCODING,
+  GT_FAULT_UNVERSIONED,
+  GT_FAULT_OVERSIZED_BODY,
+  GT_FAULT_TRUNCATED_BODY,
+  GT_FAULT_SLOW_BODY,
+  GT_FAULT_WIRE_DUP_CONTENT_LENGTH,
+  GT_FAULT_WIRE_CL_TE,
+  GT_FAULT_WIRE_BARE_LF,
+  GT_FAULT_WIRE_OBS_FOLD,
+  GT_FAULT_WIRE_NUL_HEADER,
+  GT_FAULT_WIRE_BAD_CHUNK,
+  GT_FAULT_WIRE_HUGE_HEADER,
+  GT_FAULT_WIRE_LONG_URI,
+  GT_FAULT_CORS_PREFLIGHT,
+  GT_FAULT_RATE_LIMIT,
+  GT_FAULT_COUNT
+} gt_fault_id;
+
+/* "unauthenticated" -> id; returns -1 if unknown. Implemented in fault/. */
+int gt_fault_from_name(const char *name);
+const char *gt_fault_name(gt_fault_id id);
+
+/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`)
+ * and scenario-level (from `expect`). Names in check/. ---- */
+typedef enum gt_check_id {
+  GT_CHECK_NO_SERVER_ERROR = 0,
+  GT_CHECK_CONTENT_TYPE,
+  GT_CHECK_JSON_PARSES,
+  GT_CHECK_ERROR_SHAPE,
+  GT_CHECK_DOCUMENTED_STATUS,
+  GT_CHECK_REQUIRED_HEADERS,
+  GT_CHECK_UTF8,
+  GT_CHECK_ENVELOPE,
+  GT_CHECK_UNIVERSAL_COUNT, /* the ones above can be disabled in a profile */
+  GT_CHECK_STATUS = GT_CHECK_UNIVERSAL_COUNT,
+  GT_CHECK_HEADERS,
+  GT_CHECK_JSON,
+  GT_CHECK_JSONPATH,
+  GT_CHECK_BODY,
+  GT_CHECK_MAX_TIME,
+  GT_CHECK_REFUSED,  /* expected the connection refused/reset or a non-2xx */
+  GT_CHECK_CAPTURE,  /* a capture's JSONPath selected nothing */
+  GT_CHECK_ALIVE,    /* liveness probe after a transport/wire fault */
+  GT_CHECK_SMUGGLING, /* wire faults: a second response on the connection */
+  GT_CHECK_TRANSPORT, /* connection failed / timed out when a response was due */
+  GT_CHECK_RATE_LIMIT, /* no 429 before the bound */
+  GT_CHECK_CORS,       /* missing Access-Control-Allow-Origin */
+  GT_CHECK_COUNT
+} gt_check_id;
+
+int gt_check_from_name(const char *name); /* -1 if unknown */
+const char *gt_check_name(gt_check_id id);
+
+/* ---- status sets: 100..599 ---- */
+typedef struct gt_status_set {
+  uint64_t bits[8]; /* bit (code - 100) */
+} gt_status_set;
+
+static inline void gt_status_add(gt_status_set *s, int code) {
+  if (code >= 100 && code <= 599) s->bits[(code - 100) / 64] |= (uint64_t)1 << ((code - 100) % 64);
+}
+static inline bool gt_status_has(const gt_status_set *s, int code) {
+  return code >= 100 && code <= 599 &&
+         (s->bits[(code - 100) / 64] >> ((code - 100) % 64) & 1);
+}
+
+/* ---- JSONPath (compiled by check/jsonpath.c; opaque here) ---- */
+typedef struct gt_jsonpath gt_jsonpath;
+
+typedef struct gt_path_template {
+  char *src;           /* "$.build_id" as written */
+  gt_jsonpath *path;   /* compiled */
+  const gt_node *tmpl; /* borrowed from the suite's tree */
+} gt_path_template;
+
+/* ---- expectations. Every field has an "unset" state so that the catalogue
+ * default, profile `faults.expect`, and scenario overrides merge field-wise
+ * (later wins). ---- */
+typedef struct gt_expect {
+  bool has_status;
+  gt_status_set status;
+  char *status_text;     /* "200", "[200, 201]", "2xx", "401 or 400": for messages */
+  const gt_node *headers; /* MAP name -> template (names case-insensitive); NULL = unset */
+  const gt_node *json;    /* template; NULL = unset */
+  gt_path_template *jsonpath;
+  size_t n_jsonpath;
+  const gt_node *body;    /* scalar (exact text) or tagged matcher; NULL = unset */
+  long max_time_ms;       /* -1 = unset */
+  int refused;            /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
+  int error_shape;        /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
+} gt_expect;
+
+void gt_expect_init(gt_expect *e);               /* all unset */
+/* dst := dst overridden by every set field of src (node pointers borrowed). */
+void gt_expect_merge(gt_expect *dst, const gt_expect *src);
+void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not nodes) */
+
+/* ---- requests ---- */
+typedef enum { GT_BODY_NONE, GT_BODY_JSON, GT_BODY_FORM, GT_BODY_RAW } gt_body_kind;
+
+typedef struct gt_request {
+  const gt_node *method;  /* scalar; upper-cased at load */
+  const gt_node *path;    /* scalar, may hold ${..} */
+  const gt_node *query;   /* MAP or NULL */
+  const gt_node *headers; /* MAP or NULL: scenario headers (defaults merged at run time) */
+  gt_body_kind body_kind;
+  const gt_node *body;    /* JSON: any node; FORM: MAP; RAW: scalar */
+  bool auth;              /* false when `auth: false` */
+  char **required;        /* JSONPath sources of required body fields */
+  gt_jsonpath **required_paths;
+  size_t n_required;
+} gt_request;
+
+typedef struct gt_capture {
+  char *name;
+  char *src;
+  gt_jsonpath *path;
+  bool from_header;       /* `header: Name` form: capture a response header */
+  int line, col;
+} gt_capture;
+
+/* A fault listed in a scenario's or profile's `faults:` */
+typedef struct gt_fault_ref {
+  gt_fault_id id;
+  bool has_expect;
+  gt_expect expect; /* override when has_expect */
+  int line, col;
+} gt_fault_ref;
+
+typedef struct gt_scenario {
+  char *name;
+  const char *file;
+  int line, col;
+  char **tags;
+  size_t n_tags;
+  gt_request request;
+  gt_expect expect;
+  gt_capture *captures;
+  size_t n_captures;
+  bool faults_given;      /* false: use the profile's default set */
+  gt_fault_ref *faults;
+  size_t n_faults;
+  const gt_node *respond; /* serve: explicit response (MAP), or NULL */
+  long timeout_ms;        /* 0: suite default */
+  size_t *deps;           /* indices of scenarios whose captures this one uses */
+  size_t n_deps;
+} gt_scenario;
+
+typedef enum { GT_AUTH_NONE, GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC } gt_auth_scheme;
+
+typedef struct gt_profile {
+  char *name;
+  const char *file; /* where it was defined (suite file when inline) */
+  struct {
+    gt_auth_scheme scheme;
+    const gt_node *token;      /* scalar, may hold ${..}; basic: "user:password" */
+    char *header;              /* scheme header: the header name */
+    bool jwt;                  /* format: jwt */
+    const gt_node *jwt_secret; /* scalar or NULL */
+    const gt_node *jwt_claims; /* MAP or NULL */
+  } auth;
+  struct {
+    bool https_only;
+    int http_port;             /* default 80 */
+    bool http_probe_real;      /* http_probe: real */
+    char *content_type;        /* NULL = not required */
+    char *charset;             /* NULL = not required */
+    const gt_node *headers;    /* MAP name -> template, required on every response */
+  } transport;
+  char *version_prefix;        /* "/v2" or NULL */
+  struct {
+    bool has_statuses;
+    gt_status_set statuses;
+    const gt_node *shape;      /* template every 4xx/5xx body must match, or NULL */
+  } errors;
+  const gt_node *envelope;     /* template every response must match, or NULL */
+  struct {
+    size_t max_body;           /* default 8 MiB */
+    const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */
+  } limits;
+  gt_fault_ref *default_faults;
+  size_t n_default_faults;
+  bool has_fault_expect[GT_FAULT_COUNT];
+  gt_expect fault_expect[GT_FAULT_COUNT];
+  bool check_disabled[GT_CHECK_UNIVERSAL_COUNT];
+} gt_profile;
+
+typedef struct gt_suite {
+  char *name;
+  char *file;              /* path as given */
+  const gt_node *base_url; /* scalar, may hold ${..}; NULL if absent */
+  gt_profile profile;      /* a default (scheme none, no checks beyond universal) if absent */
+  cJSON *variables;        /* name -> expanded value (env/--var expanded at load) */
+  char **secret_vars;      /* names declared secret: true */
+  size_t n_secret_vars;
+  const gt_node *default_headers; /* MAP or NULL */
+  long default_timeout_ms;        /* 0: CLI default */
+  gt_scenario *scenarios;  /* in execution order (captures before dependants) */
+  size_t n_scenarios;
+  /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
+  gt_node **trees;
+  size_t n_trees;
+  char **files;
+  size_t n_files;
+} gt_suite;
+
+#endif

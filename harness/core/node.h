@@ -1,0 +1,64 @@
+/* node.h — the YAML value tree gauntlet keeps after loading.
+ *
+ * Suites and profiles hold request bodies, templates, `respond:` blocks and
+ * variable values as gt_node trees rather than cJSON because they carry what
+ * JSON cannot: YAML tags (matchers such as !regex), whether a scalar was quoted
+ * (type fidelity: "123" is a string, 123 a number), unexpanded ${VAR}
+ * references, and FILE:LINE:COL for diagnostics.
+ *
+ * Ownership: a tree is owned by whoever built it (the loaded gt_suite); free
+ * it with gt_node_free. `file` points at a string owned by the suite. */
+#ifndef GT_CORE_NODE_H
+#define GT_CORE_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+typedef enum { GT_NODE_SCALAR, GT_NODE_MAP, GT_NODE_SEQ } gt_node_kind;
+
+typedef struct gt_node gt_node;
+struct gt_node {
+  gt_node_kind kind;
+  char *tag;       /* "!regex", "!integer", ... or NULL (owned) */
+  char *text;      /* GT_NODE_SCALAR: the scalar's text, NUL-terminated (owned) */
+  size_t text_len; /* may be < strlen if the scalar holds "\0" escapes */
+  bool quoted;     /* quoted or block scalar: always a string, never null/bool/number */
+  const char *file;
+  int line, col; /* 1-based position of the node's start */
+  size_t count;   /* MAP: number of pairs; SEQ: number of items */
+  gt_node **keys; /* MAP only: scalar key nodes (owned) */
+  gt_node **items; /* MAP: values; SEQ: items (owned) */
+  /* Data compiled at load time for matchers (e.g. a pcre2_code* for !regex, a
+   * compiled JSONPath). Freed with aux_free when set. */
+  void *aux;
+  void (*aux_free)(void *);
+};
+
+gt_node *gt_node_new(gt_node_kind kind, const char *file, int line, int col);
+gt_node *gt_node_new_scalar(const char *text, bool quoted, const char *file, int line, int col);
+void gt_node_free(gt_node *n);
+/* Deep copy (aux is not copied: the copy has aux == NULL). */
+gt_node *gt_node_clone(const gt_node *n);
+/* MAP: append (takes ownership of key and value). SEQ: key is NULL. */
+void gt_node_append(gt_node *parent, gt_node *key, gt_node *value);
+
+/* MAP lookup by exact key text; NULL if absent or n is not a map. */
+const gt_node *gt_node_get(const gt_node *map, const char *key);
+/* Case-insensitive variant (HTTP header names). */
+const gt_node *gt_node_get_ci(const gt_node *map, const char *key);
+
+/* The YAML 1.2 core-schema reading of an unquoted, untagged scalar:
+ * null/~/empty -> cJSON null, true/false -> bool, integers and floats -> number,
+ * anything else (and any quoted scalar) -> string. Maps/seqs convert recursively.
+ * Does NOT expand ${VAR}: see vars.h for that. Tagged nodes convert as if
+ * untagged. Caller owns the result (cJSON_Delete). */
+cJSON *gt_node_to_json(const gt_node *n);
+/* The same reading for a single scalar. */
+cJSON *gt_scalar_to_json(const char *text, size_t len, bool quoted);
+
+/* Build a node tree from JSON (used for captured values and serve). Caller owns. */
+gt_node *gt_node_from_json(const cJSON *j, const char *file, int line, int col);
+
+#endif

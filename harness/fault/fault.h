@@ -1,0 +1,89 @@
+/* fault.h — the fault catalogue (SPEC §4): expanding scenarios into cases, and
+ * turning one case into the exact request bytes to send.
+ *
+ * Expansion is pure (no I/O, no randomness beyond the seed). A case that cannot
+ * apply (no body, no credential, no JWT, no secret, no version prefix...) is
+ * kept with skip_reason set: never silently dropped. */
+#ifndef GT_FAULT_FAULT_H
+#define GT_FAULT_FAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../core/secrets.h"
+#include "../core/vars.h"
+#include "../http/http.h"
+
+/* How the runner must execute a case. */
+typedef enum gt_case_mode {
+  GT_MODE_NORMAL = 0, /* one request through the executor */
+  GT_MODE_RAW,        /* raw bytes (wire_*, truncated_body, slow_body); then a liveness probe */
+  GT_MODE_RATE_LIMIT, /* repeat until 429 or 2 x limit; after every other case of the suite */
+} gt_case_mode;
+
+typedef struct gt_case {
+  size_t scenario;     /* index into suite->scenarios */
+  gt_fault_id fault;
+  int index;           /* 1-based when the fault yields several cases, else 0 */
+  char *label;         /* variant detail: "$.user.id", "DELETE", "empty bearer"; may be NULL */
+  char *name;          /* JUnit testcase name: "list apps [valid]",
+                          "create [missing_field #2 $.user.id]" (owned) */
+  gt_case_mode mode;
+  bool transport_only; /* http_only, wire_*: judged by their own expectation only */
+  bool needs_alive;    /* send the valid request afterwards; it must pass */
+  gt_expect expect;    /* merged: catalogue default < profile faults.expect < scenario */
+  char *skip_reason;   /* non-NULL: not applicable, reported as skipped */
+  int param;           /* fault-specific variant selector */
+  char *param_text;    /* fault-specific (field path, method, claim name) */
+} gt_case;
+
+typedef struct gt_case_list {
+  gt_case *items;
+  size_t count;
+} gt_case_list;
+
+typedef struct gt_expand_opts {
+  /* --faults: NULL = each scenario's own set (or the profile's default);
+   * "all" = the whole catalogue (rate_limit only when limits.rate_limit is set);
+   * "none" = valid cases only; "a,b,c" = each scenario's set kept to those. */
+  const char *faults;
+} gt_expand_opts;
+
+/* Validates a --faults value. */
+bool gt_faults_option_valid(const char *faults, gt_err *err);
+/* Expands a suite into cases, in suite order: for each scenario its valid case
+ * then its faults in catalogue order; rate_limit cases are placed last. */
+bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *out, gt_err *err);
+void gt_case_list_free(gt_case_list *l);
+
+typedef struct gt_build_ctx {
+  const gt_suite *suite;
+  const gt_scope *scope;   /* captures, --var, suite variables, env */
+  const char *base_url;    /* --base-url override, or NULL for the suite's */
+  gt_secrets *secrets;     /* derived secrets (forged tokens...) are added here */
+  uint64_t seed;           /* --seed: the same seed and case give the same bytes */
+  long timeout_ms;         /* per request */
+} gt_build_ctx;
+
+/* Builds the request for case c (its valid request mutated by its fault).
+ * Fails with GT_ERR_INPUT when a variable is undefined (a missing capture is
+ * reported by the runner as a skip before calling this). */
+bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err);
+/* The liveness probe / the valid request of c's scenario. */
+bool gt_case_build_valid(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out,
+                         gt_err *err);
+
+/* JWT helpers (HS256 with libcrypto), exposed for tests and serve. */
+/* Returns a newly allocated token "h.p.s" for the claims object; caller frees. */
+char *gt_jwt_mint(const cJSON *header, const cJSON *claims, const char *secret);
+/* Decodes a JWT's header and payload (no verification); false if not a JWT. */
+bool gt_jwt_decode(const char *jwt, cJSON **header, cJSON **payload);
+/* Verifies an HS256 signature. */
+bool gt_jwt_verify(const char *jwt, const char *secret);
+
+/* True when the URL's host is a loopback address (127.0.0.0/8, ::1, localhost). */
+bool gt_url_is_loopback(const char *url);
+
+#endif

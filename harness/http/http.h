@@ -1,0 +1,116 @@
+/* http.h — concrete requests and responses, and the executor over libcurl.
+ *
+ * A gt_http_request is fully expanded (no ${..}): the runner builds it from a
+ * scenario, the fault engine mutates it. Requests whose bytes libcurl cannot
+ * produce (wire_* framing faults, truncated/slow bodies) carry `raw` bytes and
+ * are sent over a raw connection (CURLOPT_CONNECT_ONLY, so TLS still works).
+ *
+ * The executor runs many requests at once on one curl multi handle with
+ * connection reuse; the caller feeds it and collects completions. */
+#ifndef GT_HTTP_HTTP_H
+#define GT_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/buf.h"
+#include "../core/err.h"
+
+typedef struct gt_header {
+  char *name;
+  char *value;
+} gt_header;
+
+typedef struct gt_http_request {
+  char *method;         /* owned */
+  char *url;            /* owned; absolute, already percent-encoded */
+  gt_header *headers;   /* owned array; sent in order */
+  size_t n_headers;
+  char *body;           /* owned, may hold any bytes; NULL = no body */
+  size_t body_len;
+  /* Raw mode: when raw != NULL, these exact bytes are written on a fresh
+   * connection to url's host:port (TLS when https) instead of a normal
+   * request. raw_split_at/raw_delay_ms trickle the bytes after that offset
+   * one chunk per delay (slow_body); raw_close_after closes the write side
+   * right after sending (truncated_body). */
+  char *raw;
+  size_t raw_len;
+  size_t raw_split_at;
+  long raw_delay_ms;
+  size_t raw_chunk;
+  bool raw_close_after;
+  long timeout_ms;      /* whole exchange */
+  bool follow_redirects;
+} gt_http_request;
+
+typedef struct gt_http_timing {
+  double total, connect, tls, first_byte; /* seconds; 0 when unknown */
+} gt_http_timing;
+
+typedef enum {
+  GT_HTTP_OK = 0,      /* a response was received (any status) */
+  GT_HTTP_REFUSED,     /* connection refused */
+  GT_HTTP_RESET,       /* reset / closed before a complete response */
+  GT_HTTP_TIMEOUT,
+  GT_HTTP_TLS,         /* TLS handshake or verification failure */
+  GT_HTTP_DNS,
+  GT_HTTP_OTHER,
+} gt_http_outcome;
+
+typedef struct gt_http_response {
+  gt_http_outcome outcome;
+  char error[256];      /* human text for outcome != OK (from libcurl) */
+  int status;           /* 0 when no response */
+  char *http_version;   /* "HTTP/1.1", "HTTP/2" */
+  gt_header *headers;   /* owned; names as received */
+  size_t n_headers;
+  gt_buf body;          /* first body_cap bytes (decoded if Content-Encoding) */
+  size_t body_total;    /* bytes received in all (may exceed body.len) */
+  bool body_truncated;  /* body_total > cap */
+  int extra_responses;  /* raw mode: complete responses seen after the first (smuggling) */
+  gt_http_timing timing;
+} gt_http_response;
+
+void gt_http_request_free(gt_http_request *r);
+void gt_http_request_add_header(gt_http_request *r, const char *name, const char *value);
+/* Removes every header with that name (case-insensitive); returns how many. */
+size_t gt_http_request_remove_header(gt_http_request *r, const char *name);
+const char *gt_http_request_header(const gt_http_request *r, const char *name);
+void gt_http_response_free(gt_http_response *r);
+/* First header with that name (case-insensitive), or NULL. */
+const char *gt_http_response_header(const gt_http_response *r, const char *name);
+
+typedef struct gt_http_opts {
+  const char *cacert;     /* --cacert */
+  const char *cert, *key; /* --cert/--key (mTLS) */
+  bool insecure;          /* --insecure: no TLS verification */
+  size_t body_cap;        /* bytes of body kept (default 1 MiB); rest counted */
+  int max_parallel;       /* concurrent transfers (--jobs) */
+  double rate;            /* max requests per second across jobs; 0 = unlimited */
+  bool verbose;           /* unused by the library; the CLI dumps */
+} gt_http_opts;
+
+typedef struct gt_http_exec gt_http_exec;
+
+gt_http_exec *gt_http_exec_new(const gt_http_opts *opts, gt_err *err);
+void gt_http_exec_free(gt_http_exec *x);
+/* Queues a request. `tag` comes back with its completion. Ownership of req
+ * stays with the caller, who must keep it alive until the completion. */
+void gt_http_exec_add(gt_http_exec *x, const gt_http_request *req, void *tag);
+/* Number of queued + running requests. */
+size_t gt_http_exec_pending(const gt_http_exec *x);
+/* Drives transfers for up to wait_ms; returns the next finished request's tag
+ * and fills *resp (caller frees with gt_http_response_free), or NULL if
+ * nothing finished in time. Honors the rate limit. */
+void *gt_http_exec_next(gt_http_exec *x, gt_http_response *resp, int wait_ms);
+/* Aborts everything in flight (interrupt). Their tags are dropped. */
+void gt_http_exec_cancel_all(gt_http_exec *x);
+
+/* Blocking single request (serve's tests, liveness probes in simple paths). */
+bool gt_http_perform(const gt_http_opts *opts, const gt_http_request *req,
+                     gt_http_response *resp, gt_err *err);
+
+/* Percent-encodes for a query value (RFC 3986 unreserved kept). Appends. */
+void gt_url_encode(gt_buf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,37 @@
+/* suite.h — YAML suites and profiles to the model (SPEC §2, §3).
+ *
+ * Validation is complete at load time: unknown keys (with a "did you mean"),
+ * wrong types, duplicate keys, undefined variables, bad regexes, bad JSONPath,
+ * unknown tags/faults/checks, bad durations/statuses, capture cycles, two
+ * bodies in one request, missing profile files. The first problem is returned
+ * as GT_ERR_INPUT with FILE:LINE:COL in the gt_err. Nothing is sent. */
+#ifndef GT_SUITE_SUITE_H
+#define GT_SUITE_SUITE_H
+
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../core/secrets.h"
+#include "../core/vars.h"
+
+typedef struct gt_load_opts {
+  const gt_cli_var *cli_vars; /* --var, may be NULL */
+  int n_cli_vars;
+  bool use_env;               /* true in the CLI; tests may turn it off */
+  gt_secrets *secrets;        /* secret values found while loading are added here; may be NULL */
+} gt_load_opts;
+
+/* Loads one suite file. Returns NULL and fills err on failure. Caller frees
+ * with gt_suite_free. */
+gt_suite *gt_suite_load(const char *path, const gt_load_opts *opts, gt_err *err);
+/* Same from memory (tests, fuzzing); `name` is used as FILE in messages and
+ * as the base for relative profile paths. */
+gt_suite *gt_suite_load_string(const char *name, const char *yaml, size_t len,
+                               const gt_load_opts *opts, gt_err *err);
+void gt_suite_free(gt_suite *s);
+
+/* Parses "150ms", "10s", "2m", "1.5s" into milliseconds. false if invalid. */
+bool gt_parse_duration(const char *text, long *ms);
+/* Parses "8MiB", "512KiB", "1MB", "1024" into bytes. */
+bool gt_parse_size(const char *text, size_t *bytes);
+
+#endif

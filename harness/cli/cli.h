@@ -1,0 +1,44 @@
+/* cli.h — the gauntlet command line: option parsing and the subcommands.
+ * Only this folder prints and decides exit codes (see README "Exit codes"). */
+#ifndef GT_CLI_CLI_H
+#define GT_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../run/run.h"
+#include "../suite/suite.h"
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3, EXIT_INTERRUPTED = 130 };
+
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } cli_color;
+
+typedef struct cli_opts {
+  gt_run_opts run;
+  const char *junit_path;
+  cli_color color;
+  bool quiet, verbose;
+  bool seed_given;
+  char **files;
+  int n_files;
+  /* storage behind run.vars / run.tags (owned) */
+  gt_cli_var *vars;
+  const char **tags;
+} cli_opts;
+
+/* Parses argv after the subcommand. Prints the problem and returns false on
+ * bad usage. `which` is "run", "list" or "check" (check takes no options). */
+bool cli_parse(int argc, char **argv, const char *which, cli_opts *o);
+void cli_opts_free(cli_opts *o);
+void cli_usage(FILE *out);
+
+/* Loads every suite file; prints FILE:LINE:COL on failure. Returns the number
+ * loaded (== n_files on success) and fills *out (caller frees each + array). */
+bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
+void cli_free_suites(gt_suite **s, int n);
+
+int cli_run(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_check(int argc, char **argv);
+
+#endif

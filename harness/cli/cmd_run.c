@@ -1,0 +1,120 @@
+/* cmd_run.c — `gauntlet run`: load, run, report to the console and JUnit. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_signal(int sig) {
+  (void)sig;
+  g_interrupted = 1;
+}
+
+typedef struct run_sinks {
+  gt_junit *junit;
+  gt_console *console;
+} run_sinks;
+
+static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *props, size_t n,
+                             size_t n_cases, gt_err *err) {
+  run_sinks *k = ud;
+  gt_console_set_total(k->console, n_cases);
+  return gt_junit_suite_begin(k->junit, s->name, props, n, err);
+}
+
+static bool sink_case(void *ud, const gt_case_result *r, gt_err *err) {
+  run_sinks *k = ud;
+  gt_console_case(k->console, r);
+  return gt_junit_case(k->junit, r, err);
+}
+
+static bool sink_suite_end(void *ud, const gt_suite *s, gt_err *err) {
+  (void)s;
+  return gt_junit_suite_end(((run_sinks *)ud)->junit, err);
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_err(const gt_err *e) {
+  char msg[2048];
+  gt_err_format(e, msg, sizeof msg);
+  fprintf(stderr, "gauntlet: %s\n", msg);
+}
+
+int cli_run(int argc, char **argv) {
+  cli_opts o;
+  if (!cli_parse(argc, argv, "run", &o)) {
+    cli_opts_free(&o);
+    return EXIT_USAGE;
+  }
+  gt_secrets *secrets = gt_secrets_new();
+  gt_suite **suites = NULL;
+  if (!cli_load_suites(&o, secrets, &suites)) {
+    gt_secrets_free(secrets);
+    cli_opts_free(&o);
+    return EXIT_USAGE;
+  }
+  if (o.run.http.insecure)
+    fprintf(stderr, "gauntlet: WARNING: --insecure: TLS certificates are NOT verified; "
+                    "anyone on the path can read and alter this run's traffic\n");
+
+  int rc = EXIT_RUNTIME;
+  gt_err err = {0};
+  const char *report_name = o.n_files == 1 ? suites[0]->name : "gauntlet";
+  gt_junit *junit = gt_junit_open(o.junit_path, report_name, &err);
+  if (!junit) {
+    print_err(&err);
+    goto out;
+  }
+  bool tty = isatty(STDOUT_FILENO);
+  gt_console_opts co = {
+      .out = stdout,
+      .color = o.color == COLOR_ALWAYS || (o.color == COLOR_AUTO && tty),
+      .progress = tty && !o.quiet && !o.verbose,
+      .quiet = o.quiet,
+      .verbose = o.verbose,
+  };
+  gt_console *console = gt_console_new(&co);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  o.run.interrupted = &g_interrupted;
+
+  run_sinks sinks = {.junit = junit, .console = console};
+  gt_run_sink sink = {.suite_begin = sink_suite_begin,
+                      .case_done = sink_case,
+                      .suite_end = sink_suite_end,
+                      .ud = &sinks};
+  gt_run_stats stats;
+  double t0 = now_s();
+  bool ok = gt_run(suites, (size_t)o.n_files, &o.run, secrets, &sink, &stats, &err);
+  if (!ok) print_err(&err);
+  gt_err close_err = {0};
+  bool written = gt_junit_close(junit, &close_err);
+  if (!written) print_err(&close_err);
+  gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
+                     now_s() - t0);
+  gt_console_free(console);
+
+  if (stats.interrupted) rc = EXIT_INTERRUPTED;
+  else if (!ok || !written) rc = EXIT_RUNTIME;
+  else if (stats.failed || stats.errors) rc = EXIT_FAILED;
+  else rc = EXIT_PASS;
+out:
+  cli_free_suites(suites, o.n_files);
+  gt_secrets_free(secrets);
+  cli_opts_free(&o);
+  return rc;
+}

@@ -1,0 +1,155 @@
+/* result.c — turns a request, its response and the failed checks into the
+ * redacted texts of a gt_case_result: the one-line message, the detail of
+ * every failed check, the system-out dump and the repro curl command. */
+#include "result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/buf.h"
+
+enum { DUMP_BODY_BYTES = 4096 };
+
+static char *redact(const gt_secrets *s, const char *text, size_t len) {
+  return s ? gt_secrets_redact_dup(s, text, len) : gt_xstrndup(text, len);
+}
+
+static void dump_body(gt_buf *b, const char *body, size_t len, size_t total) {
+  size_t n = len < DUMP_BODY_BYTES ? len : DUMP_BODY_BYTES;
+  gt_buf_add(b, body, n);
+  if (n && body[n - 1] != '\n') gt_buf_addc(b, '\n');
+  if (total > n) gt_buf_printf(b, "[... %zu more bytes of body not shown]\n", total - n);
+}
+
+static void dump_request(gt_buf *b, const gt_http_request *req) {
+  gt_buf_printf(b, "> %s %s\n", req->method, req->url);
+  if (req->raw) {
+    gt_buf_printf(b, "> (raw request, %zu bytes)\n", req->raw_len);
+    size_t n = req->raw_len < 1024 ? req->raw_len : 1024;
+    gt_buf_add(b, req->raw, n);
+    gt_buf_adds(b, "\n");
+    return;
+  }
+  for (size_t i = 0; i < req->n_headers; i++)
+    gt_buf_printf(b, "> %s: %s\n", req->headers[i].name, req->headers[i].value);
+  if (req->body) {
+    gt_buf_printf(b, "> [body: %zu bytes]\n", req->body_len);
+    dump_body(b, req->body, req->body_len, req->body_len);
+  }
+}
+
+static const char *outcome_type(gt_http_outcome o) {
+  switch (o) {
+  case GT_HTTP_REFUSED: return "connection";
+  case GT_HTTP_RESET: return "connection";
+  case GT_HTTP_TIMEOUT: return "timeout";
+  case GT_HTTP_TLS: return "tls";
+  case GT_HTTP_DNS: return "dns";
+  default: return "transport";
+  }
+}
+
+static void dump_response(gt_buf *b, const gt_http_response *resp) {
+  if (resp->outcome != GT_HTTP_OK) gt_buf_printf(b, "< (%s) %s\n", outcome_type(resp->outcome), resp->error);
+  if (!resp->status) return;
+  gt_buf_printf(b, "< %s %d\n", resp->http_version ? resp->http_version : "HTTP", resp->status);
+  for (size_t i = 0; i < resp->n_headers; i++)
+    gt_buf_printf(b, "< %s: %s\n", resp->headers[i].name, resp->headers[i].value);
+  gt_buf_adds(b, "<\n");
+  dump_body(b, resp->body.data ? resp->body.data : "", resp->body.len, resp->body_total);
+  gt_buf_printf(b, "time: total %.3fs, connect %.3fs, tls %.3fs, first byte %.3fs\n",
+                resp->timing.total, resp->timing.connect, resp->timing.tls,
+                resp->timing.first_byte);
+}
+
+static char *repro(const gt_http_request *req, bool insecure) {
+  if (req->raw) return gt_xstrdup("(raw request: see the dump above; send it with `printf ... | nc` or `openssl s_client`)");
+  const char **lines = gt_xcalloc(req->n_headers + 1, sizeof *lines);
+  char **owned = gt_xcalloc(req->n_headers + 1, sizeof *owned);
+  for (size_t i = 0; i < req->n_headers; i++) {
+    owned[i] = gt_xasprintf("%s: %s", req->headers[i].name, req->headers[i].value);
+    lines[i] = owned[i];
+  }
+  char *cmd = gt_repro_curl(req->method, req->url, lines, req->n_headers, req->body, req->body_len,
+                            insecure);
+  for (size_t i = 0; i < req->n_headers; i++) free(owned[i]);
+  free(owned);
+  free(lines);
+  return cmd;
+}
+
+void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
+                     const gt_http_request *req, const gt_http_response *resp,
+                     const gt_failures *failures, bool insecure) {
+  memset(t, 0, sizeof *t);
+  gt_buf b;
+  gt_buf_init(&b);
+
+  bool transport_error = resp && resp->outcome != GT_HTTP_OK && failures->count == 1 &&
+                         failures->items[0].check == GT_CHECK_TRANSPORT;
+  if (!failures->count) {
+    r->kind = GT_RESULT_PASS;
+  } else if (transport_error) {
+    r->kind = GT_RESULT_ERROR;
+    t->type = gt_xstrdup(outcome_type(resp->outcome));
+    gt_buf_printf(&b, "%s: %s", t->type, resp->error[0] ? resp->error : failures->items[0].actual);
+    t->message = redact(secrets, b.data, b.len);
+  } else {
+    r->kind = GT_RESULT_FAIL;
+    const gt_failure *f = &failures->items[0];
+    t->type = gt_xstrdup(gt_check_name(f->check));
+    gt_buf_printf(&b, "%s%s%s: expected %s, got %s", gt_check_name(f->check),
+                  f->where && f->where[0] ? " " : "", f->where ? f->where : "", f->expected,
+                  f->actual);
+    t->message = redact(secrets, b.data, b.len);
+  }
+
+  gt_buf_reset(&b);
+  for (size_t i = 0; i < failures->count; i++) {
+    const gt_failure *f = &failures->items[i];
+    gt_buf_printf(&b, "%s%s%s\n  expected: %s\n  actual:   %s\n", gt_check_name(f->check),
+                  f->where && f->where[0] ? " at " : "", f->where ? f->where : "", f->expected,
+                  f->actual);
+  }
+  if (b.len) t->detail = redact(secrets, b.data, b.len);
+
+  gt_buf_reset(&b);
+  if (req) dump_request(&b, req);
+  if (resp) dump_response(&b, resp);
+  if (b.len) t->system_out = redact(secrets, b.data, b.len);
+
+  if (req) {
+    char *cmd = repro(req, insecure);
+    t->repro = redact(secrets, cmd, strlen(cmd));
+    free(cmd);
+  }
+  gt_buf_free(&b);
+
+  r->message = t->message;
+  r->type = t->type;
+  r->detail = t->detail;
+  r->system_out = t->system_out;
+  r->repro = t->repro;
+  r->time = resp ? resp->timing.total : 0;
+}
+
+void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
+                      gt_result_kind kind, const char *type, const char *message) {
+  memset(t, 0, sizeof *t);
+  t->message = redact(secrets, message, strlen(message));
+  t->type = gt_xstrdup(type);
+  r->kind = kind;
+  r->message = t->message;
+  r->type = t->type;
+  r->detail = r->system_out = r->repro = NULL;
+  r->time = 0;
+}
+
+void gt_result_texts_free(gt_result_texts *t) {
+  free(t->message);
+  free(t->type);
+  free(t->detail);
+  free(t->system_out);
+  free(t->repro);
+  memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,25 @@
+/* result.h — reducing one finished case to the text the reports need.
+ * Internal to run/. Every string is redacted through the run's secrets. */
+#ifndef GT_RUN_RESULT_H
+#define GT_RUN_RESULT_H
+
+#include "../check/check.h"
+#include "../core/secrets.h"
+#include "../http/http.h"
+#include "../report/report.h"
+
+/* Owned texts behind a gt_case_result; freed with gt_result_texts_free. */
+typedef struct gt_result_texts {
+  char *message, *type, *detail, *system_out, *repro;
+} gt_result_texts;
+
+/* Fills r (pointing into t) for a case that ran. resp may be NULL (not sent). */
+void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
+                     const gt_http_request *req, const gt_http_response *resp,
+                     const gt_failures *failures, bool insecure);
+/* A skipped case, or an error before sending (message only). */
+void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
+                      gt_result_kind kind, const char *type, const char *message);
+void gt_result_texts_free(gt_result_texts *t);
+
+#endif

@@ -1,0 +1,73 @@
+/* run.h — the runner: executes the cases of loaded suites and reports them.
+ *
+ * Scheduling (documented in README "Execution order"):
+ *  - a scenario's cases start once every scenario it captures from is done;
+ *    a failed capture skips its dependants;
+ *  - within a scenario, fault cases run first (concurrently), then the valid
+ *    case, so a faulted DELETE still finds its object;
+ *  - reading scenarios (GET, HEAD, OPTIONS) run concurrently with each other;
+ *    a writing scenario (any other method) waits for every earlier scenario and
+ *    holds back every later one: state changes happen in file order;
+ *  - transport faults are followed by their liveness probe;
+ *  - rate_limit cases run last, one at a time.
+ * Results are reduced to gt_case_result as soon as a case finishes and handed
+ * to the sink; nothing per case is retained. */
+#ifndef GT_RUN_RUN_H
+#define GT_RUN_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../core/secrets.h"
+#include "../core/vars.h"
+#include "../fault/fault.h"
+#include "../http/http.h"
+#include "../report/report.h"
+
+typedef struct gt_run_sink {
+  /* Called once per suite before its cases (props: base URL, profile, version, shard, seed). */
+  bool (*suite_begin)(void *ud, const gt_suite *s, const gt_property *props, size_t n, size_t n_cases,
+                      gt_err *err);
+  bool (*case_done)(void *ud, const gt_case_result *r, gt_err *err);
+  bool (*suite_end)(void *ud, const gt_suite *s, gt_err *err);
+  void *ud;
+} gt_run_sink;
+
+typedef struct gt_run_opts {
+  const char *base_url;        /* -u, overrides every suite's base_url */
+  const gt_cli_var *vars;      /* -v */
+  int n_vars;
+  const char *faults;          /* --faults */
+  const char *filter;          /* --filter GLOB on "suite › name" and on name */
+  const char *const *tags;     /* --tag (any of) */
+  size_t n_tags;
+  int shard_k, shard_n;        /* --shard K/N (1-based K); n == 0: no sharding */
+  bool fail_fast;
+  long timeout_ms;             /* default per request */
+  uint64_t seed;
+  gt_http_opts http;
+  volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
+} gt_run_opts;
+
+typedef struct gt_run_stats {
+  size_t total, passed, failed, errors, skipped;
+  bool interrupted;
+  bool stopped_early; /* --fail-fast */
+} gt_run_stats;
+
+/* Runs every suite in order. Returns false only on a runtime error (report
+ * not writable, ...); failed cases are counted in stats, not errors. */
+bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_secrets *secrets,
+            const gt_run_sink *sink, gt_run_stats *stats, gt_err *err);
+
+/* Selection shared by `run` and `list`: marks which cases of a suite are
+ * selected by filter, tags and shard. sel must hold l->count entries. */
+void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o, bool *sel);
+
+/* fnmatch-style glob with * ? and [..]. */
+bool gt_glob_match(const char *pattern, const char *text);
+
+#endif

@@ -1,0 +1,526 @@
+/* runner.c — schedules the cases of each suite on the HTTP executor, checks
+ * each response, records captures and hands one result per case to the sink.
+ * The ordering rules are described in run.h. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../check/check.h"
+#include "../core/buf.h"
+#include "result.h"
+
+enum { SC_PENDING, SC_FAULTS, SC_VALID, SC_DONE };
+
+typedef struct sc_state {
+  int state;
+  size_t *faults; /* selected fault case indices (not rate_limit) */
+  size_t n_faults;
+  size_t valid;   /* case index of the valid case, or SIZE_MAX */
+  bool run_valid; /* selected, or needed for a selected dependant's captures */
+  size_t outstanding;
+  bool capture_ok;
+  bool mutating;
+} sc_state;
+
+/* One in-flight case (or its liveness probe). */
+typedef struct slot {
+  size_t case_idx;
+  bool probing;
+  gt_http_request req;
+  gt_http_request probe_req;
+  gt_http_response resp; /* kept across the probe */
+  gt_failures failures;
+  struct slot *prev, *next; /* the runner's list of live slots (owned by it) */
+} slot;
+
+typedef struct runner {
+  const gt_suite *suite;
+  const gt_run_opts *o;
+  gt_secrets *secrets;
+  const gt_run_sink *sink;
+  gt_run_stats *stats;
+  gt_http_exec *exec;
+  gt_case_list cases;
+  bool *selected;
+  sc_state *sc;
+  cJSON *captures;
+  gt_scope scope;
+  gt_build_ctx build;
+  size_t first_open;
+  bool stop; /* interrupted or fail-fast */
+  gt_err *err;
+  bool sink_failed;
+  slot *live; /* every slot in flight; freed on cancel */
+} runner;
+
+static bool is_mutating(const gt_scenario *s) {
+  const char *m = s->request.method ? s->request.method->text : "GET";
+  return strcasecmp(m, "GET") && strcasecmp(m, "HEAD") && strcasecmp(m, "OPTIONS");
+}
+
+static bool interrupted(const runner *r) { return r->o->interrupted && *r->o->interrupted; }
+
+/* ---- reporting ---- */
+
+static void count(runner *r, gt_result_kind k) {
+  switch (k) {
+  case GT_RESULT_PASS: r->stats->passed++; break;
+  case GT_RESULT_FAIL: r->stats->failed++; break;
+  case GT_RESULT_ERROR: r->stats->errors++; break;
+  case GT_RESULT_SKIP: r->stats->skipped++; break;
+  }
+  r->stats->total++;
+  if (r->o->fail_fast && (k == GT_RESULT_FAIL || k == GT_RESULT_ERROR)) {
+    r->stop = true;
+    r->stats->stopped_early = true;
+  }
+}
+
+static void emit(runner *r, size_t ci, gt_case_result *res) {
+  const gt_case *c = &r->cases.items[ci];
+  res->classname = r->suite->name;
+  res->name = c->name;
+  count(r, res->kind);
+  if (!r->sink_failed && r->sink->case_done && !r->sink->case_done(r->sink->ud, res, r->err))
+    r->sink_failed = r->stop = true;
+}
+
+static void emit_simple(runner *r, size_t ci, gt_result_kind kind, const char *type,
+                        const char *msg) {
+  gt_case_result res;
+  gt_result_texts t;
+  gt_result_simple(&res, &t, r->secrets, kind, type, msg);
+  emit(r, ci, &res);
+  gt_result_texts_free(&t);
+}
+
+/* ---- captures ---- */
+
+static bool take_captures(runner *r, const gt_scenario *sc, const gt_http_response *resp,
+                          const cJSON *body, gt_failures *f) {
+  bool ok = true;
+  for (size_t i = 0; i < sc->n_captures; i++) {
+    const gt_capture *cap = &sc->captures[i];
+    cJSON *value = NULL;
+    if (cap->from_header) {
+      const char *h = gt_http_response_header(resp, cap->src);
+      if (h) value = cJSON_CreateString(h);
+    } else if (body) {
+      const cJSON *hit[1];
+      if (gt_jsonpath_eval(cap->path, body, hit, 1) >= 1) value = cJSON_Duplicate(hit[0], 1);
+    }
+    if (!value) {
+      char *where = gt_xasprintf("%s <- %s", cap->name, cap->src);
+      gt_failures_add(f, GT_CHECK_CAPTURE, where, "a value to capture", "nothing selected");
+      free(where);
+      ok = false;
+      continue;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(r->captures, cap->name);
+    cJSON_AddItemToObject(r->captures, cap->name, value);
+  }
+  return ok;
+}
+
+/* ---- case completion ---- */
+
+static slot *slot_new(runner *r, size_t ci) {
+  slot *s = gt_xcalloc(1, sizeof *s);
+  s->case_idx = ci;
+  s->next = r->live;
+  if (r->live) r->live->prev = s;
+  r->live = s;
+  return s;
+}
+
+static void slot_free(runner *r, slot *s) {
+  if (s->prev) s->prev->next = s->next;
+  else r->live = s->next;
+  if (s->next) s->next->prev = s->prev;
+  gt_http_request_free(&s->req);
+  gt_http_request_free(&s->probe_req);
+  gt_http_response_free(&s->resp);
+  gt_failures_free(&s->failures);
+  free(s);
+}
+
+static void finish_case(runner *r, slot *s) {
+  const gt_case *c = &r->cases.items[s->case_idx];
+  gt_case_result res;
+  gt_result_texts t;
+  gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, r->o->http.insecure);
+  emit(r, s->case_idx, &res);
+  gt_result_texts_free(&t);
+
+  sc_state *st = &r->sc[c->scenario];
+  if (st->outstanding) st->outstanding--;
+  slot_free(r, s);
+}
+
+static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool transport_only,
+                       const gt_http_request *req, const gt_http_response *resp, gt_failures *f,
+                       cJSON **parsed) {
+  gt_check_ctx ctx = {
+      .profile = &r->suite->profile,
+      .expect = e,
+      .scope = &r->scope,
+      .is_head = req->method && !strcasecmp(req->method, "HEAD"),
+      .transport_only = transport_only,
+  };
+  (void)c;
+  gt_check_response(&ctx, resp, f, parsed);
+}
+
+static void on_response(runner *r, slot *s, gt_http_response *resp) {
+  const gt_case *c = &r->cases.items[s->case_idx];
+  const gt_scenario *sc = &r->suite->scenarios[c->scenario];
+
+  if (s->probing) {
+    gt_failures pf = {0};
+    check_into(r, c, &sc->expect, false, &s->probe_req, resp, &pf, NULL);
+    if (pf.count) {
+      char *actual = gt_xasprintf("%s%s%s: expected %s, got %s", gt_check_name(pf.items[0].check),
+                                  pf.items[0].where && pf.items[0].where[0] ? " " : "",
+                                  pf.items[0].where ? pf.items[0].where : "",
+                                  pf.items[0].expected, pf.items[0].actual);
+      gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "the valid request to pass after the fault",
+                      actual);
+      free(actual);
+    }
+    gt_failures_free(&pf);
+    gt_http_response_free(resp);
+    finish_case(r, s);
+    return;
+  }
+
+  s->resp = *resp;
+  memset(resp, 0, sizeof *resp);
+  cJSON *parsed = NULL;
+  check_into(r, c, &c->expect, c->transport_only, &s->req, &s->resp, &s->failures, &parsed);
+  if (c->mode == GT_MODE_RAW && s->resp.extra_responses > 0)
+    gt_failures_add(&s->failures, GT_CHECK_SMUGGLING, "", "one response on the connection",
+                    "a second response followed (request smuggling)");
+
+  if (c->fault == GT_FAULT_VALID) {
+    sc_state *st = &r->sc[c->scenario];
+    st->capture_ok = s->resp.outcome == GT_HTTP_OK &&
+                     take_captures(r, sc, &s->resp, parsed, &s->failures);
+  }
+  cJSON_Delete(parsed);
+
+  if (c->needs_alive && !r->stop) {
+    gt_err e = {0};
+    if (gt_case_build_valid(&r->build, c, &s->probe_req, &e)) {
+      s->probing = true;
+      gt_http_exec_add(r->exec, &s->probe_req, s);
+      return;
+    }
+    gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "a liveness probe", e.msg);
+  }
+  finish_case(r, s);
+}
+
+/* ---- starting cases ---- */
+
+static void start_case(runner *r, size_t ci) {
+  const gt_case *c = &r->cases.items[ci];
+  sc_state *st = &r->sc[c->scenario];
+  if (c->skip_reason) {
+    emit_simple(r, ci, GT_RESULT_SKIP, "not_applicable", c->skip_reason);
+    return;
+  }
+  slot *s = slot_new(r, ci);
+  gt_err e = {0};
+  if (!gt_case_build(&r->build, c, &s->req, &e)) {
+    char msg[1200];
+    gt_err_format(&e, msg, sizeof msg);
+    emit_simple(r, ci, GT_RESULT_ERROR, "build", msg);
+    slot_free(r, s);
+    return;
+  }
+  st->outstanding++;
+  gt_http_exec_add(r->exec, &s->req, s);
+}
+
+static bool deps_ready(runner *r, size_t i, bool *skip) {
+  const gt_scenario *sc = &r->suite->scenarios[i];
+  *skip = false;
+  for (size_t d = 0; d < sc->n_deps; d++) {
+    const sc_state *dep = &r->sc[sc->deps[d]];
+    if (dep->state != SC_DONE) return false;
+    if (!dep->capture_ok) *skip = true;
+  }
+  return true;
+}
+
+static void skip_scenario(runner *r, size_t i) {
+  sc_state *st = &r->sc[i];
+  const gt_scenario *sc = &r->suite->scenarios[i];
+  char *msg = gt_xasprintf("skipped: a capture this scenario uses (%s) failed",
+                           sc->n_deps ? r->suite->scenarios[sc->deps[0]].name : "?");
+  for (size_t k = 0; k < st->n_faults; k++) emit_simple(r, st->faults[k], GT_RESULT_SKIP, "capture", msg);
+  if (st->valid != SIZE_MAX && r->selected[st->valid])
+    emit_simple(r, st->valid, GT_RESULT_SKIP, "capture", msg);
+  free(msg);
+  st->capture_ok = false;
+  st->state = SC_DONE;
+}
+
+/* Advances scenario i as far as it can go now. */
+static void advance(runner *r, size_t i) {
+  sc_state *st = &r->sc[i];
+  if (st->state == SC_PENDING) {
+    bool skip;
+    if (!deps_ready(r, i, &skip)) return;
+    if (skip) {
+      skip_scenario(r, i);
+      return;
+    }
+    st->state = SC_FAULTS;
+    for (size_t k = 0; k < st->n_faults && !r->stop; k++) start_case(r, st->faults[k]);
+  }
+  if (st->state == SC_FAULTS && st->outstanding == 0) {
+    st->state = SC_VALID;
+    if (st->run_valid && st->valid != SIZE_MAX && !r->stop) start_case(r, st->valid);
+    else st->capture_ok = true;
+  }
+  if (st->state == SC_VALID && st->outstanding == 0) st->state = SC_DONE;
+}
+
+/* Starts whatever the ordering rules allow. */
+static void schedule(runner *r) {
+  size_t n = r->suite->n_scenarios;
+  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE) r->first_open++;
+  size_t budget = (size_t)(r->o->http.max_parallel > 0 ? r->o->http.max_parallel : 8) * 4;
+  for (size_t i = r->first_open; i < n && !r->stop; i++) {
+    sc_state *st = &r->sc[i];
+    if (st->state != SC_DONE) {
+      if (st->mutating && i != r->first_open) break; /* waits for everything before it */
+      advance(r, i);
+      if (st->state != SC_DONE && st->mutating) break; /* holds back everything after it */
+    }
+    if (gt_http_exec_pending(r->exec) >= budget) break;
+  }
+  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE) r->first_open++;
+}
+
+static bool all_done(const runner *r) { return r->first_open >= r->suite->n_scenarios; }
+
+/* ---- rate_limit: the valid request repeated until a 429, at most 2 x limit ---- */
+
+static void run_rate_limit(runner *r, size_t ci) {
+  const gt_case *c = &r->cases.items[ci];
+  if (c->skip_reason) {
+    emit_simple(r, ci, GT_RESULT_SKIP, "not_applicable", c->skip_reason);
+    return;
+  }
+  long limit = 0;
+  const gt_node *rl = r->suite->profile.limits.rate_limit;
+  if (rl) {
+    gt_buf b;
+    gt_buf_init(&b);
+    gt_err e = {0};
+    if (gt_expand_text(&r->scope, rl->text, rl->text_len, &b, rl->file, rl->line, rl->col, &e) &&
+        b.len)
+      limit = strtol(b.data, NULL, 10);
+    gt_buf_free(&b);
+  }
+  if (limit <= 0) {
+    emit_simple(r, ci, GT_RESULT_SKIP, "not_applicable",
+                "limits.rate_limit is not set to a positive integer");
+    return;
+  }
+  slot *s = slot_new(r, ci);
+  r->sc[c->scenario].outstanding++;
+  for (long i = 0; i < 2 * limit && !interrupted(r); i++) {
+    gt_http_request_free(&s->req);
+    gt_err e = {0};
+    if (!gt_case_build(&r->build, c, &s->req, &e)) {
+      gt_failures_add(&s->failures, GT_CHECK_RATE_LIMIT, "", "a request", e.msg);
+      break;
+    }
+    gt_http_exec_add(r->exec, &s->req, s);
+    gt_http_response resp = {0};
+    void *tag = NULL;
+    for (int guard = 0; !tag && guard < 100000 && !interrupted(r); guard++)
+      tag = gt_http_exec_next(r->exec, &resp, 100);
+    if (!tag) break;
+    bool last = i == 2 * limit - 1;
+    if (resp.status == 429 || last || resp.outcome != GT_HTTP_OK) {
+      gt_http_response_free(&s->resp);
+      s->resp = resp;
+      if (resp.status == 429) {
+        check_into(r, c, &c->expect, false, &s->req, &s->resp, &s->failures, NULL);
+      } else {
+        char *exp = gt_xasprintf("a 429 within %ld requests (twice the limit)", 2 * limit);
+        char *act = resp.outcome != GT_HTTP_OK ? gt_xasprintf("request %ld: %s", i + 1, resp.error)
+                                                : gt_xasprintf("%ld requests, last status %d", i + 1, resp.status);
+        gt_failures_add(&s->failures, GT_CHECK_RATE_LIMIT, "", exp, act);
+        free(exp);
+        free(act);
+      }
+      break;
+    }
+    gt_http_response_free(&resp);
+  }
+  finish_case(r, s);
+}
+
+/* ---- one suite ---- */
+
+static void mark_needed_valids(runner *r) {
+  const gt_suite *su = r->suite;
+  for (size_t i = su->n_scenarios; i-- > 0;) {
+    sc_state *st = &r->sc[i];
+    bool used = st->run_valid || st->n_faults;
+    if (!used) continue;
+    for (size_t d = 0; d < su->scenarios[i].n_deps; d++) {
+      size_t dep = su->scenarios[i].deps[d];
+      if (r->sc[dep].valid != SIZE_MAX && !r->sc[dep].run_valid) {
+        r->sc[dep].run_valid = true;
+        r->selected[r->sc[dep].valid] = true; /* reported: a dependency pulled in */
+      }
+    }
+  }
+}
+
+static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_err e = {0};
+  if (r->o->base_url) gt_buf_adds(&b, r->o->base_url);
+  else if (r->suite->base_url) {
+    const gt_node *u = r->suite->base_url;
+    if (!gt_expand_text(&r->scope, u->text, u->text_len, &b, u->file, u->line, u->col, &e))
+      gt_buf_adds(&b, u->text);
+  }
+  owned[0] = r->secrets ? gt_secrets_redact_dup(r->secrets, b.data ? b.data : "", b.len)
+                        : gt_buf_steal(&b);
+  gt_buf_free(&b);
+  owned[1] = gt_xasprintf("%d/%d", r->o->shard_n > 1 ? r->o->shard_k : 1,
+                          r->o->shard_n > 1 ? r->o->shard_n : 1);
+  owned[2] = gt_xasprintf("%llu", (unsigned long long)r->o->seed);
+  size_t k = 0;
+  p[k++] = (gt_property){"base_url", owned[0]};
+  p[k++] = (gt_property){"profile", r->suite->profile.name ? r->suite->profile.name : "(none)"};
+  p[k++] = (gt_property){"gauntlet.version", GAUNTLET_VERSION};
+  p[k++] = (gt_property){"shard", owned[1]};
+  p[k++] = (gt_property){"seed", owned[2]};
+  *n = k;
+}
+
+static bool run_suite(runner *r) {
+  const gt_suite *su = r->suite;
+  gt_expand_opts eo = {.faults = r->o->faults};
+  if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
+  r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
+  gt_run_select(su, &r->cases, r->o, r->selected);
+
+  r->sc = gt_xcalloc(su->n_scenarios ? su->n_scenarios : 1, sizeof *r->sc);
+  size_t *fault_store = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *fault_store);
+  size_t used = 0;
+  for (size_t i = 0; i < su->n_scenarios; i++) {
+    r->sc[i].valid = SIZE_MAX;
+    r->sc[i].mutating = is_mutating(&su->scenarios[i]);
+  }
+  /* Cases of one scenario are contiguous after expansion except rate_limit
+   * ones; collect per scenario without assuming it. */
+  for (size_t ci = 0; ci < r->cases.count; ci++) {
+    const gt_case *c = &r->cases.items[ci];
+    sc_state *st = &r->sc[c->scenario];
+    if (c->fault == GT_FAULT_VALID) {
+      st->valid = ci;
+      st->run_valid = r->selected[ci];
+    }
+  }
+  for (size_t i = 0; i < su->n_scenarios; i++) {
+    r->sc[i].faults = fault_store + used;
+    for (size_t ci = 0; ci < r->cases.count; ci++) {
+      const gt_case *c = &r->cases.items[ci];
+      if (c->scenario == i && c->fault != GT_FAULT_VALID && c->mode != GT_MODE_RATE_LIMIT &&
+          r->selected[ci])
+        r->sc[i].faults[r->sc[i].n_faults++] = ci;
+    }
+    used += r->sc[i].n_faults;
+  }
+  mark_needed_valids(r);
+
+  size_t n_selected = 0;
+  for (size_t ci = 0; ci < r->cases.count; ci++) n_selected += r->selected[ci];
+
+  gt_property props[8];
+  char *owned[3] = {0};
+  size_t n_props = 0;
+  suite_props(r, props, owned, &n_props);
+  bool ok = !r->sink->suite_begin ||
+            r->sink->suite_begin(r->sink->ud, su, props, n_props, n_selected, r->err);
+  for (int i = 0; i < 3; i++) free(owned[i]);
+  if (!ok) goto out;
+
+  while (!r->stop) {
+    if (interrupted(r)) break;
+    schedule(r);
+    if (all_done(r)) break;
+    gt_http_response resp = {0};
+    void *tag = gt_http_exec_next(r->exec, &resp, 100);
+    if (tag) on_response(r, (slot *)tag, &resp);
+    if (r->stop && r->o->fail_fast) break;
+  }
+  for (size_t ci = 0; ci < r->cases.count && !r->stop && !interrupted(r); ci++)
+    if (r->selected[ci] && r->cases.items[ci].mode == GT_MODE_RATE_LIMIT) run_rate_limit(r, ci);
+
+  if (interrupted(r)) r->stats->interrupted = true;
+  if (r->stop || interrupted(r)) {
+    gt_http_exec_cancel_all(r->exec);
+    while (r->live) slot_free(r, r->live); /* unfinished: not reported */
+  }
+  if (!r->sink_failed && r->sink->suite_end && !r->sink->suite_end(r->sink->ud, su, r->err))
+    r->sink_failed = true;
+out:
+  free(fault_store);
+  free(r->sc);
+  r->sc = NULL;
+  free(r->selected);
+  r->selected = NULL;
+  gt_case_list_free(&r->cases);
+  return !r->sink_failed && ok;
+}
+
+bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_secrets *secrets,
+            const gt_run_sink *sink, gt_run_stats *stats, gt_err *err) {
+  memset(stats, 0, sizeof *stats);
+  gt_http_exec *x = gt_http_exec_new(&o->http, err);
+  if (!x) return false;
+  bool ok = true;
+  for (size_t i = 0; i < n_suites && ok; i++) {
+    runner r = {0};
+    r.suite = suites[i];
+    r.o = o;
+    r.secrets = secrets;
+    r.sink = sink;
+    r.stats = stats;
+    r.exec = x;
+    r.err = err;
+    r.captures = cJSON_CreateObject();
+    r.scope = (gt_scope){.captures = r.captures,
+                         .cli_vars = o->vars,
+                         .n_cli_vars = o->n_vars,
+                         .suite_vars = suites[i]->variables,
+                         .use_env = true};
+    long timeout = suites[i]->default_timeout_ms ? suites[i]->default_timeout_ms : o->timeout_ms;
+    r.build = (gt_build_ctx){.suite = suites[i],
+                             .scope = &r.scope,
+                             .base_url = o->base_url,
+                             .secrets = secrets,
+                             .seed = o->seed,
+                             .timeout_ms = timeout};
+    ok = run_suite(&r);
+    cJSON_Delete(r.captures);
+    if (stats->interrupted || stats->stopped_early) break;
+  }
+  gt_http_exec_free(x);
+  return ok;
+}

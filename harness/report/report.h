@@ -13,6 +13,12 @@
 
 #include "../core/err.h"
 
+/* Per-case cap on each block of text in the report (detail, system-out):
+ * head and tail are kept around a "[truncated N bytes]" marker. */
+#define GT_REPORT_OUTPUT_CAP (64 * 1024)
+/* A failure/error/skip message is one line of at most this many bytes. */
+#define GT_REPORT_MESSAGE_CAP 300
+
 typedef enum { GT_RESULT_PASS, GT_RESULT_FAIL, GT_RESULT_ERROR, GT_RESULT_SKIP } gt_result_kind;
 
 typedef struct gt_case_result {
@@ -49,6 +55,11 @@ void gt_junit_abort(gt_junit *j);
  * "#xNN", invalid UTF-8 bytes "\xNN". `cap` bytes of input at most, with head
  * and tail kept and "[truncated N bytes]" in between (0 = no cap). */
 void gt_xml_escape(FILE *out, const char *s, size_t len, bool attribute, size_t cap);
+
+/* Writes v (>= 0; negative, NaN and infinities are written as 0) with
+ * `decimals` digits after a '.', whatever the locale: "0.042". out must hold
+ * 32 bytes. Used for report times and console rates. */
+void gt_format_decimal(char out[32], double v, int decimals);
 
 /* ---- console ---- */
 typedef struct gt_console_opts {

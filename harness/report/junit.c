@@ -1,0 +1,303 @@
+/* junit.c — the JUnit XML writer (SPEC §5), streaming with flat memory.
+ *
+ * Counts and times are attributes of the opening tags, known only at the
+ * end, while cases must not be kept in memory. So:
+ *  - each suite's cases go to a spool (tmpfile) as they come; at suite end
+ *    the <testsuite> tag is written to the document and the spool copied;
+ *  - the root <testsuites> tag is written at open with its totals left as
+ *    blank padding, filled in by seeking back at close (whitespace between
+ *    attributes is legal XML), which saves copying the whole document again.
+ * The document is "<path>.tmp.<pid>" until close renames it onto path, so an
+ * interrupted or crashed run never leaves half a report under the real name. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/buf.h"
+
+/* Room for ` tests="N" failures="N" errors="N" time="S.mmm"` with 20-digit numbers. */
+#define ROOT_ATTR_ROOM 160
+
+typedef struct counts {
+  unsigned long long tests, failures, errors, skipped;
+  double time;
+} counts;
+
+struct gt_junit {
+  char *path;        /* owned */
+  char *tmp_path;    /* owned */
+  FILE *doc;         /* the temporary document, owned */
+  long root_attr_at; /* offset of the padding in <testsuites ...> */
+  counts total;
+  /* the open suite, if any */
+  FILE *spool;             /* owned tmpfile while a suite is open */
+  char *suite_name;        /* owned */
+  char timestamp[32];      /* suite start, UTC */
+  struct timespec started; /* suite start, monotonic */
+  counts suite;
+};
+
+static bool io_error(gt_err *err, const char *what, const char *path) {
+  return gt_err_set(err, GT_ERR_RUNTIME, path, 0, 0, "%s: %s", what, strerror(errno));
+}
+
+static void attr(FILE *f, const char *name, const char *value) {
+  fprintf(f, " %s=\"", name);
+  if (value) gt_xml_escape(f, value, strlen(value), true, 0);
+  fputc('"', f);
+}
+
+static void time_attr(FILE *f, double seconds) {
+  char t[32];
+  gt_format_decimal(t, seconds, 3);
+  fprintf(f, " time=\"%s\"", t);
+}
+
+/* mkdir -p of path's parent directory. */
+static bool make_parent_dirs(const char *path, gt_err *err) {
+  char *dir = gt_xstrdup(path); /* freed below */
+  char *slash = strrchr(dir, '/');
+  bool ok = true;
+  if (slash && slash != dir) {
+    *slash = 0;
+    for (char *p = dir + 1; ok; p++) {
+      if (*p != '/' && *p != 0) continue;
+      char saved = *p;
+      *p = 0;
+      if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        ok = io_error(err, "cannot create directory", dir);
+      *p = saved;
+      if (!saved) break;
+    }
+  }
+  free(dir);
+  return ok;
+}
+
+gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err) {
+  if (!path || !*path) {
+    gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
+    return NULL;
+  }
+  if (!make_parent_dirs(path, err)) return NULL;
+  gt_junit *j = gt_xcalloc(1, sizeof *j); /* freed by gt_junit_close / gt_junit_abort */
+  j->path = gt_xstrdup(path);
+  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
+  j->doc = fopen(j->tmp_path, "w");
+  if (!j->doc) {
+    io_error(err, "cannot write report", j->tmp_path);
+    free(j->tmp_path), free(j->path), free(j);
+    return NULL;
+  }
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", j->doc);
+  attr(j->doc, "name", name ? name : "gauntlet");
+  j->root_attr_at = ftell(j->doc);
+  fprintf(j->doc, "%*s>\n", ROOT_ATTR_ROOM, "");
+  if (ferror(j->doc) || j->root_attr_at < 0) {
+    io_error(err, "cannot write report", j->tmp_path);
+    gt_junit_abort(j);
+    return NULL;
+  }
+  return j;
+}
+
+static void utc_timestamp(char out[32]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm); /* numeric fields: locale-free */
+}
+
+bool gt_junit_suite_begin(gt_junit *j, const char *suite_name, const gt_property *props,
+                          size_t n_props, gt_err *err) {
+  if (j->spool && !gt_junit_suite_end(j, err)) return false;
+  j->spool = tmpfile();
+  if (!j->spool) return io_error(err, "cannot create spool file for report", NULL);
+  j->suite_name = gt_xstrdup(suite_name ? suite_name : "");
+  j->suite = (counts){0};
+  utc_timestamp(j->timestamp);
+  clock_gettime(CLOCK_MONOTONIC, &j->started);
+  if (n_props > 0) { /* properties first, as consumers expect */
+    fputs("    <properties>\n", j->spool);
+    for (size_t i = 0; i < n_props; i++) {
+      fputs("      <property", j->spool);
+      attr(j->spool, "name", props[i].name);
+      attr(j->spool, "value", props[i].value);
+      fputs("/>\n", j->spool);
+    }
+    fputs("    </properties>\n", j->spool);
+  }
+  return true;
+}
+
+/* A one-line message attribute: CR/LF/tab become spaces, capped at
+ * GT_REPORT_MESSAGE_CAP bytes on a UTF-8 boundary. */
+static void message_attr(FILE *f, const char *msg) {
+  if (!msg) msg = "";
+  size_t len = strlen(msg);
+  bool cut = len > GT_REPORT_MESSAGE_CAP;
+  if (cut) {
+    len = GT_REPORT_MESSAGE_CAP;
+    for (int k = 0; k < 3 && len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80; k++)
+      len--;
+  }
+  char line[GT_REPORT_MESSAGE_CAP + 4];
+  for (size_t i = 0; i < len; i++)
+    line[i] = (msg[i] == '\r' || msg[i] == '\n' || msg[i] == '\t') ? ' ' : msg[i];
+  if (cut) memcpy(line + len, "...", 3), len += 3;
+  fputs(" message=\"", f);
+  gt_xml_escape(f, line, len, true, 0);
+  fputc('"', f);
+}
+
+static void text(FILE *f, const char *s) {
+  if (s) gt_xml_escape(f, s, strlen(s), false, GT_REPORT_OUTPUT_CAP);
+}
+
+bool gt_junit_case(gt_junit *j, const gt_case_result *r, gt_err *err) {
+  if (!j->spool)
+    return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "JUnit case written outside a suite");
+  FILE *f = j->spool;
+  fputs("    <testcase", f);
+  attr(f, "name", r->name ? r->name : "");
+  attr(f, "classname", r->classname ? r->classname : j->suite_name);
+  time_attr(f, r->time);
+  bool has_out = (r->system_out && *r->system_out) || (r->repro && *r->repro);
+  const char *tag = r->kind == GT_RESULT_FAIL    ? "failure"
+                    : r->kind == GT_RESULT_ERROR ? "error"
+                    : r->kind == GT_RESULT_SKIP  ? "skipped"
+                                                 : NULL;
+  if (!tag && !has_out) {
+    fputs("/>\n", f);
+  } else {
+    fputs(">\n", f);
+    if (tag) {
+      fprintf(f, "      <%s", tag);
+      message_attr(f, r->message);
+      if (r->type && *r->type)
+        attr(f, "type", r->type);
+      else if (r->kind != GT_RESULT_SKIP)
+        attr(f, "type", tag);
+      /* The body lists every failed check; for an error or skip without
+       * detail the message is all there is, and it is already the attribute. */
+      if (r->detail && *r->detail) {
+        fputc('>', f);
+        text(f, r->detail);
+        fprintf(f, "</%s>\n", tag);
+      } else if (r->kind == GT_RESULT_FAIL && r->message && *r->message) {
+        fputc('>', f);
+        text(f, r->message);
+        fprintf(f, "</%s>\n", tag);
+      } else {
+        fputs("/>\n", f);
+      }
+    }
+    if (has_out) {
+      fputs("      <system-out>", f);
+      if (r->repro && *r->repro) {
+        fputs("Reproduce with:\n", f);
+        text(f, r->repro);
+        fputs("\n\n", f);
+      }
+      text(f, r->system_out);
+      fputs("</system-out>\n", f);
+    }
+    fputs("    </testcase>\n", f);
+  }
+  if (ferror(f)) return io_error(err, "cannot write report spool", NULL);
+  j->suite.tests++;
+  j->suite.failures += r->kind == GT_RESULT_FAIL;
+  j->suite.errors += r->kind == GT_RESULT_ERROR;
+  j->suite.skipped += r->kind == GT_RESULT_SKIP;
+  return true;
+}
+
+static void hostname(char out[256]) {
+  if (gethostname(out, 255) != 0) strcpy(out, "localhost");
+  out[255] = 0;
+}
+
+bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
+  if (!j->spool) return true;
+  FILE *d = j->doc;
+  /* Wall-clock time of the suite, not the sum of its cases: cases run
+   * concurrently (--jobs), and the sum would overstate the duration. */
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  j->suite.time =
+      (double)(now.tv_sec - j->started.tv_sec) + (double)(now.tv_nsec - j->started.tv_nsec) / 1e9;
+  char host[256];
+  hostname(host);
+  fputs("  <testsuite", d);
+  attr(d, "name", j->suite_name);
+  fprintf(d, " tests=\"%llu\" failures=\"%llu\" errors=\"%llu\" skipped=\"%llu\"", j->suite.tests,
+          j->suite.failures, j->suite.errors, j->suite.skipped);
+  time_attr(d, j->suite.time);
+  attr(d, "timestamp", j->timestamp);
+  attr(d, "hostname", host);
+  fputs(">\n", d);
+  bool ok = true;
+  if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0) {
+    ok = io_error(err, "cannot read report spool", NULL);
+  } else {
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, j->spool)) > 0)
+      fwrite(chunk, 1, n, d);
+    if (ferror(j->spool)) ok = io_error(err, "cannot read report spool", NULL);
+  }
+  fputs("  </testsuite>\n", d);
+  if (ok && ferror(d)) ok = io_error(err, "cannot write report", j->tmp_path);
+  j->total.tests += j->suite.tests;
+  j->total.failures += j->suite.failures;
+  j->total.errors += j->suite.errors;
+  j->total.skipped += j->suite.skipped;
+  j->total.time += j->suite.time;
+  fclose(j->spool); /* a tmpfile disappears on close */
+  j->spool = NULL;
+  free(j->suite_name);
+  j->suite_name = NULL;
+  return ok;
+}
+
+static bool finish_document(gt_junit *j, gt_err *err) {
+  FILE *d = j->doc;
+  fputs("</testsuites>\n", d);
+  char t[32], root[ROOT_ATTR_ROOM + 1];
+  gt_format_decimal(t, j->total.time, 3);
+  int n =
+      snprintf(root, sizeof root, " tests=\"%llu\" failures=\"%llu\" errors=\"%llu\" time=\"%s\"",
+               j->total.tests, j->total.failures, j->total.errors, t);
+  if (n < 0 || n > ROOT_ATTR_ROOM) n = 0; /* cannot happen with 20-digit numbers */
+  if (fseek(d, j->root_attr_at, SEEK_SET) != 0 || fwrite(root, 1, (size_t)n, d) != (size_t)n)
+    return io_error(err, "cannot write report", j->tmp_path);
+  if (fflush(d) != 0 || ferror(d) || fsync(fileno(d)) != 0)
+    return io_error(err, "cannot write report", j->tmp_path);
+  return true;
+}
+
+bool gt_junit_close(gt_junit *j, gt_err *err) {
+  if (!j) return true;
+  bool ok = gt_junit_suite_end(j, err) && finish_document(j, err);
+  if (fclose(j->doc) != 0 && ok) ok = io_error(err, "cannot write report", j->tmp_path);
+  j->doc = NULL;
+  if (ok && rename(j->tmp_path, j->path) != 0)
+    ok = io_error(err, "cannot rename report to", j->path);
+  if (!ok) unlink(j->tmp_path);
+  free(j->tmp_path), free(j->path), free(j);
+  return ok;
+}
+
+void gt_junit_abort(gt_junit *j) {
+  if (!j) return;
+  if (j->spool) fclose(j->spool);
+  if (j->doc) fclose(j->doc);
+  unlink(j->tmp_path);
+  free(j->suite_name), free(j->tmp_path), free(j->path), free(j);
+}

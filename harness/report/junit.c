@@ -1,14 +1,13 @@
 /* junit.c — the JUnit XML writer (SPEC §5), streaming with flat memory.
  *
  * Counts and times are attributes of the opening tags, known only at the
- * end, while cases must not be kept in memory. So:
- *  - each suite's cases go to a spool (tmpfile) as they come; at suite end
- *    the <testsuite> tag is written to the document and the spool copied;
- *  - the root <testsuites> tag is written at open with its totals left as
- *    blank padding, filled in by seeking back at close (whitespace between
- *    attributes is legal XML), which saves copying the whole document again.
- * The document is "<path>.tmp.<pid>" until close renames it onto path, so an
- * interrupted or crashed run never leaves half a report under the real name. */
+ * end, while cases must not be kept in memory. So each suite's cases go to a
+ * spool (tmpfile) as they come; at suite end the <testsuite> tag is written
+ * to a second spool holding the finished suites, followed by a copy of the
+ * case spool. At close the document gets its <testsuites> tag with the
+ * totals and a copy of the suites. It is "<path>.tmp.<pid>" until close
+ * renames it onto path, so an interrupted or crashed run never leaves half a
+ * report under the real name. */
 #include "report.h"
 
 #include <errno.h>
@@ -21,19 +20,17 @@
 
 #include "../core/buf.h"
 
-/* Room for ` tests="N" failures="N" errors="N" time="S.mmm"` with 20-digit numbers. */
-#define ROOT_ATTR_ROOM 160
-
 typedef struct counts {
   unsigned long long tests, failures, errors, skipped;
   double time;
 } counts;
 
 struct gt_junit {
-  char *path;        /* owned */
-  char *tmp_path;    /* owned */
-  FILE *doc;         /* the temporary document, owned */
-  long root_attr_at; /* offset of the padding in <testsuites ...> */
+  char *path;     /* owned */
+  char *tmp_path; /* owned */
+  char *name;     /* owned: the <testsuites> name */
+  FILE *doc;      /* owned: the temporary document, written at close */
+  FILE *suites;   /* owned tmpfile: finished <testsuite> elements */
   counts total;
   /* the open suite, if any */
   FILE *spool;             /* owned tmpfile while a suite is open */
@@ -89,18 +86,17 @@ gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err) {
   gt_junit *j = gt_xcalloc(1, sizeof *j); /* freed by gt_junit_close / gt_junit_abort */
   j->path = gt_xstrdup(path);
   j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
+  j->name = gt_xstrdup(name ? name : "gauntlet");
+  /* Opened now so an unwritable location fails before anything is sent. */
   j->doc = fopen(j->tmp_path, "w");
   if (!j->doc) {
     io_error(err, "cannot write report", j->tmp_path);
-    free(j->tmp_path), free(j->path), free(j);
+    gt_junit_abort(j);
     return NULL;
   }
-  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", j->doc);
-  attr(j->doc, "name", name ? name : "gauntlet");
-  j->root_attr_at = ftell(j->doc);
-  fprintf(j->doc, "%*s>\n", ROOT_ATTR_ROOM, "");
-  if (ferror(j->doc) || j->root_attr_at < 0) {
-    io_error(err, "cannot write report", j->tmp_path);
+  j->suites = tmpfile();
+  if (!j->suites) {
+    io_error(err, "cannot create spool file for report", NULL);
     gt_junit_abort(j);
     return NULL;
   }
@@ -218,6 +214,17 @@ bool gt_junit_case(gt_junit *j, const gt_case_result *r, gt_err *err) {
   return true;
 }
 
+static bool copy_spool(FILE *from, FILE *to, gt_err *err) {
+  if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+    return io_error(err, "cannot read report spool", NULL);
+  char chunk[16384];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, from)) > 0)
+    fwrite(chunk, 1, n, to);
+  if (ferror(from)) return io_error(err, "cannot read report spool", NULL);
+  return true;
+}
+
 static void hostname(char out[256]) {
   if (gethostname(out, 255) != 0) strcpy(out, "localhost");
   out[255] = 0;
@@ -225,7 +232,7 @@ static void hostname(char out[256]) {
 
 bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
   if (!j->spool) return true;
-  FILE *d = j->doc;
+  FILE *d = j->suites;
   /* Wall-clock time of the suite, not the sum of its cases: cases run
    * concurrently (--jobs), and the sum would overstate the duration. */
   struct timespec now;
@@ -268,15 +275,14 @@ bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
 
 static bool finish_document(gt_junit *j, gt_err *err) {
   FILE *d = j->doc;
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", d);
+  attr(d, "name", j->name);
+  fprintf(d, " tests=\"%llu\" failures=\"%llu\" errors=\"%llu\"", j->total.tests, j->total.failures,
+          j->total.errors);
+  time_attr(d, j->total.time);
+  fputs(">\n", d);
+  if (!copy_spool(j->suites, d, err)) return false;
   fputs("</testsuites>\n", d);
-  char t[32], root[ROOT_ATTR_ROOM + 1];
-  gt_format_decimal(t, j->total.time, 3);
-  int n =
-      snprintf(root, sizeof root, " tests=\"%llu\" failures=\"%llu\" errors=\"%llu\" time=\"%s\"",
-               j->total.tests, j->total.failures, j->total.errors, t);
-  if (n < 0 || n > ROOT_ATTR_ROOM) n = 0; /* cannot happen with 20-digit numbers */
-  if (fseek(d, j->root_attr_at, SEEK_SET) != 0 || fwrite(root, 1, (size_t)n, d) != (size_t)n)
-    return io_error(err, "cannot write report", j->tmp_path);
   if (fflush(d) != 0 || ferror(d) || fsync(fileno(d)) != 0)
     return io_error(err, "cannot write report", j->tmp_path);
   return true;
@@ -290,14 +296,18 @@ bool gt_junit_close(gt_junit *j, gt_err *err) {
   if (ok && rename(j->tmp_path, j->path) != 0)
     ok = io_error(err, "cannot rename report to", j->path);
   if (!ok) unlink(j->tmp_path);
-  free(j->tmp_path), free(j->path), free(j);
+  fclose(j->suites);
+  free(j->name), free(j->tmp_path), free(j->path), free(j);
   return ok;
 }
 
 void gt_junit_abort(gt_junit *j) {
   if (!j) return;
   if (j->spool) fclose(j->spool);
-  if (j->doc) fclose(j->doc);
-  unlink(j->tmp_path);
-  free(j->suite_name), free(j->tmp_path), free(j->path), free(j);
+  if (j->suites) fclose(j->suites);
+  if (j->doc) {
+    fclose(j->doc);
+    unlink(j->tmp_path);
+  }
+  free(j->suite_name), free(j->name), free(j->tmp_path), free(j->path), free(j);
 }

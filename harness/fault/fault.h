@@ -24,12 +24,12 @@ typedef enum gt_case_mode {
 } gt_case_mode;
 
 typedef struct gt_case {
-  size_t scenario;     /* index into suite->scenarios */
+  size_t scenario; /* index into suite->scenarios */
   gt_fault_id fault;
-  int index;           /* 1-based when the fault yields several cases, else 0 */
-  char *label;         /* variant detail: "$.user.id", "DELETE", "empty bearer"; may be NULL */
-  char *name;          /* JUnit testcase name: "list apps [valid]",
-                          "create [missing_field #2 $.user.id]" (owned) */
+  int index;   /* 1-based when the fault yields several cases, else 0 */
+  char *label; /* variant detail: "$.user.id", "DELETE", "empty bearer"; may be NULL */
+  char *name;  /* JUnit testcase name: "list apps [valid]",
+                  "create [missing_field #2 $.user.id]" (owned) */
   gt_case_mode mode;
   bool transport_only; /* http_only, wire_*: judged by their own expectation only */
   bool needs_alive;    /* send the valid request afterwards; it must pass */
@@ -51,6 +51,34 @@ typedef struct gt_expand_opts {
   const char *faults;
 } gt_expand_opts;
 
+/* ---- default expectations (SPEC §4) ----
+ *
+ * gt_fault_default_expect returns the catalogue's default for a fault: a
+ * static gt_expect owned by the catalogue (built once, thread-safe; released
+ * only by gt_fault_catalogue_free, at exit or in leak-checked tests). The
+ * default for GT_FAULT_VALID is all-unset (the scenario's expect applies).
+ *
+ * How `refused` is judged (the rule gt_check_response implements):
+ *   - response outcome REFUSED or RESET (no complete response):
+ *       pass  when expect.refused == 1,
+ *       fail  (GT_CHECK_TRANSPORT) otherwise;
+ *     TIMEOUT, TLS, DNS and OTHER outcomes always fail (GT_CHECK_TRANSPORT).
+ *   - a response arrived (outcome OK): judged like any other, i.e. its status
+ *     must be in expect.status when has_status; refused == 1 does NOT make a
+ *     response acceptable by itself. So refused = 1 reads "a refusal/reset is
+ *     acceptable, and if a response comes it must be in the status set".
+ * Defaults using it: http_only (refused or 300-499: never 2xx, never 5xx),
+ * wire_* (refused or 400/413/414/431/501), truncated_body (refused or any
+ * non-2xx status).
+ *
+ * error_shape = 1 ("+ error shape" in SPEC §4): a 4xx/5xx body must match the
+ * profile's errors.shape. cors_preflight's default carries headers =
+ * MAP { Access-Control-Allow-Origin: !any } and status 200-299.
+ * rate_limit's default is status 429 + error shape (the runner applies it to
+ * the first 429 it gets, or fails GT_CHECK_RATE_LIMIT when none came). */
+const gt_expect *gt_fault_default_expect(gt_fault_id id);
+void gt_fault_catalogue_free(void);
+
 /* Validates a --faults value. */
 bool gt_faults_option_valid(const char *faults, gt_err *err);
 /* Expands a suite into cases, in suite order: for each scenario its valid case
@@ -60,11 +88,13 @@ void gt_case_list_free(gt_case_list *l);
 
 typedef struct gt_build_ctx {
   const gt_suite *suite;
-  const gt_scope *scope;   /* captures, --var, suite variables, env */
-  const char *base_url;    /* --base-url override, or NULL for the suite's */
-  gt_secrets *secrets;     /* derived secrets (forged tokens...) are added here */
-  uint64_t seed;           /* --seed: the same seed and case give the same bytes */
-  long timeout_ms;         /* per request */
+  const gt_scope *scope; /* captures, --var, suite variables, env */
+  const char *base_url;  /* --base-url override, or NULL for the suite's */
+  gt_secrets *secrets;   /* derived secrets (forged tokens...) are added here */
+  uint64_t seed;         /* --seed: the same seed and case give the same bytes */
+  long timeout_ms;       /* per request; 0: suite default, else 10 s */
+  int64_t now;           /* Unix time for minted JWTs (exp/iat); 0 = time(NULL).
+                            Tests pin it to get byte-exact tokens. */
 } gt_build_ctx;
 
 /* Builds the request for case c (its valid request mutated by its fault).

@@ -1,0 +1,281 @@
+/* build.c — a case to the exact request to send: the scenario expanded into a
+ * draft, mutated by the case's fault, then assembled (and, for raw-mode
+ * faults, serialised to wire bytes by raw.c). */
+#include "fault_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_MS 10000L
+
+static bool expand_scalar(const gt_scope *scope, const gt_node *n, gt_buf *out, gt_err *err) {
+  if (!n) return true;
+  if (n->kind != GT_NODE_SCALAR)
+    return gt_err_set(err, GT_ERR_INPUT, n->file, n->line, n->col, "expected a scalar");
+  return gt_expand_text(scope, n->text, n->text_len, out, n->file, n->line, n->col, err);
+}
+
+/* Text of a value for a query string or form field: strings as they are,
+ * anything else as compact JSON. Caller frees. */
+static char *json_as_text(const cJSON *v) {
+  if (cJSON_IsString(v)) return gt_xstrdup(v->valuestring);
+  if (cJSON_IsNull(v)) return gt_xstrdup("");
+  char *t = cJSON_PrintUnformatted(v);
+  if (!t) gt_oom();
+  return t;
+}
+
+/* "${NAME}" or "${NAME:-default}" exactly -> NAME (caller frees), else NULL. */
+static char *single_var_name(const char *text) {
+  size_t n = strlen(text);
+  if (n < 4 || strncmp(text, "${", 2) != 0 || text[n - 1] != '}') return NULL;
+  size_t end = 2;
+  while (end < n - 1 && (isalnum((unsigned char)text[end]) || strchr("_.-", text[end])))
+    end++;
+  if (end == 2) return NULL;
+  if (end == n - 1 || strncmp(text + end, ":-", 2) == 0) {
+    if (strchr(text + 2, '$')) return NULL; /* a second ${..} inside the default */
+    return gt_xstrndup(text + 2, end - 2);
+  }
+  return NULL;
+}
+
+static bool add_query(const gt_scope *scope, const gt_node *q, gt_draft *d, gt_err *err) {
+  for (size_t i = 0; q && q->kind == GT_NODE_MAP && i < q->count; i++) {
+    gt_buf name;
+    gt_buf_init(&name);
+    if (!expand_scalar(scope, q->keys[i], &name, err)) {
+      gt_buf_free(&name);
+      return false;
+    }
+    cJSON *v = gt_expand_node(scope, q->items[i], err);
+    if (!v) {
+      gt_buf_free(&name);
+      return false;
+    }
+    /* A list repeats the parameter: ids: [1, 2] -> ids=1&ids=2. */
+    if (cJSON_IsArray(v)) {
+      const cJSON *item;
+      cJSON_ArrayForEach(item, v) {
+        char *t = json_as_text(item);
+        gt_draft_add_query(d, name.data ? name.data : "", t);
+        free(t);
+      }
+    } else {
+      char *t = json_as_text(v);
+      gt_draft_add_query(d, name.data ? name.data : "", t);
+      free(t);
+    }
+    cJSON_Delete(v);
+    gt_buf_free(&name);
+  }
+  return true;
+}
+
+static bool add_headers(const gt_scope *scope, const gt_node *h, gt_draft *d, gt_err *err) {
+  for (size_t i = 0; h && h->kind == GT_NODE_MAP && i < h->count; i++) {
+    gt_buf v;
+    gt_buf_init(&v);
+    bool ok;
+    if (h->items[i]->kind == GT_NODE_SCALAR) {
+      ok = expand_scalar(scope, h->items[i], &v, err);
+    } else {
+      cJSON *j = gt_expand_node(scope, h->items[i], err);
+      ok = j != NULL;
+      if (ok) {
+        char *t = json_as_text(j);
+        gt_buf_adds(&v, t);
+        free(t);
+      }
+      cJSON_Delete(j);
+    }
+    if (ok) gt_draft_set_header(d, h->keys[i]->text, v.data ? v.data : "");
+    gt_buf_free(&v);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static bool add_body(const gt_scope *scope, const gt_request *rq, gt_draft *d, gt_err *err) {
+  d->body_kind = rq->body_kind;
+  switch (rq->body_kind) {
+  case GT_BODY_NONE:
+    return true;
+  case GT_BODY_JSON:
+    d->json = gt_expand_node(scope, rq->body, err);
+    if (!d->json) return false;
+    if (!gt_draft_header(d, "Content-Type"))
+      gt_draft_set_header(d, "Content-Type", "application/json");
+    return true;
+  case GT_BODY_FORM: {
+    const gt_node *f = rq->body;
+    for (size_t i = 0; f && f->kind == GT_NODE_MAP && i < f->count; i++) {
+      gt_buf name;
+      gt_buf_init(&name);
+      cJSON *v = NULL;
+      if (!expand_scalar(scope, f->keys[i], &name, err) ||
+          !(v = gt_expand_node(scope, f->items[i], err))) {
+        gt_buf_free(&name);
+        return false;
+      }
+      d->form = gt_xrealloc(d->form, (d->n_form + 1) * sizeof *d->form);
+      d->form[d->n_form].name = gt_buf_steal(&name);
+      if (!d->form[d->n_form].name) d->form[d->n_form].name = gt_xstrdup("");
+      d->form[d->n_form].value = json_as_text(v);
+      d->n_form++;
+      cJSON_Delete(v);
+    }
+    if (!gt_draft_header(d, "Content-Type"))
+      gt_draft_set_header(d, "Content-Type", "application/x-www-form-urlencoded");
+    return true;
+  }
+  case GT_BODY_RAW: {
+    gt_buf b;
+    gt_buf_init(&b);
+    if (!expand_scalar(scope, rq->body, &b, err)) {
+      gt_buf_free(&b);
+      return false;
+    }
+    d->body_len = b.len;
+    d->body = b.data ? gt_buf_steal(&b) : gt_xstrdup("");
+    return true;
+  }
+  }
+  return true;
+}
+
+static void register_secret(gt_secrets *s, const char *name, const char *value) {
+  if (!s || !value) return;
+  cJSON *h = NULL;
+  if (gt_jwt_decode(value, &h, NULL))
+    gt_secrets_add_jwt(s, name, value);
+  else
+    gt_secrets_add(s, name, value);
+  cJSON_Delete(h);
+}
+
+static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_draft *d,
+                           gt_err *err) {
+  const gt_profile *p = &ctx->suite->profile;
+  if (p->auth.scheme == GT_AUTH_NONE || !sc->request.auth || !p->auth.token) return true;
+  gt_buf t;
+  gt_buf_init(&t);
+  if (!expand_scalar(ctx->scope, p->auth.token, &t, err)) {
+    gt_buf_free(&t);
+    return false;
+  }
+  d->token = t.data ? gt_buf_steal(&t) : gt_xstrdup("");
+  d->token_name = single_var_name(p->auth.token->text);
+  if (!d->token_name) d->token_name = gt_xstrdup("token");
+  register_secret(ctx->secrets, d->token_name, d->token);
+  d->auth_name = gt_xstrdup(gt_auth_header_name(p));
+  d->auth_value = gt_auth_value(p, d->token);
+  /* Basic: the base64 form is as secret as the password it encodes. */
+  if (p->auth.scheme == GT_AUTH_BASIC && ctx->secrets)
+    gt_secrets_add(ctx->secrets, d->token_name, d->auth_value + strlen("Basic "));
+  return true;
+}
+
+static bool expand_base(const gt_build_ctx *ctx, gt_draft *d, gt_err *err) {
+  gt_buf b;
+  gt_buf_init(&b);
+  if (ctx->base_url) {
+    gt_buf_adds(&b, ctx->base_url);
+  } else if (ctx->suite->base_url) {
+    if (!expand_scalar(ctx->scope, ctx->suite->base_url, &b, err)) {
+      gt_buf_free(&b);
+      return false;
+    }
+  } else {
+    return gt_err_set(err, GT_ERR_INPUT, ctx->suite->file, 0, 0,
+                      "no base_url: set one in the suite or pass --base-url");
+  }
+  while (b.len > 0 && b.data[b.len - 1] == '/')
+    b.data[--b.len] = '\0';
+  d->base = b.data ? gt_buf_steal(&b) : gt_xstrdup("");
+  return true;
+}
+
+static bool draft_init(const gt_build_ctx *ctx, const gt_scenario *sc, const char *case_name,
+                       gt_draft *d, gt_err *err) {
+  memset(d, 0, sizeof *d);
+  gt_buf_init(&d->query);
+  d->rng = ctx->seed ^ gt_fnv1a(case_name);
+  const gt_request *rq = &sc->request;
+  d->method = gt_xstrdup(rq->method && rq->method->text ? rq->method->text : "GET");
+  if (!expand_base(ctx, d, err)) return false;
+  gt_buf path;
+  gt_buf_init(&path);
+  if (!expand_scalar(ctx->scope, rq->path, &path, err)) {
+    gt_buf_free(&path);
+    return false;
+  }
+  d->path = path.data ? gt_buf_steal(&path) : gt_xstrdup("");
+  return add_query(ctx->scope, rq->query, d, err) &&
+         add_headers(ctx->scope, ctx->suite->default_headers, d, err) &&
+         add_headers(ctx->scope, rq->headers, d, err) && add_body(ctx->scope, rq, d, err) &&
+         add_credential(ctx, sc, d, err);
+}
+
+static void assemble(const gt_build_ctx *ctx, const gt_scenario *sc, const gt_draft *d,
+                     gt_http_request *out) {
+  out->method = gt_xstrdup(d->method);
+  out->url = d->query.len ? gt_xasprintf("%s%s?%s", d->base, d->path, d->query.data)
+                          : gt_xasprintf("%s%s", d->base, d->path);
+  for (size_t i = 0; i < d->n_headers; i++)
+    gt_http_request_add_header(out, d->headers[i].name, d->headers[i].value);
+  if (d->auth_name) gt_http_request_add_header(out, d->auth_name, d->auth_value);
+  out->body = gt_draft_body_bytes(d, &out->body_len);
+  long t = sc->timeout_ms > 0 ? sc->timeout_ms : ctx->timeout_ms;
+  if (t <= 0)
+    t = ctx->suite->default_timeout_ms > 0 ? ctx->suite->default_timeout_ms : DEFAULT_TIMEOUT_MS;
+  out->timeout_ms = t;
+  out->follow_redirects = false; /* a 3xx is itself the answer (http_only) */
+}
+
+static bool is_auth_fault(gt_fault_id f) {
+  return f >= GT_FAULT_UNAUTHENTICATED && f <= GT_FAULT_HTTP_ONLY;
+}
+
+static bool is_body_fault(gt_fault_id f) {
+  return (f >= GT_FAULT_MALFORMED_JSON && f <= GT_FAULT_WRONG_TYPE) || f == GT_FAULT_OVERSIZED_BODY;
+}
+
+bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err) {
+  memset(out, 0, sizeof *out);
+  if (!ctx || !ctx->suite || !c || c->scenario >= ctx->suite->n_scenarios)
+    return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build: bad arguments");
+  if (c->skip_reason)
+    return gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "%s: not applicable: %s", c->name,
+                      c->skip_reason);
+  const gt_scenario *sc = &ctx->suite->scenarios[c->scenario];
+  gt_draft d;
+  bool ok = draft_init(ctx, sc, c->name ? c->name : "", &d, err);
+  if (ok && is_auth_fault(c->fault))
+    ok = gt_mutate_auth(ctx, c, &d, err);
+  else if (ok && is_body_fault(c->fault))
+    ok = gt_mutate_body(ctx, c, &d, err);
+  else if (ok && c->fault != GT_FAULT_VALID && c->fault != GT_FAULT_RATE_LIMIT &&
+           c->mode != GT_MODE_RAW)
+    ok = gt_mutate_target(ctx, c, &d, err);
+  if (ok) assemble(ctx, sc, &d, out);
+  gt_draft_free(&d);
+  if (ok && c->mode == GT_MODE_RAW) ok = gt_build_raw(ctx, c, out, err);
+  if (!ok) gt_http_request_free(out);
+  return ok;
+}
+
+bool gt_case_build_valid(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out,
+                         gt_err *err) {
+  memset(out, 0, sizeof *out);
+  if (!ctx || !ctx->suite || !c || c->scenario >= ctx->suite->n_scenarios)
+    return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build_valid: bad arguments");
+  const gt_scenario *sc = &ctx->suite->scenarios[c->scenario];
+  gt_draft d;
+  bool ok = draft_init(ctx, sc, sc->name ? sc->name : "", &d, err);
+  if (ok) assemble(ctx, sc, &d, out);
+  gt_draft_free(&d);
+  if (!ok) gt_http_request_free(out);
+  return ok;
+}

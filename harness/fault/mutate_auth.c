@@ -1,0 +1,257 @@
+/* mutate_auth.c — credential faults: missing, forged, malformed, misplaced,
+ * JWT forgeries, and the plain-HTTP variant (with its decoy credential). */
+#include "fault_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const gt_profile *profile_of(const gt_build_ctx *ctx) {
+  return &ctx->suite->profile;
+}
+
+static bool need_token(const gt_build_ctx *ctx, const gt_case *c, const gt_draft *d, gt_err *err) {
+  if (d->token) return true;
+  return gt_err_set(err, GT_ERR_INPUT, profile_of(ctx)->file, 0, 0,
+                    "%s: no credential to mutate (auth.token)", c->name);
+}
+
+static bool need_jwt(const gt_build_ctx *ctx, const gt_case *c, const gt_draft *d, gt_err *err) {
+  if (!need_token(ctx, c, d, err)) return false;
+  if (gt_jwt_decode(d->token, NULL, NULL)) return true;
+  return gt_err_set(err, GT_ERR_INPUT, profile_of(ctx)->file, 0, 0,
+                    "%s: auth.token is not a JWT (header.payload.signature)", c->name);
+}
+
+static void set_token_value(const gt_build_ctx *ctx, gt_draft *d, const char *token) {
+  char *v = gt_auth_value(profile_of(ctx), token);
+  gt_draft_set_auth(d, gt_auth_header_name(profile_of(ctx)), v);
+  free(v);
+}
+
+static void malformed_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d) {
+  const gt_profile *p = profile_of(ctx);
+  const char *name = gt_auth_header_name(p);
+  char *v = NULL;
+  switch (c->index) {
+  case 1: /* empty credential after the scheme */
+    v = gt_xstrdup(p->auth.scheme == GT_AUTH_BASIC    ? "Basic "
+                   : p->auth.scheme == GT_AUTH_HEADER ? ""
+                                                      : "Bearer ");
+    break;
+  case 2: /* the right credential under the wrong scheme */
+    if (p->auth.scheme == GT_AUTH_BEARER)
+      v = gt_xasprintf("Basic %s", d->token);
+    else if (p->auth.scheme == GT_AUTH_BASIC)
+      v = gt_xasprintf("Bearer %s", d->auth_value + strlen("Basic "));
+    else
+      v = gt_xasprintf("Bearer %s", d->token);
+    break;
+  default: /* a trailing space-separated extra */
+    v = gt_xasprintf("%s extra", d->auth_value);
+    break;
+  }
+  gt_draft_set_auth(d, name, v);
+  free(v);
+}
+
+/* Each signature character moved one step along the base64url alphabet; the
+ * last one is kept so the encoding stays canonical (its low bits are padding). */
+static void alter_signature(char *sig) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  size_t n = strlen(sig);
+  for (size_t i = 0; i + 1 < n; i++) {
+    const char *at = strchr(alphabet, sig[i]);
+    sig[i] = at && *at ? alphabet[(at - alphabet + 1) % 64] : 'A';
+  }
+}
+
+static char *alg_none(const char *jwt) {
+  const char *dot1 = strchr(jwt, '.');
+  const char *dot2 = strchr(dot1 + 1, '.');
+  static const char header[] = "{\"alg\":\"none\",\"typ\":\"JWT\"}";
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_base64url_encode(&b, (const unsigned char *)header, strlen(header));
+  gt_buf_add(&b, dot1, (size_t)(dot2 - dot1) + 1); /* ".payload." */
+  return gt_buf_steal(&b);
+}
+
+static char *expand_secret(const gt_build_ctx *ctx, gt_err *err) {
+  const gt_node *n = profile_of(ctx)->auth.jwt_secret;
+  if (!n || n->kind != GT_NODE_SCALAR) {
+    gt_err_set(err, GT_ERR_INPUT, profile_of(ctx)->file, 0, 0, "auth.jwt_secret is not set");
+    return NULL;
+  }
+  gt_buf b;
+  gt_buf_init(&b);
+  if (!gt_expand_text(ctx->scope, n->text, n->text_len, &b, n->file, n->line, n->col, err)) {
+    gt_buf_free(&b);
+    return NULL;
+  }
+  char *s = b.data ? gt_buf_steal(&b) : gt_xstrdup("");
+  if (ctx->secrets) gt_secrets_add(ctx->secrets, "jwt_secret", s);
+  return s;
+}
+
+/* Claims of a minted token: those of the profile token when it is a JWT, then
+ * auth.jwt_claims on top, then exp/iat. */
+static cJSON *mint_claims(const gt_build_ctx *ctx, const gt_draft *d, int64_t exp, int64_t iat,
+                          gt_err *err) {
+  cJSON *claims = NULL;
+  if (!gt_jwt_decode(d->token, NULL, &claims)) claims = cJSON_CreateObject();
+  const gt_node *extra = profile_of(ctx)->auth.jwt_claims;
+  if (extra) {
+    cJSON *e = gt_expand_node(ctx->scope, extra, err);
+    if (!e) {
+      cJSON_Delete(claims);
+      return NULL;
+    }
+    cJSON *item = e->child;
+    while (item) {
+      cJSON *next = item->next;
+      cJSON_DetachItemViaPointer(e, item);
+      cJSON_DeleteItemFromObjectCaseSensitive(claims, item->string);
+      cJSON_AddItemToObject(claims, item->string, item);
+      item = next;
+    }
+    cJSON_Delete(e);
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(claims, "exp");
+  cJSON_DeleteItemFromObjectCaseSensitive(claims, "iat");
+  cJSON_AddNumberToObject(claims, "exp", (double)exp);
+  cJSON_AddNumberToObject(claims, "iat", (double)iat);
+  return claims;
+}
+
+static bool minted(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  int64_t now = ctx->now ? ctx->now : (int64_t)time(NULL);
+  bool expired = c->fault == GT_FAULT_JWT_EXPIRED;
+  char *secret = expand_secret(ctx, err);
+  if (!secret) return false;
+  cJSON *claims = expired ? mint_claims(ctx, d, now - 3600, now - 7200, err)
+                          : mint_claims(ctx, d, now + 3600, now, err);
+  if (!claims) {
+    free(secret);
+    return false;
+  }
+  if (!expired && c->param_text) cJSON_DeleteItemFromObjectCaseSensitive(claims, c->param_text);
+  char *jwt = gt_jwt_mint(NULL, claims, secret);
+  cJSON_Delete(claims);
+  free(secret);
+  if (!jwt) return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "HS256 signing failed");
+  /* A freshly signed token is a working credential in all but one claim. */
+  if (ctx->secrets) gt_secrets_add_jwt(ctx->secrets, NULL, jwt);
+  set_token_value(ctx, d, jwt);
+  free(jwt);
+  return true;
+}
+
+/* Replaces any registered secret in s by its redacted form; returns a new
+ * string when something changed, else NULL. */
+static char *scrub(const gt_secrets *secrets, const char *s, size_t len, size_t *out_len) {
+  if (!secrets || !s) return NULL;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_secrets_redact(secrets, s, len, &b);
+  if (b.len == len && (len == 0 || memcmp(b.data, s, len) == 0)) {
+    gt_buf_free(&b);
+    return NULL;
+  }
+  if (out_len) *out_len = b.len;
+  return gt_buf_steal(&b);
+}
+
+static void http_only(const gt_build_ctx *ctx, gt_draft *d) {
+  const gt_profile *p = profile_of(ctx);
+  gt_url_parts u;
+  if (gt_url_split(d->base, &u)) {
+    int port = p->transport.http_port > 0 ? p->transport.http_port : 80;
+    gt_buf b;
+    gt_buf_init(&b);
+    gt_buf_adds(&b, "http://"); /* userinfo dropped: it would travel in clear too */
+    gt_buf_add(&b, d->base + u.host_start, u.host_len);
+    if (port != 80) gt_buf_printf(&b, ":%d", port);
+    gt_buf_adds(&b, d->base + u.path_start);
+    free(d->base);
+    d->base = gt_buf_steal(&b);
+  }
+  if (gt_url_is_loopback(d->base) || p->transport.http_probe_real) return;
+  /* Never the real credential over plain HTTP to another host: a decoy of the
+   * same shape, and any other secret in headers, query or body redacted. */
+  if (d->token) {
+    char *decoy = gt_random_like(&d->rng, d->token);
+    set_token_value(ctx, d, decoy);
+    free(decoy);
+  }
+  for (size_t i = 0; i < d->n_headers; i++) {
+    char *v = scrub(ctx->secrets, d->headers[i].value, strlen(d->headers[i].value), NULL);
+    if (v) {
+      free(d->headers[i].value);
+      d->headers[i].value = v;
+    }
+  }
+  if (d->query.len) {
+    char *q = scrub(ctx->secrets, d->query.data, d->query.len, NULL);
+    if (q) {
+      gt_buf_reset(&d->query);
+      gt_buf_adds(&d->query, q);
+      free(q);
+    }
+  }
+  size_t blen = 0;
+  char *body = gt_draft_body_bytes(d, &blen);
+  size_t slen = 0;
+  char *scrubbed = scrub(ctx->secrets, body, blen, &slen);
+  if (scrubbed) gt_draft_set_body(d, scrubbed, slen);
+  free(scrubbed);
+  free(body);
+}
+
+bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  switch (c->fault) {
+  case GT_FAULT_UNAUTHENTICATED:
+    gt_draft_set_auth(d, NULL, NULL);
+    return true;
+  case GT_FAULT_INVALID_TOKEN: {
+    if (!need_token(ctx, c, d, err)) return false;
+    char *forged = gt_random_like(&d->rng, d->token);
+    set_token_value(ctx, d, forged);
+    free(forged);
+    return true;
+  }
+  case GT_FAULT_MALFORMED_AUTH:
+    if (!need_token(ctx, c, d, err)) return false;
+    malformed_auth(ctx, c, d);
+    return true;
+  case GT_FAULT_TOKEN_IN_QUERY:
+    if (!need_token(ctx, c, d, err)) return false;
+    gt_draft_set_auth(d, NULL, NULL);
+    gt_draft_add_query(d, "access_token", d->token);
+    return true;
+  case GT_FAULT_JWT_ALG_NONE: {
+    if (!need_jwt(ctx, c, d, err)) return false;
+    char *jwt = alg_none(d->token);
+    set_token_value(ctx, d, jwt);
+    free(jwt);
+    return true;
+  }
+  case GT_FAULT_JWT_BAD_SIGNATURE: {
+    if (!need_jwt(ctx, c, d, err)) return false;
+    char *jwt = gt_xstrdup(d->token);
+    alter_signature(strrchr(jwt, '.') + 1);
+    set_token_value(ctx, d, jwt);
+    free(jwt);
+    return true;
+  }
+  case GT_FAULT_JWT_EXPIRED:
+  case GT_FAULT_JWT_MISSING_CLAIM:
+    if (!need_token(ctx, c, d, err)) return false;
+    return minted(ctx, c, d, err);
+  case GT_FAULT_HTTP_ONLY:
+    http_only(ctx, d);
+    return true;
+  default:
+    return true;
+  }
+}

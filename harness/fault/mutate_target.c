@@ -1,0 +1,138 @@
+/* mutate_target.c — faults on where the request goes and how: unknown path,
+ * wrong method, bad percent-encoding, unversioned URL, CORS preflight. */
+#include "fault_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void unknown_path(gt_draft *d) {
+  size_t n = strlen(d->path);
+  while (n > 0 && d->path[n - 1] == '/')
+    n--;
+  uint64_t r = gt_splitmix64(&d->rng);
+  char *p = gt_xasprintf("%.*s/gauntlet-%08x", (int)n, d->path, (unsigned)(r & 0xffffffffu));
+  free(d->path);
+  d->path = p;
+}
+
+static void bad_percent(gt_draft *d) {
+  char *p = gt_xasprintf("%s%s%%ZZ", d->path[0] ? "" : "/", d->path);
+  free(d->path);
+  d->path = p;
+}
+
+/* "/v2" -> "2", "/api/v1.1" -> "1.1", "/beta" -> "beta". Caller frees. */
+char *gt_version_digits(const char *prefix) {
+  size_t n = strlen(prefix);
+  size_t end = n;
+  while (end > 0 && !((prefix[end - 1] >= '0' && prefix[end - 1] <= '9')))
+    end--;
+  size_t start = end;
+  while (start > 0 &&
+         ((prefix[start - 1] >= '0' && prefix[start - 1] <= '9') || prefix[start - 1] == '.'))
+    start--;
+  while (start < end && prefix[start] == '.')
+    start++;
+  if (start < end) return gt_xstrndup(prefix + start, end - start);
+  const char *seg = strrchr(prefix, '/');
+  return gt_xstrdup(seg ? seg + 1 : prefix);
+}
+
+static bool unversioned(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  const char *raw = ctx->suite->profile.version_prefix;
+  if (!raw || !*raw)
+    return gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "%s: no versioning.prefix", c->name);
+  /* Normalised: one leading '/', no trailing '/'. */
+  gt_buf pre;
+  gt_buf_init(&pre);
+  if (raw[0] != '/') gt_buf_addc(&pre, '/');
+  gt_buf_adds(&pre, raw);
+  while (pre.len > 1 && pre.data[pre.len - 1] == '/')
+    pre.data[--pre.len] = '\0';
+
+  char *url = gt_xasprintf("%s%s", d->base, d->path);
+  gt_url_parts u;
+  bool ok = false;
+  if (gt_url_split(url, &u)) {
+    /* The first occurrence that is whole segments: "/v2" in "/api/v2/x", not in "/v20". */
+    for (char *at = strstr(url + u.path_start, pre.data); at; at = strstr(at + 1, pre.data)) {
+      char after = at[pre.len];
+      if (after != '\0' && after != '/' && after != '?' && after != '#') continue;
+      memmove(at, at + pre.len, strlen(at + pre.len) + 1);
+      ok = true;
+      break;
+    }
+  }
+  if (!ok) {
+    free(url);
+    gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "%s: the URL has no version prefix %s", c->name,
+               pre.data);
+    gt_buf_free(&pre);
+    return false;
+  }
+  /* Keep a path: "https://h/v2" -> "https://h/", "https://h/v2?x" -> "https://h/?x". */
+  char next = url[u.path_start];
+  if (next == '\0' || next == '?' || next == '#') {
+    char *fixed = gt_xasprintf("%.*s/%s", (int)u.path_start, url, url + u.path_start);
+    free(url);
+    url = fixed;
+  }
+  free(d->base);
+  d->base = url;
+  d->path[0] = '\0';
+  if (c->index == 2 || c->index == 3) {
+    char *v = gt_version_digits(pre.data);
+    gt_draft_set_header(d, c->index == 2 ? "Accept-Version" : "X-API-Version", v);
+    free(v);
+  }
+  gt_buf_free(&pre);
+  return true;
+}
+
+static void cors_preflight(gt_draft *d) {
+  gt_draft_set_header(d, "Origin", "https://gauntlet.example");
+  gt_draft_set_header(d, "Access-Control-Request-Method", d->method);
+  gt_draft_set_header(d, "Access-Control-Request-Headers", "authorization,content-type");
+  free(d->method);
+  d->method = gt_xstrdup("OPTIONS");
+  gt_draft_set_auth(d, NULL, NULL); /* a preflight never carries credentials */
+  gt_draft_remove_header(d, "Content-Type");
+  cJSON_Delete(d->json);
+  d->json = NULL;
+  for (size_t i = 0; i < d->n_form; i++) {
+    free(d->form[i].name);
+    free(d->form[i].value);
+  }
+  free(d->form);
+  d->form = NULL;
+  d->n_form = 0;
+  free(d->body);
+  d->body = NULL;
+  d->body_len = 0;
+  d->body_final = false;
+  d->body_kind = GT_BODY_NONE;
+}
+
+bool gt_mutate_target(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  switch (c->fault) {
+  case GT_FAULT_UNKNOWN_PATH:
+    unknown_path(d);
+    return true;
+  case GT_FAULT_WRONG_METHOD:
+    if (c->param_text) {
+      free(d->method);
+      d->method = gt_xstrdup(c->param_text);
+    }
+    return true;
+  case GT_FAULT_BAD_PERCENT_ENCODING:
+    bad_percent(d);
+    return true;
+  case GT_FAULT_UNVERSIONED:
+    return unversioned(ctx, c, d, err);
+  case GT_FAULT_CORS_PREFLIGHT:
+    cors_preflight(d);
+    return true;
+  default:
+    return true;
+  }
+}

@@ -23,6 +23,20 @@ void gt_jsonpath_free(gt_jsonpath *p);
 size_t gt_jsonpath_eval(const gt_jsonpath *p, const cJSON *doc, const cJSON **out, size_t max);
 /* Removes the node(s) the path selects from doc (missing_field). Returns count removed. */
 size_t gt_jsonpath_delete(const gt_jsonpath *p, cJSON *doc);
+/* Replaces each node the path selects by a copy of value, in place (the root
+ * too: its contents are swapped, so the caller's pointer stays valid). Returns
+ * the number of nodes replaced (wrong_type). */
+size_t gt_jsonpath_set(const gt_jsonpath *p, cJSON *doc, const cJSON *value);
+/* Number of nodes the path selects (capped at GT_JSONPATH_MAX_NODES). */
+size_t gt_jsonpath_count(const gt_jsonpath *p, const cJSON *doc);
+/* true when the path can select at most one node (only names and single
+ * indices, no wildcard, union or descendant): captures want one value. */
+bool gt_jsonpath_is_singular(const gt_jsonpath *p);
+/* The expression as compiled (owned by p). */
+const char *gt_jsonpath_source(const gt_jsonpath *p);
+/* Evaluation stops growing a node list past this many entries, so hostile
+ * expressions such as $..*..*..* stay bounded on big documents. */
+#define GT_JSONPATH_MAX_NODES ((size_t)1 << 20)
 
 /* ---- failures ---- */
 typedef struct gt_failure {
@@ -58,6 +72,27 @@ bool gt_template_match_text(const gt_node *tmpl, const char *actual, const gt_sc
  * stored in node->aux), checks !len / !one_of / !exact / !contains arguments. */
 bool gt_template_compile(gt_node *tmpl, gt_err *err);
 
+/* The inverse of matching, for serve: a JSON value the template accepts.
+ * Literals as written (expanded through scope; unexpandable text is kept as
+ * written), !string -> "string", !integer -> 1, !number -> 1.5, !boolean ->
+ * true, !null / !any -> null, !absent -> key omitted (NULL at top level),
+ * !regex -> an example for simple patterns (character classes, literals,
+ * {n} {n,m} + * ? quantifiers) verified against the regex, else "string",
+ * !one_of -> the first option, !object -> {}, !array -> [], !exact -> the map,
+ * !contains -> the listed elements, !len N -> an array of N "string"s.
+ * Caller owns the result (cJSON_Delete). scope may be NULL. */
+cJSON *gt_template_synthesize(const gt_node *tmpl, const gt_scope *scope);
+/* Header-value form of synthesis: text the header template accepts
+ * (!integer -> "1000" so rate-limit headers look plausible). Caller frees. */
+char *gt_template_synthesize_text(const gt_node *tmpl, const gt_scope *scope);
+/* Deep merge: objects merge key by key recursively; for anything else src
+ * wins. Consumes dst (may be NULL), returns the merged tree (caller owns);
+ * src is only read. */
+cJSON *gt_json_merge_deep(cJSON *dst, const cJSON *src);
+/* One-line description of what a template accepts ("an integer",
+ * "a string matching /^a$/", "{\"code\": 5}") for messages. Caller frees. */
+char *gt_template_describe(const gt_node *tmpl);
+
 /* ---- status expectations ---- */
 /* Parses an expect.status node: 200, [200, 201], "2xx", "4xx". Fills set and a
  * display text (caller frees). */
@@ -66,19 +101,33 @@ bool gt_status_parse(const gt_node *n, gt_status_set *set, char **text, gt_err *
 /* ---- the whole verdict for one response ---- */
 typedef struct gt_check_ctx {
   const gt_profile *profile;
-  const gt_expect *expect;   /* merged expectation for this case */
-  const gt_scope *scope;     /* for ${..} in templates */
-  bool is_head;              /* HEAD request: no body checks */
-  bool transport_only;       /* http_only / wire_*: judged by the expectation only */
+  const gt_expect *expect; /* merged expectation for this case */
+  const gt_scope *scope;   /* for ${..} in templates */
+  bool is_head;            /* HEAD request: no body checks */
+  bool transport_only;     /* http_only / wire_*: judged by the expectation only */
 } gt_check_ctx;
 
 /* Applies the scenario-level expectation and every enabled universal check to
  * resp. Returns true when nothing failed. *parsed receives the parsed body
  * (caller frees) when it is JSON, for captures; may be NULL. */
-bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp,
-                       gt_failures *out, cJSON **parsed);
+bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt_failures *out,
+                       cJSON **parsed);
 
-/* UTF-8 validation (strict: no overlongs, no surrogates). */
+/* UTF-8 validation (strict: no overlongs, no surrogates, max U+10FFFF). */
 bool gt_utf8_valid(const char *s, size_t len);
+/* Offset of the first invalid byte, or len when valid. */
+size_t gt_utf8_invalid_at(const char *s, size_t len);
+
+/* Strict RFC 8259 parse (cJSON alone accepts "+1", "01", ".5" and raw control
+ * characters in strings). Returns the parsed value (caller owns) or NULL with
+ * *err_at = byte offset and *why = a static description. Trailing bytes other
+ * than whitespace are an error. Nesting deeper than 512 is refused. */
+cJSON *gt_json_parse_strict(const char *s, size_t len, size_t *err_at, const char **why);
+
+/* Compact JSON of v (or "(absent)" for NULL) shortened to about max bytes at a
+ * UTF-8 boundary with "..." appended. Caller frees. */
+char *gt_json_short(const cJSON *v, size_t max);
+/* Text shortened the same way; non-printable bytes as \xNN. Caller frees. */
+char *gt_text_short(const char *s, size_t len, size_t max);
 
 #endif

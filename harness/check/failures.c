@@ -1,0 +1,28 @@
+/* failures.c — the list every check appends to. Owns copies of the strings. */
+#include <stdlib.h>
+
+#include "check.h"
+
+void gt_failures_add(gt_failures *f, gt_check_id check, const char *where, const char *expected,
+                     const char *actual) {
+  if (f->count == f->cap) {
+    f->cap = f->cap ? f->cap * 2 : 8;
+    f->items = gt_xrealloc(f->items, f->cap * sizeof *f->items);
+  }
+  gt_failure *it = &f->items[f->count++];
+  it->check = check;
+  it->where = gt_xstrdup(where ? where : "");
+  it->expected = gt_xstrdup(expected ? expected : "");
+  it->actual = gt_xstrdup(actual ? actual : "");
+}
+
+void gt_failures_free(gt_failures *f) {
+  for (size_t i = 0; i < f->count; i++) {
+    free(f->items[i].where);
+    free(f->items[i].expected);
+    free(f->items[i].actual);
+  }
+  free(f->items);
+  f->items = NULL;
+  f->count = f->cap = 0;
+}

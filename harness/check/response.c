@@ -1,0 +1,430 @@
+/* response.c — the verdict for one response: the scenario's expectation first
+ * (status, headers, json, jsonpath, body, max_time, refused), then the
+ * profile's universal checks (SPEC §4) unless disabled or the case is judged
+ * by its expectation only (http_only, wire_*).
+ *
+ * The body is untrusted: it may be binary, cut at the cap, or hostile JSON.
+ * It is parsed once, strictly, and every check works from that result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "template_internal.h"
+
+#define SHORT 200
+#define MAX_PATH_NODES 1000
+
+typedef struct body_info {
+  bool has_body;      /* a body is due and present (not HEAD/204/304/empty) */
+  bool empty_but_due; /* status that normally carries a body, but nothing came */
+  cJSON *json;        /* strict parse, or NULL */
+  char *why_not_json; /* reason text when json == NULL and has_body (owned) */
+} body_info;
+
+static const char *header_ci(const gt_http_response *r, const char *name) {
+  for (size_t i = 0; i < r->n_headers; i++)
+    if (r->headers[i].name && strcasecmp(r->headers[i].name, name) == 0)
+      return r->headers[i].value ? r->headers[i].value : "";
+  return NULL;
+}
+
+static const char *outcome_text(gt_http_outcome o) {
+  switch (o) {
+  case GT_HTTP_OK:
+    return "response";
+  case GT_HTTP_REFUSED:
+    return "connection refused";
+  case GT_HTTP_RESET:
+    return "connection reset";
+  case GT_HTTP_TIMEOUT:
+    return "timed out";
+  case GT_HTTP_TLS:
+    return "TLS failure";
+  case GT_HTTP_DNS:
+    return "DNS failure";
+  default:
+    return "transport error";
+  }
+}
+
+/* Media type of a Content-Type value, lower-cased, without parameters. */
+static char *media_type(const char *ct) {
+  while (*ct == ' ' || *ct == '\t')
+    ct++;
+  size_t n = strcspn(ct, ";");
+  while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+    n--;
+  char *m = gt_xstrndup(ct, n);
+  for (char *p = m; *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  return m;
+}
+
+/* The charset parameter's value (unquoted), or NULL. Caller frees. */
+static char *charset_param(const char *ct) {
+  const char *p = strchr(ct, ';');
+  while (p) { /* each round moves past one ';' */
+    p++;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncasecmp(p, "charset", 7) == 0) {
+      const char *q = p + 7;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q == '=') {
+        q++;
+        while (*q == ' ' || *q == '\t')
+          q++;
+        if (*q == '"') {
+          q++;
+          size_t n = strcspn(q, "\"");
+          return gt_xstrndup(q, n);
+        }
+        size_t n = strcspn(q, "; \t");
+        return gt_xstrndup(q, n);
+      }
+    }
+    p = strchr(p, ';');
+  }
+  return NULL;
+}
+
+static bool media_is_json(const char *media) {
+  size_t n = strlen(media);
+  return strcmp(media, "application/json") == 0 || (n > 5 && strcmp(media + n - 5, "+json") == 0);
+}
+
+/* Bodies of these types are bytes, not text: no UTF-8 requirement. */
+static bool media_is_binary(const char *media) {
+  static const char *const prefixes[] = {"image/", "audio/", "video/", "font/"};
+  static const char *const exact[] = {"application/octet-stream", "application/zip",
+                                      "application/gzip",         "application/pdf",
+                                      "application/x-protobuf",   "application/protobuf",
+                                      "application/msgpack",      "application/cbor"};
+  for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+    if (strncmp(media, prefixes[i], strlen(prefixes[i])) == 0) return true;
+  for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+    if (strcmp(media, exact[i]) == 0) return true;
+  return false;
+}
+
+static void add_fail(gt_failures *out, gt_check_id c, const char *where, const char *exp,
+                     const char *act) {
+  gt_failures_add(out, c, where, exp, act);
+}
+
+static void study_body(const gt_check_ctx *ctx, const gt_http_response *r, body_info *bi) {
+  memset(bi, 0, sizeof *bi);
+  bool no_body_status =
+      r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200);
+  if (ctx->is_head || no_body_status) return;
+  if (r->body.len == 0 && r->body_total == 0) {
+    bi->empty_but_due = true;
+    bi->why_not_json = gt_xstrdup("empty body");
+    return;
+  }
+  bi->has_body = true;
+  if (r->body_truncated) {
+    bi->why_not_json = gt_xasprintf("body larger than cap (%zu bytes)", r->body_total);
+    return;
+  }
+  size_t at = 0;
+  const char *why = NULL;
+  bi->json = gt_json_parse_strict(r->body.data, r->body.len, &at, &why);
+  if (!bi->json) {
+    size_t from = at > 20 ? at - 20 : 0;
+    size_t n = r->body.len - from < 60 ? r->body.len - from : 60;
+    char *near = gt_text_short(r->body.data + from, n, 60);
+    bi->why_not_json =
+        gt_xasprintf("invalid JSON at byte %zu (%s) near: %s", at, why ? why : "?", near);
+    free(near);
+  }
+}
+
+static void fail_no_json(gt_failures *out, gt_check_id c, const char *exp, const body_info *bi) {
+  add_fail(out, c, "$", exp, bi->why_not_json ? bi->why_not_json : "no JSON body");
+}
+
+static void check_status(const gt_check_ctx *ctx, const gt_http_response *r, gt_failures *out) {
+  const gt_expect *e = ctx->expect;
+  if (!e->has_status || gt_status_has(&e->status, r->status)) return;
+  char act[32];
+  snprintf(act, sizeof act, "%d", r->status);
+  add_fail(out, GT_CHECK_STATUS, "status", e->status_text ? e->status_text : "(status set)", act);
+}
+
+static void check_header_map(const gt_node *map, const gt_http_response *r, const gt_scope *scope,
+                             gt_check_id id, gt_failures *out) {
+  if (!map || map->kind != GT_NODE_MAP) return;
+  for (size_t i = 0; i < map->count; i++) {
+    const char *name = map->keys[i]->text ? map->keys[i]->text : "";
+    char *where = gt_xasprintf("header %s", name);
+    gt_template_match_text(map->items[i], header_ci(r, name), scope, id, where, out);
+    free(where);
+  }
+}
+
+static void check_jsonpaths(const gt_check_ctx *ctx, const body_info *bi, gt_failures *out) {
+  const gt_expect *e = ctx->expect;
+  for (size_t i = 0; i < e->n_jsonpath; i++) {
+    const gt_path_template *pt = &e->jsonpath[i];
+    const char *src = pt->src ? pt->src : "$";
+    if (!bi->json) {
+      char *exp = gt_template_describe(pt->tmpl);
+      char *where = gt_xstrdup(src);
+      add_fail(out, GT_CHECK_JSONPATH, where, exp,
+               bi->why_not_json ? bi->why_not_json : "no JSON body");
+      free(exp);
+      free(where);
+      continue;
+    }
+    gt_jsonpath *owned = NULL;
+    const gt_jsonpath *jp = pt->path;
+    if (!jp) {
+      gt_err err;
+      jp = owned = gt_jsonpath_compile(src, &err);
+      if (!jp) {
+        add_fail(out, GT_CHECK_JSONPATH, src, "a valid JSONPath", err.msg);
+        continue;
+      }
+    }
+    const cJSON **nodes = gt_xcalloc(MAX_PATH_NODES, sizeof *nodes);
+    size_t n = gt_jsonpath_eval(jp, bi->json, nodes, MAX_PATH_NODES);
+    size_t shown = n < MAX_PATH_NODES ? n : MAX_PATH_NODES;
+    if (n == 0) {
+      /* `$.x: !absent` passes when nothing is selected; anything else fails. */
+      gt_template_match(pt->tmpl, NULL, ctx->scope, GT_CHECK_JSONPATH, src, out);
+    }
+    for (size_t k = 0; k < shown; k++) {
+      char *where = n > 1 ? gt_xasprintf("%s (node %zu of %zu)", src, k + 1, n) : gt_xstrdup(src);
+      gt_template_match(pt->tmpl, nodes[k], ctx->scope, GT_CHECK_JSONPATH, where, out);
+      free(where);
+    }
+    free(nodes);
+    gt_jsonpath_free(owned);
+  }
+}
+
+static void check_body(const gt_check_ctx *ctx, const gt_http_response *r, const body_info *bi,
+                       gt_failures *out) {
+  const gt_node *t = ctx->expect->body;
+  if (!t) return;
+  const char *data = r->body.data ? r->body.data : "";
+  size_t len = r->body.len;
+  if (t->kind != GT_NODE_SCALAR) { /* a structured template: the body as JSON */
+    if (!bi->json)
+      fail_no_json(out, GT_CHECK_BODY, "a JSON body", bi);
+    else
+      gt_template_match(t, bi->json, ctx->scope, GT_CHECK_BODY, "$", out);
+    return;
+  }
+  tmpl_kind k = tmpl_classify(t);
+  if (k != TK_PLAIN && k != TK_STR) {
+    if (memchr(data, 0, len)) {
+      add_fail(out, GT_CHECK_BODY, "body", "text", "binary body (holds NUL bytes)");
+      return;
+    }
+    gt_template_match_text(t, data, ctx->scope, GT_CHECK_BODY, "body", out);
+    return;
+  }
+  gt_buf want;
+  gt_buf_init(&want);
+  gt_err err = {0};
+  if (ctx->scope) {
+    if (!gt_expand_text(ctx->scope, t->text ? t->text : "", t->text ? t->text_len : 0, &want,
+                        t->file, t->line, t->col, &err)) {
+      add_fail(out, GT_CHECK_BODY, "body", "an expandable body text", err.msg);
+      gt_buf_free(&want);
+      return;
+    }
+  } else {
+    gt_buf_add(&want, t->text ? t->text : "", t->text ? t->text_len : 0);
+  }
+  if (r->body_truncated || want.len != len || memcmp(want.data ? want.data : "", data, len) != 0) {
+    char *exp = gt_text_short(want.data ? want.data : "", want.len, SHORT);
+    char *act = gt_text_short(data, len, SHORT);
+    add_fail(out, GT_CHECK_BODY, "body", exp, act);
+    free(exp);
+    free(act);
+  }
+  gt_buf_free(&want);
+}
+
+static void scenario_checks(const gt_check_ctx *ctx, const gt_http_response *r, const body_info *bi,
+                            gt_failures *out) {
+  const gt_expect *e = ctx->expect;
+  check_status(ctx, r, out);
+  check_header_map(e->headers, r, ctx->scope, GT_CHECK_HEADERS, out);
+  if (e->json) {
+    if (!bi->json)
+      fail_no_json(out, GT_CHECK_JSON, "a JSON body", bi);
+    else
+      gt_template_match(e->json, bi->json, ctx->scope, GT_CHECK_JSON, "$", out);
+  }
+  check_jsonpaths(ctx, bi, out);
+  check_body(ctx, r, bi, out);
+  if (e->max_time_ms >= 0) {
+    double ms = r->timing.total * 1000.0;
+    if (ms > (double)e->max_time_ms) {
+      char exp[64], act[64];
+      snprintf(exp, sizeof exp, "at most %ld ms", e->max_time_ms);
+      snprintf(act, sizeof act, "%.0f ms", ms);
+      add_fail(out, GT_CHECK_MAX_TIME, "time", exp, act);
+    }
+  }
+}
+
+static bool enabled(const gt_profile *p, gt_check_id id) {
+  return !(id < GT_CHECK_UNIVERSAL_COUNT && p->check_disabled[id]);
+}
+
+static void check_content_type(const gt_profile *p, const gt_http_response *r, gt_failures *out) {
+  const char *want = p->transport.content_type;
+  if (!want) return;
+  const char *ct = header_ci(r, "Content-Type");
+  char *want_media = media_type(want);
+  if (!ct) {
+    add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", want_media, "missing");
+    free(want_media);
+    return;
+  }
+  char *media = media_type(ct);
+  if (strcmp(media, want_media) != 0) {
+    char *act = gt_text_short(ct, strlen(ct), SHORT);
+    add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", want_media, act);
+    free(act);
+  } else if (p->transport.charset) {
+    /* A charset the response states must be the profile's; none stated is fine. */
+    char *cs = charset_param(ct);
+    if (cs && strcasecmp(cs, p->transport.charset) != 0) {
+      char *exp = gt_xasprintf("%s; charset=%s", want_media, p->transport.charset);
+      char *act = gt_text_short(ct, strlen(ct), SHORT);
+      add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", exp, act);
+      free(exp);
+      free(act);
+    }
+    free(cs);
+  }
+  free(media);
+  free(want_media);
+}
+
+static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
+                             const body_info *bi, gt_failures *out) {
+  const gt_profile *p = ctx->profile;
+  const gt_expect *e = ctx->expect;
+  int st = r->status;
+  const char *ct = header_ci(r, "Content-Type");
+  char *media = ct ? media_type(ct) : gt_xstrdup("");
+  char *profile_media = p->transport.content_type ? media_type(p->transport.content_type) : NULL;
+
+  if (enabled(p, GT_CHECK_NO_SERVER_ERROR) && st >= 500 && st <= 599 &&
+      !(e->has_status && gt_status_has(&e->status, st))) {
+    char act[32];
+    snprintf(act, sizeof act, "%d", st);
+    add_fail(out, GT_CHECK_NO_SERVER_ERROR, "status",
+             e->has_status && e->status_text ? e->status_text : "no 5xx", act);
+  }
+  if (enabled(p, GT_CHECK_CONTENT_TYPE) && bi->has_body) check_content_type(p, r, out);
+
+  bool json_due = (profile_media && media_is_json(profile_media)) || media_is_json(media);
+  if (enabled(p, GT_CHECK_JSON_PARSES)) {
+    if (bi->has_body && json_due && !bi->json)
+      fail_no_json(out, GT_CHECK_JSON_PARSES, "valid JSON", bi);
+    else if (bi->empty_but_due && e->json)
+      add_fail(out, GT_CHECK_JSON_PARSES, "$", "a JSON body", "empty body");
+  }
+  if (enabled(p, GT_CHECK_UTF8) && bi->has_body && !media_is_binary(media)) {
+    size_t len = r->body.len;
+    size_t bad = gt_utf8_invalid_at(r->body.data ? r->body.data : "", len);
+    /* A body cut at the cap may end inside a character. */
+    bool cut_tail = r->body_truncated && bad + 4 > len;
+    if (bad < len && !cut_tail) {
+      char *act =
+          gt_xasprintf("invalid byte 0x%02x at offset %zu", (unsigned char)r->body.data[bad], bad);
+      add_fail(out, GT_CHECK_UTF8, "body", "valid UTF-8", act);
+      free(act);
+    }
+  }
+  if (enabled(p, GT_CHECK_ERROR_SHAPE) && p->errors.shape && e->error_shape != 0 && st >= 400 &&
+      st <= 599 && !ctx->is_head) {
+    if (bi->json)
+      gt_template_match(p->errors.shape, bi->json, ctx->scope, GT_CHECK_ERROR_SHAPE, "$", out);
+    else
+      fail_no_json(out, GT_CHECK_ERROR_SHAPE, "a JSON body with the error shape", bi);
+  }
+  if (enabled(p, GT_CHECK_DOCUMENTED_STATUS) && p->errors.has_statuses &&
+      !gt_status_has(&p->errors.statuses, st)) {
+    char act[32];
+    snprintf(act, sizeof act, "%d", st);
+    add_fail(out, GT_CHECK_DOCUMENTED_STATUS, "status", "a documented status (errors.statuses)",
+             act);
+  }
+  if (enabled(p, GT_CHECK_REQUIRED_HEADERS))
+    check_header_map(p->transport.headers, r, ctx->scope, GT_CHECK_REQUIRED_HEADERS, out);
+  if (enabled(p, GT_CHECK_ENVELOPE) && p->envelope && bi->has_body) {
+    if (bi->json)
+      gt_template_match(p->envelope, bi->json, ctx->scope, GT_CHECK_ENVELOPE, "$", out);
+    else
+      fail_no_json(out, GT_CHECK_ENVELOPE, "a JSON body with the envelope", bi);
+  }
+  free(media);
+  free(profile_media);
+}
+
+bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt_failures *out,
+                       cJSON **parsed) {
+  if (parsed) *parsed = NULL;
+  /* Built here rather than with gt_expect_init: nothing to free, no coupling. */
+  gt_expect unset;
+  memset(&unset, 0, sizeof unset);
+  unset.max_time_ms = -1;
+  unset.refused = -1;
+  unset.error_shape = -1;
+  gt_check_ctx c = *ctx;
+  if (!c.expect) c.expect = &unset;
+  const gt_expect *e = c.expect;
+  size_t before = out->count;
+
+  if (resp->outcome != GT_HTTP_OK) {
+    char *act = resp->error[0] ? gt_xasprintf("%s: %s", outcome_text(resp->outcome), resp->error)
+                               : gt_xstrdup(outcome_text(resp->outcome));
+    if (e->refused == 1) {
+      if (resp->outcome != GT_HTTP_REFUSED && resp->outcome != GT_HTTP_RESET)
+        add_fail(out, GT_CHECK_REFUSED, "connection", "connection refused or reset", act);
+    } else {
+      char *exp = e->has_status && e->status_text
+                      ? gt_xasprintf("a response with status %s", e->status_text)
+                      : gt_xstrdup("a response");
+      add_fail(out, GT_CHECK_TRANSPORT, "connection", exp, act);
+      free(exp);
+    }
+    free(act);
+    return out->count == before;
+  }
+
+  if (e->refused == 1) {
+    bool non_2xx = resp->status < 200 || resp->status > 299;
+    if (!(c.transport_only && non_2xx)) {
+      char act[48];
+      snprintf(act, sizeof act, "HTTP %d", resp->status);
+      add_fail(out, GT_CHECK_REFUSED, "connection",
+               c.transport_only ? "connection refused or reset, or a non-2xx answer"
+                                : "connection refused or reset",
+               act);
+    }
+  }
+
+  body_info bi;
+  study_body(&c, resp, &bi);
+  scenario_checks(&c, resp, &bi, out);
+  if (!c.transport_only && c.profile) universal_checks(&c, resp, &bi, out);
+
+  if (parsed)
+    *parsed = bi.json;
+  else
+    cJSON_Delete(bi.json);
+  free(bi.why_not_json);
+  return out->count == before;
+}

@@ -397,9 +397,7 @@ static void finish_curl(gt_http_exec *x, CURL *e, CURLcode rc) {
   r->timing.tls = info_seconds(e, CURLINFO_APPCONNECT_TIME_T);
   r->timing.first_byte = info_seconds(e, CURLINFO_STARTTRANSFER_TIME_T);
   r->outcome = gt_http_outcome_from_curl(rc);
-  if (rc != CURLE_OK)
-    snprintf(r->error, sizeof r->error, "%s%s%s", curl_easy_strerror(rc), j->errbuf[0] ? ": " : "",
-             j->errbuf);
+  if (rc != CURLE_OK) gt_http_error_text(r->error, sizeof r->error, rc, j->errbuf);
   curl_multi_remove_handle(x->multi, e);
   j->easy = NULL;
   easy_release(x, e);

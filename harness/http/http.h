@@ -124,6 +124,8 @@ void gt_url_encode(gt_buf *out, const char *s, size_t len);
 const char *gt_http_outcome_name(gt_http_outcome o);
 /* Maps a CURLcode (passed as int to keep curl out of this header). */
 gt_http_outcome gt_http_outcome_from_curl(int curlcode);
+/* "curl_easy_strerror: detail" cut to fit out[cap]. */
+void gt_http_error_text(char *out, size_t cap, int curlcode, const char *detail);
 /* Appends a header (copies name_len/value_len bytes). */
 void gt_http_response_add_header(gt_http_response *r, const char *name, size_t name_len,
                                  const char *value, size_t value_len);

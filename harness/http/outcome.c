@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <string.h>
 
 gt_http_outcome gt_http_outcome_from_curl(int code) {
   switch ((CURLcode)code) {
@@ -58,4 +59,15 @@ const char *gt_http_outcome_name(gt_http_outcome o) {
     break;
   }
   return "transport error";
+}
+
+void gt_http_error_text(char *out, size_t cap, int curlcode, const char *detail) {
+  gt_buf b; /* built whole, then cut to fit: the detail is the most useful part */
+  gt_buf_init(&b);
+  gt_buf_adds(&b, curl_easy_strerror((CURLcode)curlcode));
+  if (detail && detail[0]) gt_buf_printf(&b, ": %s", detail);
+  size_t n = b.len < cap - 1 ? b.len : cap - 1;
+  memcpy(out, b.data, n);
+  out[n] = 0;
+  gt_buf_free(&b);
 }

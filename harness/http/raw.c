@@ -171,8 +171,7 @@ void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
   if (rc == CURLE_OK) rc = curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &sock);
   if (rc != CURLE_OK || sock == CURL_SOCKET_BAD) {
     resp->outcome = rc == CURLE_OK ? GT_HTTP_OTHER : gt_http_outcome_from_curl(rc);
-    snprintf(resp->error, sizeof resp->error, "%s%s%s", curl_easy_strerror(rc),
-             errbuf[0] ? ": " : "", errbuf);
+    gt_http_error_text(resp->error, sizeof resp->error, rc, errbuf);
     curl_easy_cleanup(easy);
     resp->timing.total = now_s() - start;
     return;

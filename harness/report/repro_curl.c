@@ -92,6 +92,16 @@ static void quote_segment(gt_buf *out, const unsigned char *s, size_t n, bool an
 }
 
 static void shell_quote(gt_buf *out, const char *s, size_t n) {
+  /* Plain words (GET, POST) read better unquoted. */
+  size_t plain = 0;
+  while (plain < n &&
+         (s[plain] == '_' || s[plain] == '-' || (s[plain] >= 'A' && s[plain] <= 'Z') ||
+          (s[plain] >= 'a' && s[plain] <= 'z') || (s[plain] >= '0' && s[plain] <= '9')))
+    plain++;
+  if (n > 0 && plain == n) {
+    gt_buf_add(out, s, n);
+    return;
+  }
   if (n == 0) {
     gt_buf_adds(out, "''");
     return;

@@ -1,0 +1,166 @@
+/* proc.c — spawning processes with a deadline, and target server lifecycle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+extern char **environ;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* environ with env_extra entries overriding same-named ones; the array is
+ * owned by the caller (strings borrowed). */
+static char **merged_env(const char *const env_extra[]) {
+  size_t n_env = 0, n_extra = 0;
+  while (environ[n_env])
+    n_env++;
+  while (env_extra && env_extra[n_extra])
+    n_extra++;
+  char **out = calloc(n_env + n_extra + 1, sizeof *out);
+  if (!out) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n_env; i++) {
+    bool overridden = false;
+    for (size_t j = 0; j < n_extra; j++) {
+      const char *eq = strchr(env_extra[j], '=');
+      size_t nl = eq ? (size_t)(eq - env_extra[j]) : strlen(env_extra[j]);
+      if (!strncmp(environ[i], env_extra[j], nl) && environ[i][nl] == '=') overridden = true;
+    }
+    if (!overridden) out[k++] = environ[i];
+  }
+  for (size_t j = 0; j < n_extra; j++)
+    out[k++] = (char *)env_extra[j];
+  return out;
+}
+
+bool ts_spawn(const char *const argv[], const char *const env_extra[], const char *out_path,
+              const char *err_path, ts_proc *p) {
+  memset(p, 0, sizeof *p);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  char **env = merged_env(env_extra);
+  p->started = now_s();
+  int rc = env ? posix_spawn(&p->pid, argv[0], &fa, NULL, (char *const *)argv, env) : ENOMEM;
+  free(env);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    p->pid = 0;
+    return false;
+  }
+  return true;
+}
+
+static void record_status(ts_proc *p, int st) {
+  p->exited = true;
+  p->elapsed = now_s() - p->started;
+  if (WIFEXITED(st)) p->exit_code = WEXITSTATUS(st);
+  if (WIFSIGNALED(st)) {
+    p->term_signal = WTERMSIG(st);
+    p->exit_code = -1;
+  }
+}
+
+void ts_wait(ts_proc *p, long timeout_ms) {
+  if (p->pid <= 0 || p->exited) return;
+  double deadline = now_s() + timeout_ms / 1000.0;
+  int st = 0;
+  while (now_s() < deadline) {
+    pid_t r = waitpid(p->pid, &st, WNOHANG);
+    if (r == p->pid) {
+      record_status(p, st);
+      return;
+    }
+    if (r < 0) {
+      p->exited = true;
+      p->exit_code = -1;
+      return;
+    }
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  p->timed_out = true;
+  kill(p->pid, SIGKILL);
+  if (waitpid(p->pid, &st, 0) == p->pid) record_status(p, st);
+  p->exit_code = -1;
+}
+
+int ts_run(const char *const argv[], const char *const env_extra[], const char *out_path,
+           const char *err_path, long timeout_ms, ts_proc *p) {
+  ts_proc local;
+  if (!p) p = &local;
+  if (!ts_spawn(argv, env_extra, out_path, err_path, p)) return -1;
+  ts_wait(p, timeout_ms);
+  return p->timed_out ? -1 : p->exit_code;
+}
+
+bool ts_target_start(ts_target *t, const char *name, const char *const args[], int wait_port,
+                     const char *log_dir) {
+  memset(t, 0, sizeof *t);
+  size_t n = 0;
+  while (args && args[n])
+    n++;
+  const char **argv = calloc(n + 2, sizeof *argv);
+  char *bin = ts_fmt("%s/%s", TARGETS_DIR, name);
+  t->log = ts_fmt("%s/%s-%d.log", log_dir ? log_dir : "/tmp", name, wait_port);
+  if (!argv || !bin || !t->log) {
+    free(argv);
+    free(bin);
+    return false;
+  }
+  argv[0] = bin;
+  for (size_t i = 0; i < n; i++)
+    argv[i + 1] = args[i];
+  bool ok = ts_spawn(argv, NULL, NULL, t->log, &t->proc);
+  free(argv);
+  free(bin);
+  t->port = wait_port;
+  if (!ok) return false;
+  /* Bounded wait for the listener; give up early if the target died. */
+  for (int i = 0; i < 250; i++) {
+    if (ts_port_open(wait_port, 20)) return true;
+    int st;
+    if (waitpid(t->proc.pid, &st, WNOHANG) == t->proc.pid) {
+      record_status(&t->proc, st);
+      return false;
+    }
+  }
+  ts_target_stop(t);
+  return false;
+}
+
+bool ts_target_stop(ts_target *t) {
+  if (t->proc.pid <= 0) return false;
+  bool alive = false;
+  if (!t->proc.exited) {
+    int st;
+    pid_t r = waitpid(t->proc.pid, &st, WNOHANG);
+    if (r == t->proc.pid) {
+      record_status(&t->proc, st);
+    } else {
+      alive = true;
+      kill(t->proc.pid, SIGTERM);
+      ts_wait(&t->proc, 2000); /* SIGKILL at the deadline */
+    }
+  }
+  t->proc.pid = 0;
+  free(t->log);
+  t->log = NULL;
+  return alive;
+}

@@ -49,6 +49,11 @@ bool gt_expand_text(const gt_scope *s, const char *text, size_t len, gt_buf *out
  * if plain; quoted stays a string). Tags are ignored. Caller owns result. */
 cJSON *gt_expand_node(const gt_scope *s, const gt_node *n, gt_err *err);
 
+/* Validates the ${..} syntax of text: an unterminated `${`, or a name that is
+ * not [A-Za-z_][A-Za-z0-9_.-]*, fails with GT_ERR_INPUT at file/line/col. */
+bool gt_check_var_syntax(const char *text, size_t len, const char *file, int line, int col,
+                         gt_err *err);
+
 /* Appends to `names` (a cJSON array of strings, no duplicates) every variable
  * name referenced by text without a default. Used to find capture dependencies
  * and undefined variables at load time. */

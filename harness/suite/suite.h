@@ -16,8 +16,8 @@
 typedef struct gt_load_opts {
   const gt_cli_var *cli_vars; /* --var, may be NULL */
   int n_cli_vars;
-  bool use_env;               /* true in the CLI; tests may turn it off */
-  gt_secrets *secrets;        /* secret values found while loading are added here; may be NULL */
+  bool use_env;        /* true in the CLI; tests may turn it off */
+  gt_secrets *secrets; /* secret values found while loading are added here; may be NULL */
 } gt_load_opts;
 
 /* Loads one suite file. Returns NULL and fills err on failure. Caller frees
@@ -33,5 +33,13 @@ void gt_suite_free(gt_suite *s);
 bool gt_parse_duration(const char *text, long *ms);
 /* Parses "8MiB", "512KiB", "1MB", "1024" into bytes. */
 bool gt_parse_size(const char *text, size_t *bytes);
+
+/* YAML text (one document) to a gt_node tree whose nodes point at `file`
+ * (which must outlive the tree). Rejects malformed UTF-8, NUL bytes, YAML
+ * syntax errors (tabs as indentation...), duplicate keys, non-scalar keys and
+ * more than one document, with FILE:LINE:COL. An empty document is a plain
+ * empty scalar (null). Aliases are expanded into copies. Caller owns the tree
+ * (gt_node_free). Used by the loader and by serve. */
+gt_node *gt_yaml_parse(const char *file, const char *data, size_t len, gt_err *err);
 
 #endif

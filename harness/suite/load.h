@@ -1,0 +1,75 @@
+/* load.h — internals shared by the suite loader's files (not a public API).
+ *
+ * Each ld_* function validates one part of a suite or profile tree and fills
+ * the model; on the first problem it fills L->err (GT_ERR_INPUT at the
+ * offending node's FILE:LINE:COL) and returns false. Everything allocated
+ * goes into L->suite, which gt_suite_free releases even when half-built. */
+#ifndef GT_SUITE_LOAD_H
+#define GT_SUITE_LOAD_H
+
+#include <stdbool.h>
+
+#include "../check/check.h"
+#include "suite.h"
+
+typedef struct loader {
+  gt_suite *suite;
+  const gt_load_opts *opts;
+  gt_err *err;
+  gt_scope scope;       /* --var, suite variables, env: what is known at load time */
+  cJSON *capture_names; /* every name some scenario captures (array of strings) */
+} loader;
+
+/* ---- load_util.c ---- */
+bool ld_fail(loader *L, const gt_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *ld_kind(const gt_node *n); /* "a mapping", "a list", "a string", "null" */
+bool ld_is_null(const gt_node *n);     /* plain ~, null or empty */
+bool ld_want_map(loader *L, const gt_node *n, const char *what);
+bool ld_want_seq(loader *L, const gt_node *n, const char *what);
+bool ld_want_scalar(loader *L, const gt_node *n, const char *what); /* non-null scalar */
+/* Unknown keys, with "did you mean" among allowed (NULL-terminated). */
+bool ld_check_keys(loader *L, const gt_node *map, const char *const *allowed, const char *what);
+/* `name` closest to one of `names` (edit distance <= 2), or NULL. */
+const char *ld_suggest(const char *name, const char *const *names, size_t n);
+bool ld_bool(loader *L, const gt_node *n, const char *what, bool *out);
+bool ld_int(loader *L, const gt_node *n, const char *what, long min, long max, long *out);
+bool ld_duration(loader *L, const gt_node *n, const char *what, long *ms);
+bool ld_size(loader *L, const gt_node *n, const char *what, size_t *bytes);
+/* No YAML tag anywhere in n (matcher tags belong in templates only), and
+ * well-formed ${..} references in every scalar. */
+bool ld_plain_data(loader *L, const gt_node *n, const char *what);
+/* A template: ${..} syntax plus gt_template_compile (tags, regexes). */
+bool ld_template(loader *L, gt_node *n);
+/* Compiles the JSONPath in scalar n; the error points at n. */
+gt_jsonpath *ld_jsonpath(loader *L, const gt_node *n);
+char *ld_strdup_scalar(const gt_node *n);
+/* Keeps an allocation in the suite's owned storage (freed with it). */
+void ld_keep_file(loader *L, char *file);
+/* Whole file into memory (NUL-terminated); NULL with *errnum set. Caller frees. */
+char *ld_read_file(const char *path, size_t *len, int *errnum);
+void ld_keep_tree(loader *L, gt_node *tree);
+
+/* ---- load_expect.c ---- */
+bool ld_status(loader *L, const gt_node *n, gt_status_set *set, char **text);
+bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what);
+/* A `faults:` list (names or one-key maps) or `none`. */
+bool ld_fault_list(loader *L, gt_node *n, gt_fault_ref **out, size_t *count);
+
+/* ---- load_profile.c ---- */
+bool ld_profile(loader *L, gt_node *value, const char *suite_file);
+
+/* ---- load_scenario.c ---- */
+bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);
+
+/* ---- load_vars.c ---- */
+bool ld_variables(loader *L, gt_node *vars);
+/* Every ${NAME} without default in n is known (capture, --var, variable, env). */
+bool ld_vars_defined(loader *L, const gt_node *n);
+/* Computes deps and reorders suite->scenarios (captures before dependants);
+ * nodes[i] is the tree of scenarios[i] (file order). */
+bool ld_order_scenarios(loader *L, gt_node *const *nodes);
+/* Registers the secret value of a node that expands now (profile token...). */
+void ld_register_secret(loader *L, const gt_node *n, const char *fallback_name);
+
+#endif

@@ -1,0 +1,203 @@
+/* load_scenario.c — one entry of `scenarios:` (SPEC §2) into gt_scenario:
+ * request, expect, capture, faults, respond, timeout. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+
+static bool scalar_values(loader *L, const gt_node *map, const char *what, bool allow_lists) {
+  for (size_t i = 0; i < map->count; i++) {
+    const gt_node *v = map->items[i];
+    if (v->kind == GT_NODE_MAP || (v->kind == GT_NODE_SEQ && !allow_lists))
+      return ld_fail(L, v, "%s.%s: expected a value, got %s", what, map->keys[i]->text, ld_kind(v));
+    for (size_t j = 0; v->kind == GT_NODE_SEQ && j < v->count; j++)
+      if (v->items[j]->kind != GT_NODE_SCALAR)
+        return ld_fail(L, v->items[j], "%s.%s: expected a list of values", what,
+                       map->keys[i]->text);
+  }
+  return true;
+}
+
+static bool load_method(loader *L, gt_request *r, gt_node *m) {
+  if (!ld_want_scalar(L, m, "request.method")) return false;
+  for (size_t i = 0; i < m->text_len; i++) {
+    unsigned char c = (unsigned char)m->text[i];
+    if (!isalpha(c) && c != '-' && c != '_')
+      return ld_fail(L, m, "request.method: '%s' is not an HTTP method", m->text);
+    m->text[i] = (char)toupper(c); /* the model promises upper case */
+  }
+  r->method = m;
+  return true;
+}
+
+static bool load_required(loader *L, gt_request *r, const gt_node *list) {
+  if (!ld_want_seq(L, list, "request.required")) return false;
+  r->required = gt_xcalloc(list->count ? list->count : 1, sizeof *r->required);
+  r->required_paths = gt_xcalloc(list->count ? list->count : 1, sizeof *r->required_paths);
+  for (size_t i = 0; i < list->count; i++) {
+    gt_jsonpath *p = ld_jsonpath(L, list->items[i]);
+    if (!p) return false;
+    r->required[i] = ld_strdup_scalar(list->items[i]);
+    r->required_paths[i] = p;
+    r->n_required = i + 1;
+  }
+  return true;
+}
+
+static bool load_body(loader *L, gt_request *r, const gt_node *key, gt_node *v,
+                      const gt_node **first_body_key) {
+  if (*first_body_key)
+    return ld_fail(L, key, "request: at most one body: '%s' given after '%s' (json, form or body)",
+                   key->text, (*first_body_key)->text);
+  *first_body_key = key;
+  if (!ld_plain_data(L, v, "request body")) return false;
+  if (!strcmp(key->text, "json")) {
+    r->body_kind = GT_BODY_JSON;
+  } else if (!strcmp(key->text, "form")) {
+    if (!ld_want_map(L, v, "request.form") || !scalar_values(L, v, "request.form", true))
+      return false;
+    r->body_kind = GT_BODY_FORM;
+  } else {
+    if (v->kind != GT_NODE_SCALAR)
+      return ld_fail(L, v, "request.body: expected text, got %s", ld_kind(v));
+    r->body_kind = GT_BODY_RAW;
+  }
+  r->body = v;
+  return true;
+}
+
+static bool load_request(loader *L, gt_request *r, gt_node *n) {
+  static const char *const keys[] = {"method", "path", "query", "headers",  "json",
+                                     "form",   "body", "auth",  "required", NULL};
+  if (!ld_want_map(L, n, "request") || !ld_check_keys(L, n, keys, "request")) return false;
+  r->auth = true;
+  const gt_node *first_body_key = NULL;
+  for (size_t i = 0; i < n->count; i++) {
+    const gt_node *key = n->keys[i];
+    const char *k = key->text;
+    gt_node *v = n->items[i];
+    if (!strcmp(k, "method")) {
+      if (!load_method(L, r, v)) return false;
+    } else if (!strcmp(k, "path")) {
+      if (!ld_want_scalar(L, v, "request.path") || !ld_plain_data(L, v, "request.path"))
+        return false;
+      r->path = v;
+    } else if (!strcmp(k, "query") || !strcmp(k, "headers")) {
+      bool q = k[0] == 'q';
+      const char *what = q ? "request.query" : "request.headers";
+      if (!ld_want_map(L, v, what) || !scalar_values(L, v, what, q) || !ld_plain_data(L, v, what))
+        return false;
+      if (q)
+        r->query = v;
+      else
+        r->headers = v;
+    } else if (!strcmp(k, "json") || !strcmp(k, "form") || !strcmp(k, "body")) {
+      if (!load_body(L, r, key, v, &first_body_key)) return false;
+    } else if (!strcmp(k, "auth")) {
+      if (!ld_bool(L, v, "request.auth", &r->auth)) return false;
+    } else if (!strcmp(k, "required")) {
+      if (!load_required(L, r, v)) return false;
+    }
+  }
+  if (!r->method) return ld_fail(L, n, "request: missing required key 'method'");
+  if (!r->path) return ld_fail(L, n, "request: missing required key 'path'");
+  return ld_vars_defined(L, n);
+}
+
+static bool capture_name_ok(const char *s) {
+  if (!(isalpha((unsigned char)*s) || *s == '_')) return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+static bool load_captures(loader *L, gt_scenario *sc, const gt_node *n) {
+  if (!ld_want_map(L, n, "capture")) return false;
+  sc->captures = gt_xcalloc(n->count ? n->count : 1, sizeof *sc->captures);
+  for (size_t i = 0; i < n->count; i++) {
+    const gt_node *k = n->keys[i], *v = n->items[i];
+    gt_capture *c = &sc->captures[i];
+    if (!capture_name_ok(k->text))
+      return ld_fail(L, k, "capture: '%s' is not a valid variable name (letters, digits, _)",
+                     k->text);
+    c->line = k->line, c->col = k->col;
+    if (v->kind == GT_NODE_MAP) {
+      static const char *const keys[] = {"header", NULL};
+      const gt_node *h = gt_node_get(v, "header");
+      if (!ld_check_keys(L, v, keys, "capture")) return false;
+      if (!h) return ld_fail(L, v, "capture.%s: expected a JSONPath or {header: Name}", k->text);
+      if (!ld_want_scalar(L, h, "capture header")) return false;
+      c->name = ld_strdup_scalar(k);
+      c->src = ld_strdup_scalar(h);
+      c->from_header = true;
+    } else {
+      gt_jsonpath *p = ld_jsonpath(L, v);
+      if (!p) return false;
+      c->name = ld_strdup_scalar(k);
+      c->src = ld_strdup_scalar(v);
+      c->path = p;
+    }
+    sc->n_captures = i + 1;
+  }
+  return true;
+}
+
+static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
+  if (n->kind == GT_NODE_SCALAR) {
+    if (!ld_want_scalar(L, n, "tags")) return false;
+    sc->tags = gt_xcalloc(1, sizeof *sc->tags);
+    sc->tags[0] = ld_strdup_scalar(n);
+    sc->n_tags = 1;
+    return true;
+  }
+  if (!ld_want_seq(L, n, "tags")) return false;
+  sc->tags = gt_xcalloc(n->count ? n->count : 1, sizeof *sc->tags);
+  for (size_t i = 0; i < n->count; i++) {
+    if (!ld_want_scalar(L, n->items[i], "tags")) return false;
+    sc->tags[i] = ld_strdup_scalar(n->items[i]);
+    sc->n_tags = i + 1;
+  }
+  return true;
+}
+
+bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
+  static const char *const keys[] = {"name",   "tags",    "request", "expect", "capture",
+                                     "faults", "respond", "timeout", NULL};
+  gt_expect_init(&sc->expect);
+  sc->request.auth = true;
+  if (!ld_want_map(L, n, "scenario") || !ld_check_keys(L, n, keys, "scenario")) return false;
+  sc->file = n->file;
+  sc->line = n->line, sc->col = n->col;
+  const gt_node *name = gt_node_get(n, "name");
+  if (!name) return ld_fail(L, n, "scenario: missing required key 'name'");
+  if (!ld_want_scalar(L, name, "scenario name")) return false;
+  sc->name = ld_strdup_scalar(name);
+  for (size_t i = 0; i < n->count; i++) {
+    const char *k = n->keys[i]->text;
+    gt_node *v = n->items[i];
+    bool ok = true;
+    if (!strcmp(k, "tags"))
+      ok = load_tags(L, sc, v);
+    else if (!strcmp(k, "request"))
+      ok = load_request(L, &sc->request, v);
+    else if (!strcmp(k, "expect"))
+      ok = ld_expect(L, v, &sc->expect, "expect") && ld_vars_defined(L, v);
+    else if (!strcmp(k, "capture"))
+      ok = load_captures(L, sc, v);
+    else if (!strcmp(k, "faults")) {
+      sc->faults_given = true;
+      ok = ld_fault_list(L, v, &sc->faults, &sc->n_faults) && ld_vars_defined(L, v);
+    } else if (!strcmp(k, "respond")) {
+      if (!ld_want_map(L, v, "respond")) return false;
+      sc->respond = v; /* interpreted by serve */
+    } else if (!strcmp(k, "timeout")) {
+      ok = ld_duration(L, v, "timeout", &sc->timeout_ms);
+      if (ok && sc->timeout_ms <= 0) ok = ld_fail(L, v, "timeout: must be more than 0");
+    }
+    if (!ok) return false;
+  }
+  if (!gt_node_get(n, "request"))
+    return ld_fail(L, n, "scenario '%s': missing required key 'request'", sc->name);
+  return true;
+}

@@ -1,0 +1,230 @@
+/* load_suite.c — gt_suite_load: a suite file (SPEC §2) and its profile into
+ * the model, validated completely before anything is sent. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "load.h"
+
+#define DEFAULT_MAX_BODY ((size_t)8 * 1024 * 1024)
+
+static void profile_defaults(gt_profile *p) {
+  memset(p, 0, sizeof *p);
+  p->auth.scheme = GT_AUTH_NONE;
+  p->transport.http_port = 80;
+  p->limits.max_body = DEFAULT_MAX_BODY;
+  for (int i = 0; i < GT_FAULT_COUNT; i++)
+    gt_expect_init(&p->fault_expect[i]);
+}
+
+/* Every name captured anywhere in the suite, known before any scenario is
+ * loaded so that references to later captures are not "undefined". */
+static cJSON *capture_names(const gt_node *scenarios) {
+  cJSON *names = cJSON_CreateArray();
+  for (size_t i = 0; scenarios && scenarios->kind == GT_NODE_SEQ && i < scenarios->count; i++) {
+    const gt_node *cap = gt_node_get(scenarios->items[i], "capture");
+    for (size_t j = 0; cap && cap->kind == GT_NODE_MAP && j < cap->count; j++)
+      cJSON_AddItemToArray(names, cJSON_CreateString(cap->keys[j]->text));
+  }
+  return names;
+}
+
+static bool load_base_url(loader *L, const gt_node *n) {
+  if (!ld_want_scalar(L, n, "base_url") || !ld_plain_data(L, n, "base_url") ||
+      !ld_vars_defined(L, n))
+    return false;
+  gt_buf url;
+  gt_buf_init(&url);
+  gt_err e;
+  bool ok = gt_expand_text(&L->scope, n->text, n->text_len, &url, n->file, n->line, n->col, &e);
+  if (!ok)
+    ld_fail(L, n, "base_url: %s", e.msg);
+  else if (strncasecmp(url.data, "http://", 7) != 0 && strncasecmp(url.data, "https://", 8) != 0)
+    ok = ld_fail(L, n, "base_url must start with http:// or https:// (got '%s')", url.data);
+  gt_buf_free(&url);
+  if (ok) L->suite->base_url = n;
+  return ok;
+}
+
+static bool load_defaults(loader *L, const gt_node *n) {
+  static const char *const keys[] = {"headers", "timeout", NULL};
+  if (!ld_want_map(L, n, "defaults") || !ld_check_keys(L, n, keys, "defaults")) return false;
+  const gt_node *headers = gt_node_get(n, "headers");
+  if (headers) {
+    if (!ld_want_map(L, headers, "defaults.headers") ||
+        !ld_plain_data(L, headers, "defaults.headers") || !ld_vars_defined(L, headers))
+      return false;
+    for (size_t i = 0; i < headers->count; i++)
+      if (headers->items[i]->kind != GT_NODE_SCALAR)
+        return ld_fail(L, headers->items[i], "defaults.headers.%s: expected a value, got %s",
+                       headers->keys[i]->text, ld_kind(headers->items[i]));
+    L->suite->default_headers = headers;
+  }
+  const gt_node *timeout = gt_node_get(n, "timeout");
+  if (timeout) {
+    if (!ld_duration(L, timeout, "defaults.timeout", &L->suite->default_timeout_ms)) return false;
+    if (L->suite->default_timeout_ms <= 0)
+      return ld_fail(L, timeout, "defaults.timeout: must be more than 0");
+  }
+  return true;
+}
+
+static bool load_scenarios(loader *L, const gt_node *list) {
+  gt_suite *s = L->suite;
+  if (!ld_want_seq(L, list, "scenarios")) return false;
+  if (list->count == 0)
+    return ld_fail(L, list, "scenarios: the list is empty (a suite needs at least one scenario)");
+  s->scenarios = gt_xcalloc(list->count, sizeof *s->scenarios);
+  for (size_t i = 0; i < list->count; i++) {
+    s->n_scenarios = i + 1; /* counted first: a half-built scenario is still freed */
+    if (!ld_scenario(L, list->items[i], &s->scenarios[i])) return false;
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(s->scenarios[j].name, s->scenarios[i].name))
+        return ld_fail(L, gt_node_get(list->items[i], "name"),
+                       "duplicate scenario name '%s' (first at line %d)", s->scenarios[i].name,
+                       s->scenarios[j].line);
+  }
+  return ld_order_scenarios(L, list->items);
+}
+
+static bool load_root(loader *L, gt_node *root) {
+  static const char *const keys[] = {"suite",    "base_url",  "profile", "variables",
+                                     "defaults", "scenarios", NULL};
+  gt_suite *s = L->suite;
+  if (ld_is_null(root))
+    return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");
+  if (root->kind != GT_NODE_MAP)
+    return ld_fail(L, root,
+                   "a suite must be a mapping (suite:, base_url:, profile:, scenarios:), "
+                   "got %s",
+                   ld_kind(root));
+  if (!ld_check_keys(L, root, keys, "suite")) return false;
+  const gt_node *name = gt_node_get(root, "suite");
+  if (!name) return ld_fail(L, root, "missing required key 'suite' (the suite's name)");
+  if (!ld_want_scalar(L, name, "suite")) return false;
+  s->name = ld_strdup_scalar(name);
+  gt_node *scenarios = (gt_node *)gt_node_get(root, "scenarios");
+  if (!scenarios) return ld_fail(L, root, "missing required key 'scenarios'");
+  L->capture_names = capture_names(scenarios);
+
+  /* Variables first: everything else may reference them. */
+  gt_node *vars = (gt_node *)gt_node_get(root, "variables");
+  if (vars && !ld_variables(L, vars)) return false;
+  const gt_node *base = gt_node_get(root, "base_url");
+  if (base && !ld_is_null(base) && !load_base_url(L, base)) return false;
+  gt_node *profile = (gt_node *)gt_node_get(root, "profile");
+  if (profile && !ld_profile(L, profile, s->file)) return false;
+  const gt_node *defaults = gt_node_get(root, "defaults");
+  if (defaults && !ld_is_null(defaults) && !load_defaults(L, defaults)) return false;
+  return load_scenarios(L, scenarios);
+}
+
+gt_suite *gt_suite_load_string(const char *name, const char *yaml, size_t len,
+                               const gt_load_opts *opts, gt_err *err) {
+  static const gt_load_opts no_opts = {0};
+  if (!opts) opts = &no_opts;
+  gt_suite *s = gt_xcalloc(1, sizeof *s); /* caller frees with gt_suite_free */
+  s->file = gt_xstrdup(name);
+  s->variables = cJSON_CreateObject();
+  profile_defaults(&s->profile);
+  loader L = {.suite = s, .opts = opts, .err = err};
+  L.scope.cli_vars = opts->cli_vars;
+  L.scope.n_cli_vars = opts->n_cli_vars;
+  L.scope.suite_vars = s->variables;
+  L.scope.use_env = opts->use_env;
+
+  bool ok = false;
+  gt_node *root = gt_yaml_parse(s->file, yaml, len, err);
+  if (root) {
+    ld_keep_tree(&L, root);
+    ok = load_root(&L, root);
+  }
+  cJSON_Delete(L.capture_names);
+  if (ok && !s->profile.name) s->profile.name = gt_xstrdup("default");
+  if (ok && !s->profile.file) s->profile.file = s->file;
+  if (!ok) {
+    gt_suite_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+gt_suite *gt_suite_load(const char *path, const gt_load_opts *opts, gt_err *err) {
+  size_t len = 0;
+  int errnum = 0;
+  char *data = ld_read_file(path, &len, &errnum);
+  if (!data) {
+    gt_err_set(err, GT_ERR_INPUT, path, 0, 0, "cannot read suite: %s", strerror(errnum));
+    return NULL;
+  }
+  gt_suite *s = gt_suite_load_string(path, data, len, opts, err);
+  free(data);
+  return s;
+}
+
+/* ---- freeing (also of a half-built suite) ---- */
+
+static void free_request(gt_request *r) {
+  for (size_t i = 0; i < r->n_required; i++) {
+    free(r->required[i]);
+    gt_jsonpath_free(r->required_paths[i]);
+  }
+  free(r->required);
+  free(r->required_paths);
+}
+
+static void free_fault_refs(gt_fault_ref *refs, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    gt_expect_free(&refs[i].expect);
+  free(refs);
+}
+
+static void free_scenario(gt_scenario *sc) {
+  free(sc->name);
+  for (size_t i = 0; i < sc->n_tags; i++)
+    free(sc->tags[i]);
+  free(sc->tags);
+  free_request(&sc->request);
+  gt_expect_free(&sc->expect);
+  for (size_t i = 0; i < sc->n_captures; i++) {
+    free(sc->captures[i].name);
+    free(sc->captures[i].src);
+    if (sc->captures[i].path) gt_jsonpath_free(sc->captures[i].path);
+  }
+  free(sc->captures);
+  free_fault_refs(sc->faults, sc->n_faults);
+  free(sc->deps);
+}
+
+static void free_profile(gt_profile *p) {
+  free(p->name);
+  free(p->auth.header);
+  free(p->transport.content_type);
+  free(p->transport.charset);
+  free(p->version_prefix);
+  free_fault_refs(p->default_faults, p->n_default_faults);
+  for (int i = 0; i < GT_FAULT_COUNT; i++)
+    gt_expect_free(&p->fault_expect[i]);
+}
+
+void gt_suite_free(gt_suite *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->n_scenarios; i++)
+    free_scenario(&s->scenarios[i]);
+  free(s->scenarios);
+  free_profile(&s->profile);
+  cJSON_Delete(s->variables);
+  for (size_t i = 0; i < s->n_secret_vars; i++)
+    free(s->secret_vars[i]);
+  free(s->secret_vars);
+  /* Trees last: the model borrowed from them (and compiled paths hang off them). */
+  for (size_t i = 0; i < s->n_trees; i++)
+    gt_node_free(s->trees[i]);
+  free(s->trees);
+  for (size_t i = 0; i < s->n_files; i++)
+    free(s->files[i]);
+  free(s->files);
+  free(s->name);
+  free(s->file);
+  free(s);
+}

@@ -1,0 +1,260 @@
+/* load_vars.c — suite `variables:` (expanded at load, secrets registered),
+ * the undefined-variable check, and capture ordering: a scenario that uses a
+ * captured variable runs after every scenario capturing it (stable
+ * topological order; cycles and self-dependencies are load errors). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+
+static bool var_name_ok(const char *s) {
+  if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return false;
+  for (; *s; s++)
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+          *s == '_' || *s == '-'))
+      return false;
+  return true;
+}
+
+static char *json_text(const cJSON *v) {
+  if (cJSON_IsString(v)) return gt_xstrdup(v->valuestring);
+  char *p = cJSON_PrintUnformatted(v);
+  char *r = gt_xstrdup(p ? p : "");
+  free(p);
+  return r;
+}
+
+static void add_secret(loader *L, const char *name, const cJSON *value) {
+  if (!L->opts->secrets || !value) return;
+  char *text = json_text(value);
+  gt_secrets_add(L->opts->secrets, name, text);
+  free(text);
+}
+
+/* `NAME: { value: ..., secret: true }` — a mapping made only of those keys. */
+static bool secret_form(const gt_node *v) {
+  if (v->kind != GT_NODE_MAP || v->tag || !gt_node_get(v, "value")) return false;
+  for (size_t i = 0; i < v->count; i++)
+    if (strcmp(v->keys[i]->text, "value") && strcmp(v->keys[i]->text, "secret")) return false;
+  return true;
+}
+
+bool ld_variables(loader *L, gt_node *vars) {
+  gt_suite *s = L->suite;
+  if (ld_is_null(vars)) return true;
+  if (!ld_want_map(L, vars, "variables")) return false;
+  for (size_t i = 0; i < vars->count; i++) {
+    const gt_node *k = vars->keys[i];
+    const gt_node *v = vars->items[i];
+    if (!var_name_ok(k->text))
+      return ld_fail(L, k, "variables: '%s' is not a valid variable name", k->text);
+    bool secret = false;
+    if (secret_form(v)) {
+      const gt_node *flag = gt_node_get(v, "secret");
+      if (flag && !ld_bool(L, flag, "variables.secret", &secret)) return false;
+      v = gt_node_get(v, "value");
+    }
+    if (!ld_plain_data(L, v, "variables")) return false;
+    /* Expanded now with --var, the variables above, and the environment. */
+    cJSON *value = gt_expand_node(&L->scope, v, L->err);
+    if (!value) return false;
+    cJSON_AddItemToObject(s->variables, k->text, value);
+    if (!secret) continue;
+    s->secret_vars = gt_xrealloc(s->secret_vars, (s->n_secret_vars + 1) * sizeof *s->secret_vars);
+    s->secret_vars[s->n_secret_vars++] = gt_xstrdup(k->text);
+    add_secret(L, k->text, value);
+    /* --var wins over the suite's value at run time: hide that one too. */
+    cJSON *effective = gt_scope_lookup(&L->scope, k->text);
+    add_secret(L, k->text, effective);
+    cJSON_Delete(effective);
+  }
+  return true;
+}
+
+/* ${build.id} is a capture reference when `build` (or `build.id`) is captured. */
+static bool is_capture(const loader *L, const char *name) {
+  for (const cJSON *c = L->capture_names ? L->capture_names->child : NULL; c; c = c->next) {
+    size_t n = strlen(c->valuestring);
+    if (!strncmp(name, c->valuestring, n) && (name[n] == 0 || name[n] == '.')) return true;
+  }
+  return false;
+}
+
+static bool scalar_vars_defined(loader *L, const gt_node *n) {
+  cJSON *names = cJSON_CreateArray();
+  gt_collect_var_refs(n->text, n->text_len, names, false);
+  bool ok = true;
+  for (const cJSON *c = names->child; c && ok; c = c->next) {
+    if (is_capture(L, c->valuestring)) continue;
+    cJSON *v = gt_scope_lookup(&L->scope, c->valuestring);
+    if (v) {
+      cJSON_Delete(v);
+      continue;
+    }
+    ok = ld_fail(L, n,
+                 "undefined variable '%s' (not captured by any scenario; define it under "
+                 "variables:, pass --var %s=..., set it in the environment, or write "
+                 "${%s:-default})",
+                 c->valuestring, c->valuestring, c->valuestring);
+  }
+  cJSON_Delete(names);
+  return ok;
+}
+
+bool ld_vars_defined(loader *L, const gt_node *n) {
+  if (!n) return true;
+  if (n->kind == GT_NODE_SCALAR) {
+    if (!gt_check_var_syntax(n->text, n->text_len, n->file, n->line, n->col, L->err)) return false;
+    return scalar_vars_defined(L, n);
+  }
+  for (size_t i = 0; i < n->count; i++) {
+    if (n->keys && !ld_vars_defined(L, n->keys[i])) return false;
+    if (!ld_vars_defined(L, n->items[i])) return false;
+  }
+  return true;
+}
+
+/* "${NAME}" exactly -> NAME (caller frees); NULL otherwise. */
+static char *sole_reference(const gt_node *n) {
+  const char *t = n->text;
+  size_t len = n->text_len;
+  if (len < 4 || t[0] != '$' || t[1] != '{' || t[len - 1] != '}') return NULL;
+  if (memchr(t + 2, '}', len - 3) || memchr(t + 2, '$', len - 3)) return NULL;
+  const char *dflt = strstr(t + 2, ":-");
+  size_t end = dflt && dflt < t + len ? (size_t)(dflt - t) : len - 1;
+  return gt_xstrndup(t + 2, end - 2);
+}
+
+void ld_register_secret(loader *L, const gt_node *n, const char *fallback_name) {
+  if (!L->opts->secrets || !n || n->kind != GT_NODE_SCALAR) return;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_err ignored;
+  if (gt_expand_text(&L->scope, n->text, n->text_len, &b, n->file, n->line, n->col, &ignored)) {
+    char *name = sole_reference(n);
+    gt_secrets_add(L->opts->secrets, name ? name : fallback_name, b.data);
+    free(name);
+  }
+  gt_buf_free(&b);
+}
+
+/* ---- capture ordering ---- */
+
+static bool captures(const gt_scenario *sc, const char *ref) {
+  for (size_t i = 0; i < sc->n_captures; i++) {
+    size_t n = strlen(sc->captures[i].name);
+    if (!strncmp(ref, sc->captures[i].name, n) && (ref[n] == 0 || ref[n] == '.')) return true;
+  }
+  return false;
+}
+
+static void add_dep(gt_scenario *sc, size_t j) {
+  for (size_t k = 0; k < sc->n_deps; k++)
+    if (sc->deps[k] == j) return;
+  sc->deps = gt_xrealloc(sc->deps, (sc->n_deps + 1) * sizeof *sc->deps);
+  sc->deps[sc->n_deps++] = j;
+}
+
+static bool compute_deps(loader *L, gt_node *const *nodes) {
+  gt_suite *s = L->suite;
+  for (size_t i = 0; i < s->n_scenarios; i++) {
+    gt_scenario *sc = &s->scenarios[i];
+    cJSON *refs = cJSON_CreateArray();
+    gt_collect_node_var_refs(gt_node_get(nodes[i], "request"), refs, true);
+    gt_collect_node_var_refs(gt_node_get(nodes[i], "expect"), refs, true);
+    gt_collect_node_var_refs(gt_node_get(nodes[i], "faults"), refs, true);
+    bool ok = true;
+    for (const cJSON *r = refs->child; r && ok; r = r->next) {
+      for (size_t j = 0; j < s->n_scenarios && ok; j++) {
+        if (!captures(&s->scenarios[j], r->valuestring)) continue;
+        if (j == i)
+          ok = ld_fail(L, nodes[i],
+                       "scenario '%s' uses ${%s}, which it captures itself (a capture is only "
+                       "available to the scenarios that run after it)",
+                       sc->name, r->valuestring);
+        else
+          add_dep(sc, j);
+      }
+    }
+    cJSON_Delete(refs);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static bool deps_done(const gt_scenario *sc, const bool *done) {
+  for (size_t k = 0; k < sc->n_deps; k++)
+    if (!done[sc->deps[k]]) return false;
+  return true;
+}
+
+static bool report_cycle(loader *L, gt_node *const *nodes, const bool *done) {
+  gt_suite *s = L->suite;
+  size_t start = 0;
+  while (done[start])
+    start++;
+  /* Walk undone deps from the first stuck scenario until one repeats: that
+   * repeated scenario is on a cycle. */
+  size_t *seen_at = gt_xcalloc(s->n_scenarios, sizeof *seen_at);
+  size_t *path = gt_xcalloc(s->n_scenarios + 1, sizeof *path);
+  size_t len = 0, cur = start;
+  while (!seen_at[cur]) {
+    seen_at[cur] = ++len;
+    path[len - 1] = cur;
+    const gt_scenario *sc = &s->scenarios[cur];
+    size_t next = cur;
+    for (size_t k = 0; k < sc->n_deps; k++)
+      if (!done[sc->deps[k]]) {
+        next = sc->deps[k];
+        break;
+      }
+    cur = next;
+  }
+  size_t first = seen_at[cur] - 1;
+  gt_buf msg;
+  gt_buf_init(&msg);
+  for (size_t i = first; i < len; i++)
+    gt_buf_printf(&msg, "'%s' needs a capture of ", s->scenarios[path[i]].name);
+  gt_buf_printf(&msg, "'%s'", s->scenarios[path[first]].name);
+  ld_fail(L, nodes[path[first]], "capture cycle: %s", msg.data);
+  gt_buf_free(&msg);
+  free(seen_at);
+  free(path);
+  return false;
+}
+
+bool ld_order_scenarios(loader *L, gt_node *const *nodes) {
+  gt_suite *s = L->suite;
+  size_t n = s->n_scenarios;
+  if (!compute_deps(L, nodes)) return false;
+  bool *done = gt_xcalloc(n, sizeof *done);
+  size_t *order = gt_xcalloc(n, sizeof *order);
+  for (size_t placed = 0; placed < n; placed++) {
+    size_t pick = n;
+    for (size_t i = 0; i < n && pick == n; i++) /* lowest file index that is ready */
+      if (!done[i] && deps_done(&s->scenarios[i], done)) pick = i;
+    if (pick == n) {
+      report_cycle(L, nodes, done);
+      free(done);
+      free(order);
+      return false;
+    }
+    done[pick] = true;
+    order[placed] = pick;
+  }
+  size_t *new_index = gt_xcalloc(n, sizeof *new_index);
+  for (size_t i = 0; i < n; i++)
+    new_index[order[i]] = i;
+  gt_scenario *sorted = gt_xcalloc(n, sizeof *sorted);
+  for (size_t i = 0; i < n; i++) {
+    sorted[i] = s->scenarios[order[i]];
+    for (size_t k = 0; k < sorted[i].n_deps; k++)
+      sorted[i].deps[k] = new_index[sorted[i].deps[k]];
+  }
+  free(s->scenarios);
+  s->scenarios = sorted;
+  free(new_index);
+  free(done);
+  free(order);
+  return true;
+}

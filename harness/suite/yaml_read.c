@@ -1,0 +1,325 @@
+/* yaml_read.c — YAML text to a gt_node tree with libfyaml's event parser.
+ *
+ * The event API (not the document API) is used because libfyaml 0.7 exposes
+ * no start mark for document nodes, and every diagnostic needs FILE:LINE:COL
+ * for maps and sequences too. The input is checked for malformed UTF-8 and
+ * NUL bytes first (with a position), libfyaml's own errors are collected
+ * through a quiet diag object, duplicate keys are rejected here, and aliases
+ * are resolved by cloning (bounded, against alias bombs). */
+#include <libfyaml.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/buf.h"
+#include "suite.h"
+
+#define MAX_DEPTH 200
+#define MAX_NODES 1000000 /* after alias expansion */
+
+static void silent_output(struct fy_diag *d, void *user, const char *buf, size_t len) {
+  (void)d, (void)user, (void)buf, (void)len;
+}
+
+/* Length of the valid UTF-8 sequence at s (strict: no overlongs, no
+ * surrogates, <= U+10FFFF), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  size_t need;
+  unsigned min;
+  unsigned cp;
+  if (c >= 0xC2 && c <= 0xDF)
+    need = 1, min = 0x80, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF)
+    need = 2, min = 0x800, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4)
+    need = 3, min = 0x10000, cp = c & 0x07;
+  else
+    return 0;
+  if (n < need + 1) return 0;
+  for (size_t i = 1; i <= need; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return need + 1;
+}
+
+/* Columns count characters, as libfyaml's do. */
+static bool check_bytes(const char *file, const char *data, size_t len, gt_err *err) {
+  int line = 1, col = 1;
+  size_t i = 0;
+  while (i < len) {
+    const unsigned char *p = (const unsigned char *)data + i;
+    if (*p == 0) return gt_err_set(err, GT_ERR_INPUT, file, line, col, "NUL byte in YAML input");
+    size_t k = utf8_seq(p, len - i);
+    if (k == 0)
+      return gt_err_set(err, GT_ERR_INPUT, file, line, col,
+                        "malformed UTF-8 (byte 0x%02x); suites and profiles must be UTF-8", *p);
+    if (*p == '\n')
+      line++, col = 1;
+    else
+      col++;
+    i += k;
+  }
+  return true;
+}
+
+/* ---- tree building ---- */
+
+typedef struct anchor {
+  char *name;
+  gt_node *node; /* borrowed from the tree being built */
+} anchor;
+
+typedef struct builder {
+  const char *file;
+  gt_node *stack[MAX_DEPTH];
+  gt_node *pending_key[MAX_DEPTH]; /* MAP frames: key waiting for its value */
+  int depth;
+  gt_node *root;
+  anchor *anchors;
+  size_t n_anchors;
+  size_t n_nodes;
+  int documents;
+  gt_err *err;
+} builder;
+
+static size_t count_nodes(const gt_node *n) {
+  size_t c = 1;
+  for (size_t i = 0; i < n->count; i++)
+    c += count_nodes(n->items[i]) + (n->keys ? count_nodes(n->keys[i]) : 0);
+  return c;
+}
+
+static void mark_pos(const struct fy_mark *m, int *line, int *col) {
+  *line = m ? m->line + 1 : 0;
+  *col = m ? m->column + 1 : 0;
+}
+
+static bool attach(builder *b, gt_node *n) {
+  if (b->depth == 0) {
+    if (b->root) {
+      gt_node_free(n);
+      return gt_err_set(b->err, GT_ERR_INPUT, b->file, n->line, n->col,
+                        "only one YAML document per file");
+    }
+    b->root = n;
+    return true;
+  }
+  gt_node *top = b->stack[b->depth - 1];
+  if (top->kind == GT_NODE_SEQ) {
+    gt_node_append(top, NULL, n);
+    return true;
+  }
+  gt_node *key = b->pending_key[b->depth - 1];
+  if (key) {
+    b->pending_key[b->depth - 1] = NULL;
+    gt_node_append(top, key, n);
+    return true;
+  }
+  if (n->kind != GT_NODE_SCALAR) {
+    int line = n->line, col = n->col;
+    gt_node_free(n);
+    return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
+                      "mapping keys must be scalars (strings)");
+  }
+  for (size_t i = 0; i < top->count; i++) {
+    const gt_node *k = top->keys[i];
+    if (k->text_len == n->text_len && memcmp(k->text, n->text, n->text_len) == 0) {
+      int line = n->line, col = n->col;
+      gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
+                 "duplicate key '%s' (first defined at line %d)", n->text, k->line);
+      gt_node_free(n);
+      return false;
+    }
+  }
+  b->pending_key[b->depth - 1] = n;
+  return true;
+}
+
+static bool remember_anchor(builder *b, struct fy_token *tok, gt_node *n) {
+  if (!tok) return true;
+  size_t len;
+  const char *name = fy_token_get_text(tok, &len);
+  if (!name) return true;
+  b->anchors = gt_xrealloc(b->anchors, (b->n_anchors + 1) * sizeof *b->anchors);
+  b->anchors[b->n_anchors].name = gt_xstrndup(name, len);
+  b->anchors[b->n_anchors].node = n;
+  b->n_anchors++;
+  return true;
+}
+
+/* "!regex" for local tags; "!!str" style for the YAML core ones. */
+static char *tag_text(struct fy_token *tag) {
+  const char *h = fy_tag_token_handle0(tag);
+  const char *s = fy_tag_token_suffix0(tag);
+  if (h && s && *h) return gt_xasprintf("%s%s", h, s);
+  size_t len;
+  const char *t = fy_token_get_text(tag, &len);
+  return t ? gt_xstrndup(t, len) : gt_xstrdup("!");
+}
+
+static gt_node *new_node(builder *b, struct fy_event *e, gt_node_kind kind, struct fy_token *tag) {
+  int line, col;
+  mark_pos(fy_event_start_mark(e), &line, &col);
+  gt_node *n = gt_node_new(kind, b->file, line, col);
+  if (tag) {
+    /* A node's position is where its properties start: errors about the tag
+     * then point at the tag. */
+    const struct fy_mark *tm = fy_token_start_mark(tag);
+    if (tm) mark_pos(tm, &n->line, &n->col);
+    n->tag = tag_text(tag);
+  }
+  b->n_nodes++;
+  return n;
+}
+
+static bool on_scalar(builder *b, struct fy_event *e) {
+  struct fy_token *tag = e->scalar.tag;
+  gt_node *n = new_node(b, e, GT_NODE_SCALAR, tag);
+  size_t len = 0;
+  const char *t = fy_token_get_text(e->scalar.value, &len);
+  n->text = gt_xstrndup(t ? t : "", t ? len : 0);
+  n->text_len = t ? len : 0;
+  n->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
+  if (n->tag && strcmp(n->tag, "!!str") == 0) { /* !!str: a string, nothing more */
+    free(n->tag);
+    n->tag = NULL;
+    n->quoted = true;
+  }
+  remember_anchor(b, e->scalar.anchor, n);
+  return attach(b, n);
+}
+
+static bool on_start(builder *b, struct fy_event *e, gt_node_kind kind) {
+  struct fy_token *tag = kind == GT_NODE_MAP ? e->mapping_start.tag : e->sequence_start.tag;
+  struct fy_token *anc = kind == GT_NODE_MAP ? e->mapping_start.anchor : e->sequence_start.anchor;
+  gt_node *n = new_node(b, e, kind, tag);
+  if (b->depth >= MAX_DEPTH) {
+    int line = n->line, col = n->col;
+    gt_node_free(n);
+    return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col, "nesting deeper than %d levels",
+                      MAX_DEPTH);
+  }
+  if (!attach(b, n)) return false;
+  remember_anchor(b, anc, n);
+  b->stack[b->depth] = n;
+  b->pending_key[b->depth] = NULL;
+  b->depth++;
+  return true;
+}
+
+static bool on_alias(builder *b, struct fy_event *e) {
+  int line, col;
+  mark_pos(fy_event_start_mark(e), &line, &col);
+  size_t len = 0;
+  const char *name = fy_token_get_text(e->alias.anchor, &len);
+  for (size_t i = b->n_anchors; i-- > 0;) {
+    anchor *a = &b->anchors[i];
+    if (!name || strlen(a->name) != len || memcmp(a->name, name, len) != 0) continue;
+    for (int d = 0; d < b->depth; d++)
+      if (b->stack[d] == a->node)
+        return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
+                          "alias '*%s' refers to a node that contains it", a->name);
+    b->n_nodes += count_nodes(a->node);
+    if (b->n_nodes > MAX_NODES)
+      return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
+                        "too many nodes after expanding aliases (more than %d)", MAX_NODES);
+    gt_node *c = gt_node_clone(a->node);
+    c->line = line, c->col = col;
+    return attach(b, c);
+  }
+  return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col, "unknown anchor '*%.*s'", (int)len,
+                    name ? name : "");
+}
+
+static bool on_event(builder *b, struct fy_event *e) {
+  switch (e->type) {
+  case FYET_DOCUMENT_START:
+    if (++b->documents > 1) {
+      int line, col;
+      mark_pos(fy_event_start_mark(e), &line, &col);
+      return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
+                        "only one YAML document per file");
+    }
+    return true;
+  case FYET_SCALAR:
+    return on_scalar(b, e);
+  case FYET_MAPPING_START:
+    return on_start(b, e, GT_NODE_MAP);
+  case FYET_SEQUENCE_START:
+    return on_start(b, e, GT_NODE_SEQ);
+  case FYET_MAPPING_END:
+  case FYET_SEQUENCE_END:
+    if (b->depth > 0) b->depth--;
+    return true;
+  case FYET_ALIAS:
+    return on_alias(b, e);
+  default:
+    return true;
+  }
+}
+
+/* The first error libfyaml collected, as FILE:LINE:COL (its marks here are 1-based). */
+static bool parser_error(builder *b, struct fy_diag *diag) {
+  void *it = NULL;
+  struct fy_diag_error *de;
+  while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+    if (de->type < FYET_ERROR) continue;
+    return gt_err_set(b->err, GT_ERR_INPUT, b->file, de->line > 0 ? de->line : 1,
+                      de->column > 0 ? de->column : 1, "YAML syntax error: %s",
+                      de->msg ? de->msg : "invalid YAML");
+  }
+  return gt_err_set(b->err, GT_ERR_INPUT, b->file, 1, 1, "YAML syntax error");
+}
+
+gt_node *gt_yaml_parse(const char *file, const char *data, size_t len, gt_err *err) {
+  if (!check_bytes(file, data, len, err)) return NULL;
+
+  struct fy_diag_cfg dcfg;
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = NULL;
+  dcfg.output_fn = silent_output;
+  dcfg.colorize = false;
+  struct fy_diag *diag = fy_diag_create(&dcfg);
+  if (!diag) {
+    gt_err_set(err, GT_ERR_RUNTIME, file, 0, 0, "cannot create the YAML diagnostics");
+    return NULL;
+  }
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg pcfg = {0};
+  pcfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
+  pcfg.diag = diag;
+  struct fy_parser *fyp = fy_parser_create(&pcfg);
+  if (!fyp || fy_parser_set_string(fyp, data, len) != 0) {
+    if (fyp) fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    gt_err_set(err, GT_ERR_RUNTIME, file, 0, 0, "cannot create the YAML parser");
+    return NULL;
+  }
+
+  builder b = {.file = file, .err = err};
+  bool ok = true;
+  struct fy_event *e;
+  while (ok && (e = fy_parser_parse(fyp)) != NULL) {
+    ok = on_event(&b, e);
+    fy_parser_event_free(fyp, e);
+  }
+  if (ok && fy_parser_get_stream_error(fyp)) ok = parser_error(&b, diag);
+
+  /* Keys left pending by an aborted parse belong to no tree yet. */
+  for (int d = 0; d < b.depth; d++)
+    gt_node_free(b.pending_key[d]);
+  for (size_t i = 0; i < b.n_anchors; i++)
+    free(b.anchors[i].name);
+  free(b.anchors);
+  fy_parser_destroy(fyp);
+  fy_diag_destroy(diag);
+  if (!ok) {
+    gt_node_free(b.root);
+    return NULL;
+  }
+  if (!b.root) b.root = gt_node_new_scalar("", false, file, 1, 1); /* empty document */
+  return b.root;
+}

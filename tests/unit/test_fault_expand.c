@@ -47,7 +47,8 @@ static gt_scenario *scenario(const char *name, const char *method, const char *p
 static void set_faults(gt_scenario *sc, const gt_fault_id *ids, size_t n) {
   sc->faults_given = true;
   sc->faults = calloc(n ? n : 1, sizeof *sc->faults);
-  for (size_t i = 0; i < n; i++) sc->faults[i] = ref(ids[i]);
+  for (size_t i = 0; i < n; i++)
+    sc->faults[i] = ref(ids[i]);
   sc->n_faults = n;
 }
 
@@ -57,7 +58,8 @@ static void setup(void) {
   suite.name = "t";
   suite.file = "test.yaml";
   suite.base_url = Y("https://api.example.com/v2");
-  for (int i = 0; i < GT_FAULT_COUNT; i++) gt_expect_init(&suite.profile.fault_expect[i]);
+  for (int i = 0; i < GT_FAULT_COUNT; i++)
+    gt_expect_init(&suite.profile.fault_expect[i]);
   suite.profile.auth.scheme = GT_AUTH_BEARER;
   suite.profile.auth.token = Y("${TOKEN}");
   memset(&cases, 0, sizeof cases);
@@ -68,7 +70,8 @@ static void teardown(void) {
   for (size_t i = 0; i < suite.n_scenarios; i++) {
     gt_scenario *sc = &suite.scenarios[i];
     free(sc->name);
-    for (size_t f = 0; f < sc->n_faults; f++) gt_expect_free(&sc->faults[f].expect);
+    for (size_t f = 0; f < sc->n_faults; f++)
+      gt_expect_free(&sc->faults[f].expect);
     free(sc->faults);
     gt_expect_free(&sc->expect);
     for (size_t r = 0; r < sc->request.n_required; r++) {
@@ -79,9 +82,11 @@ static void teardown(void) {
     free(sc->request.required_paths);
   }
   free(suite.scenarios);
-  for (int i = 0; i < GT_FAULT_COUNT; i++) gt_expect_free(&suite.profile.fault_expect[i]);
+  for (int i = 0; i < GT_FAULT_COUNT; i++)
+    gt_expect_free(&suite.profile.fault_expect[i]);
   free(suite.profile.default_faults);
-  for (int i = 0; i < n_trees; i++) gt_node_free(trees[i]);
+  for (int i = 0; i < n_trees; i++)
+    gt_node_free(trees[i]);
   gt_fault_catalogue_free();
 }
 
@@ -103,7 +108,8 @@ static const gt_case *find(const char *name) {
 
 static size_t count_fault(gt_fault_id f) {
   size_t n = 0;
-  for (size_t i = 0; i < cases.count; i++) n += cases.items[i].fault == f;
+  for (size_t i = 0; i < cases.count; i++)
+    n += cases.items[i].fault == f;
   return n;
 }
 
@@ -209,8 +215,10 @@ Test(fault_expand, filters_all_none_list) {
   expand("all");
   /* every fault but rate_limit (limits.rate_limit unset) appears at least once */
   for (int i = 1; i < GT_FAULT_COUNT; i++) {
-    if (i == GT_FAULT_RATE_LIMIT) cr_assert_eq(count_fault(i), 0);
-    else cr_assert_geq(count_fault(i), 1, "%s", gt_fault_name(i));
+    if (i == GT_FAULT_RATE_LIMIT)
+      cr_assert_eq(count_fault(i), 0);
+    else
+      cr_assert_geq(count_fault(i), 1, "%s", gt_fault_name(i));
   }
   cr_assert_eq(count_fault(GT_FAULT_MALFORMED_AUTH), 3);
   cr_assert_eq(count_fault(GT_FAULT_UNVERSIONED), 1); /* no prefix: one skipped case */
@@ -313,7 +321,7 @@ Test(fault_expand, merge_order_catalogue_profile_scenario) {
   cr_assert(gt_status_has(&i->expect.status, 403) && !gt_status_has(&i->expect.status, 401));
   cr_assert_str_eq(i->expect.status_text, "403");
   cr_assert_eq(i->expect.json, pe->json);
-  cr_assert_eq(i->expect.error_shape, 1); /* unset in the profile: the catalogue's stays */
+  cr_assert_eq(i->expect.error_shape, 1);      /* unset in the profile: the catalogue's stays */
   const gt_case *p = find("s [unknown_path]"); /* scenario over profile */
   cr_assert(gt_status_has(&p->expect.status, 404) && !gt_status_has(&p->expect.status, 410));
   cr_assert_str_eq(p->expect.status_text, "404 (scenario)");
@@ -417,7 +425,8 @@ Test(fault_expand, wrong_type_capped_at_64) {
   gt_scenario *sc = scenario("big", "POST", "/big");
   sc->request.body_kind = GT_BODY_JSON;
   char yaml[4096] = "[";
-  for (int i = 0; i < 100; i++) strcat(yaml, i ? ", 1" : "1");
+  for (int i = 0; i < 100; i++)
+    strcat(yaml, i ? ", 1" : "1");
   strcat(yaml, "]");
   sc->request.body = Y(yaml);
   static const gt_fault_id f[] = {GT_FAULT_WRONG_TYPE};
@@ -460,7 +469,8 @@ Test(fault_expand, expansion_is_deterministic) {
   expand("all");
   size_t n = cases.count;
   char **names = calloc(n, sizeof *names);
-  for (size_t i = 0; i < n; i++) names[i] = strdup(cases.items[i].name);
+  for (size_t i = 0; i < n; i++)
+    names[i] = strdup(cases.items[i].name);
   expand("all");
   cr_assert_eq(cases.count, n);
   for (size_t i = 0; i < n; i++) {

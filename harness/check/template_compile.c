@@ -34,8 +34,9 @@ static bool compile_node(gt_node *n, gt_err *err, int depth) {
     if (!re) {
       PCRE2_UCHAR msg[256];
       if (pcre2_get_error_message(code, msg, sizeof msg) < 0) strcpy((char *)msg, "error");
-      /* The offset is within the pattern; quoted scalars start one column later. */
-      int col = n->col + (int)off + (n->quoted ? 1 : 0);
+      /* The node's position is its tag's; the pattern usually follows after
+       * one space, and a quoted one a column later. */
+      int col = n->col + (int)strlen(n->tag) + 1 + (n->quoted ? 1 : 0) + (int)off;
       return gt_err_set(err, GT_ERR_INPUT, n->file, n->line, col, "invalid regex at offset %zu: %s",
                         off, (const char *)msg);
     }

@@ -1,0 +1,1738 @@
+/* refapi.c — an independent, conformant implementation of the four reference
+ * APIs of shared/reference-apis.md (Botanalytics v2, buddybuild v1, BitPaket v2,
+ * the Moonrope-style RPC API), written without gauntlet's code, so that the
+ * shipped suites (suites/NAME.yaml) can be tested against a second opinion; each
+ * --defect NAME breaks exactly one rule so the tests can show that the suites
+ * catch it.
+ *
+ *   refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P
+ *          [--https-port P --cert F --key F] --token T [--jwt-secret S]
+ *          [--client-secret S] [--rate-limit N] [--rate-window SECONDS]
+ *          [--defect NAME]... [--mint-jwt] [--list-defects]
+ *
+ * --mint-jwt prints a valid Botanalytics token (HS256, channel, exp in one hour)
+ * for --jwt-secret and exits. For botanalytics, --token is ignored: a token is
+ * valid when it verifies with --jwt-secret. It prints "ready" once listening and
+ * runs until SIGTERM/SIGINT.
+ *
+ * Defects (one rule each):
+ *
+ * | api          | defect                          | rule broken |
+ * |--------------|---------------------------------|------------------------------------------------|
+ * | botanalytics | http_serves_api                 | plain HTTP never succeeds | | botanalytics |
+ * accept_alg_none                 | alg none is 401                                | | botanalytics
+ * | accept_bad_signature            | badly signed is 401                            | |
+ * botanalytics | accept_expired                  | expired is 401 (needs the jwt secret in suite) |
+ * | botanalytics | accept_no_channel               | no channel claim is 401 (needs the secret) |
+ * | botanalytics | accept_query_token              | credentials never from the query string | |
+ * botanalytics | wrong_error_shape               | {"errors": [..], "warnings": [..]} | |
+ * botanalytics | no_cors_header                  | Access-Control-Allow-Origin on every response  |
+ * | botanalytics | preflight_needs_auth            | OPTIONS needs no credential | | botanalytics |
+ * preflight_missing_allow_headers | Allow-Headers names Authorization              | | botanalytics
+ * | preflight_200                   | preflight answered 204                         | |
+ * botanalytics | accept_missing_sender_type      | sender.type required                           |
+ * | botanalytics | accept_any_sender_type          | sender.type in user/virtual-agent/human-agent
+ * | | botanalytics | accept_bad_timestamp            | timestamp is ISO 8601 UTC | | botanalytics |
+ * accept_empty_messages           | messages non-empty                             | | botanalytics
+ * | require_thread                  | thread and locale are optional                 | |
+ * botanalytics | reject_human_agent              | human-agent is a valid sender type             |
+ * | botanalytics | error_not_naming_field          | the 400 names the offending field | |
+ * botanalytics | 500_on_bad_json                 | no 5xx for a client mistake                    |
+ * | botanalytics | accept_invalid_utf8             | a non-UTF-8 body is a client error | |
+ * botanalytics | text_content_type_on_error      | application/json on errors too                 |
+ * | botanalytics | created_200                     | success is 201 {request_id} | | buddybuild   |
+ * wrong_no_token_message          | "No authorization token was found"             | | buddybuild
+ * | wrong_invalid_token_message     | "Invalid authorization token"                  | | buddybuild
+ * | accept_query_token              | credentials never from the query string        | | buddybuild
+ * | double_percent_decode           | query values decoded exactly once              | | buddybuild
+ * | decode_before_split             | query values decoded exactly once (after split) | |
+ * buddybuild   | ignore_limit                    | limit bounds the list                          |
+ * | buddybuild   | accept_bad_limit                | limit 0 / 101 / non-numeric is 400 | |
+ * buddybuild   | accept_bad_status               | a bad status filter is 400                     |
+ * | buddybuild   | ignore_status_filter            | the status filter filters | | buddybuild   |
+ * oldest_first                    | builds listed newest first                     | | buddybuild
+ * | form_not_supported              | form bodies are accepted                       | | buddybuild
+ * | form_plus_not_space             | form bodies decoded correctly                  | | buddybuild
+ * | default_branch_main             | branch defaults to master                      | | buddybuild
+ * | unknown_app_200                 | an unknown app is 404                          | | buddybuild
+ * | unknown_build_500               | an unknown build is 404, never 5xx             | | buddybuild
+ * | wrong_method_200                | an unserved method is 404                      | | buddybuild
+ * | wrong_method_405                | an unserved method is 404 (not 405)            | | buddybuild
+ * | serve_unversioned               | unversioned paths are unknown: 404             | | buddybuild
+ * | error_key_message               | error shape {"error": str}                     | | buddybuild
+ * | latest_ignores_branch           | latest honours branch                          | | buddybuild
+ * | bad_platform                    | platform is ios or android                     | | buddybuild
+ * | accept_invalid_utf8             | bodies are UTF-8 only                          | | bitpaket
+ * | accept_query_token              | access_token in the query is 401               | | bitpaket
+ * | accept_v1                       | /v1 is 404                                     | | bitpaket
+ * | accept_unversioned              | unversioned paths are 404                      | | bitpaket
+ * | accept_header_version           | a header-only version is 404                   | | bitpaket
+ * | missing_ratelimit_on_errors     | rate-limit headers on errors too               | | bitpaket
+ * | relative_ratelimit_reset        | X-RateLimit-Reset in Unix seconds              | | bitpaket
+ * | no_request_id                   | X-Request-Id on every response                 | | bitpaket
+ * | no_429                          | 429 past the limit (needs BITPAKET_RATE_LIMIT) | | bitpaket
+ * | wrong_401_code                  | error.code 10401                               | | bitpaket
+ * | wrong_401_message               | "The access token is invalid"                  | | bitpaket
+ * | upload_wrong_error_shape        | upload errors carry ns                         | | bitpaket
+ * | overwrite_ignored               | X-Bit-Overwrite: true replaces                 | | bitpaket
+ * | overwrite_without_header        | an existing name is ERR_OBJECT_EXISTS          | | bitpaket
+ * | timestamps_without_z            | timestamps end in Z                            | | bitpaket
+ * | no_etag                         | ETag on metadata                               | | bitpaket
+ * | client_secret_optional          | a missing client_secret is 400                 | | bitpaket
+ * | wrong_client_secret_ok          | a wrong client_secret is 401                   | | bitpaket
+ * | client_secret_body_ignored      | client_secret may come in a JSON body          | | bitpaket
+ * | require_user_agent              | no User-Agent is required                      | | bitpaket
+ * | wrong_size                      | upload/metadata size is the body's size        | | rpc |
+ * http_400_on_error               | HTTP 200 for every outcome of an action        | | rpc |
+ * missing_time                    | the envelope has `time`                        | | rpc |
+ * access_denied_for_wrong_key     | a wrong key is InvalidServerAPIKey             | | rpc |
+ * invalid_key_for_missing_key     | no key is AccessDenied                         | | rpc |
+ * accept_query_key                | credentials never from the query string        | | rpc |
+ * no_pagination_flags             | flags.paginated on lists                       | | rpc |
+ * page_ignored                    | page parameter honoured                        | | rpc |
+ * invalid_json_200                | a non-JSON body is HTTP 400                    | | rpc |
+ * array_body_accepted             | a body that is not an object is invalid-json   | | rpc |
+ * unknown_action_404              | unknown controller/action is HTTP 400          | | rpc |
+ * parameter_error_as_error        | a missing parameter is parameter-error         | | rpc |
+ * no_type_check                   | a mistyped parameter is parameter-error        | | rpc |
+ * not_found_code                  | unknown message is MessageNotFound             |
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+
+#define MAX_BODY ((size_t)9 << 20)
+#define MAX_DEFECTS 16
+#define MAX_BUILDS 4096
+#define MAX_OBJECTS 1024
+#define MAX_MESSAGES 4096
+#define MAX_QUERY 32
+#define MAX_SEGS 16
+#define MAX_HDRS 16
+
+typedef enum { API_BOT, API_BUDDY, API_BIT, API_RPC } api_kind;
+
+static const char *const DEFECTS[4][40] = {
+    [API_BOT] = {"http_serves_api",
+                 "accept_alg_none",
+                 "accept_bad_signature",
+                 "accept_expired",
+                 "accept_no_channel",
+                 "accept_query_token",
+                 "wrong_error_shape",
+                 "no_cors_header",
+                 "preflight_needs_auth",
+                 "preflight_missing_allow_headers",
+                 "preflight_200",
+                 "accept_missing_sender_type",
+                 "accept_any_sender_type",
+                 "accept_bad_timestamp",
+                 "accept_empty_messages",
+                 "require_thread",
+                 "reject_human_agent",
+                 "error_not_naming_field",
+                 "500_on_bad_json",
+                 "accept_invalid_utf8",
+                 "text_content_type_on_error",
+                 "created_200",
+                 NULL},
+    [API_BUDDY] = {"wrong_no_token_message",
+                   "wrong_invalid_token_message",
+                   "accept_query_token",
+                   "double_percent_decode",
+                   "decode_before_split",
+                   "ignore_limit",
+                   "accept_bad_limit",
+                   "accept_bad_status",
+                   "ignore_status_filter",
+                   "oldest_first",
+                   "form_not_supported",
+                   "form_plus_not_space",
+                   "default_branch_main",
+                   "unknown_app_200",
+                   "unknown_build_500",
+                   "wrong_method_200",
+                   "wrong_method_405",
+                   "serve_unversioned",
+                   "error_key_message",
+                   "latest_ignores_branch",
+                   "bad_platform",
+                   "accept_invalid_utf8",
+                   NULL},
+    [API_BIT] = {"accept_query_token",
+                 "accept_v1",
+                 "accept_unversioned",
+                 "accept_header_version",
+                 "missing_ratelimit_on_errors",
+                 "relative_ratelimit_reset",
+                 "no_request_id",
+                 "no_429",
+                 "wrong_401_code",
+                 "wrong_401_message",
+                 "upload_wrong_error_shape",
+                 "overwrite_ignored",
+                 "overwrite_without_header",
+                 "timestamps_without_z",
+                 "no_etag",
+                 "client_secret_optional",
+                 "wrong_client_secret_ok",
+                 "client_secret_body_ignored",
+                 "require_user_agent",
+                 "wrong_size",
+                 NULL},
+    [API_RPC] = {"http_400_on_error", "missing_time", "access_denied_for_wrong_key",
+                 "invalid_key_for_missing_key", "accept_query_key", "no_pagination_flags",
+                 "page_ignored", "invalid_json_200", "array_body_accepted", "unknown_action_404",
+                 "parameter_error_as_error", "no_type_check", "not_found_code", NULL},
+};
+
+static struct {
+  api_kind api;
+  int http_port, https_port;
+  const char *cert_file, *key_file;
+  const char *token, *jwt_secret, *client_secret;
+  long rate_limit, rate_window;
+  const char *defects[MAX_DEFECTS];
+  int n_defects;
+} cfg = {.rate_limit = 5000, .rate_window = 3600};
+
+static bool defect(const char *name) {
+  for (int i = 0; i < cfg.n_defects; i++)
+    if (strcmp(cfg.defects[i], name) == 0) return true;
+  return false;
+}
+
+/* One lock for all state: the HTTP and HTTPS daemons run on their own threads. */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---------- small helpers ---------- */
+
+static void iso_time(time_t t, int ms, char *out, size_t n) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char base[32];
+  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out, n, "%s.%03d%s", base, ms, defect("timestamps_without_z") ? "+00:00" : "Z");
+}
+
+static void iso_now(char *out, size_t n) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  iso_time(ts.tv_sec, (int)(ts.tv_nsec / 1000000), out, n);
+}
+
+static void random_hex(char *out, size_t nbytes) {
+  unsigned char b[64];
+  if (nbytes > sizeof b) nbytes = sizeof b;
+  RAND_bytes(b, (int)nbytes);
+  for (size_t i = 0; i < nbytes; i++)
+    sprintf(out + 2 * i, "%02x", b[i]);
+  out[2 * nbytes] = '\0';
+}
+
+static void random_uuid(char *out) {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof b);
+  b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+  b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+  sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+          b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static bool utf8_valid(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      len = 2, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+static int hexval(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decodes [s, s+n) into a new string (caller frees); plus_space turns
+ * '+' into ' ' (query strings and form bodies). NULL on a bad escape. */
+static char *pct_decode(const char *s, size_t n, bool plus_space) {
+  char *out = malloc(n + 1);
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '%') {
+      int a = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
+      int b = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+      if (a < 0 || b < 0) {
+        free(out);
+        return NULL;
+      }
+      out[o++] = (char)(a * 16 + b);
+      i += 2;
+    } else if (plus_space && s[i] == '+') {
+      out[o++] = ' ';
+    } else {
+      out[o++] = s[i];
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* ---------- the request ---------- */
+
+typedef struct kv {
+  char *name, *value;
+} kv;
+
+typedef struct req {
+  char *raw_uri; /* owned: the request target exactly as sent */
+  char *body;    /* owned */
+  size_t len, cap;
+  bool too_big;
+  bool started;
+  bool tls; /* which daemon */
+  /* parsed when the request is complete: */
+  char *segs[MAX_SEGS]; /* owned, decoded path segments */
+  int nsegs;
+  bool bad_path;
+  bool trailing_slash;
+  kv query[MAX_QUERY]; /* owned */
+  int nquery;
+  bool bad_query;
+  struct MHD_Connection *conn;
+  const char *method;
+} req;
+
+typedef struct reply {
+  int status;
+  char *body; /* owned (cJSON_PrintUnformatted or strdup) */
+  const char *content_type;
+  struct {
+    char name[64];
+    char value[512];
+  } h[MAX_HDRS];
+  int nh;
+} reply;
+
+static void reply_header(reply *rp, const char *name, const char *fmt, ...) {
+  if (rp->nh >= MAX_HDRS) return;
+  snprintf(rp->h[rp->nh].name, sizeof rp->h[rp->nh].name, "%s", name);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(rp->h[rp->nh].value, sizeof rp->h[rp->nh].value, fmt, ap);
+  va_end(ap);
+  rp->nh++;
+}
+
+/* Takes ownership of j. */
+static void reply_json(reply *rp, int status, cJSON *j) {
+  rp->status = status;
+  free(rp->body);
+  rp->body = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  rp->content_type = "application/json; charset=utf-8";
+}
+
+static const char *header(req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static const char *query(req *r, const char *name) {
+  for (int i = 0; i < r->nquery; i++)
+    if (strcmp(r->query[i].name, name) == 0) return r->query[i].value;
+  return NULL;
+}
+
+static void parse_query(req *r, const char *q) {
+  /* decode_before_split: the classic bug of decoding the whole query string
+   * and then splitting it, so an encoded '&' or '=' breaks the value. */
+  char *owned = NULL;
+  if (defect("decode_before_split")) {
+    owned = pct_decode(q, strlen(q), true);
+    if (!owned) {
+      r->bad_query = true;
+      return;
+    }
+    q = owned;
+  }
+  const char *p = q;
+  while (*p && r->nquery < MAX_QUERY) {
+    const char *amp = strchr(p, '&');
+    size_t n = amp ? (size_t)(amp - p) : strlen(p);
+    if (n > 0) {
+      const char *eq = memchr(p, '=', n);
+      size_t nn = eq ? (size_t)(eq - p) : n;
+      char *name = owned ? strndup(p, nn) : pct_decode(p, nn, true);
+      char *value =
+          eq ? (owned ? strndup(eq + 1, n - nn - 1) : pct_decode(eq + 1, n - nn - 1, true))
+             : strdup("");
+      if (value && defect("double_percent_decode")) {
+        char *again = pct_decode(value, strlen(value), true);
+        if (again) free(value), value = again;
+      }
+      if (!name || !value) {
+        free(name), free(value);
+        r->bad_query = true;
+      } else {
+        r->query[r->nquery].name = name;
+        r->query[r->nquery].value = value;
+        r->nquery++;
+      }
+    }
+    if (!amp) break;
+    p = amp + 1;
+  }
+  free(owned);
+}
+
+static void parse_target(req *r) {
+  const char *uri = r->raw_uri ? r->raw_uri : "/";
+  const char *qm = strchr(uri, '?');
+  size_t plen = qm ? (size_t)(qm - uri) : strlen(uri);
+  size_t i = 0;
+  if (plen > 1 && uri[plen - 1] == '/') r->trailing_slash = true;
+  while (i < plen) {
+    while (i < plen && uri[i] == '/')
+      i++;
+    if (i >= plen) break;
+    size_t j = i;
+    while (j < plen && uri[j] != '/')
+      j++;
+    if (r->nsegs >= MAX_SEGS) {
+      r->bad_path = true;
+      break;
+    }
+    char *seg = pct_decode(uri + i, j - i, false);
+    if (!seg) {
+      r->bad_path = true;
+      break;
+    }
+    r->segs[r->nsegs++] = seg;
+    i = j;
+  }
+  if (qm) parse_query(r, qm + 1);
+}
+
+/* segs match a pattern like "v1/apps/ * /build" ('*' matches one segment). */
+static bool route(req *r, const char *pattern) {
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", pattern);
+  int n = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save), n++) {
+    if (n >= r->nsegs) return false;
+    if (strcmp(tok, "*") != 0 && strcmp(tok, r->segs[n]) != 0) return false;
+  }
+  return n == r->nsegs && !r->trailing_slash;
+}
+
+static bool is_method(req *r, const char *m) {
+  return strcmp(r->method, m) == 0;
+}
+
+static bool content_type_is(req *r, const char *type) {
+  const char *ct = header(r, "Content-Type");
+  if (!ct) return false;
+  size_t n = strlen(type);
+  return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* ---------- JWT (Botanalytics) ---------- */
+
+static unsigned char *b64url_decode(const char *s, size_t n, size_t *outlen) {
+  static const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  unsigned char *out = malloc(n * 3 / 4 + 4);
+  unsigned acc = 0;
+  int bits = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *p = s[i] ? strchr(alphabet, s[i]) : NULL;
+    if (!p) {
+      free(out);
+      return NULL;
+    }
+    acc = (acc << 6) | (unsigned)(p - alphabet);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (unsigned char)(acc >> bits);
+    }
+  }
+  out[o] = '\0';
+  *outlen = o;
+  return out;
+}
+
+static char *b64url_encode(const unsigned char *in, size_t n) {
+  static const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  char *out = malloc(n * 4 / 3 + 4);
+  size_t o = 0;
+  unsigned acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; i++) {
+    acc = (acc << 8) | in[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out[o++] = alphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out[o++] = alphabet[(acc << (6 - bits)) & 63];
+  out[o] = '\0';
+  return out;
+}
+
+static char *hs256(const char *data, size_t n) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int maclen = 0;
+  const char *secret = cfg.jwt_secret ? cfg.jwt_secret : "";
+  HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)data, n, mac, &maclen);
+  return b64url_encode(mac, maclen);
+}
+
+static char *mint_jwt(void) {
+  const char *hdr = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+  char payload[128];
+  snprintf(payload, sizeof payload, "{\"channel\":\"refapi-channel\",\"exp\":%ld}",
+           (long)time(NULL) + 3600);
+  char *h = b64url_encode((const unsigned char *)hdr, strlen(hdr));
+  char *p = b64url_encode((const unsigned char *)payload, strlen(payload));
+  size_t n = strlen(h) + strlen(p) + 2;
+  char *hp = malloc(n + 64);
+  snprintf(hp, n, "%s.%s", h, p);
+  char *sig = hs256(hp, strlen(hp));
+  strcat(hp, ".");
+  strcat(hp, sig);
+  free(h), free(p), free(sig);
+  return hp;
+}
+
+/* NULL when the token is valid, else why not. */
+static const char *jwt_problem(const char *tok) {
+  const char *d1 = strchr(tok, '.');
+  const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  if (!d1 || !d2 || strchr(d2 + 1, '.')) return "The token is not a JWT";
+  size_t hl, pl;
+  unsigned char *h = b64url_decode(tok, (size_t)(d1 - tok), &hl);
+  unsigned char *p = b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &pl);
+  cJSON *hj = h ? cJSON_Parse((char *)h) : NULL;
+  cJSON *pj = p ? cJSON_Parse((char *)p) : NULL;
+  free(h), free(p);
+  const char *why = NULL;
+  const cJSON *alg = cJSON_GetObjectItemCaseSensitive(hj, "alg");
+  if (!hj || !pj || !cJSON_IsObject(pj)) {
+    why = "The token is not a JWT";
+  } else if (cJSON_IsString(alg) && strcasecmp(alg->valuestring, "none") == 0 &&
+             defect("accept_alg_none")) {
+    why = NULL; /* defect: unsigned tokens accepted */
+  } else if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0) {
+    why = "The token must be signed with HS256";
+  } else {
+    char *sig = hs256(tok, (size_t)(d2 - tok));
+    bool ok = strlen(sig) == strlen(d2 + 1) && CRYPTO_memcmp(sig, d2 + 1, strlen(sig)) == 0;
+    free(sig);
+    if (!ok && !defect("accept_bad_signature")) why = "The token signature is invalid";
+  }
+  if (!why && pj) {
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(pj, "exp");
+    const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
+    if (!cJSON_IsNumber(exp))
+      why = "The token has no exp claim";
+    else if (exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
+      why = "The token has expired";
+    else if ((!cJSON_IsString(ch) || !ch->valuestring[0]) && !defect("accept_no_channel"))
+      why = "The token has no channel claim";
+  }
+  cJSON_Delete(hj), cJSON_Delete(pj);
+  return why;
+}
+
+/* ---------- Botanalytics ---------- */
+
+static void bot_error(reply *rp, int status, const char *msg) {
+  cJSON *j = cJSON_CreateObject();
+  if (defect("wrong_error_shape")) {
+    cJSON_AddStringToObject(j, "error", msg);
+  } else {
+    cJSON *errs = cJSON_AddArrayToObject(j, "errors");
+    cJSON_AddItemToArray(errs, cJSON_CreateString(msg));
+    cJSON_AddArrayToObject(j, "warnings");
+  }
+  reply_json(rp, status, j);
+}
+
+static bool iso_utc(const char *s) {
+  /* YYYY-MM-DDTHH:MM:SS(.f+)?Z */
+  const char *fmt = "dddd-dd-ddTdd:dd:dd";
+  size_t i = 0;
+  for (; fmt[i]; i++) {
+    if (fmt[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != fmt[i]) return false;
+  }
+  if (s[i] == '.') {
+    i++;
+    if (!isdigit((unsigned char)s[i])) return false;
+    while (isdigit((unsigned char)s[i]))
+      i++;
+  }
+  return s[i] == 'Z' && s[i + 1] == '\0';
+}
+
+static bool id_like(const cJSON *v) {
+  return (cJSON_IsString(v) && v->valuestring[0]) || cJSON_IsNumber(v);
+}
+
+/* Returns NULL when valid, else a message naming the field (written to buf). */
+static const char *bot_validate(const cJSON *body, char *buf, size_t n) {
+  bool naming = !defect("error_not_naming_field");
+#define BAD(...)                                                                                   \
+  do {                                                                                             \
+    if (naming)                                                                                    \
+      snprintf(buf, n, __VA_ARGS__);                                                               \
+    else                                                                                           \
+      snprintf(buf, n, "Invalid request");                                                         \
+    return buf;                                                                                    \
+  } while (0)
+  if (!cJSON_IsObject(body)) BAD("The body must be a JSON object with a messages field");
+  const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "messages");
+  if (!msgs) BAD("messages is required");
+  if (!cJSON_IsArray(msgs)) BAD("messages must be an array");
+  int count = cJSON_GetArraySize(msgs);
+  if (count == 0 && !defect("accept_empty_messages")) BAD("messages must not be empty");
+  for (int i = 0; i < count; i++) {
+    const cJSON *item = cJSON_GetArrayItem(msgs, i);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "message");
+    if (!cJSON_IsObject(m)) BAD("messages[%d].message is required and must be an object", i);
+    if (!id_like(cJSON_GetObjectItemCaseSensitive(m, "id")))
+      BAD("messages[%d].message.id is required", i);
+    const cJSON *conv = cJSON_GetObjectItemCaseSensitive(m, "conversation");
+    if (!cJSON_IsObject(conv) || !id_like(cJSON_GetObjectItemCaseSensitive(conv, "id")))
+      BAD("messages[%d].message.conversation.id is required", i);
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m, "timestamp");
+    if (!cJSON_IsString(ts)) BAD("messages[%d].message.timestamp is required", i);
+    if (!iso_utc(ts->valuestring) && !defect("accept_bad_timestamp"))
+      BAD("messages[%d].message.timestamp must be ISO 8601 UTC", i);
+    const cJSON *sender = cJSON_GetObjectItemCaseSensitive(m, "sender");
+    if (!cJSON_IsObject(sender)) BAD("messages[%d].message.sender is required", i);
+    if (!id_like(cJSON_GetObjectItemCaseSensitive(sender, "id")))
+      BAD("messages[%d].message.sender.id is required", i);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(sender, "type");
+    if (!type) {
+      if (!defect("accept_missing_sender_type"))
+        BAD("messages[%d].message.sender.type is required", i);
+    } else if (!cJSON_IsString(type)) {
+      BAD("messages[%d].message.sender.type must be a string", i);
+    } else if (!defect("accept_any_sender_type")) {
+      const char *t = type->valuestring;
+      bool ok = strcmp(t, "user") == 0 || strcmp(t, "virtual-agent") == 0 ||
+                (strcmp(t, "human-agent") == 0 && !defect("reject_human_agent"));
+      if (!ok)
+        BAD("messages[%d].message.sender.type must be user, virtual-agent or human-agent", i);
+    }
+    if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "content")))
+      BAD("messages[%d].message.content is required and must be an object", i);
+    if (defect("require_thread") && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "thread")))
+      BAD("messages[%d].message.thread is required", i);
+  }
+  return NULL;
+#undef BAD
+}
+
+static long bot_logged; /* messages logged, under state_lock */
+
+static void bot_handle(req *r, reply *rp) {
+  /* Plain HTTP never serves the API: a redirect with an error body. */
+  if (!r->tls && !defect("http_serves_api")) {
+    bot_error(rp, 301, "The API is served over HTTPS only");
+    reply_header(rp, "Location", "https://127.0.0.1:%d%s", cfg.https_port,
+                 r->raw_uri ? r->raw_uri : "/");
+    return;
+  }
+  bool messages_path = route(r, "v2/messages");
+  if (is_method(r, "OPTIONS") && r->nsegs > 0 && strcmp(r->segs[0], "v2") == 0) {
+    if (defect("preflight_needs_auth") && !header(r, "Authorization")) {
+      bot_error(rp, 401, "No authorization token was found");
+      return;
+    }
+    rp->status = defect("preflight_200") ? 200 : 204;
+    reply_header(rp, "Access-Control-Allow-Methods", "POST, OPTIONS");
+    reply_header(rp, "Access-Control-Allow-Headers", "%s",
+                 defect("preflight_missing_allow_headers") ? "Content-Type"
+                                                           : "Authorization, Content-Type");
+    reply_header(rp, "Access-Control-Max-Age", "600");
+    return;
+  }
+  /* Authentication first: nothing about the API is revealed without a token. */
+  const char *auth = header(r, "Authorization");
+  const char *tok = NULL;
+  if (auth && strncmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
+  if (!auth && defect("accept_query_token")) tok = query(r, "access_token");
+  if (!auth && !tok) {
+    bot_error(rp, 401, "No authorization token was found");
+    return;
+  }
+  if (!tok || !*tok || strchr(tok, ' ')) {
+    bot_error(rp, 401, "The Authorization header must be: Bearer <JWT>");
+    return;
+  }
+  const char *why = jwt_problem(tok);
+  if (why) {
+    bot_error(rp, 401, why);
+    return;
+  }
+  if (!messages_path) {
+    bot_error(rp, 404, "Not found");
+    return;
+  }
+  if (!is_method(r, "POST")) {
+    bot_error(rp, 404, "Not found");
+    return;
+  }
+  if (r->too_big) {
+    bot_error(rp, 400, "The body is too large");
+    return;
+  }
+  if (!utf8_valid((unsigned char *)r->body, r->len) && !defect("accept_invalid_utf8")) {
+    bot_error(rp, 400, "The body is not valid UTF-8");
+    return;
+  }
+  cJSON *body = r->len ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+  if (!body) {
+    if (defect("500_on_bad_json"))
+      bot_error(rp, 500, "Internal server error");
+    else
+      bot_error(rp, 400, r->len ? "The body is not valid JSON" : "messages is required");
+    return;
+  }
+  char msg[256];
+  const char *bad = bot_validate(body, msg, sizeof msg);
+  cJSON_Delete(body);
+  if (bad) {
+    bot_error(rp, 400, bad);
+    return;
+  }
+  pthread_mutex_lock(&state_lock);
+  bot_logged++;
+  pthread_mutex_unlock(&state_lock);
+  char id[40];
+  random_hex(id, 12);
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "request_id", id);
+  reply_json(rp, defect("created_200") ? 200 : 201, j);
+}
+
+/* ---------- buddybuild ---------- */
+
+typedef struct app {
+  const char *id, *name, *platform;
+  int builds; /* build_number of the last build */
+} app;
+
+static app apps[] = {
+    {"64f1a2b3c4d5e6f708192a3b", "Refapi Weather (iOS)", "ios", 0},
+    {"64f1a2b3c4d5e6f708192a3c", "Refapi Weather (Android)", "android", 0},
+};
+
+typedef struct build {
+  char id[25];
+  const app *app;
+  char *branch; /* owned */
+  const char *status;
+  int number;
+  long seq; /* creation order: newest = highest */
+  char created_at[40];
+} build;
+
+static build builds[MAX_BUILDS];
+static int n_builds;
+static long build_seq;
+
+static const char *const STATUSES[] = {"cancelled", "failed", "queued", "running", "success"};
+
+static app *find_app(const char *id) {
+  for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
+    if (strcmp(apps[i].id, id) == 0) return &apps[i];
+  return NULL;
+}
+
+/* Caller holds state_lock. */
+static build *add_build(app *a, const char *branch, const char *status, time_t when) {
+  if (n_builds >= MAX_BUILDS) return NULL;
+  build *b = &builds[n_builds++];
+  random_hex(b->id, 12);
+  b->app = a;
+  b->branch = strdup(branch);
+  b->status = status;
+  b->number = ++a->builds;
+  b->seq = ++build_seq;
+  if (when) {
+    iso_time(when, 0, b->created_at, sizeof b->created_at);
+  } else {
+    iso_now(b->created_at, sizeof b->created_at);
+  }
+  return b;
+}
+
+static void seed_builds(void) {
+  time_t t0 = time(NULL) - 86400;
+  add_build(&apps[0], "master", "success", t0);
+  add_build(&apps[0], "master", "failed", t0 + 60);
+  add_build(&apps[0], "develop", "cancelled", t0 + 120);
+  add_build(&apps[0], "develop", "running", t0 + 180);
+  add_build(&apps[1], "master", "success", t0 + 240);
+}
+
+static void bb_error(reply *rp, int status, const char *msg) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, defect("error_key_message") ? "message" : "error", msg);
+  reply_json(rp, status, j);
+}
+
+static cJSON *app_json(const app *a) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "_id", a->id);
+  cJSON_AddStringToObject(j, "app_name", a->name);
+  cJSON_AddStringToObject(j, "platform",
+                          defect("bad_platform") && strcmp(a->platform, "ios") == 0 ? "iphone"
+                                                                                    : a->platform);
+  return j;
+}
+
+static cJSON *build_json(const build *b) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "_id", b->id);
+  cJSON_AddStringToObject(j, "app_id", b->app->id);
+  cJSON_AddStringToObject(j, "branch", b->branch);
+  cJSON_AddStringToObject(j, "build_status", b->status);
+  cJSON_AddNumberToObject(j, "build_number", b->number);
+  cJSON_AddStringToObject(j, "created_at", b->created_at);
+  return j;
+}
+
+/* Reads `branch` from a JSON or form body. Returns false (and fills rp) on a
+ * client error; *branch is owned by the caller. */
+static bool bb_body_branch(req *r, reply *rp, char **branch) {
+  *branch = NULL;
+  if (r->too_big) return bb_error(rp, 400, "The body is too large"), false;
+  if (r->len == 0) return true;
+  if (!utf8_valid((unsigned char *)r->body, r->len) && !defect("accept_invalid_utf8"))
+    return bb_error(rp, 400, "The body must be UTF-8"), false;
+  if (content_type_is(r, "application/x-www-form-urlencoded")) {
+    if (defect("form_not_supported")) return bb_error(rp, 400, "Unsupported content type"), false;
+    char *copy = strndup(r->body, r->len);
+    char *save = NULL;
+    bool ok = true;
+    for (char *pair = strtok_r(copy, "&", &save); pair && ok; pair = strtok_r(NULL, "&", &save)) {
+      char *eq = strchr(pair, '=');
+      if (!eq) continue;
+      *eq = '\0';
+      char *name = pct_decode(pair, strlen(pair), true);
+      char *value = pct_decode(eq + 1, strlen(eq + 1), !defect("form_plus_not_space"));
+      if (!name || !value) {
+        ok = false;
+      } else if (strcmp(name, "branch") == 0) {
+        free(*branch);
+        *branch = value;
+        value = NULL;
+      }
+      free(name), free(value);
+    }
+    free(copy);
+    if (!ok) return bb_error(rp, 400, "The form body is not valid"), false;
+    return true;
+  }
+  if (!content_type_is(r, "application/json"))
+    return bb_error(rp, 400, "Request bodies must be JSON or form-encoded"), false;
+  cJSON *j = cJSON_ParseWithLength(r->body, r->len);
+  if (!j || !cJSON_IsObject(j)) {
+    cJSON_Delete(j);
+    return bb_error(rp, 400, "The body is not a valid JSON object"), false;
+  }
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "branch");
+  if (b && !cJSON_IsString(b)) {
+    cJSON_Delete(j);
+    return bb_error(rp, 400, "branch must be a string"), false;
+  }
+  if (b) *branch = strdup(b->valuestring);
+  cJSON_Delete(j);
+  return true;
+}
+
+static bool valid_status(const char *s) {
+  for (size_t i = 0; i < 5; i++)
+    if (strcmp(STATUSES[i], s) == 0) return true;
+  return false;
+}
+
+static int cmp_builds_newest(const void *a, const void *b) {
+  const build *x = *(build *const *)a, *y = *(build *const *)b;
+  long d = defect("oldest_first") ? x->seq - y->seq : y->seq - x->seq;
+  return d < 0 ? -1 : d > 0;
+}
+
+static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
+  const char *branch = query(r, "branch");
+  const char *status = latest ? NULL : query(r, "status");
+  const char *limit_s = latest ? NULL : query(r, "limit");
+  long limit = 5;
+  if (limit_s && !defect("ignore_limit")) {
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(limit_s, &end, 10);
+    bool digits = limit_s[0] && strspn(limit_s, "0123456789") == strlen(limit_s);
+    if (!digits || errno || v < 1 || v > 100) {
+      if (!defect("accept_bad_limit")) return bb_error(rp, 400, "limit must be between 1 and 100");
+      if (digits && v > 0) limit = v > 100 ? 100 : v;
+    } else {
+      limit = v;
+    }
+  } else if (defect("ignore_limit")) {
+    limit = MAX_BUILDS;
+  }
+  if (status && !valid_status(status)) {
+    if (!defect("accept_bad_status"))
+      return bb_error(rp, 400, "status must be one of cancelled, failed, queued, running, success");
+    status = NULL;
+  }
+  if (defect("ignore_status_filter")) status = NULL;
+  if (latest && defect("latest_ignores_branch")) branch = NULL;
+  build **sel = malloc(sizeof *sel * (size_t)(n_builds + 1));
+  int n = 0;
+  for (int i = 0; i < n_builds; i++) {
+    build *b = &builds[i];
+    if (b->app != a) continue;
+    if (branch && strcmp(b->branch, branch) != 0) continue;
+    if (status && strcmp(b->status, status) != 0) continue;
+    sel[n++] = b;
+  }
+  qsort(sel, (size_t)n, sizeof *sel, cmp_builds_newest);
+  if (latest) {
+    if (n == 0)
+      bb_error(rp, 404, "No build found");
+    else
+      reply_json(rp, 200, build_json(sel[0]));
+  } else {
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < n && i < limit; i++)
+      cJSON_AddItemToArray(arr, build_json(sel[i]));
+    reply_json(rp, 200, arr);
+  }
+  free(sel);
+}
+
+static void bb_handle(req *r, reply *rp) {
+  const char *auth = header(r, "Authorization");
+  const char *tok = NULL;
+  if (auth) {
+    tok = strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : "";
+  } else if (defect("accept_query_token")) {
+    tok = query(r, "access_token");
+  }
+  if (!tok)
+    return bb_error(rp, 401,
+                    defect("wrong_no_token_message") ? "Unauthorized"
+                                                     : "No authorization token was found");
+  if (strcmp(tok, cfg.token) != 0)
+    return bb_error(rp, 401,
+                    defect("wrong_invalid_token_message") ? "Unauthorized"
+                                                          : "Invalid authorization token");
+  /* serve_unversioned: a server that routes /apps as if it were /v1/apps. */
+  if (defect("serve_unversioned") && r->nsegs > 0 && strcmp(r->segs[0], "v1") != 0 &&
+      r->nsegs < MAX_SEGS) {
+    memmove(r->segs + 1, r->segs, sizeof r->segs[0] * (size_t)r->nsegs);
+    r->segs[0] = strdup("v1");
+    r->nsegs++;
+  }
+  if (r->bad_path || r->bad_query) return bb_error(rp, 400, "Malformed percent-encoding");
+
+  /* Which route, then whether the method is served there. */
+  enum { R_NONE, R_APPS, R_APP, R_BUILD, R_BUILDS, R_LATEST, R_ONE_BUILD } rt = R_NONE;
+  const char *want = "GET";
+  if (route(r, "v1/apps"))
+    rt = R_APPS;
+  else if (route(r, "v1/apps/*"))
+    rt = R_APP;
+  else if (route(r, "v1/apps/*/build"))
+    rt = R_BUILD, want = "POST";
+  else if (route(r, "v1/apps/*/builds"))
+    rt = R_BUILDS;
+  else if (route(r, "v1/apps/*/build/latest"))
+    rt = R_LATEST;
+  else if (route(r, "v1/builds/*"))
+    rt = R_ONE_BUILD;
+  if (rt == R_NONE) return bb_error(rp, 404, "Not found");
+  if (!is_method(r, want) && !(is_method(r, "HEAD") && strcmp(want, "GET") == 0)) {
+    if (defect("wrong_method_405")) return bb_error(rp, 405, "Method not allowed");
+    if (!defect("wrong_method_200")) return bb_error(rp, 404, "Not found");
+  }
+
+  pthread_mutex_lock(&state_lock);
+  app *a = (rt != R_APPS && rt != R_ONE_BUILD) ? find_app(r->segs[2]) : NULL;
+  if (rt != R_APPS && rt != R_ONE_BUILD && !a) {
+    if (rt == R_APP && defect("unknown_app_200")) {
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddStringToObject(j, "_id", r->segs[2]);
+      reply_json(rp, 200, j);
+    } else {
+      bb_error(rp, 404, "App not found");
+    }
+  } else if (rt == R_APPS) {
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
+      cJSON_AddItemToArray(arr, app_json(&apps[i]));
+    reply_json(rp, 200, arr);
+  } else if (rt == R_APP) {
+    reply_json(rp, 200, app_json(a));
+  } else if (rt == R_BUILD) {
+    char *branch = NULL;
+    if (bb_body_branch(r, rp, &branch)) {
+      const char *def = defect("default_branch_main") ? "main" : "master";
+      build *b = add_build(a, branch ? branch : def, "queued", 0);
+      if (!b) {
+        bb_error(rp, 503, "Too many builds");
+      } else {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "build_id", b->id);
+        reply_json(rp, 201, j);
+      }
+    }
+    free(branch);
+  } else if (rt == R_BUILDS || rt == R_LATEST) {
+    bb_list_builds(r, rp, a, rt == R_LATEST);
+  } else {
+    build *found = NULL;
+    for (int i = 0; i < n_builds; i++)
+      if (strcmp(builds[i].id, r->segs[2]) == 0) found = &builds[i];
+    if (found)
+      reply_json(rp, 200, build_json(found));
+    else
+      bb_error(rp, defect("unknown_build_500") ? 500 : 404, "Build not found");
+  }
+  pthread_mutex_unlock(&state_lock);
+}
+
+/* ---------- BitPaket ---------- */
+
+typedef struct object {
+  char id[37];
+  char *name; /* owned */
+  size_t size;
+  char created_at[40];
+  bool live;
+} object;
+
+static object objects[MAX_OBJECTS];
+static int n_objects;
+static time_t window_start;
+static long window_count;
+static long last_remaining;
+
+static void bp_error(reply *rp, int status, int code, const char *msg, bool domain_data) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddFalseToObject(j, "success");
+  cJSON *e = cJSON_AddObjectToObject(j, "error");
+  cJSON_AddNumberToObject(e, "code", code);
+  cJSON_AddStringToObject(e, "message", msg);
+  if (domain_data) {
+    cJSON *d = cJSON_AddObjectToObject(e, "data");
+    cJSON_AddNullToObject(d, "domain");
+  } else {
+    cJSON_AddNullToObject(e, "data");
+  }
+  reply_json(rp, status, j);
+}
+
+static void bp_auth_error(reply *rp) {
+  bp_error(rp, 401, defect("wrong_401_code") ? 401 : 10401,
+           defect("wrong_401_message") ? "Unauthorized" : "The access token is invalid", true);
+}
+
+static void bp_upload_error(reply *rp, int status, const char *ns, const char *msg) {
+  if (defect("upload_wrong_error_shape")) {
+    bp_error(rp, status, status, msg, false);
+    return;
+  }
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddFalseToObject(j, "success");
+  cJSON *e = cJSON_AddObjectToObject(j, "error");
+  cJSON_AddStringToObject(e, "ns", ns);
+  cJSON_AddNumberToObject(e, "code", status);
+  cJSON_AddStringToObject(e, "message", msg);
+  reply_json(rp, status, j);
+}
+
+static cJSON *bp_success(cJSON *data) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddTrueToObject(j, "success");
+  cJSON_AddItemToObject(j, "data", data);
+  return j;
+}
+
+static bool bp_authorized(req *r) {
+  const char *auth = header(r, "Authorization");
+  const char *tok = NULL;
+  if (auth && strncmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
+  if (!auth && defect("accept_query_token")) tok = query(r, "access_token");
+  return tok && strcmp(tok, cfg.token) == 0;
+}
+
+/* Counts the request against the window; true when over the limit. */
+static bool bp_rate_limited(void) {
+  pthread_mutex_lock(&state_lock);
+  time_t now = time(NULL);
+  if (now >= window_start + cfg.rate_window) window_start = now, window_count = 0;
+  window_count++;
+  long remaining = cfg.rate_limit - window_count;
+  last_remaining = remaining < 0 ? 0 : remaining;
+  bool over = window_count > cfg.rate_limit;
+  pthread_mutex_unlock(&state_lock);
+  return over && !defect("no_429");
+}
+
+static object *find_object(const char *field, const char *value) {
+  for (int i = 0; i < n_objects; i++) {
+    if (!objects[i].live) continue;
+    const char *v = strcmp(field, "id") == 0 ? objects[i].id : objects[i].name;
+    if (strcmp(v, value) == 0) return &objects[i];
+  }
+  return NULL;
+}
+
+static cJSON *object_summary(const object *o) {
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddStringToObject(d, "object_id", o->id);
+  cJSON_AddStringToObject(d, "name", o->name);
+  cJSON_AddNumberToObject(d, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
+  cJSON_AddStringToObject(d, "created_at", o->created_at);
+  return d;
+}
+
+static void bp_route(req *r, reply *rp) {
+  /* Only /v2 routes; the defects re-route other prefixes. */
+  bool versioned = r->nsegs > 0 && strcmp(r->segs[0], "v2") == 0;
+  if (!versioned && r->nsegs > 0) {
+    bool reroute = (strcmp(r->segs[0], "v1") == 0 && defect("accept_v1"));
+    if (reroute) {
+      free(r->segs[0]);
+      r->segs[0] = strdup("v2");
+      versioned = true;
+    } else if (r->nsegs < MAX_SEGS &&
+               (defect("accept_unversioned") ||
+                (defect("accept_header_version") &&
+                 ((header(r, "Accept-Version") && strcmp(header(r, "Accept-Version"), "2") == 0) ||
+                  (header(r, "X-API-Version") && strcmp(header(r, "X-API-Version"), "2") == 0))))) {
+      memmove(r->segs + 1, r->segs, sizeof r->segs[0] * (size_t)r->nsegs);
+      r->segs[0] = strdup("v2");
+      r->nsegs++;
+      versioned = true;
+    }
+  }
+  if (!versioned || r->bad_path) return bp_error(rp, 404, 404, "Not found", false);
+  if (defect("require_user_agent")) {
+    const char *ua = header(r, "User-Agent");
+    if (!ua || !*ua) return bp_error(rp, 400, 400, "User-Agent is required", false);
+  }
+
+  if (route(r, "v2/metadata") && is_method(r, "GET")) {
+    /* Public: the documentation's own example calls it without a token. */
+    char now[40];
+    iso_now(now, sizeof now);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "version", "2");
+    cJSON_AddStringToObject(d, "server_time", now);
+    reply_json(rp, 200, bp_success(d));
+    if (!defect("no_etag")) reply_header(rp, "ETag", "W/\"refapi-v2-%ld\"", (long)time(NULL) / 60);
+    return;
+  }
+  if (route(r, "v2/object/*") && is_method(r, "PUT")) {
+    if (!bp_authorized(r))
+      return bp_upload_error(rp, 401, "ERR_INVALID_AUTH_TOKEN_OR_PAKET_NOT_FOUND",
+                             "Invalid Auth Token or Paket is not active");
+    if (r->too_big)
+      return bp_upload_error(rp, 400, "ERR_OBJECT_TOO_LARGE", "The object is too large");
+    const char *name = r->segs[2];
+    const char *ow = header(r, "X-Bit-Overwrite");
+    bool overwrite = ow && strcasecmp(ow, "true") == 0 && !defect("overwrite_ignored");
+    if (defect("overwrite_without_header")) overwrite = true;
+    pthread_mutex_lock(&state_lock);
+    object *o = find_object("name", name);
+    if (o && !overwrite) {
+      pthread_mutex_unlock(&state_lock);
+      return bp_upload_error(rp, 400, "ERR_OBJECT_EXISTS", "An object with this name exists");
+    }
+    if (!o && n_objects >= MAX_OBJECTS) {
+      pthread_mutex_unlock(&state_lock);
+      return bp_upload_error(rp, 503, "ERR_STORAGE_FULL", "Storage is full");
+    }
+    if (!o) {
+      o = &objects[n_objects++];
+      random_uuid(o->id);
+      o->name = strdup(name);
+      o->live = true;
+    }
+    o->size = r->len;
+    iso_now(o->created_at, sizeof o->created_at);
+    reply_json(rp, 201, bp_success(object_summary(o)));
+    pthread_mutex_unlock(&state_lock);
+    return;
+  }
+  bool meta = route(r, "v2/metadata/*") && is_method(r, "GET");
+  bool del = route(r, "v2/delete/*") && is_method(r, "DELETE");
+  if (!meta && !del) {
+    if (!bp_authorized(r)) return bp_auth_error(rp);
+    return bp_error(rp, 404, 404, "Not found", false);
+  }
+  if (!bp_authorized(r)) return bp_auth_error(rp);
+  if (del) {
+    const char *secret = query(r, "client_secret");
+    if (!secret && r->len > 0) {
+      cJSON *j = cJSON_ParseWithLength(r->body, r->len);
+      if (!j || !cJSON_IsObject(j) || !utf8_valid((unsigned char *)r->body, r->len)) {
+        cJSON_Delete(j);
+        return bp_error(rp, 400, 400, "The body is not a valid JSON object", false);
+      }
+      const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "client_secret");
+      static __thread char buf[256];
+      if (cJSON_IsString(s) && !defect("client_secret_body_ignored")) {
+        snprintf(buf, sizeof buf, "%s", s->valuestring);
+        secret = buf;
+      }
+      cJSON_Delete(j);
+    }
+    if (!secret && !defect("client_secret_optional"))
+      return bp_error(rp, 400, 400, "client_secret is required", false);
+    if (secret && strcmp(secret, cfg.client_secret) != 0 && !defect("wrong_client_secret_ok"))
+      return bp_error(rp, 401, 10402, "The client secret is invalid", false);
+  }
+  pthread_mutex_lock(&state_lock);
+  object *o = find_object("id", r->segs[2]);
+  if (!o) {
+    bp_error(rp, 404, 404, "Object not found", false);
+  } else if (meta) {
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "object_id", o->id);
+    cJSON *p = cJSON_AddObjectToObject(d, "properties");
+    cJSON_AddStringToObject(p, "name", o->name);
+    cJSON_AddNumberToObject(p, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
+    cJSON_AddStringToObject(p, "created_at", o->created_at);
+    reply_json(rp, 200, bp_success(d));
+  } else {
+    o->live = false;
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "object_id", o->id);
+    reply_json(rp, 200, bp_success(d));
+  }
+  pthread_mutex_unlock(&state_lock);
+}
+
+static void bp_handle(req *r, reply *rp) {
+  if (bp_rate_limited())
+    bp_error(rp, 429, 429, "Too many requests", false);
+  else
+    bp_route(r, rp);
+  if (rp->status >= 400 && defect("missing_ratelimit_on_errors")) return;
+  long remaining;
+  time_t reset;
+  pthread_mutex_lock(&state_lock);
+  remaining = last_remaining;
+  reset = window_start + cfg.rate_window;
+  pthread_mutex_unlock(&state_lock);
+  reply_header(rp, "X-RateLimit-Limit", "%ld", cfg.rate_limit);
+  reply_header(rp, "X-RateLimit-Remaining", "%ld", remaining);
+  reply_header(rp, "X-RateLimit-Reset", "%ld",
+               defect("relative_ratelimit_reset") ? (long)(reset - time(NULL)) : (long)reset);
+  if (!defect("no_request_id")) {
+    char id[65];
+    random_hex(id, 24);
+    reply_header(rp, "X-Request-Id", "%s", id);
+  }
+  reply_header(rp, "Vary", "Origin");
+}
+
+/* ---------- RPC (Moonrope envelope) ---------- */
+
+typedef struct message {
+  int id;
+  char token[17];
+  char address[128];
+  double sent_at;
+} message;
+
+static message messages[MAX_MESSAGES];
+static int n_messages;
+#define DELIVERIES_PER_MESSAGE 3
+#define DELIVERIES_PER_PAGE 2
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* status: success | parameter-error | error | invalid-json | ... Takes data and flags. */
+static void rpc_reply(reply *rp, int http, const char *status, cJSON *data, cJSON *flags,
+                      double started) {
+  if (strcmp(status, "success") != 0 && http == 200 && defect("http_400_on_error")) http = 400;
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "status", status);
+  if (!defect("missing_time")) cJSON_AddNumberToObject(j, "time", now_seconds() - started);
+  cJSON_AddItemToObject(j, "flags", flags ? flags : cJSON_CreateObject());
+  cJSON_AddItemToObject(j, "data", data ? data : cJSON_CreateObject());
+  reply_json(rp, http, j);
+}
+
+static void rpc_error(reply *rp, const char *code, const char *msg, double started) {
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddStringToObject(d, "code", code);
+  cJSON_AddStringToObject(d, "message", msg);
+  rpc_reply(rp, 200, "error", d, NULL, started);
+}
+
+static void rpc_param_error(reply *rp, const char *msg, double started) {
+  if (defect("parameter_error_as_error")) return rpc_error(rp, "ParameterError", msg, started);
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddStringToObject(d, "message", msg);
+  rpc_reply(rp, 200, "parameter-error", d, NULL, started);
+}
+
+/* An integer parameter; *ok false when present but not an integer. */
+static bool rpc_int(const cJSON *params, const char *name, long *out, bool *present) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+  *present = v != NULL && !cJSON_IsNull(v);
+  if (!*present) return true;
+  if (defect("no_type_check") && cJSON_IsString(v)) {
+    *out = strtol(v->valuestring, NULL, 10);
+    return true;
+  }
+  if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) return false;
+  *out = (long)v->valuedouble;
+  return true;
+}
+
+static message *find_message(long id) {
+  for (int i = 0; i < n_messages; i++)
+    if (messages[i].id == id) return &messages[i];
+  return NULL;
+}
+
+static void rpc_send(const cJSON *p, reply *rp, double t0) {
+  const cJSON *to = cJSON_GetObjectItemCaseSensitive(p, "to");
+  const cJSON *from = cJSON_GetObjectItemCaseSensitive(p, "from");
+  if (!to || cJSON_IsNull(to)) return rpc_param_error(rp, "`to` is required", t0);
+  bool to_ok = cJSON_IsArray(to) && cJSON_GetArraySize(to) > 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, to) if (!cJSON_IsString(it)) to_ok = false;
+  if (!to_ok && !defect("no_type_check"))
+    return rpc_param_error(rp, "`to` must be an array of strings", t0);
+  if (!from || cJSON_IsNull(from)) return rpc_param_error(rp, "`from` is required", t0);
+  if (!cJSON_IsString(from) && !defect("no_type_check"))
+    return rpc_param_error(rp, "`from` must be a string", t0);
+  const char *opt[] = {"subject", "plain_body"};
+  for (int i = 0; i < 2; i++) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, opt[i]);
+    if (v && !cJSON_IsNull(v) && !cJSON_IsString(v) && !defect("no_type_check"))
+      return rpc_param_error(rp, "subject and plain_body must be strings", t0);
+  }
+  cJSON *data = cJSON_CreateObject();
+  char uuid[37], mid[64];
+  random_uuid(uuid);
+  snprintf(mid, sizeof mid, "%s@refapi.example", uuid);
+  cJSON_AddStringToObject(data, "message_id", mid);
+  cJSON *map = cJSON_AddObjectToObject(data, "messages");
+  pthread_mutex_lock(&state_lock);
+  cJSON_ArrayForEach(it, to) {
+    if (!cJSON_IsString(it) || n_messages >= MAX_MESSAGES) continue;
+    message *m = &messages[n_messages++];
+    m->id = 1000 + n_messages;
+    random_hex(m->token, 8);
+    snprintf(m->address, sizeof m->address, "%s", it->valuestring);
+    m->sent_at = now_seconds();
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "id", m->id);
+    cJSON_AddStringToObject(e, "token", m->token);
+    cJSON_DeleteItemFromObjectCaseSensitive(map, it->valuestring);
+    cJSON_AddItemToObject(map, it->valuestring, e);
+  }
+  pthread_mutex_unlock(&state_lock);
+  rpc_reply(rp, 200, "success", data, NULL, t0);
+}
+
+static void rpc_message(const cJSON *p, reply *rp, double t0, bool deliveries) {
+  long id = 0, page = 1;
+  bool present = false, page_present = false;
+  if (!rpc_int(p, "id", &id, &present)) return rpc_param_error(rp, "`id` must be an integer", t0);
+  if (!present) return rpc_param_error(rp, "`id` is required", t0);
+  if (deliveries && (!rpc_int(p, "page", &page, &page_present) || page < 1))
+    return rpc_param_error(rp, "`page` must be a positive integer", t0);
+  if (defect("page_ignored")) page = 1;
+  pthread_mutex_lock(&state_lock);
+  message *m = find_message(id);
+  message copy;
+  if (m) copy = *m;
+  pthread_mutex_unlock(&state_lock);
+  if (!m)
+    return rpc_error(rp, defect("not_found_code") ? "NotFound" : "MessageNotFound",
+                     "No message found matching the provided ID", t0);
+  cJSON *data = cJSON_CreateObject();
+  if (!deliveries) {
+    cJSON_AddNumberToObject(data, "id", copy.id);
+    cJSON_AddStringToObject(data, "token", copy.token);
+    cJSON *st = cJSON_AddObjectToObject(data, "status");
+    cJSON_AddStringToObject(st, "status", "Sent");
+    return rpc_reply(rp, 200, "success", data, NULL, t0);
+  }
+  static const char *const states[DELIVERIES_PER_MESSAGE] = {"SoftFail", "SoftFail", "Sent"};
+  cJSON *arr = cJSON_AddArrayToObject(data, "deliveries");
+  int total_pages = (DELIVERIES_PER_MESSAGE + DELIVERIES_PER_PAGE - 1) / DELIVERIES_PER_PAGE;
+  for (long i = (page - 1) * DELIVERIES_PER_PAGE;
+       i < page * DELIVERIES_PER_PAGE && i < DELIVERIES_PER_MESSAGE; i++) {
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddNumberToObject(d, "id", copy.id * 10 + (int)i);
+    cJSON_AddStringToObject(d, "status", states[i]);
+    cJSON_AddNumberToObject(d, "timestamp", copy.sent_at + (double)i * 60.5);
+    cJSON_AddItemToArray(arr, d);
+  }
+  cJSON *flags = cJSON_CreateObject();
+  if (!defect("no_pagination_flags")) {
+    cJSON *pg = cJSON_AddObjectToObject(flags, "paginated");
+    cJSON_AddNumberToObject(pg, "page", (double)page);
+    cJSON_AddNumberToObject(pg, "per_page", DELIVERIES_PER_PAGE);
+    cJSON_AddNumberToObject(pg, "total_pages", total_pages);
+    cJSON_AddNumberToObject(pg, "total_records", DELIVERIES_PER_MESSAGE);
+  }
+  rpc_reply(rp, 200, "success", data, flags, t0);
+}
+
+static void rpc_handle(req *r, reply *rp) {
+  double t0 = now_seconds();
+  enum { A_NONE, A_SEND, A_MESSAGE, A_DELIVERIES } action = A_NONE;
+  if (route(r, "api/v1/send/message"))
+    action = A_SEND;
+  else if (route(r, "api/v1/messages/message"))
+    action = A_MESSAGE;
+  else if (route(r, "api/v1/messages/deliveries"))
+    action = A_DELIVERIES;
+  if (action == A_NONE || !is_method(r, "POST")) {
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "message", "The controller or action does not exist");
+    return rpc_reply(rp, defect("unknown_action_404") ? 404 : 400, "invalid-controller-or-action",
+                     d, NULL, t0);
+  }
+  /* Moonrope reads an empty body as no parameters. */
+  cJSON *params = r->len == 0 ? cJSON_CreateObject() : cJSON_ParseWithLength(r->body, r->len);
+  bool ok = params && (cJSON_IsObject(params) || defect("array_body_accepted")) &&
+            utf8_valid((unsigned char *)r->body, r->len) && !r->too_big;
+  if (!ok) {
+    cJSON_Delete(params);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "details", "The body must be a JSON object (UTF-8)");
+    return rpc_reply(rp, defect("invalid_json_200") ? 200 : 400, "invalid-json", d, NULL, t0);
+  }
+  const char *key = header(r, "X-Server-API-Key");
+  if (!key && defect("accept_query_key")) key = query(r, "access_token");
+  if (!key || !*key) {
+    cJSON_Delete(params);
+    return rpc_error(rp,
+                     defect("invalid_key_for_missing_key") ? "InvalidServerAPIKey" : "AccessDenied",
+                     "Must be authenticated as a server.", t0);
+  }
+  if (strcmp(key, cfg.token) != 0) {
+    cJSON_Delete(params);
+    return rpc_error(rp,
+                     defect("access_denied_for_wrong_key") ? "AccessDenied" : "InvalidServerAPIKey",
+                     "The API token provided in X-Server-API-Key was not valid.", t0);
+  }
+  if (!cJSON_IsObject(params)) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_Delete(params);
+    params = o;
+  }
+  if (action == A_SEND)
+    rpc_send(params, rp, t0);
+  else
+    rpc_message(params, rp, t0, action == A_DELIVERIES);
+  cJSON_Delete(params);
+}
+
+/* ---------- daemon glue ---------- */
+
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn) {
+  (void)conn;
+  req *r = calloc(1, sizeof *r);
+  r->raw_uri = strdup(uri ? uri : "/");
+  r->tls = cls != NULL;
+  return r;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe) {
+  (void)cls, (void)conn, (void)toe;
+  req *r = *con_cls;
+  if (!r) return;
+  free(r->raw_uri);
+  free(r->body);
+  for (int i = 0; i < r->nsegs; i++)
+    free(r->segs[i]);
+  for (int i = 0; i < r->nquery; i++)
+    free(r->query[i].name), free(r->query[i].value);
+  free(r);
+  *con_cls = NULL;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
+                               const char *method, const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls) {
+  (void)cls, (void)url, (void)version;
+  req *r = *con_cls;
+  if (!r) return MHD_NO;
+  if (!r->started) {
+    r->started = true;
+    return MHD_YES;
+  }
+  if (*upload_size > 0) {
+    if (r->len + *upload_size > MAX_BODY) {
+      r->too_big = true;
+    } else {
+      if (r->len + *upload_size + 1 > r->cap) {
+        r->cap = (r->len + *upload_size + 1) * 2;
+        r->body = realloc(r->body, r->cap);
+      }
+      memcpy(r->body + r->len, upload, *upload_size);
+      r->len += *upload_size;
+      r->body[r->len] = '\0';
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (!r->body) r->body = calloc(1, 1);
+  r->conn = conn;
+  r->method = method;
+  parse_target(r);
+
+  reply rp = {.status = 500};
+  switch (cfg.api) {
+  case API_BOT:
+    bot_handle(r, &rp);
+    break;
+  case API_BUDDY:
+    bb_handle(r, &rp);
+    break;
+  case API_BIT:
+    bp_handle(r, &rp);
+    break;
+  case API_RPC:
+    rpc_handle(r, &rp);
+    break;
+  }
+  const char *origin = header(r, "Origin");
+  if (cfg.api == API_BOT && origin && !defect("no_cors_header"))
+    reply_header(&rp, "Access-Control-Allow-Origin", "%s", origin);
+
+  size_t blen = rp.body ? strlen(rp.body) : 0;
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(blen, rp.body ? rp.body : (char *)"", MHD_RESPMEM_MUST_COPY);
+  for (int i = 0; i < rp.nh; i++)
+    MHD_add_response_header(resp, rp.h[i].name, rp.h[i].value);
+  if (rp.body) {
+    const char *ct = rp.content_type;
+    if (rp.status >= 400 && defect("text_content_type_on_error")) ct = "text/plain";
+    MHD_add_response_header(resp, "Content-Type", ct);
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rp.status, resp);
+  MHD_destroy_response(resp);
+  free(rp.body);
+  return ret;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  for (int guard = 0; guard < 4096; guard++) {
+    if (len + 4097 > cap) buf = realloc(buf, cap = (cap + 4097) * 2);
+    size_t n = fread(buf + len, 1, 4096, f);
+    len += n;
+    if (n == 0) break;
+  }
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+static struct MHD_Daemon *start(int port, bool tls, const char *cert, const char *key) {
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  if (tls) flags |= MHD_USE_TLS;
+  struct MHD_OptionItem opts[] = {
+      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, tls ? (void *)1 : NULL},
+      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL},
+      {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+      {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert},
+      {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)key},
+      {MHD_OPTION_END, 0, NULL},
+  };
+  return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, NULL, MHD_OPTION_ARRAY, opts,
+                          MHD_OPTION_END);
+}
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) {
+  (void)sig;
+  stop = 1;
+}
+
+static int usage(void) {
+  fprintf(stderr, "usage: refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P\n"
+                  "              [--https-port P --cert F --key F] --token T [--jwt-secret S]\n"
+                  "              [--client-secret S] [--rate-limit N] [--rate-window S]\n"
+                  "              [--defect NAME]... [--mint-jwt] [--list-defects]\n");
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  bool mint = false, list = false, api_given = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--mint-jwt") == 0) {
+      mint = true;
+      continue;
+    }
+    if (strcmp(a, "--list-defects") == 0) {
+      list = true;
+      continue;
+    }
+    if (!v) return usage();
+    i++;
+    if (strcmp(a, "--api") == 0) {
+      api_given = true;
+      if (strcmp(v, "botanalytics") == 0)
+        cfg.api = API_BOT;
+      else if (strcmp(v, "buddybuild") == 0)
+        cfg.api = API_BUDDY;
+      else if (strcmp(v, "bitpaket") == 0)
+        cfg.api = API_BIT;
+      else if (strcmp(v, "rpc") == 0)
+        cfg.api = API_RPC;
+      else
+        return usage();
+    } else if (strcmp(a, "--http-port") == 0)
+      cfg.http_port = atoi(v);
+    else if (strcmp(a, "--https-port") == 0)
+      cfg.https_port = atoi(v);
+    else if (strcmp(a, "--cert") == 0)
+      cfg.cert_file = v;
+    else if (strcmp(a, "--key") == 0)
+      cfg.key_file = v;
+    else if (strcmp(a, "--token") == 0)
+      cfg.token = v;
+    else if (strcmp(a, "--jwt-secret") == 0)
+      cfg.jwt_secret = v;
+    else if (strcmp(a, "--client-secret") == 0)
+      cfg.client_secret = v;
+    else if (strcmp(a, "--rate-limit") == 0)
+      cfg.rate_limit = atol(v);
+    else if (strcmp(a, "--rate-window") == 0)
+      cfg.rate_window = atol(v);
+    else if (strcmp(a, "--defect") == 0) {
+      if (cfg.n_defects >= MAX_DEFECTS) return usage();
+      cfg.defects[cfg.n_defects++] = v;
+    } else
+      return usage();
+  }
+  if (!api_given) return usage();
+  if (list) {
+    for (int i = 0; DEFECTS[cfg.api][i]; i++)
+      printf("%s\n", DEFECTS[cfg.api][i]);
+    return 0;
+  }
+  if (mint) {
+    if (!cfg.jwt_secret) return usage();
+    char *t = mint_jwt();
+    printf("%s\n", t);
+    free(t);
+    return 0;
+  }
+  for (int i = 0; i < cfg.n_defects; i++) {
+    bool known = false;
+    for (int k = 0; DEFECTS[cfg.api][k]; k++)
+      known |= strcmp(DEFECTS[cfg.api][k], cfg.defects[i]) == 0;
+    if (!known) {
+      fprintf(stderr, "refapi: unknown defect %s for this api\n", cfg.defects[i]);
+      return 2;
+    }
+  }
+  if (!cfg.token && cfg.api != API_BOT) return usage();
+  if (cfg.api == API_BOT && !cfg.jwt_secret) return usage();
+  if (cfg.api == API_BIT && !cfg.client_secret) return usage();
+  if (cfg.rate_limit < 1 || cfg.rate_window < 1) return usage();
+  if (!cfg.token) cfg.token = "";
+  window_start = time(NULL);
+  if (cfg.api == API_BUDDY) seed_builds();
+
+  signal(SIGTERM, on_signal);
+  signal(SIGINT, on_signal);
+  signal(SIGPIPE, SIG_IGN);
+  struct MHD_Daemon *plain = NULL, *tls = NULL;
+  if (cfg.http_port > 0 && !(plain = start(cfg.http_port, false, NULL, NULL))) {
+    fprintf(stderr, "refapi: cannot listen on http port %d\n", cfg.http_port);
+    return 1;
+  }
+  char *cert = NULL, *key = NULL;
+  if (cfg.https_port > 0) {
+    cert = cfg.cert_file ? slurp(cfg.cert_file) : NULL;
+    key = cfg.key_file ? slurp(cfg.key_file) : NULL;
+    if (!cert || !key || !(tls = start(cfg.https_port, true, cert, key))) {
+      fprintf(stderr, "refapi: cannot listen on https port %d\n", cfg.https_port);
+      if (plain) MHD_stop_daemon(plain);
+      free(cert), free(key);
+      return 1;
+    }
+  }
+  printf("ready\n");
+  fflush(stdout);
+  while (!stop)
+    pause();
+  if (plain) MHD_stop_daemon(plain);
+  if (tls) MHD_stop_daemon(tls);
+  free(cert), free(key);
+  return 0;
+}

@@ -182,7 +182,10 @@ static bool on_scalar(builder *b, struct fy_event *e) {
   const char *t = fy_token_get_text(e->scalar.value, &len);
   n->text = gt_xstrndup(t ? t : "", t ? len : 0);
   n->text_len = t ? len : 0;
-  n->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
+  enum fy_scalar_style style = fy_token_scalar_style(e->scalar.value);
+  n->quoted = style != FYSS_PLAIN;
+  /* libfyaml marks a quoted scalar at its content: point at the quote. */
+  if (!tag && (style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && n->col > 1) n->col--;
   if (n->tag && strcmp(n->tag, "!!str") == 0) { /* !!str: a string, nothing more */
     free(n->tag);
     n->tag = NULL;
@@ -213,6 +216,7 @@ static bool on_start(builder *b, struct fy_event *e, gt_node_kind kind) {
 static bool on_alias(builder *b, struct fy_event *e) {
   int line, col;
   mark_pos(fy_event_start_mark(e), &line, &col);
+  if (col > 1) col--; /* libfyaml marks the anchor name, after the '*' */
   size_t len = 0;
   const char *name = fy_token_get_text(e->alias.anchor, &len);
   for (size_t i = b->n_anchors; i-- > 0;) {

@@ -521,6 +521,21 @@ Test(http_tls, verification_and_cacert, .timeout = 60) {
   cr_assert_eq(resp.outcome, GT_HTTP_OK, "insecure: %s", resp.error);
   gt_http_response_free(&resp);
 
+  /* Raw mode over TLS: exact bytes inside the TLS stream, answer parsed. */
+  const char raw[] = "GET /status/202 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  req.raw = gt_xstrdup(raw);
+  req.raw_len = sizeof raw - 1;
+  resp = run_one(&o, &req);
+  cr_assert_eq(resp.outcome, GT_HTTP_OK, "raw TLS: %d %s", resp.outcome, resp.error);
+  cr_assert_eq(resp.status, 202);
+  cr_assert_str_eq(resp.body.data, "st");
+  gt_http_response_free(&resp);
+  gt_http_opts no_ca = {0};
+  resp = run_one(&no_ca, &req);
+  cr_assert_eq(resp.outcome, GT_HTTP_TLS, "raw TLS without cacert: %d %s", resp.outcome,
+               resp.error);
+  gt_http_response_free(&resp);
+
   gt_http_request_free(&req);
   MHD_stop_daemon(d);
   free(cert_pem);

@@ -184,3 +184,65 @@ bool ts_junit_validates(const char *path) {
   const char *argv[] = {"/usr/bin/xmllint", "--noout", "--schema", JUNIT_XSD, path, NULL};
   return ts_run(argv, NULL, NULL, NULL, 30000, NULL) == 0;
 }
+
+static bool names_check(const ts_case *c, const char *checks) {
+  if (!checks) return true;
+  const char *p = checks;
+  while (*p) {
+    size_t n = strcspn(p, "|");
+    char want[64];
+    snprintf(want, sizeof want, "%.*s", (int)n, p);
+    if (c->type && !strcmp(c->type, want)) return true;
+    if (c->message && strstr(c->message, want)) return true;
+    p += n;
+    if (*p == '|') p++;
+  }
+  return false;
+}
+
+static char *one_mismatch(const ts_case *c, const char *name, ts_outcome o, const char *checks) {
+  if (!c) return ts_fmt("case \"%s\" missing from the report", name);
+  if (c->outcome != o)
+    return ts_fmt("case \"%s\": expected %s, got %s (type=%s message=%s)", name, ts_outcome_name(o),
+                  ts_outcome_name(c->outcome), c->type ? c->type : "-",
+                  c->message ? c->message : "-");
+  if ((o == TS_CASE_FAILURE || o == TS_CASE_ERROR) && !names_check(c, checks))
+    return ts_fmt("case \"%s\": expected a %s naming %s, got type=%s message=%s", name,
+                  ts_outcome_name(o), checks, c->type ? c->type : "-",
+                  c->message ? c->message : "-");
+  return NULL;
+}
+
+char *ts_case_mismatch(const ts_junit *j, const char *name, ts_outcome o, const char *checks) {
+  return one_mismatch(ts_junit_find(j, name), name, o, checks);
+}
+
+char *ts_prefix_mismatch(const ts_junit *j, const char *prefix, ts_outcome o, const char *checks) {
+  size_t found = 0;
+  for (size_t i = 0; i < j->n; i++) {
+    const ts_case *c = &j->cases[i];
+    if (!c->name || strncmp(c->name, prefix, strlen(prefix))) continue;
+    found++;
+    char *m = one_mismatch(c, c->name, o, checks);
+    if (m) return m;
+  }
+  return found ? NULL : ts_fmt("no case starts with \"%s\"", prefix);
+}
+
+char *ts_unexpected_failures(const ts_junit *j, const char *const prefixes[]) {
+  char *acc = NULL;
+  for (size_t i = 0; i < j->n; i++) {
+    const ts_case *c = &j->cases[i];
+    if (c->outcome != TS_CASE_FAILURE && c->outcome != TS_CASE_ERROR) continue;
+    bool expected = false;
+    for (size_t k = 0; prefixes && prefixes[k] && !expected; k++)
+      expected = c->name && !strncmp(c->name, prefixes[k], strlen(prefixes[k]));
+    if (expected) continue;
+    char *next =
+        ts_fmt("%s%s [%s] %s: %s\n", acc ? acc : "", c->name ? c->name : "?",
+               ts_outcome_name(c->outcome), c->type ? c->type : "-", c->message ? c->message : "-");
+    free(acc);
+    acc = next;
+  }
+  return acc;
+}

@@ -108,7 +108,41 @@ const ts_case *ts_junit_find(const ts_junit *j, const char *name);
 const char *ts_outcome_name(ts_outcome o);
 /* Counts cases with the given outcome. */
 size_t ts_junit_count(const ts_junit *j, ts_outcome o);
+/* NULL when case `name` has outcome o and, for a failure or error, its type
+ * or message names one of `checks` ("status|no_server_error"; NULL = any);
+ * else a description of the mismatch (caller frees). */
+char *ts_case_mismatch(const ts_junit *j, const char *name, ts_outcome o, const char *checks);
+/* The same for every case whose name starts with prefix (at least one must exist). */
+char *ts_prefix_mismatch(const ts_junit *j, const char *prefix, ts_outcome o, const char *checks);
+/* Names of failed/errored cases that start with none of the prefixes
+ * (NULL-terminated), one per line; NULL when there is none. Caller frees. */
+char *ts_unexpected_failures(const ts_junit *j, const char *const prefixes[]);
 /* `xmllint --noout --schema JUNIT_XSD path`; true if valid. */
 bool ts_junit_validates(const char *path);
+
+/* ---- running gauntlet ---- */
+typedef struct ts_gauntlet {
+  int exit_code; /* -1 when killed at the deadline */
+  bool timed_out;
+  double elapsed; /* seconds */
+  char *out;      /* stdout (owned) */
+  char *err;      /* stderr (owned) */
+} ts_gauntlet;
+
+/* Runs GAUNTLET_BIN with args (NULL-terminated, without argv[0]) and extra
+ * environment, capturing output into files under dir. */
+int ts_gauntlet_run(ts_gauntlet *g, const char *dir, const char *const args[],
+                    const char *const env[], long timeout_ms);
+void ts_gauntlet_free(ts_gauntlet *g);
+
+/* Starts target_api on a free HTTP port with extra args (NULL-terminated);
+ * *port gets the port. */
+bool ts_api_start(ts_target *t, const char *log_dir, int *port, const char *const extra[]);
+/* GET /__count on the target: requests it has seen, -1 on failure. */
+long ts_api_count(int port);
+
+/* ---- JWT (independent of the product) ---- */
+/* HS256 JWT "h.p.s" from header and payload JSON texts; caller frees. */
+char *ts_jwt_mint(const char *header_json, const char *payload_json, const char *secret);
 
 #endif

@@ -52,7 +52,7 @@
  * | buddybuild   | ignore_status_filter            | the status filter filters | | buddybuild   |
  * oldest_first                    | builds listed newest first                     | | buddybuild
  * | form_not_supported              | form bodies are accepted                       | | buddybuild
- * | form_plus_not_space             | form bodies decoded correctly                  | | buddybuild
+ * | form_double_decode             | form bodies decoded correctly                  | | buddybuild
  * | default_branch_main             | branch defaults to master                      | | buddybuild
  * | unknown_app_200                 | an unknown app is 404                          | | buddybuild
  * | unknown_build_500               | an unknown build is 404, never 5xx             | | buddybuild
@@ -162,7 +162,7 @@ static const char *const DEFECTS[4][40] = {
                    "ignore_status_filter",
                    "oldest_first",
                    "form_not_supported",
-                   "form_plus_not_space",
+                   "form_double_decode",
                    "default_branch_main",
                    "unknown_app_200",
                    "unknown_build_500",
@@ -865,7 +865,11 @@ static bool bb_body_branch(req *r, reply *rp, char **branch) {
       if (!eq) continue;
       *eq = '\0';
       char *name = pct_decode(pair, strlen(pair), true);
-      char *value = pct_decode(eq + 1, strlen(eq + 1), !defect("form_plus_not_space"));
+      char *value = pct_decode(eq + 1, strlen(eq + 1), true);
+      if (value && defect("form_double_decode")) {
+        char *again = pct_decode(value, strlen(value), true);
+        if (again) free(value), value = again;
+      }
       if (!name || !value) {
         ok = false;
       } else if (strcmp(name, "branch") == 0) {

@@ -81,10 +81,21 @@
  *   header), trickle_body (1 byte/s), reset_mid_body, redirect_loop, gzip_bomb,
  *   trailing_garbage, slow_headers (raw listener: status line 1 byte/s).
  *
- * MHD 0.9.75 and the wire_* faults (observed; see tests/integration/test_run_faults.c):
- * MHD's own parser answers these; anything it accepts that a conformant server
- * must reject shows up as a failed wire_* case of the conformant run. */
+ * Raw listener (--raw-http-port P): a strict RFC 9112 framing judge that answers
+ * 200 {"ok": true} (with the profile's headers) to any well-framed request and
+ * 400/413/414/431 to bare LF, obs-fold, NUL in the head, duplicate
+ * Content-Length, Content-Length with Transfer-Encoding, bad chunk sizes, huge
+ * heads and long URIs; it is the conformant side of the wire_* faults.
+ *
+ * Why not MHD for wire_*: MHD 0.9.75 (probed with raw sockets) answers 2xx to
+ * a duplicate Content-Length (even with different values), to Content-Length +
+ * Transfer-Encoding (it uses chunked and keeps the connection, answering a
+ * pipelined second request), to bare-LF line endings, to obs-fold and to a NUL
+ * inside a header value. It rejects a bad chunk size (400), a 70 kB header
+ * (431) and a 70 kB URI (414). So MHD itself would fail wire_dup_content_length,
+ * wire_cl_te, wire_bare_lf, wire_obs_fold and wire_nul_header. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -975,35 +986,136 @@ static const char canned[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json;
                              "X-RateLimit-Limit: 1000\r\nX-RateLimit-Remaining: 999\r\n"
                              "X-RateLimit-Reset: 60\r\nContent-Length: 12\r\n\r\n{\"ok\": true}";
 
-/* One connection: read the head (bounded), then answer per mode. */
-static void *raw_conn(void *arg) {
-  int fd = (int)(intptr_t)arg;
-  char buf[65536];
-  size_t n = 0;
-  double deadline = now_s() + 3.0;
-  while (n < sizeof buf - 1 && now_s() < deadline && !stop_requested) {
+static void answer_status(int fd, int code, const char *reason) {
+  char body[256], msg[768];
+  int bl =
+      snprintf(body, sizeof body, "{\"error\": {\"code\": %d, \"message\": \"%s\"}}", code, reason);
+  int n = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+                   "X-RateLimit-Limit: 1000\r\nX-RateLimit-Remaining: 999\r\n"
+                   "X-RateLimit-Reset: 60\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s",
+                   code, reason, bl, body);
+  write_all(fd, msg, (size_t)n);
+}
+
+/* Reads more bytes into buf (bounded by cap and the deadline). */
+static bool raw_read_more(int fd, char *buf, size_t *n, size_t cap, double deadline) {
+  while (*n < cap && now_s() < deadline && !stop_requested) {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     if (poll(&p, 1, 100) <= 0) continue;
-    ssize_t got = recv(fd, buf + n, sizeof buf - 1 - n, 0);
-    if (got <= 0) break;
-    n += (size_t)got;
-    buf[n] = '\0';
-    if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n")) break;
+    ssize_t got = recv(fd, buf + *n, cap - *n, 0);
+    if (got <= 0) return false;
+    *n += (size_t)got;
+    buf[*n] = '\0';
+    return true;
   }
-  buf[n] = '\0';
+  return false;
+}
+
+/* Strict RFC 9112 framing judge: 0 = acceptable request fully read, else the
+ * status to answer (-1: connection ended early, answer nothing). */
+static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadline) {
+  char *end;
+  while (!(end = memmem(buf, *n, "\r\n\r\n", 4))) {
+    if (memmem(buf, *n, "\n\n", 2)) return 400; /* bare LF line endings */
+    if (*n >= 65536) break;
+    if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
+  }
+  char *eol = memmem(buf, *n, "\r\n", 2);
+  if (!eol || eol - buf > 8192) return 414;
+  if (!end || end - buf > 16384) return 431;
+  size_t head_len = (size_t)(end - buf) + 4;
+  if (memchr(buf, '\0', head_len)) return 400;
+  long cl = -1;
+  int n_cl = 0;
+  bool chunked = false;
+  for (size_t i = 0; i + 1 < head_len; i++) {
+    if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) return 400; /* bare LF */
+    if (buf[i] == '\n' && i + 1 < head_len - 2 && (buf[i + 1] == ' ' || buf[i + 1] == '\t'))
+      return 400; /* obs-fold */
+    if (buf[i] == '\n' && !strncasecmp(buf + i + 1, "content-length:", 15)) {
+      n_cl++;
+      cl = strtol(buf + i + 16, NULL, 10);
+    }
+    if (buf[i] == '\n' && !strncasecmp(buf + i + 1, "transfer-encoding:", 18)) chunked = true;
+  }
+  if (n_cl > 1 || (n_cl && chunked)) return 400;
+  size_t have = *n - head_len;
+  if (cl > 1024 * 1024) return 413;
+  if (cl > 0) {
+    while (have < (size_t)cl) {
+      if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
+      have = *n - head_len;
+    }
+  } else if (chunked) {
+    size_t pos = head_len;
+    for (int guard = 0; guard < 10000; guard++) {
+      char *eol;
+      while (!(eol = memmem(buf + pos, *n - pos, "\r\n", 2)))
+        if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
+      char *stop;
+      if (!isxdigit((unsigned char)buf[pos])) return 400;
+      long size = strtol(buf + pos, &stop, 16);
+      if (stop != eol && *stop != ';') return 400;
+      pos = (size_t)(eol - buf) + 2;
+      while (*n < pos + (size_t)size + 2)
+        if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
+      if (memcmp(buf + pos + size, "\r\n", 2)) return 400;
+      pos += (size_t)size + 2;
+      if (size == 0) break;
+    }
+  }
+  return 0;
+}
+
+/* One connection on the raw listener: strict judge by default; accepts
+ * anything under wire_accept_all; slow_headers trickles its status line. */
+static void *raw_conn(void *arg) {
+  int fd = (int)(intptr_t)arg;
+  size_t cap = 4 * 1024 * 1024;
+  char *buf = malloc(cap + 1);
+  size_t n = 0;
+  double deadline = now_s() + 20.0;
+  if (!buf) {
+    close(fd);
+    return NULL;
+  }
+  buf[0] = '\0';
   if (opt.hostile && !strcmp(opt.hostile, "slow_headers")) {
+    while (!strstr(buf, "\r\n\r\n") && raw_read_more(fd, buf, &n, cap, deadline)) {
+    }
     for (size_t i = 0; i < sizeof canned - 1 && !stop_requested; i++) {
       write_all(fd, canned + i, 1);
       sleep_ms(1000);
     }
-  } else {
+  } else if (defect("wire_accept_all")) {
+    while (!strstr(buf, "\r\n\r\n") && !strstr(buf, "\n\n") &&
+           raw_read_more(fd, buf, &n, 65536, now_s() + 3.0)) {
+    }
     write_all(fd, canned, sizeof canned - 1);
     /* A smuggling-prone front end: both framings honoured, two answers. */
     if (strcasestr(buf, "transfer-encoding") && strcasestr(buf, "content-length"))
       write_all(fd, canned, sizeof canned - 1);
+  } else {
+    int code = strict_judge(fd, buf, &n, cap, deadline);
+    if (code == 0)
+      write_all(fd, canned, sizeof canned - 1);
+    else if (code > 0)
+      answer_status(fd, code,
+                    code == 431   ? "headers too large"
+                    : code == 414 ? "URI too long"
+                    : code == 413 ? "body too large"
+                                  : "bad request framing");
   }
   shutdown(fd, SHUT_WR);
+  /* Drain briefly so the peer sees our answer rather than a reset. */
+  char sink[4096];
+  for (int i = 0; i < 10; i++) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 50) <= 0 || recv(fd, sink, sizeof sink, 0) <= 0) break;
+  }
   close(fd);
+  free(buf);
   return NULL;
 }
 

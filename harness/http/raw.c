@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -99,7 +100,7 @@ static void set_error(gt_http_response *resp, gt_http_outcome o, const char *msg
 /* Reads and parses until the peer closes, the deadline passes, or the first
  * response is complete and nothing more came for LINGER_MS. */
 static void read_answer(CURL *easy, curl_socket_t sock, gt_http_raw_parser *p,
-                        gt_http_response *resp, double start, double deadline,
+                        gt_http_response *resp, bool tls, double start, double deadline,
                         const _Atomic bool *cancel) {
   char buf[16384];
   double linger_until = 0;
@@ -118,6 +119,9 @@ static void read_answer(CURL *easy, curl_socket_t sock, gt_http_raw_parser *p,
       return set_error(resp, GT_HTTP_TIMEOUT, "timed out waiting for the response");
     }
     if (rc != CURLE_OK) { /* reset, or a TLS error mid-stream */
+      /* Many TLS servers close without close_notify, which OpenSSL reports
+       * as an error: there it still ends a close-delimited body. */
+      if (tls) gt_http_raw_parser_eof(p);
       if (gt_http_raw_parser_first_done(p)) return;
       char msg[200];
       snprintf(msg, sizeof msg, "%s while reading the response", curl_easy_strerror(rc));
@@ -190,11 +194,12 @@ void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
   }
   /* truncated_body: tell the server no more is coming. TLS has no half-close
    * without close_notify killing the read side too, so there we just stop. */
-  if (req->raw_close_after && strncmp(req->url, "https:", 6) != 0) shutdown(sock, SHUT_WR);
+  bool tls = strncasecmp(req->url, "https:", 6) == 0;
+  if (req->raw_close_after && !tls) shutdown(sock, SHUT_WR);
 
   gt_http_raw_parser *p = gt_http_raw_parser_new(resp, cap, is_head(req)); /* freed below */
   resp->outcome = GT_HTTP_OK;
-  read_answer(easy, sock, p, resp, start, deadline, cancel);
+  read_answer(easy, sock, p, resp, tls, start, deadline, cancel);
   gt_http_raw_parser_free(p);
   curl_easy_cleanup(easy);
   resp->timing.total = now_s() - start;

@@ -334,11 +334,12 @@ static void fail_job(gt_http_exec *x, job *j, const char *msg) {
 
 static void *raw_main(void *arg) {
   job *j = arg;
-  gt_http_raw_exchange(&j->x->opts, j->req, &j->resp, &j->cancel);
-  pthread_mutex_lock(&j->x->mu);
-  list_push(&j->x->posted, j);
-  pthread_mutex_unlock(&j->x->mu);
-  curl_multi_wakeup(j->x->multi);
+  gt_http_exec *x = j->x; /* read before posting: j belongs to the main thread after */
+  gt_http_raw_exchange(&x->opts, j->req, &j->resp, &j->cancel);
+  pthread_mutex_lock(&x->mu);
+  list_push(&x->posted, j);
+  pthread_mutex_unlock(&x->mu);
+  curl_multi_wakeup(x->multi); /* x outlives us: it joins every raw thread */
   return NULL;
 }
 

@@ -15,87 +15,85 @@
  * valid when it verifies with --jwt-secret. It prints "ready" once listening and
  * runs until SIGTERM/SIGINT.
  *
- * Defects (one rule each):
+ * Defects (one rule each; --list-defects prints those of an api):
  *
- * | api          | defect                          | rule broken |
- * |--------------|---------------------------------|------------------------------------------------|
- * | botanalytics | http_serves_api                 | plain HTTP never succeeds | | botanalytics |
- * accept_alg_none                 | alg none is 401                                | | botanalytics
- * | accept_bad_signature            | badly signed is 401                            | |
- * botanalytics | accept_expired                  | expired is 401 (needs the jwt secret in suite) |
- * | botanalytics | accept_no_channel               | no channel claim is 401 (needs the secret) |
- * | botanalytics | accept_query_token              | credentials never from the query string | |
- * botanalytics | wrong_error_shape               | {"errors": [..], "warnings": [..]} | |
- * botanalytics | no_cors_header                  | Access-Control-Allow-Origin on every response  |
- * | botanalytics | preflight_needs_auth            | OPTIONS needs no credential | | botanalytics |
- * preflight_missing_allow_headers | Allow-Headers names Authorization              | | botanalytics
- * | preflight_200                   | preflight answered 204                         | |
- * botanalytics | accept_missing_sender_type      | sender.type required                           |
- * | botanalytics | accept_any_sender_type          | sender.type in user/virtual-agent/human-agent
- * | | botanalytics | accept_bad_timestamp            | timestamp is ISO 8601 UTC | | botanalytics |
- * accept_empty_messages           | messages non-empty                             | | botanalytics
- * | require_thread                  | thread and locale are optional                 | |
- * botanalytics | reject_human_agent              | human-agent is a valid sender type             |
- * | botanalytics | error_not_naming_field          | the 400 names the offending field | |
- * botanalytics | 500_on_bad_json                 | no 5xx for a client mistake                    |
- * | botanalytics | accept_invalid_utf8             | a non-UTF-8 body is a client error | |
- * botanalytics | text_content_type_on_error      | application/json on errors too                 |
- * | botanalytics | created_200                     | success is 201 {request_id} | | buddybuild   |
- * wrong_no_token_message          | "No authorization token was found"             | | buddybuild
- * | wrong_invalid_token_message     | "Invalid authorization token"                  | | buddybuild
- * | accept_query_token              | credentials never from the query string        | | buddybuild
- * | double_percent_decode           | query values decoded exactly once              | | buddybuild
- * | decode_before_split             | query values decoded exactly once (after split) | |
- * buddybuild   | ignore_limit                    | limit bounds the list                          |
- * | buddybuild   | accept_bad_limit                | limit 0 / 101 / non-numeric is 400 | |
- * buddybuild   | accept_bad_status               | a bad status filter is 400                     |
- * | buddybuild   | ignore_status_filter            | the status filter filters | | buddybuild   |
- * oldest_first                    | builds listed newest first                     | | buddybuild
- * | form_not_supported              | form bodies are accepted                       | | buddybuild
- * | form_double_decode             | form bodies decoded correctly                  | | buddybuild
- * | default_branch_main             | branch defaults to master                      | | buddybuild
- * | unknown_app_200                 | an unknown app is 404                          | | buddybuild
- * | unknown_build_500               | an unknown build is 404, never 5xx             | | buddybuild
- * | wrong_method_200                | an unserved method is 404                      | | buddybuild
- * | wrong_method_405                | an unserved method is 404 (not 405)            | | buddybuild
- * | serve_unversioned               | unversioned paths are unknown: 404             | | buddybuild
- * | error_key_message               | error shape {"error": str}                     | | buddybuild
- * | latest_ignores_branch           | latest honours branch                          | | buddybuild
- * | bad_platform                    | platform is ios or android                     | | buddybuild
- * | accept_invalid_utf8             | bodies are UTF-8 only                          | | bitpaket
- * | accept_query_token              | access_token in the query is 401               | | bitpaket
- * | accept_v1                       | /v1 is 404                                     | | bitpaket
- * | accept_unversioned              | unversioned paths are 404                      | | bitpaket
- * | accept_header_version           | a header-only version is 404                   | | bitpaket
- * | missing_ratelimit_on_errors     | rate-limit headers on errors too               | | bitpaket
- * | relative_ratelimit_reset        | X-RateLimit-Reset in Unix seconds              | | bitpaket
- * | no_request_id                   | X-Request-Id on every response                 | | bitpaket
- * | no_429                          | 429 past the limit (needs BITPAKET_RATE_LIMIT) | | bitpaket
- * | wrong_401_code                  | error.code 10401                               | | bitpaket
- * | wrong_401_message               | "The access token is invalid"                  | | bitpaket
- * | upload_wrong_error_shape        | upload errors carry ns                         | | bitpaket
- * | overwrite_ignored               | X-Bit-Overwrite: true replaces                 | | bitpaket
- * | overwrite_without_header        | an existing name is ERR_OBJECT_EXISTS          | | bitpaket
- * | timestamps_without_z            | timestamps end in Z                            | | bitpaket
- * | no_etag                         | ETag on metadata                               | | bitpaket
- * | client_secret_optional          | a missing client_secret is 400                 | | bitpaket
- * | wrong_client_secret_ok          | a wrong client_secret is 401                   | | bitpaket
- * | client_secret_body_ignored      | client_secret may come in a JSON body          | | bitpaket
- * | require_user_agent              | no User-Agent is required                      | | bitpaket
- * | wrong_size                      | upload/metadata size is the body's size        | | rpc |
- * http_400_on_error               | HTTP 200 for every outcome of an action        | | rpc |
- * missing_time                    | the envelope has `time`                        | | rpc |
- * access_denied_for_wrong_key     | a wrong key is InvalidServerAPIKey             | | rpc |
- * invalid_key_for_missing_key     | no key is AccessDenied                         | | rpc |
- * accept_query_key                | credentials never from the query string        | | rpc |
- * no_pagination_flags             | flags.paginated on lists                       | | rpc |
- * page_ignored                    | page parameter honoured                        | | rpc |
- * invalid_json_200                | a non-JSON body is HTTP 400                    | | rpc |
- * array_body_accepted             | a body that is not an object is invalid-json   | | rpc |
- * unknown_action_404              | unknown controller/action is HTTP 400          | | rpc |
- * parameter_error_as_error        | a missing parameter is parameter-error         | | rpc |
- * no_type_check                   | a mistyped parameter is parameter-error        | | rpc |
- * not_found_code                  | unknown message is MessageNotFound             |
+ *   botanalytics http_serves_api                 plain HTTP never succeeds
+ *   botanalytics accept_alg_none                 alg none is 401
+ *   botanalytics accept_bad_signature            a bad signature is 401
+ *   botanalytics accept_expired                  expired is 401 (needs the JWT secret)
+ *   botanalytics accept_no_channel               no channel claim is 401 (needs the secret)
+ *   botanalytics accept_query_token              no credentials from the query string
+ *   botanalytics wrong_error_shape               {"errors": [..], "warnings": [..]}
+ *   botanalytics no_cors_header                  Allow-Origin on every response
+ *   botanalytics preflight_needs_auth            a preflight needs no credential
+ *   botanalytics preflight_missing_allow_headers Allow-Headers names Authorization
+ *   botanalytics preflight_200                   a preflight is answered 204
+ *   botanalytics accept_missing_sender_type      sender.type is required
+ *   botanalytics accept_any_sender_type          sender.type is one of three
+ *   botanalytics accept_bad_timestamp            timestamp is ISO 8601 UTC
+ *   botanalytics accept_empty_messages           messages is non-empty
+ *   botanalytics require_thread                  thread and locale are optional
+ *   botanalytics reject_human_agent              human-agent is a sender type
+ *   botanalytics error_not_naming_field          a 400 names the offending field
+ *   botanalytics 500_on_bad_json                 no 5xx for a client mistake
+ *   botanalytics accept_invalid_utf8             a non-UTF-8 body is 400
+ *   botanalytics text_content_type_on_error      application/json on errors too
+ *   botanalytics created_200                     success is 201 {request_id}
+ *   buddybuild   wrong_no_token_message          "No authorization token was found"
+ *   buddybuild   wrong_invalid_token_message     "Invalid authorization token"
+ *   buddybuild   accept_query_token              no credentials from the query string
+ *   buddybuild   double_percent_decode           query values decoded exactly once
+ *   buddybuild   decode_before_split             query decoded once, after splitting
+ *   buddybuild   ignore_limit                    limit bounds the list
+ *   buddybuild   accept_bad_limit                limit 0, 101, non-numeric: 400
+ *   buddybuild   accept_bad_status               a bad status filter is 400
+ *   buddybuild   ignore_status_filter            the status filter filters
+ *   buddybuild   oldest_first                    builds are listed newest first
+ *   buddybuild   form_not_supported              form bodies are accepted
+ *   buddybuild   form_double_decode              form values decoded exactly once
+ *   buddybuild   default_branch_main             branch defaults to master
+ *   buddybuild   unknown_app_200                 an unknown app is 404
+ *   buddybuild   unknown_build_500               an unknown build is 404, never 5xx
+ *   buddybuild   wrong_method_200                an unserved method is 404
+ *   buddybuild   wrong_method_405                an unserved method is 404, not 405
+ *   buddybuild   serve_unversioned               unversioned paths are 404
+ *   buddybuild   error_key_message               error shape {"error": str}
+ *   buddybuild   latest_ignores_branch           latest honours branch
+ *   buddybuild   bad_platform                    platform is ios or android
+ *   buddybuild   accept_invalid_utf8             bodies are UTF-8 only
+ *   bitpaket     accept_query_token              access_token in the query is 401
+ *   bitpaket     accept_v1                       /v1 is 404
+ *   bitpaket     accept_unversioned              unversioned paths are 404
+ *   bitpaket     accept_header_version           a header-only version is 404
+ *   bitpaket     missing_ratelimit_on_errors     rate-limit headers on errors too
+ *   bitpaket     relative_ratelimit_reset        X-RateLimit-Reset in Unix seconds
+ *   bitpaket     no_request_id                   X-Request-Id on every response
+ *   bitpaket     no_429                          429 past the limit (needs the limit)
+ *   bitpaket     wrong_401_code                  error.code 10401
+ *   bitpaket     wrong_401_message               "The access token is invalid"
+ *   bitpaket     upload_wrong_error_shape        upload errors carry ns
+ *   bitpaket     overwrite_ignored               X-Bit-Overwrite: true replaces
+ *   bitpaket     overwrite_without_header        existing name: ERR_OBJECT_EXISTS
+ *   bitpaket     timestamps_without_z            timestamps end in Z
+ *   bitpaket     no_etag                         ETag on metadata
+ *   bitpaket     client_secret_optional          a missing client_secret is 400
+ *   bitpaket     wrong_client_secret_ok          a wrong client_secret is 401
+ *   bitpaket     client_secret_body_ignored      client_secret in a JSON body
+ *   bitpaket     require_user_agent              no User-Agent is required
+ *   bitpaket     wrong_size                      size is the body size
+ *   rpc          http_400_on_error               HTTP 200 for every action outcome
+ *   rpc          missing_time                    the envelope has time
+ *   rpc          access_denied_for_wrong_key     a wrong key: InvalidServerAPIKey
+ *   rpc          invalid_key_for_missing_key     no key: AccessDenied
+ *   rpc          accept_query_key                no credentials from the query string
+ *   rpc          no_pagination_flags             flags.paginated on lists
+ *   rpc          page_ignored                    page is honoured
+ *   rpc          invalid_json_200                a non-JSON body is HTTP 400
+ *   rpc          array_body_accepted             a non-object body is invalid-json
+ *   rpc          unknown_action_404              unknown controller/action: 400
+ *   rpc          parameter_error_as_error        missing parameter: parameter-error
+ *   rpc          no_type_check                   mistyped parameter: parameter-error
+ *   rpc          not_found_code                  unknown message: MessageNotFound
  */
 #include <ctype.h>
 #include <errno.h>

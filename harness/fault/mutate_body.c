@@ -109,7 +109,11 @@ static cJSON *other_type(const cJSON *v) {
  * position. Recursion depth is the document's depth. */
 static bool replace_under(cJSON *parent, cJSON *target, cJSON *repl) {
   for (cJSON *c = parent->child; c; c = c->next) {
-    if (c == target) return cJSON_ReplaceItemViaPointer(parent, target, repl);
+    if (c == target) {
+      /* ReplaceItemViaPointer keeps the position but not the member name. */
+      if (target->string && !repl->string) repl->string = gt_xstrdup(target->string);
+      return cJSON_ReplaceItemViaPointer(parent, target, repl);
+    }
     if (replace_under(c, target, repl)) return true;
   }
   return false;

@@ -26,8 +26,7 @@ static char *json_as_text(const cJSON *v) {
   return t;
 }
 
-/* "${NAME}" or "${NAME:-default}" exactly -> NAME (caller frees), else NULL. */
-static char *single_var_name(const char *text) {
+char *gt_single_var_name(const char *text) {
   size_t n = strlen(text);
   if (n < 4 || strncmp(text, "${", 2) != 0 || text[n - 1] != '}') return NULL;
   size_t end = 2;
@@ -166,7 +165,7 @@ static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_dr
     return false;
   }
   d->token = t.data ? gt_buf_steal(&t) : gt_xstrdup("");
-  d->token_name = single_var_name(p->auth.token->text);
+  d->token_name = gt_single_var_name(p->auth.token->text);
   if (!d->token_name) d->token_name = gt_xstrdup("token");
   register_secret(ctx->secrets, d->token_name, d->token);
   d->auth_name = gt_xstrdup(gt_auth_header_name(p));

@@ -40,6 +40,10 @@ void gt_base64url_encode(gt_buf *out, const unsigned char *data, size_t len);
 /* Decodes base64url (no padding, '=' tolerated at the end); caller frees. */
 unsigned char *gt_base64url_decode(const char *s, size_t len, size_t *out_len);
 
+/* "${NAME}" or "${NAME:-default}" exactly -> NAME (caller frees), else NULL:
+ * the name a secret is redacted as. */
+char *gt_single_var_name(const char *text);
+
 /* ---- the draft ---- */
 typedef struct gt_draft {
   char *method;       /* owned */

@@ -90,7 +90,11 @@ static char *expand_secret(const gt_build_ctx *ctx, gt_err *err) {
     return NULL;
   }
   char *s = b.data ? gt_buf_steal(&b) : gt_xstrdup("");
-  if (ctx->secrets) gt_secrets_add(ctx->secrets, "jwt_secret", s);
+  if (ctx->secrets) {
+    char *name = gt_single_var_name(n->text);
+    gt_secrets_add(ctx->secrets, name ? name : "jwt_secret", s);
+    free(name);
+  }
   return s;
 }
 

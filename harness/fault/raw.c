@@ -58,10 +58,8 @@ bool gt_build_raw(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *re
     size_t path_len = strcspn(target, "?#");
     gt_buf_add(&b, target, path_len);
     gt_buf_addc(&b, '/');
-    size_t start = b.len;
     for (size_t i = 0; i < HUGE_LEN; i++)
       gt_buf_addc(&b, 'a');
-    (void)start;
     gt_buf_adds(&b, target + path_len);
   } else {
     gt_buf_adds(&b, target);
@@ -133,7 +131,6 @@ bool gt_build_raw(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *re
     b.len = o;
     b.data[o] = '\0';
   }
-  size_t head_len = b.len;
   gt_buf_add(&b, payload.data ? payload.data : "", payload.len);
   gt_buf_free(&payload);
 
@@ -151,7 +148,6 @@ bool gt_build_raw(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *re
     req->raw_split_at = b.len - trickle;
     req->raw_chunk = chunk;
     req->raw_delay_ms = delay > 0 ? delay : 1;
-    (void)head_len;
   }
   req->raw_len = b.len;
   req->raw = b.data ? gt_buf_steal(&b) : gt_xstrdup("");

@@ -1,0 +1,352 @@
+/* test_run_faults.c — the fault catalogue (SPEC §4) end to end: against the
+ * conformant target_api every case passes; with one --defect, exactly the
+ * cases of the matching fault (or universal check) fail, naming the check. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* One gauntlet run of a fixture suite against a fresh target_api. */
+typedef struct fault_run {
+  char *dir;
+  ts_target target;
+  int port;
+  ts_gauntlet g;
+  ts_junit j;
+  char *junit;
+} fault_run;
+
+static void run_suite(fault_run *r, const char *fixture, const char *const target_args[],
+                      const char *const extra_args[], int raw) {
+  memset(r, 0, sizeof *r);
+  r->dir = ts_tempdir();
+  cr_assert(r->dir);
+  int url_port = 0;
+  if (raw) {
+    /* The raw listener is the one judged: target_api also needs its HTTP port. */
+    int raw_port = ts_free_port();
+    char *rp = ts_fmt("%d", raw_port);
+    const char *args[16] = {"--raw-http-port", rp};
+    size_t k = 2;
+    for (size_t i = 0; target_args && target_args[i] && k < 15; i++)
+      args[k++] = target_args[i];
+    args[k] = NULL;
+    cr_assert(ts_api_start(&r->target, r->dir, &r->port, args), "target_api did not start");
+    cr_assert(ts_port_open(raw_port, 3000), "raw listener not up");
+    url_port = raw_port;
+    free(rp);
+  } else {
+    cr_assert(ts_api_start(&r->target, r->dir, &r->port, target_args), "target_api did not start");
+    url_port = r->port;
+  }
+  r->junit = ts_fmt("%s/junit.xml", r->dir);
+  char *suite = ts_fmt("%s/tests/fixtures/integration/%s", SOURCE_DIR, fixture);
+  char *base = ts_fmt("BASE_URL=http://127.0.0.1:%d", url_port);
+  char *jwt = ts_jwt_mint("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                          "{\"sub\":\"tester\",\"channel\":\"gauntlet\",\"exp\":4102444800}",
+                          "jwt-test-secret-0123456789");
+  char *jwt_env = ts_fmt("API_JWT=%s", jwt);
+  const char *env[] = {base, "API_TOKEN=t0k3n-secret-value", jwt_env,
+                       "API_JWT_SECRET=jwt-test-secret-0123456789", NULL};
+  const char *args[24] = {"run", "-q", "--seed", "11", "--junit", r->junit};
+  size_t k = 6;
+  for (size_t i = 0; extra_args && extra_args[i] && k < 22; i++)
+    args[k++] = extra_args[i];
+  args[k++] = suite;
+  args[k] = NULL;
+  ts_gauntlet_run(&r->g, r->dir, args, env, 180000);
+  cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
+  cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
+            r->g.err);
+  cr_expect(ts_junit_validates(r->junit), "report does not validate");
+  free(suite);
+  free(base);
+  free(jwt);
+  free(jwt_env);
+}
+
+static void run_free(fault_run *r) {
+  cr_expect(ts_target_stop(&r->target), "target_api died during the run");
+  ts_junit_free(&r->j);
+  ts_gauntlet_free(&r->g);
+  ts_rmtree(r->dir);
+  free(r->dir);
+  free(r->junit);
+}
+
+static void expect_all_pass(fault_run *r) {
+  char *bad = ts_unexpected_failures(&r->j, NULL);
+  cr_expect_null(bad, "unexpected failures:\n%s", bad);
+  free(bad);
+  cr_expect_eq(r->g.exit_code, 0, "exit %d\nstderr: %s", r->g.exit_code, r->g.err);
+  cr_expect_eq(ts_junit_count(&r->j, TS_CASE_SKIPPED), 0, "no case should be skipped");
+}
+
+/* ---- conformant target: everything passes ---- */
+
+static const char *const conformant_args[] = {"--max-body", "65536", NULL};
+
+Test(run_faults, conformant_target_passes_every_fault, .timeout = 240) {
+  fault_run r;
+  run_suite(&r, "faults.yaml", conformant_args, NULL, 0);
+  expect_all_pass(&r);
+  /* Every fault named in the suite produced at least one case. */
+  static const char *const present[] = {"list items [unauthenticated]",
+                                        "list items [invalid_token]",
+                                        "list items [malformed_auth",
+                                        "list items [token_in_query]",
+                                        "list items [unknown_path]",
+                                        "list items [wrong_method",
+                                        "list items [bad_percent_encoding]",
+                                        "list items [unversioned",
+                                        "list items [cors_preflight]",
+                                        "create item [malformed_json]",
+                                        "create item [wrong_content_type]",
+                                        "create item [invalid_utf8]",
+                                        "create item [empty_body]",
+                                        "create item [missing_field",
+                                        "create item [wrong_type",
+                                        "create item [oversized_body]",
+                                        "create item on a slow link [truncated_body]",
+                                        "create item on a slow link [slow_body]",
+                                        "read item [unknown_path]",
+                                        NULL};
+  for (size_t i = 0; present[i]; i++) {
+    char *m = ts_prefix_mismatch(&r.j, present[i], TS_CASE_PASS, NULL);
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  /* missing_field: one case per required field; wrong_type: every field at any depth. */
+  cr_expect_null(ts_junit_find(&r.j, "create item [missing_field #4"), "only 3 required fields");
+  run_free(&r);
+}
+
+/* ---- one defect at a time ---- */
+
+typedef struct defect_case {
+  const char *defect;
+  const char *const *failing; /* prefixes of the cases that must fail */
+  const char *checks;         /* the check their messages must name */
+  bool others_pass;           /* every other case must still pass */
+  const char *detail;         /* text the failure body must contain, or NULL */
+} defect_case;
+
+#define LIST(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void run_defect(const char *fixture, const defect_case *d, const char *const *extra_target,
+                       int raw) {
+  const char *targs[12];
+  size_t k = 0;
+  for (size_t i = 0; extra_target && extra_target[i]; i++)
+    targs[k++] = extra_target[i];
+  targs[k++] = "--defect";
+  targs[k++] = d->defect;
+  targs[k] = NULL;
+  fault_run r;
+  run_suite(&r, fixture, targs, NULL, raw);
+  cr_expect_eq(r.g.exit_code, 1, "[%s] exit %d (a case failed: 1)\nstderr: %s", d->defect,
+               r.g.exit_code, r.g.err);
+  for (size_t i = 0; d->failing[i]; i++) {
+    char *m = ts_prefix_mismatch(&r.j, d->failing[i], TS_CASE_FAILURE, d->checks);
+    cr_expect_null(m, "[%s] %s", d->defect, m);
+    free(m);
+    for (size_t k = 0; d->detail && k < r.j.n; k++) {
+      const ts_case *c = &r.j.cases[k];
+      if (strncmp(c->name, d->failing[i], strlen(d->failing[i]))) continue;
+      cr_expect(c->body && strstr(c->body, d->detail), "[%s] %s: failure text lacks \"%s\": %s",
+                d->defect, c->name, d->detail, c->body ? c->body : "-");
+    }
+  }
+  if (d->others_pass) {
+    char *bad = ts_unexpected_failures(&r.j, d->failing);
+    cr_expect_null(bad, "[%s] other cases failed too:\n%s", d->defect, bad);
+    free(bad);
+  }
+  run_free(&r);
+}
+
+#define DEFECT_TEST(name, fixture, extra, raw, ...)                                                \
+  Test(run_faults, defect_##name, .timeout = 240) {                                                \
+    const defect_case d = {#name, __VA_ARGS__};                                                    \
+    run_defect(fixture, &d, extra, raw);                                                           \
+  }
+
+/* Request-level faults (faults.yaml). */
+DEFECT_TEST(accept_no_token, "faults.yaml", conformant_args, 0,
+            LIST("list items [unauthenticated]", "create item [unauthenticated]",
+                 "read item [unauthenticated]"),
+            "status", true)
+DEFECT_TEST(accept_any_token, "faults.yaml", conformant_args, 0, LIST("list items [invalid_token]"),
+            "status", true)
+DEFECT_TEST(accept_malformed_auth, "faults.yaml", conformant_args, 0,
+            LIST("list items [malformed_auth"), "status", true)
+DEFECT_TEST(accept_query_token, "faults.yaml", conformant_args, 0,
+            LIST("list items [token_in_query]"), "status", true)
+DEFECT_TEST(malformed_json_500, "faults.yaml", conformant_args, 0,
+            LIST("create item [malformed_json]"), "status|no_server_error", true)
+DEFECT_TEST(accept_wrong_content_type, "faults.yaml", conformant_args, 0,
+            LIST("create item [wrong_content_type]"), "status", true)
+DEFECT_TEST(accept_invalid_utf8, "faults.yaml", conformant_args, 0,
+            LIST("create item [invalid_utf8]"), "status", true)
+DEFECT_TEST(accept_empty_body, "faults.yaml", conformant_args, 0, LIST("create item [empty_body]"),
+            "status", true)
+DEFECT_TEST(accept_missing_field, "faults.yaml", conformant_args, 0,
+            LIST("create item [missing_field"), "status", true)
+DEFECT_TEST(accept_wrong_type, "faults.yaml", conformant_args, 0, LIST("create item [wrong_type"),
+            "status", true)
+DEFECT_TEST(unknown_path_200, "faults.yaml", conformant_args, 0,
+            LIST("list items [unknown_path]", "read item [unknown_path]"), "status", true)
+DEFECT_TEST(wrong_method_200, "faults.yaml", conformant_args, 0, LIST("list items [wrong_method"),
+            "status", true)
+DEFECT_TEST(bad_percent_500, "faults.yaml", conformant_args, 0,
+            LIST("list items [bad_percent_encoding]"), "status|no_server_error", true)
+DEFECT_TEST(unversioned_200, "faults.yaml", conformant_args, 0, LIST("list items [unversioned"),
+            "status", true)
+DEFECT_TEST(accept_oversized, "faults.yaml", conformant_args, 0,
+            LIST("create item [oversized_body]"), "status", true)
+DEFECT_TEST(slow_body_500, "faults.yaml", conformant_args, 0,
+            LIST("create item on a slow link [slow_body]"), "status|no_server_error", true)
+DEFECT_TEST(no_cors, "faults.yaml", conformant_args, 0, LIST("list items [cors_preflight]"),
+            "cors|headers", true)
+
+/* Universal checks (faults.yaml): the named cases fail on that check. */
+DEFECT_TEST(server_error_on_create, "faults.yaml", conformant_args, 0,
+            LIST("create item [valid]", "create item on a slow link [valid]"),
+            "status|no_server_error", false)
+DEFECT_TEST(wrong_content_type, "faults.yaml", conformant_args, 0,
+            LIST("list items [valid]", "list items [unauthenticated]", "read item [valid]"),
+            "content_type", false)
+DEFECT_TEST(invalid_json_body, "faults.yaml", conformant_args, 0,
+            LIST("list items [valid]", "read item [valid]", "create item [valid]"),
+            "json_parses|json", false, "json_parses")
+DEFECT_TEST(error_shape_wrong, "faults.yaml", conformant_args, 0,
+            LIST("list items [unauthenticated]", "list items [invalid_token]",
+                 "create item [malformed_json]", "read item [unknown_path]"),
+            "error_shape", false)
+DEFECT_TEST(undocumented_status, "faults.yaml", conformant_args, 0, LIST("create item [wrong_type"),
+            "documented_status", true)
+DEFECT_TEST(missing_rate_headers, "faults.yaml", conformant_args, 0,
+            LIST("list items [valid]", "read item [valid]", "list items [unauthenticated]"),
+            "required_headers", false)
+DEFECT_TEST(invalid_utf8_response, "faults.yaml", conformant_args, 0,
+            LIST("read item [valid]", "create item [valid]"), "utf8", false)
+
+/* Universal checks must not fire on valid cases when the rule holds: with
+ * error_shape_wrong, valid cases still pass (errors only). */
+Test(run_faults, error_shape_defect_spares_valid_cases, .timeout = 240) {
+  const char *targs[] = {"--max-body", "65536", "--defect", "error_shape_wrong", NULL};
+  fault_run r;
+  run_suite(&r, "faults.yaml", targs, NULL, 0);
+  char *m = ts_case_mismatch(&r.j, "list items [valid]", TS_CASE_PASS, NULL);
+  cr_expect_null(m, "%s", m);
+  free(m);
+  run_free(&r);
+}
+
+/* ---- JWT faults ---- */
+static const char *const jwt_args[] = {"--jwt-secret", "jwt-test-secret-0123456789", NULL};
+
+Test(run_faults, jwt_conformant_passes, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "jwt.yaml", jwt_args, NULL, 0);
+  expect_all_pass(&r);
+  static const char *const present[] = {
+      "list items [jwt_alg_none]", "list items [jwt_bad_signature]", "list items [jwt_expired]",
+      "list items [jwt_missing_claim", NULL};
+  for (size_t i = 0; present[i]; i++) {
+    char *m = ts_prefix_mismatch(&r.j, present[i], TS_CASE_PASS, NULL);
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  run_free(&r);
+}
+
+DEFECT_TEST(accept_alg_none, "jwt.yaml", jwt_args, 0, LIST("list items [jwt_alg_none]"), "status",
+            true)
+DEFECT_TEST(accept_bad_signature, "jwt.yaml", jwt_args, 0, LIST("list items [jwt_bad_signature]"),
+            "status", true)
+DEFECT_TEST(accept_expired, "jwt.yaml", jwt_args, 0, LIST("list items [jwt_expired]"), "status",
+            true)
+DEFECT_TEST(accept_missing_claim, "jwt.yaml", jwt_args, 0, LIST("list items [jwt_missing_claim"),
+            "status", true)
+
+/* ---- wire faults against the strict raw listener ---- */
+Test(run_faults, wire_conformant_passes, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "wire.yaml", NULL, NULL, 1);
+  expect_all_pass(&r);
+  static const char *const present[] = {
+      "ping [wire_bare_lf]",        "ping [wire_obs_fold]",
+      "ping [wire_nul_header]",     "ping [wire_huge_header]",
+      "ping [wire_long_uri]",       "post ping [wire_dup_content_length]",
+      "post ping [wire_cl_te]",     "post ping [wire_bad_chunk]",
+      "post ping [truncated_body]", NULL};
+  for (size_t i = 0; present[i]; i++) {
+    char *m = ts_prefix_mismatch(&r.j, present[i], TS_CASE_PASS, NULL);
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  run_free(&r);
+}
+
+Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
+  const char *targs[] = {"--defect", "wire_accept_all", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, NULL, 1);
+  cr_expect_eq(r.g.exit_code, 1);
+  static const char *const failing[] = {
+      "ping [wire_bare_lf]",        "ping [wire_obs_fold]",
+      "ping [wire_nul_header]",     "ping [wire_huge_header]",
+      "ping [wire_long_uri]",       "post ping [wire_dup_content_length]",
+      "post ping [wire_cl_te]",     "post ping [wire_bad_chunk]",
+      "post ping [truncated_body]", NULL};
+  for (size_t i = 0; failing[i]; i++) {
+    char *m = ts_prefix_mismatch(&r.j, failing[i], TS_CASE_FAILURE, "refused|status|smuggling");
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  /* Two answers to one CL+TE request: the smuggling check must say so. */
+  const ts_case *c = ts_junit_find(&r.j, "post ping [wire_cl_te]");
+  cr_expect(c && ((c->type && strstr(c->type, "smuggling")) ||
+                  (c->message && strstr(c->message, "smuggling")) ||
+                  (c->body && strstr(c->body, "smuggling"))),
+            "wire_cl_te failure does not mention smuggling: %s", c && c->body ? c->body : "-");
+  char *bad = ts_unexpected_failures(&r.j, failing);
+  cr_expect_null(bad, "valid cases failed too:\n%s", bad);
+  free(bad);
+  run_free(&r);
+}
+
+/* ---- rate limit ---- */
+static const char *const rate_args[] = {"--rate-limit", "5", NULL};
+
+Test(run_faults, rate_limit_conformant_passes, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "rate.yaml", rate_args, NULL, 0);
+  expect_all_pass(&r);
+  char *m = ts_case_mismatch(&r.j, "list items [rate_limit]", TS_CASE_PASS, NULL);
+  cr_expect_null(m, "%s", m);
+  free(m);
+  /* Bounded: valid (1) + at most twice the limit. */
+  long n = ts_api_count(r.port);
+  cr_expect(n > 0 && n <= 1 + 2 * 5 + 1, "sent %ld requests", n);
+  run_free(&r);
+}
+
+DEFECT_TEST(no_rate_limit, "rate.yaml", rate_args, 0, LIST("list items [rate_limit]"),
+            "rate_limit|status", true)
+
+/* ---- envelope ---- */
+static const char *const envelope_args[] = {"--envelope", NULL};
+
+Test(run_faults, envelope_conformant_passes, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "envelope.yaml", envelope_args, NULL, 0);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+DEFECT_TEST(envelope_missing, "envelope.yaml", envelope_args, 0,
+            LIST("read item [valid]", "read item [unauthenticated]", "read item [unknown_path]"),
+            "envelope", true)

@@ -479,3 +479,55 @@ Test(fault_expand, expansion_is_deterministic) {
   }
   free(names);
 }
+
+/* The same expansion from a YAML suite through the real loader. */
+Test(fault_expand, from_loaded_yaml) {
+  static const char yaml[] = "suite: demo\n"
+                             "base_url: https://127.0.0.1:8443/v2\n"
+                             "profile:\n"
+                             "  profile: p\n"
+                             "  auth: { scheme: bearer, token: tok-123456 }\n"
+                             "  versioning: { prefix: /v2 }\n"
+                             "  faults:\n"
+                             "    default: [unauthenticated, unversioned]\n"
+                             "    expect:\n"
+                             "      unauthenticated: { status: 403 }\n"
+                             "scenarios:\n"
+                             "  - name: create user\n"
+                             "    request:\n"
+                             "      method: POST\n"
+                             "      path: /users\n"
+                             "      json: { user: { id: 1, name: ann } }\n"
+                             "      required: [$.user.id]\n"
+                             "    expect: { status: 201 }\n"
+                             "    faults:\n"
+                             "      - missing_field\n"
+                             "      - unauthenticated: { status: 401 }\n"
+                             "  - name: list users\n"
+                             "    request: { method: GET, path: /users }\n"
+                             "    expect: { status: 200 }\n";
+  gt_err err = {0};
+  gt_load_opts lo = {0};
+  gt_suite *s = gt_suite_load_string("demo.yaml", yaml, sizeof yaml - 1, &lo, &err);
+  cr_assert_not_null(s, "load: %s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+  gt_case_list l = {0};
+  gt_expand_opts o = {0};
+  cr_assert(gt_cases_expand(s, &o, &l, &err), "%s", err.msg);
+  static const char *const want[] = {"create user [valid]",
+                                     "create user [unauthenticated]",
+                                     "create user [missing_field #1 $.user.id]",
+                                     "list users [valid]",
+                                     "list users [unauthenticated]",
+                                     "list users [unversioned #1 prefix removed]",
+                                     "list users [unversioned #2 Accept-Version header]",
+                                     "list users [unversioned #3 X-API-Version header]"};
+  cr_assert_eq(l.count, sizeof want / sizeof want[0]);
+  for (size_t i = 0; i < l.count; i++)
+    cr_assert_str_eq(l.items[i].name, want[i]);
+  cr_assert(gt_status_has(&l.items[1].expect.status, 401)); /* scenario over profile */
+  cr_assert(gt_status_has(&l.items[4].expect.status, 403)); /* profile over catalogue */
+  cr_assert_not(gt_status_has(&l.items[4].expect.status, 401));
+  cr_assert_eq(l.items[2].param, 0);
+  gt_case_list_free(&l);
+  gt_suite_free(s);
+}

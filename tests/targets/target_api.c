@@ -11,7 +11,7 @@
  *   target_api --http-port P [--https-port P --cert F --key F] [--https-only refuse|403]
  *              [--token T] [--jwt-secret S] [--max-body N] [--rate-limit N]
  *              [--rate-window-ms N] [--envelope] [--defect NAME]... [--hostile NAME]
- *              [--raw-http-port P]
+ *              [--raw-http-port P] [--log-auth]
  *
  * Conventions (conformant):
  *   - base path /v1; anything else 404 ("unversioned")
@@ -132,6 +132,7 @@ static struct {
   size_t max_body;
   long rate_limit, rate_window_ms;
   bool envelope;
+  bool log_auth; /* print every credential received to stderr (secrets test) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
   const char *hostile;
@@ -397,6 +398,7 @@ static const char *jwt_reject(const char *tok) {
 static const char *auth_reject(struct MHD_Connection *c) {
   const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "access_token");
   const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  if (opt.log_auth) fprintf(stderr, "auth: [%s] query: [%s]\n", h ? h : "", q ? q : "");
   if (q && !defect("accept_query_token")) return "credentials are not accepted in the URL";
   const char *tok = NULL;
   char *decoded = NULL;
@@ -1187,6 +1189,10 @@ int main(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(k, "--envelope")) {
       opt.envelope = true;
+      continue;
+    }
+    if (!strcmp(k, "--log-auth")) {
+      opt.log_auth = true;
       continue;
     }
     if (!v) return usage("option needs a value");

@@ -1,0 +1,103 @@
+/* serve.h — `gauntlet serve`: a profile-driven target that answers like a
+ * conformant server, audits the requests a client sends, and injects faulty
+ * responses (SPEC §6; the `respond:` block is specified in RESPOND.md).
+ *
+ * Split: gt_serve_handle is the pure core (request in, response out, no
+ * sockets) so routing, answers, state and the audit are unit-testable; the
+ * libmicrohttpd glue (serve_mhd.c) feeds it. Nothing here prints or exits:
+ * the CLI passes a log callback. */
+#ifndef GT_SERVE_SERVE_H
+#define GT_SERVE_SERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../core/secrets.h"
+#include "../core/vars.h"
+#include "../http/http.h"
+
+typedef void (*gt_serve_log_fn)(void *ud, const char *line);
+
+typedef struct gt_serve_opts {
+  const char *listen; /* "127.0.0.1:8080" (port 0: any); NULL with tls_listen NULL: the default */
+  const char *tls_listen; /* "127.0.0.1:8443" or NULL */
+  const char *cert, *key; /* PEM files, required with tls_listen */
+  const char *inject;     /* "status:429,reset,slow:2s" or NULL */
+  double inject_rate;     /* 0..1 */
+  uint64_t seed;
+  long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
+  const gt_cli_var *cli_vars; /* --var (borrowed) */
+  int n_cli_vars;
+  bool use_env;
+  gt_secrets *secrets; /* borrowed; credentials are added; may be NULL */
+  gt_serve_log_fn log; /* one line per request and per notable event; may be NULL */
+  void *log_ud;
+} gt_serve_opts;
+
+typedef struct gt_serve gt_serve;
+
+/* Builds the routing table and the seeded state. suites are borrowed and must
+ * outlive the server. Fails with GT_ERR_USAGE (bad --inject, listen address)
+ * or GT_ERR_INPUT (a respond: block or credential that cannot be used). */
+gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_opts *o,
+                       gt_err *err);
+/* Starts the listeners (libmicrohttpd, thread per connection). */
+bool gt_serve_start(gt_serve *s, gt_err *err);
+int gt_serve_http_port(const gt_serve *s); /* bound port, 0 when no listener */
+int gt_serve_https_port(const gt_serve *s);
+/* True once --max-requests requests were answered. */
+bool gt_serve_done(const gt_serve *s);
+size_t gt_serve_request_count(const gt_serve *s);
+/* Stops the listeners (idempotent). */
+void gt_serve_stop(gt_serve *s);
+/* Writes the client-conformance JUnit report; *conformed is true when no
+ * request broke a rule. */
+bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err *err);
+void gt_serve_free(gt_serve *s);
+
+/* ---- the pure core ---- */
+typedef struct gt_serve_request {
+  const char *method;
+  const char *target; /* raw request-target: "/v1/apps?x=1" (not decoded) */
+  const gt_header *headers;
+  size_t n_headers;
+  const char *body;  /* may be NULL */
+  size_t body_len;   /* bytes kept (at most max_body + 1) */
+  size_t body_total; /* bytes received in all */
+  bool tls;          /* arrived on the HTTPS listener */
+} gt_serve_request;
+
+typedef enum gt_serve_action {
+  GT_SERVE_ANSWER = 0, /* send status/headers/body */
+  GT_SERVE_RESET,      /* close without answering */
+  GT_SERVE_TRUNCATE,   /* Content-Length larger than body, then close */
+} gt_serve_action;
+
+typedef struct gt_serve_response {
+  gt_serve_action action;
+  int status;
+  gt_header *headers; /* owned */
+  size_t n_headers;
+  gt_buf body;
+  long delay_ms; /* slow:DURATION injection: wait before answering */
+} gt_serve_response;
+
+void gt_serve_response_init(gt_serve_response *r);
+void gt_serve_response_free(gt_serve_response *r);
+const char *gt_serve_response_header(const gt_serve_response *r, const char *name);
+
+/* Decides the answer to one request and records it in the audit. Thread-safe. */
+void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response *resp);
+
+/* Matches a decoded path against a scenario path template ("/apps/${id}"):
+ * fills vars (may be NULL) with name -> segment. Exposed for tests. */
+bool gt_serve_path_match(const char *tmpl, const char *path, cJSON *vars);
+
+/* Parses "--inject" text; false with err on a bad item. Exposed for tests. */
+bool gt_serve_inject_valid(const char *list, gt_err *err);
+
+#endif

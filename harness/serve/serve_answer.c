@@ -1,0 +1,418 @@
+/* serve_answer.c — building answers: the conformant error answer for each
+ * fault, the headers every answer carries, and the scenario's own answer
+ * (respond: block or synthesized expect). RESPOND.md is the contract. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../check/check.h"
+#include "serve_internal.h"
+
+/* The status a conformant server would pick when the expectation allows it. */
+static int canonical_status(gt_fault_id f) {
+  switch (f) {
+  case GT_FAULT_UNAUTHENTICATED:
+  case GT_FAULT_INVALID_TOKEN:
+  case GT_FAULT_MALFORMED_AUTH:
+  case GT_FAULT_TOKEN_IN_QUERY:
+  case GT_FAULT_JWT_ALG_NONE:
+  case GT_FAULT_JWT_BAD_SIGNATURE:
+  case GT_FAULT_JWT_EXPIRED:
+  case GT_FAULT_JWT_MISSING_CLAIM:
+    return 401;
+  case GT_FAULT_HTTP_ONLY:
+    return 403;
+  case GT_FAULT_UNKNOWN_PATH:
+  case GT_FAULT_UNVERSIONED:
+    return 404;
+  case GT_FAULT_WRONG_METHOD:
+    return 405;
+  case GT_FAULT_SLOW_BODY:
+    return 408;
+  case GT_FAULT_OVERSIZED_BODY:
+    return 413;
+  case GT_FAULT_RATE_LIMIT:
+    return 429;
+  case GT_FAULT_CORS_PREFLIGHT:
+    return 204;
+  default:
+    return 400;
+  }
+}
+
+static int lowest_status(const gt_status_set *set) {
+  for (int code = 100; code <= 599; code++)
+    if (gt_status_has(set, code)) return code;
+  return 0;
+}
+
+static void set_json_body(gt_serve_response *resp, cJSON *body) {
+  gt_buf_reset(&resp->body);
+  if (!body) return;
+  char *text = cJSON_PrintUnformatted(body);
+  if (text) gt_buf_adds(&resp->body, text);
+  free(text);
+}
+
+/* envelope < body, when both are objects (every answer of an RPC API). */
+static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
+  const gt_node *env = c->ss->suite->profile.envelope;
+  if (!env || !cJSON_IsObject(body)) return body;
+  serve_ctx quiet = *c;
+  quiet.message = NULL;
+  return serve_json_merge(serve_value(&quiet, env), body);
+}
+
+void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f,
+                        gt_serve_response *resp) {
+  const gt_profile *p = &c->ss->suite->profile;
+  gt_expect e;
+  gt_expect_init(&e);
+  if (p->has_fault_expect[f]) gt_expect_merge(&e, &p->fault_expect[f]);
+  if (rt) { /* the routed scenario's own override wins (SPEC §3) */
+    const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];
+    for (size_t i = 0; i < sc->n_faults; i++)
+      if (sc->faults[i].id == f && sc->faults[i].has_expect) {
+        gt_expect_merge(&e, &sc->faults[i].expect);
+        break;
+      }
+  }
+  ((serve_ctx *)c)->answered_error = true;
+  if (e.refused == 1) {
+    resp->action = GT_SERVE_RESET;
+    gt_expect_free(&e);
+    return;
+  }
+  int status = canonical_status(f);
+  if (e.has_status && !gt_status_has(&e.status, status)) status = lowest_status(&e.status);
+  if (f == GT_FAULT_HTTP_ONLY && status < 300) status = 403; /* never 2xx over plain HTTP */
+  resp->status = status;
+  cJSON *body = p->errors.shape ? serve_value(c, p->errors.shape) : cJSON_CreateObject();
+  if (e.json) body = serve_json_merge(body, serve_value(c, e.json));
+  body = enveloped(c, body);
+  if (status != 204 && status != 304) set_json_body(resp, body);
+  cJSON_Delete(body);
+  gt_expect_free(&e);
+}
+
+static bool ends_with_ci(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_response *resp) {
+  (void)credential_key;
+  const gt_profile *p = &c->ss->suite->profile;
+  if (resp->status != 204 && resp->status != 304 &&
+      !gt_serve_response_header(resp, "Content-Type")) {
+    const char *ct = p->transport.content_type ? p->transport.content_type : "application/json";
+    char *v = p->transport.charset ? gt_xasprintf("%s; charset=%s", ct, p->transport.charset)
+                                   : gt_xstrdup(ct);
+    serve_resp_add_header(resp, "Content-Type", v);
+    free(v);
+  }
+  const gt_node *hs = p->transport.headers;
+  for (size_t i = 0; hs && hs->kind == GT_NODE_MAP && i < hs->count; i++) {
+    const char *name = hs->keys[i]->text;
+    if (gt_serve_response_header(resp, name)) continue;
+    char num[32];
+    char *v = NULL;
+    if (ends_with_ci(name, "ratelimit-limit"))
+      snprintf(num, sizeof num, "%ld", c->rl_limit);
+    else if (ends_with_ci(name, "ratelimit-remaining"))
+      snprintf(num, sizeof num, "%ld", c->rl_remaining);
+    else if (ends_with_ci(name, "ratelimit-reset"))
+      snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
+    else if (ends_with_ci(name, "request-id"))
+      snprintf(num, sizeof num, "%s", "");
+    else {
+      serve_ctx quiet = *c;
+      quiet.message = NULL;
+      v = serve_value_text(&quiet, hs->items[i]);
+    }
+    if (!v && ends_with_ci(name, "request-id")) v = gt_xstrdup(c->new_uuid);
+    serve_resp_add_header(resp, name, v ? v : num);
+    free(v);
+  }
+  const char *origin = c->req ? serve_req_header(c->req, "Origin") : NULL;
+  if (origin) {
+    serve_resp_add_header(resp, "Access-Control-Allow-Origin", origin);
+    serve_resp_add_header(resp, "Vary", "Origin");
+  }
+}
+
+/* ---- respond: ---- */
+
+static bool is_true(const char *s) {
+  return s && !strcasecmp(s, "true");
+}
+
+static char *text_of(const serve_ctx *c, const gt_node *block, const char *key) {
+  const gt_node *n = block ? gt_node_get(block, key) : NULL;
+  return n ? serve_value_text(c, n) : NULL;
+}
+
+/* An explicit {status, json|body, headers} answer (conflict, missing, validate). */
+static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_status,
+                            gt_serve_response *resp) {
+  char *st = text_of(c, a, "status");
+  resp->status = st && atoi(st) ? atoi(st) : default_status;
+  free(st);
+  const gt_node *json = gt_node_get(a, "json");
+  const gt_node *body = gt_node_get(a, "body");
+  if (body) {
+    char *t = serve_value_text(c, body);
+    gt_buf_reset(&resp->body);
+    gt_buf_adds(&resp->body, t);
+    free(t);
+  } else {
+    cJSON *v = json ? serve_value(c, json) : cJSON_CreateObject();
+    if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v))
+      v = serve_json_merge(serve_value(c, c->ss->suite->profile.errors.shape), v);
+    v = enveloped(c, v);
+    if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
+    cJSON_Delete(v);
+  }
+  const gt_node *hs = gt_node_get(a, "headers");
+  for (size_t i = 0; hs && hs->kind == GT_NODE_MAP && i < hs->count; i++) {
+    char *v = serve_value_text(c, hs->items[i]);
+    serve_resp_add_header(resp, hs->keys[i]->text, v);
+    free(v);
+  }
+}
+
+static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *block,
+                           const char *what, gt_serve_response *resp) {
+  const gt_node *m = gt_node_get(block, "missing");
+  char *msg = gt_xasprintf("%s not found", what);
+  c->message = msg;
+  if (m)
+    explicit_answer(c, m, 404, resp);
+  else
+    serve_error_answer(c, rt, GT_FAULT_UNKNOWN_PATH, resp);
+  c->answered_error = true;
+  c->message = NULL;
+  free(msg);
+}
+
+static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
+                         gt_serve_response *resp, gt_buf *detail) {
+  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
+    const gt_node *it = v->items[i];
+    const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
+    gt_failures fails = {0};
+    bool ok;
+    cJSON *val = serve_value(c, value);
+    if (match->tag && strstr(match->tag, "regex")) {
+      gt_buf t;
+      gt_buf_init(&t);
+      if (cJSON_IsString(val))
+        gt_buf_adds(&t, val->valuestring);
+      else if (val && !cJSON_IsNull(val)) {
+        char *s = cJSON_PrintUnformatted(val);
+        gt_buf_adds(&t, s);
+        free(s);
+      } else
+        gt_buf_adds(&t, "");
+      ok = gt_template_match_text(match, t.data, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+      gt_buf_free(&t);
+    } else {
+      ok = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+    }
+    cJSON_Delete(val);
+    if (ok) {
+      gt_failures_free(&fails);
+      continue;
+    }
+    /* "invalid ${query.status}: expected ..., got ..." names the field */
+    const char *src = value->text;
+    size_t n = strlen(src);
+    char *field = (n > 3 && !strncmp(src, "${", 2)) ? gt_xstrndup(src + 2, strcspn(src + 2, ":}"))
+                                                    : gt_xstrdup(src);
+    char *msg = fails.count ? gt_xasprintf("invalid %s: expected %s, got %s", field,
+                                           fails.items[0].expected, fails.items[0].actual)
+                            : gt_xasprintf("invalid %s", field);
+    gt_buf_adds(detail, msg);
+    c->message = msg;
+    c->invalid = true;
+    const gt_node *ans = gt_node_get(it, "answer");
+    char *fname = text_of(c, it, "fault");
+    int f = fname ? gt_fault_from_name(fname) : GT_FAULT_WRONG_TYPE;
+    if (ans)
+      explicit_answer(c, ans, 400, resp);
+    else
+      serve_error_answer(c, rt, f > 0 ? (gt_fault_id)f : GT_FAULT_WRONG_TYPE, resp);
+    c->answered_error = true;
+    c->message = NULL;
+    free(fname);
+    free(msg);
+    free(field);
+    gt_failures_free(&fails);
+    return false;
+  }
+  return true;
+}
+
+static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {
+  for (size_t i = 0; where && where->kind == GT_NODE_MAP && i < where->count; i++) {
+    char *want = serve_value_text(c, where->items[i]);
+    bool skip = !*want, ok = true;
+    if (!skip) {
+      const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, where->keys[i]->text);
+      if (cJSON_IsString(f))
+        ok = !strcmp(f->valuestring, want);
+      else if (f) {
+        char *t = cJSON_PrintUnformatted(f);
+        ok = t && !strcmp(t, want);
+        free(t);
+      } else
+        ok = false;
+    }
+    free(want);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static bool run_list(serve_ctx *c, const serve_route *rt, const gt_node *l,
+                     gt_serve_response *resp) {
+  char *coll = text_of(c, l, "collection");
+  char *order = text_of(c, l, "order");
+  char *limit_t = text_of(c, l, "limit");
+  char *single = text_of(c, l, "single");
+  long limit = limit_t && *limit_t ? atol(limit_t) : -1;
+  bool newest = order && !strcmp(order, "newest");
+  serve_collection *col = coll ? serve_store_find(&c->s->store, coll) : NULL;
+  cJSON *arr = cJSON_CreateArray();
+  size_t n = col ? col->count : 0;
+  for (size_t k = 0; k < n && (limit < 0 || cJSON_GetArraySize(arr) < limit); k++) {
+    const cJSON *rec = col->records[newest ? n - 1 - k : k];
+    if (record_matches(c, rec, gt_node_get(l, "where")))
+      cJSON_AddItemToArray(arr, cJSON_Duplicate(rec, true));
+  }
+  bool ok = true;
+  if (is_true(single)) {
+    if (!arr->child) {
+      missing_answer(c, rt, l, coll ? coll : "record", resp);
+      ok = false;
+    } else {
+      c->record = cJSON_Duplicate(arr->child, true);
+      c->records = arr; /* owns the copy c->record came from; record freed by handle */
+      arr = NULL;
+    }
+  } else {
+    c->records = arr;
+    arr = NULL;
+  }
+  cJSON_Delete(arr);
+  free(coll);
+  free(order);
+  free(limit_t);
+  free(single);
+  return ok;
+}
+
+static int first_status(const gt_scenario *sc) {
+  if (sc->expect.has_status) {
+    /* a class such as 2xx: its first code; a set: its lowest member */
+    int low = lowest_status(&sc->expect.status);
+    if (low) return low;
+  }
+  return 200;
+}
+
+bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp) {
+  const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];
+  const gt_node *r = rt->respond;
+  gt_buf detail;
+  gt_buf_init(&detail);
+  bool ok = true;
+  if (r) {
+    const gt_node *b;
+    if ((b = gt_node_get(r, "validate")) && !run_validate(c, rt, b, resp, &detail)) ok = false;
+    if (ok && (b = gt_node_get(r, "lookup"))) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
+      c->record = coll && id ? serve_store_get(&c->s->store, coll, id) : NULL;
+      if (c->record)
+        c->record = cJSON_Duplicate(c->record, true);
+      else {
+        missing_answer(c, rt, b, coll ? coll : "record", resp);
+        ok = false;
+      }
+      free(coll);
+      free(id);
+    }
+    if (ok && (b = gt_node_get(r, "conflict"))) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"),
+           *unless = text_of(c, b, "unless");
+      if (coll && id && serve_store_get(&c->s->store, coll, id) && !is_true(unless)) {
+        const gt_node *a = gt_node_get(b, "answer");
+        if (a)
+          explicit_answer(c, a, 409, resp);
+        else {
+          resp->status = 409;
+          set_json_body(resp, NULL);
+        }
+        c->answered_error = true;
+        ok = false;
+      }
+      free(coll);
+      free(id);
+      free(unless);
+    }
+    if (ok && (b = gt_node_get(r, "delete"))) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
+      if (!coll || !id || !serve_store_delete(&c->s->store, coll, id)) {
+        missing_answer(c, rt, b, coll ? coll : "record", resp);
+        ok = false;
+      }
+      free(coll);
+      free(id);
+    }
+    if (ok && (b = gt_node_get(r, "store"))) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
+      const gt_node *rec = gt_node_get(b, "record");
+      if (coll && id)
+        serve_store_put(&c->s->store, coll, id, rec ? serve_value(c, rec) : cJSON_CreateObject());
+      free(coll);
+      free(id);
+    }
+    if (ok && (b = gt_node_get(r, "list")) && !run_list(c, rt, b, resp)) ok = false;
+  }
+  gt_buf_free(&detail);
+  if (!ok) return false;
+  /* the answer itself */
+  char *st = text_of(c, r, "status");
+  resp->status = st && atoi(st) ? atoi(st) : first_status(sc);
+  free(st);
+  const gt_node *json = r ? gt_node_get(r, "json") : NULL;
+  const gt_node *body = r ? gt_node_get(r, "body") : NULL;
+  if (body) {
+    char *t = serve_value_text(c, body);
+    gt_buf_adds(&resp->body, t);
+    free(t);
+  } else if (resp->status != 204 && resp->status != 304) {
+    cJSON *v = json              ? serve_value(c, json)
+               : sc->expect.json ? serve_value(c, sc->expect.json)
+                                 : cJSON_CreateObject();
+    v = enveloped(c, v);
+    set_json_body(resp, v);
+    cJSON_Delete(v);
+  }
+  const gt_node *hs = r ? gt_node_get(r, "headers") : NULL;
+  for (size_t i = 0; hs && hs->kind == GT_NODE_MAP && i < hs->count; i++) {
+    char *v = serve_value_text(c, hs->items[i]);
+    serve_resp_add_header(resp, hs->keys[i]->text, v);
+    free(v);
+  }
+  /* expect.headers the answer must carry: synthesized when respond: does not set them */
+  const gt_node *eh = sc->expect.headers;
+  for (size_t i = 0; eh && eh->kind == GT_NODE_MAP && i < eh->count; i++) {
+    if (gt_serve_response_header(resp, eh->keys[i]->text)) continue;
+    if (eh->items[i]->tag && strstr(eh->items[i]->tag, "absent")) continue;
+    char *v = serve_value_text(c, eh->items[i]);
+    serve_resp_add_header(resp, eh->keys[i]->text, v);
+    free(v);
+  }
+  return true;
+}

@@ -1,0 +1,347 @@
+/* serve_expand.c — ${..} expressions inside respond: blocks, and template
+ * synthesis (a value that a template would accept). Our own expander rather
+ * than vars.h because respond: names (path.x, body.a.b, new.id...) exist only
+ * per request, and defaults may nest ${..}. Synthesis lives here too (named
+ * serve_* so it cannot clash with check/'s planned gt_template_synthesize). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "serve_internal.h"
+
+/* Walks "a.b.0.c" into j; returns a borrowed node or NULL. */
+static const cJSON *walk(const cJSON *j, const char *dotted) {
+  char *copy = gt_xstrdup(dotted), *save = NULL;
+  for (char *seg = strtok_r(copy, ".", &save); seg && j; seg = strtok_r(NULL, ".", &save)) {
+    if (cJSON_IsArray(j) && isdigit((unsigned char)seg[0]))
+      j = cJSON_GetArrayItem(j, atoi(seg));
+    else if (cJSON_IsObject(j))
+      j = cJSON_GetObjectItemCaseSensitive(j, seg);
+    else
+      j = NULL;
+  }
+  free(copy);
+  return j;
+}
+
+static cJSON *dup_or_null(const cJSON *j) {
+  return j ? cJSON_Duplicate(j, true) : NULL;
+}
+
+static void iso_time(time_t t, char out[32]) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+cJSON *serve_lookup(const serve_ctx *c, const char *name) {
+  if (!strncmp(name, "path.", 5))
+    return dup_or_null(c->path_vars ? cJSON_GetObjectItemCaseSensitive(c->path_vars, name + 5)
+                                    : NULL);
+  if (!strncmp(name, "query.", 6))
+    return dup_or_null(c->query ? cJSON_GetObjectItemCaseSensitive(c->query, name + 6) : NULL);
+  if (!strncmp(name, "header.", 7)) {
+    const char *v = c->req ? serve_req_header(c->req, name + 7) : NULL;
+    return v ? cJSON_CreateString(v) : NULL;
+  }
+  if (!strcmp(name, "body")) return dup_or_null(c->body);
+  if (!strncmp(name, "body.", 5)) return dup_or_null(c->body ? walk(c->body, name + 5) : NULL);
+  if (!strcmp(name, "request.method")) return c->req ? cJSON_CreateString(c->req->method) : NULL;
+  if (!strcmp(name, "request.path")) return c->path ? cJSON_CreateString(c->path) : NULL;
+  if (!strcmp(name, "request.body_size"))
+    return c->req ? cJSON_CreateNumber((double)c->req->body_total) : NULL;
+  if (!strcmp(name, "new.id")) return cJSON_CreateString(c->new_id);
+  if (!strcmp(name, "new.uuid")) return cJSON_CreateString(c->new_uuid);
+  if (!strcmp(name, "new.int")) return cJSON_CreateNumber((double)c->new_int);
+  if (!strcmp(name, "now")) {
+    char t[32];
+    iso_time(c->now, t);
+    return cJSON_CreateString(t);
+  }
+  if (!strcmp(name, "now.unix")) return cJSON_CreateNumber((double)c->now);
+  if (!strcmp(name, "record")) return dup_or_null(c->record);
+  if (!strncmp(name, "record.", 7))
+    return dup_or_null(c->record ? walk(c->record, name + 7) : NULL);
+  if (!strcmp(name, "records")) return dup_or_null(c->records);
+  return c->ss ? gt_scope_lookup(&c->ss->scope, name) : NULL;
+}
+
+/* Position of the '}' closing the "${" at text[start], or -1. */
+static long closing_brace(const char *text, size_t len, size_t start) {
+  int depth = 0;
+  for (size_t i = start; i < len; i++) {
+    if (text[i] == '$' && i + 1 < len && text[i + 1] == '{') {
+      depth++;
+      i++;
+    } else if (text[i] == '}') {
+      if (--depth == 0) return (long)i;
+    }
+  }
+  return -1;
+}
+
+static void json_as_text(const cJSON *v, gt_buf *out) {
+  if (cJSON_IsString(v)) {
+    gt_buf_adds(out, v->valuestring);
+  } else if (cJSON_IsNull(v)) {
+    /* null renders as nothing inside text */
+  } else {
+    char *s = cJSON_PrintUnformatted(v);
+    if (s) gt_buf_adds(out, s);
+    free(s);
+  }
+}
+
+/* inner = the text between "${" and "}": NAME or NAME:-default. */
+static cJSON *resolve(const serve_ctx *c, const char *inner, size_t len, bool *has_default,
+                      const char **def, size_t *def_len) {
+  const char *sep = NULL;
+  for (size_t i = 0; i + 1 < len; i++)
+    if (inner[i] == ':' && inner[i + 1] == '-') {
+      sep = inner + i;
+      break;
+    }
+  size_t name_len = sep ? (size_t)(sep - inner) : len;
+  char *name = gt_xstrndup(inner, name_len);
+  cJSON *v = serve_lookup(c, name);
+  free(name);
+  *has_default = sep != NULL;
+  *def = sep ? sep + 2 : NULL;
+  *def_len = sep ? len - name_len - 2 : 0;
+  /* ${X:-d}: an empty string counts as unset, as in the shell */
+  if (v && sep && cJSON_IsString(v) && !*v->valuestring) {
+    cJSON_Delete(v);
+    v = NULL;
+  }
+  return v;
+}
+
+void serve_expand_text(const serve_ctx *c, const char *text, size_t len, gt_buf *out) {
+  for (size_t i = 0; i < len; i++) {
+    if (text[i] == '$' && i + 2 < len && text[i + 1] == '$' && text[i + 2] == '{') {
+      gt_buf_adds(out, "${");
+      i += 2;
+      continue;
+    }
+    if (text[i] == '$' && i + 1 < len && text[i + 1] == '{') {
+      long end = closing_brace(text, len, i);
+      if (end < 0) { /* unbalanced: literal */
+        gt_buf_add(out, text + i, len - i);
+        return;
+      }
+      bool has_def;
+      const char *def;
+      size_t def_len;
+      cJSON *v = resolve(c, text + i + 2, (size_t)end - i - 2, &has_def, &def, &def_len);
+      if (v)
+        json_as_text(v, out);
+      else if (has_def)
+        serve_expand_text(c, def, def_len, out);
+      cJSON_Delete(v);
+      i = (size_t)end;
+      continue;
+    }
+    gt_buf_addc(out, text[i]);
+  }
+  if (!out->data) gt_buf_adds(out, "");
+}
+
+/* A scalar that is exactly one ${..}: its JSON value (type fidelity). */
+static bool exact_ref(const serve_ctx *c, const char *text, size_t len, cJSON **out) {
+  if (len < 3 || strncmp(text, "${", 2) || closing_brace(text, len, 0) != (long)len - 1)
+    return false;
+  bool has_def;
+  const char *def;
+  size_t def_len;
+  cJSON *v = resolve(c, text + 2, len - 3, &has_def, &def, &def_len);
+  if (!v && has_def) {
+    if (!exact_ref(c, def, def_len, &v)) {
+      gt_buf b;
+      gt_buf_init(&b);
+      serve_expand_text(c, def, def_len, &b);
+      v = gt_scalar_to_json(b.data, b.len, false);
+      gt_buf_free(&b);
+    }
+  }
+  *out = v ? v : cJSON_CreateNull();
+  return true;
+}
+
+static const char *tag_name(const char *tag) {
+  if (!tag) return NULL;
+  while (*tag == '!')
+    tag++;
+  return tag;
+}
+
+static bool regex_accepts(pcre2_code *re, const char *s) {
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+  pcre2_match_data_free(md);
+  return rc >= 0;
+}
+
+/* A text a regex accepts: the literal when the regex is one, else the first
+ * fitting candidate among common shapes of API values. */
+static cJSON *synth_regex(const serve_ctx *c, const char *re_text) {
+  gt_buf lit;
+  gt_buf_init(&lit);
+  const char *p = re_text;
+  if (*p == '^') p++;
+  size_t n = strlen(p);
+  if (n && p[n - 1] == '$') n--;
+  if (!strpbrk(p, ".*+?()[]{}|\\") || strcspn(p, ".*+?()[]{}|\\") >= n) gt_buf_add(&lit, p, n);
+  int ec;
+  PCRE2_SIZE eo;
+  pcre2_code *re =
+      pcre2_compile((PCRE2_SPTR)re_text, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ec, &eo, NULL);
+  char hex[25], uuid[37];
+  memcpy(hex, c->new_id, sizeof hex);
+  memcpy(uuid, c->new_uuid, sizeof uuid);
+  char now[32];
+  iso_time(c->now ? c->now : time(NULL), now);
+  const char *cands[] = {lit.data ? lit.data : "",
+                         "string",
+                         hex,
+                         uuid,
+                         now,
+                         "1",
+                         "a",
+                         "A",
+                         "0123456789abcdef",
+                         "user@example.com",
+                         "https://example.com/",
+                         "x-1",
+                         "queued",
+                         ""};
+  const char *pick = "string";
+  if (re) {
+    for (size_t i = 0; i < sizeof cands / sizeof *cands; i++)
+      if ((i > 0 || lit.len) && regex_accepts(re, cands[i])) {
+        pick = cands[i];
+        break;
+      }
+    pcre2_code_free(re);
+  }
+  cJSON *r = cJSON_CreateString(pick);
+  gt_buf_free(&lit);
+  return r;
+}
+
+static cJSON *untagged(const serve_ctx *c, const gt_node *n);
+
+static cJSON *synth(const serve_ctx *c, const gt_node *n, const char *t, bool *absent) {
+  if (!strcmp(t, "string")) return cJSON_CreateString(c->message ? c->message : "string");
+  if (!strcmp(t, "integer")) return cJSON_CreateNumber(1);
+  if (!strcmp(t, "number")) return cJSON_CreateNumber(1.5);
+  if (!strcmp(t, "boolean")) return cJSON_CreateTrue();
+  if (!strcmp(t, "null") || !strcmp(t, "any")) return cJSON_CreateNull();
+  if (!strcmp(t, "absent")) {
+    *absent = true;
+    return NULL;
+  }
+  if (!strcmp(t, "array")) return cJSON_CreateArray();
+  if (!strcmp(t, "object")) return cJSON_CreateObject();
+  if (!strcmp(t, "regex")) return synth_regex(c, n->kind == GT_NODE_SCALAR ? n->text : "");
+  if (!strcmp(t, "one_of")) {
+    if (n->kind == GT_NODE_SEQ && n->count) {
+      cJSON *v = serve_value(c, n->items[0]);
+      return v ? v : cJSON_CreateNull();
+    }
+    return cJSON_CreateNull();
+  }
+  if (!strcmp(t, "contains")) {
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; n->kind == GT_NODE_SEQ && i < n->count; i++) {
+      cJSON *v = serve_value(c, n->items[i]);
+      if (v) cJSON_AddItemToArray(a, v);
+    }
+    return a;
+  }
+  if (!strcmp(t, "len")) {
+    long k = n->kind == GT_NODE_SCALAR ? atol(n->text) : 0;
+    cJSON *a = cJSON_CreateArray();
+    for (long i = 0; i < k && i < 1000; i++)
+      cJSON_AddItemToArray(a, cJSON_CreateString(c->message ? c->message : "string"));
+    return a;
+  }
+  return untagged(c, n); /* !exact and YAML core tags: the value as written */
+}
+
+static cJSON *untagged(const serve_ctx *c, const gt_node *n) {
+  if (n->kind == GT_NODE_MAP) {
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < n->count; i++) {
+      gt_buf k;
+      gt_buf_init(&k);
+      serve_expand_text(c, n->keys[i]->text, n->keys[i]->text_len, &k);
+      cJSON *v = serve_value(c, n->items[i]);
+      if (v) {
+        cJSON_DeleteItemFromObjectCaseSensitive(o, k.data);
+        cJSON_AddItemToObject(o, k.data, v);
+      }
+      gt_buf_free(&k);
+    }
+    return o;
+  }
+  if (n->kind == GT_NODE_SEQ) {
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n->count; i++) {
+      cJSON *v = serve_value(c, n->items[i]);
+      if (v) cJSON_AddItemToArray(a, v);
+    }
+    return a;
+  }
+  cJSON *v;
+  if (exact_ref(c, n->text, n->text_len, &v)) return v;
+  gt_buf b;
+  gt_buf_init(&b);
+  serve_expand_text(c, n->text, n->text_len, &b);
+  bool str_tag = n->tag && strstr(n->tag, "str");
+  v = (n->quoted || str_tag) ? cJSON_CreateString(b.data) : gt_scalar_to_json(b.data, b.len, false);
+  gt_buf_free(&b);
+  return v;
+}
+
+cJSON *serve_value(const serve_ctx *c, const gt_node *n) {
+  if (!n) return cJSON_CreateNull();
+  const char *t = tag_name(n->tag);
+  if (t && *t) {
+    bool absent = false;
+    cJSON *v = synth(c, n, t, &absent);
+    return absent ? NULL : v;
+  }
+  return untagged(c, n);
+}
+
+char *serve_value_text(const serve_ctx *c, const gt_node *n) {
+  cJSON *v = serve_value(c, n);
+  gt_buf b;
+  gt_buf_init(&b);
+  if (v) json_as_text(v, &b);
+  if (!b.data) gt_buf_adds(&b, "");
+  cJSON_Delete(v);
+  return gt_buf_steal(&b);
+}
+
+cJSON *serve_json_merge(cJSON *dst, cJSON *src) {
+  if (!src) return dst;
+  if (!dst) return src;
+  if (!cJSON_IsObject(dst) || !cJSON_IsObject(src)) {
+    cJSON_Delete(dst);
+    return src;
+  }
+  while (src->child) {
+    cJSON *item = cJSON_DetachItemViaPointer(src, src->child);
+    cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(dst, item->string);
+    char *key = gt_xstrdup(item->string);
+    cJSON *merged = serve_json_merge(old, item);
+    cJSON_AddItemToObject(dst, key, merged);
+    free(key);
+  }
+  cJSON_Delete(src);
+  return dst;
+}

@@ -1,0 +1,181 @@
+/* serve_internal.h — shared between the serve/ files; not a public contract. */
+#ifndef GT_SERVE_INTERNAL_H
+#define GT_SERVE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "serve.h"
+
+/* ---- one loaded suite, prepared for answering ---- */
+typedef struct serve_suite {
+  const gt_suite *suite;
+  char *base_path;   /* "/v1", "" when the base_url has no path (owned) */
+  char *credential;  /* expanded auth.token ("user:password" for basic); NULL if none (owned) */
+  char *jwt_secret;  /* owned, or NULL */
+  cJSON *jwt_claims; /* expanded claims object, or NULL (owned) */
+  long rate_limit;   /* 0: none */
+  gt_scope scope;    /* suite variables, --var, env */
+} serve_suite;
+
+typedef struct serve_route {
+  size_t suite, scenario;
+  char *method;     /* owned */
+  char *tmpl;       /* scenario path template, without query (owned) */
+  int literals;     /* literal segments: the more, the more specific */
+  gt_node *respond; /* clone of the scenario's respond: with templates compiled (owned), or NULL */
+} serve_route;
+
+/* ---- in-memory collections (RESPOND.md "State") ---- */
+typedef struct serve_collection {
+  char *name;
+  char **ids;
+  cJSON **records; /* insertion order; owned */
+  size_t count, cap;
+} serve_collection;
+
+typedef struct serve_store {
+  serve_collection *items;
+  size_t count;
+} serve_store;
+
+cJSON *serve_store_get(serve_store *st, const char *coll, const char *id); /* borrowed */
+void serve_store_put(serve_store *st, const char *coll, const char *id, cJSON *record); /* takes */
+bool serve_store_delete(serve_store *st, const char *coll, const char *id);
+serve_collection *serve_store_find(serve_store *st, const char *coll);
+void serve_store_free(serve_store *st);
+
+/* ---- injection ---- */
+typedef enum {
+  INJ_NONE = 0,
+  INJ_STATUS,
+  INJ_MALFORMED_JSON,
+  INJ_TRUNCATED,
+  INJ_RESET,
+  INJ_SLOW,
+  INJ_EMPTY
+} serve_inject_kind;
+
+typedef struct serve_inject {
+  serve_inject_kind kind;
+  int status;    /* INJ_STATUS */
+  long delay_ms; /* INJ_SLOW */
+  char *text;    /* as written, for reports (owned) */
+} serve_inject;
+
+bool serve_inject_parse(const char *list, serve_inject **out, size_t *n, gt_err *err);
+void serve_inject_free(serve_inject *v, size_t n);
+bool serve_parse_duration(const char *text, long *ms);
+
+/* ---- audit: one record per request ---- */
+typedef struct serve_audit {
+  char *method, *path;        /* path without query, redacted */
+  char *suite;                /* classname: routed suite name or "serve" */
+  gt_buf failed;              /* "rule: detail\n" lines */
+  char *first_rule;           /* owned, NULL when conformed */
+  int status;                 /* answered status (0: reset) */
+  const serve_inject *inject; /* borrowed from gt_serve, or NULL */
+  int retry_after;            /* seconds announced, 0 if none */
+  double t_in, t_out;         /* monotonic seconds: arrival, answer decided */
+  uint64_t body_hash;
+  gt_buf out; /* system-out text */
+} serve_audit;
+
+struct gt_serve {
+  gt_serve_opts opts;
+  char *listen, *tls_listen, *cert, *key; /* owned copies */
+  serve_suite *suites;
+  size_t n_suites;
+  serve_route *routes;
+  size_t n_routes;
+  serve_store store;
+  pthread_mutex_t lock; /* guards everything below */
+  struct {
+    char *key;
+    time_t window;
+    long count;
+  } * rates;
+  size_t n_rates;
+  serve_audit *audit;
+  size_t n_audit, cap_audit;
+  serve_inject *injects;
+  size_t n_injects;
+  uint64_t prng;
+  long long next_int;
+  size_t answered;
+  volatile bool done;
+  void *http_daemon, *https_daemon; /* struct MHD_Daemon* */
+  void *listener_ctx[2];            /* per-daemon callback context (owned) */
+  char *cert_pem, *key_pem;         /* kept alive while the TLS daemon runs (owned) */
+  size_t body_cap;                  /* bytes of a request body kept: max max_body + 1 */
+  int http_port, https_port;
+};
+
+/* ---- per-request context for ${..} inside respond: ---- */
+typedef struct serve_ctx {
+  gt_serve *s;
+  const serve_suite *ss;
+  const gt_serve_request *req;
+  char *path;       /* decoded path with the base path stripped (owned) */
+  cJSON *path_vars; /* object (owned) */
+  cJSON *query;     /* object name -> decoded string (owned) */
+  cJSON *body;      /* parsed JSON / form object, or NULL (owned) */
+  char new_id[25], new_uuid[37];
+  long long new_int;
+  time_t now;
+  cJSON *record;               /* a copy of the record found, or NULL (owned) */
+  cJSON *records;              /* owned array, or NULL */
+  const char *message;         /* text for synthesized !string in error bodies */
+  long rl_limit, rl_remaining; /* rate-limit headers of this answer */
+  time_t rl_reset;
+  bool answered_error; /* an error answer (for the audit) */
+  bool invalid;        /* a respond.validate item failed */
+} serve_ctx;
+
+/* Expression expansion (RESPOND.md "Expressions"). */
+void serve_expand_text(const serve_ctx *c, const char *text, size_t len, gt_buf *out);
+/* Node -> JSON: ${..} expanded with type fidelity, matcher tags synthesized.
+ * Returns NULL for !absent. Caller owns. */
+cJSON *serve_value(const serve_ctx *c, const gt_node *n);
+/* Text form of a node's value (header values, ids). Caller frees. */
+char *serve_value_text(const serve_ctx *c, const gt_node *n);
+/* Looks a name up (request names first, then the suite scope). Caller owns. */
+cJSON *serve_lookup(const serve_ctx *c, const char *name);
+/* Deep merge: objects merge key-wise recursively, anything else replaces. Takes src. */
+cJSON *serve_json_merge(cJSON *dst, cJSON *src);
+
+/* Small helpers. */
+void serve_random_hex(gt_serve *s, char *out, size_t n); /* n hex chars + NUL */
+void serve_random_uuid(gt_serve *s, char out[37]);
+uint64_t serve_rand(gt_serve *s); /* caller holds the lock */
+double serve_now_mono(void);
+bool serve_percent_decode(const char *s, size_t len, gt_buf *out); /* false: bad %XX */
+const char *serve_req_header(const gt_serve_request *r, const char *name);
+void serve_resp_add_header(gt_serve_response *r, const char *name, const char *value);
+uint64_t serve_hash(const char *data, size_t len);
+
+/* Auth (serve_auth.c): returns GT_FAULT_VALID or the fault the request shows. */
+gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req, const cJSON *query,
+                             char **presented);
+
+/* Routing (serve_route.c). */
+bool serve_routes_build(gt_serve *s, gt_err *err);
+/* Finds the route for a decoded full path. Returns the route index or -1, and
+ * sets *why to VALID, UNKNOWN_PATH, WRONG_METHOD or UNVERSIONED; *suite to the
+ * suite that answers (routed, or best guess for errors). */
+long serve_route_find(gt_serve *s, const char *method, const char *path, gt_fault_id *why,
+                      size_t *suite, cJSON *path_vars);
+
+/* Answers (serve_answer.c). */
+void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f,
+                        gt_serve_response *resp);
+void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_response *resp);
+bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);
+
+/* Body checks (serve_body.c): GT_FAULT_VALID or the fault; fills c->body. */
+gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail);
+
+#endif

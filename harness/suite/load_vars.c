@@ -213,9 +213,12 @@ static bool report_cycle(loader *L, gt_node *const *nodes, const bool *done) {
   size_t first = seen_at[cur] - 1;
   gt_buf msg;
   gt_buf_init(&msg);
-  for (size_t i = first; i < len; i++)
-    gt_buf_printf(&msg, "'%s' needs a capture of ", s->scenarios[path[i]].name);
   gt_buf_printf(&msg, "'%s'", s->scenarios[path[first]].name);
+  for (size_t i = first; i < len; i++) {
+    size_t next = i + 1 < len ? path[i + 1] : path[first];
+    gt_buf_printf(&msg, "%s needs a capture of '%s'", i == first ? "" : ", which",
+                  s->scenarios[next].name);
+  }
   ld_fail(L, nodes[path[first]], "capture cycle: %s", msg.data);
   gt_buf_free(&msg);
   free(seen_at);

@@ -1,0 +1,427 @@
+/* test_shipped_suites.c — the four shipped suites (suites/NAME.yaml) against
+ * refapi, an independent conformant implementation (tests/targets/refapi.c):
+ * every suite passes on the conformant server, and for every defect refapi
+ * knows (one broken rule each) the suite fails, with the case we expect among
+ * the failures. Then the suites against `gauntlet serve` of themselves.
+ *
+ * Each run is a real `gauntlet run` process with the environment variables of
+ * shared/reference-apis.md; HTTPS targets use a generated self-signed cert
+ * trusted with --cacert. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+typedef struct env_set {
+  char *items[16]; /* "NAME=VALUE", owned */
+  int n;
+} env_set;
+
+static void env_add(env_set *e, const char *name, const char *value) {
+  if (e->n < 15) e->items[e->n++] = ts_fmt("%s=%s", name, value);
+  e->items[e->n] = NULL;
+}
+
+static void env_free(env_set *e) {
+  for (int i = 0; i < e->n; i++)
+    free(e->items[i]);
+  e->n = 0;
+}
+
+static char *dir, *cert, *key;
+
+static void setup(void) {
+  dir = ts_tempdir();
+  cr_assert(dir, "tempdir");
+  cr_assert(ts_make_cert(dir, &cert, &key), "self-signed certificate");
+}
+
+static void teardown(void) {
+  ts_rmtree(dir);
+  free(dir), free(cert), free(key);
+}
+
+/* A running target (refapi or gauntlet serve) and the env the suite reads. */
+typedef struct target {
+  ts_target t;
+  ts_proc serve; /* when the target is gauntlet serve */
+  bool is_serve;
+  env_set env;
+} target;
+
+static const char *suite_path(const char *api) {
+  static char buf[512];
+  snprintf(buf, sizeof buf, "%s/suites/%s.yaml", SOURCE_DIR, api);
+  return buf;
+}
+
+static char *mint_jwt(const char *secret) {
+  char *out = ts_fmt("%s/jwt.txt", dir);
+  char *bin = ts_fmt("%s/refapi", TARGETS_DIR);
+  const char *argv[] = {bin, "--api", "botanalytics", "--jwt-secret", secret, "--mint-jwt", NULL};
+  ts_proc p;
+  int rc = ts_run(argv, NULL, out, NULL, 5000, &p);
+  char *tok = rc == 0 ? ts_read_file(out, NULL) : NULL;
+  if (tok) tok[strcspn(tok, "\r\n")] = '\0';
+  free(out), free(bin);
+  return tok;
+}
+
+/* Starts refapi for api with an optional defect and fills the suite's env. */
+static bool start_refapi(target *tg, const char *api, const char *defect) {
+  memset(tg, 0, sizeof *tg);
+  int http = ts_free_port(), https = ts_free_port();
+  char hp[16], sp[16];
+  snprintf(hp, sizeof hp, "%d", http);
+  snprintf(sp, sizeof sp, "%d", https);
+  const char *args[24] = {"--api", api,      "--http-port", hp,      "--https-port",
+                          sp,      "--cert", cert,          "--key", key};
+  int n = 10;
+  char *url = ts_fmt("https://127.0.0.1:%d", https);
+  if (!strcmp(api, "botanalytics")) {
+    args[n++] = "--jwt-secret", args[n++] = "suite-secret";
+    char *tok = mint_jwt("suite-secret");
+    if (!tok) return false;
+    env_add(&tg->env, "BOTANALYTICS_URL", url);
+    env_add(&tg->env, "BOTANALYTICS_HTTP_PORT", hp);
+    env_add(&tg->env, "BOTANALYTICS_TOKEN", tok);
+    env_add(&tg->env, "BOTANALYTICS_JWT_SECRET", "suite-secret");
+    free(tok);
+  } else if (!strcmp(api, "buddybuild")) {
+    args[n++] = "--token", args[n++] = "bb-token-0123456789";
+    env_add(&tg->env, "BUDDYBUILD_URL", url);
+    env_add(&tg->env, "BUDDYBUILD_TOKEN", "bb-token-0123456789");
+  } else if (!strcmp(api, "bitpaket")) {
+    args[n++] = "--token", args[n++] = "bp-token-0123456789";
+    args[n++] = "--client-secret", args[n++] = "bp-client-secret";
+    args[n++] = "--rate-limit", args[n++] = "120";
+    env_add(&tg->env, "BITPAKET_URL", url);
+    env_add(&tg->env, "BITPAKET_TOKEN", "bp-token-0123456789");
+    env_add(&tg->env, "BITPAKET_CLIENT_SECRET", "bp-client-secret");
+    env_add(&tg->env, "BITPAKET_RATE_LIMIT", "120");
+  } else {
+    args[n++] = "--token", args[n++] = "rpc-key-0123456789";
+    env_add(&tg->env, "RPC_URL", url);
+    env_add(&tg->env, "RPC_API_KEY", "rpc-key-0123456789");
+  }
+  if (defect) args[n++] = "--defect", args[n++] = defect;
+  args[n] = NULL;
+  free(url);
+  return ts_target_start(&tg->t, "refapi", args, https, dir);
+}
+
+static void stop_target(target *tg) {
+  if (tg->is_serve) {
+    if (!tg->serve.exited) {
+      kill(tg->serve.pid, SIGTERM);
+      ts_wait(&tg->serve, 3000);
+    }
+  } else {
+    ts_target_stop(&tg->t);
+    free(tg->t.log);
+  }
+  env_free(&tg->env);
+}
+
+/* Runs `gauntlet run` on the api's suite; returns its exit code and loads the report. */
+static int run_suite(target *tg, const char *api, ts_junit *j, const char *tag) {
+  char *junit = ts_fmt("%s/%s-%s.xml", dir, api, tag);
+  char *out = ts_fmt("%s/%s-%s.out", dir, api, tag);
+  const char *argv[] = {GAUNTLET_BIN, "run",   "--cacert",      cert, "--junit", junit,
+                        "--color",    "never", suite_path(api), NULL};
+  ts_proc p;
+  int rc = ts_run(argv, (const char *const *)tg->env.items, out, out, 120000, &p);
+  memset(j, 0, sizeof *j);
+  if (!ts_junit_load(junit, j)) {
+    char *text = ts_read_file(out, NULL);
+    cr_log_error("%s [%s]: no report; gauntlet said:\n%s", api, tag, text ? text : "");
+    free(text);
+  }
+  free(junit), free(out);
+  return rc;
+}
+
+static void expect_conformant_pass(const char *api) {
+  target tg;
+  cr_assert(start_refapi(&tg, api, NULL), "refapi %s starts", api);
+  ts_junit j;
+  int rc = run_suite(&tg, api, &j, "conformant");
+  stop_target(&tg);
+  for (size_t i = 0; i < j.n; i++)
+    if (j.cases[i].outcome == TS_CASE_FAILURE || j.cases[i].outcome == TS_CASE_ERROR)
+      cr_log_error("%s: %s: %s", api, j.cases[i].name,
+                   j.cases[i].message ? j.cases[i].message : "");
+  cr_expect_eq(rc, 0, "%s suite on conformant refapi: exit %d", api, rc);
+  cr_expect_gt(j.n, 10, "%s: report has cases", api);
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_FAILURE), 0);
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_ERROR), 0);
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_SKIPPED), 0, "%s: nothing skipped", api);
+  ts_junit_free(&j);
+}
+
+/* defect -> a case that must be among the failures ("scenario [fault]"). */
+typedef struct defect_case {
+  const char *defect;
+  const char *must_fail;
+} defect_case;
+
+static void expect_defects_fail(const char *api, const defect_case *dc, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    target tg;
+    cr_assert(start_refapi(&tg, api, dc[i].defect), "refapi %s --defect %s starts", api,
+              dc[i].defect);
+    ts_junit j;
+    int rc = run_suite(&tg, api, &j, dc[i].defect);
+    stop_target(&tg);
+    cr_expect_eq(rc, 1, "%s --defect %s: exit %d, want 1", api, dc[i].defect, rc);
+    cr_expect_gt(ts_junit_count(&j, TS_CASE_FAILURE), 0, "%s --defect %s: a case fails", api,
+                 dc[i].defect);
+    const ts_case *c = ts_junit_find(&j, dc[i].must_fail);
+    cr_expect(c && c->outcome == TS_CASE_FAILURE, "%s --defect %s: '%s' fails (got %s)", api,
+              dc[i].defect, dc[i].must_fail, c ? ts_outcome_name(c->outcome) : "no such case");
+    ts_junit_free(&j);
+  }
+}
+
+TestSuite(shipped, .init = setup, .fini = teardown, .timeout = 600);
+
+/* ---- Botanalytics ---- */
+
+static const defect_case bot_defects[] = {
+    {"http_serves_api", "log a message [http_only]"},
+    {"accept_alg_none", "log a message [jwt_alg_none]"},
+    {"accept_bad_signature", "log a message [jwt_bad_signature]"},
+    {"accept_expired", "log a message [jwt_expired]"},
+    {"accept_no_channel", "log a message [jwt_missing_claim #1 channel]"},
+    {"accept_query_token", "log a message [token_in_query]"},
+    {"wrong_error_shape", "reject a request without a token [valid]"},
+    {"no_cors_header", "log a message [valid]"},
+    {"preflight_needs_auth", "answer a CORS preflight without credentials [valid]"},
+    {"preflight_missing_allow_headers", "answer a CORS preflight without credentials [valid]"},
+    {"preflight_200", "answer a CORS preflight without credentials [valid]"},
+    {"accept_missing_sender_type", "reject a message without a sender type [valid]"},
+    {"accept_any_sender_type", "reject an unknown sender type [valid]"},
+    {"accept_bad_timestamp", "reject a timestamp that is not ISO 8601 [valid]"},
+    {"accept_empty_messages", "reject an empty messages array [valid]"},
+    {"require_thread", "log a minimal message from a virtual agent [valid]"},
+    {"reject_human_agent", "log a message from a human agent [valid]"},
+    {"error_not_naming_field", "reject a message without a conversation [valid]"},
+    {"500_on_bad_json", "log a message [malformed_json]"},
+    {"accept_invalid_utf8", "log a message [invalid_utf8]"},
+    {"text_content_type_on_error", "reject a request without a token [valid]"},
+    {"created_200", "log a message [valid]"},
+};
+
+Test(shipped, botanalytics_conformant) {
+  expect_conformant_pass("botanalytics");
+}
+Test(shipped, botanalytics_defects) {
+  expect_defects_fail("botanalytics", bot_defects, sizeof bot_defects / sizeof bot_defects[0]);
+}
+
+/* ---- buddybuild ---- */
+
+static const defect_case bb_defects[] = {
+    {"wrong_no_token_message", "reject a request without a token [valid]"},
+    {"wrong_invalid_token_message", "reject an invalid token [valid]"},
+    {"accept_query_token", "list apps [token_in_query]"},
+    {"double_percent_decode", "list builds of a branch with a percent sign [valid]"},
+    {"decode_before_split", "list builds of a branch with reserved characters [valid]"},
+    {"ignore_limit", "list builds with limit 1 [valid]"},
+    {"accept_bad_limit", "reject limit 101 [valid]"},
+    {"accept_bad_status", "reject an unknown build status filter [valid]"},
+    {"ignore_status_filter", "list successful builds only [valid]"},
+    {"oldest_first", "list builds with limit 2 [valid]"},
+    {"form_not_supported", "trigger a build with a form body [valid]"},
+    {"form_double_decode", "read the form build back [valid]"},
+    {"default_branch_main", "read the default-branch build back [valid]"},
+    {"unknown_app_200", "get an unknown app [valid]"},
+    {"unknown_build_500", "read an unknown build [valid]"},
+    {"wrong_method_200", "reject a method the app path does not serve [valid]"},
+    {"wrong_method_405", "reject a method the app path does not serve [valid]"},
+    {"serve_unversioned", "list apps [unversioned #1 prefix removed]"},
+    {"error_key_message", "get an unknown app [valid]"},
+    {"latest_ignores_branch", "latest build of a branch [valid]"},
+    {"bad_platform", "list apps [valid]"},
+    {"accept_invalid_utf8", "trigger a build with a JSON body [invalid_utf8]"},
+};
+
+Test(shipped, buddybuild_conformant) {
+  expect_conformant_pass("buddybuild");
+}
+Test(shipped, buddybuild_defects) {
+  expect_defects_fail("buddybuild", bb_defects, sizeof bb_defects / sizeof bb_defects[0]);
+}
+
+/* ---- BitPaket ---- */
+
+static const defect_case bp_defects[] = {
+    {"accept_query_token", "refuse a valid token in the query string [valid]"},
+    {"accept_v1", "reject the deprecated v1 path [valid]"},
+    {"accept_unversioned", "reject an unversioned path [valid]"},
+    {"accept_header_version", "reject a version given in Accept-Version only [valid]"},
+    {"missing_ratelimit_on_errors", "reject the deprecated v1 path [valid]"},
+    {"relative_ratelimit_reset", "server metadata [valid]"},
+    {"no_request_id", "server metadata [valid]"},
+    {"no_429", "server metadata [rate_limit]"},
+    {"wrong_401_code", "object metadata [unauthenticated]"},
+    {"wrong_401_message", "object metadata [invalid_token]"},
+    {"upload_wrong_error_shape", "upload an object [unauthenticated]"},
+    {"overwrite_ignored", "overwrite with X-Bit-Overwrite [valid]"},
+    {"overwrite_without_header", "refuse to overwrite without X-Bit-Overwrite [valid]"},
+    {"timestamps_without_z", "server metadata [valid]"},
+    {"no_etag", "server metadata [valid]"},
+    {"client_secret_optional", "refuse a delete without client_secret [valid]"},
+    {"wrong_client_secret_ok", "refuse a delete with a wrong client_secret [valid]"},
+    {"client_secret_body_ignored", "delete an object with client_secret in the body [valid]"},
+    {"require_user_agent", "server metadata without a User-Agent [valid]"},
+    {"wrong_size", "object metadata [valid]"},
+};
+
+Test(shipped, bitpaket_conformant) {
+  expect_conformant_pass("bitpaket");
+}
+Test(shipped, bitpaket_defects) {
+  expect_defects_fail("bitpaket", bp_defects, sizeof bp_defects / sizeof bp_defects[0]);
+}
+
+/* ---- RPC ---- */
+
+static const defect_case rpc_defects[] = {
+    {"http_400_on_error", "read an unknown message [valid]"},
+    {"missing_time", "send a message [valid]"},
+    {"access_denied_for_wrong_key", "reject a wrong key [valid]"},
+    {"invalid_key_for_missing_key", "reject a request without a key [valid]"},
+    {"accept_query_key", "send a message [token_in_query]"},
+    {"no_pagination_flags", "list the deliveries of the message [valid]"},
+    {"page_ignored", "list the second page of deliveries [valid]"},
+    {"invalid_json_200", "reject a body that is not JSON [valid]"},
+    {"array_body_accepted", "reject a JSON body that is not an object [valid]"},
+    {"unknown_action_404", "reject an unknown action [valid]"},
+    {"parameter_error_as_error", "send a message [missing_field #1 $.to]"},
+    {"no_type_check", "reject a message id that is not an integer [valid]"},
+    {"not_found_code", "read an unknown message [valid]"},
+};
+
+Test(shipped, rpc_conformant) {
+  expect_conformant_pass("rpc");
+}
+Test(shipped, rpc_defects) {
+  expect_defects_fail("rpc", rpc_defects, sizeof rpc_defects / sizeof rpc_defects[0]);
+}
+
+/* ---- every defect refapi knows is covered by a table above ---- */
+
+Test(shipped, every_defect_is_tested) {
+  struct {
+    const char *api;
+    const defect_case *dc;
+    size_t n;
+  } t[] = {
+      {"botanalytics", bot_defects, sizeof bot_defects / sizeof bot_defects[0]},
+      {"buddybuild", bb_defects, sizeof bb_defects / sizeof bb_defects[0]},
+      {"bitpaket", bp_defects, sizeof bp_defects / sizeof bp_defects[0]},
+      {"rpc", rpc_defects, sizeof rpc_defects / sizeof rpc_defects[0]},
+  };
+  for (size_t a = 0; a < 4; a++) {
+    char *out = ts_fmt("%s/defects-%s.txt", dir, t[a].api);
+    char *bin = ts_fmt("%s/refapi", TARGETS_DIR);
+    const char *argv[] = {bin, "--api", t[a].api, "--list-defects", NULL};
+    ts_proc p;
+    cr_assert_eq(ts_run(argv, NULL, out, NULL, 5000, &p), 0);
+    char *list = ts_read_file(out, NULL);
+    cr_assert(list);
+    size_t listed = 0;
+    for (char *save = NULL, *line = strtok_r(list, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), listed++) {
+      bool found = false;
+      for (size_t i = 0; i < t[a].n; i++)
+        found |= !strcmp(t[a].dc[i].defect, line);
+      cr_expect(found, "%s defect %s has no test", t[a].api, line);
+    }
+    cr_expect_eq(listed, t[a].n, "%s: %zu defects listed, %zu tested", t[a].api, listed, t[a].n);
+    free(list), free(out), free(bin);
+  }
+}
+
+/* ---- the suites against `gauntlet serve` of themselves ---- */
+
+static bool start_serve(target *tg, const char *api) {
+  memset(tg, 0, sizeof *tg);
+  tg->is_serve = true;
+  int http = ts_free_port(), https = ts_free_port();
+  char listen[64], tls[64], hp[16];
+  snprintf(listen, sizeof listen, "127.0.0.1:%d", http);
+  snprintf(tls, sizeof tls, "127.0.0.1:%d", https);
+  snprintf(hp, sizeof hp, "%d", http);
+  char *url = ts_fmt("https://127.0.0.1:%d", https);
+  if (!strcmp(api, "botanalytics")) {
+    char *tok = mint_jwt("serve-secret");
+    if (!tok) return false;
+    env_add(&tg->env, "BOTANALYTICS_URL", url);
+    env_add(&tg->env, "BOTANALYTICS_HTTP_PORT", hp);
+    env_add(&tg->env, "BOTANALYTICS_TOKEN", tok);
+    env_add(&tg->env, "BOTANALYTICS_JWT_SECRET", "serve-secret");
+    free(tok);
+  } else if (!strcmp(api, "buddybuild")) {
+    env_add(&tg->env, "BUDDYBUILD_URL", url);
+    env_add(&tg->env, "BUDDYBUILD_TOKEN", "bb-serve-token-42");
+  } else if (!strcmp(api, "bitpaket")) {
+    env_add(&tg->env, "BITPAKET_URL", url);
+    env_add(&tg->env, "BITPAKET_TOKEN", "bp-serve-token-42");
+    env_add(&tg->env, "BITPAKET_CLIENT_SECRET", "bp-serve-secret");
+  } else {
+    env_add(&tg->env, "RPC_URL", url);
+    env_add(&tg->env, "RPC_API_KEY", "rpc-serve-key-42");
+  }
+  free(url);
+  char *log = ts_fmt("%s/serve-%s.log", dir, api);
+  char *junit = ts_fmt("%s/serve-%s-audit.xml", dir, api);
+  const char *argv[] = {GAUNTLET_BIN,    "serve", "--listen", listen, "--tls-listen", tls,
+                        "--cert",        cert,    "--key",    key,    "--junit",      junit,
+                        suite_path(api), NULL};
+  bool ok = ts_spawn(argv, (const char *const *)tg->env.items, log, log, &tg->serve);
+  for (int i = 0; ok && i < 250 && !ts_port_open(https, 20); i++) {
+  }
+  ok = ok && ts_port_open(https, 100);
+  if (!ok) {
+    char *text = ts_read_file(log, NULL);
+    cr_log_error("gauntlet serve %s did not start:\n%s", api, text ? text : "");
+    free(text);
+  }
+  free(log), free(junit);
+  return ok;
+}
+
+static void expect_serve_pass(const char *api) {
+  target tg;
+  cr_assert(start_serve(&tg, api), "gauntlet serve %s starts", api);
+  ts_junit j;
+  int rc = run_suite(&tg, api, &j, "serve");
+  stop_target(&tg);
+  for (size_t i = 0; i < j.n; i++)
+    if (j.cases[i].outcome == TS_CASE_FAILURE || j.cases[i].outcome == TS_CASE_ERROR)
+      cr_log_error("serve %s: %s: %s", api, j.cases[i].name,
+                   j.cases[i].message ? j.cases[i].message : "");
+  cr_expect_eq(rc, 0, "%s suite against gauntlet serve: exit %d", api, rc);
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_FAILURE), 0);
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_ERROR), 0);
+  ts_junit_free(&j);
+}
+
+Test(shipped, botanalytics_serve) {
+  expect_serve_pass("botanalytics");
+}
+Test(shipped, buddybuild_serve) {
+  expect_serve_pass("buddybuild");
+}
+Test(shipped, bitpaket_serve) {
+  expect_serve_pass("bitpaket");
+}
+Test(shipped, rpc_serve) {
+  expect_serve_pass("rpc");
+}

@@ -36,3 +36,17 @@ char *ts_jwt_mint(const char *header_json, const char *payload_json, const char 
   free(signing);
   return jwt;
 }
+
+bool ts_jwt_signed_with(const char *jwt, const char *secret) {
+  const char *d1 = strchr(jwt, '.');
+  const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  if (!d2) return false;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned mac_len = 0;
+  HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)jwt, (size_t)(d2 - jwt),
+       mac, &mac_len);
+  char *s = b64url(mac, mac_len);
+  bool ok = s && !strcmp(s, d2 + 1);
+  free(s);
+  return ok;
+}

@@ -144,5 +144,7 @@ long ts_api_count(int port);
 /* ---- JWT (independent of the product) ---- */
 /* HS256 JWT "h.p.s" from header and payload JSON texts; caller frees. */
 char *ts_jwt_mint(const char *header_json, const char *payload_json, const char *secret);
+/* True when jwt's HS256 signature verifies with secret (a real credential). */
+bool ts_jwt_signed_with(const char *jwt, const char *secret);
 
 #endif

@@ -68,6 +68,11 @@ void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f
   const gt_profile *p = &c->ss->suite->profile;
   gt_expect e;
   gt_expect_init(&e);
+  /* A mistyped parameter is answered like a missing one unless the profile
+   * says otherwise: APIs document one "invalid parameter" answer. */
+  if (f == GT_FAULT_WRONG_TYPE && !p->has_fault_expect[f] &&
+      p->has_fault_expect[GT_FAULT_MISSING_FIELD])
+    gt_expect_merge(&e, &p->fault_expect[GT_FAULT_MISSING_FIELD]);
   if (p->has_fault_expect[f]) gt_expect_merge(&e, &p->fault_expect[f]);
   if (rt) { /* the routed scenario's own override wins (SPEC §3) */
     const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];

@@ -243,10 +243,10 @@ static struct MHD_Daemon *start_one(gt_serve *s, const char *addr, bool tls, int
       {MHD_OPTION_END, 0, NULL},
   };
   struct MHD_Daemon *d = MHD_start_daemon(
-      flags, 0, NULL, NULL, handler, l, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-      MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-      MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-      MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+      flags, 0, NULL, NULL, handler, l, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
+      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
       MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
   if (!d) {
     gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0,

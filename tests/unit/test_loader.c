@@ -398,3 +398,15 @@ Test(loader, expect_merge_is_field_wise) {
   gt_expect_free(&over);
   gt_node_free(tmpl);
 }
+
+Test(loader, errors_in_a_profile_file_name_that_file) {
+  const char *yaml = "suite: x\nprofile: profiles/broken.yaml\n" MIN_SCENARIO;
+  gt_load_opts o = {.use_env = false};
+  gt_err err = {0};
+  const char *name = SOURCE_DIR "/tests/fixtures/bad/uses_broken_profile.yaml";
+  cr_assert_null(gt_suite_load_string(name, yaml, strlen(yaml), &o, &err));
+  cr_assert_str_eq(err.file, SOURCE_DIR "/tests/fixtures/bad/profiles/broken.yaml");
+  cr_assert_eq(err.line, 6);
+  cr_assert_eq(err.col, 13);
+  cr_assert(strstr(err.msg, "bad size 'lots'"), "%s", err.msg);
+}

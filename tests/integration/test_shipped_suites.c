@@ -234,7 +234,7 @@ static const defect_case bb_defects[] = {
     {"ignore_limit", "list builds with limit 1 [valid]"},
     {"accept_bad_limit", "reject limit 101 [valid]"},
     {"accept_bad_status", "reject an unknown build status filter [valid]"},
-    {"ignore_status_filter", "list successful builds only [valid]"},
+    {"ignore_status_filter", "list builds filtered by status [valid]"},
     {"oldest_first", "list builds with limit 2 [valid]"},
     {"form_not_supported", "trigger a build with a form body [valid]"},
     {"form_double_decode", "read the form build back [valid]"},

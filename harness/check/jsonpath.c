@@ -42,7 +42,7 @@ typedef struct parser {
 } parser;
 
 static bool perr(parser *p, size_t at, const char *msg) {
-  gt_err_set(p->err, GT_ERR_INPUT, NULL, 0, (int)at + 1, "JSONPath: %s", msg);
+  gt_err_set(p->err, GT_ERR_INPUT, NULL, 0, (int)at + 1, "%s (at character %zu)", msg, at + 1);
   return false;
 }
 

@@ -566,3 +566,41 @@ Test(checks, hostile_bodies_do_not_crash) {
   for (size_t i = 0; i < F.count; i++)
     cr_expect_lt(strlen(F.items[i].actual), 400);
 }
+
+Test(checks, utf8_strict) {
+  struct {
+    const char *s;
+    size_t len;
+    bool valid;
+  } cases[] = {
+      {"", 0, true},
+      {"plain ascii", 11, true},
+      {"\xc3\xa9", 2, true},          /* U+00E9 */
+      {"\xe2\x82\xac", 3, true},      /* U+20AC */
+      {"\xf0\x9f\x98\x80", 4, true},  /* U+1F600 */
+      {"\xf4\x8f\xbf\xbf", 4, true},  /* U+10FFFF */
+      {"\xed\x9f\xbf", 3, true},      /* U+D7FF */
+      {"\xee\x80\x80", 3, true},      /* U+E000 */
+      {"a\0b", 3, true},              /* NUL is valid UTF-8 */
+      {"\xc0\xaf", 2, false},         /* overlong '/' */
+      {"\xc1\xbf", 2, false},         /* overlong */
+      {"\xe0\x80\xaf", 3, false},     /* overlong 3-byte */
+      {"\xe0\x9f\xbf", 3, false},     /* overlong 3-byte (max) */
+      {"\xf0\x80\x80\xaf", 4, false}, /* overlong 4-byte */
+      {"\xf0\x8f\xbf\xbf", 4, false}, /* overlong 4-byte (max) */
+      {"\xed\xa0\x80", 3, false},     /* U+D800 surrogate */
+      {"\xed\xbf\xbf", 3, false},     /* U+DFFF surrogate */
+      {"\xf4\x90\x80\x80", 4, false}, /* U+110000 */
+      {"\xf5\x80\x80\x80", 4, false}, /* lead byte past F4 */
+      {"\xff", 1, false},
+      {"\x80", 1, false},     /* lone continuation */
+      {"\xc3", 1, false},     /* truncated */
+      {"\xe2\x82", 2, false}, /* truncated */
+      {"\xc3\x28", 2, false}, /* bad continuation */
+      {"\xe2\x28\xa1", 3, false},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    cr_expect_eq(gt_utf8_valid(cases[i].s, cases[i].len), cases[i].valid, "case %zu", i);
+  cr_expect_eq(gt_utf8_invalid_at("ab\xffcd", 5), 2);
+  cr_expect_eq(gt_utf8_invalid_at("abc", 3), 3);
+}

@@ -73,6 +73,26 @@ static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
   return true;
 }
 
+/* http_port is an int in the model, so a ${VAR} there is expanded now (it
+ * may name a port that differs per environment). */
+static bool load_port(loader *L, const gt_node *v, long *port) {
+  if (v->kind != GT_NODE_SCALAR || !memchr(v->text, '$', v->text_len))
+    return ld_int(L, v, "transport.http_port", 1, 65535, port);
+  if (!ld_vars_defined(L, v)) return false;
+  gt_buf text;
+  gt_buf_init(&text);
+  bool ok =
+      gt_expand_text(&L->scope, v->text, v->text_len, &text, v->file, v->line, v->col, L->err);
+  if (ok) {
+    char *end;
+    *port = strtol(text.data, &end, 10);
+    if (!*text.data || *end || *port < 1 || *port > 65535)
+      ok = ld_fail(L, v, "transport.http_port: '%s' is not a port (1..65535)", text.data);
+  }
+  gt_buf_free(&text);
+  return ok;
+}
+
 static bool load_transport(loader *L, gt_profile *p, gt_node *n) {
   static const char *const keys[] = {"https_only", "http_port", "http_probe", "content_type",
                                      "charset",    "headers",   NULL};
@@ -84,7 +104,7 @@ static bool load_transport(loader *L, gt_profile *p, gt_node *n) {
     if (!strcmp(k, "https_only")) {
       if (!ld_bool(L, v, "transport.https_only", &p->transport.https_only)) return false;
     } else if (!strcmp(k, "http_port")) {
-      if (!ld_int(L, v, "transport.http_port", 1, 65535, &port)) return false;
+      if (!load_port(L, v, &port)) return false;
       p->transport.http_port = (int)port;
     } else if (!strcmp(k, "http_probe")) {
       if (!ld_want_scalar(L, v, "transport.http_probe")) return false;

@@ -601,6 +601,9 @@ Test(checks, utf8_strict) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     cr_expect_eq(gt_utf8_valid(cases[i].s, cases[i].len), cases[i].valid, "case %zu", i);
-  cr_expect_eq(gt_utf8_invalid_at("ab\xffcd", 5), 2);
+  cr_expect_eq(gt_utf8_invalid_at("ab\xff"
+                                  "cd",
+                                  5),
+               2);
   cr_expect_eq(gt_utf8_invalid_at("abc", 3), 3);
 }

@@ -69,6 +69,36 @@ static bool load_defaults(loader *L, const gt_node *n) {
   return true;
 }
 
+static int by_name_then_index(const void *a, const void *b) {
+  const gt_scenario *const *x = a, *const *y = b;
+  int c = strcmp((*x)->name, (*y)->name);
+  return c ? c : (*x < *y ? -1 : *x > *y);
+}
+
+/* Duplicate scenario names, reported at the earliest second occurrence.
+ * Sorting keeps this O(n log n): suites of 100,000 scenarios are expected. */
+static bool check_unique_names(loader *L, const gt_node *list) {
+  gt_suite *s = L->suite;
+  size_t n = s->n_scenarios;
+  const gt_scenario **v = gt_xcalloc(n, sizeof *v);
+  for (size_t i = 0; i < n; i++) v[i] = &s->scenarios[i];
+  qsort(v, n, sizeof *v, by_name_then_index);
+  const gt_scenario *first = NULL, *dup = NULL;
+  for (size_t i = 1; i < n; i++)
+    if (!strcmp(v[i - 1]->name, v[i]->name) && (!dup || v[i] < dup)) {
+      /* v[i-1] may itself be a repeat: find the first of the run */
+      size_t k = i - 1;
+      while (k > 0 && !strcmp(v[k - 1]->name, v[i]->name)) k--;
+      first = v[k];
+      dup = v[k + 1];
+    }
+  free(v);
+  if (!dup) return true;
+  size_t at = (size_t)(dup - s->scenarios);
+  return ld_fail(L, gt_node_get(list->items[at], "name"),
+                 "duplicate scenario name '%s' (first at line %d)", dup->name, first->line);
+}
+
 static bool load_scenarios(loader *L, const gt_node *list) {
   gt_suite *s = L->suite;
   if (!ld_want_seq(L, list, "scenarios")) return false;
@@ -78,12 +108,8 @@ static bool load_scenarios(loader *L, const gt_node *list) {
   for (size_t i = 0; i < list->count; i++) {
     s->n_scenarios = i + 1; /* counted first: a half-built scenario is still freed */
     if (!ld_scenario(L, list->items[i], &s->scenarios[i])) return false;
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(s->scenarios[j].name, s->scenarios[i].name))
-        return ld_fail(L, gt_node_get(list->items[i], "name"),
-                       "duplicate scenario name '%s' (first at line %d)", s->scenarios[i].name,
-                       s->scenarios[j].line);
   }
+  if (!check_unique_names(L, list)) return false;
   return ld_order_scenarios(L, list->items);
 }
 

@@ -232,9 +232,11 @@ bool ld_order_scenarios(loader *L, gt_node *const *nodes) {
   if (!compute_deps(L, nodes)) return false;
   bool *done = gt_xcalloc(n, sizeof *done);
   size_t *order = gt_xcalloc(n, sizeof *order);
+  size_t first_open = 0; /* every scenario before it is placed: keeps the common case linear */
   for (size_t placed = 0; placed < n; placed++) {
     size_t pick = n;
-    for (size_t i = 0; i < n && pick == n; i++) /* lowest file index that is ready */
+    while (first_open < n && done[first_open]) first_open++;
+    for (size_t i = first_open; i < n && pick == n; i++) /* lowest file index that is ready */
       if (!done[i] && deps_done(&s->scenarios[i], done)) pick = i;
     if (pick == n) {
       report_cycle(L, nodes, done);

@@ -136,7 +136,17 @@ void gt_serve_free(gt_serve *s) {
 }
 
 bool gt_serve_done(const gt_serve *s) {
-  return s->done;
+  /* --max-requests: done once the last answer has left, not when decided */
+  pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+  bool d = s->done && s->completed >= s->answered;
+  pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+  return d;
+}
+
+void serve_note_completed(gt_serve *s) {
+  pthread_mutex_lock(&s->lock);
+  s->completed++;
+  pthread_mutex_unlock(&s->lock);
 }
 int gt_serve_http_port(const gt_serve *s) {
   return s->http_port;

@@ -106,6 +106,7 @@ struct gt_serve {
   uint64_t prng;
   long long next_int;
   size_t answered;
+  size_t completed; /* answers fully sent (or their connection closed) */
   volatile bool done;
   void *http_daemon, *https_daemon; /* struct MHD_Daemon* */
   void *listener_ctx[2];            /* per-daemon callback context (owned) */
@@ -146,6 +147,9 @@ char *serve_value_text(const serve_ctx *c, const gt_node *n);
 cJSON *serve_lookup(const serve_ctx *c, const char *name);
 /* Deep merge: objects merge key-wise recursively, anything else replaces. Takes src. */
 cJSON *serve_json_merge(cJSON *dst, cJSON *src);
+
+/* The MHD glue reports an answer sent or abandoned (for --max-requests). */
+void serve_note_completed(gt_serve *s);
 
 /* Small helpers. */
 void serve_random_hex(gt_serve *s, char *out, size_t n); /* n hex chars + NUL */

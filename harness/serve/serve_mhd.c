@@ -20,6 +20,7 @@ typedef struct listener {
 typedef struct conn_state {
   char *uri; /* raw request-target, from the URI log callback (owned) */
   bool started;
+  bool handled; /* gt_serve_handle ran: count it when the connection is done */
   gt_buf body;  /* first body_cap bytes */
   size_t total; /* bytes received in all */
 } conn_state;
@@ -48,11 +49,11 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s) {
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe) {
-  (void)cls;
   (void)c;
   (void)toe;
   conn_state *st = *con_cls;
   if (!st) return;
+  if (st->handled) serve_note_completed(cls);
   free(st->uri);
   gt_buf_free(&st->body);
   free(st);
@@ -133,6 +134,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
   gt_serve_response resp;
   gt_serve_response_init(&resp);
   gt_serve_handle(s, &req, &resp);
+  st->handled = true;
   for (size_t i = 0; i < hv.n; i++) {
     free(hv.items[i].name);
     free(hv.items[i].value);
@@ -245,7 +247,7 @@ static struct MHD_Daemon *start_one(gt_serve *s, const char *addr, bool tls, int
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, handler, l, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
-      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
       MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
   if (!d) {

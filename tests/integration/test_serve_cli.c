@@ -1,0 +1,282 @@
+/* test_serve_cli.c — `gauntlet serve` as a process: listeners (HTTP, HTTPS,
+ * port 0 printed on stdout), the client audit with a good and a bad libcurl
+ * client, Retry-After judgement, every --inject kind as a libcurl client sees
+ * it, and the report written on SIGTERM. */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define TOKEN "tok-0123456789abcdef"
+#define FIXTURE SOURCE_DIR "/tests/fixtures/serve/items.yaml"
+
+typedef struct served {
+  ts_proc proc;
+  char *dir, *out, *err, *junit;
+  int port, tls_port;
+} served;
+
+/* Port of "listening SCHEME://HOST:PORT" in text, or 0. */
+static int listed_port(const char *text, const char *scheme) {
+  char key[32];
+  snprintf(key, sizeof key, "listening %s://", scheme);
+  const char *at = text ? strstr(text, key) : NULL;
+  if (!at) return 0;
+  const char *eol = strchr(at, '\n');
+  const char *colon = at + strlen(key);
+  const char *last = NULL;
+  for (const char *p = colon; *p && p != eol; p++)
+    if (*p == ':') last = p;
+  return last ? atoi(last + 1) : 0;
+}
+
+/* Starts serve with extra args (NULL-terminated); waits for its listening lines. */
+static void serve_start(served *s, const char *const extra[], bool tls) {
+  memset(s, 0, sizeof *s);
+  s->dir = ts_tempdir();
+  s->out = ts_fmt("%s/out", s->dir);
+  s->err = ts_fmt("%s/err", s->dir);
+  s->junit = ts_fmt("%s/serve.xml", s->dir);
+  const char *argv[40] = {GAUNTLET_BIN, "serve",  "--listen", "127.0.0.1:0",
+                          "--junit",    s->junit, "--seed",   "1"};
+  int n = 8;
+  char *cert = NULL, *key = NULL;
+  if (tls) {
+    cr_assert(ts_make_cert(s->dir, &cert, &key));
+    argv[n++] = "--tls-listen";
+    argv[n++] = "127.0.0.1:0";
+    argv[n++] = "--cert";
+    argv[n++] = cert;
+    argv[n++] = "--key";
+    argv[n++] = key;
+  }
+  for (int i = 0; extra && extra[i]; i++)
+    argv[n++] = extra[i];
+  argv[n++] = FIXTURE;
+  argv[n] = NULL;
+  cr_assert(ts_spawn(argv, NULL, s->out, s->err, &s->proc));
+  for (int i = 0; i < 100 && (!s->port || (tls && !s->tls_port)); i++) { /* <= 5 s */
+    usleep(50 * 1000);
+    char *text = ts_read_file(s->out, NULL);
+    s->port = listed_port(text, "http");
+    s->tls_port = listed_port(text, "https");
+    free(text);
+  }
+  free(cert);
+  free(key);
+  char *err = ts_read_file(s->err, NULL);
+  cr_assert(s->port > 0, "serve did not print its port; stderr: %s", err ? err : "");
+  free(err);
+}
+
+static int serve_finish(served *s, bool term) {
+  if (term) kill(s->proc.pid, SIGTERM);
+  ts_wait(&s->proc, 10000);
+  cr_assert(s->proc.exited, "serve did not exit");
+  return s->proc.exit_code;
+}
+
+static void serve_free(served *s) {
+  ts_rmtree(s->dir);
+  free(s->dir);
+  free(s->out);
+  free(s->err);
+  free(s->junit);
+}
+
+static int run_client(const char *name, int port, const char *mode) {
+  char *bin = ts_fmt("%s/%s", TARGETS_DIR, name);
+  char *base = ts_fmt("http://127.0.0.1:%d", port);
+  const char *argv[] = {bin, base, TOKEN, mode, NULL};
+  ts_proc p;
+  int rc = ts_run(argv, NULL, NULL, NULL, 20000, &p);
+  free(bin);
+  free(base);
+  return rc;
+}
+
+typedef struct got {
+  CURLcode code;
+  long status;
+  char body[4096];
+  size_t len;
+  char retry_after[32], remaining[32];
+  double total;
+} got;
+
+static size_t on_body(char *b, size_t size, size_t n, void *ud) {
+  got *g = ud;
+  size_t len = size * n, room = sizeof g->body - 1 - g->len;
+  memcpy(g->body + g->len, b, len < room ? len : room);
+  g->len += len < room ? len : room;
+  g->body[g->len] = '\0';
+  return len;
+}
+
+static size_t on_header(char *b, size_t size, size_t n, void *ud) {
+  got *g = ud;
+  size_t len = size * n;
+  if (len > 12 && !strncasecmp(b, "Retry-After:", 12)) sscanf(b + 12, " %31s", g->retry_after);
+  if (len > 22 && !strncasecmp(b, "X-RateLimit-Remaining:", 22))
+    sscanf(b + 22, " %31s", g->remaining);
+  return len;
+}
+
+static void fetch(got *g, const char *url, const char *cacert) {
+  memset(g, 0, sizeof *g);
+  CURL *c = curl_easy_init();
+  struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer " TOKEN);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, g);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  if (cacert) curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
+  g->code = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g->status);
+  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &g->total);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+}
+
+static void assert_case(const ts_junit *j, const char *name, ts_outcome o, const char *types) {
+  char *why = ts_case_mismatch(j, name, o, types);
+  cr_assert(why == NULL, "%s\n%s", why ? why : "", j->raw);
+}
+
+Test(serve_cli, good_client_conforms) {
+  served s;
+  const char *extra[] = {"--max-requests", "2", NULL};
+  serve_start(&s, extra, false);
+  cr_assert_eq(run_client("client_good", s.port, "crud"), 0);
+  cr_assert_eq(serve_finish(&s, false), 0, "a conforming client: exit 0");
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  cr_assert_eq(j.n, 2);
+  assert_case(&j, "POST /v1/items #1", TS_CASE_PASS, NULL);
+  assert_case(&j, "GET /v1/items #2", TS_CASE_PASS, NULL);
+  cr_assert(ts_junit_validates(s.junit));
+  ts_junit_free(&j);
+  serve_free(&s);
+}
+
+Test(serve_cli, bad_client_is_reported_per_request) {
+  served s;
+  const char *extra[] = {"--max-requests", "2", NULL};
+  serve_start(&s, extra, false);
+  cr_assert_eq(run_client("client_bad", s.port, "crud"), 0);
+  cr_assert_eq(serve_finish(&s, false), 1, "a client that broke rules: exit 1");
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  assert_case(&j, "GET /v1/items #1", TS_CASE_FAILURE, "credential_in_header");
+  cr_assert(strstr(ts_junit_find(&j, "GET /v1/items #1")->body, "credential_present"));
+  assert_case(&j, "POST /v1/items #2", TS_CASE_FAILURE, "json_content_type");
+  cr_assert_null(strstr(j.raw, TOKEN), "the credential is redacted from the report");
+  ts_junit_free(&j);
+  serve_free(&s);
+}
+
+Test(serve_cli, retry_after_honoured_or_not) {
+  const char *extra[] = {"--max-requests", "2", "--inject", "status:429",
+                         "--inject-rate",  "1", NULL};
+  served s;
+  serve_start(&s, extra, false);
+  cr_assert_eq(run_client("client_good", s.port, "retry"), 0);
+  cr_assert_eq(serve_finish(&s, false), 0);
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  assert_case(&j, "GET /v1/items #1", TS_CASE_PASS, NULL);
+  cr_assert(strstr(j.raw, "Retry-After 1 honoured"), "%s", j.raw);
+  ts_junit_free(&j);
+  serve_free(&s);
+
+  serve_start(&s, extra, false);
+  cr_assert_eq(run_client("client_bad", s.port, "retry"), 0);
+  cr_assert_eq(serve_finish(&s, false), 1);
+  cr_assert(ts_junit_load(s.junit, &j));
+  assert_case(&j, "GET /v1/items #1", TS_CASE_FAILURE, "retry_after");
+  ts_junit_free(&j);
+  serve_free(&s);
+}
+
+static void injected(const char *kind, got *g) {
+  served s;
+  const char *extra[] = {"--max-requests", "1", "--inject", kind, "--inject-rate", "1", NULL};
+  serve_start(&s, extra, false);
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/items", s.port);
+  fetch(g, url, NULL);
+  free(url);
+  serve_finish(&s, false);
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j), "the report is written after --max-requests");
+  cr_assert(strstr(j.raw, kind), "the report names the injected fault %s", kind);
+  ts_junit_free(&j);
+  serve_free(&s);
+}
+
+Test(serve_cli, each_injection_as_a_client_sees_it) {
+  got g;
+  injected("status:429", &g);
+  cr_assert_eq(g.status, 429);
+  cr_assert_str_eq(g.retry_after, "1");
+  cr_assert_str_eq(g.remaining, "0");
+  cr_assert(strstr(g.body, "\"error\""), "error shape: %s", g.body);
+  injected("status:500", &g);
+  cr_assert_eq(g.status, 500);
+  injected("status:503", &g);
+  cr_assert_eq(g.status, 503);
+  cr_assert_str_eq(g.retry_after, "1");
+  injected("malformed_json", &g);
+  cr_assert_eq(g.status, 200);
+  cJSON *parsed = cJSON_Parse(g.body);
+  cr_assert_null(parsed, "malformed_json must not parse: %s", g.body);
+  injected("truncated", &g);
+  cr_assert_eq(g.code, CURLE_PARTIAL_FILE, "truncated: %s", curl_easy_strerror(g.code));
+  injected("reset", &g);
+  cr_assert(g.code == CURLE_GOT_NOTHING || g.code == CURLE_RECV_ERROR, "reset: %s",
+            curl_easy_strerror(g.code));
+  injected("slow:600ms", &g);
+  cr_assert_eq(g.status, 200);
+  cr_assert_geq(g.total, 0.6);
+  injected("empty", &g);
+  cr_assert_eq(g.status, 200);
+  cr_assert_eq(g.len, 0);
+}
+
+Test(serve_cli, https_on_port_zero_and_report_on_sigterm) {
+  served s;
+  serve_start(&s, NULL, true);
+  cr_assert_gt(s.tls_port, 0);
+  char *cacert = ts_fmt("%s/cert.pem", s.dir);
+  char *url = ts_fmt("https://127.0.0.1:%d/v1/health", s.tls_port);
+  got g;
+  fetch(&g, url, cacert);
+  cr_assert_eq(g.code, CURLE_OK, "%s", curl_easy_strerror(g.code));
+  cr_assert_eq(g.status, 200);
+  cr_assert(strstr(g.body, "\"ok\":true"), "%s", g.body);
+  free(url);
+  url = ts_fmt("http://127.0.0.1:%d/v1/items?access_token=" TOKEN, s.port);
+  fetch(&g, url, NULL);
+  cr_assert_eq(g.status, 401, "a credential in the query is refused even when valid");
+  int rc = serve_finish(&s, true);
+  cr_assert_eq(rc, 1, "the client broke a rule");
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  cr_assert_eq(j.n, 2);
+  assert_case(&j, "GET /v1/health #1", TS_CASE_PASS, NULL);
+  cr_assert(ts_junit_validates(s.junit));
+  ts_junit_free(&j);
+  free(url);
+  free(cacert);
+  serve_free(&s);
+}

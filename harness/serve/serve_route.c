@@ -224,12 +224,27 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
       return -1;
     }
   }
+  /* Unknown path: answered by the suite whose routes share the longest
+   * leading segments with it (suites may share a base path such as /v2). */
   *why = GT_FAULT_UNKNOWN_PATH;
   *suite = 0;
-  for (size_t si = 0; si < s->n_suites; si++)
-    if (*s->suites[si].base_path && under(path, s->suites[si].base_path)) {
-      *suite = si;
-      break;
+  int best = -1;
+  for (size_t i = 0; i < s->n_routes; i++) {
+    const serve_suite *ss = &s->suites[s->routes[i].suite];
+    const char *rest = under(path, ss->base_path);
+    if (!rest) continue;
+    int score = (int)strlen(ss->base_path) > 0 ? 1 : 0;
+    const char *t = s->routes[i].tmpl, *p = rest;
+    while (*t && *p) {
+      const char *ts, *ps;
+      size_t tn = next_seg(&t, &ts), pn = next_seg(&p, &ps);
+      if (tn != pn || memcmp(ts, ps, tn) || memmem(ts, tn, "${", 2)) break;
+      score++;
     }
+    if (score > best) {
+      best = score;
+      *suite = s->routes[i].suite;
+    }
+  }
   return -1;
 }

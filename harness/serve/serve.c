@@ -447,7 +447,13 @@ void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response
   audit_body(req, a);
 
   /* the answer, in the order a careful server checks */
-  if (preflight) {
+  if (req->framing) rule(a, "http_framing", "%s", req->framing);
+  if (req->framing) {
+    /* ambiguous framing is never served: a proxy may have read it otherwise */
+    c.message = req->framing;
+    serve_error_answer(&c, NULL, GT_FAULT_WIRE_DUP_CONTENT_LENGTH, resp);
+    serve_resp_add_header(resp, "Connection", "close");
+  } else if (preflight) {
     cors_preflight(&c, dpath.data, resp);
   } else if (!path_ok || !pct_ok) {
     c.message = "invalid percent-encoding";

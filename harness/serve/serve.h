@@ -65,10 +65,11 @@ typedef struct gt_serve_request {
   const char *target; /* raw request-target: "/v1/apps?x=1" (not decoded) */
   const gt_header *headers;
   size_t n_headers;
-  const char *body;  /* may be NULL */
-  size_t body_len;   /* bytes kept (at most max_body + 1) */
-  size_t body_total; /* bytes received in all */
-  bool tls;          /* arrived on the HTTPS listener */
+  const char *body;    /* may be NULL */
+  size_t body_len;     /* bytes kept (at most max_body + 1) */
+  size_t body_total;   /* bytes received in all */
+  bool tls;            /* arrived on the HTTPS listener */
+  const char *framing; /* non-NULL: the HTTP layer saw ambiguous framing (why) */
 } gt_serve_request;
 
 typedef enum gt_serve_action {

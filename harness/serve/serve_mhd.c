@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -63,12 +64,20 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 typedef struct header_vec {
   gt_header *items;
   size_t n;
+  const char *framing; /* what made the framing ambiguous, or NULL */
+  int content_length;  /* Content-Length headers seen */
+  bool chunked;
 } header_vec;
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value) {
+                                      size_t key_size, const char *value, size_t value_size) {
   (void)kind;
   header_vec *v = cls;
+  if (strlen(key) != key_size || (value && strlen(value) != value_size))
+    v->framing = "a NUL byte inside a header";
+  if (!strcasecmp(key, "Content-Length") && v->content_length++)
+    v->framing = "Content-Length given twice";
+  if (!strcasecmp(key, "Transfer-Encoding")) v->chunked = true;
   v->items = gt_xrealloc(v->items, (v->n + 1) * sizeof *v->items);
   v->items[v->n].name = gt_xstrdup(key);
   v->items[v->n].value = gt_xstrdup(value ? value : "");
@@ -122,7 +131,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
     return MHD_YES;
   }
   header_vec hv = {0};
-  MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header, &hv);
+  MHD_get_connection_values_n(con, MHD_HEADER_KIND, collect_header, &hv);
+  if (hv.chunked && hv.content_length)
+    hv.framing = "Content-Length together with Transfer-Encoding";
   gt_serve_request req = {.method = method,
                           .target = st->uri,
                           .headers = hv.items,

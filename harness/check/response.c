@@ -192,8 +192,13 @@ static void check_jsonpaths(const gt_check_ctx *ctx, const body_info *bi, gt_fai
     const cJSON **nodes = gt_xcalloc(MAX_PATH_NODES, sizeof *nodes);
     size_t n = gt_jsonpath_eval(jp, bi->json, nodes, MAX_PATH_NODES);
     size_t shown = n < MAX_PATH_NODES ? n : MAX_PATH_NODES;
-    if (n == 0) {
-      /* `$.x: !absent` passes when nothing is selected; anything else fails. */
+    if (n == 0 && gt_jsonpath_is_singular(jp)) {
+      /* A singular path ($.a.b, $[0]) names one node: `$.x: !absent` passes
+       * when it is missing, anything else fails. A path that can select
+       * several nodes ([*], .., unions) states "every selected node
+       * matches", which holds vacuously for none (e.g. a filtered list that
+       * came back empty); assert non-emptiness on the parent with !len or
+       * !contains. */
       gt_template_match(pt->tmpl, NULL, ctx->scope, GT_CHECK_JSONPATH, src, out);
     }
     for (size_t k = 0; k < shown; k++) {

@@ -18,7 +18,9 @@ int cli_list(int argc, char **argv) {
   for (int i = 0; i < o.n_files && rc == EXIT_PASS; i++) {
     gt_case_list l = {0};
     gt_err e = {0};
-    gt_expand_opts eo = {.faults = o.run.faults};
+    gt_scope scope = {.cli_vars = o.run.vars, .n_cli_vars = o.run.n_vars,
+                      .suite_vars = suites[i]->variables, .use_env = true};
+    gt_expand_opts eo = {.faults = o.run.faults, .scope = &scope};
     if (!gt_cases_expand(suites[i], &eo, &l, &e)) {
       char msg[2048];
       gt_err_format(&e, msg, sizeof msg);

@@ -2,6 +2,7 @@
  * the scenario's set in catalogue order, one case per variant; rate_limit
  * cases after every other case of the suite. Pure and deterministic. */
 #include "fault_internal.h"
+#include "../core/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,21 @@ static bool body_is(const gt_request *rq, gt_body_kind kind) {
   return rq->body_kind == kind && rq->body;
 }
 
-static const char *skip_reason(const gt_suite *s, const gt_scenario *sc, gt_fault_id f) {
+/* True when n is absent or, expanded through scope, is the empty string. */
+static bool expands_empty(const gt_node *n, const gt_scope *scope) {
+  if (!n) return true;
+  if (!scope || n->kind != GT_NODE_SCALAR) return false;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_err e = {0};
+  bool ok = gt_expand_text(scope, n->text, n->text_len, &b, n->file, n->line, n->col, &e);
+  bool empty = ok && b.len == 0;
+  gt_buf_free(&b);
+  return empty;
+}
+
+static const char *skip_reason(const gt_suite *s, const gt_scenario *sc, gt_fault_id f,
+                               const gt_scope *scope) {
   const gt_profile *p = &s->profile;
   const gt_request *rq = &sc->request;
   if (is_credential_fault(f)) {
@@ -111,8 +126,9 @@ static const char *skip_reason(const gt_suite *s, const gt_scenario *sc, gt_faul
       return "no credential: the profile's auth.scheme is none";
     if (!rq->auth) return "no credential: the request has auth: false";
     if (f >= GT_FAULT_JWT_ALG_NONE && !p->auth.jwt) return "no JWT: auth.format is not jwt";
-    if ((f == GT_FAULT_JWT_EXPIRED || f == GT_FAULT_JWT_MISSING_CLAIM) && !p->auth.jwt_secret)
-      return "no auth.jwt_secret to mint tokens with";
+    if ((f == GT_FAULT_JWT_EXPIRED || f == GT_FAULT_JWT_MISSING_CLAIM) &&
+        expands_empty(p->auth.jwt_secret, scope))
+      return "no auth.jwt_secret to mint tokens with (absent or empty)";
     if (f == GT_FAULT_JWT_MISSING_CLAIM &&
         (!p->auth.jwt_claims || p->auth.jwt_claims->kind != GT_NODE_MAP ||
          p->auth.jwt_claims->count == 0))
@@ -347,9 +363,10 @@ static void set_mode(gt_case *c) {
   c->transport_only = wire || f == GT_FAULT_HTTP_ONLY;
 }
 
-static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, case_vec *out) {
+static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const gt_scope *scope,
+                            case_vec *out) {
   const gt_scenario *sc = &s->scenarios[si];
-  const char *reason = skip_reason(s, sc, f);
+  const char *reason = skip_reason(s, sc, f, scope);
   variant_vec v = {0};
   if (!reason && multi_case(f)) {
     variants_of(s, sc, f, &v);
@@ -391,7 +408,8 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
     gt_expect_merge(&c->expect, &sc->expect);
     for (int f = GT_FAULT_VALID + 1; f < GT_FAULT_COUNT; f++) {
       if (!in_set(s, sc, &sel, (gt_fault_id)f)) continue;
-      add_fault_cases(s, si, (gt_fault_id)f, f == GT_FAULT_RATE_LIMIT ? &last : &cases);
+      add_fault_cases(s, si, (gt_fault_id)f, o ? o->scope : NULL,
+                      f == GT_FAULT_RATE_LIMIT ? &last : &cases);
     }
   }
   for (size_t i = 0; i < last.count; i++)

@@ -49,6 +49,10 @@ typedef struct gt_expand_opts {
    * "all" = the whole catalogue (rate_limit only when limits.rate_limit is set);
    * "none" = valid cases only; "a,b,c" = each scenario's set kept to those. */
   const char *faults;
+  /* When set, profile values that gate a fault are expanded through it: a
+   * jwt_secret that expands to "" (e.g. ${JWT_SECRET:-} unset) counts as no
+   * secret, so minted-token faults are skipped rather than signed with "". */
+  const gt_scope *scope;
 } gt_expand_opts;
 
 /* ---- default expectations (SPEC §4) ----

@@ -414,7 +414,7 @@ static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
 
 static bool run_suite(runner *r) {
   const gt_suite *su = r->suite;
-  gt_expand_opts eo = {.faults = r->o->faults};
+  gt_expand_opts eo = {.faults = r->o->faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
   gt_run_select(su, &r->cases, r->o, r->selected);

@@ -103,12 +103,22 @@ Test(run_exit_codes, bad_usage) {
 }
 
 Test(run_exit_codes, unwritable_report_is_a_runtime_error) {
+  /* The parent is a regular file: no directory can be made there, even as
+   * root (CI runs as root, so a missing directory would simply be created). */
   char *suite = fixture("faults.yaml");
-  const char *args[] = {"run", "--junit", "/nonexistent-dir/for/gauntlet/junit.xml", suite, NULL};
+  char *blocker = ts_fmt("%s/not-a-directory", dir);
+  FILE *f = fopen(blocker, "w");
+  cr_assert(f);
+  fclose(f);
+  char *junit = ts_fmt("%s/junit.xml", blocker);
+  const char *args[] = {"run", "--junit", junit, suite, NULL};
   ts_gauntlet g;
   run(&g, args);
   cr_expect_eq(g.exit_code, 3, "exit %d\nstderr: %s", g.exit_code, g.err);
+  cr_expect(strstr(g.err, "report") != NULL, "stderr names the report: %s", g.err);
   ts_gauntlet_free(&g);
+  free(junit);
+  free(blocker);
   free(suite);
 }
 

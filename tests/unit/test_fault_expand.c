@@ -270,9 +270,25 @@ Test(fault_expand, skip_reasons) {
   expand(NULL);
   cr_assert_null(find("jwt [jwt_alg_none]")->skip_reason);
   cr_assert_str_eq(find("jwt [jwt_expired]")->skip_reason,
-                   "no auth.jwt_secret to mint tokens with");
+                   "no auth.jwt_secret to mint tokens with (absent or empty)");
   suite.profile.auth.jwt_secret = Y("${JWT_SECRET}");
   expand(NULL);
+  cr_assert_null(find("jwt [jwt_expired]")->skip_reason);
+
+  /* A secret that expands to "" (an optional ${VAR:-} left unset) is no
+   * secret: minting with an empty key would pass for the wrong reason. */
+  suite.profile.auth.jwt_secret = Y("${GT_TEST_UNSET_JWT_SECRET:-}");
+  gt_scope scope = {.use_env = true};
+  gt_expand_opts with_scope = {.scope = &scope};
+  gt_err err = {0};
+  gt_case_list_free(&cases);
+  cr_assert(gt_cases_expand(&suite, &with_scope, &cases, &err), "expand: %s", err.msg);
+  cr_assert_str_eq(find("jwt [jwt_expired]")->skip_reason,
+                   "no auth.jwt_secret to mint tokens with (absent or empty)");
+  setenv("GT_TEST_SET_JWT_SECRET", "s3cret-key", 1);
+  suite.profile.auth.jwt_secret = Y("${GT_TEST_SET_JWT_SECRET:-}");
+  gt_case_list_free(&cases);
+  cr_assert(gt_cases_expand(&suite, &with_scope, &cases, &err), "expand: %s", err.msg);
   cr_assert_null(find("jwt [jwt_expired]")->skip_reason);
   cr_assert_str_eq(find("jwt [jwt_missing_claim]")->skip_reason, "no auth.jwt_claims");
   suite.profile.auth.jwt_claims = Y("{channel: web, sub: u1}");

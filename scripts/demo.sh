@@ -33,7 +33,7 @@ export BOTANALYTICS_TOKEN="$hdr.$payload.$sig"
 export BUDDYBUILD_TOKEN=$(rand 20)
 export BITPAKET_TOKEN=$(rand 20)
 export BITPAKET_CLIENT_SECRET=$(rand 16)
-export BITPAKET_RATE_LIMIT=${BITPAKET_RATE_LIMIT:-20}
+export BITPAKET_RATE_LIMIT=${BITPAKET_RATE_LIMIT:-200}
 export RPC_API_KEY=$(rand 16)
 
 # start_serve NAME: starts `gauntlet serve` for suites/NAME.yaml on free ports
@@ -59,6 +59,10 @@ start_serve() {
   printf -v "HTTPS_$name" '%s' "$https"
 }
 
+# serve reads only the path of each suite's base_url; the host is a placeholder
+# until the real listening addresses are known.
+export BOTANALYTICS_URL=https://127.0.0.1 BUDDYBUILD_URL=https://127.0.0.1 \
+  BITPAKET_URL=https://127.0.0.1 RPC_URL=https://127.0.0.1
 for s in botanalytics buddybuild bitpaket rpc; do start_serve "$s"; done
 export BOTANALYTICS_URL=$HTTPS_botanalytics
 export BOTANALYTICS_HTTP_PORT=${HTTP_botanalytics##*:}

@@ -123,7 +123,7 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
     case OPT_TAG: o->tags[o->run.n_tags++] = optarg; break;
     case OPT_FAULTS: {
       gt_err e = {0};
-      if (!gt_faults_option_valid(optarg, &e)) return usage_error("--faults: %s", e.msg);
+      if (!gt_faults_option_valid(optarg, &e)) return usage_error("%s", e.msg);
       o->run.faults = optarg;
       break;
     }

@@ -120,6 +120,7 @@ static void stop_target(target *tg) {
       kill(tg->serve.pid, SIGTERM);
       ts_wait(&tg->serve, 3000);
     }
+    cr_expect(!tg->serve.sanitizer_report, "sanitizer report in serve's stderr (see above)");
   } else {
     ts_target_stop(&tg->t);
     free(tg->t.log);
@@ -183,6 +184,12 @@ static void expect_defects_fail(const char *api, const defect_case *dc, size_t n
     const ts_case *c = ts_junit_find(&j, dc[i].must_fail);
     cr_expect(c && c->outcome == TS_CASE_FAILURE, "%s --defect %s: '%s' fails (got %s)", api,
               dc[i].defect, dc[i].must_fail, c ? ts_outcome_name(c->outcome) : "no such case");
+    /* Errors (could not run) make a defect run fail for the wrong reason:
+     * show them so a flaky environment is told apart from a suite bug. */
+    for (size_t k = 0; k < j.n; k++)
+      if (j.cases[k].outcome == TS_CASE_ERROR)
+        cr_log_warn("%s --defect %s: error in '%s': %s", api, dc[i].defect, j.cases[k].name,
+                    j.cases[k].message ? j.cases[k].message : "");
     ts_junit_free(&j);
   }
 }

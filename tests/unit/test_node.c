@@ -102,7 +102,9 @@ Test(node, clone_is_deep_and_drops_aux) {
   cr_assert_neq(c->items[0], n->items[0]);
   cr_assert_str_eq(c->items[0]->items[1]->items[0]->tag, "!len");
   gt_node_free(n); /* frees aux too (checked by ASan/valgrind runs) */
-  char *s = cJSON_PrintUnformatted(gt_node_to_json(c));
+  cJSON *j = gt_node_to_json(c);
+  char *s = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
   cr_assert_str_eq(s, "{\"a\":[1,{\"b\":2}]}");
   free(s);
   gt_node_free(c);

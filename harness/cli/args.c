@@ -11,23 +11,47 @@
 #include "cli.h"
 
 enum {
-  OPT_RATE = 1000, OPT_TIMEOUT, OPT_JUNIT, OPT_FILTER, OPT_TAG, OPT_FAULTS, OPT_SHARD,
-  OPT_FAIL_FAST, OPT_CACERT, OPT_CERT, OPT_KEY, OPT_INSECURE, OPT_COLOR, OPT_VERBOSE, OPT_SEED,
+  OPT_RATE = 1000,
+  OPT_TIMEOUT,
+  OPT_JUNIT,
+  OPT_FILTER,
+  OPT_TAG,
+  OPT_FAULTS,
+  OPT_SHARD,
+  OPT_FAIL_FAST,
+  OPT_CACERT,
+  OPT_CERT,
+  OPT_KEY,
+  OPT_INSECURE,
+  OPT_COLOR,
+  OPT_VERBOSE,
+  OPT_SEED,
   OPT_BODY_CAP,
 };
 
 static const struct option long_opts[] = {
-    {"base-url", required_argument, 0, 'u'}, {"var", required_argument, 0, 'v'},
-    {"jobs", required_argument, 0, 'j'},     {"rate", required_argument, 0, OPT_RATE},
-    {"timeout", required_argument, 0, OPT_TIMEOUT}, {"junit", required_argument, 0, OPT_JUNIT},
-    {"filter", required_argument, 0, OPT_FILTER}, {"tag", required_argument, 0, OPT_TAG},
-    {"faults", required_argument, 0, OPT_FAULTS}, {"shard", required_argument, 0, OPT_SHARD},
-    {"fail-fast", no_argument, 0, OPT_FAIL_FAST}, {"cacert", required_argument, 0, OPT_CACERT},
-    {"cert", required_argument, 0, OPT_CERT},    {"key", required_argument, 0, OPT_KEY},
-    {"insecure", no_argument, 0, OPT_INSECURE},   {"color", required_argument, 0, OPT_COLOR},
-    {"quiet", no_argument, 0, 'q'},              {"verbose", no_argument, 0, OPT_VERBOSE},
-    {"seed", required_argument, 0, OPT_SEED},     {"body-cap", required_argument, 0, OPT_BODY_CAP},
-    {"help", no_argument, 0, 'h'},               {0, 0, 0, 0},
+    {"base-url", required_argument, 0, 'u'},
+    {"var", required_argument, 0, 'v'},
+    {"jobs", required_argument, 0, 'j'},
+    {"rate", required_argument, 0, OPT_RATE},
+    {"timeout", required_argument, 0, OPT_TIMEOUT},
+    {"junit", required_argument, 0, OPT_JUNIT},
+    {"filter", required_argument, 0, OPT_FILTER},
+    {"tag", required_argument, 0, OPT_TAG},
+    {"faults", required_argument, 0, OPT_FAULTS},
+    {"shard", required_argument, 0, OPT_SHARD},
+    {"fail-fast", no_argument, 0, OPT_FAIL_FAST},
+    {"cacert", required_argument, 0, OPT_CACERT},
+    {"cert", required_argument, 0, OPT_CERT},
+    {"key", required_argument, 0, OPT_KEY},
+    {"insecure", no_argument, 0, OPT_INSECURE},
+    {"color", required_argument, 0, OPT_COLOR},
+    {"quiet", no_argument, 0, 'q'},
+    {"verbose", no_argument, 0, OPT_VERBOSE},
+    {"seed", required_argument, 0, OPT_SEED},
+    {"body-cap", required_argument, 0, OPT_BODY_CAP},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
 };
 
 void cli_usage(FILE *out) {
@@ -94,7 +118,9 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
   while ((c = getopt_long(argc, argv, check_only ? "+h" : "+u:v:j:qh", long_opts, NULL)) != -1) {
     long n;
     switch (c) {
-    case 'u': o->run.base_url = optarg; break;
+    case 'u':
+      o->run.base_url = optarg;
+      break;
     case 'v': {
       char *eq = strchr(optarg, '=');
       if (!eq || eq == optarg) return usage_error("--var expects NAME=VALUE, got '%s'", optarg);
@@ -104,23 +130,32 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
       break;
     }
     case 'j':
-      if (!parse_positive(optarg, 1024, &n)) return usage_error("--jobs expects 1..1024, got '%s'", optarg);
+      if (!parse_positive(optarg, 1024, &n))
+        return usage_error("--jobs expects 1..1024, got '%s'", optarg);
       o->run.http.max_parallel = (int)n;
       break;
     case OPT_RATE: {
       char *end;
       double r = strtod(optarg, &end);
-      if (*end || !(r > 0) || r > 1e6) return usage_error("--rate expects a positive number, got '%s'", optarg);
+      if (*end || !(r > 0) || r > 1e6)
+        return usage_error("--rate expects a positive number, got '%s'", optarg);
       o->run.http.rate = r;
       break;
     }
     case OPT_TIMEOUT:
       if (!gt_parse_duration(optarg, &o->run.timeout_ms) || o->run.timeout_ms <= 0)
-        return usage_error("--timeout expects a duration such as 500ms, 10s or 1m, got '%s'", optarg);
+        return usage_error("--timeout expects a duration such as 500ms, 10s or 1m, got '%s'",
+                           optarg);
       break;
-    case OPT_JUNIT: o->junit_path = optarg; break;
-    case OPT_FILTER: o->run.filter = optarg; break;
-    case OPT_TAG: o->tags[o->run.n_tags++] = optarg; break;
+    case OPT_JUNIT:
+      o->junit_path = optarg;
+      break;
+    case OPT_FILTER:
+      o->run.filter = optarg;
+      break;
+    case OPT_TAG:
+      o->tags[o->run.n_tags++] = optarg;
+      break;
     case OPT_FAULTS: {
       gt_err e = {0};
       if (!gt_faults_option_valid(optarg, &e)) return usage_error("%s", e.msg);
@@ -136,34 +171,57 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
       o->run.shard_n = m;
       break;
     }
-    case OPT_FAIL_FAST: o->run.fail_fast = true; break;
-    case OPT_CACERT: o->run.http.cacert = optarg; break;
-    case OPT_CERT: o->run.http.cert = optarg; break;
-    case OPT_KEY: o->run.http.key = optarg; break;
-    case OPT_INSECURE: o->run.http.insecure = true; break;
-    case OPT_COLOR:
-      if (!strcmp(optarg, "auto")) o->color = COLOR_AUTO;
-      else if (!strcmp(optarg, "always")) o->color = COLOR_ALWAYS;
-      else if (!strcmp(optarg, "never")) o->color = COLOR_NEVER;
-      else return usage_error("--color expects auto, always or never, got '%s'", optarg);
+    case OPT_FAIL_FAST:
+      o->run.fail_fast = true;
       break;
-    case 'q': o->quiet = true; break;
-    case OPT_VERBOSE: o->verbose = true; o->run.http.verbose = true; break;
+    case OPT_CACERT:
+      o->run.http.cacert = optarg;
+      break;
+    case OPT_CERT:
+      o->run.http.cert = optarg;
+      break;
+    case OPT_KEY:
+      o->run.http.key = optarg;
+      break;
+    case OPT_INSECURE:
+      o->run.http.insecure = true;
+      break;
+    case OPT_COLOR:
+      if (!strcmp(optarg, "auto"))
+        o->color = COLOR_AUTO;
+      else if (!strcmp(optarg, "always"))
+        o->color = COLOR_ALWAYS;
+      else if (!strcmp(optarg, "never"))
+        o->color = COLOR_NEVER;
+      else
+        return usage_error("--color expects auto, always or never, got '%s'", optarg);
+      break;
+    case 'q':
+      o->quiet = true;
+      break;
+    case OPT_VERBOSE:
+      o->verbose = true;
+      o->run.http.verbose = true;
+      break;
     case OPT_SEED: {
       char *end;
       unsigned long long s = strtoull(optarg, &end, 10);
-      if (!*optarg || *end) return usage_error("--seed expects a non-negative integer, got '%s'", optarg);
+      if (!*optarg || *end)
+        return usage_error("--seed expects a non-negative integer, got '%s'", optarg);
       o->run.seed = s;
       o->seed_given = true;
       break;
     }
     case OPT_BODY_CAP: {
       size_t cap;
-      if (!gt_parse_size(optarg, &cap) || cap == 0) return usage_error("--body-cap expects a size such as 64KiB or 1MiB, got '%s'", optarg);
+      if (!gt_parse_size(optarg, &cap) || cap == 0)
+        return usage_error("--body-cap expects a size such as 64KiB or 1MiB, got '%s'", optarg);
       o->run.http.body_cap = cap;
       break;
     }
-    case 'h': cli_usage(stdout); exit(0);
+    case 'h':
+      cli_usage(stdout);
+      exit(0);
     default:
       return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
     }
@@ -179,7 +237,8 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     o->run.seed = ((unsigned long long)ts.tv_nsec ^ ((unsigned long long)getpid() << 20) ^
-                   (unsigned long long)ts.tv_sec) % 1000000000ULL;
+                   (unsigned long long)ts.tv_sec) %
+                  1000000000ULL;
   }
   return true;
 }
@@ -195,8 +254,11 @@ void cli_opts_free(cli_opts *o) {
 
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
   gt_suite **suites = gt_xcalloc((size_t)o->n_files, sizeof *suites);
-  gt_load_opts lo = {.cli_vars = o->run.vars, .n_cli_vars = o->run.n_vars, .use_env = true,
-                     .secrets = secrets};
+  gt_load_opts lo = {
+      .cli_vars = o->run.vars, .n_cli_vars = o->run.n_vars, .use_env = true, .secrets = secrets};
+  /* Every file is loaded even after a failure, so one run reports every
+   * broken file at once. */
+  bool ok = true;
   for (int i = 0; i < o->n_files; i++) {
     gt_err e = {0};
     suites[i] = gt_suite_load(o->files[i], &lo, &e);
@@ -206,15 +268,19 @@ bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
       char *red = secrets ? gt_secrets_redact_dup(secrets, msg, strlen(msg)) : gt_xstrdup(msg);
       fprintf(stderr, "%s\n", red);
       free(red);
-      cli_free_suites(suites, i);
-      return false;
+      ok = false;
     }
+  }
+  if (!ok) {
+    cli_free_suites(suites, o->n_files);
+    return false;
   }
   *out = suites;
   return true;
 }
 
 void cli_free_suites(gt_suite **s, int n) {
-  for (int i = 0; i < n; i++) gt_suite_free(s[i]);
+  for (int i = 0; i < n; i++)
+    gt_suite_free(s[i]);
   free(s);
 }

@@ -32,8 +32,9 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o);
 void cli_opts_free(cli_opts *o);
 void cli_usage(FILE *out);
 
-/* Loads every suite file; prints FILE:LINE:COL on failure. Returns the number
- * loaded (== n_files on success) and fills *out (caller frees each + array). */
+/* Loads every suite file, printing FILE:LINE:COL for each one that fails.
+ * Returns true when all loaded; *out then holds them (free with
+ * cli_free_suites). */
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
 

@@ -108,10 +108,14 @@ int cli_run(int argc, char **argv) {
                      now_s() - t0);
   gt_console_free(console);
 
-  if (stats.interrupted) rc = EXIT_INTERRUPTED;
-  else if (!ok || !written) rc = EXIT_RUNTIME;
-  else if (stats.failed || stats.errors) rc = EXIT_FAILED;
-  else rc = EXIT_PASS;
+  if (stats.interrupted)
+    rc = EXIT_INTERRUPTED;
+  else if (!ok || !written)
+    rc = EXIT_RUNTIME;
+  else if (stats.failed || stats.errors)
+    rc = EXIT_FAILED;
+  else
+    rc = EXIT_PASS;
 out:
   cli_free_suites(suites, o.n_files);
   gt_secrets_free(secrets);

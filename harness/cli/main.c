@@ -25,10 +25,14 @@ int main(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   int rc;
-  if (!strcmp(cmd, "run")) rc = cli_run(argc - 1, argv + 1);
-  else if (!strcmp(cmd, "list")) rc = cli_list(argc - 1, argv + 1);
-  else if (!strcmp(cmd, "check")) rc = cli_check(argc - 1, argv + 1);
-  else if (!strcmp(cmd, "serve")) rc = gt_cli_serve(argc - 1, argv + 1);
+  if (!strcmp(cmd, "run"))
+    rc = cli_run(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "list"))
+    rc = cli_list(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "check"))
+    rc = cli_check(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "serve"))
+    rc = gt_cli_serve(argc - 1, argv + 1);
   else {
     fprintf(stderr, "gauntlet: unknown command '%s' (try: run, list, check, serve, --help)\n", cmd);
     rc = EXIT_USAGE;

@@ -40,17 +40,24 @@ static void dump_request(gt_buf *b, const gt_http_request *req) {
 
 static const char *outcome_type(gt_http_outcome o) {
   switch (o) {
-  case GT_HTTP_REFUSED: return "connection";
-  case GT_HTTP_RESET: return "connection";
-  case GT_HTTP_TIMEOUT: return "timeout";
-  case GT_HTTP_TLS: return "tls";
-  case GT_HTTP_DNS: return "dns";
-  default: return "transport";
+  case GT_HTTP_REFUSED:
+    return "connection";
+  case GT_HTTP_RESET:
+    return "connection";
+  case GT_HTTP_TIMEOUT:
+    return "timeout";
+  case GT_HTTP_TLS:
+    return "tls";
+  case GT_HTTP_DNS:
+    return "dns";
+  default:
+    return "transport";
   }
 }
 
 static void dump_response(gt_buf *b, const gt_http_response *resp) {
-  if (resp->outcome != GT_HTTP_OK) gt_buf_printf(b, "< (%s) %s\n", outcome_type(resp->outcome), resp->error);
+  if (resp->outcome != GT_HTTP_OK)
+    gt_buf_printf(b, "< (%s) %s\n", outcome_type(resp->outcome), resp->error);
   if (!resp->status) return;
   gt_buf_printf(b, "< %s %d\n", resp->http_version ? resp->http_version : "HTTP", resp->status);
   for (size_t i = 0; i < resp->n_headers; i++)
@@ -63,7 +70,9 @@ static void dump_response(gt_buf *b, const gt_http_response *resp) {
 }
 
 static char *repro(const gt_http_request *req, bool insecure) {
-  if (req->raw) return gt_xstrdup("(raw request: see the dump above; send it with `printf ... | nc` or `openssl s_client`)");
+  if (req->raw)
+    return gt_xstrdup(
+        "(raw request: see the dump above; send it with `printf ... | nc` or `openssl s_client`)");
   const char **lines = gt_xcalloc(req->n_headers + 1, sizeof *lines);
   char **owned = gt_xcalloc(req->n_headers + 1, sizeof *owned);
   for (size_t i = 0; i < req->n_headers; i++) {
@@ -72,7 +81,8 @@ static char *repro(const gt_http_request *req, bool insecure) {
   }
   char *cmd = gt_repro_curl(req->method, req->url, lines, req->n_headers, req->body, req->body_len,
                             insecure);
-  for (size_t i = 0; i < req->n_headers; i++) free(owned[i]);
+  for (size_t i = 0; i < req->n_headers; i++)
+    free(owned[i]);
   free(owned);
   free(lines);
   return cmd;

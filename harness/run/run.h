@@ -29,24 +29,24 @@
 
 typedef struct gt_run_sink {
   /* Called once per suite before its cases (props: base URL, profile, version, shard, seed). */
-  bool (*suite_begin)(void *ud, const gt_suite *s, const gt_property *props, size_t n, size_t n_cases,
-                      gt_err *err);
+  bool (*suite_begin)(void *ud, const gt_suite *s, const gt_property *props, size_t n,
+                      size_t n_cases, gt_err *err);
   bool (*case_done)(void *ud, const gt_case_result *r, gt_err *err);
   bool (*suite_end)(void *ud, const gt_suite *s, gt_err *err);
   void *ud;
 } gt_run_sink;
 
 typedef struct gt_run_opts {
-  const char *base_url;        /* -u, overrides every suite's base_url */
-  const gt_cli_var *vars;      /* -v */
+  const char *base_url;   /* -u, overrides every suite's base_url */
+  const gt_cli_var *vars; /* -v */
   int n_vars;
-  const char *faults;          /* --faults */
-  const char *filter;          /* --filter GLOB on "suite › name" and on name */
-  const char *const *tags;     /* --tag (any of) */
+  const char *faults;      /* --faults */
+  const char *filter;      /* --filter GLOB on "suite › name" and on name */
+  const char *const *tags; /* --tag (any of) */
   size_t n_tags;
-  int shard_k, shard_n;        /* --shard K/N (1-based K); n == 0: no sharding */
+  int shard_k, shard_n; /* --shard K/N (1-based K); n == 0: no sharding */
   bool fail_fast;
-  long timeout_ms;             /* default per request */
+  long timeout_ms; /* default per request */
   uint64_t seed;
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */

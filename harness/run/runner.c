@@ -61,16 +61,26 @@ static bool is_mutating(const gt_scenario *s) {
   return strcasecmp(m, "GET") && strcasecmp(m, "HEAD") && strcasecmp(m, "OPTIONS");
 }
 
-static bool interrupted(const runner *r) { return r->o->interrupted && *r->o->interrupted; }
+static bool interrupted(const runner *r) {
+  return r->o->interrupted && *r->o->interrupted;
+}
 
 /* ---- reporting ---- */
 
 static void count(runner *r, gt_result_kind k) {
   switch (k) {
-  case GT_RESULT_PASS: r->stats->passed++; break;
-  case GT_RESULT_FAIL: r->stats->failed++; break;
-  case GT_RESULT_ERROR: r->stats->errors++; break;
-  case GT_RESULT_SKIP: r->stats->skipped++; break;
+  case GT_RESULT_PASS:
+    r->stats->passed++;
+    break;
+  case GT_RESULT_FAIL:
+    r->stats->failed++;
+    break;
+  case GT_RESULT_ERROR:
+    r->stats->errors++;
+    break;
+  case GT_RESULT_SKIP:
+    r->stats->skipped++;
+    break;
   }
   r->stats->total++;
   if (r->o->fail_fast && (k == GT_RESULT_FAIL || k == GT_RESULT_ERROR)) {
@@ -137,8 +147,10 @@ static slot *slot_new(runner *r, size_t ci) {
 }
 
 static void slot_free(runner *r, slot *s) {
-  if (s->prev) s->prev->next = s->next;
-  else r->live = s->next;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    r->live = s->next;
   if (s->next) s->next->prev = s->prev;
   gt_http_request_free(&s->req);
   gt_http_request_free(&s->probe_req);
@@ -184,8 +196,8 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
     if (pf.count) {
       char *actual = gt_xasprintf("%s%s%s: expected %s, got %s", gt_check_name(pf.items[0].check),
                                   pf.items[0].where && pf.items[0].where[0] ? " " : "",
-                                  pf.items[0].where ? pf.items[0].where : "",
-                                  pf.items[0].expected, pf.items[0].actual);
+                                  pf.items[0].where ? pf.items[0].where : "", pf.items[0].expected,
+                                  pf.items[0].actual);
       gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "the valid request to pass after the fault",
                       actual);
       free(actual);
@@ -206,8 +218,8 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
 
   if (c->fault == GT_FAULT_VALID) {
     sc_state *st = &r->sc[c->scenario];
-    st->capture_ok = s->resp.outcome == GT_HTTP_OK &&
-                     take_captures(r, sc, &s->resp, parsed, &s->failures);
+    st->capture_ok =
+        s->resp.outcome == GT_HTTP_OK && take_captures(r, sc, &s->resp, parsed, &s->failures);
   }
   cJSON_Delete(parsed);
 
@@ -261,7 +273,8 @@ static void skip_scenario(runner *r, size_t i) {
   const gt_scenario *sc = &r->suite->scenarios[i];
   char *msg = gt_xasprintf("skipped: a capture this scenario uses (%s) failed",
                            sc->n_deps ? r->suite->scenarios[sc->deps[0]].name : "?");
-  for (size_t k = 0; k < st->n_faults; k++) emit_simple(r, st->faults[k], GT_RESULT_SKIP, "capture", msg);
+  for (size_t k = 0; k < st->n_faults; k++)
+    emit_simple(r, st->faults[k], GT_RESULT_SKIP, "capture", msg);
   if (st->valid != SIZE_MAX && r->selected[st->valid])
     emit_simple(r, st->valid, GT_RESULT_SKIP, "capture", msg);
   free(msg);
@@ -280,12 +293,15 @@ static void advance(runner *r, size_t i) {
       return;
     }
     st->state = SC_FAULTS;
-    for (size_t k = 0; k < st->n_faults && !r->stop; k++) start_case(r, st->faults[k]);
+    for (size_t k = 0; k < st->n_faults && !r->stop; k++)
+      start_case(r, st->faults[k]);
   }
   if (st->state == SC_FAULTS && st->outstanding == 0) {
     st->state = SC_VALID;
-    if (st->run_valid && st->valid != SIZE_MAX && !r->stop) start_case(r, st->valid);
-    else st->capture_ok = true;
+    if (st->run_valid && st->valid != SIZE_MAX && !r->stop)
+      start_case(r, st->valid);
+    else
+      st->capture_ok = true;
   }
   if (st->state == SC_VALID && st->outstanding == 0) st->state = SC_DONE;
 }
@@ -293,7 +309,8 @@ static void advance(runner *r, size_t i) {
 /* Starts whatever the ordering rules allow. */
 static void schedule(runner *r) {
   size_t n = r->suite->n_scenarios;
-  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE) r->first_open++;
+  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE)
+    r->first_open++;
   size_t budget = (size_t)(r->o->http.max_parallel > 0 ? r->o->http.max_parallel : 8) * 4;
   for (size_t i = r->first_open; i < n && !r->stop; i++) {
     sc_state *st = &r->sc[i];
@@ -304,10 +321,13 @@ static void schedule(runner *r) {
     }
     if (gt_http_exec_pending(r->exec) >= budget) break;
   }
-  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE) r->first_open++;
+  while (r->first_open < n && r->sc[r->first_open].state == SC_DONE)
+    r->first_open++;
 }
 
-static bool all_done(const runner *r) { return r->first_open >= r->suite->n_scenarios; }
+static bool all_done(const runner *r) {
+  return r->first_open >= r->suite->n_scenarios;
+}
 
 /* ---- rate_limit: the valid request repeated until a 429, at most 2 x limit ---- */
 
@@ -356,8 +376,9 @@ static void run_rate_limit(runner *r, size_t ci) {
         check_into(r, c, &c->expect, false, &s->req, &s->resp, &s->failures, NULL);
       } else {
         char *exp = gt_xasprintf("a 429 within %ld requests (twice the limit)", 2 * limit);
-        char *act = resp.outcome != GT_HTTP_OK ? gt_xasprintf("request %ld: %s", i + 1, resp.error)
-                                                : gt_xasprintf("%ld requests, last status %d", i + 1, resp.status);
+        char *act = resp.outcome != GT_HTTP_OK
+                        ? gt_xasprintf("request %ld: %s", i + 1, resp.error)
+                        : gt_xasprintf("%ld requests, last status %d", i + 1, resp.status);
         gt_failures_add(&s->failures, GT_CHECK_RATE_LIMIT, "", exp, act);
         free(exp);
         free(act);
@@ -391,7 +412,8 @@ static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
   gt_buf b;
   gt_buf_init(&b);
   gt_err e = {0};
-  if (r->o->base_url) gt_buf_adds(&b, r->o->base_url);
+  if (r->o->base_url)
+    gt_buf_adds(&b, r->o->base_url);
   else if (r->suite->base_url) {
     const gt_node *u = r->suite->base_url;
     if (!gt_expand_text(&r->scope, u->text, u->text_len, &b, u->file, u->line, u->col, &e))
@@ -449,7 +471,8 @@ static bool run_suite(runner *r) {
   mark_needed_valids(r);
 
   size_t n_selected = 0;
-  for (size_t ci = 0; ci < r->cases.count; ci++) n_selected += r->selected[ci];
+  for (size_t ci = 0; ci < r->cases.count; ci++)
+    n_selected += r->selected[ci];
 
   gt_property props[8];
   char *owned[3] = {0};
@@ -457,7 +480,8 @@ static bool run_suite(runner *r) {
   suite_props(r, props, owned, &n_props);
   bool ok = !r->sink->suite_begin ||
             r->sink->suite_begin(r->sink->ud, su, props, n_props, n_selected, r->err);
-  for (int i = 0; i < 3; i++) free(owned[i]);
+  for (int i = 0; i < 3; i++)
+    free(owned[i]);
   if (!ok) goto out;
 
   while (!r->stop) {
@@ -475,7 +499,8 @@ static bool run_suite(runner *r) {
   if (interrupted(r)) r->stats->interrupted = true;
   if (r->stop || interrupted(r)) {
     gt_http_exec_cancel_all(r->exec);
-    while (r->live) slot_free(r, r->live); /* unfinished: not reported */
+    while (r->live)
+      slot_free(r, r->live); /* unfinished: not reported */
   }
   if (!r->sink_failed && r->sink->suite_end && !r->sink->suite_end(r->sink->ud, su, r->err))
     r->sink_failed = true;

@@ -51,7 +51,8 @@ bool gt_glob_match(const char *p, const char *t) {
     p = star_p;
     t = ++star_t;
   }
-  while (*p == '*') p++;
+  while (*p == '*')
+    p++;
   return *p == 0;
 }
 
@@ -104,7 +105,8 @@ void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *
   size_t *parent = gt_xcalloc(n, sizeof *parent);
   size_t *count = gt_xcalloc(n, sizeof *count);
   size_t *shard_of = gt_xcalloc(n, sizeof *shard_of);
-  for (size_t i = 0; i < n; i++) parent[i] = i;
+  for (size_t i = 0; i < n; i++)
+    parent[i] = i;
   for (size_t i = 0; i < n; i++)
     for (size_t d = 0; d < s->scenarios[i].n_deps; d++) {
       size_t a = find_root(parent, i), b = find_root(parent, s->scenarios[i].deps[d]);

@@ -81,6 +81,7 @@ static int serve_finish(served *s, bool term) {
   if (term) kill(s->proc.pid, SIGTERM);
   ts_wait(&s->proc, 10000);
   cr_assert(s->proc.exited, "serve did not exit");
+  cr_expect(!s->proc.sanitizer_report, "sanitizer report in serve's stderr (see the log above)");
   return s->proc.exit_code;
 }
 

@@ -48,12 +48,27 @@ static char **merged_env(const char *const env_extra[]) {
 bool ts_spawn(const char *const argv[], const char *const env_extra[], const char *out_path,
               const char *err_path, ts_proc *p) {
   memset(p, 0, sizeof *p);
+  if (err_path) {
+    snprintf(p->err_path, sizeof p->err_path, "%s", err_path);
+  } else {
+    /* Kept only to be scanned: a sanitizer report must not vanish into
+     * /dev/null just because the test does not look at stderr. */
+    const char *tmp = getenv("TMPDIR");
+    snprintf(p->err_path, sizeof p->err_path, "%s/ts-stderr-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(p->err_path);
+    if (fd >= 0) {
+      close(fd);
+      p->err_is_scratch = true;
+    } else {
+      p->err_path[0] = '\0';
+    }
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path ? err_path : "/dev/null",
+  posix_spawn_file_actions_addopen(&fa, 2, p->err_path[0] ? p->err_path : "/dev/null",
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char **env = merged_env(env_extra);
   p->started = now_s();
@@ -62,9 +77,43 @@ bool ts_spawn(const char *const argv[], const char *const env_extra[], const cha
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
     p->pid = 0;
+    if (p->err_is_scratch) unlink(p->err_path);
+    p->err_is_scratch = false;
     return false;
   }
   return true;
+}
+
+const char *ts_sanitizer_finding(const char *text) {
+  if (!text) return NULL;
+  static const char *const marks[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                      ": runtime error: ", "WARNING: AddressSanitizer"};
+  const char *first = NULL;
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+    const char *hit = strstr(text, marks[i]);
+    if (hit && (!first || hit < first)) first = hit;
+  }
+  if (!first) return NULL;
+  while (first > text && first[-1] != '\n') /* the whole line */
+    first--;
+  return first;
+}
+
+/* Reads the child's stderr once it is gone; a report there overrides the exit
+ * code (see ts_proc.sanitizer_report). */
+static void scan_stderr(ts_proc *p) {
+  if (!p->err_path[0]) return;
+  char *err = ts_read_file(p->err_path, NULL);
+  const char *hit = ts_sanitizer_finding(err);
+  if (hit) {
+    p->sanitizer_report = true;
+    /* Visible in the test log even when the test prints nothing of stderr. */
+    fprintf(stderr, "ts: sanitizer report in the stderr of pid %d (%s):\n%.4000s\n", (int)p->pid,
+            p->err_is_scratch ? "scratch file" : p->err_path, hit);
+  }
+  free(err);
+  if (p->err_is_scratch) unlink(p->err_path);
+  p->err_is_scratch = false;
 }
 
 static void record_status(ts_proc *p, int st) {
@@ -75,6 +124,8 @@ static void record_status(ts_proc *p, int st) {
     p->term_signal = WTERMSIG(st);
     p->exit_code = -1;
   }
+  scan_stderr(p);
+  if (p->sanitizer_report) p->exit_code = TS_EXIT_SANITIZER;
 }
 
 void ts_wait(ts_proc *p, long timeout_ms) {
@@ -98,7 +149,7 @@ void ts_wait(ts_proc *p, long timeout_ms) {
   p->timed_out = true;
   kill(p->pid, SIGKILL);
   if (waitpid(p->pid, &st, 0) == p->pid) record_status(p, st);
-  p->exit_code = -1;
+  if (!p->sanitizer_report) p->exit_code = -1;
 }
 
 int ts_run(const char *const argv[], const char *const env_extra[], const char *out_path,

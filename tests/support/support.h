@@ -41,11 +41,28 @@ typedef struct ts_proc {
   bool timed_out; /* we killed it at the deadline */
   double elapsed; /* seconds from spawn to reap */
   double started; /* monotonic seconds at spawn */
+  /* A sanitizer (ASan, LeakSanitizer, UBSan) reported in the child's stderr.
+   * The exit code is then forced to TS_EXIT_SANITIZER so that every test
+   * asserting an exit code fails: under ASan a leak at exit turns into exit 1,
+   * which is also gauntlet's "a case failed", and would pass unnoticed. */
+  bool sanitizer_report;
+  char err_path[512];  /* where stderr went ("" = not kept) */
+  bool err_is_scratch; /* err_path is ours: removed once scanned */
 } ts_proc;
+
+#define TS_EXIT_SANITIZER (-2)
+
+/* The first sanitizer report line in text ("ERROR: AddressSanitizer",
+ * "ERROR: LeakSanitizer", "...: runtime error: "), or NULL when clean. Borrowed
+ * pointer into text. */
+const char *ts_sanitizer_finding(const char *text);
 
 /* Spawns argv (argv[0] is a path) with the current environment plus env_extra
  * ("NAME=VALUE" entries, NULL-terminated, may be NULL; they override). stdout
- * and stderr go to the given files (NULL: /dev/null). Returns false on failure. */
+ * goes to out_path (NULL: /dev/null), stderr to err_path (NULL: a scratch file
+ * that is scanned for sanitizer reports at reap, then removed). Returns false
+ * on failure. When the child is reaped by ts_wait, its stderr is scanned: see
+ * ts_proc.sanitizer_report. */
 bool ts_spawn(const char *const argv[], const char *const env_extra[], const char *out_path,
               const char *err_path, ts_proc *p);
 /* Waits up to timeout_ms; at the deadline sends SIGKILL and reaps. */
@@ -122,7 +139,8 @@ bool ts_junit_validates(const char *path);
 
 /* ---- running gauntlet ---- */
 typedef struct ts_gauntlet {
-  int exit_code; /* -1 when killed at the deadline */
+  int exit_code; /* -1 when killed at the deadline, TS_EXIT_SANITIZER (-2) when
+                    a sanitizer reported in the child (see ts_proc) */
   bool timed_out;
   double elapsed; /* seconds */
   char *out;      /* stdout (owned) */

@@ -450,8 +450,15 @@ void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response
   if (req->framing) rule(a, "http_framing", "%s", req->framing);
   if (req->framing) {
     /* ambiguous framing is never served: a proxy may have read it otherwise */
+    gt_fault_id ff = req->framing_fault != GT_FAULT_VALID ? req->framing_fault
+                                                          : GT_FAULT_WIRE_DUP_CONTENT_LENGTH;
     c.message = req->framing;
-    serve_error_answer(&c, NULL, GT_FAULT_WIRE_DUP_CONTENT_LENGTH, resp);
+    serve_error_answer(&c, NULL, ff, resp);
+    /* the precise status (414, 431, 501) unless the profile pins another */
+    bool pinned = p->has_fault_expect[ff] && p->fault_expect[ff].has_status &&
+                  !gt_status_has(&p->fault_expect[ff].status, req->framing_status);
+    if (req->framing_status && resp->action == GT_SERVE_ANSWER && !pinned)
+      resp->status = req->framing_status;
     serve_resp_add_header(resp, "Connection", "close");
   } else if (preflight) {
     cors_preflight(&c, dpath.data, resp);
@@ -501,7 +508,7 @@ void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response
   c.message = NULL;
   if (!c.rl_limit) rate_account(s, &c, si, presented, false);
   serve_common_headers(&c, presented, resp);
-  inject(s, &c, rt, a, resp);
+  if (!req->framing) inject(s, &c, rt, a, resp); /* a refusal stays a refusal */
   a->status = resp->action == GT_SERVE_RESET ? 0 : resp->status;
   a->t_out = serve_now_mono() + (double)resp->delay_ms / 1000.0;
   gt_buf_printf(&a->out, "-> %s %d%s%s\n", resp->action == GT_SERVE_RESET ? "reset" : "answered",

@@ -65,11 +65,14 @@ typedef struct gt_serve_request {
   const char *target; /* raw request-target: "/v1/apps?x=1" (not decoded) */
   const gt_header *headers;
   size_t n_headers;
-  const char *body;    /* may be NULL */
-  size_t body_len;     /* bytes kept (at most max_body + 1) */
-  size_t body_total;   /* bytes received in all */
-  bool tls;            /* arrived on the HTTPS listener */
-  const char *framing; /* non-NULL: the HTTP layer saw ambiguous framing (why) */
+  const char *body;          /* may be NULL */
+  size_t body_len;           /* bytes kept (at most max_body + 1) */
+  size_t body_total;         /* bytes received in all */
+  bool tls;                  /* arrived on the HTTPS listener */
+  const char *framing;       /* non-NULL: the HTTP layer saw ambiguous framing (why) */
+  gt_fault_id framing_fault; /* with framing: the wire_* fault it resembles (VALID: dup CL) */
+  int framing_status;        /* with framing: the status to answer when the profile allows
+                                it (414, 431, 501...); 0: the fault's */
 } gt_serve_request;
 
 typedef enum gt_serve_action {
@@ -100,5 +103,31 @@ bool gt_serve_path_match(const char *tmpl, const char *path, cJSON *vars);
 
 /* Parses "--inject" text; false with err on a bad item. Exposed for tests. */
 bool gt_serve_inject_valid(const char *list, gt_err *err);
+
+/* ---- strict request framing (serve_framing.c) ----
+ * The plain-HTTP listener peeks at each new connection's request head and
+ * refuses what RFC 9112 calls invalid before libmicrohttpd reads it. */
+#define GT_SERVE_REQUEST_LINE_MAX 8192  /* longer: 414 */
+#define GT_SERVE_HEADER_BLOCK_MAX 16384 /* header fields + empty line; larger: 431 */
+
+typedef enum gt_framing_verdict {
+  GT_FRAMING_OK = 0, /* a complete head, strictly framed */
+  GT_FRAMING_MORE,   /* no violation in the bytes so far; the head is incomplete */
+  GT_FRAMING_BAD,    /* refuse: status/fault/reason say why */
+} gt_framing_verdict;
+
+typedef struct gt_framing_result {
+  int status;         /* BAD: 400, 414, 431, 501 or 505 */
+  gt_fault_id fault;  /* BAD: the wire_* fault whose expectation the answer follows */
+  const char *reason; /* BAD: static text */
+  size_t head_len;    /* OK: bytes of the head, leading empty lines and the final CRLF included */
+  bool chunked;       /* OK: the body is framed by Transfer-Encoding: chunked */
+} gt_framing_result;
+
+/* Checks the first request head in data[0..len) (it may be followed by a body
+ * or more requests): every line ends CRLF, no obs-fold, no CTL in field names
+ * or values, one all-digit Content-Length at most, not with Transfer-Encoding,
+ * Transfer-Encoding only "chunked", one Host in HTTP/1.1, size limits above. */
+gt_framing_verdict gt_serve_framing_check(const char *data, size_t len, gt_framing_result *r);
 
 #endif

@@ -33,6 +33,10 @@ static int canonical_status(gt_fault_id f) {
     return 413;
   case GT_FAULT_RATE_LIMIT:
     return 429;
+  case GT_FAULT_WIRE_LONG_URI:
+    return 414;
+  case GT_FAULT_WIRE_HUGE_HEADER:
+    return 431;
   case GT_FAULT_CORS_PREFLIGHT:
     return 204;
   default:

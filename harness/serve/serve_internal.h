@@ -109,6 +109,7 @@ struct gt_serve {
   size_t completed; /* answers fully sent (or their connection closed) */
   volatile bool done;
   void *http_daemon, *https_daemon; /* struct MHD_Daemon* */
+  struct serve_acceptor *acceptor;  /* the plain listener's accept loop (owned) */
   void *listener_ctx[2];            /* per-daemon callback context (owned) */
   char *cert_pem, *key_pem;         /* kept alive while the TLS daemon runs (owned) */
   size_t body_cap;                  /* bytes of a request body kept: max max_body + 1 */
@@ -147,6 +148,16 @@ char *serve_value_text(const serve_ctx *c, const gt_node *n);
 cJSON *serve_lookup(const serve_ctx *c, const char *name);
 /* Deep merge: objects merge key-wise recursively, anything else replaces. Takes src. */
 cJSON *serve_json_merge(cJSON *dst, cJSON *src);
+
+/* The plain-HTTP listener (serve_accept.c): accepts on its own socket, peeks
+ * at each head, refuses bad framing itself, hands the rest to daemon (an MHD
+ * daemon without a listen socket). *port gets the bound port. */
+typedef struct serve_acceptor serve_acceptor;
+struct sockaddr;
+serve_acceptor *serve_acceptor_start(gt_serve *s, void *daemon, const struct sockaddr *sa,
+                                     unsigned sa_len, int *port, gt_err *err);
+/* Stops accepting, waits for the connections being peeked at, frees. */
+void serve_acceptor_stop(serve_acceptor *a);
 
 /* The MHD glue reports an answer sent or abandoned (for --max-requests). */
 void serve_note_completed(gt_serve *s);

@@ -150,7 +150,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
     free(hv.items[i].name);
     free(hv.items[i].value);
   }
-  free(hv.items);
+  free(hv.items); /* hv.chunked stays valid */
   if (resp.delay_ms > 0) sleep_ms(resp.delay_ms);
   enum MHD_Result rc = MHD_NO;
   struct MHD_Response *r = NULL;
@@ -168,7 +168,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
   if (r) {
     for (size_t i = 0; i < resp.n_headers; i++)
       MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
-    if (resp.action == GT_SERVE_TRUNCATE) MHD_add_response_header(r, "Connection", "close");
+    /* After a chunked body, close: the next request on this connection would
+     * be read by MHD alone, past the strict framing check of serve_accept.c. */
+    if (resp.action == GT_SERVE_TRUNCATE || hv.chunked)
+      MHD_add_response_header(r, "Connection", "close");
     rc = MHD_queue_response(con, (unsigned)resp.status, r);
     MHD_destroy_response(r);
   }
@@ -237,11 +240,15 @@ static char *read_file(const char *path, gt_err *err) {
   return gt_buf_steal(&b);
 }
 
+/* The plain listener: serve_accept.c owns the socket and hands strictly
+ * framed connections to a daemon that has none. The TLS listener cannot be
+ * peeked at (the bytes are encrypted): MHD listens and parses there. */
 static struct MHD_Daemon *start_one(gt_serve *s, const char *addr, bool tls, int *port,
                                     gt_err *err) {
   struct sockaddr_storage sa;
   bool v6 = false;
   if (!resolve(addr, &sa, &v6, err)) return NULL;
+  bool own_socket = !tls;
   listener *l = gt_xcalloc(1, sizeof *l);
   l->s = s;
   l->tls = tls;
@@ -250,6 +257,7 @@ static struct MHD_Daemon *start_one(gt_serve *s, const char *addr, bool tls, int
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
   if (v6) flags |= MHD_USE_IPv6;
   if (tls) flags |= MHD_USE_TLS;
+  if (own_socket) flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
   struct MHD_OptionItem tls_opts[] = {
       {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
       {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
@@ -257,15 +265,27 @@ static struct MHD_Daemon *start_one(gt_serve *s, const char *addr, bool tls, int
   };
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, handler, l, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
-      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-      MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+      MHD_OPTION_SOCK_ADDR, own_socket ? NULL : (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK,
+      uri_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+      completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_STRICT_FOR_CLIENT,
+      (int)1, MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
   if (!d) {
     gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0,
                "cannot listen on %s%s (address in use, or bad certificate/key?)",
                tls ? "https://" : "http://", addr);
     return NULL;
+  }
+  if (own_socket) {
+    socklen_t sl = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    s->acceptor = serve_acceptor_start(s, d, (struct sockaddr *)&sa, sl, port, err);
+    if (!s->acceptor) {
+      MHD_stop_daemon(d);
+      char why[sizeof err->msg];
+      snprintf(why, sizeof why, "%s", err->msg);
+      gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "cannot listen on http://%s: %s", addr, why);
+      return NULL;
+    }
+    return d;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   *port = info ? info->port : 0;
@@ -297,6 +317,8 @@ bool gt_serve_start(gt_serve *s, gt_err *err) {
 }
 
 void gt_serve_stop(gt_serve *s) {
+  serve_acceptor_stop(s->acceptor); /* first: its threads hand sockets to the daemon */
+  s->acceptor = NULL;
   if (s->http_daemon) MHD_stop_daemon(s->http_daemon);
   if (s->https_daemon) MHD_stop_daemon(s->https_daemon);
   s->http_daemon = s->https_daemon = NULL;

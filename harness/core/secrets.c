@@ -8,6 +8,7 @@
  * redacted text, so a secret equal to a placeholder cannot cascade. */
 #include "secrets.h"
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,20 +104,50 @@ static void percent_encode(const unsigned char *in, size_t len, bool lower, gt_b
   }
 }
 
+/* The value as it appears inside a JSON string (request bodies, reflected
+ * responses): cJSON's escaping, and the `\/` variant some servers use. */
+static void json_escape(const char *in, size_t len, bool slash, gt_buf *out) {
+  char *z = gt_xstrndup(in, len); /* cJSON needs a C string; owned here */
+  cJSON *j = cJSON_CreateString(z);
+  char *txt = j ? cJSON_PrintUnformatted(j) : NULL; /* owned here */
+  size_t n = txt ? strlen(txt) : 0;
+  for (size_t i = 1; i + 1 < n; i++) { /* without the quotes */
+    if (slash && txt[i] == '/') gt_buf_addc(out, '\\');
+    gt_buf_addc(out, txt[i]);
+  }
+  free(txt);
+  cJSON_Delete(j);
+  free(z);
+}
+
+/* application/x-www-form-urlencoded: a space is '+'. */
+static void form_encode(const unsigned char *in, size_t len, gt_buf *out) {
+  for (size_t i = 0; i < len; i++) {
+    if (in[i] == ' ')
+      gt_buf_addc(out, '+');
+    else
+      percent_encode(in + i, 1, false, out);
+  }
+}
+
 /* A value and the encodings under which it can leak into a URL, a Basic
- * header or a query string. */
+ * header, a query string, a form or a JSON body. */
 static void add_with_derived(gt_secrets *s, const char *name, const char *value, size_t len) {
   if (len < MIN_SECRET_LEN) return;
   add_literal(s, name, value, len);
   const unsigned char *u = (const unsigned char *)value;
   gt_buf b;
   gt_buf_init(&b);
-  for (int form = 0; form < 4; form++) {
+  for (int form = 0; form < 7; form++) {
     gt_buf_reset(&b);
     if (form < 2)
       base64(u, len, form == 1, &b);
-    else
+    else if (form < 4)
       percent_encode(u, len, form == 3, &b);
+    else if (form == 4)
+      form_encode(u, len, &b);
+    else
+      json_escape(value, len, form == 6, &b);
     add_literal(s, name, b.data, b.len); /* duplicates are ignored */
   }
   gt_buf_free(&b);

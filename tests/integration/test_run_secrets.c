@@ -139,3 +139,108 @@ Test(run_secrets, failing_verbose_bearer_run_leaks_nothing, .timeout = 120) {
   free(junit);
   free(suite);
 }
+
+/* ---- header scheme, `secret: true` variables, Basic, load errors ---- */
+
+#define API_KEY "k3y-s3cret-hdr-value"
+/* A space, '/', '+', '&', '=' and '"': its percent-encoded, form-encoded and
+ * JSON-escaped forms all differ from the value. */
+#define CLIENT_SECRET "cl1ent-s3cret value/+&=\"x"
+#define BASIC_CRED "alice:pa55w0rd-secret-42"
+
+typedef struct secret_run {
+  char *dir;
+  ts_target t;
+  ts_gauntlet g;
+  char *junit;  /* path */
+  char *report; /* JUnit text, "" when none */
+} secret_run;
+
+static void secret_run_start(secret_run *r, const char *fixture, const char *const targs[]) {
+  r->dir = ts_tempdir();
+  cr_assert(r->dir);
+  int port;
+  cr_assert(ts_api_start(&r->t, r->dir, &port, targs));
+  char *base = ts_fmt("BASE_URL=http://127.0.0.1:%d", port);
+  const char *env[] = {base, "API_KEY=" API_KEY, "CLIENT_SECRET=" CLIENT_SECRET,
+                       "BASIC_CRED=" BASIC_CRED, NULL};
+  r->junit = ts_fmt("%s/junit.xml", r->dir);
+  char *suite = ts_fmt("%s/tests/fixtures/integration/%s", SOURCE_DIR, fixture);
+  const char *args[] = {"run", "--verbose", "--color", "never", "--junit", r->junit, suite, NULL};
+  ts_gauntlet_run(&r->g, r->dir, args, env, 60000);
+  r->report = ts_read_file(r->junit, NULL);
+  if (!r->report) r->report = strdup("");
+  free(base);
+  free(suite);
+}
+
+static void secret_run_end(secret_run *r) {
+  cr_expect(ts_target_stop(&r->t));
+  ts_gauntlet_free(&r->g);
+  free(r->report);
+  free(r->junit);
+  ts_rmtree(r->dir);
+  free(r->dir);
+}
+
+/* The value and every encoding under which it could travel. */
+static void expect_secret_absent(const secret_run *r, const char *what, const char *const forms[]) {
+  for (size_t i = 0; forms[i]; i++) {
+    char *label = ts_fmt("%s (form %zu: %s)", what, i, forms[i]);
+    expect_absent(label, forms[i], r->g.out, r->g.err, r->report);
+    free(label);
+  }
+}
+
+static const char *const client_secret_forms[] = {
+    CLIENT_SECRET,
+    "cl1ent-s3cret%20value%2F%2B%26%3D%22x", /* percent-encoded (query string) */
+    "cl1ent-s3cret%20value%2f%2b%26%3d%22x",
+    "cl1ent-s3cret+value%2F%2B%26%3D%22x", /* form-encoded */
+    "cl1ent-s3cret value/+&=\\\"x",        /* JSON-escaped (body, echo) */
+    "cl1ent-s3cret value\\/+&=\\\"x",      /* JSON-escaped with \/ */
+    "cl1ent-s3cret value/+&amp;=&quot;x",  /* XML-escaped (JUnit) */
+    NULL};
+
+Test(run_secrets, header_key_and_secret_variable_in_query_and_body, .timeout = 120) {
+  const char *targs[] = {"--defect", "accept_no_token", NULL};
+  secret_run r;
+  secret_run_start(&r, "secrets_header.yaml", targs);
+  cr_expect_eq(r.g.exit_code, 1, "exit %d\nstderr: %s", r.g.exit_code, r.g.err);
+  /* the paths under test did run: repro lines, dumps and the echo came back */
+  cr_expect(strstr(r.g.out, "curl ") && strstr(r.g.out, "client_secret=${client_secret}"),
+            "no repro curl line with the placeholder:\n%s", r.g.out);
+  cr_expect(strstr(r.g.out, "X-Api-Key: ${API_KEY}"), "no request dump:\n%s", r.g.out);
+  cr_expect(strstr(r.g.out, "\"json\":{\"client_secret\":\"${client_secret}\""),
+            "the reflected body was not dumped:\n%s", r.g.out);
+  cr_expect(ts_junit_validates(r.junit), "the report does not validate");
+  cr_expect(strstr(r.report, "${client_secret}"), "the JUnit report lacks the failure details");
+  const char *const key_forms[] = {API_KEY, NULL};
+  expect_secret_absent(&r, "the API key", key_forms);
+  expect_secret_absent(&r, "the client secret", client_secret_forms);
+  secret_run_end(&r);
+}
+
+Test(run_secrets, basic_credential_and_its_base64, .timeout = 120) {
+  secret_run r;
+  secret_run_start(&r, "secrets_basic.yaml", NULL);
+  cr_expect_eq(r.g.exit_code, 1, "exit %d\nstderr: %s", r.g.exit_code, r.g.err);
+  cr_expect(strstr(r.g.out, "Authorization: Basic ${BASIC_CRED}"), "no dump of the header:\n%s",
+            r.g.out);
+  /* base64("alice:pa55w0rd-secret-42"), padded and not */
+  const char *const forms[] = {BASIC_CRED, "YWxpY2U6cGE1NXcwcmQtc2VjcmV0LTQy", "pa55w0rd-secret-42",
+                               "alice%3Apa55w0rd-secret-42", NULL};
+  expect_secret_absent(&r, "the Basic credential", forms);
+  secret_run_end(&r);
+}
+
+Test(run_secrets, load_error_about_a_secret_value_shows_its_name, .timeout = 60) {
+  secret_run r;
+  secret_run_start(&r, "secrets_load_error.yaml", NULL);
+  cr_expect_eq(r.g.exit_code, 2, "exit %d\nstderr: %s", r.g.exit_code, r.g.err);
+  cr_expect(strstr(r.g.err, "secrets_load_error.yaml:10:15:") &&
+                strstr(r.g.err, "${client_secret}"),
+            "stderr: %s", r.g.err);
+  expect_secret_absent(&r, "the client secret", client_secret_forms);
+  secret_run_end(&r);
+}

@@ -151,3 +151,15 @@ Test(secrets, fast_for_typical_sizes) {
   cr_assert_lt(secs, 2.0, "20 redactions of 64 KiB with 50 secrets took %.3fs", secs);
   free(text);
 }
+
+/* A secret sent in a JSON body or reflected in one is JSON-escaped; one sent
+ * in a form is '+'-encoded: both forms are hidden too. */
+Test(secrets, json_and_form_forms) {
+  gt_secrets *s = gt_secrets_new();
+  gt_secrets_add(s, "cs", "a b/\"c\\d");
+  const char *in = "j=\"a b/\\\"c\\\\d\" s=a b\\/\\\"c\\\\d f=a+b%2F%22c%5Cd";
+  char *out = gt_secrets_redact_dup(s, in, strlen(in));
+  cr_expect_str_eq(out, "j=\"${cs}\" s=${cs} f=${cs}");
+  free(out);
+  gt_secrets_free(s);
+}

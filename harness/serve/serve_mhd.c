@@ -64,8 +64,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 typedef struct header_vec {
   gt_header *items;
   size_t n;
-  const char *framing; /* what made the framing ambiguous, or NULL */
-  int content_length;  /* Content-Length headers seen */
+  const char *framing;       /* what made the framing ambiguous, or NULL */
+  gt_fault_id framing_fault; /* the wire_* fault it resembles */
+  int content_length;        /* Content-Length headers seen */
   bool chunked;
 } header_vec;
 
@@ -73,10 +74,14 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
                                       size_t key_size, const char *value, size_t value_size) {
   (void)kind;
   header_vec *v = cls;
-  if (strlen(key) != key_size || (value && strlen(value) != value_size))
+  if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
     v->framing = "a NUL byte inside a header";
-  if (!strcasecmp(key, "Content-Length") && v->content_length++)
+    v->framing_fault = GT_FAULT_WIRE_NUL_HEADER;
+  }
+  if (!strcasecmp(key, "Content-Length") && v->content_length++) {
     v->framing = "Content-Length given twice";
+    v->framing_fault = GT_FAULT_WIRE_DUP_CONTENT_LENGTH;
+  }
   if (!strcasecmp(key, "Transfer-Encoding")) v->chunked = true;
   v->items = gt_xrealloc(v->items, (v->n + 1) * sizeof *v->items);
   v->items[v->n].name = gt_xstrdup(key);
@@ -132,8 +137,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
   }
   header_vec hv = {0};
   MHD_get_connection_values_n(con, MHD_HEADER_KIND, collect_header, &hv);
-  if (hv.chunked && hv.content_length)
+  if (hv.chunked && hv.content_length) {
     hv.framing = "Content-Length together with Transfer-Encoding";
+    hv.framing_fault = GT_FAULT_WIRE_CL_TE;
+  }
   gt_serve_request req = {.method = method,
                           .target = st->uri,
                           .headers = hv.items,
@@ -141,7 +148,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
                           .body = st->body.data,
                           .body_len = st->body.len,
                           .body_total = st->total,
-                          .tls = l->tls};
+                          .tls = l->tls,
+                          .framing = hv.framing,
+                          .framing_fault = hv.framing_fault};
   gt_serve_response resp;
   gt_serve_response_init(&resp);
   gt_serve_handle(s, &req, &resp);

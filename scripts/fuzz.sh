@@ -2,8 +2,12 @@
 # Builds the libFuzzer targets in tests/fuzz/ with clang and runs each for a
 # bounded time over its seed corpus (tests/fuzz/corpus/<target>/).
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 30)
+# Exits non-zero when a target crashes, leaks or hangs. Each target is also
+# killed at SECONDS+20 whatever happens, so the whole step is bounded.
 # A crash leaves its input in build-fuzz/crashes/; turn it into a regression
-# test by adding it to the corpus folder of that target.
+# test: copy it to tests/fixtures/fuzz-regressions/<target>-<what>.yaml
+# (tests/unit/test_fuzz_regressions.c replays every loader-* file there) and
+# to the target's corpus folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-30}
@@ -20,7 +24,7 @@ for bin in build-fuzz/tests/fuzz/fuzz_*; do
   mkdir -p "$corpus"
   work=$(mktemp -d)
   echo "fuzz: $name for ${SECS}s"
-  if ! "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+  if ! timeout -k 5 $((SECS + 20)) "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix=build-fuzz/crashes/"$name"- "$work" "$corpus" >build-fuzz/"$name".log 2>&1; then
     echo "fuzz: $name FOUND A CRASH:" >&2
     tail -40 build-fuzz/"$name".log >&2

@@ -59,8 +59,9 @@ start_serve() {
   printf -v "HTTPS_$name" '%s' "$https"
 }
 
-# serve reads only the path of each suite's base_url; the host is a placeholder
-# until the real listening addresses are known.
+# serve reads only the path of each suite's base_url and starts even when its
+# variable is unset (it notes a placeholder host on stderr); setting them here
+# keeps that note out of the log until the real listening addresses are known.
 export BOTANALYTICS_URL=https://127.0.0.1 BUDDYBUILD_URL=https://127.0.0.1 \
   BITPAKET_URL=https://127.0.0.1 RPC_URL=https://127.0.0.1
 for s in botanalytics buddybuild bitpaket rpc; do start_serve "$s"; done

@@ -64,6 +64,66 @@ static void print_listening(const char *scheme, const char *addr, int port) {
   printf("listening %s://%.*s:%d\n", scheme, hl, addr, port);
 }
 
+static bool has_var(const gt_cli_var *vars, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(vars[i].name, name)) return true;
+  return false;
+}
+
+/* serve needs only the path of a suite's base_url, but the loader refuses an
+ * undefined variable in it. For each ${NAME} (without a default) of base_url
+ * that neither --var, the suite's variables nor the environment defines, adds
+ * --var NAME=http://placeholder (at the start of the URL, else "placeholder")
+ * so serve starts; the host is never used. A file that does not parse is left
+ * to the loader, which reports it. */
+static void placeholder_base_urls(char **paths, int n_paths, gt_cli_var **vars, int *n_vars,
+                                  bool quiet) {
+  for (int i = 0; i < n_paths; i++) {
+    FILE *f = fopen(paths[i], "rb");
+    if (!f) continue;
+    char *data = NULL;
+    size_t len = 0, cap = 0, got;
+    char chunk[8192];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) { /* bounded by the file */
+      if (len + got > cap) {
+        cap = (len + got) * 2;
+        data = realloc(data, cap);
+        if (!data) gt_oom();
+      }
+      memcpy(data + len, chunk, got);
+      len += got;
+    }
+    fclose(f);
+    gt_err e;
+    gt_node *root = data ? gt_yaml_parse(paths[i], data, len, &e) : NULL;
+    free(data);
+    const gt_node *base = root && root->kind == GT_NODE_MAP ? gt_node_get(root, "base_url") : NULL;
+    const gt_node *svars =
+        root && root->kind == GT_NODE_MAP ? gt_node_get(root, "variables") : NULL;
+    const char *t = base && base->kind == GT_NODE_SCALAR && base->text ? base->text : "";
+    for (const char *p = strstr(t, "${"); p; p = strstr(p + 2, "${")) { /* bounded by t */
+      size_t nl = strcspn(p + 2, ":}");
+      if (p[2 + nl] != '}' || nl == 0) continue; /* has a default, or malformed */
+      char *name = gt_xstrndup(p + 2, nl);
+      bool defined = has_var(*vars, *n_vars, name) || getenv(name) ||
+                     (svars && svars->kind == GT_NODE_MAP && gt_node_get(svars, name));
+      if (!defined) {
+        *vars = realloc(*vars, (size_t)(*n_vars + 1) * sizeof **vars);
+        if (!*vars) gt_oom();
+        (*vars)[*n_vars].name = name;
+        (*vars)[*n_vars].value = gt_xstrdup(p == t ? "http://placeholder" : "placeholder");
+        (*n_vars)++;
+        if (!quiet)
+          fprintf(stderr, "serve: %s: %s is not set; base_url's host is not used, only its path\n",
+                  paths[i], name);
+      } else {
+        free(name);
+      }
+    }
+    gt_node_free(root);
+  }
+}
+
 int gt_cli_serve(int argc, char **argv) {
   static const struct option longopts[] = {{"listen", required_argument, NULL, 'L'},
                                            {"tls-listen", required_argument, NULL, 'T'},
@@ -170,6 +230,7 @@ int gt_cli_serve(int argc, char **argv) {
     goto out;
   }
 
+  placeholder_base_urls(argv + optind, argc - optind, &vars, &n_vars, quiet);
   gt_secrets *secrets = gt_secrets_new();
   int n_suites = argc - optind;
   gt_suite **suites = calloc((size_t)n_suites, sizeof *suites);

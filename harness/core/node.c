@@ -3,12 +3,21 @@
 #include "node.h"
 
 #include <math.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+
+/* gt_node.mem bits. A heap node (0) owns every pointer it holds. */
+enum {
+  MEM_ARENA = 1,        /* node, text and tag live in an arena */
+  MEM_ARENA_ROOT = 2,   /* ... and the arena is this node's (it sits right before it) */
+  MEM_ARENA_ARRAYS = 4, /* keys/items live in the arena (else heap, or NULL) */
+};
 
 gt_node *gt_node_new(gt_node_kind kind, const char *file, int line, int col) {
   gt_node *n = gt_xcalloc(1, sizeof *n);
@@ -21,10 +30,120 @@ gt_node *gt_node_new(gt_node_kind kind, const char *file, int line, int col) {
 
 gt_node *gt_node_new_scalar(const char *text, bool quoted, const char *file, int line, int col) {
   gt_node *n = gt_node_new(GT_NODE_SCALAR, file, line, col);
-  n->text_len = strlen(text);
-  n->text = gt_xstrndup(text, n->text_len);
+  size_t len = strlen(text);
+  n->text = gt_xstrndup(text, len);
+  n->text_len = (uint32_t)len; /* scalars are bounded by the 4 GiB a suite file can hold */
   n->quoted = quoted;
   return n;
+}
+
+/* ---- arenas ---- */
+
+typedef struct block {
+  struct block *next;
+  size_t used, cap;
+  _Alignas(max_align_t) char data[];
+} block;
+
+/* Two chains: nodes and pointer arrays need alignment, text does not (mixing
+ * them would pad every string to 8 bytes). */
+struct gt_node_arena {
+  block *objs, *text;
+  size_t bytes;
+};
+
+#define FIRST_BLOCK ((size_t)4096)
+#define MAX_BLOCK ((size_t)1 << 20)
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+/* The arena header and the root share the first block, in that order. */
+#define ROOT_OFFSET ALIGN8(sizeof(gt_node_arena))
+
+/* Blocks double up to 1 MiB: small trees (profiles, tests) stay small. */
+static void *bump(gt_node_arena *a, block **chain, size_t size, size_t align) {
+  block *b = *chain;
+  size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+  if (!b || at + size > b->cap) {
+    size_t cap = b ? b->cap * 2 : FIRST_BLOCK;
+    if (cap > MAX_BLOCK) cap = MAX_BLOCK;
+    if (cap < size) cap = size;
+    block *nb = gt_xmalloc(sizeof *nb + cap); /* freed by arena_release */
+    nb->next = b;
+    nb->used = 0;
+    nb->cap = cap;
+    a->bytes += sizeof *nb + cap;
+    *chain = b = nb;
+    at = 0;
+  }
+  b->used = at + size;
+  return b->data + at;
+}
+
+static void free_chain(block *b) {
+  while (b) {
+    block *next = b->next;
+    free(b);
+    b = next;
+  }
+}
+
+static void arena_release(gt_node_arena *a) {
+  block *objs = a->objs; /* the header itself lives in the last block of this chain */
+  free_chain(a->text);
+  free_chain(objs);
+}
+
+static gt_node *arena_node(void *mem, gt_node_kind kind, const char *file, int line, int col) {
+  gt_node *n = memset(mem, 0, sizeof *n);
+  n->kind = kind;
+  n->file = file;
+  n->line = line;
+  n->col = col;
+  n->mem = MEM_ARENA;
+  return n;
+}
+
+gt_node *gt_node_arena_root(gt_node_kind kind, const char *file, int line, int col) {
+  gt_node_arena tmp = {0};
+  char *first = bump(&tmp, &tmp.objs, ROOT_OFFSET + sizeof(gt_node), 8);
+  gt_node_arena *a = (gt_node_arena *)first;
+  *a = tmp;
+  gt_node *root = arena_node(first + ROOT_OFFSET, kind, file, line, col);
+  root->mem |= MEM_ARENA_ROOT;
+  return root;
+}
+
+gt_node_arena *gt_node_arena_of(gt_node *root) {
+  if (!root || !(root->mem & MEM_ARENA_ROOT)) return NULL;
+  return (gt_node_arena *)((char *)root - ROOT_OFFSET);
+}
+
+gt_node *gt_node_arena_new(gt_node_arena *a, gt_node_kind kind, const char *file, int line,
+                           int col) {
+  return arena_node(bump(a, &a->objs, sizeof(gt_node), 8), kind, file, line, col);
+}
+
+char *gt_node_arena_strndup(gt_node_arena *a, const char *s, size_t len) {
+  char *p = bump(a, &a->text, len + 1, 1);
+  if (len) memcpy(p, s, len);
+  p[len] = 0;
+  return p;
+}
+
+void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *const *keys,
+                                gt_node *const *items, size_t n) {
+  if (n == 0) return;
+  parent->items = bump(a, &a->objs, n * sizeof *items, 8);
+  memcpy(parent->items, items, n * sizeof *items);
+  if (keys) {
+    parent->keys = bump(a, &a->objs, n * sizeof *keys, 8);
+    memcpy(parent->keys, keys, n * sizeof *keys);
+  }
+  parent->count = n;
+  parent->mem |= MEM_ARENA_ARRAYS;
+}
+
+size_t gt_node_arena_bytes(const gt_node_arena *a) {
+  return a ? a->bytes : 0;
 }
 
 void gt_node_free(gt_node *n) {
@@ -33,11 +152,18 @@ void gt_node_free(gt_node *n) {
     if (n->keys) gt_node_free(n->keys[i]);
     gt_node_free(n->items[i]);
   }
-  free(n->keys);
-  free(n->items);
+  if (n->aux && n->aux_free) n->aux_free(n->aux);
+  if (!(n->mem & MEM_ARENA_ARRAYS)) {
+    free(n->keys);
+    free(n->items);
+  }
+  if (n->mem & MEM_ARENA) {
+    /* Text, tag and the node itself go with the arena. */
+    if (n->mem & MEM_ARENA_ROOT) arena_release(gt_node_arena_of(n));
+    return;
+  }
   free(n->tag);
   free(n->text);
-  if (n->aux && n->aux_free) n->aux_free(n->aux);
   free(n);
 }
 
@@ -47,7 +173,7 @@ gt_node *gt_node_clone(const gt_node *n) {
   c->tag = n->tag ? gt_xstrdup(n->tag) : NULL;
   c->quoted = n->quoted;
   if (n->text) {
-    c->text = gt_xstrndup(n->text, n->text_len);
+    c->text = gt_xstrndup(n->text, n->text_len); /* a heap copy, even of an arena node */
     c->text_len = n->text_len;
   }
   for (size_t i = 0; i < n->count; i++)
@@ -61,7 +187,30 @@ static bool needs_growth(size_t count) {
   return count == 0 || (count >= 4 && (count & (count - 1)) == 0);
 }
 
+/* The capacity needs_growth implies for count n >= 1: 4, 8, 16... */
+static size_t implied_cap(size_t n) {
+  size_t cap = 4;
+  while (cap < n)
+    cap *= 2;
+  return cap;
+}
+
+/* Arena arrays are exact-size and cannot grow: move them to the heap. */
+static void arrays_to_heap(gt_node *parent) {
+  size_t n = parent->count, cap = implied_cap(n);
+  gt_node **items = gt_xcalloc(cap, sizeof *items);
+  memcpy(items, parent->items, n * sizeof *items);
+  parent->items = items;
+  if (parent->keys) {
+    gt_node **keys = gt_xcalloc(cap, sizeof *keys);
+    memcpy(keys, parent->keys, n * sizeof *keys);
+    parent->keys = keys;
+  }
+  parent->mem &= ~(unsigned)MEM_ARENA_ARRAYS;
+}
+
 void gt_node_append(gt_node *parent, gt_node *key, gt_node *value) {
+  if (parent->mem & MEM_ARENA_ARRAYS) arrays_to_heap(parent);
   size_t n = parent->count;
   if (needs_growth(n)) {
     size_t cap = n ? n * 2 : 4;

@@ -13,27 +13,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
 typedef enum { GT_NODE_SCALAR, GT_NODE_MAP, GT_NODE_SEQ } gt_node_kind;
 
 typedef struct gt_node gt_node;
+/* Field order and sizes keep a node at 80 bytes: a 100,000-scenario suite
+ * holds about two million of them. */
 struct gt_node {
-  gt_node_kind kind;
+  const char *file;
   char *tag;       /* "!regex", "!integer", ... or NULL (owned) */
   char *text;      /* GT_NODE_SCALAR: the scalar's text, NUL-terminated (owned) */
-  size_t text_len; /* may be < strlen if the scalar holds "\0" escapes */
-  bool quoted;     /* quoted or block scalar: always a string, never null/bool/number */
-  const char *file;
-  int line, col; /* 1-based position of the node's start */
-  size_t count;   /* MAP: number of pairs; SEQ: number of items */
-  gt_node **keys; /* MAP only: scalar key nodes (owned) */
+  size_t count;    /* MAP: number of pairs; SEQ: number of items */
+  gt_node **keys;  /* MAP only: scalar key nodes (owned) */
   gt_node **items; /* MAP: values; SEQ: items (owned) */
   /* Data compiled at load time for matchers (e.g. a pcre2_code* for !regex, a
    * compiled JSONPath). Freed with aux_free when set. */
   void *aux;
   void (*aux_free)(void *);
+  int line, col;     /* 1-based position of the node's start */
+  uint32_t text_len; /* may be < strlen if the scalar holds "\0" escapes */
+  gt_node_kind kind : 8;
+  bool quoted : 1; /* quoted or block scalar: always a string, never null/bool/number */
+  /* Where the memory lives (GT_NODE_MEM_* bits; node.c's business only):
+   * loaded trees come from an arena, see gt_node_arena below. */
+  unsigned mem : 3;
 };
 
 gt_node *gt_node_new(gt_node_kind kind, const char *file, int line, int col);
@@ -43,6 +49,34 @@ void gt_node_free(gt_node *n);
 gt_node *gt_node_clone(const gt_node *n);
 /* MAP: append (takes ownership of key and value). SEQ: key is NULL. */
 void gt_node_append(gt_node *parent, gt_node *key, gt_node *value);
+
+/* ---- arenas: one loaded tree in a few big blocks ----
+ *
+ * The YAML reader allocates a tree's nodes, scalar text, tags and child
+ * arrays from an arena instead of one malloc each: no per-allocation header,
+ * exact-size arrays, and one free per block. The arena belongs to the tree's
+ * root (the first node allocated from it, made by gt_node_arena_root):
+ * gt_node_free(root) runs every aux_free and releases the arena. Arena nodes
+ * may hold heap children (gt_node_clone, gt_node_from_json, gt_node_append on
+ * an arena node moves its arrays to the heap) and those are freed normally.
+ * gt_node_free on an arena node that is not a root only runs aux_free in its
+ * subtree and frees its heap descendants: the memory goes with the arena. */
+typedef struct gt_node_arena gt_node_arena;
+
+/* A new arena and its root node (counts as allocation number one). */
+gt_node *gt_node_arena_root(gt_node_kind kind, const char *file, int line, int col);
+/* The arena a root made by gt_node_arena_root owns; NULL for any other node. */
+gt_node_arena *gt_node_arena_of(gt_node *root);
+gt_node *gt_node_arena_new(gt_node_arena *a, gt_node_kind kind, const char *file, int line,
+                           int col);
+/* A NUL-terminated copy of s[0..len) in the arena. */
+char *gt_node_arena_strndup(gt_node_arena *a, const char *s, size_t len);
+/* Sets parent's children to exact-size arena copies of keys/items (keys NULL
+ * for a SEQ); parent must have none yet. Takes ownership of the nodes. */
+void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *const *keys,
+                                gt_node *const *items, size_t n);
+/* Bytes the arena took from malloc (for tests and measurements). */
+size_t gt_node_arena_bytes(const gt_node_arena *a);
 
 /* MAP lookup by exact key text; NULL if absent or n is not a map. */
 const gt_node *gt_node_get(const gt_node *map, const char *key);

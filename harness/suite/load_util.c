@@ -3,6 +3,7 @@
  * allowed only in templates, and positions for errors from other modules. */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,24 @@ char *ld_read_file(const char *path, size_t *len, int *errnum) {
   if (!f) {
     *errnum = errno;
     return NULL;
+  }
+  /* A regular file is read into one exact-size buffer: growing by doubling
+   * would hold up to twice the file (and copy it) at the loader's peak. */
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
+    size_t size = (size_t)st.st_size;
+    char *data = gt_xmalloc(size + 1); /* caller frees */
+    size_t got = fread(data, 1, size, f);
+    bool failed = ferror(f);
+    *errnum = failed ? errno : 0;
+    fclose(f);
+    if (failed) {
+      free(data);
+      return NULL;
+    }
+    data[got] = 0;
+    *len = got;
+    return data;
   }
   gt_buf b;
   gt_buf_init(&b);

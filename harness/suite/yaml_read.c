@@ -73,11 +73,24 @@ typedef struct anchor {
   gt_node *node; /* borrowed from the tree being built */
 } anchor;
 
+/* The children of every open collection wait on one shared stack (a
+ * collection's children are contiguous on it: nothing else is pushed until
+ * it ends) and are copied once, at its end, into exact-size arena arrays. */
+typedef struct pending {
+  gt_node *key;   /* MAP entries; NULL in a SEQ */
+  gt_node *value; /* NULL while a MAP key waits for its value */
+} pending;
+
 typedef struct builder {
   const char *file;
+  gt_node_arena *arena; /* owned by root once root exists (see gt_node_arena_root) */
   gt_node *stack[MAX_DEPTH];
-  gt_node *pending_key[MAX_DEPTH]; /* MAP frames: key waiting for its value */
+  size_t first_child[MAX_DEPTH]; /* where each open collection's children start in kids */
   int depth;
+  pending *kids;
+  size_t n_kids, cap_kids;
+  gt_node **scratch; /* keys then values of the collection being closed */
+  size_t cap_scratch;
   gt_node *root;
   anchor *anchors;
   size_t n_anchors;
@@ -98,11 +111,20 @@ static void mark_pos(const struct fy_mark *m, int *line, int *col) {
   *col = m ? m->column + 1 : 0;
 }
 
+static void push_kid(builder *b, gt_node *key, gt_node *value) {
+  if (b->n_kids == b->cap_kids) {
+    b->cap_kids = b->cap_kids ? b->cap_kids * 2 : 64;
+    b->kids = gt_xrealloc(b->kids, b->cap_kids * sizeof *b->kids);
+  }
+  b->kids[b->n_kids++] = (pending){key, value};
+}
+
 static bool attach(builder *b, gt_node *n) {
   if (b->depth == 0) {
     if (b->root) {
+      int line = n->line, col = n->col;
       gt_node_free(n);
-      return gt_err_set(b->err, GT_ERR_INPUT, b->file, n->line, n->col,
+      return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
                         "only one YAML document per file");
     }
     b->root = n;
@@ -110,13 +132,12 @@ static bool attach(builder *b, gt_node *n) {
   }
   gt_node *top = b->stack[b->depth - 1];
   if (top->kind == GT_NODE_SEQ) {
-    gt_node_append(top, NULL, n);
+    push_kid(b, NULL, n);
     return true;
   }
-  gt_node *key = b->pending_key[b->depth - 1];
-  if (key) {
-    b->pending_key[b->depth - 1] = NULL;
-    gt_node_append(top, key, n);
+  size_t first = b->first_child[b->depth - 1];
+  if (b->n_kids > first && !b->kids[b->n_kids - 1].value) {
+    b->kids[b->n_kids - 1].value = n;
     return true;
   }
   if (n->kind != GT_NODE_SCALAR) {
@@ -125,8 +146,8 @@ static bool attach(builder *b, gt_node *n) {
     return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
                       "mapping keys must be scalars (strings)");
   }
-  for (size_t i = 0; i < top->count; i++) {
-    const gt_node *k = top->keys[i];
+  for (size_t i = first; i < b->n_kids; i++) {
+    const gt_node *k = b->kids[i].key;
     if (k->text_len == n->text_len && memcmp(k->text, n->text, n->text_len) == 0) {
       int line = n->line, col = n->col;
       gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
@@ -135,8 +156,26 @@ static bool attach(builder *b, gt_node *n) {
       return false;
     }
   }
-  b->pending_key[b->depth - 1] = n;
+  push_kid(b, n, NULL);
   return true;
+}
+
+/* The collection on top of the stack ends: its children move off the stack. */
+static void close_collection(builder *b) {
+  gt_node *top = b->stack[--b->depth];
+  size_t first = b->first_child[b->depth], n = b->n_kids - first;
+  if (n == 0) return;
+  if (2 * n > b->cap_scratch) {
+    b->cap_scratch = 2 * n;
+    b->scratch = gt_xrealloc(b->scratch, b->cap_scratch * sizeof *b->scratch);
+  }
+  gt_node **keys = b->scratch, **items = b->scratch + n;
+  for (size_t i = 0; i < n; i++) {
+    keys[i] = b->kids[first + i].key;
+    items[i] = b->kids[first + i].value;
+  }
+  gt_node_arena_set_children(b->arena, top, top->kind == GT_NODE_MAP ? keys : NULL, items, n);
+  b->n_kids = first;
 }
 
 static bool remember_anchor(builder *b, struct fy_token *tok, gt_node *n) {
@@ -152,25 +191,36 @@ static bool remember_anchor(builder *b, struct fy_token *tok, gt_node *n) {
 }
 
 /* "!regex" for local tags; "!!str" style for the YAML core ones. */
-static char *tag_text(struct fy_token *tag) {
+static char *tag_text(builder *b, struct fy_token *tag) {
   const char *h = fy_tag_token_handle0(tag);
   const char *s = fy_tag_token_suffix0(tag);
-  if (h && s && *h) return gt_xasprintf("%s%s", h, s);
+  if (h && s && *h) { /* tags are rare: a heap detour costs nothing */
+    char *joined = gt_xasprintf("%s%s", h, s);
+    char *t = gt_node_arena_strndup(b->arena, joined, strlen(joined));
+    free(joined);
+    return t;
+  }
   size_t len;
   const char *t = fy_token_get_text(tag, &len);
-  return t ? gt_xstrndup(t, len) : gt_xstrdup("!");
+  return t ? gt_node_arena_strndup(b->arena, t, len) : gt_node_arena_strndup(b->arena, "!", 1);
 }
 
 static gt_node *new_node(builder *b, struct fy_event *e, gt_node_kind kind, struct fy_token *tag) {
   int line, col;
   mark_pos(fy_event_start_mark(e), &line, &col);
-  gt_node *n = gt_node_new(kind, b->file, line, col);
+  gt_node *n;
+  if (!b->arena) { /* the first node is the root (nothing else can come first) */
+    n = gt_node_arena_root(kind, b->file, line, col);
+    b->arena = gt_node_arena_of(n);
+  } else {
+    n = gt_node_arena_new(b->arena, kind, b->file, line, col);
+  }
   if (tag) {
     /* A node's position is where its properties start: errors about the tag
      * then point at the tag. */
     const struct fy_mark *tm = fy_token_start_mark(tag);
     if (tm) mark_pos(tm, &n->line, &n->col);
-    n->tag = tag_text(tag);
+    n->tag = tag_text(b, tag);
   }
   b->n_nodes++;
   return n;
@@ -181,15 +231,14 @@ static bool on_scalar(builder *b, struct fy_event *e) {
   gt_node *n = new_node(b, e, GT_NODE_SCALAR, tag);
   size_t len = 0;
   const char *t = fy_token_get_text(e->scalar.value, &len);
-  n->text = gt_xstrndup(t ? t : "", t ? len : 0);
-  n->text_len = t ? len : 0;
+  n->text = gt_node_arena_strndup(b->arena, t ? t : "", t ? len : 0);
+  n->text_len = (uint32_t)(t ? len : 0); /* the input is < 4 GiB */
   enum fy_scalar_style style = fy_token_scalar_style(e->scalar.value);
   n->quoted = style != FYSS_PLAIN;
   /* libfyaml marks a quoted scalar at its content: point at the quote. */
   if (!tag && (style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && n->col > 1) n->col--;
   if (n->tag && strcmp(n->tag, "!!str") == 0) { /* !!str: a string, nothing more */
-    free(n->tag);
-    n->tag = NULL;
+    n->tag = NULL;                              /* arena text: goes with the tree */
     n->quoted = true;
   }
   remember_anchor(b, e->scalar.anchor, n);
@@ -209,7 +258,7 @@ static bool on_start(builder *b, struct fy_event *e, gt_node_kind kind) {
   if (!attach(b, n)) return false;
   remember_anchor(b, anc, n);
   b->stack[b->depth] = n;
-  b->pending_key[b->depth] = NULL;
+  b->first_child[b->depth] = b->n_kids;
   b->depth++;
   return true;
 }
@@ -231,7 +280,7 @@ static bool on_alias(builder *b, struct fy_event *e) {
     if (b->n_nodes > MAX_NODES)
       return gt_err_set(b->err, GT_ERR_INPUT, b->file, line, col,
                         "too many nodes after expanding aliases (more than %d)", MAX_NODES);
-    gt_node *c = gt_node_clone(a->node);
+    gt_node *c = gt_node_clone(a->node); /* a heap copy inside the arena tree */
     c->line = line, c->col = col;
     return attach(b, c);
   }
@@ -257,7 +306,7 @@ static bool on_event(builder *b, struct fy_event *e) {
     return on_start(b, e, GT_NODE_SEQ);
   case FYET_MAPPING_END:
   case FYET_SEQUENCE_END:
-    if (b->depth > 0) b->depth--;
+    if (b->depth > 0) close_collection(b);
     return true;
   case FYET_ALIAS:
     return on_alias(b, e);
@@ -313,9 +362,14 @@ gt_node *gt_yaml_parse_exact(const char *file, const char *data, size_t len, gt_
   }
   if (ok && fy_parser_get_stream_error(fyp)) ok = parser_error(&b, diag);
 
-  /* Keys left pending by an aborted parse belong to no tree yet. */
-  for (int d = 0; d < b.depth; d++)
-    gt_node_free(b.pending_key[d]);
+  /* Children of collections an aborted parse left open belong to no tree
+   * yet (arena nodes: this only releases heap clones and aux data). */
+  for (size_t i = 0; i < b.n_kids; i++) {
+    gt_node_free(b.kids[i].key);
+    gt_node_free(b.kids[i].value);
+  }
+  free(b.kids);
+  free(b.scratch);
   for (size_t i = 0; i < b.n_anchors; i++)
     free(b.anchors[i].name);
   free(b.anchors);

@@ -4,6 +4,8 @@
 #include "fault_internal.h"
 #include "../core/buf.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,22 @@ static gt_case *push(case_vec *v) {
   c->param = -1;
   gt_expect_init(&c->expect);
   return c;
+}
+
+/* Case names are exact-size: gt_xasprintf's buffers start at 128 bytes, and
+ * a 100,000-scenario suite keeps 100,000 names for the whole run. */
+static char *name_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *name_printf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return gt_xstrdup("");
+  char *p = gt_xmalloc((size_t)n + 1); /* owned by the case */
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
 }
 
 static void case_free(gt_case *c) {
@@ -380,7 +398,7 @@ static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const g
     fault_expect(s, sc, f, &c->expect);
     set_mode(c);
     if (reason || !multi_case(f)) {
-      c->name = gt_xasprintf("%s [%s]", sc->name, gt_fault_name(f));
+      c->name = name_printf("%s [%s]", sc->name, gt_fault_name(f));
       if (reason) c->skip_reason = gt_xstrdup(reason);
       continue;
     }
@@ -388,7 +406,7 @@ static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const g
     c->label = gt_xstrdup(v.items[i].label);
     c->param_text = v.items[i].param_text ? gt_xstrdup(v.items[i].param_text) : NULL;
     c->param = v.items[i].param;
-    c->name = gt_xasprintf("%s [%s #%d %s]", sc->name, gt_fault_name(f), c->index, c->label);
+    c->name = name_printf("%s [%s #%d %s]", sc->name, gt_fault_name(f), c->index, c->label);
   }
   free_variants(&v);
 }
@@ -404,7 +422,7 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
     gt_case *c = push(&cases);
     c->scenario = si;
     c->fault = GT_FAULT_VALID;
-    c->name = gt_xasprintf("%s [valid]", sc->name);
+    c->name = name_printf("%s [valid]", sc->name);
     gt_expect_merge(&c->expect, &sc->expect);
     for (int f = GT_FAULT_VALID + 1; f < GT_FAULT_COUNT; f++) {
       if (!in_set(s, sc, &sel, (gt_fault_id)f)) continue;
@@ -415,6 +433,9 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
   for (size_t i = 0; i < last.count; i++)
     *push(&cases) = last.items[i];
   free(last.items);
+  /* Drop the doubling slack: the list lives as long as the run. */
+  if (cases.count && cases.count < cases.cap)
+    cases.items = gt_xrealloc(cases.items, cases.count * sizeof *cases.items);
   out->items = cases.items;
   out->count = cases.count;
   return true;

@@ -34,7 +34,13 @@ bool ld_status(loader *L, const gt_node *n, gt_status_set *set, char **text) {
   }
   memset(set, 0, sizeof *set);
   gt_err e = {0};
-  if (gt_status_parse(n, set, text, &e)) return true;
+  if (gt_status_parse(n, set, text, &e)) {
+    /* Exact-size copy: the parser's buffer is 128 bytes, kept per scenario. */
+    char *t = *text;
+    *text = t ? gt_xstrdup(t) : NULL;
+    free(t);
+    return true;
+  }
   const char *file = e.file[0] ? e.file : n->file;
   int line = e.line > 0 ? e.line : n->line, col = e.line > 0 ? e.col : n->col;
   return gt_err_set(L->err, GT_ERR_INPUT, file, line, col, "%s", e.msg[0] ? e.msg : "bad status");

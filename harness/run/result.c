@@ -14,9 +14,23 @@ static char *redact(const gt_secrets *s, const char *text, size_t len) {
   return s ? gt_secrets_redact_dup(s, text, len) : gt_xstrndup(text, len);
 }
 
+/* The dump becomes a C string: a NUL byte would silently end it (and hide the
+ * rest of the body from the report), so it is written as the visible "#x00",
+ * the spelling the JUnit escaper uses for the other forbidden controls. */
+static void add_without_nul(gt_buf *b, const char *s, size_t n) {
+  size_t from = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '\0') continue;
+    gt_buf_add(b, s + from, i - from);
+    gt_buf_adds(b, "#x00");
+    from = i + 1;
+  }
+  gt_buf_add(b, s + from, n - from);
+}
+
 static void dump_body(gt_buf *b, const char *body, size_t len, size_t total) {
   size_t n = len < DUMP_BODY_BYTES ? len : DUMP_BODY_BYTES;
-  gt_buf_add(b, body, n);
+  add_without_nul(b, body, n);
   if (n && body[n - 1] != '\n') gt_buf_addc(b, '\n');
   if (total > n) gt_buf_printf(b, "[... %zu more bytes of body not shown]\n", total - n);
 }

@@ -26,6 +26,7 @@ int ts_gauntlet_run(ts_gauntlet *g, const char *dir, const char *const args[],
   g->exit_code = ts_run(argv, env, out, err, timeout_ms, &p);
   g->timed_out = p.timed_out;
   g->elapsed = p.elapsed;
+  g->max_rss_kb = p.max_rss_kb;
   g->out = ts_read_file(out, NULL);
   g->err = ts_read_file(err, NULL);
   if (!g->out) g->out = strdup("");

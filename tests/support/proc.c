@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,8 +117,12 @@ static void scan_stderr(ts_proc *p) {
   p->err_is_scratch = false;
 }
 
-static void record_status(ts_proc *p, int st) {
+static void record_status(ts_proc *p, int st, const struct rusage *ru) {
   p->exited = true;
+  /* Linux reports kilobytes. posix_spawn (glibc: vfork-style, shared memory
+   * until exec) does not copy the test process, so this is the child's own
+   * peak; a target reaped by ts_target_stop's first poll gets 0. */
+  if (ru) p->max_rss_kb = ru->ru_maxrss;
   p->elapsed = now_s() - p->started;
   if (WIFEXITED(st)) p->exit_code = WEXITSTATUS(st);
   if (WIFSIGNALED(st)) {
@@ -133,9 +138,10 @@ void ts_wait(ts_proc *p, long timeout_ms) {
   double deadline = now_s() + timeout_ms / 1000.0;
   int st = 0;
   while (now_s() < deadline) {
-    pid_t r = waitpid(p->pid, &st, WNOHANG);
+    struct rusage ru;
+    pid_t r = wait4(p->pid, &st, WNOHANG, &ru);
     if (r == p->pid) {
-      record_status(p, st);
+      record_status(p, st, &ru);
       return;
     }
     if (r < 0) {
@@ -148,7 +154,8 @@ void ts_wait(ts_proc *p, long timeout_ms) {
   }
   p->timed_out = true;
   kill(p->pid, SIGKILL);
-  if (waitpid(p->pid, &st, 0) == p->pid) record_status(p, st);
+  struct rusage ru;
+  if (wait4(p->pid, &st, 0, &ru) == p->pid) record_status(p, st, &ru);
   if (!p->sanitizer_report) p->exit_code = -1;
 }
 
@@ -188,7 +195,7 @@ bool ts_target_start(ts_target *t, const char *name, const char *const args[], i
     if (ts_port_open(wait_port, 20)) return true;
     int st;
     if (waitpid(t->proc.pid, &st, WNOHANG) == t->proc.pid) {
-      record_status(&t->proc, st);
+      record_status(&t->proc, st, NULL);
       return false;
     }
   }
@@ -203,7 +210,7 @@ bool ts_target_stop(ts_target *t) {
     int st;
     pid_t r = waitpid(t->proc.pid, &st, WNOHANG);
     if (r == t->proc.pid) {
-      record_status(&t->proc, st);
+      record_status(&t->proc, st, NULL);
     } else {
       alive = true;
       kill(t->proc.pid, SIGTERM);

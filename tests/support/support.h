@@ -38,9 +38,10 @@ typedef struct ts_proc {
   int exit_code;   /* valid when exited */
   int term_signal; /* non-zero when killed by a signal */
   bool exited;
-  bool timed_out; /* we killed it at the deadline */
-  double elapsed; /* seconds from spawn to reap */
-  double started; /* monotonic seconds at spawn */
+  bool timed_out;  /* we killed it at the deadline */
+  double elapsed;  /* seconds from spawn to reap */
+  long max_rss_kb; /* peak resident set of the child (wait4), 0 when unknown */
+  double started;  /* monotonic seconds at spawn */
   /* A sanitizer (ASan, LeakSanitizer, UBSan) reported in the child's stderr.
    * The exit code is then forced to TS_EXIT_SANITIZER so that every test
    * asserting an exit code fails: under ASan a leak at exit turns into exit 1,
@@ -142,9 +143,10 @@ typedef struct ts_gauntlet {
   int exit_code; /* -1 when killed at the deadline, TS_EXIT_SANITIZER (-2) when
                     a sanitizer reported in the child (see ts_proc) */
   bool timed_out;
-  double elapsed; /* seconds */
-  char *out;      /* stdout (owned) */
-  char *err;      /* stderr (owned) */
+  double elapsed;  /* seconds */
+  long max_rss_kb; /* peak resident set of the gauntlet process, kB (wait4) */
+  char *out;       /* stdout (owned) */
+  char *err;       /* stderr (owned) */
 } ts_gauntlet;
 
 /* Runs GAUNTLET_BIN with args (NULL-terminated, without argv[0]) and extra

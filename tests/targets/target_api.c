@@ -77,9 +77,22 @@
  *                            responses to Content-Length + Transfer-Encoding -> wire_*
  *
  * Hostile answers (--hostile NAME) on GET /v1/hostile (or the raw listener):
- *   huge_body (200 MB), binary_json, control_chars (NUL, ]]>, \xff in body and
- *   header), trickle_body (1 byte/s), reset_mid_body, redirect_loop, gzip_bomb,
- *   trailing_garbage, slow_headers (raw listener: status line 1 byte/s).
+ *   huge_body         200 MiB of JSON-ish bytes, chunked (no Content-Length: a
+ *                     client can only know the size by counting)
+ *   binary_json       4 KiB of random bytes labelled application/json
+ *   control_chars     body with NUL, ]]>, \xff\xfe, \x01, \x1b (plus X-Weird below)
+ *   header_chars      valid body {"ok": true}; header X-Weird: a\x01b\xffc]]> <&" \x1b
+ *   trickle_body      a JSON body one byte per second
+ *   reset_mid_body    Content-Length 10000, 100 bytes, then the connection closes
+ *   redirect_loop     302 Location: /v1/hostile (itself)
+ *   gzip_bomb         200 MiB of zeros gzip -9'd (about 200 KB), Content-Encoding:
+ *                     gzip whatever the request asked; X-Seen-Accept-Encoding tells
+ *                     what Accept-Encoding the request carried ("(none)" if none)
+ *   trailing_garbage  {"ok": true}garbage
+ *   Raw listener (--raw-http-port), any request:
+ *   slow_headers      the status line and headers one byte per second
+ *   header_nul        a complete 200 {"ok": true} whose X-Weird value holds a NUL
+ *   rst_mid_body      Content-Length 10000, 100 bytes, then a TCP RST (SO_LINGER 0)
  *
  * Raw listener (--raw-http-port P): a strict RFC 9112 framing judge that answers
  * 200 {"ok": true} (with the profile's headers) to any well-framed request and
@@ -669,12 +682,16 @@ static void route_slow(struct MHD_Connection *c, answer *a) {
 
 /* ------------------------------------------------------------- hostile */
 
+#define HUGE_BODY_BYTES (200ull * 1024 * 1024)
+
+/* Sent chunked, so the only way to know the size is to count the bytes. */
 static ssize_t huge_reader(void *cls, uint64_t pos, char *buf, size_t max) {
   (void)cls;
-  (void)pos;
-  memset(buf, ' ', max);
-  if (pos == 0 && max > 0) buf[0] = '[';
-  return (ssize_t)max;
+  if (pos >= HUGE_BODY_BYTES) return MHD_CONTENT_READER_END_OF_STREAM;
+  size_t n = HUGE_BODY_BYTES - pos < max ? (size_t)(HUGE_BODY_BYTES - pos) : max;
+  memset(buf, ' ', n);
+  if (pos == 0 && n > 0) buf[0] = '[';
+  return (ssize_t)n;
 }
 
 static ssize_t trickle_reader(void *cls, uint64_t pos, char *buf, size_t max) {
@@ -717,8 +734,7 @@ static void prepare_gzip_bomb(void) {
 static struct MHD_Response *hostile_response(answer *a) {
   const char *h = opt.hostile ? opt.hostile : "";
   if (!strcmp(h, "huge_body"))
-    return MHD_create_response_from_callback(200ull * 1024 * 1024, 64 * 1024, huge_reader, NULL,
-                                             NULL);
+    return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, huge_reader, NULL, NULL);
   if (!strcmp(h, "trickle_body"))
     return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16, trickle_reader, NULL, NULL);
   if (!strcmp(h, "reset_mid_body"))
@@ -882,13 +898,18 @@ static void add_common_headers(struct MHD_Connection *c, struct MHD_Response *r,
     }
   }
   if (a->location) MHD_add_response_header(r, "Location", a->location);
-  if (opt.hostile && !strcmp(opt.hostile, "control_chars"))
+  if (opt.hostile &&
+      (!strcmp(opt.hostile, "control_chars") || !strcmp(opt.hostile, "header_chars")))
     MHD_add_response_header(r, "X-Weird",
                             "a\x01"
                             "b\xff"
-                            "c]]>");
-  if (opt.hostile && !strcmp(opt.hostile, "gzip_bomb") && gzip_bomb)
+                            "c]]> <&\" \x1b"
+                            "end");
+  if (opt.hostile && !strcmp(opt.hostile, "gzip_bomb") && gzip_bomb) {
     MHD_add_response_header(r, "Content-Encoding", "gzip");
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Seen-Accept-Encoding", ae ? ae : "(none)");
+  }
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
@@ -1094,6 +1115,30 @@ static void *raw_conn(void *arg) {
       write_all(fd, canned + i, 1);
       sleep_ms(1000);
     }
+  } else if (opt.hostile && !strcmp(opt.hostile, "header_nul")) {
+    while (!strstr(buf, "\r\n\r\n") && raw_read_more(fd, buf, &n, cap, deadline)) {
+    }
+    static const char nul_head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json; "
+                                   "charset=utf-8\r\nX-Weird: a\0b\r\nContent-Length: 12\r\n"
+                                   "\r\n{\"ok\": true}";
+    write_all(fd, nul_head, sizeof nul_head - 1);
+  } else if (opt.hostile && !strcmp(opt.hostile, "rst_mid_body")) {
+    while (!strstr(buf, "\r\n\r\n") && raw_read_more(fd, buf, &n, cap, deadline)) {
+    }
+    static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json; "
+                               "charset=utf-8\r\nContent-Length: 10000\r\n\r\n";
+    char part[100];
+    memset(part, ' ', sizeof part);
+    part[0] = '{';
+    write_all(fd, head, sizeof head - 1);
+    write_all(fd, part, sizeof part);
+    sleep_ms(100); /* let the peer read the partial body before the reset */
+    /* Linger 0: close() sends RST instead of FIN. */
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(fd);
+    free(buf);
+    return NULL;
   } else if (defect("wire_accept_all")) {
     while (!strstr(buf, "\r\n\r\n") && !strstr(buf, "\n\n") &&
            raw_read_more(fd, buf, &n, 65536, now_s() + 3.0)) {

@@ -378,6 +378,26 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
   free(profile_media);
 }
 
+/* The report's one-line message names the first failure, so put the root
+ * cause first: a wrong status, then a body that is not JSON (otherwise the
+ * scenario's json template would be named for what is really json_parses).
+ * Stable within each rank. */
+static int failure_rank(gt_check_id id) {
+  return id == GT_CHECK_STATUS ? 0 : id == GT_CHECK_JSON_PARSES ? 1 : 2;
+}
+
+static void lead_with_root_causes(gt_failures *f, size_t from) {
+  for (size_t i = from + 1; i < f->count; i++) {
+    gt_failure x = f->items[i];
+    size_t k = i;
+    while (k > from && failure_rank(f->items[k - 1].check) > failure_rank(x.check)) {
+      f->items[k] = f->items[k - 1];
+      k--;
+    }
+    f->items[k] = x;
+  }
+}
+
 bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt_failures *out,
                        cJSON **parsed) {
   if (parsed) *parsed = NULL;
@@ -409,7 +429,12 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
     return out->count == before;
   }
 
-  if (e->refused == 1) {
+  /* refused: 1 with a status set (the catalogue's http_only, truncated_body,
+   * wire_*) reads "a refusal is acceptable; an answer must be in the set",
+   * and the set is judged by check_status below. Without a status set (a
+   * user's bare `refused: true`) only a refusal passes, or, for plain-HTTP
+   * and framing cases, any non-2xx answer. */
+  if (e->refused == 1 && !e->has_status) {
     bool non_2xx = resp->status < 200 || resp->status > 299;
     if (!(c.transport_only && non_2xx)) {
       char act[48];
@@ -425,6 +450,7 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
   study_body(&c, resp, &bi);
   scenario_checks(&c, resp, &bi, out);
   if (!c.transport_only && c.profile) universal_checks(&c, resp, &bi, out);
+  lead_with_root_causes(out, before);
 
   if (parsed)
     *parsed = bi.json;

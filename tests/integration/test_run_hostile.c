@@ -104,8 +104,8 @@ Test(run_hostile, huge_body, .timeout = 120) {
       .mode = "huge_body",
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
-      .type = "json",
-      .message = "json $: expected a JSON body, got body larger than cap (209715200 bytes)",
+      .type = "json_parses",
+      .message = "json_parses $: expected valid JSON, got body larger than cap (209715200 bytes)",
       .detail = {"json_parses at $\n  expected: valid JSON\n"
                  "  actual:   body larger than cap (209715200 bytes)"},
       .report = {"Transfer-Encoding: chunked", "[... 209711104 more bytes of body not shown]"},
@@ -119,7 +119,7 @@ Test(run_hostile, binary_json, .timeout = 120) {
       .mode = "binary_json",
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
-      .type = "json",
+      .type = "json_parses",
       .message = "got invalid JSON at byte 0 (unexpected character) near: \\xff",
       .detail =
           {"json_parses at $\n  expected: valid JSON\n  actual:   invalid JSON at byte 0",
@@ -136,7 +136,7 @@ Test(run_hostile, control_chars, .timeout = 120) {
       .mode = "control_chars",
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
-      .type = "json",
+      .type = "json_parses",
       .message = "invalid JSON at byte 8 (control character in string)",
       .detail =
           {"json_parses at $\n  expected: valid JSON\n  actual:   invalid JSON at byte 8",
@@ -263,7 +263,7 @@ Test(run_hostile, gzip_bomb, .timeout = 120) {
       .mode = "gzip_bomb",
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
-      .type = "json",
+      .type = "json_parses",
       .message = "got invalid JSON at byte 0 (unexpected character) near: \\x1f\\x8b\\x08",
       .detail =
           {"json_parses at $\n  expected: valid JSON\n  actual:   invalid JSON at byte 0",
@@ -281,7 +281,7 @@ Test(run_hostile, trailing_garbage, .timeout = 120) {
       .mode = "trailing_garbage",
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
-      .type = "json",
+      .type = "json_parses",
       .message = "got invalid JSON at byte 12 (trailing data after the JSON value) near: {\"ok\": "
                  "true}garbage",
       .detail = {"json_parses at $\n  expected: valid JSON\n"

@@ -304,6 +304,24 @@ Test(checks, refused_and_a_response) {
   ONLY_FAILS(GT_CHECK_REFUSED);
 }
 
+/* The catalogue's truncated_body: refusal acceptable, else any non-2xx. An
+ * answer is judged by the status set, not failed as "not refused". */
+Test(checks, refused_with_a_status_set_judges_the_answer) {
+  json_profile();
+  E.refused = 1;
+  expect_status("4xx");
+  resp(400, "{\"success\":false,\"error\":{\"code\":1,\"message\":\"short body\"}}", JSON_CT,
+       RL, NULL);
+  cr_expect(run());
+  R.status = 201;
+  cr_expect_not(run());
+  ONLY_FAILS(GT_CHECK_STATUS);
+  R.outcome = GT_HTTP_RESET;
+  cr_expect(run());
+  free(E.status_text);
+  E.status_text = NULL;
+}
+
 Test(checks, transport_only_skips_universal_checks) {
   json_profile();
   resp(400, "<html>bad request</html>", "Content-Type", "text/html", NULL);

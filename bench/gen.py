@@ -10,6 +10,18 @@ import json, sys, os
 n, base, token, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 os.makedirs(out, exist_ok=True)
 
+# A fault-heavy variant for the 100k-case memory run: N/8 scenarios, each the
+# valid case plus 7 faulted cases (unauthenticated, invalid_token,
+# token_in_query, unknown_path, malformed_auth x3).
+with open(f"{out}/faulted-{n}.yaml", "w") as f:
+    f.write(f"suite: bench-faulted\nbase_url: {base}\n")
+    f.write("profile:\n  profile: bench\n  auth: {scheme: bearer, token: \"${BENCH_TOKEN}\"}\n")
+    f.write("  faults: {default: [unauthenticated, invalid_token, token_in_query, unknown_path, malformed_auth]}\n")
+    f.write("scenarios:\n")
+    for i in range(n // 8):
+        f.write(f"  - name: item {i}\n    request: {{method: GET, path: /items/{i}}}\n")
+        f.write(f"    expect:\n      status: 200\n      jsonpath: {{$.id: {i}}}\n")
+
 with open(f"{out}/suite-{n}.yaml", "w") as f:
     f.write(f"suite: bench\nbase_url: {base}\n")
     f.write("profile:\n  profile: bench\n  auth: {scheme: bearer, token: \"${BENCH_TOKEN}\"}\n")

@@ -199,6 +199,7 @@ typedef struct gt_profile {
   } auth;
   struct {
     bool https_only;
+    bool https_only_given;     /* written in the profile (false given: http_only is skipped) */
     int http_port;             /* default 80 */
     bool http_probe_real;      /* http_probe: real */
     char *content_type;        /* NULL = not required */

@@ -168,6 +168,12 @@ static const char *skip_reason(const gt_suite *s, const gt_scenario *sc, gt_faul
   case GT_FAULT_TRUNCATED_BODY:
   case GT_FAULT_SLOW_BODY:
     return any ? NULL : "no body";
+  case GT_FAULT_HTTP_ONLY:
+    /* A profile that says plain HTTP serves the API makes "plain HTTP must
+     * fail" wrong; unset keeps the catalogue's expectation. */
+    return p->transport.https_only_given && !p->transport.https_only
+               ? "transport.https_only is false: the API serves plain HTTP"
+               : NULL;
   case GT_FAULT_UNVERSIONED:
     return p->version_prefix && *p->version_prefix ? NULL : "no versioning.prefix in the profile";
   case GT_FAULT_RATE_LIMIT:

@@ -103,6 +103,7 @@ static bool load_transport(loader *L, gt_profile *p, gt_node *n) {
     long port;
     if (!strcmp(k, "https_only")) {
       if (!ld_bool(L, v, "transport.https_only", &p->transport.https_only)) return false;
+      p->transport.https_only_given = true;
     } else if (!strcmp(k, "http_port")) {
       if (!load_port(L, v, &port)) return false;
       p->transport.http_port = (int)port;

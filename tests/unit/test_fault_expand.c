@@ -264,6 +264,15 @@ Test(fault_expand, skip_reasons) {
   cr_assert_str_eq(find("open [missing_field]")->skip_reason, "no JSON or form body");
   cr_assert_str_eq(find("open [rate_limit]")->skip_reason, "no limits.rate_limit in the profile");
   cr_assert_null(find("open [http_only]")->skip_reason);
+  suite.profile.transport.https_only_given = true; /* https_only: false written */
+  expand(NULL);
+  cr_assert_str_eq(find("open [http_only]")->skip_reason,
+                   "transport.https_only is false: the API serves plain HTTP");
+  suite.profile.transport.https_only = true;
+  expand(NULL);
+  cr_assert_null(find("open [http_only]")->skip_reason);
+  suite.profile.transport.https_only_given = false;
+  suite.profile.transport.https_only = false;
   cr_assert_str_eq(find("jwt [jwt_alg_none]")->skip_reason, "no JWT: auth.format is not jwt");
 
   suite.profile.auth.jwt = true;

@@ -96,5 +96,6 @@ ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
   echo "- 10k-case load+expand: ${WALL["gauntlet check 10k cases"]} s wall including process start (< 0.1 s); libfyaml's event parse of the same file alone: ${WALL["libfyaml event parse only, 10k file"]} s"
   echo "- 100k-case run peak RSS, 100k scenarios: $(( ${RSS["gauntlet run 100k cases (100k scenarios) -j 8"]} / 1024 )) MiB; 12.5k scenarios x 8 cases: $(( ${RSS["gauntlet run 100k cases (12.5k scenarios x 8) -j 8"]} / 1024 )) MiB (< 200 MB)"
   [ -n "$peers_note" ] && echo "- $peers_note"
+  [ -f bench/ANALYSIS.md ] && cat bench/ANALYSIS.md
 } >bench/RESULTS.md
 cat bench/RESULTS.md

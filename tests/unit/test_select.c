@@ -23,17 +23,20 @@ static void setup(void) {
                   "          faults: {default: [unauthenticated, invalid_token]}}\n"
                   "scenarios:\n");
   for (int i = 0; i < 20; i++)
-    gt_buf_printf(&y, "  - name: read %d\n    tags: [%s]\n    request: {method: GET, path: /r/%d}\n"
-                      "    expect: {status: 200}\n",
+    gt_buf_printf(&y,
+                  "  - name: read %d\n    tags: [%s]\n    request: {method: GET, path: /r/%d}\n"
+                  "    expect: {status: 200}\n",
                   i, i % 2 ? "odd" : "even", i);
-  gt_buf_adds(&y, "  - name: create\n    request: {method: POST, path: /c, json: {a: 1}}\n"
-                  "    expect: {status: 201}\n    capture: {id: $.id}\n"
-                  "  - name: read created\n    request: {method: GET, path: \"/c/${id}\"}\n"
-                  "    expect: {status: 200}\n    capture: {etag: {header: ETag}}\n"
-                  "  - name: update\n    request: {method: PUT, path: \"/c/${id}\", json: {e: \"${etag}\"}}\n"
-                  "    expect: {status: 200}\n"
-                  "  - name: delete\n    request: {method: DELETE, path: \"/c/${id}\"}\n"
-                  "    expect: {status: 204}\n");
+  gt_buf_adds(
+      &y,
+      "  - name: create\n    request: {method: POST, path: /c, json: {a: 1}}\n"
+      "    expect: {status: 201}\n    capture: {id: $.id}\n"
+      "  - name: read created\n    request: {method: GET, path: \"/c/${id}\"}\n"
+      "    expect: {status: 200}\n    capture: {etag: {header: ETag}}\n"
+      "  - name: update\n    request: {method: PUT, path: \"/c/${id}\", json: {e: \"${etag}\"}}\n"
+      "    expect: {status: 200}\n"
+      "  - name: delete\n    request: {method: DELETE, path: \"/c/${id}\"}\n"
+      "    expect: {status: 204}\n");
   gt_load_opts lo = {.use_env = false};
   gt_err err = {0};
   suite = gt_suite_load_string("sel.yaml", y.data, y.len, &lo, &err);
@@ -54,7 +57,8 @@ TestSuite(select, .init = setup, .fini = teardown);
 static size_t count_selected(const gt_run_opts *o, bool *sel) {
   gt_run_select(suite, &cases, o, sel);
   size_t n = 0;
-  for (size_t i = 0; i < cases.count; i++) n += sel[i];
+  for (size_t i = 0; i < cases.count; i++)
+    n += sel[i];
   return n;
 }
 

@@ -87,6 +87,20 @@ static void expect_all_pass(fault_run *r) {
 
 static const char *const conformant_args[] = {"--max-body", "65536", NULL};
 
+/* The CORS protocol answers a preflight (204), not the API: it is exempt from
+ * documented_status; an API 404 outside the documented set is not. */
+Test(run_faults, preflight_exempt_from_documented_status, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "cors_undocumented.yaml", conformant_args, NULL, 0);
+  char *m = ts_prefix_mismatch(&r.j, "list items [cors_preflight]", TS_CASE_PASS, NULL);
+  cr_expect_null(m, "%s", m);
+  free(m);
+  m = ts_prefix_mismatch(&r.j, "list items [unknown_path]", TS_CASE_FAILURE, "documented_status");
+  cr_expect_null(m, "%s", m);
+  free(m);
+  run_free(&r);
+}
+
 Test(run_faults, conformant_target_passes_every_fault, .timeout = 240) {
   fault_run r;
   run_suite(&r, "faults.yaml", conformant_args, NULL, 0);

@@ -50,6 +50,10 @@ typedef struct block {
 struct gt_node_arena {
   block *objs, *text;
   size_t bytes;
+  /* Copies made by gt_node_arena_move that carry an aux: the root runs
+   * their aux_free (they are not its children). Heap array, freed with it. */
+  gt_node **moved_aux;
+  size_t n_moved_aux, cap_moved_aux;
 };
 
 #define FIRST_BLOCK ((size_t)4096)
@@ -87,6 +91,11 @@ static void free_chain(block *b) {
 }
 
 static void arena_release(gt_node_arena *a) {
+  for (size_t i = 0; i < a->n_moved_aux; i++) {
+    gt_node *c = a->moved_aux[i];
+    c->aux_free(c->aux);
+  }
+  free(a->moved_aux);
   block *objs = a->objs; /* the header itself lives in the last block of this chain */
   free_chain(a->text);
   free_chain(objs);
@@ -144,6 +153,56 @@ void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *cons
 
 size_t gt_node_arena_bytes(const gt_node_arena *a) {
   return a ? a->bytes : 0;
+}
+
+/* ---- compaction ---- */
+
+/* The aux_free of a forwarded original: its aux is the copy, which it does
+ * not own. */
+static void forwarded(void *copy) {
+  (void)copy;
+}
+
+bool gt_node_is_forwarded(const gt_node *n) {
+  return n && n->aux_free == forwarded;
+}
+
+gt_node *gt_node_arena_move(gt_node_arena *a, gt_node *n) {
+  if (!n) return NULL;
+  if (n->aux_free == forwarded) return n->aux;
+  gt_node *c = gt_node_arena_new(a, n->kind, n->file, n->line, n->col);
+  c->quoted = n->quoted;
+  if (n->tag) c->tag = gt_node_arena_strndup(a, n->tag, strlen(n->tag));
+  if (n->text) {
+    c->text = gt_node_arena_strndup(a, n->text, n->text_len);
+    c->text_len = n->text_len;
+  }
+  if (n->aux) {
+    c->aux = n->aux;
+    c->aux_free = n->aux_free;
+    if (c->aux_free) {
+      if (a->n_moved_aux == a->cap_moved_aux) {
+        a->cap_moved_aux = a->cap_moved_aux ? a->cap_moved_aux * 2 : 16;
+        a->moved_aux = gt_xrealloc(a->moved_aux, a->cap_moved_aux * sizeof *a->moved_aux);
+      }
+      a->moved_aux[a->n_moved_aux++] = c;
+    }
+  }
+  /* Forwarded before the children are copied: n is not reachable from them
+   * (no parent links), so this only matters for later calls. */
+  n->aux = c;
+  n->aux_free = forwarded;
+  if (n->count > 0) {
+    c->items = bump(a, &a->objs, n->count * sizeof *c->items, 8);
+    if (n->keys) c->keys = bump(a, &a->objs, n->count * sizeof *c->keys, 8);
+    for (size_t i = 0; i < n->count; i++) {
+      if (n->keys) c->keys[i] = gt_node_arena_move(a, n->keys[i]);
+      c->items[i] = gt_node_arena_move(a, n->items[i]);
+    }
+    c->count = n->count;
+    c->mem |= MEM_ARENA_ARRAYS;
+  }
+  return c;
 }
 
 void gt_node_free(gt_node *n) {

@@ -75,6 +75,17 @@ char *gt_node_arena_strndup(gt_node_arena *a, const char *s, size_t len);
  * for a SEQ); parent must have none yet. Takes ownership of the nodes. */
 void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *const *keys,
                                 gt_node *const *items, size_t n);
+/* Compaction (the loader keeps only what its model references): a deep copy
+ * of n in arena a that keeps FILE:LINE:COL, tags, quoting and text_len, and
+ * MOVES aux/aux_free to the copy; a's root runs that aux_free when freed
+ * (copies are never freed one by one: gt_node_free of a's root frees them
+ * all). n is left forwarded to its copy, so moving n again, or moving a tree
+ * that holds n, gives the same copy: shared references stay shared and each
+ * aux has one owner. The original tree is still freed with gt_node_free (its
+ * forwarded nodes hold nothing) and must not be read otherwise afterwards. */
+gt_node *gt_node_arena_move(gt_node_arena *a, gt_node *n);
+/* true if n was moved by gt_node_arena_move (tests). */
+bool gt_node_is_forwarded(const gt_node *n);
 /* Bytes the arena took from malloc (for tests and measurements). */
 size_t gt_node_arena_bytes(const gt_node_arena *a);
 

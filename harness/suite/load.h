@@ -18,6 +18,12 @@ typedef struct loader {
   gt_err *err;
   gt_scope scope;       /* --var, suite variables, env: what is known at load time */
   cJSON *capture_names; /* every name some scenario captures (array of strings) */
+  /* Key nodes of expect.jsonpath maps: they hold the compiled path (aux) and
+   * the src text the model borrows; compaction needs them (a
+   * gt_path_template does not point at its key node). Heap array, freed by
+   * load_text. */
+  gt_node **jsonpath_keys;
+  size_t n_jsonpath_keys, cap_jsonpath_keys;
 } loader;
 
 /* ---- load_util.c ---- */
@@ -49,6 +55,14 @@ void ld_keep_file(loader *L, char *file);
 /* Whole file into memory (NUL-terminated); NULL with *errnum set. Caller frees. */
 char *ld_read_file(const char *path, size_t *len, int *errnum);
 void ld_keep_tree(loader *L, gt_node *tree);
+
+/* ---- load_compact.c ---- */
+/* Replaces the suite's trees by one arena holding copies of only what the
+ * model references, re-pointing every borrowed pointer; the originals are
+ * freed. Call once, on a completely loaded suite. Returns false (the suite
+ * unchanged, still valid) if some borrowed pointer cannot be accounted for. */
+bool ld_compact(loader *L);
+void ld_note_jsonpath_key(loader *L, gt_node *key);
 
 /* ---- load_expect.c ---- */
 bool ld_status(loader *L, const gt_node *n, gt_status_set *set, char **text);

@@ -62,6 +62,7 @@ static bool load_jsonpaths(loader *L, gt_node *map, gt_expect *out) {
      * expectation can share it; the tree frees it. */
     key->aux = p;
     key->aux_free = free_jsonpath;
+    ld_note_jsonpath_key(L, key);
     if (!ld_template(L, map->items[i])) return false;
     out->jsonpath[i].src = key->text;
     out->jsonpath[i].path = p;

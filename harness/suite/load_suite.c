@@ -174,6 +174,9 @@ static gt_suite *load_text(const char *name, char *owned, const char *yaml, size
   cJSON_Delete(L.capture_names);
   if (ok && !s->profile.name) s->profile.name = gt_xstrdup("default");
   if (ok && !s->profile.file) s->profile.file = s->file;
+  /* Compaction failing only means the trees stay whole (see load_compact.c). */
+  if (ok && !opts->keep_trees) ld_compact(&L);
+  free(L.jsonpath_keys);
   if (!ok) {
     gt_suite_free(s);
     return NULL;
@@ -252,7 +255,8 @@ void gt_suite_free(gt_suite *s) {
   for (size_t i = 0; i < s->n_secret_vars; i++)
     free(s->secret_vars[i]);
   free(s->secret_vars);
-  /* Trees last: the model borrowed from them (and compiled paths hang off them). */
+  /* Trees last: the model borrowed from them (and compiled paths hang off
+   * them). After compaction, trees[0] is the arena of the kept copies. */
   for (size_t i = 0; i < s->n_trees; i++)
     gt_node_free(s->trees[i]);
   free(s->trees);

@@ -18,6 +18,11 @@ typedef struct gt_load_opts {
   int n_cli_vars;
   bool use_env;        /* true in the CLI; tests may turn it off */
   gt_secrets *secrets; /* secret values found while loading are added here; may be NULL */
+  /* false (default): after loading, only the subtrees the model references
+   * are kept (copied into one compact arena; suite->trees then holds that
+   * arena's root, whose tree is empty). true: suite->trees are the parsed
+   * trees, whole, for a caller that reads more of them than the model. */
+  bool keep_trees;
 } gt_load_opts;
 
 /* Loads one suite file. Returns NULL and fills err on failure. Caller frees

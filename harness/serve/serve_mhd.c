@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "../core/file.h"
 #include "serve_internal.h"
 
 typedef struct listener {
@@ -233,20 +234,11 @@ static bool resolve(const char *hostport, struct sockaddr_storage *ss, bool *v6,
 }
 
 static char *read_file(const char *path, gt_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    gt_err_set(err, GT_ERR_USAGE, path, 0, 0, "cannot read: %m");
-    return NULL;
-  }
-  gt_buf b;
-  gt_buf_init(&b);
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    gt_buf_add(&b, chunk, n);
-  fclose(f);
-  if (!b.data) gt_buf_adds(&b, "");
-  return gt_buf_steal(&b);
+  size_t len;
+  int errnum = 0;
+  char *data = gt_read_file(path, &len, &errnum);
+  if (!data) gt_err_set(err, GT_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errnum));
+  return data;
 }
 
 /* The plain listener: serve_accept.c owns the socket and hands strictly

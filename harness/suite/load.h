@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "../check/check.h"
+#include "../core/file.h"
 #include "suite.h"
 
 typedef struct loader {
@@ -53,7 +54,6 @@ char *ld_strdup_scalar(const gt_node *n);
 /* Keeps an allocation in the suite's owned storage (freed with it). */
 void ld_keep_file(loader *L, char *file);
 /* Whole file into memory (NUL-terminated); NULL with *errnum set. Caller frees. */
-char *ld_read_file(const char *path, size_t *len, int *errnum);
 void ld_keep_tree(loader *L, gt_node *tree);
 
 /* ---- load_compact.c ---- */

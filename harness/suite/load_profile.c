@@ -313,7 +313,7 @@ bool ld_profile(loader *L, gt_node *value, const char *suite_file) {
   ld_keep_file(L, path); /* the suite owns it: nodes and p->file point at it */
   size_t len = 0;
   int errnum = 0;
-  char *data = ld_read_file(path, &len, &errnum);
+  char *data = gt_read_file(path, &len, &errnum);
   if (!data) return ld_fail(L, value, "cannot read profile '%s': %s", path, strerror(errnum));
   gt_node *tree = gt_yaml_parse(path, data, len, L->err);
   free(data);

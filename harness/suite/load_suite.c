@@ -192,7 +192,7 @@ gt_suite *gt_suite_load_string(const char *name, const char *yaml, size_t len,
 gt_suite *gt_suite_load(const char *path, const gt_load_opts *opts, gt_err *err) {
   size_t len = 0;
   int errnum = 0;
-  char *data = ld_read_file(path, &len, &errnum);
+  char *data = gt_read_file(path, &len, &errnum);
   if (!data) {
     gt_err_set(err, GT_ERR_INPUT, path, 0, 0, "cannot read suite: %s", strerror(errnum));
     return NULL;

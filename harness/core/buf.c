@@ -30,7 +30,9 @@ void *gt_xrealloc(void *p, size_t n) {
   return q;
 }
 
-char *gt_xstrdup(const char *s) { return gt_xstrndup(s, strlen(s)); }
+char *gt_xstrdup(const char *s) {
+  return gt_xstrndup(s, strlen(s));
+}
 
 char *gt_xstrndup(const char *s, size_t n) {
   char *p = gt_xmalloc(n + 1);
@@ -50,7 +52,9 @@ char *gt_xasprintf(const char *fmt, ...) {
   return gt_buf_steal(&b);
 }
 
-void gt_buf_init(gt_buf *b) { b->data = NULL, b->len = 0, b->cap = 0; }
+void gt_buf_init(gt_buf *b) {
+  b->data = NULL, b->len = 0, b->cap = 0;
+}
 
 void gt_buf_free(gt_buf *b) {
   free(b->data);
@@ -65,7 +69,8 @@ void gt_buf_reset(gt_buf *b) {
 static void reserve(gt_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
-  while (cap < b->len + extra + 1) cap *= 2;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
   b->data = gt_xrealloc(b->data, cap);
   b->cap = cap;
 }
@@ -77,8 +82,12 @@ void gt_buf_add(gt_buf *b, const void *data, size_t n) {
   b->data[b->len] = 0;
 }
 
-void gt_buf_adds(gt_buf *b, const char *s) { gt_buf_add(b, s, strlen(s)); }
-void gt_buf_addc(gt_buf *b, char c) { gt_buf_add(b, &c, 1); }
+void gt_buf_adds(gt_buf *b, const char *s) {
+  gt_buf_add(b, s, strlen(s));
+}
+void gt_buf_addc(gt_buf *b, char c) {
+  gt_buf_add(b, &c, 1);
+}
 
 void gt_buf_vprintf(gt_buf *b, const char *fmt, va_list ap) {
   va_list ap2;

@@ -76,11 +76,11 @@ typedef enum gt_check_id {
   GT_CHECK_JSONPATH,
   GT_CHECK_BODY,
   GT_CHECK_MAX_TIME,
-  GT_CHECK_REFUSED,  /* expected the connection refused/reset or a non-2xx */
-  GT_CHECK_CAPTURE,  /* a capture's JSONPath selected nothing */
-  GT_CHECK_ALIVE,    /* liveness probe after a transport/wire fault */
-  GT_CHECK_SMUGGLING, /* wire faults: a second response on the connection */
-  GT_CHECK_TRANSPORT, /* connection failed / timed out when a response was due */
+  GT_CHECK_REFUSED,    /* expected the connection refused/reset or a non-2xx */
+  GT_CHECK_CAPTURE,    /* a capture's JSONPath selected nothing */
+  GT_CHECK_ALIVE,      /* liveness probe after a transport/wire fault */
+  GT_CHECK_SMUGGLING,  /* wire faults: a second response on the connection */
+  GT_CHECK_TRANSPORT,  /* connection failed / timed out when a response was due */
   GT_CHECK_RATE_LIMIT, /* no 429 before the bound */
   GT_CHECK_CORS,       /* missing Access-Control-Allow-Origin */
   GT_CHECK_COUNT
@@ -98,8 +98,7 @@ static inline void gt_status_add(gt_status_set *s, int code) {
   if (code >= 100 && code <= 599) s->bits[(code - 100) / 64] |= (uint64_t)1 << ((code - 100) % 64);
 }
 static inline bool gt_status_has(const gt_status_set *s, int code) {
-  return code >= 100 && code <= 599 &&
-         (s->bits[(code - 100) / 64] >> ((code - 100) % 64) & 1);
+  return code >= 100 && code <= 599 && (s->bits[(code - 100) / 64] >> ((code - 100) % 64) & 1);
 }
 
 /* ---- JSONPath (compiled by check/jsonpath.c; opaque here) ---- */
@@ -117,18 +116,18 @@ typedef struct gt_path_template {
 typedef struct gt_expect {
   bool has_status;
   gt_status_set status;
-  char *status_text;     /* "200", "[200, 201]", "2xx", "401 or 400": for messages */
+  char *status_text;      /* "200", "[200, 201]", "2xx", "401 or 400": for messages */
   const gt_node *headers; /* MAP name -> template (names case-insensitive); NULL = unset */
   const gt_node *json;    /* template; NULL = unset */
   gt_path_template *jsonpath;
   size_t n_jsonpath;
-  const gt_node *body;    /* scalar (exact text) or tagged matcher; NULL = unset */
-  long max_time_ms;       /* -1 = unset */
-  int refused;            /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
-  int error_shape;        /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
+  const gt_node *body; /* scalar (exact text) or tagged matcher; NULL = unset */
+  long max_time_ms;    /* -1 = unset */
+  int refused;         /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
+  int error_shape;     /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
 } gt_expect;
 
-void gt_expect_init(gt_expect *e);               /* all unset */
+void gt_expect_init(gt_expect *e); /* all unset */
 /* dst := dst overridden by every set field of src (node pointers borrowed). */
 void gt_expect_merge(gt_expect *dst, const gt_expect *src);
 void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not nodes) */
@@ -142,9 +141,9 @@ typedef struct gt_request {
   const gt_node *query;   /* MAP or NULL */
   const gt_node *headers; /* MAP or NULL: scenario headers (defaults merged at run time) */
   gt_body_kind body_kind;
-  const gt_node *body;    /* JSON: any node; FORM: MAP; RAW: scalar */
-  bool auth;              /* false when `auth: false` */
-  char **required;        /* JSONPath sources of required body fields */
+  const gt_node *body; /* JSON: any node; FORM: MAP; RAW: scalar */
+  bool auth;           /* false when `auth: false` */
+  char **required;     /* JSONPath sources of required body fields */
   gt_jsonpath **required_paths;
   size_t n_required;
 } gt_request;
@@ -153,7 +152,7 @@ typedef struct gt_capture {
   char *name;
   char *src;
   gt_jsonpath *path;
-  bool from_header;       /* `header: Name` form: capture a response header */
+  bool from_header; /* `header: Name` form: capture a response header */
   int line, col;
 } gt_capture;
 
@@ -175,7 +174,7 @@ typedef struct gt_scenario {
   gt_expect expect;
   gt_capture *captures;
   size_t n_captures;
-  bool faults_given;      /* false: use the profile's default set */
+  bool faults_given; /* false: use the profile's default set */
   gt_fault_ref *faults;
   size_t n_faults;
   const gt_node *respond; /* serve: explicit response (MAP), or NULL */
@@ -199,20 +198,20 @@ typedef struct gt_profile {
   } auth;
   struct {
     bool https_only;
-    bool https_only_given;     /* written in the profile (false given: http_only is skipped) */
-    int http_port;             /* default 80 */
-    bool http_probe_real;      /* http_probe: real */
-    char *content_type;        /* NULL = not required */
-    char *charset;             /* NULL = not required */
-    const gt_node *headers;    /* MAP name -> template, required on every response */
+    bool https_only_given;  /* written in the profile (false given: http_only is skipped) */
+    int http_port;          /* default 80 */
+    bool http_probe_real;   /* http_probe: real */
+    char *content_type;     /* NULL = not required */
+    char *charset;          /* NULL = not required */
+    const gt_node *headers; /* MAP name -> template, required on every response */
   } transport;
-  char *version_prefix;        /* "/v2" or NULL */
+  char *version_prefix; /* "/v2" or NULL */
   struct {
     bool has_statuses;
     gt_status_set statuses;
-    const gt_node *shape;      /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
   } errors;
-  const gt_node *envelope;     /* template every response must match, or NULL */
+  const gt_node *envelope; /* template every response must match, or NULL */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */
@@ -234,7 +233,7 @@ typedef struct gt_suite {
   size_t n_secret_vars;
   const gt_node *default_headers; /* MAP or NULL */
   long default_timeout_ms;        /* 0: CLI default */
-  gt_scenario *scenarios;  /* in execution order (captures before dependants) */
+  gt_scenario *scenarios;         /* in execution order (captures before dependants) */
   size_t n_scenarios;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;

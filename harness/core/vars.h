@@ -27,8 +27,8 @@ typedef struct gt_scope {
   const cJSON *captures;      /* object name -> value, or NULL */
   const gt_cli_var *cli_vars; /* --var, in command-line order (last wins) */
   int n_cli_vars;
-  const cJSON *suite_vars;    /* object name -> value (already expanded), or NULL */
-  bool use_env;               /* consult getenv() last */
+  const cJSON *suite_vars; /* object name -> value (already expanded), or NULL */
+  bool use_env;            /* consult getenv() last */
 } gt_scope;
 
 /* Looks NAME up through the chain. Returns a new cJSON (caller frees) or NULL
@@ -39,8 +39,8 @@ cJSON *gt_scope_lookup(const gt_scope *s, const char *name);
  * literal `${`. Undefined variable without default: fails with GT_ERR_INPUT
  * naming the variable; `file/line/col` are used for the message (may be NULL/0).
  * Non-string values are rendered as compact JSON (numbers as JSON numbers). */
-bool gt_expand_text(const gt_scope *s, const char *text, size_t len, gt_buf *out,
-                    const char *file, int line, int col, gt_err *err);
+bool gt_expand_text(const gt_scope *s, const char *text, size_t len, gt_buf *out, const char *file,
+                    int line, int col, gt_err *err);
 
 /* Node -> JSON with expansion and type fidelity: a scalar that is exactly one
  * ${NAME} (unquoted or quoted) takes the JSON type of the variable's value;

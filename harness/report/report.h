@@ -25,12 +25,12 @@ typedef struct gt_case_result {
   const char *classname; /* suite name */
   const char *name;      /* "scenario [fault]" */
   gt_result_kind kind;
-  const char *message;   /* one line: the first failed check, the error, or the skip reason */
-  const char *type;      /* failure/error type: the check name, "connection", "timeout" */
-  const char *detail;    /* every failed check, expected vs actual (may be NULL) */
+  const char *message;    /* one line: the first failed check, the error, or the skip reason */
+  const char *type;       /* failure/error type: the check name, "connection", "timeout" */
+  const char *detail;     /* every failed check, expected vs actual (may be NULL) */
   const char *system_out; /* request line, response status/headers, first 4 KiB of body */
-  const char *repro;     /* curl command reproducing the request (secrets as ${NAME}) */
-  double time;           /* seconds */
+  const char *repro;      /* curl command reproducing the request (secrets as ${NAME}) */
+  double time;            /* seconds */
 } gt_case_result;
 
 typedef struct gt_property {
@@ -63,11 +63,11 @@ void gt_format_decimal(char out[32], double v, int decimals);
 
 /* ---- console ---- */
 typedef struct gt_console_opts {
-  FILE *out;      /* stdout normally */
-  bool color;     /* resolved from --color and isatty */
-  bool progress;  /* one updating progress line (TTY only) */
-  bool quiet;     /* only the summary */
-  bool verbose;   /* print system_out of every case */
+  FILE *out;     /* stdout normally */
+  bool color;    /* resolved from --color and isatty */
+  bool progress; /* one updating progress line (TTY only) */
+  bool quiet;    /* only the summary */
+  bool verbose;  /* print system_out of every case */
 } gt_console_opts;
 
 typedef struct gt_console gt_console;

@@ -310,8 +310,8 @@ Test(checks, refused_with_a_status_set_judges_the_answer) {
   json_profile();
   E.refused = 1;
   expect_status("4xx");
-  resp(400, "{\"success\":false,\"error\":{\"code\":1,\"message\":\"short body\"}}", JSON_CT,
-       RL, NULL);
+  resp(400, "{\"success\":false,\"error\":{\"code\":1,\"message\":\"short body\"}}", JSON_CT, RL,
+       NULL);
   cr_expect(run());
   R.status = 201;
   cr_expect_not(run());

@@ -223,9 +223,9 @@ static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static void iso_time(time_t t, int ms, char *out, size_t n) {
   struct tm tm;
   gmtime_r(&t, &tm);
-  char base[32];
-  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(out, n, "%s.%03d%s", base, ms, defect("timestamps_without_z") ? "+00:00" : "Z");
+  size_t k = strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + k, n - k, ".%03d%s", (ms % 1000 + 1000) % 1000,
+           defect("timestamps_without_z") ? "+00:00" : "Z");
 }
 
 static void iso_now(char *out, size_t n) {

@@ -151,7 +151,7 @@ static void check_status(const gt_check_ctx *ctx, const gt_http_response *r, gt_
   if (!e->has_status || gt_status_has(&e->status, r->status)) return;
   char act[32];
   snprintf(act, sizeof act, "%d", r->status);
-  add_fail(out, GT_CHECK_STATUS, "status", e->status_text ? e->status_text : "(status set)", act);
+  add_fail(out, GT_CHECK_STATUS, "", e->status_text ? e->status_text : "(status set)", act);
 }
 
 static void check_header_map(const gt_node *map, const gt_http_response *r, const gt_scope *scope,

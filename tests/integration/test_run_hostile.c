@@ -249,7 +249,7 @@ Test(run_hostile, redirect_loop, .timeout = 120) {
       .fixture = "hostile.yaml",
       .outcome = TS_CASE_FAILURE,
       .type = "status",
-      .message = "status status: expected 200, got 302",
+      .message = "status: expected 200, got 302",
       .report = {"&lt; HTTP/1.1 302\n", "Location: /v1/hostile"},
       .max_s = 15,
   };

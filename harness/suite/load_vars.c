@@ -155,6 +155,37 @@ static void add_dep(gt_scenario *sc, size_t j) {
   sc->deps[sc->n_deps++] = j;
 }
 
+/* A profile credential may come from a capture (a login scenario captures
+ * the access token): every scenario that sends the credential then runs
+ * after the scenario that captures it. */
+static bool credential_deps(loader *L, gt_node *const *nodes) {
+  gt_suite *s = L->suite;
+  const gt_profile *p = &s->profile;
+  if (p->auth.scheme == GT_AUTH_NONE) return true;
+  cJSON *refs = cJSON_CreateArray();
+  if (p->auth.token) gt_collect_node_var_refs(p->auth.token, refs, true);
+  if (p->auth.jwt_secret) gt_collect_node_var_refs(p->auth.jwt_secret, refs, true);
+  if (p->auth.jwt_claims) gt_collect_node_var_refs(p->auth.jwt_claims, refs, true);
+  bool ok = true;
+  for (const cJSON *r = refs->child; r && ok; r = r->next)
+    for (size_t j = 0; j < s->n_scenarios && ok; j++) {
+      if (!captures(&s->scenarios[j], r->valuestring)) continue;
+      for (size_t i = 0; i < s->n_scenarios && ok; i++) {
+        gt_scenario *sc = &s->scenarios[i];
+        if (!sc->request.auth) continue;
+        if (i == j)
+          ok = ld_fail(L, nodes[i],
+                       "scenario '%s' captures ${%s}, which the profile's credential uses, but "
+                       "also sends that credential: give it `auth: false`",
+                       sc->name, r->valuestring);
+        else
+          add_dep(sc, j);
+      }
+    }
+  cJSON_Delete(refs);
+  return ok;
+}
+
 static bool compute_deps(loader *L, gt_node *const *nodes) {
   gt_suite *s = L->suite;
   for (size_t i = 0; i < s->n_scenarios; i++) {
@@ -179,7 +210,7 @@ static bool compute_deps(loader *L, gt_node *const *nodes) {
     cJSON_Delete(refs);
     if (!ok) return false;
   }
-  return true;
+  return credential_deps(L, nodes);
 }
 
 static bool deps_done(const gt_scenario *sc, const bool *done) {

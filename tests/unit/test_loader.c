@@ -410,3 +410,45 @@ Test(loader, errors_in_a_profile_file_name_that_file) {
   cr_assert_eq(err.col, 13);
   cr_assert(strstr(err.msg, "bad size 'lots'"), "%s", err.msg);
 }
+
+/* A credential captured by a login scenario: every scenario that sends the
+ * credential runs after the login, whatever the file order. */
+Test(loader, captured_credential_orders_every_authenticated_scenario) {
+  static const char yaml[] =
+      "suite: login\n"
+      "profile: {profile: p, auth: {scheme: bearer, token: \"${access_token}\"}}\n"
+      "scenarios:\n"
+      "  - name: list first\n"
+      "    request: {method: GET, path: /items}\n"
+      "  - name: public\n"
+      "    request: {method: GET, path: /health, auth: false}\n"
+      "  - name: login\n"
+      "    request: {method: POST, path: /login, auth: false, json: {u: a}}\n"
+      "    capture: {access_token: $.token}\n";
+  gt_err err = {0};
+  gt_suite *s = load_str(yaml, &err, false);
+  cr_assert_not_null(s, "%s", err.msg);
+  cr_assert_str_eq(s->scenarios[0].name, "public");
+  cr_assert_str_eq(s->scenarios[1].name, "login");
+  cr_assert_str_eq(s->scenarios[2].name, "list first");
+  cr_assert_eq(s->scenarios[2].n_deps, 1);
+  cr_assert_eq(s->scenarios[2].deps[0], 1);
+  cr_assert_eq(s->scenarios[0].n_deps, 0);
+  gt_suite_free(s);
+}
+
+Test(loader, login_scenario_must_not_send_the_credential_it_captures) {
+  static const char yaml[] =
+      "suite: login\n"
+      "profile: {profile: p, auth: {scheme: bearer, token: \"${access_token}\"}}\n"
+      "scenarios:\n"
+      "  - name: login\n"
+      "    request: {method: POST, path: /login, json: {u: a}}\n"
+      "    capture: {access_token: $.token}\n";
+  gt_err err = {0};
+  gt_suite *s = load_str(yaml, &err, false);
+  cr_assert_null(s);
+  cr_assert_eq(err.kind, GT_ERR_INPUT);
+  cr_assert_eq(err.line, 4);
+  cr_assert_not_null(strstr(err.msg, "give it `auth: false`"), "%s", err.msg);
+}

@@ -27,6 +27,7 @@ enum {
   OPT_VERBOSE,
   OPT_SEED,
   OPT_BODY_CAP,
+  OPT_FOLLOW,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, 0, OPT_VERBOSE},
     {"seed", required_argument, 0, OPT_SEED},
     {"body-cap", required_argument, 0, OPT_BODY_CAP},
+    {"follow-redirects", no_argument, 0, OPT_FOLLOW},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -79,6 +81,7 @@ void cli_usage(FILE *out) {
         "      --cert FILE --key FILE  client certificate (mTLS)\n"
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
+        "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
         "      --color auto|always|never\n"
         "  -q, --quiet             print only the summary\n"
         "      --verbose           dump every request and response (secrets redacted)\n"
@@ -173,6 +176,9 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
     }
     case OPT_FAIL_FAST:
       o->run.fail_fast = true;
+      break;
+    case OPT_FOLLOW:
+      o->run.follow_redirects = true;
       break;
     case OPT_CACERT:
       o->run.http.cacert = optarg;

@@ -46,7 +46,8 @@ typedef struct gt_run_opts {
   size_t n_tags;
   int shard_k, shard_n; /* --shard K/N (1-based K); n == 0: no sharding */
   bool fail_fast;
-  long timeout_ms; /* default per request */
+  bool follow_redirects; /* --follow-redirects: at most 5, then the case errors */
+  long timeout_ms;       /* default per request */
   uint64_t seed;
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */

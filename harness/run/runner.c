@@ -233,6 +233,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
   if (c->needs_alive && !r->stop) {
     gt_err e = {0};
     if (gt_case_build_valid(&r->build, c, &s->probe_req, &e)) {
+      s->probe_req.follow_redirects = r->o->follow_redirects;
       s->probing = true;
       gt_http_exec_add(r->exec, &s->probe_req, s);
       return;
@@ -253,7 +254,9 @@ static void start_case(runner *r, size_t ci) {
   }
   slot *s = slot_new(r, ci);
   gt_err e = {0};
-  if (!gt_case_build(&r->build, c, &s->req, &e)) {
+  bool built = gt_case_build(&r->build, c, &s->req, &e);
+  s->req.follow_redirects = r->o->follow_redirects;
+  if (!built) {
     char msg[1200];
     gt_err_format(&e, msg, sizeof msg);
     emit_simple(r, ci, GT_RESULT_ERROR, "build", msg);

@@ -24,6 +24,8 @@ typedef struct hostile_spec {
   const char *report[MAX_TEXTS];       /* substrings of the raw XML (escaped forms) */
   const char *report_never[MAX_TEXTS]; /* must not appear in the raw XML */
   double min_s, max_s;                 /* wall time of the whole gauntlet run */
+  const char *extra_arg;               /* one more gauntlet option, or NULL */
+  int requests;                        /* requests the target must see (0: exactly 1) */
 } hostile_spec;
 
 static void expect_texts(const char *mode, const char *what, const char *hay,
@@ -50,7 +52,14 @@ static void run_hostile(const hostile_spec *s) {
   char *suite = ts_fmt("%s/tests/fixtures/integration/%s", SOURCE_DIR, s->fixture);
   char *base = ts_fmt("BASE_URL=http://127.0.0.1:%d", s->raw ? raw_port : port);
   const char *env[] = {base, NULL};
-  const char *gargs[] = {"run", "--junit", junit, "--timeout", "2s", suite, NULL};
+  const char *gargs[] = {"run",
+                         "--junit",
+                         junit,
+                         "--timeout",
+                         "2s",
+                         s->extra_arg ? s->extra_arg : suite,
+                         s->extra_arg ? suite : NULL,
+                         NULL};
   ts_gauntlet g;
   ts_gauntlet_run(&g, dir, gargs, env, 60000);
 
@@ -61,7 +70,9 @@ static void run_hostile(const hostile_spec *s) {
   cr_expect(g.max_rss_kb > 0 && g.max_rss_kb < RSS_LIMIT_KB, "[%s] gauntlet peak RSS %ld kB",
             s->mode, g.max_rss_kb);
   /* One request, no retry, no redirect followed. */
-  if (!s->raw) cr_expect_eq(ts_api_count(port), 1, "[%s] requests seen by the target", s->mode);
+  if (!s->raw)
+    cr_expect_eq(ts_api_count(port), s->requests ? s->requests : 1,
+                 "[%s] requests seen by the target", s->mode);
 
   ts_junit j;
   if (ts_junit_load(junit, &j)) {
@@ -251,6 +262,21 @@ Test(run_hostile, redirect_loop, .timeout = 120) {
       .type = "status",
       .message = "status: expected 200, got 302",
       .report = {"&lt; HTTP/1.1 302\n", "Location: /v1/hostile"},
+      .max_s = 15,
+  };
+  run_hostile(&s);
+}
+
+/* Asked to follow: bounded at 5 redirects, then the case errors. */
+Test(run_hostile, redirect_loop_followed_is_bounded, .timeout = 120) {
+  hostile_spec s = {
+      .mode = "redirect_loop",
+      .fixture = "hostile.yaml",
+      .outcome = TS_CASE_ERROR,
+      .type = "transport",
+      .message = "Maximum (5) redirects followed",
+      .extra_arg = "--follow-redirects",
+      .requests = 6,
       .max_s = 15,
   };
   run_hostile(&s);

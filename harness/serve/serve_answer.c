@@ -153,8 +153,10 @@ void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f
   if (e.has_status && !gt_status_has(&e.status, status)) status = lowest_status(&e.status);
   if (f == GT_FAULT_HTTP_ONLY && status < 300) status = 403; /* never 2xx over plain HTTP */
   resp->status = status;
-  cJSON *body = p->errors.shape ? serve_value(c, p->errors.shape) : cJSON_CreateObject();
-  if (e.json) body = serve_json_merge(body, serve_value(c, e.json));
+  serve_ctx ec = *c;
+  ec.error_status = status;
+  cJSON *body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
+  if (e.json) body = serve_json_merge(body, serve_value(&ec, e.json));
   body = enveloped(c, body);
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);

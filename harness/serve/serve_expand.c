@@ -235,7 +235,8 @@ static cJSON *untagged(const serve_ctx *c, const gt_node *n);
 
 static cJSON *synth(const serve_ctx *c, const gt_node *n, const char *t, bool *absent) {
   if (!strcmp(t, "string")) return cJSON_CreateString(c->message ? c->message : "string");
-  if (!strcmp(t, "integer")) return cJSON_CreateNumber(1);
+  /* In an error body an integer code reads best as the HTTP status. */
+  if (!strcmp(t, "integer")) return cJSON_CreateNumber(c->error_status ? c->error_status : 1);
   if (!strcmp(t, "number")) return cJSON_CreateNumber(1.5);
   if (!strcmp(t, "boolean")) return cJSON_CreateTrue();
   if (!strcmp(t, "null") || !strcmp(t, "any")) return cJSON_CreateNull();

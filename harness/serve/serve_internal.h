@@ -131,6 +131,7 @@ typedef struct serve_ctx {
   cJSON *record;               /* a copy of the record found, or NULL (owned) */
   cJSON *records;              /* owned array, or NULL */
   const char *message;         /* text for synthesized !string in error bodies */
+  int error_status;            /* an error body's HTTP status: synthesized !integer */
   long rl_limit, rl_remaining; /* rate-limit headers of this answer */
   time_t rl_reset;
   bool answered_error; /* an error answer (for the audit) */

@@ -11,7 +11,10 @@
 
 static const char yaml[] = "suite: synth\n"
                            "base_url: http://127.0.0.1:9/v1\n"
-                           "profile: {profile: p, auth: {scheme: none}}\n"
+                           "profile:\n"
+                           "  profile: p\n"
+                           "  auth: {scheme: none}\n"
+                           "  errors: {shape: {error: {code: !integer, message: !string}}}\n"
                            "scenarios:\n"
                            "  - name: read\n"
                            "    request: {method: GET, path: /things/1}\n"
@@ -54,6 +57,18 @@ Test(serve_synth, expect_json_and_jsonpath_shape_the_answer) {
   cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "v")->valueint, 2);
   cr_assert_null(cJSON_GetObjectItem(j, "gone"));
   cr_assert_null(cJSON_GetObjectItem(j, "list")); /* indices are not invented */
+  cJSON_Delete(j);
+  gt_serve_response_free(&resp);
+
+  /* An error body's integer code is synthesized as the HTTP status. */
+  gt_serve_request nope = {.method = "GET", .target = "/v1/nope"};
+  gt_serve_response_init(&resp);
+  gt_serve_handle(srv, &nope, &resp);
+  cr_assert_eq(resp.status, 404);
+  j = cJSON_Parse(resp.body.data ? resp.body.data : "");
+  cr_assert(j, "body: %s", resp.body.data);
+  cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "code")->valueint, 404);
+  cr_assert(cJSON_IsString(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "message")));
   cJSON_Delete(j);
   gt_serve_response_free(&resp);
   gt_serve_free(srv);

@@ -11,7 +11,8 @@ packages=(
   libxml2-utils openssl curl
 )
 if [ "${GAUNTLET_WITH_SANITIZER_TOOLS:-0}" = 1 ]; then
-  packages+=(clang valgrind)
+  # libclang-rt-14-dev is only a Recommends of clang: libFuzzer needs it.
+  packages+=(clang libclang-rt-14-dev valgrind)
 fi
 
 missing=()

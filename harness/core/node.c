@@ -42,6 +42,10 @@ gt_node *gt_node_new_scalar(const char *text, bool quoted, const char *file, int
 typedef struct block {
   struct block *next;
   size_t used, cap;
+  /* Sequence numbers (per arena, both chains) of the block's first and last
+   * allocation: blocks are filled in allocation order, so these say which
+   * blocks were filled entirely between two known allocations. */
+  size_t first, last;
   _Alignas(max_align_t) char data[];
 } block;
 
@@ -50,6 +54,7 @@ typedef struct block {
 struct gt_node_arena {
   block *objs, *text;
   size_t bytes;
+  size_t seq; /* allocations so far (block.first/last) */
   /* Copies made by gt_node_arena_move that carry an aux: the root runs
    * their aux_free (they are not its children). Heap array, freed with it. */
   gt_node **moved_aux;
@@ -74,11 +79,13 @@ static void *bump(gt_node_arena *a, block **chain, size_t size, size_t align) {
     nb->next = b;
     nb->used = 0;
     nb->cap = cap;
+    nb->first = a->seq;
     a->bytes += sizeof *nb + cap;
     *chain = b = nb;
     at = 0;
   }
   b->used = at + size;
+  b->last = a->seq++;
   return b->data + at;
 }
 
@@ -149,6 +156,48 @@ void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *cons
   }
   parent->count = n;
   parent->mem |= MEM_ARENA_ARRAYS;
+}
+
+/* The objs block holding p, or NULL (p is not an arena node of a). */
+static const block *block_of(const gt_node_arena *a, const void *p) {
+  uintptr_t x = (uintptr_t)p;
+  for (const block *b = a->objs; b; b = b->next)
+    if (x >= (uintptr_t)b->data && x < (uintptr_t)b->data + b->used) return b;
+  return NULL;
+}
+
+/* Frees the blocks of a chain filled entirely within (lo, hi) in sequence
+ * numbers. The head is kept: later allocations still go there. */
+static size_t release_chain(block *head, size_t lo, size_t hi) {
+  size_t freed = 0;
+  if (!head) return 0;
+  block **link = &head->next;
+  while (*link) {
+    block *b = *link;
+    if (b->first > lo && b->last < hi) {
+      *link = b->next;
+      freed += sizeof *b + b->cap;
+      free(b);
+    } else {
+      link = &b->next;
+    }
+  }
+  return freed;
+}
+
+size_t gt_node_arena_release_between(gt_node_arena *a, const gt_node *after,
+                                     const gt_node *before) {
+  if (!a || !after || !before) return 0;
+  const block *lo = block_of(a, after), *hi = block_of(a, before);
+  if (!lo || !hi) return 0;
+  /* after was allocated at or before lo->last, before at or after hi->first:
+   * a block filled within (lo->last, hi->first) holds only allocations made
+   * between the two. lo and hi themselves never qualify, nor does the oldest
+   * objs block (the header and root, allocation 0). */
+  size_t freed = release_chain(a->objs, lo->last, hi->first);
+  freed += release_chain(a->text, lo->last, hi->first);
+  a->bytes -= freed;
+  return freed;
 }
 
 size_t gt_node_arena_bytes(const gt_node_arena *a) {

@@ -84,6 +84,14 @@ void gt_node_arena_set_children(gt_node_arena *a, gt_node *parent, gt_node *cons
  * aux has one owner. The original tree is still freed with gt_node_free (its
  * forwarded nodes hold nothing) and must not be read otherwise afterwards. */
 gt_node *gt_node_arena_move(gt_node_arena *a, gt_node *n);
+/* Progressive compaction: frees every block of a (nodes, arrays, text) whose
+ * allocations were all made after `after` and before `before` were allocated
+ * (both nodes of a; otherwise nothing is freed). The caller guarantees that
+ * nothing allocated in between is read again, not even by gt_node_free of
+ * a's root: subtrees allocated there must already be freed with gt_node_free
+ * and detached from their parents. The newest block of each chain is kept.
+ * Returns the bytes given back. */
+size_t gt_node_arena_release_between(gt_node_arena *a, const gt_node *after, const gt_node *before);
 /* true if n was moved by gt_node_arena_move (tests). */
 bool gt_node_is_forwarded(const gt_node *n);
 /* Bytes the arena took from malloc (for tests and measurements). */

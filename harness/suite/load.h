@@ -13,6 +13,8 @@
 #include "../core/file.h"
 #include "suite.h"
 
+typedef struct ld_compactor ld_compactor; /* load_compact.c */
+
 typedef struct loader {
   gt_suite *suite;
   const gt_load_opts *opts;
@@ -25,6 +27,14 @@ typedef struct loader {
    * load_text. */
   gt_node **jsonpath_keys;
   size_t n_jsonpath_keys, cap_jsonpath_keys;
+  ld_compactor *compact; /* while scenarios load (load_compact.c); NULL otherwise */
+  /* Collected by load_scenarios while each scenario's subtree still exists
+   * (compaction frees it right after), for ld_order_scenarios and errors:
+   * per scenario, the ${NAME}s it uses that some scenario captures (NULL
+   * when none; the array itself is NULL when nothing is captured), and the
+   * position of its `name:` value. Heap arrays, freed by load_text. */
+  cJSON **dep_refs;
+  int *name_pos; /* line, col pairs */
 } loader;
 
 /* ---- load_util.c ---- */
@@ -57,11 +67,18 @@ void ld_keep_file(loader *L, char *file);
 void ld_keep_tree(loader *L, gt_node *tree);
 
 /* ---- load_compact.c ---- */
-/* Replaces the suite's trees by one arena holding copies of only what the
- * model references, re-pointing every borrowed pointer; the originals are
- * freed. Call once, on a completely loaded suite. Returns false (the suite
- * unchanged, still valid) if some borrowed pointer cannot be accounted for. */
-bool ld_compact(loader *L);
+/* Compaction during loading (see load_compact.c): the suite's trees are
+ * replaced by one arena holding copies of only what the model references.
+ * begin: after the profile and suite-level keys are loaded, before the first
+ * scenario (list: the scenarios sequence of suite->trees[0]); false if
+ * compaction is off (keep_trees) or cannot account for a borrowed pointer
+ * (nothing moved). scenario: right after scenarios[i] loaded, in order;
+ * afterwards list->items[i] is NULL and must not be read. finish: always,
+ * once (ok: the load succeeded); frees the parsed trees when everything was
+ * moved, else leaves both in suite->trees. */
+bool ld_compact_begin(loader *L, gt_node *list);
+void ld_compact_scenario(loader *L, size_t i);
+void ld_compact_finish(loader *L, bool ok);
 void ld_note_jsonpath_key(loader *L, gt_node *key);
 
 /* ---- load_expect.c ---- */
@@ -80,9 +97,9 @@ bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);
 bool ld_variables(loader *L, gt_node *vars);
 /* Every ${NAME} without default in n is known (capture, --var, variable, env). */
 bool ld_vars_defined(loader *L, const gt_node *n);
-/* Computes deps and reorders suite->scenarios (captures before dependants);
- * nodes[i] is the tree of scenarios[i] (file order). */
-bool ld_order_scenarios(loader *L, gt_node *const *nodes);
+/* Computes deps (from L->dep_refs) and reorders suite->scenarios (captures
+ * before dependants); the scenarios are in file order when called. */
+bool ld_order_scenarios(loader *L);
 /* Registers the secret value of a node that expands now (profile token...). */
 void ld_register_secret(loader *L, const gt_node *n, const char *fallback_name);
 

@@ -1,4 +1,4 @@
-/* load_compact.c — after loading, keep only the YAML the model references.
+/* load_compact.c — while loading, keep only the YAML the model references.
  *
  * The parsed trees hold every node of the suite, but the model borrows only a
  * few subtrees (templates, request parts, auth values); the rest (scenario
@@ -8,6 +8,20 @@
  * (gt_node_arena_move: positions kept, aux data such as compiled !regex and
  * JSONPath moved along), re-points the model at the copies and frees the
  * originals.
+ *
+ * It runs while the scenarios load, so that the peak is the parsed tree and
+ * not the parsed tree plus the copies (at 100,000 scenarios: ~175 MB instead
+ * of ~255 MB): ld_compact_begin moves the suite-level and profile pointers
+ * (all loaded before the scenarios); ld_compact_scenario moves scenario i
+ * right after it is loaded, frees its subtree and, every few scenarios, gives
+ * back the parsed arena's blocks that hold only finished scenarios (blocks
+ * are filled in document order, see gt_node_arena_release_between). Nothing
+ * reads a scenario's subtree after ld_compact_scenario: what the later steps
+ * need (variable references for capture ordering, positions for errors) is
+ * collected by load_scenarios before. This relies on a scenario's model
+ * borrowing only from its own subtree (aliases are heap copies made inside
+ * it, yaml_read.c) and from the suite level and profile, which are never
+ * given back early. ld_compact_finish frees the rest of the parsed trees.
  *
  * A borrowed pointer missed here dangles, so this is THE list of what the
  * loader lends from the trees to the model (model.h), kept with the code that
@@ -40,41 +54,50 @@ static int by_path(const void *a, const void *b) {
   return x->path < y->path ? -1 : x->path > y->path;
 }
 
-typedef struct compactor {
-  gt_node_arena *arena;
-  path_key *keys; /* sorted by path */
-  size_t n_keys;
-} compactor;
+/* Blocks are given back every this many scenarios (each time costs a walk
+ * over the arena's block list, ~200 blocks at 100,000 scenarios). */
+#define RELEASE_EVERY 64
 
-static gt_node *key_of(const compactor *C, const gt_path_template *t) {
+struct ld_compactor {
+  gt_node_arena *arena;  /* of holder: where the copies go */
+  gt_node *holder;       /* in suite->trees (freed with the suite until finish) */
+  gt_node_arena *parsed; /* the suite tree's arena: blocks given back as we go */
+  gt_node *list;         /* the scenarios sequence of the parsed tree */
+  gt_node *first;        /* its first item (an address only, once freed) */
+  path_key *keys;        /* suite-level keys (profile), sorted by path */
+  size_t n_keys;
+  path_key *own; /* the current scenario's keys, in noting order (heap) */
+  size_t n_own, cap_own;
+  size_t moved; /* scenarios 0..moved-1 are compacted */
+  bool off;     /* a scenario could not be compacted: the rest stays in the trees */
+};
+
+static gt_node *key_of(const ld_compactor *C, const gt_path_template *t) {
+  for (size_t i = 0; i < C->n_own; i++)
+    if (C->own[i].path == t->path && C->own[i].key->text == t->src) return C->own[i].key;
   path_key probe = {.path = t->path};
-  path_key *k = bsearch(&probe, C->keys, C->n_keys, sizeof *C->keys, by_path);
+  path_key *k = C->n_keys ? bsearch(&probe, C->keys, C->n_keys, sizeof *C->keys, by_path) : NULL;
   return k && k->key->text == t->src ? k->key : NULL;
 }
 
 /* ---- check: every jsonpath entry has its key node (before anything moves) ---- */
 
-static bool expect_ok(const compactor *C, const gt_expect *e) {
+static bool expect_ok(const ld_compactor *C, const gt_expect *e) {
   for (size_t i = 0; i < e->n_jsonpath; i++)
     if (!key_of(C, &e->jsonpath[i])) return false;
   return true;
 }
 
-static bool refs_ok(const compactor *C, const gt_fault_ref *refs, size_t n) {
+static bool refs_ok(const ld_compactor *C, const gt_fault_ref *refs, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!expect_ok(C, &refs[i].expect)) return false;
   return true;
 }
 
-static bool all_ok(const compactor *C, const gt_suite *s) {
-  const gt_profile *p = &s->profile;
+static bool profile_ok(const ld_compactor *C, const gt_profile *p) {
   if (!refs_ok(C, p->default_faults, p->n_default_faults)) return false;
   for (int f = 0; f < GT_FAULT_COUNT; f++)
     if (!expect_ok(C, &p->fault_expect[f])) return false;
-  for (size_t i = 0; i < s->n_scenarios; i++) {
-    const gt_scenario *sc = &s->scenarios[i];
-    if (!expect_ok(C, &sc->expect) || !refs_ok(C, sc->faults, sc->n_faults)) return false;
-  }
   return true;
 }
 
@@ -82,11 +105,11 @@ static bool all_ok(const compactor *C, const gt_suite *s) {
 
 /* The trees are the suite's (built mutable by the loader); the model only
  * sees them const. */
-static void mv(const compactor *C, const gt_node **slot) {
+static void mv(const ld_compactor *C, const gt_node **slot) {
   *slot = gt_node_arena_move(C->arena, (gt_node *)*slot);
 }
 
-static void move_expect(const compactor *C, gt_expect *e) {
+static void move_expect(const ld_compactor *C, gt_expect *e) {
   mv(C, &e->headers);
   mv(C, &e->json);
   mv(C, &e->body);
@@ -98,12 +121,12 @@ static void move_expect(const compactor *C, gt_expect *e) {
   }
 }
 
-static void move_refs(const compactor *C, gt_fault_ref *refs, size_t n) {
+static void move_refs(const ld_compactor *C, gt_fault_ref *refs, size_t n) {
   for (size_t i = 0; i < n; i++)
     move_expect(C, &refs[i].expect);
 }
 
-static void move_profile(const compactor *C, gt_profile *p) {
+static void move_profile(const ld_compactor *C, gt_profile *p) {
   mv(C, &p->auth.token);
   mv(C, &p->auth.jwt_secret);
   mv(C, &p->auth.jwt_claims);
@@ -116,7 +139,7 @@ static void move_profile(const compactor *C, gt_profile *p) {
     move_expect(C, &p->fault_expect[f]);
 }
 
-static void move_scenario(const compactor *C, gt_scenario *sc) {
+static void move_scenario(const ld_compactor *C, gt_scenario *sc) {
   gt_request *r = &sc->request;
   mv(C, &r->method);
   mv(C, &r->path);
@@ -128,38 +151,89 @@ static void move_scenario(const compactor *C, gt_scenario *sc) {
   mv(C, &sc->respond);
 }
 
-bool ld_compact(loader *L) {
+bool ld_compact_begin(loader *L, gt_node *list) {
   gt_suite *s = L->suite;
-  compactor C = {.n_keys = L->n_jsonpath_keys};
-  C.keys = gt_xcalloc(C.n_keys ? C.n_keys : 1, sizeof *C.keys); /* freed below */
-  for (size_t i = 0; i < C.n_keys; i++) {
-    C.keys[i].path = L->jsonpath_keys[i]->aux;
-    C.keys[i].key = L->jsonpath_keys[i];
+  if (L->opts->keep_trees || L->compact || s->n_trees == 0) return false;
+  ld_compactor *C = gt_xcalloc(1, sizeof *C); /* freed by ld_compact_finish */
+  C->n_keys = L->n_jsonpath_keys;
+  C->keys = gt_xcalloc(C->n_keys ? C->n_keys : 1, sizeof *C->keys);
+  for (size_t i = 0; i < C->n_keys; i++) {
+    C->keys[i].path = L->jsonpath_keys[i]->aux;
+    C->keys[i].key = L->jsonpath_keys[i];
   }
-  qsort(C.keys, C.n_keys, sizeof *C.keys, by_path);
-  if (!all_ok(&C, s)) {
-    free(C.keys);
-    return false; /* nothing moved yet: the suite keeps its trees */
+  qsort(C->keys, C->n_keys, sizeof *C->keys, by_path);
+  if (!profile_ok(C, &s->profile)) {
+    free(C->keys);
+    free(C);
+    return false; /* nothing moved: the suite keeps its trees */
   }
   /* The new arena's root is an empty holder: the copies are not its children
    * (a subtree may be referenced twice); freeing it frees them all. */
-  gt_node *holder = gt_node_arena_root(GT_NODE_SEQ, s->file, 1, 1);
-  C.arena = gt_node_arena_of(holder);
-  mv(&C, &s->base_url);
-  mv(&C, &s->default_headers);
-  move_profile(&C, &s->profile);
-  for (size_t i = 0; i < s->n_scenarios; i++)
-    move_scenario(&C, &s->scenarios[i]);
-  free(C.keys);
-  /* Nothing in the model points into the originals any more. */
-  for (size_t i = 0; i < s->n_trees; i++)
-    gt_node_free(s->trees[i]);
-  s->trees[0] = holder;
-  s->n_trees = 1;
-  free(L->jsonpath_keys);
-  L->jsonpath_keys = NULL;
-  L->n_jsonpath_keys = L->cap_jsonpath_keys = 0;
+  C->holder = gt_node_arena_root(GT_NODE_SEQ, s->file, 1, 1);
+  C->arena = gt_node_arena_of(C->holder);
+  C->parsed = gt_node_arena_of(s->trees[0]);
+  C->list = list;
+  C->first = list->count ? list->items[0] : NULL;
+  ld_keep_tree(L, C->holder);
+  mv(C, &s->base_url);
+  mv(C, &s->default_headers);
+  move_profile(C, &s->profile);
+  /* Keys noted from here on are the current scenario's (see below). */
+  L->n_jsonpath_keys = 0;
+  L->compact = C;
   return true;
+}
+
+void ld_compact_scenario(loader *L, size_t i) {
+  ld_compactor *C = L->compact;
+  if (!C || C->off) return;
+  gt_suite *s = L->suite;
+  gt_scenario *sc = &s->scenarios[i];
+  /* The scenario's keys, with their paths read before anything moves (a
+   * moved key's aux points at its copy). */
+  C->n_own = 0;
+  for (size_t k = 0; k < L->n_jsonpath_keys; k++) {
+    if (C->n_own == C->cap_own) {
+      C->cap_own = C->cap_own ? C->cap_own * 2 : 8;
+      C->own = gt_xrealloc(C->own, C->cap_own * sizeof *C->own);
+    }
+    C->own[C->n_own++] = (path_key){.path = L->jsonpath_keys[k]->aux, .key = L->jsonpath_keys[k]};
+  }
+  L->n_jsonpath_keys = 0;
+  if (i != C->moved || i >= C->list->count || !expect_ok(C, &sc->expect) ||
+      !refs_ok(C, sc->faults, sc->n_faults)) {
+    C->off = true; /* this scenario and the rest borrow from the trees, which stay */
+    return;
+  }
+  move_scenario(C, sc);
+  C->moved = i + 1;
+  /* Nothing references the subtree any more: free what it owns (aux data,
+   * heap copies of aliases) and detach it, so freeing the tree later does
+   * not walk into blocks given back below. */
+  gt_node_free(C->list->items[i]);
+  C->list->items[i] = NULL;
+  if (C->moved % RELEASE_EVERY == 0 && C->moved < C->list->count)
+    /* Between scenario 0's node and scenario `moved`'s: only finished
+     * scenarios (the sequence's own tag, if any, comes before the first). */
+    gt_node_arena_release_between(C->parsed, C->first, C->list->items[C->moved]);
+}
+
+void ld_compact_finish(loader *L, bool ok) {
+  ld_compactor *C = L->compact;
+  if (!C) return;
+  gt_suite *s = L->suite;
+  if (ok && !C->off && C->moved == s->n_scenarios) {
+    /* Nothing in the model points into the parsed trees any more. */
+    for (size_t i = 0; i < s->n_trees; i++)
+      if (s->trees[i] != C->holder) gt_node_free(s->trees[i]);
+    s->trees[0] = C->holder;
+    s->n_trees = 1;
+  }
+  /* Otherwise the model borrows from both (the suite frees both). */
+  free(C->keys);
+  free(C->own);
+  free(C);
+  L->compact = NULL;
 }
 
 void ld_note_jsonpath_key(loader *L, gt_node *key) {

@@ -77,7 +77,7 @@ static int by_name_then_index(const void *a, const void *b) {
 
 /* Duplicate scenario names, reported at the earliest second occurrence.
  * Sorting keeps this O(n log n): suites of 100,000 scenarios are expected. */
-static bool check_unique_names(loader *L, const gt_node *list) {
+static bool check_unique_names(loader *L) {
   gt_suite *s = L->suite;
   size_t n = s->n_scenarios;
   const gt_scenario **v = gt_xcalloc(n, sizeof *v);
@@ -97,22 +97,62 @@ static bool check_unique_names(loader *L, const gt_node *list) {
   free(v);
   if (!dup) return true;
   size_t at = (size_t)(dup - s->scenarios);
-  return ld_fail(L, gt_node_get(list->items[at], "name"),
-                 "duplicate scenario name '%s' (first at line %d)", dup->name, first->line);
+  /* The `name:` value's position, noted while loading (the subtree may be
+   * gone: compaction). */
+  gt_node name = {.file = dup->file, .line = L->name_pos[2 * at], .col = L->name_pos[2 * at + 1]};
+  return ld_fail(L, &name, "duplicate scenario name '%s' (first at line %d)", dup->name,
+                 first->line);
 }
 
-static bool load_scenarios(loader *L, const gt_node *list) {
+/* Does some scenario capture the variable ref uses (NAME or NAME.path)?
+ * The same rule as capture ordering (load_vars.c). */
+static bool is_captured(const cJSON *capture_names, const char *ref) {
+  for (const cJSON *c = capture_names ? capture_names->child : NULL; c; c = c->next) {
+    size_t n = strlen(c->valuestring);
+    if (!strncmp(ref, c->valuestring, n) && (ref[n] == 0 || ref[n] == '.')) return true;
+  }
+  return false;
+}
+
+/* What ld_order_scenarios needs from scenario i's subtree: the captured
+ * ${NAME}s it uses. NULL when none. */
+static cJSON *captured_refs(loader *L, const gt_node *n) {
+  cJSON *refs = cJSON_CreateArray();
+  gt_collect_node_var_refs(gt_node_get(n, "request"), refs, true);
+  gt_collect_node_var_refs(gt_node_get(n, "expect"), refs, true);
+  gt_collect_node_var_refs(gt_node_get(n, "faults"), refs, true);
+  cJSON *kept = NULL;
+  for (cJSON *r = refs->child; r; r = r->next) {
+    if (!cJSON_IsString(r) || !is_captured(L->capture_names, r->valuestring)) continue;
+    if (!kept) kept = cJSON_CreateArray();
+    cJSON_AddItemToArray(kept, cJSON_CreateString(r->valuestring));
+  }
+  cJSON_Delete(refs);
+  return kept;
+}
+
+static bool load_scenarios(loader *L, gt_node *list) {
   gt_suite *s = L->suite;
   if (!ld_want_seq(L, list, "scenarios")) return false;
   if (list->count == 0)
     return ld_fail(L, list, "scenarios: the list is empty (a suite needs at least one scenario)");
   s->scenarios = gt_xcalloc(list->count, sizeof *s->scenarios);
+  L->name_pos = gt_xcalloc(2 * list->count, sizeof *L->name_pos);
+  if (cJSON_GetArraySize(L->capture_names) > 0)
+    L->dep_refs = gt_xcalloc(list->count, sizeof *L->dep_refs);
+  ld_compact_begin(L, list); /* unless keep_trees */
   for (size_t i = 0; i < list->count; i++) {
     s->n_scenarios = i + 1; /* counted first: a half-built scenario is still freed */
+    const gt_node *n = list->items[i];
     if (!ld_scenario(L, list->items[i], &s->scenarios[i])) return false;
+    const gt_node *name = gt_node_get(n, "name");
+    L->name_pos[2 * i] = name->line;
+    L->name_pos[2 * i + 1] = name->col;
+    if (L->dep_refs) L->dep_refs[i] = captured_refs(L, n);
+    ld_compact_scenario(L, i); /* n is freed from here on */
   }
-  if (!check_unique_names(L, list)) return false;
-  return ld_order_scenarios(L, list->items);
+  if (!check_unique_names(L)) return false;
+  return ld_order_scenarios(L);
 }
 
 static bool load_root(loader *L, gt_node *root) {
@@ -174,9 +214,13 @@ static gt_suite *load_text(const char *name, char *owned, const char *yaml, size
   cJSON_Delete(L.capture_names);
   if (ok && !s->profile.name) s->profile.name = gt_xstrdup("default");
   if (ok && !s->profile.file) s->profile.file = s->file;
-  /* Compaction failing only means the trees stay whole (see load_compact.c). */
-  if (ok && !opts->keep_trees) ld_compact(&L);
+  /* Compaction stopping early only means trees stay (see load_compact.c). */
+  ld_compact_finish(&L, ok);
   free(L.jsonpath_keys);
+  for (size_t i = 0; L.dep_refs && i < s->n_scenarios; i++)
+    cJSON_Delete(L.dep_refs[i]);
+  free(L.dep_refs);
+  free(L.name_pos);
   if (!ok) {
     gt_suite_free(s);
     return NULL;

@@ -155,10 +155,16 @@ static void add_dep(gt_scenario *sc, size_t j) {
   sc->deps[sc->n_deps++] = j;
 }
 
+/* Where scenario sc's mapping starts, for ld_fail: its subtree may be gone
+ * already (compaction), but the model keeps the position. */
+static gt_node at_scenario(const gt_scenario *sc) {
+  return (gt_node){.file = sc->file, .line = sc->line, .col = sc->col};
+}
+
 /* A profile credential may come from a capture (a login scenario captures
  * the access token): every scenario that sends the credential then runs
  * after the scenario that captures it. */
-static bool credential_deps(loader *L, gt_node *const *nodes) {
+static bool credential_deps(loader *L) {
   gt_suite *s = L->suite;
   const gt_profile *p = &s->profile;
   if (p->auth.scheme == GT_AUTH_NONE) return true;
@@ -173,12 +179,13 @@ static bool credential_deps(loader *L, gt_node *const *nodes) {
       for (size_t i = 0; i < s->n_scenarios && ok; i++) {
         gt_scenario *sc = &s->scenarios[i];
         if (!sc->request.auth) continue;
-        if (i == j)
-          ok = ld_fail(L, nodes[i],
+        if (i == j) {
+          gt_node at = at_scenario(sc);
+          ok = ld_fail(L, &at,
                        "scenario '%s' captures ${%s}, which the profile's credential uses, but "
                        "also sends that credential: give it `auth: false`",
                        sc->name, r->valuestring);
-        else
+        } else
           add_dep(sc, j);
       }
     }
@@ -186,31 +193,29 @@ static bool credential_deps(loader *L, gt_node *const *nodes) {
   return ok;
 }
 
-static bool compute_deps(loader *L, gt_node *const *nodes) {
+static bool compute_deps(loader *L) {
   gt_suite *s = L->suite;
-  for (size_t i = 0; i < s->n_scenarios; i++) {
+  for (size_t i = 0; L->dep_refs && i < s->n_scenarios; i++) {
     gt_scenario *sc = &s->scenarios[i];
-    cJSON *refs = cJSON_CreateArray();
-    gt_collect_node_var_refs(gt_node_get(nodes[i], "request"), refs, true);
-    gt_collect_node_var_refs(gt_node_get(nodes[i], "expect"), refs, true);
-    gt_collect_node_var_refs(gt_node_get(nodes[i], "faults"), refs, true);
+    const cJSON *refs = L->dep_refs[i];
     bool ok = true;
-    for (const cJSON *r = refs->child; r && ok; r = r->next) {
+    for (const cJSON *r = refs ? refs->child : NULL; r && ok; r = r->next) {
       for (size_t j = 0; j < s->n_scenarios && ok; j++) {
         if (!captures(&s->scenarios[j], r->valuestring)) continue;
-        if (j == i)
-          ok = ld_fail(L, nodes[i],
+        if (j == i) {
+          gt_node at = at_scenario(sc);
+          ok = ld_fail(L, &at,
                        "scenario '%s' uses ${%s}, which it captures itself (a capture is only "
                        "available to the scenarios that run after it)",
                        sc->name, r->valuestring);
-        else
+        } else {
           add_dep(sc, j);
+        }
       }
     }
-    cJSON_Delete(refs);
     if (!ok) return false;
   }
-  return credential_deps(L, nodes);
+  return credential_deps(L);
 }
 
 static bool deps_done(const gt_scenario *sc, const bool *done) {
@@ -219,7 +224,7 @@ static bool deps_done(const gt_scenario *sc, const bool *done) {
   return true;
 }
 
-static bool report_cycle(loader *L, gt_node *const *nodes, const bool *done) {
+static bool report_cycle(loader *L, const bool *done) {
   gt_suite *s = L->suite;
   size_t start = 0;
   while (done[start])
@@ -250,17 +255,18 @@ static bool report_cycle(loader *L, gt_node *const *nodes, const bool *done) {
     gt_buf_printf(&msg, "%s needs a capture of '%s'", i == first ? "" : ", which",
                   s->scenarios[next].name);
   }
-  ld_fail(L, nodes[path[first]], "capture cycle: %s", msg.data);
+  gt_node at = at_scenario(&s->scenarios[path[first]]);
+  ld_fail(L, &at, "capture cycle: %s", msg.data);
   gt_buf_free(&msg);
   free(seen_at);
   free(path);
   return false;
 }
 
-bool ld_order_scenarios(loader *L, gt_node *const *nodes) {
+bool ld_order_scenarios(loader *L) {
   gt_suite *s = L->suite;
   size_t n = s->n_scenarios;
-  if (!compute_deps(L, nodes)) return false;
+  if (!compute_deps(L)) return false;
   bool *done = gt_xcalloc(n, sizeof *done);
   size_t *order = gt_xcalloc(n, sizeof *order);
   size_t first_open = 0; /* every scenario before it is placed: keeps the common case linear */
@@ -271,7 +277,7 @@ bool ld_order_scenarios(loader *L, gt_node *const *nodes) {
     for (size_t i = first_open; i < n && pick == n; i++) /* lowest file index that is ready */
       if (!done[i] && deps_done(&s->scenarios[i], done)) pick = i;
     if (pick == n) {
-      report_cycle(L, nodes, done);
+      report_cycle(L, done);
       free(done);
       free(order);
       return false;

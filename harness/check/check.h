@@ -32,6 +32,10 @@ size_t gt_jsonpath_count(const gt_jsonpath *p, const cJSON *doc);
 /* true when the path can select at most one node (only names and single
  * indices, no wildcard, union or descendant): captures want one value. */
 bool gt_jsonpath_is_singular(const gt_jsonpath *p);
+/* Puts a copy of value at a names-only singular path ($.a.b, $['a']) in an
+ * object doc, creating objects on the way; false (doc untouched) for any
+ * other path or when an intermediate value is not an object. */
+bool gt_jsonpath_put(const gt_jsonpath *p, cJSON *doc, const cJSON *value);
 /* The expression as compiled (owned by p). */
 const char *gt_jsonpath_source(const gt_jsonpath *p);
 /* Evaluation stops growing a node list past this many entries, so hostile

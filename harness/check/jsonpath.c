@@ -388,6 +388,28 @@ bool gt_jsonpath_is_singular(const gt_jsonpath *p) {
   return true;
 }
 
+bool gt_jsonpath_put(const gt_jsonpath *p, cJSON *doc, const cJSON *value) {
+  if (!p || !value || !cJSON_IsObject(doc) || p->n == 0) return false;
+  /* Check the whole path first: nothing is created for one that is not
+   * names only. */
+  for (size_t i = 0; i < p->n; i++)
+    if (p->segs[i].descendant || p->segs[i].n != 1 || p->segs[i].sels[0].kind != SEL_NAME ||
+        p->segs[i].sels[0].name_nul)
+      return false;
+  cJSON *at = doc;
+  for (size_t i = 0; i + 1 < p->n; i++) {
+    const char *name = p->segs[i].sels[0].name;
+    cJSON *next = cJSON_GetObjectItemCaseSensitive(at, name);
+    if (!next) next = cJSON_AddObjectToObject(at, name);
+    if (!cJSON_IsObject(next)) return false;
+    at = next;
+  }
+  const char *last = p->segs[p->n - 1].sels[0].name;
+  cJSON_DeleteItemFromObjectCaseSensitive(at, last);
+  cJSON_AddItemToObject(at, last, cJSON_Duplicate(value, 1));
+  return true;
+}
+
 /* ---------- evaluate ---------- */
 
 typedef struct hit {

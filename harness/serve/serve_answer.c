@@ -8,60 +8,15 @@
 #include "../check/check.h"
 #include "serve_internal.h"
 
-/* Puts value at a name-only singular JSONPath ($.a.b, $['a']["b"]) in doc,
- * creating objects on the way. Other paths are left alone (false). Takes
- * ownership of value. */
-static bool set_by_names(cJSON *doc, const char *src, cJSON *value) {
-  enum { MAX_SEGMENTS = 16, MAX_NAME = 256 };
-  char names[MAX_SEGMENTS][MAX_NAME];
-  size_t depth = 0;
-  const char *p = src + 1;
-  bool ok = cJSON_IsObject(doc) && src[0] == '$';
-  /* Parse the whole path first: nothing is created for a path that is not
-   * names only (an index, a wildcard, a descendant). */
-  while (ok && *p) {
-    size_t n = 0;
-    if (*p == '.' && p[1] != '.') {
-      p++;
-      while (*p && *p != '.' && *p != '[' && n < MAX_NAME - 1)
-        names[depth][n++] = *p++;
-    } else if (p[0] == '[' && (p[1] == '\'' || p[1] == '"')) {
-      char q = p[1];
-      p += 2;
-      while (*p && *p != q && n < MAX_NAME - 1)
-        names[depth][n++] = *p++;
-      ok = p[0] == q && p[1] == ']';
-      p += ok ? 2 : 0;
-    } else {
-      ok = false;
-    }
-    names[depth][n] = 0;
-    ok = ok && n > 0 && ++depth < MAX_SEGMENTS;
-  }
-  ok = ok && depth > 0;
-  cJSON *at = doc;
-  for (size_t i = 0; ok && i + 1 < depth; i++) {
-    cJSON *next = cJSON_GetObjectItemCaseSensitive(at, names[i]);
-    if (!next) next = cJSON_AddObjectToObject(at, names[i]);
-    ok = cJSON_IsObject(next);
-    at = next;
-  }
-  if (!ok) {
-    cJSON_Delete(value);
-    return false;
-  }
-  cJSON_DeleteItemFromObjectCaseSensitive(at, names[depth - 1]);
-  cJSON_AddItemToObject(at, names[depth - 1], value);
-  return true;
-}
-
 /* Without a respond: block, the answer also satisfies the scenario's
  * `jsonpath` expectations where the path names one place ($.qty: 3). */
 static void add_jsonpath_values(const serve_ctx *c, cJSON *doc, const gt_expect *e) {
   for (size_t i = 0; i < e->n_jsonpath; i++) {
     const gt_path_template *pt = &e->jsonpath[i];
-    if (!pt->src || !pt->tmpl || (pt->tmpl->tag && !strcmp(pt->tmpl->tag, "!absent"))) continue;
-    set_by_names(doc, pt->src, serve_value(c, pt->tmpl));
+    if (!pt->path || !pt->tmpl || (pt->tmpl->tag && !strcmp(pt->tmpl->tag, "!absent"))) continue;
+    cJSON *v = serve_value(c, pt->tmpl);
+    if (v) gt_jsonpath_put(pt->path, doc, v);
+    cJSON_Delete(v);
   }
 }
 

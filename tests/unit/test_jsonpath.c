@@ -249,3 +249,29 @@ Test(jsonpath, hostile_growth_is_bounded) {
   gt_jsonpath_free(p);
   cJSON_Delete(doc);
 }
+
+Test(jsonpath, put_creates_objects_on_a_names_only_path) {
+  gt_err err = {0};
+  cJSON *doc = cJSON_Parse("{\"a\":{\"x\":1},\"s\":\"t\"}");
+  cJSON *v = cJSON_CreateNumber(3);
+  gt_jsonpath *p = gt_jsonpath_compile("$.a['b c'].d", &err);
+  cr_assert(p, "%s", err.msg);
+  cr_assert(gt_jsonpath_put(p, doc, v));
+  gt_jsonpath_free(p);
+  char *out = cJSON_PrintUnformatted(doc);
+  cr_assert_str_eq(out, "{\"a\":{\"x\":1,\"b c\":{\"d\":3}},\"s\":\"t\"}");
+  free(out);
+  /* Not names only, or through a non-object: false, doc untouched. */
+  const char *refused[] = {"$.list[0]", "$..a", "$.a[*]", "$.s.deeper", "$"};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    p = gt_jsonpath_compile(refused[i], &err);
+    cr_assert(p, "%s: %s", refused[i], err.msg);
+    cr_assert_not(gt_jsonpath_put(p, doc, v), "%s", refused[i]);
+    gt_jsonpath_free(p);
+  }
+  out = cJSON_PrintUnformatted(doc);
+  cr_assert_str_eq(out, "{\"a\":{\"x\":1,\"b c\":{\"d\":3}},\"s\":\"t\"}");
+  free(out);
+  cJSON_Delete(v);
+  cJSON_Delete(doc);
+}

@@ -122,10 +122,9 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
     r->kind = GT_RESULT_FAIL;
     const gt_failure *f = &failures->items[0];
     t->type = gt_xstrdup(gt_check_name(f->check));
-    gt_buf_printf(&b, "%s%s%s: expected %s, got %s", gt_check_name(f->check),
-                  f->where && f->where[0] ? " " : "", f->where ? f->where : "", f->expected,
-                  f->actual);
-    t->message = redact(secrets, b.data, b.len);
+    char *line = gt_failure_line(f);
+    t->message = redact(secrets, line, strlen(line));
+    free(line);
   }
 
   gt_buf_reset(&b);
@@ -155,6 +154,12 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   r->system_out = t->system_out;
   r->repro = t->repro;
   r->time = resp ? resp->timing.total : 0;
+}
+
+char *gt_failure_line(const gt_failure *f) {
+  bool where = f->where && f->where[0];
+  return gt_xasprintf("%s%s%s: expected %s, got %s", gt_check_name(f->check), where ? " " : "",
+                      where ? f->where : "", f->expected, f->actual);
 }
 
 void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,

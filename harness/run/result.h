@@ -21,5 +21,8 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
 void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
                       gt_result_kind kind, const char *type, const char *message);
 void gt_result_texts_free(gt_result_texts *t);
+/* "check where: expected X, got Y", the one-line form of a failure (caller
+ * frees). Not redacted: callers redact what they output. */
+char *gt_failure_line(const gt_failure *f);
 
 #endif

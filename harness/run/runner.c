@@ -201,10 +201,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
     gt_failures pf = {0};
     check_into(r, c, &sc->expect, false, &s->probe_req, resp, &pf, NULL);
     if (pf.count) {
-      char *actual = gt_xasprintf("%s%s%s: expected %s, got %s", gt_check_name(pf.items[0].check),
-                                  pf.items[0].where && pf.items[0].where[0] ? " " : "",
-                                  pf.items[0].where ? pf.items[0].where : "", pf.items[0].expected,
-                                  pf.items[0].actual);
+      char *actual = gt_failure_line(&pf.items[0]);
       gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "the valid request to pass after the fault",
                       actual);
       free(actual);

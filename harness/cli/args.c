@@ -1,5 +1,6 @@
-/* args.c — option parsing for run / list / check (SPEC §1). */
+/* args.c — option parsing for run / list / check (docs/gauntlet.1). */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +92,12 @@ void cli_usage(FILE *out) {
         out);
 }
 
-static bool usage_error(const char *fmt, const char *arg) {
+__attribute__((format(printf, 1, 2))) static bool usage_error(const char *fmt, ...) {
   fprintf(stderr, "gauntlet: ");
-  fprintf(stderr, fmt, arg);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fprintf(stderr, "\n(see gauntlet --help)\n");
   return false;
 }

@@ -1,4 +1,4 @@
-/* model.h — the loaded form of suites and profiles (SPEC §2, §3), shared by
+/* model.h — the loaded form of suites and profiles (docs/suite-format.md), shared by
  * every stage: load -> expand -> execute -> check -> report.
  *
  * Built by suite/ (gt_suite_load), read-only afterwards. Templates, bodies and
@@ -16,7 +16,7 @@
 
 #include "node.h"
 
-/* ---- fault catalogue ids (SPEC §4); names in fault/catalogue.c ---- */
+/* ---- fault catalogue ids (docs/faults.md); names in fault/catalogue.c ---- */
 typedef enum gt_fault_id {
   GT_FAULT_VALID = 0,
   GT_FAULT_UNAUTHENTICATED,
@@ -58,7 +58,7 @@ typedef enum gt_fault_id {
 int gt_fault_from_name(const char *name);
 const char *gt_fault_name(gt_fault_id id);
 
-/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`)
+/* ---- checks: universal (docs/checks.md, can be disabled under profile `checks:`)
  * and scenario-level (from `expect`). Names in check/. ---- */
 typedef enum gt_check_id {
   GT_CHECK_NO_SERVER_ERROR = 0,

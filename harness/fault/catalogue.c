@@ -1,4 +1,4 @@
-/* catalogue.c — fault names and their default expectations (SPEC §4).
+/* catalogue.c — fault names and their default expectations (docs/faults.md).
  *
  * The defaults are built once, lazily, under a mutex: they hold a small gt_node
  * tree (cors_preflight's header template) and status texts, owned here and
@@ -108,7 +108,7 @@ static void build_defaults(void) {
   d[GT_FAULT_INVALID_TOKEN].error_shape = 1;
   d[GT_FAULT_MALFORMED_AUTH].error_shape = 1;
   d[GT_FAULT_TOKEN_IN_QUERY].error_shape = 1;
-  /* JWT faults: 401 (SPEC does not require the error shape there). */
+  /* JWT faults: 401 (no error shape required there: docs/faults.md). */
   CODES(&d[GT_FAULT_JWT_ALG_NONE], "401", 401);
   CODES(&d[GT_FAULT_JWT_BAD_SIGNATURE], "401", 401);
   CODES(&d[GT_FAULT_JWT_EXPIRED], "401", 401);

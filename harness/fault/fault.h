@@ -1,4 +1,4 @@
-/* fault.h — the fault catalogue (SPEC §4): expanding scenarios into cases, and
+/* fault.h — the fault catalogue (docs/faults.md): expanding scenarios into cases, and
  * turning one case into the exact request bytes to send.
  *
  * Expansion is pure (no I/O, no randomness beyond the seed). A case that cannot
@@ -55,7 +55,7 @@ typedef struct gt_expand_opts {
   const gt_scope *scope;
 } gt_expand_opts;
 
-/* ---- default expectations (SPEC §4) ----
+/* ---- default expectations (docs/faults.md) ----
  *
  * gt_fault_default_expect returns the catalogue's default for a fault: a
  * static gt_expect owned by the catalogue (built once, thread-safe; released
@@ -75,7 +75,7 @@ typedef struct gt_expand_opts {
  * wire_* (refused or 400/413/414/431/501), truncated_body (refused or any
  * non-2xx status).
  *
- * error_shape = 1 ("+ error shape" in SPEC §4): a 4xx/5xx body must match the
+ * error_shape = 1 ("+ error shape" in docs/faults.md): a 4xx/5xx body must match the
  * profile's errors.shape. cors_preflight's default carries headers =
  * MAP { Access-Control-Allow-Origin: !any } and status 200-299.
  * rate_limit's default is status 429 + error shape (the runner applies it to

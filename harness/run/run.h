@@ -40,8 +40,8 @@ typedef struct gt_run_opts {
   const char *base_url;   /* -u, overrides every suite's base_url */
   const gt_cli_var *vars; /* -v */
   int n_vars;
-  const char *faults;      /* --faults */
-  const char *filter;      /* --filter GLOB on "suite › name" and on name */
+  const char *faults;          /* --faults */
+  const char *filter;          /* --filter GLOB on "suite › name" and on name */
   const char *const *case_ids; /* --case ID (any of): exactly "suite › name" or "name" */
   size_t n_case_ids;
   const char *const *tags; /* --tag (any of) */

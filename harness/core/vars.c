@@ -83,7 +83,7 @@ static tok next_tok(const char *t, size_t len, size_t *pos) {
 
 typedef enum { SRC_NONE, SRC_CAPTURE, SRC_CLI, SRC_SUITE, SRC_ENV, SRC_GEN } var_source;
 
-const char *const gt_gen_names[] = {"uuid",   "hex8",   "hex16",   "hex32", "int",
+const char *const gt_gen_names[] = {"uuid",   "hex8",  "hex16",   "hex32", "int",
                                     "now_ms", "now_s", "now_iso", NULL};
 
 bool gt_gen_known(const char *name, size_t len) {
@@ -184,10 +184,10 @@ static void render(const cJSON *v, gt_buf *out) {
 
 static bool undefined(const tok *k, const char *file, int line, int col, gt_err *err) {
   if (is_gen_ref(k->name, k->name_len))
-    return gt_err_set(err, GT_ERR_INPUT, file, line, col,
-                      "${%.*s}: generated values exist only in a scenario's request%s",
-                      (int)k->name_len, k->name,
-                      gt_gen_known(k->name + 4, k->name_len - 4) ? "" : " (and this one is unknown)");
+    return gt_err_set(
+        err, GT_ERR_INPUT, file, line, col,
+        "${%.*s}: generated values exist only in a scenario's request%s", (int)k->name_len, k->name,
+        gt_gen_known(k->name + 4, k->name_len - 4) ? "" : " (and this one is unknown)");
   return gt_err_set(err, GT_ERR_INPUT, file, line, col,
                     "undefined variable '%.*s' (define it under variables:, pass --var %.*s=..., "
                     "or write ${%.*s:-default})",

@@ -266,8 +266,7 @@ static void with_gen(const gt_build_ctx *ctx, const char *case_name, gt_gen_stat
   cx->gen = g;
 }
 
-bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out,
-                   gt_err *err) {
+bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out, gt_err *err) {
   memset(out, 0, sizeof *out);
   if (!octx || !octx->suite || !c || c->scenario >= octx->suite->n_scenarios)
     return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build: bad arguments");

@@ -478,7 +478,8 @@ static bool runs_as_fault(const gt_case *c, bool selected) {
 
 static bool run_suite(runner *r) {
   const gt_suite *su = r->suite;
-  gt_expand_opts eo = {.faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
+  gt_expand_opts eo = {
+      .faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
   gt_run_select(su, &r->cases, r->o, r->selected);

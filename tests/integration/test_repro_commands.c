@@ -96,9 +96,9 @@ static void start(repro_run *r, const char *fixture, const char *const targs[]) 
   r->dir = ts_tempdir();
   cr_assert(r->dir);
   cr_assert(ts_api_start(&r->t, r->dir, &r->port, targs), "target_api did not start");
-  char *jwt = ts_jwt_mint("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-                          "{\"sub\":\"tester\",\"channel\":\"gauntlet\",\"exp\":4102444800}",
-                          JWT_SECRET);
+  char *jwt =
+      ts_jwt_mint("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                  "{\"sub\":\"tester\",\"channel\":\"gauntlet\",\"exp\":4102444800}", JWT_SECRET);
   r->owned_env[0] = ts_fmt("BASE_URL=http://127.0.0.1:%d", r->port);
   r->owned_env[1] = ts_fmt("API_JWT=%s", jwt);
   free(jwt);
@@ -141,8 +141,7 @@ static void expect_each_reproduces(repro_run *r, size_t *n_curl, size_t *n_repla
     int got = first_status(out, curl ? "" : "< ");
     cr_expect_eq(got, f->status, "%s: the case got %d, its repro %d\n  %s\n%s", f->id, f->status,
                  got, f->cmd, out);
-    if (!curl)
-      cr_expect(strstr(out, f->id), "%s: the replay ran another case:\n%s", f->id, out);
+    if (!curl) cr_expect(strstr(out, f->id), "%s: the replay ran another case:\n%s", f->id, out);
     free(out);
     ++*(curl ? n_curl : n_replay);
   }
@@ -156,9 +155,13 @@ static const failure *find(const repro_run *r, const char *prefix) {
 }
 
 Test(repro_commands, curl_lines_reproduce_against_a_defective_target, .timeout = 240) {
-  const char *targs[] = {"--max-body", "65536", "--defect", "accept_malformed_auth", "--defect", "accept_query_token",
-                         "--defect", "unknown_path_200",          "--defect", "malformed_json_500",
-                         "--defect", "accept_wrong_content_type", "--defect", "accept_oversized",
+  const char *targs[] = {"--max-body", "65536",
+                         "--defect",   "accept_malformed_auth",
+                         "--defect",   "accept_query_token",
+                         "--defect",   "unknown_path_200",
+                         "--defect",   "malformed_json_500",
+                         "--defect",   "accept_wrong_content_type",
+                         "--defect",   "accept_oversized",
                          NULL};
   repro_run r;
   start(&r, "repro.yaml", targs);
@@ -175,8 +178,7 @@ Test(repro_commands, curl_lines_reproduce_against_a_defective_target, .timeout =
   /* the large body is sent from a file next to the report */
   const failure *o = find(&r, "repro \xe2\x80\xba create item [oversized_body]");
   cr_assert(o, "no oversized_body failure:\n%s", r.g.out);
-  cr_expect(strstr(o->cmd, "--data-binary @'") && strstr(o->cmd, "/reports/repro/"), "%s",
-            o->cmd);
+  cr_expect(strstr(o->cmd, "--data-binary @'") && strstr(o->cmd, "/reports/repro/"), "%s", o->cmd);
   /* the captured id is inline */
   const failure *v = find(&r, "repro \xe2\x80\xba read item [valid]");
   cr_assert(v, "no read item failure:\n%s", r.g.out);
@@ -185,7 +187,7 @@ Test(repro_commands, curl_lines_reproduce_against_a_defective_target, .timeout =
 }
 
 Test(repro_commands, minted_token_replays_send_the_same_token, .timeout = 240) {
-  const char *targs[] = {"--jwt-secret", JWT_SECRET,      "--log-auth", "--defect",
+  const char *targs[] = {"--jwt-secret",   JWT_SECRET, "--log-auth",           "--defect",
                          "accept_expired", "--defect", "accept_missing_claim", NULL};
   repro_run r;
   start(&r, "repro_jwt.yaml", targs);
@@ -194,8 +196,7 @@ Test(repro_commands, minted_token_replays_send_the_same_token, .timeout = 240) {
   expect_each_reproduces(&r, &n_curl, &n_replay);
   cr_expect_eq(n_replay, 2, "minted tokens are replayed, not printed");
   for (size_t i = 0; i < r.n; i++)
-    cr_expect(strstr(r.f[i].cmd, " --now-ms ") && strstr(r.f[i].cmd, " --seed "), "%s",
-              r.f[i].cmd);
+    cr_expect(strstr(r.f[i].cmd, " --now-ms ") && strstr(r.f[i].cmd, " --seed "), "%s", r.f[i].cmd);
   /* The target logged each credential: the tokens the replays sent are
    * exactly those of the original run (byte-identical requests). */
   char *log = ts_read_file(r.t.log, NULL);

@@ -674,7 +674,8 @@ Test(fault_build, replay_with_seed_and_clock_is_byte_identical) {
     long long clock = req.clock_ms;
     bool minted = c->fault == GT_FAULT_JWT_EXPIRED || c->fault == GT_FAULT_JWT_MISSING_CLAIM;
     bool gen_body = c->scenario == 0;
-    if (minted || gen_body) cr_assert_gt(clock, 0, "%s: the clock it used is not reported", c->name);
+    if (minted || gen_body)
+      cr_assert_gt(clock, 0, "%s: the clock it used is not reported", c->name);
     clocked += clock != 0;
     ctx.now_ms = clock;
     usleep(2000); /* the real clock moved on: only the pinned one can give the same bytes */

@@ -206,10 +206,9 @@ Test(repro, control_characters_use_ansi_c_quoting) {
   cr_assert(strstr(cmd, "$'X-Evil: a\\r\\nInjected: b'"), "%s", cmd);
   cr_assert_null(strchr(cmd, '\n'), "the command stays on one line");
   char *out = run_repro(cmd, NULL);
-  cr_assert_str_eq(out,
-                   PREFIX "[-X]\n[PUT]\n[http://h/]\n[-H]\n[X-Evil: a\r\nInjected: b]\n"
-                          "[-H]\n[Content-Type: text/plain]\n[--data-binary]\n"
-                          "[line1\nline2\ttab \x01 \xff 'q' \\]\n");
+  cr_assert_str_eq(out, PREFIX "[-X]\n[PUT]\n[http://h/]\n[-H]\n[X-Evil: a\r\nInjected: b]\n"
+                               "[-H]\n[Content-Type: text/plain]\n[--data-binary]\n"
+                               "[line1\nline2\ttab \x01 \xff 'q' \\]\n");
   free(out);
   free(cmd);
 }

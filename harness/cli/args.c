@@ -30,6 +30,7 @@ enum {
   OPT_SEED,
   OPT_BODY_CAP,
   OPT_FOLLOW,
+  OPT_CASE,
   OPT_LISTEN,
   OPT_TLS_LISTEN,
   OPT_INJECT,
@@ -56,6 +57,7 @@ static const cli_option options[] = {
     {{"timeout", required_argument, 0, OPT_TIMEOUT}, FOR_SUITES},
     {{"junit", required_argument, 0, OPT_JUNIT}, FOR_ALL},
     {{"filter", required_argument, 0, OPT_FILTER}, FOR_SUITES},
+    {{"case", required_argument, 0, OPT_CASE}, FOR_SUITES},
     {{"tag", required_argument, 0, OPT_TAG}, FOR_SUITES},
     {{"faults", required_argument, 0, OPT_FAULTS}, FOR_SUITES},
     {{"shard", required_argument, 0, OPT_SHARD}, FOR_SUITES},
@@ -112,7 +114,9 @@ void cli_usage(FILE *out) {
         "      --rate N            at most N requests per second, evenly spaced\n"
         "      --timeout DURATION  per request (default 10s; 150ms, 2s, 1m)\n"
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
-        "      --filter GLOB       only cases whose id matches (e.g. '*[valid]')\n"
+        "      --filter GLOB       only cases whose id matches (e.g. '*[valid]'; * and ? are\n"
+        "                          wildcards, [ ] are literal, \\ escapes)\n"
+        "      --case ID           only the case with exactly this id (repeatable)\n"
         "      --tag TAG           only scenarios with this tag (repeatable: any of)\n"
         "      --faults LIST       comma list of faults to keep, or all, or none\n"
         "      --shard K/N         run the K-th of N deterministic shards\n"
@@ -180,6 +184,7 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
   o->junit_path = serve ? "reports/serve-junit.xml" : "reports/junit.xml";
   o->vars = gt_xcalloc((size_t)argc, sizeof *o->vars);
   o->tags = gt_xcalloc((size_t)argc, sizeof *o->tags);
+  o->case_ids = gt_xcalloc((size_t)argc, sizeof *o->case_ids);
   struct option longs[N_OPTIONS + 1];
   char shorts[3 * N_OPTIONS + 1];
   options_for(command, longs, shorts); /* options may follow the files (GNU order) */
@@ -224,6 +229,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_FILTER:
       o->run.filter = optarg;
+      break;
+    case OPT_CASE:
+      o->case_ids[o->run.n_case_ids++] = optarg;
       break;
     case OPT_TAG:
       o->tags[o->run.n_tags++] = optarg;
@@ -333,6 +341,7 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
   o->serve.cli_vars = o->vars;
   o->serve.n_cli_vars = o->run.n_vars;
   if (o->serve.inject && !rate_given) o->serve.inject_rate = 1.0; /* --inject alone: every answer */
+  o->run.case_ids = o->case_ids;
   if (!o->seed_given) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -351,4 +360,5 @@ void cli_opts_free(cli_opts *o) {
   }
   free(o->vars);
   free(o->tags);
+  free(o->case_ids);
 }

@@ -33,6 +33,7 @@ typedef struct cli_opts {
   /* storage behind run.vars / run.tags (owned) */
   gt_cli_var *vars;
   const char **tags;
+  const char **case_ids;
 } cli_opts;
 
 /* Parses argv after the subcommand (argv[0] is the subcommand's name) into o
@@ -59,6 +60,11 @@ int cli_print_err(const gt_secrets *secrets, const gt_err *e);
 /* Installs SIGINT/SIGTERM handlers that set the returned flag, so that a run
  * writes its partial report and a server stops cleanly. */
 volatile sig_atomic_t *cli_catch_interrupts(void);
+
+/* With --filter, --tag or --case: true when at least one case of the loaded
+ * suites matches them (before sharding); otherwise prints what matched nothing
+ * and a hint, and returns false (the caller exits 2, nothing sent). */
+bool cli_selection_matches(const cli_opts *o, gt_suite *const *suites);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

@@ -41,5 +41,7 @@ void cli_free_suites(gt_suite **s, int n);
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_check(int argc, char **argv);
+/* `gauntlet schema` (cmd_schema.c) */
+int cli_schema(int argc, char **argv);
 
 #endif

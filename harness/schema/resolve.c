@@ -455,8 +455,10 @@ void sc_cc_free(sc_cc *c) {
   for (size_t i = 0; i < c->n_ids; i++)
     free(c->ids[i].uri);
   free(c->ids);
-  for (size_t i = 0; i < c->n_pending; i++)
+  for (size_t i = 0; i < c->n_pending; i++) {
     free(c->pending[i].uri);
+    free(c->pending[i].text);
+  }
   free(c->pending);
   free(c->memo);
   for (size_t i = 0; i < c->n_strings; i++)

@@ -28,6 +28,7 @@ enum {
   OPT_SEED,
   OPT_BODY_CAP,
   OPT_FOLLOW,
+  OPT_CASE,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, 0, OPT_TIMEOUT},
     {"junit", required_argument, 0, OPT_JUNIT},
     {"filter", required_argument, 0, OPT_FILTER},
+    {"case", required_argument, 0, OPT_CASE},
     {"tag", required_argument, 0, OPT_TAG},
     {"faults", required_argument, 0, OPT_FAULTS},
     {"shard", required_argument, 0, OPT_SHARD},
@@ -72,7 +74,9 @@ void cli_usage(FILE *out) {
         "      --rate N            at most N requests per second, evenly spaced\n"
         "      --timeout DURATION  per request (default 10s; 150ms, 2s, 1m)\n"
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
-        "      --filter GLOB       only cases whose id matches (e.g. '*[valid]')\n"
+        "      --filter GLOB       only cases whose id matches (e.g. '*[valid]'; * and ? are\n"
+        "                          wildcards, [ ] are literal, \\ escapes)\n"
+        "      --case ID           only the case with exactly this id (repeatable)\n"
         "      --tag TAG           only scenarios with this tag (repeatable: any of)\n"
         "      --faults LIST       comma list of faults to keep, or all, or none\n"
         "      --shard K/N         run the K-th of N deterministic shards\n"
@@ -115,6 +119,7 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
   o->junit_path = "reports/junit.xml";
   o->vars = gt_xcalloc((size_t)argc, sizeof *o->vars);
   o->tags = gt_xcalloc((size_t)argc, sizeof *o->tags);
+  o->case_ids = gt_xcalloc((size_t)argc, sizeof *o->case_ids);
   optind = 1;
   opterr = 0;
   bool check_only = !strcmp(which, "check");
@@ -156,6 +161,9 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
       break;
     case OPT_FILTER:
       o->run.filter = optarg;
+      break;
+    case OPT_CASE:
+      o->case_ids[o->run.n_case_ids++] = optarg;
       break;
     case OPT_TAG:
       o->tags[o->run.n_tags++] = optarg;
@@ -240,6 +248,7 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
   o->n_files = argc - optind;
   o->run.vars = o->vars;
   o->run.tags = o->tags;
+  o->run.case_ids = o->case_ids;
   if (!o->seed_given) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -257,6 +266,7 @@ void cli_opts_free(cli_opts *o) {
   }
   free(o->vars);
   free(o->tags);
+  free(o->case_ids);
 }
 
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {

@@ -24,6 +24,7 @@ typedef struct cli_opts {
   /* storage behind run.vars / run.tags (owned) */
   gt_cli_var *vars;
   const char **tags;
+  const char **case_ids;
 } cli_opts;
 
 /* Parses argv after the subcommand. Prints the problem and returns false on
@@ -37,6 +38,11 @@ void cli_usage(FILE *out);
  * cli_free_suites). */
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
+
+/* With --filter, --tag or --case: true when at least one case of the loaded
+ * suites matches them (before sharding); otherwise prints what matched nothing
+ * and a hint, and returns false (the caller exits 2, nothing sent). */
+bool cli_selection_matches(const cli_opts *o, gt_suite *const *suites);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

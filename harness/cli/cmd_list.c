@@ -19,7 +19,7 @@ static int for_each_expanded_suite(int argc, char **argv, const char *which, per
   gt_suite **suites = NULL;
   int rc = EXIT_USAGE;
   if (cli_load_suites(&o, secrets, &suites)) {
-    rc = EXIT_PASS;
+    rc = cli_selection_matches(&o, suites) ? EXIT_PASS : EXIT_USAGE;
     for (int i = 0; i < o.n_files && rc == EXIT_PASS; i++) {
       gt_scope scope = {.cli_vars = o.run.vars,
                         .n_cli_vars = o.run.n_vars,

@@ -62,6 +62,12 @@ int cli_run(int argc, char **argv) {
     cli_opts_free(&o);
     return EXIT_USAGE;
   }
+  if (!cli_selection_matches(&o, suites)) {
+    cli_free_suites(suites, o.n_files);
+    gt_secrets_free(secrets);
+    cli_opts_free(&o);
+    return EXIT_USAGE;
+  }
   if (o.run.http.insecure)
     fprintf(stderr, "gauntlet: WARNING: --insecure: TLS certificates are NOT verified; "
                     "anyone on the path can read and alter this run's traffic\n");

@@ -24,12 +24,6 @@ static void schema_usage(FILE *out) {
         out);
 }
 
-static void print_err(const gt_err *e) {
-  char msg[2048];
-  gt_err_format(e, msg, sizeof msg);
-  fprintf(stderr, "gauntlet schema: %s\n", msg);
-}
-
 int cli_schema(int argc, char **argv) {
   gt_schema_opts opts = {0};
   gt_schema_map *maps = calloc((size_t)argc + 1, sizeof *maps);
@@ -101,7 +95,7 @@ int cli_schema(int argc, char **argv) {
   gt_err err = {0};
   gt_schema *s = gt_schema_load_file(files[0], &opts, &err);
   if (!s) {
-    print_err(&err);
+    rc = cli_print_err(NULL, &err); /* FILE:LINE:COL: message */
     goto out;
   }
   if (n_files == 1 && !quiet)
@@ -111,8 +105,7 @@ int cli_schema(int argc, char **argv) {
     gt_err ie = {0};
     cJSON *inst = gt_schema_read_instance(files[i], &ie);
     if (!inst) {
-      print_err(&ie);
-      rc = EXIT_USAGE;
+      rc = cli_print_err(NULL, &ie);
       continue;
     }
     gt_schema_result r = {0};

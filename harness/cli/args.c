@@ -109,6 +109,7 @@ void cli_usage(FILE *out) {
         "  gauntlet list  [options] SUITE.yaml...   print the expanded case ids, send nothing\n"
         "  gauntlet check SUITE.yaml...             validate suites and profiles, send nothing\n"
         "  gauntlet serve [options] SUITE.yaml...   profile-driven target / client auditor\n"
+        "  gauntlet schema [options] SCHEMA [INSTANCE...]  JSON Schema validation (schema --help)\n"
         "  gauntlet --help | --version\n"
         "\n"
         "run / list options:\n"

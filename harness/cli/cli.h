@@ -81,5 +81,7 @@ int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+/* `gauntlet schema` (cmd_schema.c) */
+int cli_schema(int argc, char **argv);
 
 #endif

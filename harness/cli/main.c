@@ -33,8 +33,11 @@ int main(int argc, char **argv) {
     rc = cli_check(argc - 1, argv + 1);
   else if (!strcmp(cmd, "serve"))
     rc = cli_serve(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "schema"))
+    rc = cli_schema(argc - 1, argv + 1);
   else {
-    fprintf(stderr, "gauntlet: unknown command '%s' (try: run, list, check, serve, --help)\n", cmd);
+    fprintf(stderr,
+            "gauntlet: unknown command '%s' (try: run, list, check, serve, schema, --help)\n", cmd);
     rc = EXIT_USAGE;
   }
   curl_global_cleanup();

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_serve.h"
 #include "version.h"
 
 int main(int argc, char **argv) {
@@ -12,6 +11,7 @@ int main(int argc, char **argv) {
     cli_usage(stderr);
     return EXIT_USAGE;
   }
+  cli_program = argv[0];
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     cli_usage(stdout);
@@ -33,9 +33,12 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "check"))
     rc = cli_check(argc - 1, argv + 1);
   else if (!strcmp(cmd, "serve"))
-    rc = gt_cli_serve(argc - 1, argv + 1);
+    rc = cli_serve(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "schema"))
+    rc = cli_schema(argc - 1, argv + 1);
   else {
-    fprintf(stderr, "gauntlet: unknown command '%s' (try: run, list, check, serve, --help)\n", cmd);
+    fprintf(stderr,
+            "gauntlet: unknown command '%s' (try: run, list, check, serve, schema, --help)\n", cmd);
     rc = EXIT_USAGE;
   }
   curl_global_cleanup();

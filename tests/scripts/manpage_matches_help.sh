@@ -21,8 +21,12 @@ commands=$(sed -n 's/^ *gauntlet \([a-z][a-z-]*\) .*/\1/p' <<<"$top_help" | sort
 [ -n "$commands" ] || { echo "FAIL: no command found in 'gauntlet --help':"; echo "$top_help"; exit 1; }
 
 missing=0
-# options_of TEXT: every -x / --long-name token of a help text, one per line.
-options_of() { grep -oE '(^|[][ ,|(])--?[A-Za-z][A-Za-z0-9-]*' <<<"$1" | sed 's/^[][ ,|(]//' | sort -u; }
+# options_of TEXT: every --long-name and one-letter -x token of a help text, one
+# per line ("-NAME" in "-NAME drops one" is a value, not an option).
+options_of() {
+  grep -oE '(^|[][ ,|(])(--[A-Za-z][A-Za-z0-9-]*|-[A-Za-z])([^A-Za-z0-9_-]|$)' <<<"$1" |
+    sed -E 's/^[][ ,|(]//; s/[^A-Za-z0-9-]$//' | sort -u
+}
 declare -A seen=()
 check_options() { # HELP_TEXT WHERE
   local opt

@@ -51,50 +51,10 @@ static int run_client(const char *name, int port, const char *mode) {
   return rc;
 }
 
-typedef struct got {
-  CURLcode code;
-  long status;
-  char body[4096];
-  size_t len;
-  char retry_after[32], remaining[32];
-  double total;
-} got;
-
-static size_t on_body(char *b, size_t size, size_t n, void *ud) {
-  got *g = ud;
-  size_t len = size * n, room = sizeof g->body - 1 - g->len;
-  memcpy(g->body + g->len, b, len < room ? len : room);
-  g->len += len < room ? len : room;
-  g->body[g->len] = '\0';
-  return len;
-}
-
-static size_t on_header(char *b, size_t size, size_t n, void *ud) {
-  got *g = ud;
-  size_t len = size * n;
-  if (len > 12 && !strncasecmp(b, "Retry-After:", 12)) sscanf(b + 12, " %31s", g->retry_after);
-  if (len > 22 && !strncasecmp(b, "X-RateLimit-Remaining:", 22))
-    sscanf(b + 22, " %31s", g->remaining);
-  return len;
-}
+typedef ts_http_reply got;
 
 static void fetch(got *g, const char *url, const char *cacert) {
-  memset(g, 0, sizeof *g);
-  CURL *c = curl_easy_init();
-  struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer " TOKEN);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, g);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-  if (cacert) curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
-  g->code = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g->status);
-  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &g->total);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(c);
+  ts_curl(&(ts_http_call){.url = url, .bearer = TOKEN, .cacert = cacert}, g);
 }
 
 static void assert_case(const ts_junit *j, const char *name, ts_outcome o, const char *types) {
@@ -189,10 +149,10 @@ Test(serve_cli, each_injection_as_a_client_sees_it) {
   cJSON *parsed = cJSON_Parse(g.body);
   cr_assert_null(parsed, "malformed_json must not parse: %s", g.body);
   injected("truncated", &g);
-  cr_assert_eq(g.code, CURLE_PARTIAL_FILE, "truncated: %s", curl_easy_strerror(g.code));
+  cr_assert_eq(g.code, CURLE_PARTIAL_FILE, "truncated: %s", curl_easy_strerror((CURLcode)g.code));
   injected("reset", &g);
   cr_assert(g.code == CURLE_GOT_NOTHING || g.code == CURLE_RECV_ERROR, "reset: %s",
-            curl_easy_strerror(g.code));
+            curl_easy_strerror((CURLcode)g.code));
   injected("slow:600ms", &g);
   cr_assert_eq(g.status, 200);
   cr_assert_geq(g.total, 0.6);
@@ -208,7 +168,7 @@ Test(serve_cli, https_on_port_zero_and_report_on_sigterm) {
   char *url = ts_fmt("https://127.0.0.1:%d/v1/health", s.tls_port);
   got g;
   fetch(&g, url, s.cacert);
-  cr_assert_eq(g.code, CURLE_OK, "%s", curl_easy_strerror(g.code));
+  cr_assert_eq(g.code, CURLE_OK, "%s", curl_easy_strerror((CURLcode)g.code));
   cr_assert_eq(g.status, 200);
   cr_assert(strstr(g.body, "\"ok\":true"), "%s", g.body);
   free(url);

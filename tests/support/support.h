@@ -195,6 +195,28 @@ char *ts_serve_stderr(const ts_serve *s);
 /* Kills it if still running, removes its temp dir, frees. */
 void ts_serve_free(ts_serve *s);
 
+/* ---- a libcurl client ---- */
+typedef struct ts_http_call {
+  const char *method; /* NULL: GET, or POST with a body */
+  const char *url;
+  const char *bearer;       /* "Authorization: Bearer X" when set */
+  const char *content_type; /* Content-Type when set */
+  const char *body;         /* NUL-terminated, or NULL */
+  const char *cacert;       /* trust this CA (HTTPS), or NULL */
+} ts_http_call;
+
+typedef struct ts_http_reply {
+  int code;        /* CURLcode of the transfer */
+  long status;     /* 0 when no answer */
+  char body[4096]; /* first bytes, NUL-terminated */
+  size_t len;
+  char retry_after[32], remaining[32]; /* Retry-After, X-RateLimit-Remaining ("" when absent) */
+  double total;                        /* seconds */
+} ts_http_reply;
+
+/* One request through libcurl (10 s timeout), as an API client makes it. */
+void ts_curl(const ts_http_call *call, ts_http_reply *reply);
+
 /* ---- JWT (independent of the product) ---- */
 /* HS256 JWT "h.p.s" from header and payload JSON texts; caller frees. */
 char *ts_jwt_mint(const char *header_json, const char *payload_json, const char *secret);

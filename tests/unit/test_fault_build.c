@@ -618,7 +618,7 @@ static char *wire_of(const gt_http_request *r) {
  * then again with the clock pinned to what the first build reported. */
 Test(fault_build, replay_with_seed_and_clock_is_byte_identical) {
   char *jwt = setup_jwt();
-  suite.scenarios[0].request.body =
+  fx.suite.scenarios[0].request.body =
       Y("{user: {id: 7, name: ann}, count: \"${n}\", ref: \"${gen.uuid}\", "
         "key: \"k-${gen.hex16}\", at: \"${gen.now_ms}\", iso: \"${gen.now_iso}\"}");
   suite.profile.limits.rate_limit = Y("5");

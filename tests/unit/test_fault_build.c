@@ -621,12 +621,12 @@ Test(fault_build, replay_with_seed_and_clock_is_byte_identical) {
   fx.suite.scenarios[0].request.body =
       Y("{user: {id: 7, name: ann}, count: \"${n}\", ref: \"${gen.uuid}\", "
         "key: \"k-${gen.hex16}\", at: \"${gen.now_ms}\", iso: \"${gen.now_iso}\"}");
-  suite.profile.limits.rate_limit = Y("5");
+  fx.suite.profile.limits.rate_limit = Y("5");
   ctx.now = 0;
   gt_err err = {0};
   gt_expand_opts o = {.faults = "all"};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "%s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "%s", err.msg);
   size_t built = 0, clocked = 0;
   for (size_t i = 0; i < cases.count; i++) {
     const gt_case *c = &cases.items[i];

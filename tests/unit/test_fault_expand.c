@@ -521,7 +521,7 @@ static void expand_skip(const char *faults, const char *skip) {
   gt_err err = {0};
   gt_expand_opts o = {.faults = faults, .skip_faults = skip};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "expand: %s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "expand: %s", err.msg);
 }
 
 Test(fault_expand, dropping_faults_from_the_command_line) {

@@ -1,4 +1,4 @@
-/* catalogue.c — the fault table: one row per fault (SPEC §4), read by
+/* catalogue.c — the fault table: one row per fault (docs/faults.md), read by
  * expansion (applicability, variants, mode), the builder (which mutation),
  * the default expectations below and docs/faults.md (checked against these
  * rows by tests/unit/test_docs_tables.c).

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../check/check.h"
 #include "cli.h"
 
 typedef struct layer {

@@ -242,14 +242,6 @@ static void assemble(const gt_build_ctx *ctx, const gt_scenario *sc, const gt_dr
   out->follow_redirects = false; /* a 3xx is itself the answer (http_only) */
 }
 
-static bool is_auth_fault(gt_fault_id f) {
-  return f >= GT_FAULT_UNAUTHENTICATED && f <= GT_FAULT_HTTP_ONLY;
-}
-
-static bool is_body_fault(gt_fault_id f) {
-  return (f >= GT_FAULT_MALFORMED_JSON && f <= GT_FAULT_WRONG_TYPE) || f == GT_FAULT_OVERSIZED_BODY;
-}
-
 /* The case's clock: pinned (--now-ms, tests) or read once per case. */
 static int64_t case_clock(const gt_build_ctx *ctx) {
   if (ctx->now_ms) return ctx->now_ms;
@@ -300,13 +292,8 @@ bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *
   const gt_build_ctx *ctx = &cx;
   gt_draft d;
   bool ok = draft_init(ctx, sc, c->name ? c->name : "", &d, err);
-  if (ok && is_auth_fault(c->fault))
-    ok = gt_mutate_auth(ctx, c, &d, err);
-  else if (ok && is_body_fault(c->fault))
-    ok = gt_mutate_body(ctx, c, &d, err);
-  else if (ok && c->fault != GT_FAULT_VALID && c->fault != GT_FAULT_RATE_LIMIT &&
-           c->mode != GT_MODE_RAW)
-    ok = gt_mutate_target(ctx, c, &d, err);
+  const gt_fault_info *row = gt_fault_info_of(c->fault);
+  if (ok && row && row->mutate) ok = row->mutate(ctx, c, &d, err);
   if (ok) assemble(ctx, sc, &d, out);
   gt_draft_free(&d);
   if (ok && c->mode == GT_MODE_RAW) ok = gt_build_raw(ctx, c, out, err);

@@ -11,6 +11,7 @@
 
 #include "../check/check.h"
 #include "../core/file.h"
+#include "../fault/fault.h"
 #include "suite.h"
 
 typedef struct ld_compactor ld_compactor; /* load_compact.c */

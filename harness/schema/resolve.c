@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../core/buf.h"
 #include "../check/check.h"
@@ -263,6 +264,12 @@ static char *mapped_path(sc_cc *c, const char *uri) {
   return NULL;
 }
 
+/* Only regular files: a $ref to /dev/zero or a FIFO must not hang the load. */
+static bool regular_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) != 0 || S_ISREG(st.st_mode); /* missing: the read reports it */
+}
+
 static sc_doc *load_doc(sc_cc *c, const char *uri, const char *text, const gt_node *at,
                         gt_schema_dialect fallback) {
   const sc_builtin *b = find_builtin(uri);
@@ -277,7 +284,12 @@ static sc_doc *load_doc(sc_cc *c, const char *uri, const char *text, const gt_no
       return NULL;
     }
   } else {
-    char *path = mapped_path(c, uri);
+    char *path = c->opts->no_files ? NULL : mapped_path(c, uri);
+    if (path && !regular_file(path)) {
+      sc_compile_fail(c, at, "$ref \"%s\": %s is not a regular file", text, path);
+      free(path);
+      return NULL;
+    }
     if (path) {
       size_t len;
       int errnum = 0;

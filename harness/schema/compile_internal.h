@@ -84,6 +84,10 @@ bool sc_dialect_of_uri(const char *uri, gt_schema_dialect *out);
 void sc_cc_free(sc_cc *c);
 /* A whole file, or stdin for "-"; NULL + err. Caller frees. */
 char *sc_read_all(const char *path, size_t *len, gt_err *err);
+/* A JSON document (text starting with '{' or '['): true with *out (caller
+ * frees); false with err set when malformed (FILE:LINE:COL); false with err
+ * untouched when the text is not JSON-looking. */
+bool sc_parse_json(const char *file, const char *text, size_t len, cJSON **out, gt_err *err);
 /* JSON (checked strictly, errors at LINE:COL) or YAML text to a tree. */
 gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err);
 

@@ -340,25 +340,27 @@ static void offset_to_line_col(const char *text, size_t off, int *line, int *col
   }
 }
 
-gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err) {
+bool sc_parse_json(const char *file, const char *text, size_t len, cJSON **out, gt_err *err) {
   size_t i = 0;
   while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
     i++;
-  if (i < len && (text[i] == '{' || text[i] == '[')) {
-    /* JSON: held to RFC 8259 (YAML would accept more), then read by the YAML
-     * reader, which keeps each value's line and column. */
-    size_t at = 0;
-    const char *why = NULL;
-    cJSON *j = gt_json_parse_strict(text, len, &at, &why);
-    if (!j) {
-      int line, col;
-      offset_to_line_col(text, at, &line, &col);
-      gt_err_set(err, GT_ERR_INPUT, file, line, col, "invalid JSON: %s",
-                 why ? why : "syntax error");
-      return NULL;
-    }
-    cJSON_Delete(j);
-  }
+  if (i >= len || (text[i] != '{' && text[i] != '[')) return false;
+  size_t at = 0;
+  const char *why = NULL;
+  *out = gt_json_parse_strict(text, len, &at, &why);
+  if (*out) return true;
+  int line, col;
+  offset_to_line_col(text, at, &line, &col);
+  gt_err_set(err, GT_ERR_INPUT, file, line, col, "invalid JSON: %s", why ? why : "syntax error");
+  return false;
+}
+
+gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err) {
+  /* JSON is held to RFC 8259 (YAML would accept more), then read by the YAML
+   * reader, which keeps each value's line and column for schema errors. */
+  cJSON *j = NULL;
+  if (sc_parse_json(file, text, len, &j, err)) cJSON_Delete(j);
+  if (err->kind != GT_OK) return NULL;
   return gt_yaml_parse(file, text, len, err);
 }
 
@@ -492,6 +494,8 @@ gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt
   s->mctx = pcre2_match_context_create(NULL);
   pcre2_set_match_limit(s->mctx, 2000000);
   pcre2_set_depth_limit(s->mctx, 5000);
+  s->spare_md = gt_xmalloc(sizeof *s->spare_md);
+  atomic_init(s->spare_md, NULL);
   sc_cc c = {.s = s, .opts = opts, .err = err};
   char *base = opts->base_uri ? gt_xstrdup(opts->base_uri)
                : (root->file && *root->file && strcmp(root->file, "-"))

@@ -21,7 +21,16 @@ typedef struct sc_where {
   gt_schema_dialect dialect;
   const char *ptr; /* "" or "/properties/a" */
   bool bool_ok;    /* draft-04: true/false allowed here (additionalItems/Properties) */
+  unsigned vocab;  /* VOC_* bits: the vocabularies in force (a custom meta-schema's) */
 } sc_where;
+
+enum {
+  VOC_APPLICATOR = 1,
+  VOC_VALIDATION = 2,
+  VOC_UNEVALUATED = 4,
+  VOC_FORMAT_ASSERTION = 8,
+  VOC_DEFAULT = VOC_APPLICATOR | VOC_VALIDATION | VOC_UNEVALUATED,
+};
 
 typedef struct sc_ident {
   char *uri; /* resource: no fragment; anchor: with "#name" */

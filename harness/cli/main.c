@@ -10,6 +10,7 @@ int main(int argc, char **argv) {
     cli_usage(stderr);
     return EXIT_USAGE;
   }
+  cli_program = argv[0];
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     cli_usage(stdout);

@@ -8,7 +8,15 @@
 
 #include "../core/buf.h"
 
-enum { DUMP_BODY_BYTES = 4096 };
+enum {
+  DUMP_BODY_BYTES = 4096,
+  /* A raw request up to this size is dumped whole; a longer one (a 64 KiB
+   * header, a long URI) keeps its head and tail so the answer after it stays
+   * in the report's per-case cap. */
+  DUMP_RAW_WHOLE = 8192,
+  DUMP_RAW_HEAD = 4096,
+  DUMP_RAW_TAIL = 1024,
+};
 
 static char *redact(const gt_secrets *s, const char *text, size_t len) {
   return s ? gt_secrets_redact_dup(s, text, len) : gt_xstrndup(text, len);
@@ -38,9 +46,17 @@ static void dump_body(gt_buf *b, const char *body, size_t len, size_t total) {
 static void dump_request(gt_buf *b, const gt_http_request *req) {
   gt_buf_printf(b, "> %s %s\n", req->method, req->url);
   if (req->raw) {
+    /* The bytes on the wire, NULs made visible: a wire_nul_header dump once
+     * ended at the NUL and lost the answer that followed. */
     gt_buf_printf(b, "> (raw request, %zu bytes)\n", req->raw_len);
-    size_t n = req->raw_len < 1024 ? req->raw_len : 1024;
-    gt_buf_add(b, req->raw, n);
+    if (req->raw_len <= DUMP_RAW_WHOLE) {
+      add_without_nul(b, req->raw, req->raw_len);
+    } else {
+      add_without_nul(b, req->raw, DUMP_RAW_HEAD);
+      gt_buf_printf(b, "\n[... %zu bytes of the raw request not shown ...]\n",
+                    req->raw_len - DUMP_RAW_HEAD - DUMP_RAW_TAIL);
+      add_without_nul(b, req->raw + req->raw_len - DUMP_RAW_TAIL, DUMP_RAW_TAIL);
+    }
     gt_buf_adds(b, "\n");
     return;
   }

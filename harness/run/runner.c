@@ -3,6 +3,7 @@
  * The ordering rules are described in run.h. */
 #include "run.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ typedef struct runner {
   gt_http_exec *exec;
   gt_case_list cases;
   bool *selected;
+  bool *reported; /* per case: handed to the sink */
+  bool not_run;   /* an earlier suite stopped the run: report every case as not run */
   sc_state *sc;
   cJSON *captures;
   gt_scope scope;
@@ -93,7 +96,13 @@ static void emit(runner *r, size_t ci, gt_case_result *res) {
   const gt_case *c = &r->cases.items[ci];
   res->classname = r->suite->name;
   res->name = c->name;
+  r->reported[ci] = true;
+  bool was_stopped = r->stats->stopped_early;
   count(r, res->kind);
+  if (r->stats->stopped_early && !was_stopped)
+    snprintf(r->stats->stop_reason, sizeof r->stats->stop_reason,
+             "not run: --fail-fast stopped the run after %s \xe2\x80\xba %s %s", r->suite->name,
+             c->name, res->kind == GT_RESULT_ERROR ? "errored" : "failed");
   if (!r->sink_failed && r->sink->case_done && !r->sink->case_done(r->sink->ud, res, r->err))
     r->sink_failed = r->stop = true;
 }
@@ -441,6 +450,29 @@ static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
   *n = k;
 }
 
+static void note_interrupted(runner *r) {
+  if (r->stats->interrupted) return;
+  r->stats->interrupted = true;
+  int sig = (int)*r->o->interrupted;
+  snprintf(r->stats->stop_reason, sizeof r->stats->stop_reason,
+           "not run: the run was interrupted (%s)",
+           sig == SIGTERM  ? "SIGTERM"
+           : sig == SIGINT ? "SIGINT"
+                           : "signal");
+}
+
+/* After a stop (--fail-fast, a signal, or an earlier suite's stop), every
+ * selected case that did not finish is reported as skipped with the reason,
+ * so the report accounts for the whole selection. */
+static void report_not_run(runner *r) {
+  if (r->sink_failed) return;
+  for (size_t ci = 0; ci < r->cases.count && !r->sink_failed; ci++) {
+    if (!r->selected[ci] || r->reported[ci]) continue;
+    emit_simple(r, ci, GT_RESULT_SKIP, "not_run", r->stats->stop_reason);
+    r->stats->not_run++;
+  }
+}
+
 /* A selected fault case scheduled with its scenario (rate_limit runs last). */
 static bool runs_as_fault(const gt_case *c, bool selected) {
   return selected && c->fault != GT_FAULT_VALID && c->mode != GT_MODE_RATE_LIMIT;
@@ -451,6 +483,7 @@ static bool run_suite(runner *r) {
   gt_expand_opts eo = {.faults = r->o->faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
+  r->reported = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->reported);
   gt_run_select(su, &r->cases, r->o, r->selected);
 
   r->sc = gt_xcalloc(su->n_scenarios ? su->n_scenarios : 1, sizeof *r->sc);
@@ -500,7 +533,7 @@ static bool run_suite(runner *r) {
     free(owned[i]);
   if (!ok) goto out;
 
-  while (!r->stop) {
+  while (!r->stop && !r->not_run) {
     if (interrupted(r)) break;
     schedule(r);
     if (all_done(r)) break;
@@ -509,14 +542,15 @@ static bool run_suite(runner *r) {
     if (tag) on_response(r, (slot *)tag, &resp);
     if (r->stop && r->o->fail_fast) break;
   }
-  for (size_t ci = 0; ci < r->cases.count && !r->stop && !interrupted(r); ci++)
+  for (size_t ci = 0; ci < r->cases.count && !r->stop && !r->not_run && !interrupted(r); ci++)
     if (r->selected[ci] && r->cases.items[ci].mode == GT_MODE_RATE_LIMIT) run_rate_limit(r, ci);
 
-  if (interrupted(r)) r->stats->interrupted = true;
-  if (r->stop || interrupted(r)) {
+  if (interrupted(r)) note_interrupted(r);
+  if (r->stop || interrupted(r) || r->not_run) {
     gt_http_exec_cancel_all(r->exec);
     while (r->live)
-      slot_free(r, r->live); /* unfinished: not reported */
+      slot_free(r, r->live); /* cut off in flight: reported as not run below */
+    report_not_run(r);
   }
   if (!r->sink_failed && r->sink->suite_end && !r->sink->suite_end(r->sink->ud, su, r->err))
     r->sink_failed = true;
@@ -526,6 +560,8 @@ out:
   r->sc = NULL;
   free(r->selected);
   r->selected = NULL;
+  free(r->reported);
+  r->reported = NULL;
   gt_case_list_free(&r->cases);
   return !r->sink_failed && ok;
 }
@@ -545,6 +581,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
     r.stats = stats;
     r.exec = x;
     r.err = err;
+    r.not_run = stats->interrupted || stats->stopped_early;
     r.captures = cJSON_CreateObject();
     r.scope = (gt_scope){.captures = r.captures,
                          .cli_vars = o->vars,
@@ -560,7 +597,6 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .timeout_ms = timeout};
     ok = run_suite(&r);
     cJSON_Delete(r.captures);
-    if (stats->interrupted || stats->stopped_early) break;
   }
   gt_http_exec_free(x);
   return ok;

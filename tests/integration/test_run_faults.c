@@ -326,6 +326,14 @@ Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
                   (c->message && strstr(c->message, "smuggling")) ||
                   (c->body && strstr(c->body, "smuggling"))),
             "wire_cl_te failure does not mention smuggling: %s", c && c->body ? c->body : "-");
+  /* The raw request is dumped whole, its NUL made visible, and the answer
+   * after it is not lost (a dump once ended at the NUL). */
+  const char *nul = strstr(r.j.raw, "X-Gauntlet-Nul: a#x00b");
+  cr_expect(nul, "the wire_nul_header dump does not show the NUL as #x00");
+  const char *answer = nul ? strstr(nul, "&lt; HTTP/1.1 200") : NULL;
+  const char *next_case = nul ? strstr(nul, "<testcase") : NULL;
+  cr_expect(answer && (!next_case || answer < next_case),
+            "the answer is missing from the wire_nul_header dump");
   char *bad = ts_unexpected_failures(&r.j, failing);
   cr_expect_null(bad, "valid cases failed too:\n%s", bad);
   free(bad);

@@ -340,6 +340,55 @@ Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
   run_free(&r);
 }
 
+/* ---- the liveness probe after a transport fault ---- */
+typedef struct expected_case {
+  const char *name;
+  ts_outcome outcome;
+  const char *checks;
+} expected_case;
+
+static void expect_cases(fault_run *r, const expected_case *e, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *m = ts_case_mismatch(&r->j, e[i].name, e[i].outcome, e[i].checks);
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  cr_expect_eq(r->j.n, n, "report has %zu cases", r->j.n);
+}
+
+/* A valid case that fails its own checks is reported once, by itself: the
+ * probe only needs an answer. */
+Test(run_faults, liveness_needs_an_answer_not_a_passing_valid_case, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "alive.yaml", NULL, NULL, 1);
+  static const expected_case e[] = {
+      {"ping wrong json [valid]", TS_CASE_FAILURE, "json"},
+      {"ping wrong json [wire_bare_lf]", TS_CASE_PASS, NULL},
+      {"ping expects 503 [valid]", TS_CASE_FAILURE, "status"},
+      {"ping expects 503 [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
+/* A 5xx after the fault is not alive, unless the valid case expects it. */
+Test(run_faults, liveness_fails_on_5xx_unless_expected, .timeout = 120) {
+  const char *targs[] = {"--defect", "raw_503", NULL};
+  fault_run r;
+  run_suite(&r, "alive.yaml", targs, NULL, 1);
+  static const expected_case e[] = {
+      {"ping wrong json [valid]", TS_CASE_FAILURE, "status"},
+      {"ping wrong json [wire_bare_lf]", TS_CASE_FAILURE, "alive"},
+      {"ping expects 503 [valid]", TS_CASE_PASS, NULL},
+      {"ping expects 503 [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  const ts_case *c = ts_junit_find(&r.j, "ping wrong json [wire_bare_lf]");
+  cr_expect(c && c->message && strstr(c->message, "got HTTP 503"), "message: %s",
+            c && c->message ? c->message : "-");
+  run_free(&r);
+}
+
 /* ---- rate limit ---- */
 static const char *const rate_args[] = {"--rate-limit", "5", NULL};
 

@@ -11,7 +11,7 @@
  *   target_api --http-port P [--https-port P --cert F --key F] [--https-only refuse|403]
  *              [--token T] [--jwt-secret S] [--max-body N] [--rate-limit N]
  *              [--rate-window-ms N] [--envelope] [--defect NAME]... [--hostile NAME]
- *              [--raw-http-port P] [--log-auth]
+ *              [--raw-http-port P] [--raw-style NAME]... [--log-auth]
  *
  * Conventions (conformant):
  *   - base path /v1; anything else 404 ("unversioned")
@@ -75,6 +75,15 @@
  *   envelope_missing         --envelope but api_version dropped   -> envelope
  *   wire_accept_all          (raw listener, --raw-http-port) 200 to anything, two
  *                            responses to Content-Length + Transfer-Encoding -> wire_*
+ *   raw_503                  (raw listener) well-framed requests answered 503 -> the
+ *                            liveness probe after a transport fault
+ *
+ * Conformant variants of the raw listener (--raw-style NAME, repeatable), as
+ * real HTTP front ends behave:
+ *   bare_400        every framing rejection (and a body cut short) is a bare
+ *                   "400 Bad Request" with no body and no Content-Type
+ *   unfold          obs-fold is replaced by SP and the request answered 200
+ *                   (RFC 9112 §5.2 allows it; gunicorn does it)
  *
  * Hostile answers (--hostile NAME) on GET /v1/hostile (or the raw listener):
  *   huge_body         200 MiB of JSON-ish bytes, chunked (no Content-Length: a
@@ -148,12 +157,20 @@ static struct {
   bool log_auth; /* print every credential received to stderr (secrets test) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
+  const char *raw_styles[MAX_DEFECTS];
+  int n_raw_styles;
   const char *hostile;
 } opt = {.token = "t0k3n-secret-value", .max_body = 1024 * 1024, .rate_window_ms = 60000};
 
 static bool defect(const char *name) {
   for (int i = 0; i < opt.n_defects; i++)
     if (!strcmp(opt.defects[i], name)) return true;
+  return false;
+}
+
+static bool raw_style(const char *name) {
+  for (int i = 0; i < opt.n_raw_styles; i++)
+    if (!strcmp(opt.raw_styles[i], name)) return true;
   return false;
 }
 
@@ -1058,7 +1075,8 @@ static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadlin
   bool chunked = false;
   for (size_t i = 0; i + 1 < head_len; i++) {
     if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) return 400; /* bare LF */
-    if (buf[i] == '\n' && i + 1 < head_len - 2 && (buf[i + 1] == ' ' || buf[i + 1] == '\t'))
+    if (buf[i] == '\n' && i + 1 < head_len - 2 && (buf[i + 1] == ' ' || buf[i + 1] == '\t') &&
+        !raw_style("unfold"))
       return 400; /* obs-fold */
     if (buf[i] == '\n' && !strncasecmp(buf + i + 1, "content-length:", 15)) {
       n_cl++;
@@ -1149,9 +1167,16 @@ static void *raw_conn(void *arg) {
       write_all(fd, canned, sizeof canned - 1);
   } else {
     int code = strict_judge(fd, buf, &n, cap, deadline);
-    if (code == 0)
+    if (code < 0 && raw_style("bare_400")) code = 400; /* a body cut short */
+    if (code == 0 && defect("raw_503"))
+      answer_status(fd, 503, "unavailable");
+    else if (code == 0)
       write_all(fd, canned, sizeof canned - 1);
-    else if (code > 0)
+    else if (code > 0 && raw_style("bare_400")) {
+      static const char bare[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
+                                 "Content-Length: 0\r\n\r\n";
+      write_all(fd, bare, sizeof bare - 1);
+    } else if (code > 0)
       answer_status(fd, code,
                     code == 431   ? "headers too large"
                     : code == 414 ? "URI too long"
@@ -1268,6 +1293,8 @@ int main(int argc, char **argv) {
       opt.hostile = v;
     else if (!strcmp(k, "--defect") && opt.n_defects < MAX_DEFECTS)
       opt.defects[opt.n_defects++] = v;
+    else if (!strcmp(k, "--raw-style") && opt.n_raw_styles < MAX_DEFECTS)
+      opt.raw_styles[opt.n_raw_styles++] = v;
     else
       return usage("unknown option");
   }

@@ -125,6 +125,13 @@ static void study_body(const gt_check_ctx *ctx, const gt_http_response *r, body_
     return;
   }
   bi->has_body = true;
+  if (r->body_decode_stopped) {
+    const char *coding = header_ci(r, "Content-Encoding");
+    bi->why_not_json = gt_xasprintf("body decoded from Content-Encoding %s grew past the cap "
+                                    "(%zu bytes): decoding stopped (a compression bomb?)",
+                                    coding ? coding : "?", r->body.len);
+    return;
+  }
   if (r->body_truncated) {
     bi->why_not_json = gt_xasprintf("body larger than cap (%zu bytes)", r->body_total);
     return;

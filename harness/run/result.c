@@ -43,7 +43,7 @@ static void dump_body(gt_buf *b, const char *body, size_t len, size_t total) {
   if (total > n) gt_buf_printf(b, "[... %zu more bytes of body not shown]\n", total - n);
 }
 
-static void dump_request(gt_buf *b, const gt_http_request *req) {
+static void dump_request(gt_buf *b, const gt_http_request *req, const gt_http_response *resp) {
   gt_buf_printf(b, "> %s %s\n", req->method, req->url);
   if (req->raw) {
     /* The bytes on the wire, NULs made visible: a wire_nul_header dump once
@@ -62,6 +62,9 @@ static void dump_request(gt_buf *b, const gt_http_request *req) {
   }
   for (size_t i = 0; i < req->n_headers; i++)
     gt_buf_printf(b, "> %s: %s\n", req->headers[i].name, req->headers[i].value);
+  if (resp && resp->accept_encoding)
+    gt_buf_printf(b, "> Accept-Encoding: %s  (added by gauntlet: the answer is decoded)\n",
+                  resp->accept_encoding);
   if (req->body) {
     gt_buf_printf(b, "> [body: %zu bytes]\n", req->body_len);
     dump_body(b, req->body, req->body_len, req->body_len);
@@ -93,6 +96,10 @@ static void dump_response(gt_buf *b, const gt_http_response *resp) {
   for (size_t i = 0; i < resp->n_headers; i++)
     gt_buf_printf(b, "< %s: %s\n", resp->headers[i].name, resp->headers[i].value);
   gt_buf_adds(b, "<\n");
+  const char *coding = gt_http_response_header(resp, "Content-Encoding");
+  if (coding && resp->body_decoded)
+    gt_buf_printf(b, "[body decoded from Content-Encoding: %s%s]\n", coding,
+                  resp->body_decode_stopped ? "; decoding stopped at the cap" : "");
   dump_body(b, resp->body.data ? resp->body.data : "", resp->body.len, resp->body_total);
   gt_buf_printf(b, "time: total %.3fs, connect %.3fs, tls %.3fs, first byte %.3fs\n",
                 resp->timing.total, resp->timing.connect, resp->timing.tls,
@@ -153,7 +160,7 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   if (b.len) t->detail = redact(secrets, b.data, b.len);
 
   gt_buf_reset(&b);
-  if (req) dump_request(&b, req);
+  if (req) dump_request(&b, req, resp);
   if (resp) dump_response(&b, resp);
   if (b.len) t->system_out = redact(secrets, b.data, b.len);
 

@@ -40,6 +40,10 @@
  *   GET    /v1/slow?ms=N       sleeps N ms (<= 60000) then {"slept_ms": N}
  *   GET    /v1/status/{code}   answers that status (error shape for >= 400)
  *   GET    /v1/hostile         see --hostile
+ *   GET    /v1/coded/{coding}  {"coding": coding, "ok": true} compressed with gzip, deflate
+ *                              (zlib format), br or zstd, Content-Encoding set, whatever
+ *                              the request accepts (as httpbin's /gzip does);
+ *                              X-Seen-Accept-Encoding tells what it accepted
  *
  * Defects (--defect NAME, repeatable; each breaks one rule):
  *   accept_no_token          missing credential accepted         -> unauthenticated
@@ -134,8 +138,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <brotli/encode.h>
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
+#include <zlib.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -202,7 +208,8 @@ typedef struct answer {
   size_t len;
   const char *content_type; /* NULL = the JSON default */
   const char *location;
-  bool no_body; /* 204 */
+  const char *content_encoding; /* static; NULL = none */
+  bool no_body;                 /* 204 */
   bool preflight;
 } answer;
 
@@ -539,6 +546,92 @@ static const char *item_invalid(const cJSON *b, bool *type_error) {
   return NULL;
 }
 
+/* ------------------------------------------------------ content codings */
+
+/* gzip (windowBits 31) or zlib-wrapped deflate (15) of data; malloc'd. */
+static char *zlib_pack(const char *data, size_t len, int window_bits, size_t *out_len) {
+  z_stream z = {0};
+  if (deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  size_t cap = deflateBound(&z, (uLong)len) + 32;
+  char *out = malloc(cap);
+  z.next_in = (Bytef *)data;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = out ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* Output of a filter command fed with data (used for zstd: no library
+ * headers are needed for one test endpoint). malloc'd; NULL on failure. */
+static char *pipe_through(const char *cmd, const char *data, size_t len, size_t *out_len) {
+  char in_path[] = "/tmp/target_api_coding_XXXXXX";
+  int fd = mkstemp(in_path);
+  if (fd < 0) return NULL;
+  bool wrote = write(fd, data, len) == (ssize_t)len;
+  close(fd);
+  char *full = NULL;
+  char *out = NULL;
+  *out_len = 0;
+  if (wrote && asprintf(&full, "%s < %s", cmd, in_path) > 0) {
+    FILE *p = popen(full, "r");
+    size_t cap = 64 * 1024;
+    out = p ? malloc(cap) : NULL;
+    if (out) *out_len = fread(out, 1, cap, p);
+    if (p && pclose(p) != 0) {
+      free(out);
+      out = NULL;
+    }
+  }
+  free(full);
+  unlink(in_path);
+  return out;
+}
+
+static void route_coded(struct MHD_Connection *c, const char *coding, answer *a) {
+  (void)c;
+  char plain[128];
+  int n = snprintf(plain, sizeof plain, "{\"coding\": \"%s\", \"ok\": true}", coding);
+  size_t len = 0;
+  char *packed = NULL;
+  if (!strcmp(coding, "gzip")) {
+    packed = zlib_pack(plain, (size_t)n, 31, &len);
+    a->content_encoding = "gzip";
+  } else if (!strcmp(coding, "deflate")) {
+    packed = zlib_pack(plain, (size_t)n, 15, &len);
+    a->content_encoding = "deflate";
+  } else if (!strcmp(coding, "br")) {
+    len = BrotliEncoderMaxCompressedSize((size_t)n);
+    packed = malloc(len);
+    if (packed &&
+        !BrotliEncoderCompress(BROTLI_DEFAULT_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+                               (size_t)n, (const uint8_t *)plain, &len, (uint8_t *)packed)) {
+      free(packed);
+      packed = NULL;
+    }
+    a->content_encoding = "br";
+  } else if (!strcmp(coding, "zstd")) {
+    packed = pipe_through("zstd -q -c", plain, (size_t)n, &len);
+    a->content_encoding = "zstd";
+  } else {
+    set_error(a, 404, "no such coding");
+    return;
+  }
+  if (!packed) {
+    a->content_encoding = NULL;
+    set_error(a, 501, "could not encode");
+    return;
+  }
+  set_raw(a, 200, packed, len);
+  free(packed);
+}
+
 /* --------------------------------------------------------------- routes */
 
 static void route_items_create(struct MHD_Connection *c, req_ctx *rc, answer *a) {
@@ -868,6 +961,8 @@ static struct MHD_Response *dispatch(struct MHD_Connection *c, const char *metho
     route_types(a);
   } else if (!strcmp(p, "/slow") && !strcmp(method, "GET")) {
     route_slow(c, a);
+  } else if (!strncmp(p, "/coded/", 7) && !strcmp(method, "GET")) {
+    route_coded(c, p + 7, a);
   } else if (!strncmp(p, "/status/", 8)) {
     int code = atoi(p + 8);
     if (code < 200 || code > 599) code = 400;
@@ -915,6 +1010,11 @@ static void add_common_headers(struct MHD_Connection *c, struct MHD_Response *r,
     }
   }
   if (a->location) MHD_add_response_header(r, "Location", a->location);
+  if (a->content_encoding) {
+    MHD_add_response_header(r, "Content-Encoding", a->content_encoding);
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Seen-Accept-Encoding", ae ? ae : "(none)");
+  }
   if (opt.hostile &&
       (!strcmp(opt.hostile, "control_chars") || !strcmp(opt.hostile, "header_chars")))
     MHD_add_response_header(r, "X-Weird",

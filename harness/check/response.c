@@ -423,8 +423,12 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
     char *act = resp->error[0] ? gt_xasprintf("%s: %s", outcome_text(resp->outcome), resp->error)
                                : gt_xstrdup(outcome_text(resp->outcome));
     if (e->refused == 1) {
+      /* The expectation in the fault's own words ("400, 413 ... or a closed
+       * connection"), not just the refusal half of it. */
       if (resp->outcome != GT_HTTP_REFUSED && resp->outcome != GT_HTTP_RESET)
-        add_fail(out, GT_CHECK_REFUSED, "connection", "connection refused or reset", act);
+        add_fail(out, GT_CHECK_REFUSED, "connection",
+                 e->has_status && e->status_text ? e->status_text : "connection refused or reset",
+                 act);
     } else {
       char *exp = e->has_status && e->status_text
                       ? gt_xasprintf("a response with status %s", e->status_text)

@@ -115,7 +115,7 @@ static void build_defaults(void) {
   CODES(&d[GT_FAULT_JWT_MISSING_CLAIM], "401", 401);
 
   /* Plain HTTP: refused, or any 3xx/4xx; never 2xx (nor 5xx). */
-  set_range(&d[GT_FAULT_HTTP_ONLY], "refused or 3xx/4xx", 300, 499);
+  set_range(&d[GT_FAULT_HTTP_ONLY], "3xx/4xx, or a refused or closed connection", 300, 499);
   d[GT_FAULT_HTTP_ONLY].refused = 1;
 
   /* Bodies. */
@@ -142,7 +142,7 @@ static void build_defaults(void) {
   {
     /* truncated_body: no 2xx; a close/reset is fine (the server may give up). */
     gt_expect *e = &d[GT_FAULT_TRUNCATED_BODY];
-    set_range(e, "refused or not 2xx", 100, 199);
+    set_range(e, "not 2xx, or a closed connection", 100, 199);
     for (int c = 300; c <= 599; c++)
       gt_status_add(&e->status, c);
     e->refused = 1;
@@ -150,9 +150,11 @@ static void build_defaults(void) {
   /* slow_body: any non-5xx (408 included). */
   set_range(&d[GT_FAULT_SLOW_BODY], "not 5xx (408 allowed)", 100, 499);
 
-  /* Framing: a rejection or a closed connection; never 2xx. */
+  /* Framing: a rejection (the refusal set) or a closed connection; never 2xx.
+   * wire_obs_fold also accepts the valid answer (the runner: RFC 9112 §5.2). */
   for (int f = GT_FAULT_WIRE_DUP_CONTENT_LENGTH; f <= GT_FAULT_WIRE_LONG_URI; f++) {
-    CODES(&d[f], "refused or 400, 413, 414, 431, 501", 400, 413, 414, 431, 501);
+    CODES(&d[f], "400, 408, 413, 414, 431 or 501, or a closed connection", 400, 408, 413, 414, 431,
+          501);
     d[f].refused = 1;
   }
 

@@ -72,7 +72,7 @@ typedef struct gt_expand_opts {
  *     response acceptable by itself. So refused = 1 reads "a refusal/reset is
  *     acceptable, and if a response comes it must be in the status set".
  * Defaults using it: http_only (refused or 300-499: never 2xx, never 5xx),
- * wire_* (refused or 400/413/414/431/501), truncated_body (refused or any
+ * wire_* (refused or 400/408/413/414/431/501), truncated_body (refused or any
  * non-2xx status).
  *
  * error_shape = 1 ("+ error shape" in SPEC §4): a 4xx/5xx body must match the

@@ -309,17 +309,24 @@ Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
   fault_run r;
   run_suite(&r, "wire.yaml", targs, NULL, 1);
   cr_expect_eq(r.g.exit_code, 1);
-  static const char *const failing[] = {
-      "ping [wire_bare_lf]",        "ping [wire_obs_fold]",
-      "ping [wire_nul_header]",     "ping [wire_huge_header]",
-      "ping [wire_long_uri]",       "post ping [wire_dup_content_length]",
-      "post ping [wire_cl_te]",     "post ping [wire_bad_chunk]",
-      "post ping [truncated_body]", NULL};
+  static const char *const failing[] = {"ping [wire_bare_lf]",
+                                        "ping [wire_nul_header]",
+                                        "ping [wire_huge_header]",
+                                        "ping [wire_long_uri]",
+                                        "post ping [wire_dup_content_length]",
+                                        "post ping [wire_cl_te]",
+                                        "post ping [wire_bad_chunk]",
+                                        "post ping [truncated_body]",
+                                        NULL};
   for (size_t i = 0; failing[i]; i++) {
     char *m = ts_prefix_mismatch(&r.j, failing[i], TS_CASE_FAILURE, "refused|status|smuggling");
     cr_expect_null(m, "%s", m);
     free(m);
   }
+  /* Answering obs-fold as the valid request is allowed (RFC 9112 §5.2). */
+  char *m = ts_case_mismatch(&r.j, "ping [wire_obs_fold]", TS_CASE_PASS, NULL);
+  cr_expect_null(m, "%s", m);
+  free(m);
   /* Two answers to one CL+TE request: the smuggling check must say so. */
   const ts_case *c = ts_junit_find(&r.j, "post ping [wire_cl_te]");
   cr_expect(c && ((c->type && strstr(c->type, "smuggling")) ||
@@ -340,7 +347,6 @@ Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
   run_free(&r);
 }
 
-/* ---- the liveness probe after a transport fault ---- */
 typedef struct expected_case {
   const char *name;
   ts_outcome outcome;
@@ -356,6 +362,78 @@ static void expect_cases(fault_run *r, const expected_case *e, size_t n) {
   cr_expect_eq(r->j.n, n, "report has %zu cases", r->j.n);
 }
 
+/* ---- one refusal rule for the raw-mode faults ---- */
+
+/* Real HTTP layers (node, gunicorn) refuse broken framing and a body cut
+ * short with a bare 400: no body, none of the API's headers. In the refusal
+ * set, the answer is judged by its status alone: every case passes. */
+Test(run_faults, wire_bare_400_refusals_pass, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "bare_400", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, NULL, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* RFC 9112 §5.2: a server may unfold obs-fold and serve the request. */
+Test(run_faults, wire_obs_fold_unfolded_passes, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "unfold", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, NULL, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* An answer outside the refusal set gets every universal check: the
+ * unfolded obs-fold answer lacks a header the profile requires (as the
+ * valid answer does), the bare-LF refusal (400) is judged by status alone. */
+Test(run_faults, wire_answer_outside_refusal_set_gets_universal_checks, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "unfold", NULL};
+  fault_run r;
+  run_suite(&r, "wire_required_header.yaml", targs, NULL, 1);
+  static const expected_case e[] = {
+      {"ping [valid]", TS_CASE_FAILURE, "required_headers"},
+      {"ping [wire_obs_fold]", TS_CASE_FAILURE, "required_headers"},
+      {"ping [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
+/* RFC 9112 §2.2: taking a bare LF as a line end is a MAY. A server that does
+ * not waits for the rest of the head: no answer is not a defect when the
+ * server still answers afterwards. */
+Test(run_faults, wire_bare_lf_unanswered_passes, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "wait_bare_lf", NULL};
+  const char *gargs[] = {"--timeout", "1s", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, gargs, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* A server that never answers: the message states the fault's own
+ * expectation, and the probe finds it dead. */
+Test(run_faults, wire_hang_message_states_the_expectation, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "hang", NULL};
+  const char *gargs[] = {"--timeout", "1s", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, gargs, 1);
+  const ts_case *c = ts_junit_find(&r.j, "ping [wire_nul_header]");
+  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->message &&
+                strstr(c->message, "refused connection: expected 400, 408, 413, 414, 431 or "
+                                   "501, or a closed connection, got timed out"),
+            "message: %s", c && c->message ? c->message : "-");
+  cr_expect(c && c->body && strstr(c->body, "alive"), "the probe fails too: %s",
+            c && c->body ? c->body : "-");
+  c = ts_junit_find(&r.j, "ping [wire_bare_lf]");
+  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->type && !strcmp(c->type, "alive"),
+            "an unanswered bare LF fails when the server is dead: %s",
+            c && c->message ? c->message : "-");
+  run_free(&r);
+}
+
+/* ---- the liveness probe after a transport fault ---- */
 /* A valid case that fails its own checks is reported once, by itself: the
  * probe only needs an answer. */
 Test(run_faults, liveness_needs_an_answer_not_a_passing_valid_case, .timeout = 120) {

@@ -88,6 +88,10 @@
  *                   "400 Bad Request" with no body and no Content-Type
  *   unfold          obs-fold is replaced by SP and the request answered 200
  *                   (RFC 9112 §5.2 allows it; gunicorn does it)
+ *   wait_bare_lf    a bare LF is not a line end: a head without CRLF CRLF is
+ *                   still incomplete, so the listener waits (gunicorn does)
+ * and one that is not conformant:
+ *   hang            reads the request, never answers (until its 20 s deadline)
  *
  * Hostile answers (--hostile NAME) on GET /v1/hostile (or the raw listener):
  *   huge_body         200 MiB of JSON-ish bytes, chunked (no Content-Length: a
@@ -1161,7 +1165,8 @@ static bool raw_read_more(int fd, char *buf, size_t *n, size_t cap, double deadl
 static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadline) {
   char *end;
   while (!(end = memmem(buf, *n, "\r\n\r\n", 4))) {
-    if (memmem(buf, *n, "\n\n", 2)) return 400; /* bare LF line endings */
+    if (memmem(buf, *n, "\n\n", 2) && !raw_style("wait_bare_lf"))
+      return 400; /* bare LF line endings */
     if (*n >= 65536) break;
     if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
   }
@@ -1265,6 +1270,9 @@ static void *raw_conn(void *arg) {
     /* A smuggling-prone front end: both framings honoured, two answers. */
     if (strcasestr(buf, "transfer-encoding") && strcasestr(buf, "content-length"))
       write_all(fd, canned, sizeof canned - 1);
+  } else if (raw_style("hang")) {
+    while (!stop_requested && now_s() < deadline)
+      sleep_ms(50);
   } else {
     int code = strict_judge(fd, buf, &n, cap, deadline);
     if (code < 0 && raw_style("bare_400")) code = 400; /* a body cut short */

@@ -10,6 +10,7 @@ packages=(
   libmicrohttpd-dev libgnutls28-dev libpcre2-dev libssl-dev
   libxml2-utils openssl curl
   zlib1g-dev libbrotli-dev zstd
+  json-schema-test-suite
 )
 if [ "${GAUNTLET_WITH_SANITIZER_TOOLS:-0}" = 1 ]; then
   # libclang-rt-14-dev is only a Recommends of clang: libFuzzer needs it.

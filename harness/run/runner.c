@@ -168,24 +168,47 @@ static void slot_free(runner *r, slot *s) {
   free(s);
 }
 
+/* The `gauntlet run ... --case ID SUITE` line that re-sends case c (the CLI
+ * gives the options part); caller frees. */
+static char *replay_line(const runner *r, const gt_case *c, const gt_http_request *req,
+                         const char *case_id) {
+  if (!r->o->replay_prefix) return NULL;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_buf_adds(&b, r->o->replay_prefix);
+  if (req->clock_ms) gt_buf_printf(&b, " --now-ms %lld", req->clock_ms);
+  gt_buf_adds(&b, " --case ");
+  gt_shell_quote(&b, case_id, strlen(case_id));
+  gt_buf_addc(&b, ' ');
+  const char *file = r->suite->file ? r->suite->file : "SUITE.yaml";
+  gt_shell_quote(&b, file, strlen(file));
+  (void)c;
+  return gt_buf_steal(&b);
+}
+
 static void finish_case(runner *r, slot *s) {
   const gt_case *c = &r->cases.items[s->case_idx];
   gt_case_result res;
   gt_result_texts t;
-  gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, r->o->http.insecure);
+  char *case_id = gt_xasprintf("%s \xe2\x80\xba %s", r->suite->name, c->name);
+  char *replay = replay_line(r, c, &s->req, case_id);
+  char *body_file = r->o->repro_dir ? gt_repro_body_path(r->o->repro_dir, case_id) : NULL;
+  gt_repro_opts ro = {.insecure = r->o->http.insecure,
+                      .cacert = r->o->http.cacert,
+                      .cert = r->o->http.cert,
+                      .key = r->o->http.key,
+                      .replay = replay,
+                      .body_file = body_file};
+  gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, &ro);
+  free(case_id);
+  free(replay);
+  free(body_file);
   emit(r, s->case_idx, &res);
   gt_result_texts_free(&t);
 
   sc_state *st = &r->sc[c->scenario];
   if (st->outstanding) st->outstanding--;
   slot_free(r, s);
-}
-
-/* The refusal set of the raw-mode faults (truncated_body, slow_body, wire_*):
- * statuses with which an HTTP layer refuses a message it cannot read. */
-static bool in_refusal_set(int status) {
-  return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 ||
-         status == 501;
 }
 
 static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool transport_only,
@@ -206,17 +229,18 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
     preflight.check_disabled[GT_CHECK_DOCUMENTED_STATUS] = true;
     ctx.profile = &preflight;
   }
+  const gt_fault_info *row = gt_fault_info_of(c->fault);
   gt_expect unfolded;
-  if (c->mode == GT_MODE_RAW && resp->outcome == GT_HTTP_OK) {
-    /* One rule for the raw-mode faults: an answer in the refusal set comes
-     * from the HTTP layer refusing a broken message before the application
-     * sees it, so it is judged by its status alone (no error shape, no
-     * content type); any other answer gets every universal check. */
-    ctx.transport_only = in_refusal_set(resp->status);
-    /* RFC 9112 §5.2: a server may replace obs-fold with SP and serve the
-     * request; it then answers as it does to the valid request. */
+  if (row && row->refusal_rule && resp->outcome == GT_HTTP_OK) {
+    /* One rule for refused-or-answered faults: an answer in the refusal set
+     * comes from the HTTP layer refusing a broken message before the
+     * application sees it, so it is judged by its status alone (no error
+     * shape, no content type); any other answer gets every universal check. */
+    ctx.transport_only = gt_status_in_refusal_set(resp->status);
+    /* A server that may also serve the request (wire_obs_fold: RFC 9112
+     * §5.2 lets it replace obs-fold with SP) answers as to the valid one. */
     const gt_expect *valid = &r->suite->scenarios[c->scenario].expect;
-    if (c->fault == GT_FAULT_WIRE_OBS_FOLD && !ctx.transport_only) {
+    if (row->accepts_valid_answer && !ctx.transport_only) {
       unfolded = *e; /* shallow: nothing in it is freed through this copy */
       if (valid->has_status) {
         unfolded.status = valid->status;
@@ -231,11 +255,11 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
       ctx.expect = &unfolded;
     }
   }
-  /* RFC 9112 §2.2: recognising a bare LF as a line end is a MAY. A server
-   * that does not still waits for the end of the head: no answer within the
-   * timeout is not a defect (the liveness probe that follows shows it still
-   * serves). */
-  if (c->fault == GT_FAULT_WIRE_BARE_LF && resp->outcome == GT_HTTP_TIMEOUT && resp->status == 0)
+  /* wire_bare_lf (RFC 9112 §2.2: recognising a bare LF as a line end is a
+   * MAY): a server that does not still waits for the end of the head. No
+   * answer within the timeout is not a defect; the liveness probe that
+   * follows shows whether it still serves. */
+  if (row && row->accepts_no_answer && resp->outcome == GT_HTTP_TIMEOUT && resp->status == 0)
     return;
   gt_check_response(&ctx, resp, f, parsed);
 }
@@ -531,7 +555,8 @@ static bool runs_as_fault(const gt_case *c, bool selected) {
 
 static bool run_suite(runner *r) {
   const gt_suite *su = r->suite;
-  gt_expand_opts eo = {.faults = r->o->faults, .scope = &r->scope};
+  gt_expand_opts eo = {
+      .faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
   r->reported = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->reported);
@@ -645,6 +670,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .base_url = o->base_url,
                              .secrets = secrets,
                              .seed = o->seed,
+                             .now_ms = o->now_ms,
                              .timeout_ms = timeout};
     ok = run_suite(&r);
     cJSON_Delete(r.captures);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "support.h"
 
 #define MAX_TEXTS 6
@@ -64,6 +65,12 @@ static void run_hostile(const hostile_spec *s) {
   ts_gauntlet_run(&g, dir, gargs, env, 60000);
 
   cr_expect(!g.timed_out, "[%s] gauntlet hung", s->mode);
+  /* Hostile bytes reach the console only as escapes (a `near:` snippet of a
+   * binary body once printed raw invalid UTF-8). */
+  size_t out_len = g.out ? strlen(g.out) : 0;
+  size_t bad = g.out ? gt_utf8_invalid_at(g.out, out_len) : 0;
+  cr_expect(bad == out_len, "[%s] console output has invalid UTF-8 at byte %zu: %s", s->mode, bad,
+            g.out ? g.out : "");
   cr_expect(g.elapsed >= s->min_s && g.elapsed <= s->max_s, "[%s] took %.2f s, expected %.1f-%.1f",
             s->mode, g.elapsed, s->min_s, s->max_s);
   cr_expect_eq(g.exit_code, 1, "[%s] exit %d\nstderr: %s", s->mode, g.exit_code, g.err);

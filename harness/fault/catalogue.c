@@ -76,8 +76,10 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .mutate = gt_mutate_auth,
                                  .variants = gt_variants_malformed_auth,
                                  .expect = {"401 or 400", {{400, 401}}, .error_shape = true},
-                                 .sends = "#1 empty bearer, #2 wrong scheme, #3 the token with a "
-                                          "trailing extra",
+                                 .sends = "#1 the scheme with an empty credential, named after "
+                                          "it (`empty bearer`, `empty basic`, `empty "
+                                          "X-Api-Key`), #2 wrong scheme, #3 the credential with "
+                                          "a trailing extra",
                                  .expect_doc = "401 or 400 + error shape"},
     [GT_FAULT_TOKEN_IN_QUERY] = {.id = GT_FAULT_TOKEN_IN_QUERY,
                                  .name = "token_in_query",

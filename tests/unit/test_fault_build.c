@@ -191,7 +191,7 @@ Test(fault_build, credential_schemes) {
   free(red);
   build("list [malformed_auth #2 wrong scheme]");
   cr_assert_str_eq(hdr("Authorization"), "Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-  build("list [malformed_auth #1 empty bearer]");
+  build("list [malformed_auth #1 empty basic]"); /* named after the scheme */
   cr_assert_str_eq(hdr("Authorization"), "Basic ");
   cJSON_Delete(old);
 
@@ -200,6 +200,8 @@ Test(fault_build, credential_schemes) {
   build("list [valid]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Aladdin:open sesame");
   cr_assert_null(hdr("Authorization"));
+  build("list [malformed_auth #1 empty X-Api-Key]");
+  cr_assert_str_eq(hdr("X-Api-Key"), "");
   build("list [malformed_auth #2 wrong scheme]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Bearer Aladdin:open sesame");
   build("list [malformed_auth #3 trailing extra]");

@@ -209,7 +209,10 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                .family = "paths and methods",
                                .mutate = gt_mutate_target,
                                .expect = {"404", {{404, 404}}, .error_shape = true},
-                               .sends = "the path with an extra random segment",
+                               .sends = "the path with a random segment `gauntlet-XXXXXXXX` "
+                                        "appended, then `/unknown` segments until it is deeper "
+                                        "than every scenario path of the suite (so it cannot "
+                                        "match a documented route such as `/items/{id}`)",
                                .expect_doc = "404 + error shape"},
     [GT_FAULT_WRONG_METHOD] =
         {.id = GT_FAULT_WRONG_METHOD,

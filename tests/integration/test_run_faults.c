@@ -362,6 +362,22 @@ static void expect_cases(fault_run *r, const expected_case *e, size_t n) {
   cr_expect_eq(r->j.n, n, "report has %zu cases", r->j.n);
 }
 
+/* unknown_path must not land on a documented route: a target that validates
+ * the {id} of /v1/items/{id} (as an OpenAPI mock does) answers 400 to
+ * /v1/items/gauntlet-..., a path one segment deeper than /v1/items. */
+Test(run_faults, unknown_path_misses_every_documented_template, .timeout = 120) {
+  const char *targs[] = {"--validate-ids", NULL};
+  const char *gargs[] = {"--filter", "*[unknown_path]", NULL};
+  fault_run r;
+  run_suite(&r, "faults.yaml", targs, gargs, 0);
+  static const expected_case e[] = {
+      {"list items [unknown_path]", TS_CASE_PASS, NULL},
+      {"read item [unknown_path]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
 /* ---- one refusal rule for the raw-mode faults ---- */
 
 /* Real HTTP layers (node, gunicorn) refuse broken framing and a body cut

@@ -10,7 +10,8 @@
  * Usage:
  *   target_api --http-port P [--https-port P --cert F --key F] [--https-only refuse|403]
  *              [--token T] [--jwt-secret S] [--max-body N] [--rate-limit N]
- *              [--rate-window-ms N] [--envelope] [--defect NAME]... [--hostile NAME]
+ *              [--rate-window-ms N] [--envelope] [--validate-ids] [--defect NAME]...
+ *              [--hostile NAME]
  *              [--raw-http-port P] [--raw-style NAME]... [--log-auth]
  *
  * Conventions (conformant):
@@ -164,7 +165,8 @@ static struct {
   size_t max_body;
   long rate_limit, rate_window_ms;
   bool envelope;
-  bool log_auth; /* print every credential received to stderr (secrets test) */
+  bool validate_ids; /* /v1/items/{id}: an id that is not 24 hex digits -> 400 */
+  bool log_auth;     /* print every credential received to stderr (secrets test) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
   const char *raw_styles[MAX_DEFECTS];
@@ -681,7 +683,17 @@ static cJSON *find_item(const char *id, int *index) {
   return NULL;
 }
 
+static bool is_item_id(const char *id) {
+  size_t n = strlen(id);
+  return n == 24 && strspn(id, "0123456789abcdef") == 24;
+}
+
 static void route_item(const char *method, const char *id, answer *a) {
+  /* As an OpenAPI mock validates path parameters (Prism answers 422). */
+  if (opt.validate_ids && !is_item_id(id)) {
+    set_error(a, 400, "id must be 24 hex digits");
+    return;
+  }
   pthread_mutex_lock(&state_lock);
   int idx = -1;
   cJSON *it = find_item(id, &idx);
@@ -1367,6 +1379,10 @@ int main(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(k, "--envelope")) {
       opt.envelope = true;
+      continue;
+    }
+    if (!strcmp(k, "--validate-ids")) {
+      opt.validate_ids = true;
       continue;
     }
     if (!strcmp(k, "--log-auth")) {

@@ -55,6 +55,14 @@ void cli_usage(FILE *out);
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
 
+/* What every subcommand starts with: parses argv into *o, makes the secrets
+ * set and loads the suites into *suites. Returns EXIT_PASS, or the exit code
+ * of the usage or suite error it printed (then everything is freed already).
+ * After EXIT_PASS, end with cli_close. */
+int cli_open(int argc, char **argv, cli_command command, cli_opts *o, gt_secrets **secrets,
+             gt_suite ***suites);
+void cli_close(cli_opts *o, gt_secrets *secrets, gt_suite **suites);
+
 /* Prints e on stderr with secrets redacted (secrets may be NULL): a suite or
  * profile error as "FILE:LINE:COL: message", anything else as
  * "gauntlet: message". Returns the exit code the error's kind means. */

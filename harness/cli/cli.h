@@ -30,6 +30,7 @@ typedef struct cli_opts {
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
+  bool explain; /* list --explain */
   bool body_cap_given;
   char **files; /* borrowed from argv */
   int n_files;
@@ -84,6 +85,10 @@ extern const char *cli_program;
 char *cli_repro_dir(const char *junit_path);
 /* "gauntlet run --seed N --verbose --junit DIR/replay.xml [options]" (caller frees). */
 char *cli_replay_prefix(const cli_opts *o, const gt_secrets *secrets, const char *repro_dir);
+
+/* ---- explain.c ---- */
+/* `list --explain`: where case c's expectation and checks come from (stdout). */
+void cli_explain_case(const gt_suite *s, const gt_case *c);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

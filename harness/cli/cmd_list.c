@@ -48,6 +48,7 @@ static int print_ids(const cli_opts *o, int i, const gt_suite *s, const gt_case_
       printf("%s \xe2\x80\xba %s  (skipped: %s)\n", s->name, c->name, c->skip_reason);
     else
       printf("%s \xe2\x80\xba %s\n", s->name, c->name);
+    if (o->explain) cli_explain_case(s, c);
   }
   free(sel);
   return EXIT_PASS;

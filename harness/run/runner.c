@@ -189,7 +189,10 @@ static void finish_case(runner *r, slot *s) {
                       .cert = r->o->http.cert,
                       .key = r->o->http.key,
                       .replay = replay,
-                      .body_file = body_file};
+                      .body_file = body_file,
+                      .replay_only = c->mode == GT_MODE_RATE_LIMIT
+                                         ? "the rate limit is probed by repeating the request"
+                                         : NULL};
   gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, &ro);
   free(case_id);
   free(replay);

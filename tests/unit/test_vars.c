@@ -243,3 +243,28 @@ Test(vars, quoted_references_as_written) {
   cr_assert_str_eq(got, "{\"sub\":\"3\",\"n\":3,\"o\":\"{\\\"a\\\":[1,2]}\",\"t\":\"123\"}");
   free(got);
 }
+
+/* The shell word a repro command references a secret with: it must expand,
+ * from the environment alone, to exactly the value sent. */
+Test(vars, template_shell_words_for_repro_commands) {
+  setenv("GT_SW_USER", "alice", 1);
+  setenv("GT_SW_PASS", "pa ss'w", 1);
+  const char *t = "${GT_SW_USER}:${GT_SW_PASS}";
+  char *w = gt_template_shell_word(t, strlen(t), "alice:pa ss'w");
+  cr_assert_str_eq(w, "\"${GT_SW_USER}\"':'\"${GT_SW_PASS}\"");
+  free(w);
+  /* a value that is not what the environment gives (a --var won): none */
+  cr_assert_null(gt_template_shell_word(t, strlen(t), "bob:other"));
+  /* a default the environment does not override is literal text */
+  t = "${GT_SW_UNSET:-lit'x}-${GT_SW_USER}";
+  w = gt_template_shell_word(t, strlen(t), "lit'x-alice");
+  cr_assert_str_eq(w, "'lit'\\''x''-'\"${GT_SW_USER}\"");
+  free(w);
+  /* no reference at all, or a name the shell cannot spell: none */
+  cr_assert_null(gt_template_shell_word("plain", 5, "plain"));
+  setenv("GT-SW", "v", 1);
+  cr_assert_null(gt_template_shell_word("${GT-SW}", 8, "v"));
+  unsetenv("GT_SW_USER");
+  unsetenv("GT_SW_PASS");
+  unsetenv("GT-SW");
+}

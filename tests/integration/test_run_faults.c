@@ -438,16 +438,18 @@ Test(run_faults, wire_hang_message_states_the_expectation, .timeout = 120) {
   fault_run r;
   run_suite(&r, "wire.yaml", targs, gargs, 1);
   const ts_case *c = ts_junit_find(&r.j, "ping [wire_nul_header]");
-  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->message &&
+  cr_assert_not_null(c, "no case 'ping [wire_nul_header]' in the report");
+  cr_expect(c->outcome == TS_CASE_FAILURE && c->message &&
                 strstr(c->message, "refused connection: expected 400, 408, 413, 414, 431 or "
                                    "501, or a closed connection, got timed out"),
-            "message: %s", c && c->message ? c->message : "-");
-  cr_expect(c && c->body && strstr(c->body, "alive"), "the probe fails too: %s",
-            c && c->body ? c->body : "-");
+            "message: %s", c->message ? c->message : "-");
+  cr_expect(c->body && strstr(c->body, "alive"), "the probe fails too: %s",
+            c->body ? c->body : "-");
   c = ts_junit_find(&r.j, "ping [wire_bare_lf]");
-  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->type && !strcmp(c->type, "alive"),
+  cr_assert_not_null(c, "no case 'ping [wire_bare_lf]' in the report");
+  cr_expect(c->outcome == TS_CASE_FAILURE && c->type && !strcmp(c->type, "alive"),
             "an unanswered bare LF fails when the server is dead: %s",
-            c && c->message ? c->message : "-");
+            c->message ? c->message : "-");
   run_free(&r);
 }
 

@@ -173,7 +173,9 @@ bool ld_compact_begin(loader *L, gt_node *list) {
   C->arena = gt_node_arena_of(C->holder);
   C->parsed = gt_node_arena_of(s->trees[0]);
   C->list = list;
-  C->first = list->count ? list->items[0] : NULL;
+  /* Blocks are given back from the suite's own first scenario on: those of
+   * included files (load_include.c) come before it and live in other arenas. */
+  C->first = L->n_included_scenarios < list->count ? list->items[L->n_included_scenarios] : NULL;
   ld_keep_tree(L, C->holder);
   mv(C, &s->base_url);
   mv(C, &s->default_headers);

@@ -28,8 +28,8 @@
 
 #define MAX_INCLUDE_DEPTH 32
 
-static const char *const fragment_keys[] = {"include",   "variables", "defaults",
-                                            "scenarios", "profile",   "x-*",      NULL};
+static const char *const fragment_keys[] = {"include", "variables", "defaults", "scenarios",
+                                            "profile", "x-*",       NULL};
 
 typedef struct includer {
   loader *L;

@@ -87,8 +87,8 @@ static void check_file(const char *path, gt_buf *problems) {
   const char *want_file = x.file[0] ? x.file : path;
   if (err.kind != GT_ERR_INPUT || strcmp(err.file, want_file) != 0 || err.line != x.line ||
       err.col != x.col || !strstr(err.msg, x.sub))
-    gt_buf_printf(problems, "%s:\n    wanted %s:%d:%d: ...%s...\n    got    %s (kind %d)\n",
-                  path, want_file, x.line, x.col, x.sub, got, err.kind);
+    gt_buf_printf(problems, "%s:\n    wanted %s:%d:%d: ...%s...\n    got    %s (kind %d)\n", path,
+                  want_file, x.line, x.col, x.sub, got, err.kind);
 }
 
 static int by_name(const void *a, const void *b) {

@@ -205,8 +205,8 @@ Test(include, default_header_defined_twice_ignoring_case) {
                                  "  - name: a\n"
                                  "    request: {method: GET, path: /}\n");
   free(put("common/h.yaml", "defaults:\n  headers:\n    X-Team: a\n"));
-  char *want = ts_fmt("default header 'x-team' is defined twice: here and at %s/common/h.yaml:3:5",
-                      dir);
+  char *want =
+      ts_fmt("default header 'x-team' is defined twice: here and at %s/common/h.yaml:3:5", dir);
   fails_at(path, "suite.yaml", 5, 5, want);
   free(want);
   free(path);

@@ -28,6 +28,7 @@ enum {
   OPT_SEED,
   OPT_BODY_CAP,
   OPT_FOLLOW,
+  OPT_WAIT_FOR,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +53,7 @@ static const struct option long_opts[] = {
     {"seed", required_argument, 0, OPT_SEED},
     {"body-cap", required_argument, 0, OPT_BODY_CAP},
     {"follow-redirects", no_argument, 0, OPT_FOLLOW},
+    {"wait-for", required_argument, 0, OPT_WAIT_FOR},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -82,6 +84,7 @@ void cli_usage(FILE *out) {
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
+        "      --wait-for DURATION wait (with backoff) until the target accepts connections\n"
         "      --color auto|always|never\n"
         "  -q, --quiet             print only the summary\n"
         "      --verbose           dump every request and response (secrets redacted)\n"
@@ -149,6 +152,10 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
       if (!gt_parse_duration(optarg, &o->run.timeout_ms) || o->run.timeout_ms <= 0)
         return usage_error("--timeout expects a duration such as 500ms, 10s or 1m, got '%s'",
                            optarg);
+      break;
+    case OPT_WAIT_FOR:
+      if (!gt_parse_duration(optarg, &o->run.wait_for_ms) || o->run.wait_for_ms <= 0)
+        return usage_error("--wait-for expects a duration such as 30s or 2m, got '%s'", optarg);
       break;
     case OPT_JUNIT:
       o->junit_path = optarg;

@@ -164,6 +164,17 @@ typedef struct gt_fault_ref {
   int line, col;
 } gt_fault_ref;
 
+/* `poll:` of a scenario: re-send until the answer matches `until`, spaced by
+ * every_ms (doubling with exponential backoff), for at most timeout_ms
+ * (run/poll.c). */
+typedef struct gt_poll {
+  gt_expect until;
+  long every_ms;    /* default 1s */
+  long timeout_ms;  /* default 1m */
+  bool exponential; /* backoff: exponential (each wait doubles, up to the time left) */
+  int line, col;    /* of the `poll:` mapping */
+} gt_poll;
+
 typedef struct gt_scenario {
   char *name;
   const char *file;
@@ -181,6 +192,7 @@ typedef struct gt_scenario {
   long timeout_ms;        /* 0: suite default */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
   size_t n_deps;
+  gt_poll *poll; /* owned; NULL when the scenario does not poll */
 } gt_scenario;
 
 typedef enum { GT_AUTH_NONE, GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC } gt_auth_scheme;
@@ -223,6 +235,16 @@ typedef struct gt_profile {
   bool check_disabled[GT_CHECK_UNIVERSAL_COUNT];
 } gt_profile;
 
+/* `wait_for:` of a suite (run/wait.c): before the first case, wait until the
+ * base URL accepts TCP (and, with a path, answers with a status in status). */
+typedef struct gt_wait_for {
+  long timeout_ms; /* 0: the suite has no wait_for */
+  char *path;      /* owned, variables expanded; NULL: a TCP connection is enough */
+  bool has_status;
+  gt_status_set status; /* default with a path: 2xx */
+  char *status_text;    /* owned, for messages */
+} gt_wait_for;
+
 typedef struct gt_suite {
   char *name;
   char *file;              /* path as given */
@@ -235,6 +257,8 @@ typedef struct gt_suite {
   long default_timeout_ms;        /* 0: CLI default */
   gt_scenario *scenarios;         /* in execution order (captures before dependants) */
   size_t n_scenarios;
+  gt_wait_for wait_for;
+  bool shard_replay_writes; /* shard: { replay_writes: true } (run/select.c) */
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

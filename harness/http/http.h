@@ -114,6 +114,11 @@ void gt_http_exec_cancel_all(gt_http_exec *x);
 bool gt_http_perform(const gt_http_opts *opts, const gt_http_request *req, gt_http_response *resp,
                      gt_err *err);
 
+/* Does url's host:port accept a TCP connection within timeout_ms (nothing is
+ * sent, no TLS)? GT_HTTP_OK when it does; otherwise REFUSED, TIMEOUT, DNS or
+ * OTHER, with a human reason in detail (probe.c). */
+gt_http_outcome gt_http_tcp_probe(const char *url, long timeout_ms, char *detail, size_t cap);
+
 /* Percent-encodes for a query value (RFC 3986 unreserved kept). Appends. */
 void gt_url_encode(gt_buf *out, const char *s, size_t len);
 

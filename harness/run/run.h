@@ -51,6 +51,7 @@ typedef struct gt_run_opts {
   uint64_t seed;
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
+  long wait_for_ms;                   /* --wait-for: 0 = only a suite's wait_for (run/wait.c) */
 } gt_run_opts;
 
 typedef struct gt_run_stats {
@@ -67,6 +68,14 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
 /* Selection shared by `run` and `list`: marks which cases of a suite are
  * selected by filter, tags and shard. sel must hold l->count entries. */
 void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o, bool *sel);
+
+/* --wait-for / a suite's wait_for: before the suite's first case, waits (with
+ * backoff) until its base URL accepts TCP or answers as wait_for says. false
+ * with err (GT_ERR_RUNTIME, what was tried, the last answer) on timeout; true
+ * at once when there is nothing to wait for, and when interrupted (then
+ * stats->interrupted is set). */
+bool gt_wait_ready(const gt_suite *s, const gt_scope *scope, const gt_run_opts *o,
+                   const gt_secrets *secrets, gt_run_stats *stats, gt_err *err);
 
 /* fnmatch-style glob with * ? and [..]. */
 bool gt_glob_match(const char *pattern, const char *text);

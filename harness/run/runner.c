@@ -558,7 +558,8 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .secrets = secrets,
                              .seed = o->seed,
                              .timeout_ms = timeout};
-    ok = run_suite(&r);
+    ok = gt_wait_ready(suites[i], &r.scope, o, secrets, stats, err);
+    if (ok && !stats->interrupted) ok = run_suite(&r);
     cJSON_Delete(r.captures);
     if (stats->interrupted || stats->stopped_early) break;
   }

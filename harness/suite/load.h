@@ -116,6 +116,12 @@ bool ld_profile(loader *L, gt_node *value, const char *suite_file);
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);
 
+/* ---- load_run.c ---- */
+bool ld_wait_for(loader *L, const gt_node *n);
+bool ld_shard(loader *L, const gt_node *n);
+/* Sets sc->poll (owned by the scenario, also when loading fails). */
+bool ld_poll(loader *L, gt_node *n, gt_scenario *sc);
+
 /* ---- load_vars.c ---- */
 bool ld_variables(loader *L, gt_node *vars);
 /* Every ${NAME} without default in n is known (capture, --var, variable, env). */

@@ -31,7 +31,7 @@
  *                transport.headers, errors.shape, envelope, limits.rate_limit,
  *                default_faults[*].expect, fault_expect[*]
  *   gt_scenario: request.method/path/query/headers/body, expect,
- *                faults[*].expect, respond
+ *                faults[*].expect, respond, poll->until
  *   gt_expect:   headers, json, body, jsonpath[*].tmpl, and jsonpath[*].src:
  *                the text of the map's KEY node, whose aux owns
  *                jsonpath[*].path (load_expect.c); the key nodes are noted in
@@ -148,6 +148,7 @@ static void move_scenario(const ld_compactor *C, gt_scenario *sc) {
   mv(C, &r->body);
   move_expect(C, &sc->expect);
   move_refs(C, sc->faults, sc->n_faults);
+  if (sc->poll) move_expect(C, &sc->poll->until);
   mv(C, &sc->respond);
 }
 
@@ -203,7 +204,7 @@ void ld_compact_scenario(loader *L, size_t i) {
   }
   L->n_jsonpath_keys = 0;
   if (i != C->moved || i >= C->list->count || !expect_ok(C, &sc->expect) ||
-      !refs_ok(C, sc->faults, sc->n_faults)) {
+      !refs_ok(C, sc->faults, sc->n_faults) || (sc->poll && !expect_ok(C, &sc->poll->until))) {
     C->off = true; /* this scenario and the rest borrow from the trees, which stay */
     return;
   }

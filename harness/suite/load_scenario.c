@@ -191,6 +191,8 @@ bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
     } else if (!strcmp(k, "respond")) {
       if (!ld_want_map(L, v, "respond")) return false;
       sc->respond = v; /* interpreted by serve */
+    } else if (!strcmp(k, "poll")) {
+      ok = ld_poll(L, v, sc);
     } else if (!strcmp(k, "timeout")) {
       ok = ld_duration(L, v, "timeout", &sc->timeout_ms);
       if (ok && sc->timeout_ms <= 0) ok = ld_fail(L, v, "timeout: must be more than 0");

@@ -122,6 +122,7 @@ static cJSON *captured_refs(loader *L, const gt_node *n) {
   gt_collect_node_var_refs(gt_node_get(n, "request"), refs, true);
   gt_collect_node_var_refs(gt_node_get(n, "expect"), refs, true);
   gt_collect_node_var_refs(gt_node_get(n, "faults"), refs, true);
+  gt_collect_node_var_refs(gt_node_get(n, "poll"), refs, true);
   cJSON *kept = NULL;
   for (cJSON *r = refs->child; r; r = r->next) {
     if (!cJSON_IsString(r) || !is_captured(L->capture_names, r->valuestring)) continue;
@@ -205,8 +206,9 @@ static bool load_defaults_parts(loader *L, gt_node *const *parts, size_t n_parts
 }
 
 static bool load_root(loader *L, gt_node *root) {
-  static const char *const keys[] = {"suite",    "include",   "base_url", "profile", "variables",
-                                     "defaults", "scenarios", "x-*",      NULL};
+  static const char *const keys[] = {"suite",     "include",  "base_url", "profile",
+                                     "variables", "defaults", "wait_for", "shard",
+                                     "scenarios", "x-*",      NULL};
   gt_suite *s = L->suite;
   if (ld_is_null(root))
     return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");
@@ -239,6 +241,8 @@ static bool load_root(loader *L, gt_node *root) {
   if (ok && base && !ld_is_null(base)) ok = load_base_url(L, base);
   ok = ok && load_profile_part(L, root, parts, n_parts);
   ok = ok && load_defaults_parts(L, parts, n_parts);
+  ok = ok && ld_wait_for(L, gt_node_get(root, "wait_for")) &&
+       ld_shard(L, gt_node_get(root, "shard"));
   free(parts);
   return ok && load_scenarios(L, scenarios);
 }
@@ -332,6 +336,8 @@ static void free_scenario(gt_scenario *sc) {
   free(sc->captures);
   free_fault_refs(sc->faults, sc->n_faults);
   free(sc->deps);
+  if (sc->poll) gt_expect_free(&sc->poll->until);
+  free(sc->poll);
 }
 
 static void free_profile(gt_profile *p) {
@@ -352,6 +358,8 @@ void gt_suite_free(gt_suite *s) {
   free(s->scenarios);
   free_profile(&s->profile);
   cJSON_Delete(s->variables);
+  free(s->wait_for.path);
+  free(s->wait_for.status_text);
   for (size_t i = 0; i < s->n_secret_vars; i++)
     free(s->secret_vars[i]);
   free(s->secret_vars);

@@ -40,8 +40,10 @@ typedef struct gt_run_opts {
   const char *base_url;   /* -u, overrides every suite's base_url */
   const gt_cli_var *vars; /* -v */
   int n_vars;
-  const char *faults;      /* --faults */
-  const char *filter;      /* --filter GLOB on "suite › name" and on name */
+  const char *faults;          /* --faults */
+  const char *filter;          /* --filter GLOB on "suite › name" and on name */
+  const char *const *case_ids; /* --case ID (any of): exactly "suite › name" or "name" */
+  size_t n_case_ids;
   const char *const *tags; /* --tag (any of) */
   size_t n_tags;
   int shard_k, shard_n; /* --shard K/N (1-based K); n == 0: no sharding */
@@ -77,7 +79,11 @@ void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *
 bool gt_wait_ready(const gt_suite *s, const gt_scope *scope, const gt_run_opts *o,
                    const gt_secrets *secrets, gt_run_stats *stats, gt_err *err);
 
-/* fnmatch-style glob with * ? and [..]. */
+/* Cases of the suite kept by --filter, --tag and --case, before sharding. */
+size_t gt_run_count_matching(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o);
+
+/* --filter's glob: '*' any run, '?' one byte, '\' makes the next character
+ * literal; everything else, '[' and ']' included, is literal. */
 bool gt_glob_match(const char *pattern, const char *text);
 
 #endif

@@ -14,37 +14,25 @@
 
 bool gt_glob_match(const char *p, const char *t) {
   /* Iterative matcher with single-star backtracking: linear in practice and
-   * bounded by strlen(p) * strlen(t). */
+   * bounded by strlen(p) * strlen(t). Only '*' and '?' are special; '\' makes
+   * the next character literal. '[' and ']' are literal because case names
+   * carry the fault in brackets ("read 1 [valid]"). */
   const char *star_p = NULL, *star_t = NULL;
   while (*t) {
-    if (*p == '[') {
-      const char *q = p + 1;
-      bool neg = (*q == '!' || *q == '^');
-      if (neg) q++;
-      bool hit = false;
-      const char *start = q;
-      while (*q && (*q != ']' || q == start)) {
-        if (q[1] == '-' && q[2] && q[2] != ']') {
-          if ((unsigned char)*t >= (unsigned char)q[0] && (unsigned char)*t <= (unsigned char)q[2])
-            hit = true;
-          q += 3;
-        } else {
-          if (*q == *t) hit = true;
-          q++;
-        }
-      }
-      if (*q == ']' && hit != neg) {
-        p = q + 1;
-        t++;
-        continue;
-      }
-    } else if (*p == '?' || (*p && *p == *t && *p != '*')) {
+    if (*p == '*') {
+      star_p = ++p;
+      star_t = t;
+      continue;
+    }
+    if (*p == '?') {
       p++;
       t++;
       continue;
-    } else if (*p == '*') {
-      star_p = ++p;
-      star_t = t;
+    }
+    const char *lit = (*p == '\\' && p[1]) ? p + 1 : p;
+    if (*lit && *lit == *t) {
+      p = lit + 1;
+      t++;
       continue;
     }
     if (!star_p) return false;
@@ -64,6 +52,20 @@ static bool has_tag(const gt_scenario *sc, const gt_run_opts *o) {
   return false;
 }
 
+/* The case id as printed by `gauntlet list` and in repro lines: "suite › name". */
+static bool id_is(const gt_suite *s, const gt_case *c, const char *id) {
+  size_t n = strlen(s->name);
+  return !strncmp(id, s->name, n) && !strncmp(id + n, " \xe2\x80\xba ", 5) &&
+         !strcmp(id + n + 5, c->name);
+}
+
+static bool case_ok(const gt_suite *s, const gt_case *c, const gt_run_opts *o) {
+  if (!o->n_case_ids) return true;
+  for (size_t i = 0; i < o->n_case_ids; i++)
+    if (id_is(s, c, o->case_ids[i]) || !strcmp(c->name, o->case_ids[i])) return true;
+  return false;
+}
+
 static bool filter_ok(const gt_suite *s, const gt_case *c, const gt_run_opts *o) {
   if (!o->filter) return true;
   if (gt_glob_match(o->filter, c->name)) return true;
@@ -71,6 +73,15 @@ static bool filter_ok(const gt_suite *s, const gt_case *c, const gt_run_opts *o)
   bool ok = gt_glob_match(o->filter, full);
   free(full);
   return ok;
+}
+
+size_t gt_run_count_matching(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o) {
+  size_t n = 0;
+  for (size_t i = 0; i < l->count; i++) {
+    const gt_case *c = &l->items[i];
+    n += has_tag(&s->scenarios[c->scenario], o) && filter_ok(s, c, o) && case_ok(s, c, o);
+  }
+  return n;
 }
 
 /* Union-find over scenarios, joined by capture dependencies. */
@@ -97,7 +108,7 @@ static int group_cmp(const void *a, const void *b) {
 void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o, bool *sel) {
   for (size_t i = 0; i < l->count; i++) {
     const gt_case *c = &l->items[i];
-    sel[i] = has_tag(&s->scenarios[c->scenario], o) && filter_ok(s, c, o);
+    sel[i] = has_tag(&s->scenarios[c->scenario], o) && filter_ok(s, c, o) && case_ok(s, c, o);
   }
   if (o->shard_n <= 1) return;
 

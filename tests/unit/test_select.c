@@ -64,25 +64,35 @@ static size_t count_selected(const gt_run_opts *o, bool *sel) {
 
 Test(select, glob) {
   cr_assert(gt_glob_match("*", ""));
-  cr_assert(gt_glob_match("read *[valid]", "read 12 [valid]") == false); /* [..] is a class */
-  cr_assert(gt_glob_match("read *\\[valid]", "read 12 \\[valid]") == false);
+  cr_assert(gt_glob_match("read *[valid]", "read 12 [valid]")); /* brackets are literal */
+  cr_assert_not(gt_glob_match("read *[valid]", "read 12 v"));
+  cr_assert(gt_glob_match("read *\\[valid]", "read 12 [valid]")); /* \ escapes any char */
+  cr_assert(gt_glob_match("a\\*b", "a*b"));
+  cr_assert_not(gt_glob_match("a\\*b", "axxb"));
+  cr_assert(gt_glob_match("a\\?b", "a?b"));
+  cr_assert_not(gt_glob_match("a\\?b", "axb"));
+  cr_assert(gt_glob_match("a\\\\b", "a\\b"));
   cr_assert(gt_glob_match("read ?? *", "read 12 [valid]"));
-  cr_assert(gt_glob_match("*[[]valid]", "read 12 [valid]"));
   cr_assert(gt_glob_match("*unauth*", "read 1 [unauthenticated]"));
   cr_assert_not(gt_glob_match("*unauth", "read 1 [unauthenticated]"));
-  cr_assert(gt_glob_match("[a-c]*", "create [valid]"));
-  cr_assert_not(gt_glob_match("[!a-c]*", "create [valid]"));
+  cr_assert_not(gt_glob_match("[a-c]*", "create [valid]"));
+  cr_assert(gt_glob_match("[a-c]*", "[a-c] x"));
+  cr_assert(gt_glob_match("trailing\\", "trailing\\")); /* a lone final \ is itself */
 }
 
 Test(select, filter_and_tags) {
   bool sel[72];
-  gt_run_opts o = {.filter = "*[[]valid]"};
+  gt_run_opts o = {.filter = "*[valid]"};
   cr_assert_eq(count_selected(&o, sel), 24);
   o.filter = "sel \xe2\x80\xba read 1? *"; /* the full id form */
   cr_assert_eq(count_selected(&o, sel), 10 * 3);
   const char *tags[] = {"odd"};
   gt_run_opts t = {.tags = tags, .n_tags = 1};
   cr_assert_eq(count_selected(&t, sel), 10 * 3);
+  const char *ids[] = {"sel \xe2\x80\xba read 12 [valid]", "delete [invalid_token]"};
+  gt_run_opts c = {.case_ids = ids, .n_case_ids = 2};
+  cr_assert_eq(count_selected(&c, sel), 2);
+  cr_assert_eq(gt_run_count_matching(suite, &cases, &c), 2);
 }
 
 Test(select, shards_partition_balance_and_keep_capture_groups) {

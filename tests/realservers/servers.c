@@ -1,0 +1,268 @@
+/* servers.c — the four third-party servers, how to start each one, and the
+ * exact outcome of every case of its example suite (examples/<name>/).
+ *
+ * Every expected failure is a genuine finding, explained in examples/README.md
+ * (server behaviour + the rule it breaks). Every other case must pass: where
+ * gauntlet once raised a false alarm on these servers, the case is listed
+ * here as it must be, with the issue-9 item that fixed it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "realserver.h"
+
+#define PASS TS_CASE_PASS
+#define FAIL TS_CASE_FAILURE
+#define ERROR TS_CASE_ERROR
+#define N(a) (sizeof(a) / sizeof *(a))
+#define NODE_BIN "tests/realservers/node_modules/.bin/"
+
+/* ---- httpbin 0.7.0 on gunicorn 20.1 (Debian), Debian's own python3 ---- */
+
+static char **httpbin_argv(int port, const char *scratch) {
+  (void)scratch;
+  /* Four sync workers: a wire fault gunicorn waits on (bare LF) holds one
+   * worker until its 30 s timeout; the others keep serving. */
+  char **v = calloc(9, sizeof *v);
+  if (!v) return NULL;
+  v[0] = strdup("/usr/bin/python3");
+  v[1] = strdup("/usr/bin/gunicorn");
+  v[2] = strdup("--bind");
+  v[3] = ts_fmt("127.0.0.1:%d", port);
+  v[4] = strdup("--workers");
+  v[5] = strdup("4");
+  v[6] = strdup("httpbin:app");
+  return v;
+}
+
+static const char *const httpbin_needs[] = {"/usr/bin/python3", "/usr/bin/gunicorn",
+                                            "/usr/lib/python3/dist-packages/httpbin/core.py", NULL};
+
+static const rs_expect httpbin_expect[] = {
+    {"echo a GET [valid]", PASS, NULL},
+    {"echo a GET [cors_preflight]", PASS, NULL},
+    /* RFC 9112 5.2: a server may replace obs-fold by SP; gunicorn does
+     * (issue 9, wrong verdict 4). */
+    {"echo a GET [wire_obs_fold]", PASS, NULL},
+    /* gunicorn takes the NUL byte into the header value and the app answers. */
+    {"echo a GET [wire_nul_header]", FAIL, "status"},
+    /* gunicorn does not take a bare LF as a line end, waits for the rest of
+     * the head; no answer, nothing smuggled, still alive (issue 9, item 5). */
+    {"echo a GET [wire_bare_lf]", PASS, NULL},
+    {"echo a GET [wire_huge_header]", PASS, NULL},
+    {"echo a GET [wire_long_uri]", PASS, NULL},
+    {"echo a JSON body [valid]", PASS, NULL},
+    /* gunicorn hands the app a body shorter than Content-Length: 200. */
+    {"echo a JSON body [truncated_body]", FAIL, "status"},
+    {"echo a JSON body [slow_body]", PASS, NULL},
+    {"echo a JSON body [wire_dup_content_length]", PASS, NULL},
+    {"echo a JSON body [wire_cl_te]", PASS, NULL},
+    /* gunicorn raises InvalidChunkSize inside the app's read: 500. */
+    {"echo a JSON body [wire_bad_chunk]", FAIL, "status|no_server_error"},
+    /* /bearer echoes the token through str.lstrip('Bearer '): abc-123 -> bc-123. */
+    {"bearer token [valid]", FAIL, "json"},
+    {"bearer token [unauthenticated]", PASS, NULL},
+    /* /bearer accepts any Authorization header at all. */
+    {"bearer token [invalid_token]", FAIL, "status"},
+    {"bearer token [malformed_auth #1 empty bearer]", FAIL, "status"},
+    {"bearer token [malformed_auth #2 wrong scheme]", FAIL, "status"},
+    {"bearer token [malformed_auth #3 trailing extra]", FAIL, "status"},
+    {"basic auth [valid]", PASS, NULL},
+    {"basic auth with a wrong password [valid]", PASS, NULL},
+    /* Compressed answers decoded (issue 9, wrong verdict 1). */
+    {"gzip [valid]", PASS, NULL},
+    {"deflate [valid]", PASS, NULL},
+    {"brotli [valid]", PASS, NULL},
+    /* Flask's HTML 404: the scenario switches the JSON checks off. */
+    {"an unknown route [valid]", PASS, NULL},
+};
+
+/* ---- json-server 0.17.4 (npm) ---- */
+
+static char **json_server_argv(int port, const char *scratch) {
+  char **v = calloc(8, sizeof *v);
+  if (!v) return NULL;
+  v[0] = ts_fmt("%s/" NODE_BIN "json-server", SOURCE_DIR);
+  v[1] = ts_fmt("%s/db.json", scratch);
+  v[2] = strdup("--host");
+  v[3] = strdup("127.0.0.1");
+  v[4] = strdup("--port");
+  v[5] = ts_fmt("%d", port);
+  return v;
+}
+
+static const char *const json_server_needs[] = {NODE_BIN "json-server", NULL};
+static const char *const json_server_files[] = {"db.json", NULL};
+
+static const rs_expect json_server_expect[] = {
+    {"list posts [valid]", PASS, NULL},
+    {"list posts [unknown_path]", PASS, NULL},
+    {"list posts [bad_percent_encoding]", PASS, NULL},
+    {"list posts [cors_preflight]", PASS, NULL},
+    {"create a post [valid]", PASS, NULL},
+    /* Express's default error page: HTML with the stack trace and the
+     * server's absolute paths, for a JSON API. */
+    {"create a post [malformed_json]", FAIL, "json_parses|content_type"},
+    /* node answers a bare 400 (no body): the HTTP layer refused the message
+     * (issue 9, wrong verdict 3). */
+    {"create a post [truncated_body]", PASS, NULL},
+    {"create a post [slow_body]", PASS, NULL},
+    {"create a post [wire_dup_content_length]", PASS, NULL},
+    {"create a post [wire_cl_te]", PASS, NULL},
+    {"create a post [wire_bare_lf]", PASS, NULL},
+    {"create a post [wire_obs_fold]", PASS, NULL},
+    {"create a post [wire_nul_header]", PASS, NULL},
+    {"create a post [wire_bad_chunk]", PASS, NULL},
+    {"create a post [wire_huge_header]", PASS, NULL},
+    {"create a post [wire_long_uri]", PASS, NULL},
+    {"read the new post [valid]", PASS, NULL},
+    {"read the new post [unknown_path]", PASS, NULL},
+    {"rename the post [valid]", PASS, NULL},
+    {"rename the post [malformed_json]", FAIL, "json_parses|content_type"},
+    {"comments of post 1 [valid]", PASS, NULL},
+    {"read an unknown post [valid]", PASS, NULL},
+    {"delete the post [valid]", PASS, NULL},
+    {"read the deleted post [valid]", PASS, NULL},
+};
+
+/* ---- json-server-auth 2.1.0 on json-server 0.17.4 (npm) ---- */
+
+static char **json_server_auth_argv(int port, const char *scratch) {
+  char **v = calloc(10, sizeof *v);
+  if (!v) return NULL;
+  v[0] = ts_fmt("%s/" NODE_BIN "json-server-auth", SOURCE_DIR);
+  v[1] = ts_fmt("%s/db.json", scratch);
+  v[2] = strdup("--routes");
+  v[3] = ts_fmt("%s/routes.json", scratch);
+  v[4] = strdup("--host");
+  v[5] = strdup("127.0.0.1");
+  v[6] = strdup("--port");
+  v[7] = ts_fmt("%d", port);
+  return v;
+}
+
+static const char *const json_server_auth_needs[] = {NODE_BIN "json-server-auth", NULL};
+static const char *const json_server_auth_files[] = {"db.json", "routes.json", NULL};
+
+static const rs_expect json_server_auth_expect[] = {
+    {"log in [valid]", PASS, NULL},
+    /* Express's HTML error page with the stack trace and absolute paths. */
+    {"log in [malformed_json]", FAIL, "json_parses|content_type"},
+    {"log in [missing_field #1 $.email]", PASS, NULL},
+    {"log in [missing_field #2 $.password]", PASS, NULL},
+    /* email.trim / password.trim is not a function: 500. */
+    {"log in [wrong_type #1 $.email]", FAIL, "status|no_server_error"},
+    {"log in [wrong_type #2 $.password]", FAIL, "status|no_server_error"},
+    {"log in [empty_body]", PASS, NULL},
+    {"log in [wrong_content_type]", PASS, NULL},
+    {"log in with a wrong password [valid]", PASS, NULL},
+    {"read my note [valid]", PASS, NULL},
+    {"read my note [unauthenticated]", PASS, NULL},
+    {"read my note [invalid_token]", PASS, NULL},
+    {"read my note [malformed_auth #1 empty bearer]", PASS, NULL},
+    {"read my note [malformed_auth #2 wrong scheme]", PASS, NULL},
+    /* authorization.split(' ')[1]: whatever follows the token is ignored. */
+    {"read my note [malformed_auth #3 trailing extra]", FAIL, "status"},
+    {"read my note [token_in_query]", PASS, NULL},
+    {"read my note [jwt_alg_none]", PASS, NULL},
+    {"read my note [jwt_bad_signature]", PASS, NULL},
+    {"read my note [jwt_expired]", PASS, NULL},
+    {"read my note [unknown_path]", PASS, NULL},
+    {"read someone else's note [valid]", PASS, NULL},
+    {"read my user record [valid]", PASS, NULL},
+    {"read my user record [unauthenticated]", PASS, NULL},
+    {"read my user record [invalid_token]", PASS, NULL},
+    /* GET /db: every collection, the users' bcrypt hashes included, no token. */
+    {"read the database dump [valid]", PASS, NULL},
+    {"read the database dump [unauthenticated]", FAIL, "status"},
+    /* The client picks the guard: /666/users bypasses users: 600. */
+    {"list users through the 666 prefix [valid]", PASS, NULL},
+    {"list users through the 666 prefix [unauthenticated]", FAIL, "status"},
+};
+
+/* ---- Prism 5.14.2 (npm @stoplight/prism-cli) mocking openapi.yaml ---- */
+
+static char **prism_argv(int port, const char *scratch) {
+  (void)scratch;
+  char **v = calloc(9, sizeof *v);
+  if (!v) return NULL;
+  v[0] = ts_fmt("%s/" NODE_BIN "prism", SOURCE_DIR);
+  v[1] = strdup("mock");
+  v[2] = strdup("-h");
+  v[3] = strdup("127.0.0.1");
+  v[4] = strdup("-p");
+  v[5] = ts_fmt("%d", port);
+  v[6] = ts_fmt("%s/examples/prism/openapi.yaml", SOURCE_DIR);
+  return v;
+}
+
+static const char *const prism_needs[] = {NODE_BIN "prism", NULL};
+
+static const rs_expect prism_expect[] = {
+    {"health [valid]", PASS, NULL},
+    /* Prism's own errors are application/problem+json, which the profile
+     * allows (transport.content_type matcher). */
+    {"health [bad_percent_encoding]", PASS, NULL},
+    {"health [wrong_method #1 POST]", PASS, NULL},
+    {"health [wrong_method #2 PUT]", PASS, NULL},
+    {"health [wrong_method #3 PATCH]", PASS, NULL},
+    {"health [wrong_method #4 DELETE]", PASS, NULL},
+    {"health [cors_preflight]", PASS, NULL},
+    {"list items [valid]", PASS, NULL},
+    {"list items [unauthenticated]", PASS, NULL},
+    {"list items [malformed_auth #1 empty bearer]", PASS, NULL},
+    {"list items [malformed_auth #2 wrong scheme]", PASS, NULL},
+    /* Prism's check is the regex ^Bearer\s.+$: "Bearer t extra" passes. */
+    {"list items [malformed_auth #3 trailing extra]", FAIL, "status"},
+    {"list items [token_in_query]", PASS, NULL},
+    /* The derived unknown path must not match /items/{id} (issue 9, item 11). */
+    {"list items [unknown_path]", PASS, NULL},
+    {"get an item [valid]", PASS, NULL},
+    {"get an item [unauthenticated]", PASS, NULL},
+    {"get an item [unknown_path]", PASS, NULL},
+    {"create an item [valid]", PASS, NULL},
+    {"create an item [unauthenticated]", PASS, NULL},
+    /* micri's body parser answers before Prism: an error body in neither the
+     * document's Error schema nor Prism's problem details. */
+    {"create an item [malformed_json]", FAIL, "error_shape"},
+    {"create an item [wrong_content_type]", PASS, NULL},
+    {"create an item [empty_body]", PASS, NULL},
+    {"create an item [missing_field #1 $.name]", PASS, NULL},
+    {"create an item [missing_field #2 $.qty]", PASS, NULL},
+    {"create an item [wrong_type #1 $.name]", PASS, NULL},
+    {"create an item [wrong_type #2 $.qty]", PASS, NULL},
+    /* node answers a bare 400 (issue 9, wrong verdict 3). */
+    {"create an item [truncated_body]", PASS, NULL},
+    {"create an item [slow_body]", PASS, NULL},
+    {"create an item [wire_dup_content_length]", PASS, NULL},
+    {"create an item [wire_cl_te]", PASS, NULL},
+    {"create an item [wire_bare_lf]", PASS, NULL},
+    {"create an item [wire_obs_fold]", PASS, NULL},
+    {"create an item [wire_nul_header]", PASS, NULL},
+    {"create an item [wire_bad_chunk]", PASS, NULL},
+    {"create an item [wire_huge_header]", PASS, NULL},
+    {"create an item [wire_long_uri]", PASS, NULL},
+    /* URIError in the path-template matcher kills the process: the
+     * connection is reset, no answer. */
+    {"replace an item with an undecodable id [valid]", ERROR, "connection"},
+};
+
+static const rs_server servers[] = {
+    {"httpbin", "HTTPBIN_URL", NULL, httpbin_needs, httpbin_argv, 30000, false, httpbin_expect,
+     N(httpbin_expect)},
+    {"json-server", "JSON_SERVER_URL", json_server_files, json_server_needs, json_server_argv,
+     60000, false, json_server_expect, N(json_server_expect)},
+    {"json-server-auth", "JSA_URL", json_server_auth_files, json_server_auth_needs,
+     json_server_auth_argv, 60000, false, json_server_auth_expect, N(json_server_auth_expect)},
+    {"prism", "PRISM_URL", NULL, prism_needs, prism_argv, 120000, true, prism_expect,
+     N(prism_expect)},
+};
+
+const rs_server *rs_find(const char *name) {
+  for (size_t i = 0; i < N(servers); i++)
+    if (!strcmp(servers[i].name, name)) return &servers[i];
+  return NULL;
+}
+
+const char *rs_names(void) {
+  return "httpbin, json-server, json-server-auth, prism";
+}

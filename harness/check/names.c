@@ -25,6 +25,7 @@ static const char *const check_names[GT_CHECK_COUNT] = {
     [GT_CHECK_TRANSPORT] = "transport",
     [GT_CHECK_RATE_LIMIT] = "rate_limit",
     [GT_CHECK_CORS] = "cors",
+    [GT_CHECK_POLL] = "poll",
 };
 
 int gt_check_from_name(const char *name) {

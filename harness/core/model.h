@@ -83,6 +83,7 @@ typedef enum gt_check_id {
   GT_CHECK_TRANSPORT,  /* connection failed / timed out when a response was due */
   GT_CHECK_RATE_LIMIT, /* no 429 before the bound */
   GT_CHECK_CORS,       /* missing Access-Control-Allow-Origin */
+  GT_CHECK_POLL,       /* poll.until not met before poll.timeout */
   GT_CHECK_COUNT
 } gt_check_id;
 

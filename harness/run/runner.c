@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../check/check.h"
 #include "../core/buf.h"
+#include "poll.h"
 #include "result.h"
 
 enum { SC_PENDING, SC_FAULTS, SC_VALID, SC_DONE };
@@ -33,6 +35,8 @@ typedef struct slot {
   gt_http_request probe_req;
   gt_http_response resp; /* kept across the probe */
   gt_failures failures;
+  gt_poll_run *poll;        /* the valid case of a polling scenario (poll.c); owned */
+  bool poll_waiting;        /* sent again at gt_poll_due(poll) */
   struct slot *prev, *next; /* the runner's list of live slots (owned by it) */
 } slot;
 
@@ -156,6 +160,7 @@ static void slot_free(runner *r, slot *s) {
   gt_http_request_free(&s->probe_req);
   gt_http_response_free(&s->resp);
   gt_failures_free(&s->failures);
+  gt_poll_run_free(s->poll);
   free(s);
 }
 
@@ -164,6 +169,7 @@ static void finish_case(runner *r, slot *s) {
   gt_case_result res;
   gt_result_texts t;
   gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, r->o->http.insecure);
+  if (s->poll) gt_poll_annotate(s->poll, &t, &res);
   emit(r, s->case_idx, &res);
   gt_result_texts_free(&t);
 
@@ -212,6 +218,12 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
     return;
   }
 
+  if (s->poll && gt_poll_again(s->poll, &r->scope, !strcasecmp(s->req.method, "HEAD"), resp)) {
+    gt_http_response_free(resp); /* an intermediate answer: nothing judges it */
+    s->poll_waiting = true;
+    return;
+  }
+  if (s->poll) gt_poll_failures(s->poll, &s->failures);
   s->resp = *resp;
   memset(resp, 0, sizeof *resp);
   cJSON *parsed = NULL;
@@ -261,7 +273,31 @@ static void start_case(runner *r, size_t ci) {
     return;
   }
   st->outstanding++;
+  if (c->fault == GT_FAULT_VALID && r->suite->scenarios[c->scenario].poll)
+    s->poll = gt_poll_run_new(r->suite->scenarios[c->scenario].poll);
   gt_http_exec_add(r->exec, &s->req, s);
+}
+
+/* Polling cases whose next attempt is due go back to the executor. With
+ * nothing in flight, sleeps until the next one is due (at most 100 ms). */
+static void resend_due_polls(runner *r) {
+  long now = gt_poll_now_ms(), next = now + 100;
+  bool waiting = false;
+  for (slot *s = r->live; s; s = s->next) {
+    if (!s->poll_waiting) continue;
+    long due = gt_poll_due(s->poll);
+    if (due <= now) {
+      s->poll_waiting = false;
+      gt_http_exec_add(r->exec, &s->req, s);
+    } else {
+      waiting = true;
+      if (due < next) next = due;
+    }
+  }
+  if (waiting && gt_http_exec_pending(r->exec) == 0 && next > now) {
+    struct timespec ts = {.tv_sec = (next - now) / 1000, .tv_nsec = (next - now) % 1000 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
 }
 
 static bool deps_ready(runner *r, size_t i, bool *skip) {
@@ -504,6 +540,7 @@ static bool run_suite(runner *r) {
     if (interrupted(r)) break;
     schedule(r);
     if (all_done(r)) break;
+    resend_due_polls(r);
     gt_http_response resp = {0};
     void *tag = gt_http_exec_next(r->exec, &resp, 100);
     if (tag) on_response(r, (slot *)tag, &resp);

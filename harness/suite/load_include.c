@@ -171,7 +171,7 @@ gt_node *ld_join_scenarios(loader *L, gt_node *root, gt_node *const *parts, size
   }
   size_t n_own = own->count;
   gt_node **mine = gt_xcalloc(n_own ? n_own : 1, sizeof *mine);
-  memcpy(mine, own->items, n_own * sizeof *mine);
+  if (n_own) memcpy(mine, own->items, n_own * sizeof *mine);
   own->count = 0;
   for (size_t p = 0; p + 1 < n_parts; p++) {
     gt_node *list = (gt_node *)gt_node_get(parts[p], "scenarios");

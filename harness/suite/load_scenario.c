@@ -163,7 +163,7 @@ static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
 
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
   static const char *const keys[] = {"name",   "tags",    "request", "expect", "capture",
-                                     "faults", "respond", "timeout", NULL};
+                                     "faults", "respond", "timeout", "poll",   NULL};
   gt_expect_init(&sc->expect);
   sc->request.auth = true;
   if (!ld_want_map(L, n, "scenario") || !ld_check_keys(L, n, keys, "scenario")) return false;

@@ -67,6 +67,21 @@ typedef struct gt_run_stats {
 bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_secrets *secrets,
             const gt_run_sink *sink, gt_run_stats *stats, gt_err *err);
 
+/* Cases (reported) and replayed valid cases per shard, summed over the
+ * suites selected so far: arrays of shard_n entries, zeroed by the caller,
+ * who frees them. */
+typedef struct gt_shard_tally {
+  size_t *cases;
+  size_t *replayed;
+} gt_shard_tally;
+
+/* gt_run_select with --shard across several suites (see select.c): tally
+ * (may be NULL: this suite alone) carries the loads from one suite to the
+ * next; replay (may be NULL) gets, per case, true for a valid case this shard
+ * must run only for its captures (reported by its owner shard). */
+void gt_run_select_shard(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o,
+                         gt_shard_tally *tally, bool *sel, bool *replay);
+
 /* Selection shared by `run` and `list`: marks which cases of a suite are
  * selected by filter, tags and shard. sel must hold l->count entries. */
 void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o, bool *sel);

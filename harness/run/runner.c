@@ -49,6 +49,8 @@ typedef struct runner {
   gt_http_exec *exec;
   gt_case_list cases;
   bool *selected;
+  bool *replay;          /* valid cases run for their captures only (another shard reports them) */
+  gt_shard_tally *tally; /* --shard: loads over the suites so far */
   sc_state *sc;
   cJSON *captures;
   gt_scope scope;
@@ -94,6 +96,7 @@ static void count(runner *r, gt_result_kind k) {
 }
 
 static void emit(runner *r, size_t ci, gt_case_result *res) {
+  if (r->replay && r->replay[ci]) return; /* its owner shard reports it */
   const gt_case *c = &r->cases.items[ci];
   res->classname = r->suite->name;
   res->name = c->name;
@@ -487,7 +490,8 @@ static bool run_suite(runner *r) {
   gt_expand_opts eo = {.faults = r->o->faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
-  gt_run_select(su, &r->cases, r->o, r->selected);
+  r->replay = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->replay);
+  gt_run_select_shard(su, &r->cases, r->o, r->tally, r->selected, r->replay);
 
   r->sc = gt_xcalloc(su->n_scenarios ? su->n_scenarios : 1, sizeof *r->sc);
   size_t *fault_store = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *fault_store);
@@ -503,7 +507,7 @@ static bool run_suite(runner *r) {
     sc_state *st = &r->sc[c->scenario];
     if (c->fault == GT_FAULT_VALID) {
       st->valid = ci;
-      st->run_valid = r->selected[ci];
+      st->run_valid = r->selected[ci] || r->replay[ci];
     }
   }
   /* Two linear passes (count, then fill in case order): a scan of every case
@@ -563,6 +567,8 @@ out:
   r->sc = NULL;
   free(r->selected);
   r->selected = NULL;
+  free(r->replay);
+  r->replay = NULL;
   gt_case_list_free(&r->cases);
   return !r->sink_failed && ok;
 }
@@ -573,6 +579,8 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
   gt_http_exec *x = gt_http_exec_new(&o->http, err);
   if (!x) return false;
   bool ok = true;
+  size_t ns = o->shard_n > 1 ? (size_t)o->shard_n : 1;
+  gt_shard_tally tally = {gt_xcalloc(ns, sizeof(size_t)), gt_xcalloc(ns, sizeof(size_t))};
   for (size_t i = 0; i < n_suites && ok; i++) {
     runner r = {0};
     r.suite = suites[i];
@@ -582,6 +590,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
     r.stats = stats;
     r.exec = x;
     r.err = err;
+    r.tally = &tally;
     r.captures = cJSON_CreateObject();
     r.scope = (gt_scope){.captures = r.captures,
                          .cli_vars = o->vars,
@@ -601,5 +610,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
     if (stats->interrupted || stats->stopped_early) break;
   }
   gt_http_exec_free(x);
+  free(tally.cases);
+  free(tally.replayed);
   return ok;
 }

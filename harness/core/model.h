@@ -16,7 +16,9 @@
 
 #include "node.h"
 
-/* ---- fault catalogue ids (SPEC §4); names in fault/catalogue.c ---- */
+/* ---- fault ids (SPEC §4): one row each in fault/catalogue.c's table, in
+ * this order; names and everything else about a fault are read from there
+ * (fault/fault.h). ---- */
 typedef enum gt_fault_id {
   GT_FAULT_VALID = 0,
   GT_FAULT_UNAUTHENTICATED,
@@ -54,12 +56,9 @@ typedef enum gt_fault_id {
   GT_FAULT_COUNT
 } gt_fault_id;
 
-/* "unauthenticated" -> id; returns -1 if unknown. Implemented in fault/. */
-int gt_fault_from_name(const char *name);
-const char *gt_fault_name(gt_fault_id id);
-
-/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`)
- * and scenario-level (from `expect`). Names in check/. ---- */
+/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`),
+ * scenario-level (from `expect`) and the runner's. One row each in
+ * check/names.c's table (check/check.h). ---- */
 typedef enum gt_check_id {
   GT_CHECK_NO_SERVER_ERROR = 0,
   GT_CHECK_CONTENT_TYPE,
@@ -86,9 +85,6 @@ typedef enum gt_check_id {
   GT_CHECK_POLL,       /* poll.until not met before poll.timeout */
   GT_CHECK_COUNT
 } gt_check_id;
-
-int gt_check_from_name(const char *name); /* -1 if unknown */
-const char *gt_check_name(gt_check_id id);
 
 /* ---- status sets: 100..599 ---- */
 typedef struct gt_status_set {

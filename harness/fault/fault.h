@@ -47,13 +47,85 @@ typedef struct gt_case_list {
 typedef struct gt_expand_opts {
   /* --faults: NULL = each scenario's own set (or the profile's default);
    * "all" = the whole catalogue (rate_limit only when limits.rate_limit is set);
-   * "none" = valid cases only; "a,b,c" = each scenario's set kept to those. */
+   * "none" = valid cases only; "a,b,c" = each scenario's set kept to those;
+   * "-x" items drop x ("all,-wire_bare_lf"; "-x" alone: the own set minus x). */
   const char *faults;
+  const char *skip_faults; /* --skip-faults "a,b": never these (NULL: none) */
   /* When set, profile values that gate a fault are expanded through it: a
    * jwt_secret that expands to "" (e.g. ${JWT_SECRET:-} unset) counts as no
    * secret, so minted-token faults are skipped rather than signed with "". */
   const gt_scope *scope;
 } gt_expand_opts;
+
+/* ---- the fault table (fault/catalogue.c) ----
+ *
+ * One row per fault, in gt_fault_id order: everything the rest of the program
+ * knows about a fault is read from its row. Adding a fault is one enum value
+ * in core/model.h, one row, and its mutation (a case in the family's
+ * gt_mutate_* switch, or in gt_build_raw for raw-mode faults). docs/faults.md
+ * is checked against the rows by tests/unit/test_docs_tables.c. */
+
+/* What a fault needs before it can apply; a case whose need is unmet is
+ * skipped with that need's reason (expand.c), never dropped. Checked in bit
+ * order, so the first unmet need names the skip. */
+enum {
+  GT_NEED_CREDENTIAL = 1u << 0,     /* the profile's credential, on a request with auth */
+  GT_NEED_JWT = 1u << 1,            /* auth.format: jwt */
+  GT_NEED_JWT_SECRET = 1u << 2,     /* auth.jwt_secret, not empty once expanded */
+  GT_NEED_JWT_CLAIMS = 1u << 3,     /* auth.jwt_claims with at least one key */
+  GT_NEED_JSON_BODY = 1u << 4,      /* a JSON request body */
+  GT_NEED_FIELDS_BODY = 1u << 5,    /* a JSON or form request body */
+  GT_NEED_BODY = 1u << 6,           /* any request body */
+  GT_NEED_HTTPS_API = 1u << 7,      /* the profile does not say https_only: false */
+  GT_NEED_VERSION_PREFIX = 1u << 8, /* versioning.prefix */
+  GT_NEED_RATE_LIMIT = 1u << 9,     /* limits.rate_limit */
+  GT_NEED_COUNT = 10
+};
+
+struct gt_draft;
+struct gt_variant_vec;
+struct gt_build_ctx;
+/* Draft-stage mutation of one case (fault_internal.h describes the draft). */
+typedef bool (*gt_fault_mutate_fn)(const struct gt_build_ctx *ctx, const gt_case *c,
+                                   struct gt_draft *d, gt_err *err);
+/* Fills the variants of a multi-case fault (one case each). */
+typedef void (*gt_fault_variants_fn)(const gt_suite *s, const gt_scenario *sc,
+                                     struct gt_variant_vec *v);
+
+typedef struct gt_fault_status_range {
+  short lo, hi; /* inclusive; {0, 0} ends the list */
+} gt_fault_status_range;
+
+typedef struct gt_fault_info {
+  gt_fault_id id; /* equals the row's index (a unit test checks it) */
+  const char *name;
+  const char *family; /* heading in docs/faults.md */
+  gt_case_mode mode;
+  unsigned needs;                /* GT_NEED_* bits */
+  bool transport_only;           /* judged by its own expectation only, no universal checks */
+  bool needs_alive;              /* the valid request is sent afterwards and must pass */
+  bool all_only_when_needed;     /* --faults all: only when its needs are met */
+  gt_fault_mutate_fn mutate;     /* NULL: nothing to mutate in the draft */
+  gt_fault_variants_fn variants; /* NULL: one case per scenario */
+  struct {
+    const char *status_text; /* NULL: no status expectation */
+    gt_fault_status_range status[6];
+    bool refused;     /* a refused or reset connection is acceptable */
+    bool error_shape; /* a 4xx/5xx body must match errors.shape */
+    bool cors_origin; /* headers: { Access-Control-Allow-Origin: !any } */
+  } expect;
+  const char *sends;      /* docs: what is sent */
+  const char *expect_doc; /* docs: the default expectation in words */
+  const char *skip_doc;   /* docs: a skip beyond the needs (no variant applies), or NULL */
+} gt_fault_info;
+
+/* The row of id; NULL when id is out of range. */
+const gt_fault_info *gt_fault_info_of(gt_fault_id id);
+/* "unauthenticated" -> id; -1 if unknown. */
+int gt_fault_from_name(const char *name);
+const char *gt_fault_name(gt_fault_id id); /* "?" when out of range */
+/* Docs text of one GT_NEED_* bit: when a case is skipped for it. */
+const char *gt_fault_need_doc(unsigned need);
 
 /* ---- default expectations (SPEC §4) ----
  *
@@ -85,10 +157,23 @@ void gt_fault_catalogue_free(void);
 
 /* Validates a --faults value. */
 bool gt_faults_option_valid(const char *faults, gt_err *err);
+/* Validates a --skip-faults value (fault names only). */
+bool gt_skip_faults_option_valid(const char *skip, gt_err *err);
 /* Expands a suite into cases, in suite order: for each scenario its valid case
  * then its faults in catalogue order; rate_limit cases are placed last. */
 bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *out, gt_err *err);
 void gt_case_list_free(gt_case_list *l);
+
+/* The state behind ${gen.*} while one case is built (gen.c). */
+typedef struct gt_gen_state {
+  uint64_t rng;    /* the case's generated-value stream */
+  int64_t now_ms;  /* the case's clock */
+  bool clock_used; /* a time went into the request (minted token, ${gen.now_*}) */
+} gt_gen_state;
+
+void gt_gen_init(gt_gen_state *g, uint64_t seed, const char *case_name, int64_t now_ms);
+/* gt_gen_fn for a gt_gen_state (ud). */
+cJSON *gt_gen_value(void *ud, const char *name, size_t len);
 
 typedef struct gt_build_ctx {
   const gt_suite *suite;
@@ -99,9 +184,12 @@ typedef struct gt_build_ctx {
   long timeout_ms;       /* per request; 0: suite default, else 10 s */
   int64_t now;           /* Unix time for minted JWTs (exp/iat); 0 = time(NULL).
                             Tests pin it to get byte-exact tokens. */
+  int64_t now_ms;        /* the clock in ms (--now-ms); wins over `now`; 0 = read it */
+  gt_gen_state *gen;     /* set by gt_case_build for the case being built */
 } gt_build_ctx;
 
 /* Builds the request for case c (its valid request mutated by its fault).
+ * out->clock_ms is the clock the case used, when it used one.
  * Fails with GT_ERR_INPUT when a variable is undefined (a missing capture is
  * reported by the runner as a skip before calling this). */
 bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err);

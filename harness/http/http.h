@@ -41,6 +41,9 @@ typedef struct gt_http_request {
   bool raw_close_after;
   long timeout_ms; /* whole exchange */
   bool follow_redirects;
+  /* A new connection, not one from the pool: a poll attempt after a wait
+   * (the server may have closed the idle one meanwhile). */
+  bool fresh_connect;
   /* Not sent: the clock (Unix ms) a minted token or ${gen.now_*} took its
    * time from, 0 when none; a replay pins it (--now-ms) to send the same bytes. */
   long long clock_ms;

@@ -321,6 +321,7 @@ static void resend_due_polls(runner *r) {
     long due = gt_poll_due(s->poll);
     if (due <= now) {
       s->poll_waiting = false;
+      s->req.fresh_connect = true; /* the pooled connection may have idled out */
       gt_http_exec_add(r->exec, &s->req, s);
     } else {
       waiting = true;

@@ -132,6 +132,17 @@ void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not 
 /* ---- requests ---- */
 typedef enum { GT_BODY_NONE, GT_BODY_JSON, GT_BODY_FORM, GT_BODY_RAW } gt_body_kind;
 
+/* A credential other than the profile's for one scenario: `request.auth:`
+ * as a mapping (README "Per-scenario auth"). */
+typedef struct gt_auth_with {
+  bool given;
+  int scheme; /* gt_auth_scheme; the profile's when not written */
+  bool scheme_given;
+  const gt_node *token; /* scalar (a secret) or NULL: the profile's (borrowed) */
+  char *header;         /* scheme header's name (owned) or NULL: the profile's */
+  const gt_node *mint;  /* MAP of claims: a JWT minted with jwt_secret, or NULL (borrowed) */
+} gt_auth_with;
+
 typedef struct gt_request {
   const gt_node *method;  /* scalar; upper-cased at load */
   const gt_node *path;    /* scalar, may hold ${..} */
@@ -140,7 +151,8 @@ typedef struct gt_request {
   gt_body_kind body_kind;
   const gt_node *body; /* JSON: any node; FORM: MAP; RAW: scalar */
   bool auth;           /* false when `auth: false` */
-  char **required;     /* JSONPath sources of required body fields */
+  gt_auth_with auth_with;
+  char **required; /* JSONPath sources of required body fields */
   gt_jsonpath **required_paths;
   size_t n_required;
 } gt_request;
@@ -172,6 +184,16 @@ typedef struct gt_poll {
   int line, col;    /* of the `poll:` mapping */
 } gt_poll;
 
+/* `checks:` of a scenario: each universal check as the profile says, off or
+ * on, and the content type its responses must have (README "Per-scenario
+ * checks"). Zero-initialised = no change. */
+enum { GT_SWITCH_PROFILE = 0, GT_SWITCH_OFF, GT_SWITCH_ON };
+typedef struct gt_check_switches {
+  unsigned char on[GT_CHECK_UNIVERSAL_COUNT]; /* GT_SWITCH_* */
+  char *content_type;                         /* a media type (owned), or NULL */
+  const gt_node *content_type_match;          /* or a matcher (borrowed), or NULL */
+} gt_check_switches;
+
 typedef struct gt_scenario {
   char *name;
   const char *file;
@@ -185,6 +207,7 @@ typedef struct gt_scenario {
   bool faults_given; /* false: use the profile's default set */
   gt_fault_ref *faults;
   size_t n_faults;
+  gt_check_switches checks;
   const gt_node *respond; /* serve: explicit response (MAP), or NULL */
   long timeout_ms;        /* 0: suite default */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
@@ -207,12 +230,13 @@ typedef struct gt_profile {
   } auth;
   struct {
     bool https_only;
-    bool https_only_given;  /* written in the profile (false given: http_only is skipped) */
-    int http_port;          /* default 80 */
-    bool http_probe_real;   /* http_probe: real */
-    char *content_type;     /* NULL = not required */
-    char *charset;          /* NULL = not required */
-    const gt_node *headers; /* MAP name -> template, required on every response */
+    bool https_only_given; /* written in the profile (false given: http_only is skipped) */
+    int http_port;         /* default 80 */
+    bool http_probe_real;  /* http_probe: real */
+    char *content_type;    /* NULL = not required; with a matcher: its first option */
+    const gt_node *content_type_match; /* `content_type: !one_of [..]` / !regex, or NULL */
+    char *charset;                     /* NULL = not required */
+    const gt_node *headers;            /* MAP name -> template, required on every response */
   } transport;
   char *version_prefix; /* "/v2" or NULL */
   struct {
@@ -241,6 +265,12 @@ typedef struct gt_wait_for {
   gt_status_set status; /* default with a path: 2xx */
   char *status_text;    /* owned, for messages */
 } gt_wait_for;
+
+/* The profile as scenario sc's cases are judged: its `checks:` applied to a
+ * copy in *tmp (returned), or p itself when sc changes nothing. The copy
+ * borrows everything from p and sc: never freed. */
+const gt_profile *gt_profile_for_scenario(const gt_profile *p, const gt_scenario *sc,
+                                          gt_profile *tmp);
 
 typedef struct gt_suite {
   char *name;

@@ -83,6 +83,12 @@ char *gt_draft_body_bytes(const gt_draft *d, size_t *len);
 char *gt_auth_value(const gt_profile *p, const char *token);
 const char *gt_auth_header_name(const gt_profile *p);
 
+/* A JWT for `request.auth.mint`: HS256 with the profile's jwt_secret; claims
+ * of the profile token (when a JWT), then jwt_claims, then `claims` (each as
+ * written: a quoted "${id}" stays a string), then iat/exp (now, now + 1 h)
+ * unless given. NULL + err on failure; caller frees. */
+char *gt_mint_token(const gt_build_ctx *ctx, const gt_node *claims, gt_err *err);
+
 /* ---- variants of multi-case faults (variants.c): one case each ---- */
 typedef struct gt_variant {
   char *label;      /* owned: "$.user.id", "DELETE", "empty bearer" */

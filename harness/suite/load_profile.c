@@ -114,8 +114,9 @@ static bool load_transport(loader *L, gt_profile *p, gt_node *n) {
         return ld_fail(L, v, "transport.http_probe: expected real or decoy, got '%s'", v->text);
       p->transport.http_probe_real = !strcmp(v->text, "real");
     } else if (!strcmp(k, "content_type")) {
-      if (!ld_want_scalar(L, v, "transport.content_type")) return false;
-      p->transport.content_type = ld_strdup_scalar(v);
+      if (!ld_content_type(L, v, &p->transport.content_type, &p->transport.content_type_match,
+                           "transport.content_type"))
+        return false;
     } else if (!strcmp(k, "charset")) {
       if (!ld_want_scalar(L, v, "transport.charset")) return false;
       p->transport.charset = ld_strdup_scalar(v);

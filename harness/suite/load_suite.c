@@ -338,6 +338,7 @@ static void free_request(gt_request *r) {
   }
   free(r->required);
   free(r->required_paths);
+  free(r->auth_with.header);
 }
 
 static void free_fault_refs(gt_fault_ref *refs, size_t n) {
@@ -363,6 +364,7 @@ static void free_scenario(gt_scenario *sc) {
   free(sc->deps);
   if (sc->poll) gt_expect_free(&sc->poll->until);
   free(sc->poll);
+  free(sc->checks.content_type);
 }
 
 static void free_profile(gt_profile *p) {

@@ -279,3 +279,74 @@ Test(run_poll, bad_poll_blocks_are_load_errors) {
     free(suite);
   }
 }
+
+/* gauntlet serve as the target: `store.later` makes a stored job finish
+ * 600 ms after it was created; the suite polls it every 200 ms. The first
+ * answers say finished: false, then true: the case passes after 4 or 5
+ * attempts, and a second run against a never-finishing job (later: 1h)
+ * fails with the poll check. */
+Test(run_poll, serve_store_later_finishes_a_job_after_a_delay) {
+  char *suite = ts_fmt("%s/serve.yaml", dir);
+  const char *text =
+      "suite: later\n"
+      "base_url: http://127.0.0.1:1\n"
+      "scenarios:\n"
+      "  - name: create\n"
+      "    request: {method: POST, path: /jobs, json: {}}\n"
+      "    expect: {status: 201, json: {id: !string}}\n"
+      "    capture: {job: $.id}\n"
+      "    faults: none\n"
+      "    respond:\n"
+      "      store:\n"
+      "        collection: jobs\n"
+      "        id: ${new.id}\n"
+      "        record: {id: \"${new.id}\", finished: false}\n"
+      "        later: {after: \"${JOB_TIME:-600ms}\", record: {finished: true}}\n"
+      "      status: 201\n"
+      "      json: {id: \"${new.id}\"}\n"
+      "  - name: wait\n"
+      "    request: {method: GET, path: \"/jobs/${job}\"}\n"
+      "    poll: {until: {jsonpath: {$.finished: true}}, every: 200ms, timeout: 5s}\n"
+      "    expect: {status: 200, json: {finished: true}}\n"
+      "    faults: none\n"
+      "    respond:\n"
+      "      lookup: {collection: jobs, id: \"${path.job}\"}\n"
+      "      json: ${record}\n";
+  cr_assert(ts_write_file(suite, text, strlen(text)));
+  for (int never = 0; never < 2; never++) {
+    const char *suites[] = {suite, NULL};
+    const char *env[] = {never ? "JOB_TIME=1h" : "JOB_TIME=600ms", NULL};
+    ts_serve_opts so = {.suites = suites, .env = env, .dir = dir, .name = never ? "s2" : "s1"};
+    ts_serve sv;
+    cr_assert(ts_serve_start(&sv, &so), "serve did not start");
+    char *base = ts_fmt("--base-url=http://127.0.0.1:%d", sv.port);
+    char *junit = ts_fmt("%s/serve-%d.xml", dir, never);
+    const char *args[] = {"run", "-q", base, "--junit", junit, suite, NULL};
+    ts_gauntlet g;
+    ts_gauntlet_run(&g, dir, args, NULL, 60000);
+    cr_expect_eq(g.exit_code, never ? 1 : 0, "exit %d\n%s%s", g.exit_code, g.out, g.err);
+    ts_junit j;
+    cr_assert(ts_junit_load(junit, &j));
+    char *m = ts_case_mismatch(&j, "wait [valid]", never ? TS_CASE_FAILURE : TS_CASE_PASS,
+                               never ? "poll" : NULL);
+    cr_expect_null(m, "%s", m);
+    free(m);
+    char *xml = ts_read_file(junit, NULL);
+    /* attempts start 200 ms apart from the first, whatever the load */
+    if (never)
+      cr_expect((strstr(xml, "poll: 25 attempts in ") || strstr(xml, "poll: 26 attempts in ")) &&
+                    strstr(xml, "until not met (timeout 5.0s)"),
+                "%s", xml);
+    else
+      cr_expect(strstr(xml, "poll: 4 attempts in ") || strstr(xml, "poll: 5 attempts in "), "%s",
+                xml);
+    free(xml);
+    ts_junit_free(&j);
+    ts_gauntlet_free(&g);
+    free(base);
+    free(junit);
+    ts_serve_stop(&sv, true, 5000);
+    ts_serve_free(&sv);
+  }
+  free(suite);
+}

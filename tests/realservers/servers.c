@@ -177,6 +177,16 @@ static const rs_expect json_server_auth_expect[] = {
     /* The client picks the guard: /666/users bypasses users: 600. */
     {"list users through the 666 prefix [valid]", PASS, NULL},
     {"list users through the 666 prefix [unauthenticated]", FAIL, "status"},
+    {"write a note [valid]", PASS, NULL},
+    {"write a note [unauthenticated]", PASS, NULL},
+    {"write a note [invalid_token]", PASS, NULL},
+    {"write a note [malformed_json]", FAIL, "json_parses|content_type"},
+    {"write a note for someone else [valid]", PASS, NULL},
+    {"delete my note [valid]", PASS, NULL},
+    {"delete my note [unauthenticated]", PASS, NULL},
+    /* The guard reads entity.userId of a record that is gone: the TypeError
+     * is caught by the token check and answered 401 with its message. */
+    {"read the deleted note [valid]", FAIL, "status"},
 };
 
 /* ---- Prism 5.14.2 (npm @stoplight/prism-cli) mocking openapi.yaml ---- */

@@ -256,14 +256,18 @@ static const rs_expect prism_expect[] = {
     {"replace an item with an undecodable id [valid]", ERROR, "connection"},
 };
 
+/* The tokens the profiles read; a user exports them for the repro commands. */
+static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
+static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
+
 static const rs_server servers[] = {
-    {"httpbin", "HTTPBIN_URL", NULL, httpbin_needs, httpbin_argv, 30000, false, httpbin_expect,
-     N(httpbin_expect)},
-    {"json-server", "JSON_SERVER_URL", json_server_files, json_server_needs, json_server_argv,
+    {"httpbin", "HTTPBIN_URL", httpbin_env, NULL, httpbin_needs, httpbin_argv, 30000, false,
+     httpbin_expect, N(httpbin_expect)},
+    {"json-server", "JSON_SERVER_URL", NULL, json_server_files, json_server_needs, json_server_argv,
      60000, false, json_server_expect, N(json_server_expect)},
-    {"json-server-auth", "JSA_URL", json_server_auth_files, json_server_auth_needs,
+    {"json-server-auth", "JSA_URL", NULL, json_server_auth_files, json_server_auth_needs,
      json_server_auth_argv, 60000, false, json_server_auth_expect, N(json_server_auth_expect)},
-    {"prism", "PRISM_URL", NULL, prism_needs, prism_argv, 120000, true, prism_expect,
+    {"prism", "PRISM_URL", prism_env, NULL, prism_needs, prism_argv, 120000, true, prism_expect,
      N(prism_expect)},
 };
 

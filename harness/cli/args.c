@@ -1,6 +1,8 @@
-/* args.c — option parsing for run / list / check (SPEC §1). */
+/* args.c — option parsing for every subcommand: one table of options, each
+ * row saying which subcommands take it. */
 #include <getopt.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,34 +31,73 @@ enum {
   OPT_BODY_CAP,
   OPT_FOLLOW,
   OPT_CASE,
+  OPT_LISTEN,
+  OPT_TLS_LISTEN,
+  OPT_INJECT,
+  OPT_INJECT_RATE,
+  OPT_MAX_REQUESTS,
 };
 
-static const struct option long_opts[] = {
-    {"base-url", required_argument, 0, 'u'},
-    {"var", required_argument, 0, 'v'},
-    {"jobs", required_argument, 0, 'j'},
-    {"rate", required_argument, 0, OPT_RATE},
-    {"timeout", required_argument, 0, OPT_TIMEOUT},
-    {"junit", required_argument, 0, OPT_JUNIT},
-    {"filter", required_argument, 0, OPT_FILTER},
-    {"case", required_argument, 0, OPT_CASE},
-    {"tag", required_argument, 0, OPT_TAG},
-    {"faults", required_argument, 0, OPT_FAULTS},
-    {"shard", required_argument, 0, OPT_SHARD},
-    {"fail-fast", no_argument, 0, OPT_FAIL_FAST},
-    {"cacert", required_argument, 0, OPT_CACERT},
-    {"cert", required_argument, 0, OPT_CERT},
-    {"key", required_argument, 0, OPT_KEY},
-    {"insecure", no_argument, 0, OPT_INSECURE},
-    {"color", required_argument, 0, OPT_COLOR},
-    {"quiet", no_argument, 0, 'q'},
-    {"verbose", no_argument, 0, OPT_VERBOSE},
-    {"seed", required_argument, 0, OPT_SEED},
-    {"body-cap", required_argument, 0, OPT_BODY_CAP},
-    {"follow-redirects", no_argument, 0, OPT_FOLLOW},
-    {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0},
+/* Which subcommands take an option (a bit per cli_command). */
+#define FOR(c) (1u << (c))
+#define FOR_SUITES (FOR(CLI_RUN) | FOR(CLI_LIST) | FOR(CLI_CHECK))
+#define FOR_ALL (FOR_SUITES | FOR(CLI_SERVE))
+
+typedef struct cli_option {
+  struct option opt;
+  unsigned commands;
+} cli_option;
+
+/* Every option of every subcommand: one row each. */
+static const cli_option options[] = {
+    {{"base-url", required_argument, 0, 'u'}, FOR_SUITES},
+    {{"var", required_argument, 0, 'v'}, FOR_ALL},
+    {{"jobs", required_argument, 0, 'j'}, FOR_SUITES},
+    {{"rate", required_argument, 0, OPT_RATE}, FOR_SUITES},
+    {{"timeout", required_argument, 0, OPT_TIMEOUT}, FOR_SUITES},
+    {{"junit", required_argument, 0, OPT_JUNIT}, FOR_ALL},
+    {{"filter", required_argument, 0, OPT_FILTER}, FOR_SUITES},
+    {{"case", required_argument, 0, OPT_CASE}, FOR_SUITES},
+    {{"tag", required_argument, 0, OPT_TAG}, FOR_SUITES},
+    {{"faults", required_argument, 0, OPT_FAULTS}, FOR_SUITES},
+    {{"shard", required_argument, 0, OPT_SHARD}, FOR_SUITES},
+    {{"fail-fast", no_argument, 0, OPT_FAIL_FAST}, FOR_SUITES},
+    {{"cacert", required_argument, 0, OPT_CACERT}, FOR_SUITES},
+    {{"cert", required_argument, 0, OPT_CERT}, FOR_ALL},
+    {{"key", required_argument, 0, OPT_KEY}, FOR_ALL},
+    {{"insecure", no_argument, 0, OPT_INSECURE}, FOR_SUITES},
+    {{"color", required_argument, 0, OPT_COLOR}, FOR_SUITES},
+    {{"quiet", no_argument, 0, 'q'}, FOR_ALL},
+    {{"verbose", no_argument, 0, OPT_VERBOSE}, FOR_SUITES},
+    {{"seed", required_argument, 0, OPT_SEED}, FOR_ALL},
+    {{"body-cap", required_argument, 0, OPT_BODY_CAP}, FOR_SUITES},
+    {{"follow-redirects", no_argument, 0, OPT_FOLLOW}, FOR_SUITES},
+    {{"listen", required_argument, 0, OPT_LISTEN}, FOR(CLI_SERVE)},
+    {{"tls-listen", required_argument, 0, OPT_TLS_LISTEN}, FOR(CLI_SERVE)},
+    {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
+    {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
+    {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
+    {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
+#define N_OPTIONS (sizeof options / sizeof *options)
+
+/* The getopt view of the rows `command` takes: long options and the short
+ * ones among them. */
+static void options_for(cli_command command, struct option longs[N_OPTIONS + 1],
+                        char shorts[3 * N_OPTIONS + 1]) {
+  size_t n = 0, k = 0;
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    if (!(options[i].commands & FOR(command))) continue;
+    longs[n++] = options[i].opt;
+    int val = options[i].opt.val;
+    if (val < 128) {
+      shorts[k++] = (char)val;
+      if (options[i].opt.has_arg == required_argument) shorts[k++] = ':';
+    }
+  }
+  longs[n] = (struct option){0, 0, 0, 0};
+  shorts[k] = 0;
+}
 
 void cli_usage(FILE *out) {
   fputs("usage:\n"
@@ -89,6 +130,25 @@ void cli_usage(FILE *out) {
         "      --color auto|always|never\n"
         "  -q, --quiet             print only the summary\n"
         "      --verbose           dump every request and response (secrets redacted)\n"
+        "  (check takes the same options; only --var and --faults change what it checks)\n"
+        "\n"
+        "serve options:\n"
+        "      --listen HOST:PORT      plain HTTP listener (default 127.0.0.1:8080; port 0: any)\n"
+        "      --tls-listen HOST:PORT  HTTPS listener (needs --cert and --key)\n"
+        "      --cert FILE --key FILE  PEM certificate and key for --tls-listen\n"
+        "      --junit FILE            client-conformance report (default "
+        "reports/serve-junit.xml)\n"
+        "      --inject LIST           status:429,status:500,status:503,malformed_json,truncated,\n"
+        "                              reset,slow:DURATION,empty\n"
+        "      --inject-rate P         share of answers to fault, 0..1 (default 0; 1 with "
+        "--inject\n"
+        "                              when not given)\n"
+        "      --seed N                seeds ids and injection draws (default: time)\n"
+        "      --max-requests N        stop after N requests and write the report\n"
+        "  -v, --var NAME=VALUE        set a suite variable\n"
+        "  -q, --quiet                 no per-request log lines\n"
+        "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
+        "  on SIGINT/SIGTERM; exit 0 when the client conformed, 1 when it broke a rule.\n"
         "\n"
         "exit codes: 0 all passed, 1 a case failed, 2 bad usage/suite/profile (nothing sent),\n"
         "            3 runtime error, 130 interrupted (a valid partial report is written)\n",
@@ -110,20 +170,29 @@ static bool parse_positive(const char *s, long max, long *out) {
   return true;
 }
 
-bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
+static const char *const command_names[] = {"run", "list", "check", "serve"};
+
+bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
   memset(o, 0, sizeof *o);
+  o->command = command;
+  o->command_name = command_names[command];
+  bool serve = command == CLI_SERVE;
   o->run.timeout_ms = 10000;
   o->run.http.max_parallel = 8;
   o->run.http.body_cap = 1 << 20;
-  o->junit_path = "reports/junit.xml";
+  o->serve.use_env = true;
+  o->junit_path = serve ? "reports/serve-junit.xml" : "reports/junit.xml";
   o->vars = gt_xcalloc((size_t)argc, sizeof *o->vars);
   o->tags = gt_xcalloc((size_t)argc, sizeof *o->tags);
   o->case_ids = gt_xcalloc((size_t)argc, sizeof *o->case_ids);
+  struct option longs[N_OPTIONS + 1];
+  char shorts[3 * N_OPTIONS + 1];
+  options_for(command, longs, shorts); /* options may follow the files (GNU order) */
+  bool rate_given = false;
   optind = 1;
   opterr = 0;
-  bool check_only = !strcmp(which, "check");
   int c;
-  while ((c = getopt_long(argc, argv, check_only ? "+h" : "+u:v:j:qh", long_opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
     long n;
     switch (c) {
     case 'u':
@@ -191,11 +260,33 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
     case OPT_CACERT:
       o->run.http.cacert = optarg;
       break;
-    case OPT_CERT:
-      o->run.http.cert = optarg;
+    case OPT_CERT: /* run: client certificate (mTLS); serve: the server's */
+      *(serve ? &o->serve.cert : &o->run.http.cert) = optarg;
       break;
     case OPT_KEY:
-      o->run.http.key = optarg;
+      *(serve ? &o->serve.key : &o->run.http.key) = optarg;
+      break;
+    case OPT_LISTEN:
+      o->serve.listen = optarg;
+      break;
+    case OPT_TLS_LISTEN:
+      o->serve.tls_listen = optarg;
+      break;
+    case OPT_INJECT:
+      o->serve.inject = optarg;
+      break;
+    case OPT_INJECT_RATE: {
+      char *end;
+      o->serve.inject_rate = strtod(optarg, &end);
+      if (!*optarg || *end) /* the range is the library's to check */
+        return usage_error("--inject-rate expects a number from 0 to 1, got '%s'", optarg);
+      rate_given = true;
+      break;
+    }
+    case OPT_MAX_REQUESTS:
+      if (!parse_positive(optarg, LONG_MAX, &n))
+        return usage_error("--max-requests expects a positive integer, got '%s'", optarg);
+      o->serve.max_requests = n;
       break;
     case OPT_INSECURE:
       o->run.http.insecure = true;
@@ -242,11 +333,14 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
   }
   if ((o->run.http.cert == NULL) != (o->run.http.key == NULL))
     return usage_error("%s", "--cert and --key go together");
-  if (optind >= argc) return usage_error("%s: no SUITE.yaml given", which);
+  if (optind >= argc) return usage_error("%s: no SUITE.yaml given", o->command_name);
   o->files = argv + optind;
   o->n_files = argc - optind;
   o->run.vars = o->vars;
   o->run.tags = o->tags;
+  o->serve.cli_vars = o->vars;
+  o->serve.n_cli_vars = o->run.n_vars;
+  if (o->serve.inject && !rate_given) o->serve.inject_rate = 1.0; /* --inject alone: every answer */
   o->run.case_ids = o->case_ids;
   if (!o->seed_given) {
     struct timespec ts;
@@ -255,6 +349,7 @@ bool cli_parse(int argc, char **argv, const char *which, cli_opts *o) {
                    (unsigned long long)ts.tv_sec) %
                   1000000000ULL;
   }
+  o->serve.seed = o->run.seed;
   return true;
 }
 
@@ -266,37 +361,4 @@ void cli_opts_free(cli_opts *o) {
   free(o->vars);
   free(o->tags);
   free(o->case_ids);
-}
-
-bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
-  gt_suite **suites = gt_xcalloc((size_t)o->n_files, sizeof *suites);
-  gt_load_opts lo = {
-      .cli_vars = o->run.vars, .n_cli_vars = o->run.n_vars, .use_env = true, .secrets = secrets};
-  /* Every file is loaded even after a failure, so one run reports every
-   * broken file at once. */
-  bool ok = true;
-  for (int i = 0; i < o->n_files; i++) {
-    gt_err e = {0};
-    suites[i] = gt_suite_load(o->files[i], &lo, &e);
-    if (!suites[i]) {
-      char msg[2048];
-      gt_err_format(&e, msg, sizeof msg);
-      char *red = secrets ? gt_secrets_redact_dup(secrets, msg, strlen(msg)) : gt_xstrdup(msg);
-      fprintf(stderr, "%s\n", red);
-      free(red);
-      ok = false;
-    }
-  }
-  if (!ok) {
-    cli_free_suites(suites, o->n_files);
-    return false;
-  }
-  *out = suites;
-  return true;
-}
-
-void cli_free_suites(gt_suite **s, int n) {
-  for (int i = 0; i < n; i++)
-    gt_suite_free(s[i]);
-  free(s);
 }

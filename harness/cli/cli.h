@@ -1,25 +1,34 @@
-/* cli.h — the gauntlet command line: option parsing and the subcommands.
- * Only this folder prints and decides exit codes (see README "Exit codes"). */
+/* cli.h — the gauntlet command line: one options struct, one option parser,
+ * one suite loader and one error printer for every subcommand (run, list,
+ * check, serve). Only this folder prints and decides exit codes (see README
+ * "Exit codes"). */
 #ifndef GT_CLI_CLI_H
 #define GT_CLI_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "../run/run.h"
+#include "../serve/serve.h"
 #include "../suite/suite.h"
 
 enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3, EXIT_INTERRUPTED = 130 };
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } cli_color;
 
+typedef enum { CLI_RUN, CLI_LIST, CLI_CHECK, CLI_SERVE } cli_command;
+
 typedef struct cli_opts {
-  gt_run_opts run;
-  const char *junit_path;
+  cli_command command;
+  const char *command_name; /* "run", "list", "check", "serve" */
+  gt_run_opts run;          /* run, list, check; run.vars / run.n_vars: every --var */
+  gt_serve_opts serve;      /* serve; serve.cli_vars points at the same --var list */
+  const char *junit_path;   /* run: reports/junit.xml, serve: reports/serve-junit.xml */
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
-  char **files;
+  char **files; /* borrowed from argv */
   int n_files;
   /* storage behind run.vars / run.tags (owned) */
   gt_cli_var *vars;
@@ -27,17 +36,30 @@ typedef struct cli_opts {
   const char **case_ids;
 } cli_opts;
 
-/* Parses argv after the subcommand. Prints the problem and returns false on
- * bad usage. `which` is "run", "list" or "check" (check takes no options). */
-bool cli_parse(int argc, char **argv, const char *which, cli_opts *o);
+/* Parses argv after the subcommand (argv[0] is the subcommand's name) into o
+ * (always free with cli_opts_free). Prints the problem and returns false on
+ * bad usage. Only syntax is checked here: values the library validates
+ * (--inject, listen addresses...) are reported by the library. */
+bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o);
 void cli_opts_free(cli_opts *o);
 void cli_usage(FILE *out);
 
-/* Loads every suite file, printing FILE:LINE:COL for each one that fails.
- * Returns true when all loaded; *out then holds them (free with
- * cli_free_suites). */
+/* Loads every suite file (each parsed once), printing each one that fails as
+ * FILE:LINE:COL: message, secrets redacted. Returns true when all loaded;
+ * *out then holds them (free with cli_free_suites). For serve, an undefined
+ * variable in base_url gets a placeholder (only the path is used), with a
+ * note on stderr unless --quiet. */
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
+
+/* Prints e on stderr with secrets redacted (secrets may be NULL): a suite or
+ * profile error as "FILE:LINE:COL: message", anything else as
+ * "gauntlet: message". Returns the exit code the error's kind means. */
+int cli_print_err(const gt_secrets *secrets, const gt_err *e);
+
+/* Installs SIGINT/SIGTERM handlers that set the returned flag, so that a run
+ * writes its partial report and a server stops cleanly. */
+volatile sig_atomic_t *cli_catch_interrupts(void);
 
 /* With --filter, --tag or --case: true when at least one case of the loaded
  * suites matches them (before sharding); otherwise prints what matched nothing
@@ -47,5 +69,6 @@ bool cli_selection_matches(const cli_opts *o, gt_suite *const *suites);
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 
 #endif

@@ -9,7 +9,7 @@ typedef int (*per_suite_fn)(const cli_opts *o, int i, const gt_suite *s, const g
 
 /* Parses options, loads the suites, expands each and calls fn on it.
  * Returns the exit code: 2 on bad usage, suite or expansion. */
-static int for_each_expanded_suite(int argc, char **argv, const char *which, per_suite_fn fn) {
+static int for_each_expanded_suite(int argc, char **argv, cli_command which, per_suite_fn fn) {
   cli_opts o;
   if (!cli_parse(argc, argv, which, &o)) {
     cli_opts_free(&o);
@@ -29,10 +29,8 @@ static int for_each_expanded_suite(int argc, char **argv, const char *which, per
       gt_case_list l = {0};
       gt_err e = {0};
       if (!gt_cases_expand(suites[i], &eo, &l, &e)) {
-        char msg[2048];
-        gt_err_format(&e, msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
-        rc = EXIT_USAGE;
+        cli_print_err(secrets, &e);
+        rc = EXIT_USAGE; /* nothing is sent: a suite that does not expand is bad input */
       } else {
         rc = fn(&o, i, suites[i], &l);
       }
@@ -69,9 +67,9 @@ static int print_ok(const cli_opts *o, int i, const gt_suite *s, const gt_case_l
 }
 
 int cli_list(int argc, char **argv) {
-  return for_each_expanded_suite(argc, argv, "list", print_ids);
+  return for_each_expanded_suite(argc, argv, CLI_LIST, print_ids);
 }
 
 int cli_check(int argc, char **argv) {
-  return for_each_expanded_suite(argc, argv, "check", print_ok);
+  return for_each_expanded_suite(argc, argv, CLI_CHECK, print_ok);
 }

@@ -1,18 +1,10 @@
 /* cmd_run.c — `gauntlet run`: load, run, report to the console and JUnit. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-static volatile sig_atomic_t g_interrupted;
-
-static void on_signal(int sig) {
-  (void)sig;
-  g_interrupted = 1;
-}
 
 typedef struct run_sinks {
   gt_junit *junit;
@@ -43,15 +35,9 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void print_err(const gt_err *e) {
-  char msg[2048];
-  gt_err_format(e, msg, sizeof msg);
-  fprintf(stderr, "gauntlet: %s\n", msg);
-}
-
 int cli_run(int argc, char **argv) {
   cli_opts o;
-  if (!cli_parse(argc, argv, "run", &o)) {
+  if (!cli_parse(argc, argv, CLI_RUN, &o)) {
     cli_opts_free(&o);
     return EXIT_USAGE;
   }
@@ -77,7 +63,7 @@ int cli_run(int argc, char **argv) {
   const char *report_name = o.n_files == 1 ? suites[0]->name : "gauntlet";
   gt_junit *junit = gt_junit_open(o.junit_path, report_name, &err);
   if (!junit) {
-    print_err(&err);
+    cli_print_err(secrets, &err);
     goto out;
   }
   bool tty = isatty(STDOUT_FILENO);
@@ -90,13 +76,7 @@ int cli_run(int argc, char **argv) {
   };
   gt_console *console = gt_console_new(&co);
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  o.run.interrupted = &g_interrupted;
+  o.run.interrupted = cli_catch_interrupts();
 
   run_sinks sinks = {.junit = junit, .console = console};
   gt_run_sink sink = {.suite_begin = sink_suite_begin,
@@ -106,10 +86,10 @@ int cli_run(int argc, char **argv) {
   gt_run_stats stats;
   double t0 = now_s();
   bool ok = gt_run(suites, (size_t)o.n_files, &o.run, secrets, &sink, &stats, &err);
-  if (!ok) print_err(&err);
+  if (!ok) cli_print_err(secrets, &err);
   gt_err close_err = {0};
   bool written = gt_junit_close(junit, &close_err);
-  if (!written) print_err(&close_err);
+  if (!written) cli_print_err(secrets, &close_err);
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
                      now_s() - t0);
   gt_console_free(console);

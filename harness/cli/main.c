@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_serve.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -32,7 +31,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "check"))
     rc = cli_check(argc - 1, argv + 1);
   else if (!strcmp(cmd, "serve"))
-    rc = gt_cli_serve(argc - 1, argv + 1);
+    rc = cli_serve(argc - 1, argv + 1);
   else {
     fprintf(stderr, "gauntlet: unknown command '%s' (try: run, list, check, serve, --help)\n", cmd);
     rc = EXIT_USAGE;

@@ -1,6 +1,6 @@
 /* serve.h — `gauntlet serve`: a profile-driven target that answers like a
  * conformant server, audits the requests a client sends, and injects faulty
- * responses (SPEC §6; the `respond:` block is specified in RESPOND.md).
+ * responses (docs/serve.md, which also specifies the `respond:` block).
  *
  * Split: gt_serve_handle is the pure core (request in, response out, no
  * sockets) so routing, answers, state and the audit are unit-testable; the

@@ -5,7 +5,7 @@
  * error answer and `Connection: close`; a good one is handed to libmicrohttpd
  * untouched with MHD_add_connection. Why: libmicrohttpd 0.9.75 accepts bare
  * LF, obs-fold, NUL bytes and doubled or conflicting lengths before serve
- * could refuse them (README-serve.md, "Strict framing"). */
+ * could refuse them (docs/serve.md, "Strict framing"). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

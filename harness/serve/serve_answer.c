@@ -1,6 +1,6 @@
 /* serve_answer.c — building answers: the conformant error answer for each
  * fault, the headers every answer carries, and the scenario's own answer
- * (respond: block or synthesized expect). RESPOND.md is the contract. */
+ * (respond: block or synthesized expect). docs/serve.md "The respond: block" is the contract. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

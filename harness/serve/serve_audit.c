@@ -20,7 +20,7 @@ static long find_retry(const gt_serve *s, size_t i) {
 }
 
 bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err *err) {
-  pthread_mutex_lock(&s->lock);
+  pthread_mutex_lock(&s->audit_lock);
   *conformed = true;
   gt_junit *j = gt_junit_open(path, "gauntlet serve", err);
   bool ok = j != NULL;
@@ -39,7 +39,7 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
     gt_buf_init(&out);
     gt_buf_add(&failed, a->failed.data ? a->failed.data : "", a->failed.len);
     gt_buf_add(&out, a->out.data ? a->out.data : "", a->out.len);
-    char *first = a->first_rule ? gt_xstrdup(a->first_rule) : NULL;
+    const char *first = a->first_rule;
     if (a->inject) {
       long r = find_retry(s, i);
       if (r < 0) {
@@ -54,9 +54,10 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
           gt_buf_printf(&out, "; Retry-After %d %s\n", a->retry_after,
                         honoured ? "honoured" : "NOT honoured");
           if (!honoured) {
-            gt_buf_printf(&failed, "retry_after: retried after %.3f s, Retry-After said %d s\n",
-                          after, a->retry_after);
-            if (!first) first = gt_xstrdup("retry_after");
+            const char *rule = serve_rules[RULE_RETRY_AFTER].name;
+            gt_buf_printf(&failed, "%s: retried after %.3f s, Retry-After said %d s\n", rule, after,
+                          a->retry_after);
+            if (!first) first = rule;
           }
         } else {
           gt_buf_addc(&out, '\n');
@@ -81,7 +82,6 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
     ok = gt_junit_case(j, &r, err);
     free(name);
     free(msg);
-    free(first);
     gt_buf_free(&failed);
     gt_buf_free(&out);
   }
@@ -90,6 +90,6 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
     ok = gt_junit_close(j, err);
   else if (j)
     gt_junit_abort(j);
-  pthread_mutex_unlock(&s->lock);
+  pthread_mutex_unlock(&s->audit_lock);
   return ok;
 }

@@ -29,7 +29,7 @@ typedef struct serve_route {
   gt_node *respond; /* clone of the scenario's respond: with templates compiled (owned), or NULL */
 } serve_route;
 
-/* ---- in-memory collections (RESPOND.md "State") ---- */
+/* ---- in-memory collections (docs/serve.md "State") ---- */
 typedef struct serve_collection {
   char *name;
   char **ids;
@@ -70,12 +70,45 @@ bool serve_inject_parse(const char *list, serve_inject **out, size_t *n, gt_err 
 void serve_inject_free(serve_inject *v, size_t n);
 bool serve_parse_duration(const char *text, long *ms);
 
-/* ---- audit: one record per request ---- */
+/* ---- audit: the client-side rules (serve_rules.c), one record per request ---- */
+typedef enum serve_rule_id {
+  RULE_PERCENT_ENCODING,
+  RULE_HTTPS_REQUIRED,
+  RULE_DOCUMENTED_ROUTE,
+  RULE_CREDENTIAL_IN_HEADER,
+  RULE_CREDENTIAL_PRESENT,
+  RULE_CREDENTIAL_VALID,
+  RULE_UTF8,
+  RULE_JSON_CONTENT_TYPE,
+  RULE_JSON_PARSES,
+  RULE_BODY_SIZE,
+  RULE_REQUEST_BODY,
+  RULE_REQUEST_VALID,
+  RULE_HTTP_FRAMING,
+  RULE_RETRY_AFTER,
+  SERVE_RULE_COUNT,
+  SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
+} serve_rule_id;
+
+typedef enum serve_rule_severity {
+  SERVE_RULE_FAILURE, /* fails the request's testcase (and serve's exit code) */
+  SERVE_RULE_NOTE,    /* reported with the request; the client still conformed */
+} serve_rule_severity;
+
+typedef struct serve_rule_info {
+  serve_rule_id id; /* equal to its index (a test checks) */
+  const char *name; /* in the report: the failure's type and the line's prefix */
+  serve_rule_severity severity;
+  const char *doc; /* what a conforming client does; docs/serve.md lists it verbatim */
+} serve_rule_info;
+
+extern const serve_rule_info serve_rules[SERVE_RULE_COUNT];
+
 typedef struct serve_audit {
   char *method, *path;        /* path without query, redacted */
   char *suite;                /* classname: routed suite name or "serve" */
   gt_buf failed;              /* "rule: detail\n" lines */
-  char *first_rule;           /* owned, NULL when conformed */
+  const char *first_rule;     /* the first failed rule's name (static), NULL when conformed */
   int status;                 /* answered status (0: reset) */
   const serve_inject *inject; /* borrowed from gt_serve, or NULL */
   int retry_after;            /* seconds announced, 0 if none */
@@ -84,6 +117,11 @@ typedef struct serve_audit {
   gt_buf out; /* system-out text */
 } serve_audit;
 
+/* Records that the request broke rule id: "name: detail" in a->failed (a
+ * note: in a->out), and the first failed rule. */
+void serve_rule(serve_audit *a, serve_rule_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 struct gt_serve {
   gt_serve_opts opts;
   char *listen, *tls_listen, *cert, *key; /* owned copies */
@@ -91,23 +129,27 @@ struct gt_serve {
   size_t n_suites;
   serve_route *routes;
   size_t n_routes;
+  serve_inject *injects;
+  size_t n_injects;
+  /* Everything above is read-only once gt_serve_new returns: requests read
+   * it without a lock. Each lock below guards one short step of a request. */
+  pthread_mutex_t lock; /* the state the answers change: store, rates, prng, next_int */
   serve_store store;
-  pthread_mutex_t lock; /* guards everything below */
   struct {
     char *key;
     time_t window;
     long count;
   } * rates;
   size_t n_rates;
-  serve_audit *audit;
-  size_t n_audit, cap_audit;
-  serve_inject *injects;
-  size_t n_injects;
   uint64_t prng;
   long long next_int;
+  pthread_mutex_t audit_lock; /* the audit records and the counts of answers */
+  serve_audit *audit;         /* in the order the answers were decided */
+  size_t n_audit, cap_audit;
   size_t answered;
   size_t completed; /* answers fully sent (or their connection closed) */
-  volatile bool done;
+  bool done;
+  /* the listeners: set by gt_serve_start, cleared by gt_serve_stop */
   void *http_daemon, *https_daemon; /* struct MHD_Daemon* */
   struct serve_acceptor *acceptor;  /* the plain listener's accept loop (owned) */
   void *listener_ctx[2];            /* per-daemon callback context (owned) */
@@ -138,7 +180,7 @@ typedef struct serve_ctx {
   bool invalid;        /* a respond.validate item failed */
 } serve_ctx;
 
-/* Expression expansion (RESPOND.md "Expressions"). */
+/* Expression expansion (docs/serve.md "Expressions"). */
 void serve_expand_text(const serve_ctx *c, const char *text, size_t len, gt_buf *out);
 /* Node -> JSON: ${..} expanded with type fidelity, matcher tags synthesized.
  * Returns NULL for !absent. Caller owns. */

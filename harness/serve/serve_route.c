@@ -1,5 +1,5 @@
 /* serve_route.c — the routing table: scenarios by method and path template,
- * under each suite's base path (RESPOND.md "Routing"). */
+ * under each suite's base path (docs/serve.md "Routing"). */
 #include <string.h>
 #include <strings.h>
 

@@ -1,5 +1,5 @@
 /* serve_store.c — named collections of JSON records keyed by id, in insertion
- * order (RESPOND.md "State"). The caller holds gt_serve.lock. Linear search:
+ * order (docs/serve.md "State"). The caller holds gt_serve.lock. Linear search:
  * a test target holds hundreds of records, not millions. */
 #include <string.h>
 

@@ -29,10 +29,35 @@ static cJSON *capture_names(const gt_node *scenarios) {
   return names;
 }
 
+/* gt_load_opts.base_url_placeholders: every undefined ${NAME} of base_url
+ * becomes a suite variable, so that it expands (here and in serve). */
+static void add_base_url_placeholders(loader *L, const gt_node *n) {
+  cJSON *names = cJSON_CreateArray();
+  gt_collect_var_refs(n->text, n->text_len, names, false);
+  for (const cJSON *c = names->child; c; c = c->next) {
+    cJSON *v = gt_scope_lookup(&L->scope, c->valuestring);
+    if (v) {
+      cJSON_Delete(v);
+      continue;
+    }
+    char *ref = gt_xasprintf("${%s}", c->valuestring);
+    bool at_start = !strncmp(n->text, ref, strlen(ref));
+    free(ref);
+    cJSON_AddStringToObject(L->suite->variables, c->valuestring,
+                            at_start ? "http://placeholder" : "placeholder");
+    if (L->opts->on_placeholder)
+      L->opts->on_placeholder(L->opts->placeholder_ud, n->file, c->valuestring);
+  }
+  cJSON_Delete(names);
+}
+
 static bool load_base_url(loader *L, const gt_node *n) {
-  if (!ld_want_scalar(L, n, "base_url") || !ld_plain_data(L, n, "base_url") ||
-      !ld_vars_defined(L, n))
+  if (!ld_want_scalar(L, n, "base_url") || !ld_plain_data(L, n, "base_url")) return false;
+  if (L->opts->base_url_placeholders &&
+      !gt_check_var_syntax(n->text, n->text_len, n->file, n->line, n->col, L->err))
     return false;
+  if (L->opts->base_url_placeholders) add_base_url_placeholders(L, n);
+  if (!ld_vars_defined(L, n)) return false;
   gt_buf url;
   gt_buf_init(&url);
   gt_err e;

@@ -23,6 +23,14 @@ typedef struct gt_load_opts {
    * arena's root, whose tree is empty). true: suite->trees are the parsed
    * trees, whole, for a caller that reads more of them than the model. */
   bool keep_trees;
+  /* serve reads only the path of base_url. true: a ${NAME} without a default
+   * in base_url that nothing defines is not an error; NAME becomes a suite
+   * variable with a placeholder value ("http://placeholder" when the URL
+   * starts with it, else "placeholder") and on_placeholder (may be NULL) is
+   * told, so the caller can say that the host is not used. */
+  bool base_url_placeholders;
+  void (*on_placeholder)(void *ud, const char *file, const char *name);
+  void *placeholder_ud;
 } gt_load_opts;
 
 /* Loads one suite file. Returns NULL and fills err on failure. Caller frees

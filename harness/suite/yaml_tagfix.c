@@ -253,20 +253,21 @@ static void remap(gt_node *n, const gt_tagfix *fix) {
 }
 
 gt_node *gt_yaml_parse(const char *file, const char *data, size_t len, gt_err *err) {
-  gt_err before = *err;
-  gt_node *root = gt_yaml_parse_exact(file, data, len, err);
+  /* err is only written on failure, never read: callers need not clear it */
+  gt_err first = {0};
+  gt_node *root = gt_yaml_parse_exact(file, data, len, &first);
   if (root && !glued_tag(root)) return root; /* the common case: one parse */
   gt_tagfix fix;
   if (gt_yaml_tagfix(data, len, &fix) == 0) {
     gt_tagfix_free(&fix);
+    if (!root) *err = first;
     return root;
   }
-  gt_err second = before;
+  gt_err second = {0};
   gt_node *fixed = gt_yaml_parse_exact(file, fix.text, fix.len, &second);
   if (fixed) {
     remap(fixed, &fix);
     gt_node_free(root);
-    *err = before;
   } else if (!root) {
     /* Both failed: the second error is the one past the glued tags. */
     if (second.line > 0) second.col = gt_tagfix_col(&fix, second.line, second.col);

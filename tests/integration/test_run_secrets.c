@@ -244,3 +244,25 @@ Test(run_secrets, load_error_about_a_secret_value_shows_its_name, .timeout = 60)
   expect_secret_absent(&r, "the client secret", client_secret_forms);
   secret_run_end(&r);
 }
+
+/* serve loads suites through the same loader: its load errors are redacted
+ * the same way (they were printed raw before). BASE_URL is unset: serve gives
+ * it a placeholder and reaches the error about the secret. */
+Test(run_secrets, serve_load_error_about_a_secret_value_shows_its_name, .timeout = 60) {
+  char *dir = ts_tempdir();
+  cr_assert(dir);
+  char *suite = ts_fmt("%s/tests/fixtures/integration/secrets_load_error.yaml", SOURCE_DIR);
+  const char *env[] = {"CLIENT_SECRET=" CLIENT_SECRET, NULL};
+  const char *args[] = {"serve", "--listen", "127.0.0.1:0", "--max-requests", "1", suite, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, env, 20000);
+  cr_expect_eq(g.exit_code, 2, "exit %d\nstderr: %s", g.exit_code, g.err);
+  cr_expect(strstr(g.err, "secrets_load_error.yaml:10:15:") && strstr(g.err, "${client_secret}"),
+            "stderr: %s", g.err);
+  for (size_t i = 0; client_secret_forms[i]; i++)
+    expect_absent("the client secret", client_secret_forms[i], g.out, g.err, "");
+  ts_gauntlet_free(&g);
+  ts_rmtree(dir);
+  free(dir);
+  free(suite);
+}

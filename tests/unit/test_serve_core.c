@@ -2,11 +2,13 @@
  * expansion and state, and the conformant answer to each request fault.
  * Requests go straight into gt_serve_handle (no sockets needed). */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "serve/serve.h"
+#include "serve/serve_internal.h"
 #include "suite/suite.h"
 
 #define TOKEN "tok-0123456789abcdef"
@@ -273,4 +275,101 @@ Test(inject, every_answer_faulted_at_rate_one) {
   cJSON_Delete(j);
   gt_serve_response_free(&r);
   teardown();
+}
+
+/* ---- concurrency: libmicrohttpd calls gt_serve_handle from one thread per
+ * connection; the store, the ids, the rate windows and the audit are shared. */
+#define N_THREADS 8
+#define N_CREATES 40
+
+typedef struct worker {
+  char *ids[N_CREATES];
+  int failures;
+} worker;
+
+static void *create_and_read(void *arg) {
+  worker *w = arg;
+  for (int i = 0; i < N_CREATES; i++) {
+    gt_serve_response r;
+    req(&r, "POST", "/v1/items", "Bearer " TOKEN, "application/json",
+        "{\"name\":\"w\",\"size\":1,\"tags\":[]}");
+    cJSON *j = r.status == 201 ? cJSON_Parse(r.body.data) : NULL;
+    cJSON *id = cJSON_GetObjectItem(j, "id");
+    w->ids[i] = cJSON_IsString(id) ? strdup(id->valuestring) : NULL;
+    if (!w->ids[i]) w->failures++;
+    cJSON_Delete(j);
+    gt_serve_response_free(&r);
+    req(&r, "GET", "/v1/items?limit=5", "Bearer " TOKEN, NULL, NULL);
+    if (r.status != 200) w->failures++;
+    gt_serve_response_free(&r);
+  }
+  return NULL;
+}
+
+Test(core, concurrent_requests_share_the_store_and_the_audit) {
+  static worker w[N_THREADS];
+  pthread_t t[N_THREADS];
+  for (int i = 0; i < N_THREADS; i++)
+    cr_assert_eq(pthread_create(&t[i], NULL, create_and_read, &w[i]), 0);
+  for (int i = 0; i < N_THREADS; i++)
+    pthread_join(t[i], NULL);
+  cr_assert_eq(gt_serve_request_count(srv), (size_t)N_THREADS * N_CREATES * 2,
+               "every request has its audit record");
+  /* every create got its own id, and every record is there to read */
+  cJSON *seen = cJSON_CreateObject();
+  for (int i = 0; i < N_THREADS; i++) {
+    cr_assert_eq(w[i].failures, 0, "thread %d: %d requests failed", i, w[i].failures);
+    for (int k = 0; k < N_CREATES; k++) {
+      cr_assert_null(cJSON_GetObjectItem(seen, w[i].ids[k]), "id %s given twice", w[i].ids[k]);
+      cJSON_AddTrueToObject(seen, w[i].ids[k]);
+      char *path = NULL;
+      cr_assert(asprintf(&path, "/v1/items/%s", w[i].ids[k]) > 0);
+      gt_serve_response r;
+      req(&r, "GET", path, "Bearer " TOKEN, NULL, NULL);
+      cr_assert_eq(r.status, 200, "%s: %d", path, r.status);
+      gt_serve_response_free(&r);
+      free(path);
+      free(w[i].ids[k]);
+    }
+  }
+  cJSON_Delete(seen);
+}
+
+/* ---- the audit rules: one table, documented verbatim ---- */
+Test(rules, table_rows_are_in_id_order_with_unique_names) {
+  for (int i = 0; i < SERVE_RULE_COUNT; i++) {
+    cr_assert_eq((int)serve_rules[i].id, i, "row %d holds rule %d", i, (int)serve_rules[i].id);
+    cr_assert(serve_rules[i].name && *serve_rules[i].name && serve_rules[i].doc &&
+                  *serve_rules[i].doc,
+              "row %d", i);
+    for (int k = 0; k < i; k++)
+      cr_assert_str_neq(serve_rules[i].name, serve_rules[k].name);
+  }
+}
+
+Test(rules, docs_serve_md_lists_every_rule_as_in_the_table) {
+  char *doc = NULL;
+  FILE *f = fopen(SOURCE_DIR "/docs/serve.md", "rb");
+  cr_assert(f, "docs/serve.md is missing");
+  size_t cap = 0;
+  cr_assert_gt(getdelim(&doc, &cap, '\0', f), 0);
+  fclose(f);
+  char *section = strstr(doc, "\n## Audit rules\n");
+  cr_assert(section, "docs/serve.md has no '## Audit rules' section");
+  char *next = strstr(section + 1, "\n## ");
+  if (next) next[1] = '\0'; /* only this section's rows count */
+  size_t rows = 0;
+  for (const char *p = strstr(section, "\n| `"); p; p = strstr(p + 1, "\n| `"))
+    rows++;
+  cr_assert_eq(rows, (size_t)SERVE_RULE_COUNT, "docs/serve.md has %zu rule rows, the table %d",
+               rows, (int)SERVE_RULE_COUNT);
+  for (int i = 0; i < SERVE_RULE_COUNT; i++) {
+    char *row = NULL;
+    cr_assert(asprintf(&row, "\n| `%s` | %s | %s |\n", serve_rules[i].name,
+                       serve_rules[i].severity == SERVE_RULE_NOTE ? "note" : "failure",
+                       serve_rules[i].doc) > 0);
+    cr_assert(strstr(section, row), "docs/serve.md's Audit rules lack the row%s", row);
+    free(row);
+  }
+  free(doc);
 }

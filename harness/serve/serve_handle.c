@@ -1,0 +1,477 @@
+/* serve_handle.c — one request, in the order a careful server works:
+ * route -> authenticate -> validate -> answer -> record, one function each.
+ *
+ * Locking: what gt_serve_new built (suites, routes, injections, secrets) is
+ * read-only while serving and read without a lock; the exchange below is the
+ * request's own. Only the steps that touch shared state lock, for just that:
+ * s->lock around the random draws, the rate windows and respond:'s store
+ * (answer), s->audit_lock around appending the record (record). Parsing,
+ * routing, checks and logging run unlocked, concurrently. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../check/check.h"
+#include "serve_internal.h"
+
+/* Everything one request needs, private to the thread that handles it. */
+typedef struct exchange {
+  gt_serve *s;
+  const gt_serve_request *req;
+  serve_ctx c;            /* answers and ${..} read it (its owned fields: see serve_ctx) */
+  serve_audit a;          /* this request's record; record() hands it to s->audit */
+  char *raw_path;         /* the target up to '?' (owned) */
+  gt_buf dpath;           /* raw_path percent-decoded */
+  bool path_ok, query_ok; /* valid percent-encoding */
+  const serve_route *rt;  /* NULL: not routed; why says which fault */
+  gt_fault_id why;        /* VALID, UNKNOWN_PATH, WRONG_METHOD or UNVERSIONED */
+  size_t si;              /* the suite that answers */
+  bool preflight;         /* a CORS preflight */
+  bool needs_auth;        /* the route (or, unrouted, the profile) needs a credential */
+  gt_fault_id auth_fault; /* VALID or what the credential shows */
+  char *presented;        /* the credential presented, keys the rate window (owned) */
+  gt_fault_id body_fault; /* VALID or what the body shows (routed requests only) */
+  cJSON *body;            /* the parsed body (owned until answer() hands it to c) */
+  gt_buf body_detail;     /* why the body was refused */
+} exchange;
+
+/* Counts a request against its credential's window; true when past the limit.
+ * Locks s->lock (the rate windows). */
+static bool rate_account(gt_serve *s, serve_ctx *c, size_t suite, const char *key, bool count) {
+  const serve_suite *ss = c->ss;
+  pthread_mutex_lock(&s->lock);
+  long limit = ss->rate_limit > 0 ? ss->rate_limit : 1000; /* nominal when the profile has none */
+  char *k = gt_xasprintf("%zu\n%s", suite, key ? key : "-");
+  size_t i = 0;
+  while (i < s->n_rates && strcmp(s->rates[i].key, k))
+    i++;
+  if (i == s->n_rates) {
+    s->rates = gt_xrealloc(s->rates, (s->n_rates + 1) * sizeof *s->rates);
+    s->rates[i].key = k;
+    s->rates[i].window = c->now;
+    s->rates[i].count = 0;
+    s->n_rates++;
+  } else {
+    free(k);
+  }
+  if (c->now >= s->rates[i].window + 60) { /* fixed 60 s windows */
+    s->rates[i].window = c->now;
+    s->rates[i].count = 0;
+  }
+  if (count) s->rates[i].count++;
+  c->rl_limit = limit;
+  c->rl_remaining = limit - s->rates[i].count > 0 ? limit - s->rates[i].count : 0;
+  c->rl_reset = s->rates[i].window + 60;
+  bool over = ss->rate_limit > 0 && s->rates[i].count > ss->rate_limit;
+  pthread_mutex_unlock(&s->lock);
+  return over;
+}
+
+static void parse_query(const char *q, cJSON *out, bool *pct_ok) {
+  while (q && *q) {
+    size_t n = strcspn(q, "&");
+    size_t eq = strcspn(q, "=");
+    if (eq > n) eq = n;
+    gt_buf k, v;
+    gt_buf_init(&k);
+    gt_buf_init(&v);
+    char *rk = gt_xstrndup(q, eq),
+         *rv = gt_xstrndup(eq < n ? q + eq + 1 : "", eq < n ? n - eq - 1 : 0);
+    for (char *p = rv; *p; p++)
+      if (*p == '+') *p = ' ';
+    *pct_ok &= serve_percent_decode(rk, strlen(rk), &k);
+    *pct_ok &= serve_percent_decode(rv, strlen(rv), &v);
+    if (k.len && !cJSON_GetObjectItemCaseSensitive(out, k.data))
+      cJSON_AddStringToObject(out, k.data, v.data);
+    free(rk);
+    free(rv);
+    gt_buf_free(&k);
+    gt_buf_free(&v);
+    q += n;
+    if (*q == '&') q++;
+  }
+}
+
+/* The rule a refused body broke; none for the two judged on the body itself,
+ * whatever the answer (audit_body). */
+static serve_rule_id rule_for_refused_body(gt_fault_id f) {
+  switch (f) {
+  case GT_FAULT_WRONG_CONTENT_TYPE:
+  case GT_FAULT_INVALID_UTF8:
+    return SERVE_RULE_NONE;
+  case GT_FAULT_MALFORMED_JSON:
+    return RULE_JSON_PARSES;
+  case GT_FAULT_OVERSIZED_BODY:
+    return RULE_BODY_SIZE;
+  default:
+    return RULE_REQUEST_BODY;
+  }
+}
+
+static bool media_json(const char *ct) {
+  return ct && (strcasestr(ct, "application/json") || strcasestr(ct, "+json"));
+}
+
+/* Rules that do not depend on the route: what the body says about the client. */
+static void audit_body(const gt_serve_request *r, serve_audit *a) {
+  if (!r->body_len) return;
+  const char *ct = serve_req_header(r, "Content-Type");
+  bool json_label = media_json(ct);
+  bool textual = json_label || !ct || strcasestr(ct, "text/") || strcasestr(ct, "form-urlencoded");
+  if (textual && !gt_utf8_valid(r->body, r->body_len))
+    serve_rule(a, RULE_UTF8, "the %s body is not valid UTF-8", ct ? ct : "unlabelled");
+  if (!json_label) {
+    cJSON *j = gt_json_parse_strict(r->body, r->body_len, NULL, NULL);
+    if (j && (cJSON_IsObject(j) || cJSON_IsArray(j)))
+      serve_rule(a, RULE_JSON_CONTENT_TYPE, "a JSON body labelled %s",
+                 ct ? ct : "(no Content-Type)");
+    cJSON_Delete(j);
+  }
+}
+
+static void cors_preflight(serve_ctx *c, const char *path, gt_serve_response *resp) {
+  gt_buf methods;
+  gt_buf_init(&methods);
+  for (size_t i = 0; i < c->s->n_routes; i++) {
+    const serve_route *r = &c->s->routes[i];
+    const char *base = c->s->suites[r->suite].base_path;
+    if (strncmp(path, base, strlen(base)) ||
+        !gt_serve_path_match(r->tmpl, path + strlen(base), NULL))
+      continue;
+    if (methods.data && strstr(methods.data, r->method)) continue;
+    gt_buf_printf(&methods, "%s%s", methods.len ? ", " : "", r->method);
+  }
+  gt_buf_printf(&methods, "%sOPTIONS", methods.len ? ", " : "");
+  resp->status = 204;
+  serve_resp_add_header(resp, "Access-Control-Allow-Methods", methods.data);
+  const char *asked = serve_req_header(c->req, "Access-Control-Request-Headers");
+  const gt_profile *p = &c->ss->suite->profile;
+  const char *auth =
+      p->auth.scheme == GT_AUTH_HEADER && p->auth.header ? p->auth.header : "Authorization";
+  char *h = asked && *asked ? gt_xasprintf("%s, %s, Content-Type", asked, auth)
+                            : gt_xasprintf("%s, Content-Type", auth);
+  serve_resp_add_header(resp, "Access-Control-Allow-Headers", h);
+  serve_resp_add_header(resp, "Access-Control-Max-Age", "600");
+  free(h);
+  gt_buf_free(&methods);
+}
+
+/* --inject: replaces or spoils the answer (locks s->lock for the draws). */
+static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit *a,
+                   gt_serve_response *resp) {
+  if (!s->n_injects || s->opts.inject_rate <= 0) return;
+  pthread_mutex_lock(&s->lock); /* the draws */
+  double draw = (double)(serve_rand(s) >> 11) / 9007199254740992.0;
+  const serve_inject *in =
+      draw < s->opts.inject_rate ? &s->injects[serve_rand(s) % s->n_injects] : NULL;
+  pthread_mutex_unlock(&s->lock);
+  if (!in) return;
+  a->inject = in;
+  switch (in->kind) {
+  case INJ_STATUS: {
+    gt_serve_response fresh;
+    gt_serve_response_init(&fresh);
+    c->message = in->status == 429 ? "rate limit exceeded (injected)" : "injected server error";
+    serve_error_answer(c, rt, in->status == 429 ? GT_FAULT_RATE_LIMIT : GT_FAULT_VALID, &fresh);
+    c->message = NULL;
+    fresh.status = in->status;
+    fresh.action = GT_SERVE_ANSWER;
+    if (in->status == 429) c->rl_remaining = 0;
+    serve_common_headers(c, NULL, &fresh);
+    if (in->status == 429) {
+      char num[32];
+      snprintf(num, sizeof num, "%ld", c->rl_limit);
+      serve_resp_add_header(&fresh, "X-RateLimit-Limit", num);
+      serve_resp_add_header(&fresh, "X-RateLimit-Remaining", "0");
+      snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
+      serve_resp_add_header(&fresh, "X-RateLimit-Reset", num);
+    }
+    if (in->status == 429 || in->status == 503) {
+      serve_resp_add_header(&fresh, "Retry-After", "1");
+      a->retry_after = 1;
+    }
+    gt_serve_response_free(resp);
+    *resp = fresh;
+    break;
+  }
+  case INJ_MALFORMED_JSON:
+    if (resp->status == 204 || resp->status == 304) resp->status = 200;
+    if (resp->body.len >= 2) {
+      resp->body.len /= 2;
+      resp->body.data[resp->body.len] = '\0';
+    } else {
+      gt_buf_reset(&resp->body);
+      gt_buf_adds(&resp->body, "{\"");
+    }
+    break;
+  case INJ_TRUNCATED:
+    if (resp->status == 204 || resp->status == 304) resp->status = 200;
+    if (!resp->body.len) gt_buf_adds(&resp->body, "{\"truncated\": true}");
+    resp->action = GT_SERVE_TRUNCATE;
+    break;
+  case INJ_RESET:
+    resp->action = GT_SERVE_RESET;
+    break;
+  case INJ_SLOW:
+    resp->delay_ms = in->delay_ms;
+    break;
+  case INJ_EMPTY:
+    resp->status = 200;
+    gt_buf_reset(&resp->body);
+    break;
+  default:
+    break;
+  }
+}
+
+static void describe_request(gt_serve *s, const gt_serve_request *r, serve_audit *a) {
+  gt_buf raw;
+  gt_buf_init(&raw);
+  gt_buf_printf(&raw, "%s %s%s\n", r->method, r->target, r->tls ? " (https)" : " (http)");
+  for (size_t i = 0; i < r->n_headers; i++)
+    gt_buf_printf(&raw, "%s: %s\n", r->headers[i].name, r->headers[i].value);
+  if (r->body_len) {
+    gt_buf_addc(&raw, '\n');
+    gt_buf_add(&raw, r->body, r->body_len < 1024 ? r->body_len : 1024);
+    if (r->body_total > 1024) gt_buf_printf(&raw, "\n[%zu bytes in all]", r->body_total);
+    gt_buf_addc(&raw, '\n');
+  }
+  if (s->opts.secrets)
+    gt_secrets_redact(s->opts.secrets, raw.data, raw.len, &a->out);
+  else
+    gt_buf_add(&a->out, raw.data, raw.len);
+  gt_buf_free(&raw);
+}
+
+/* Route: parse the target, find the route and the suite that answers, and
+ * the rules about where the request went. */
+static void route(exchange *x) {
+  gt_serve *s = x->s;
+  const gt_serve_request *req = x->req;
+  serve_audit *a = &x->a;
+  gt_buf_init(&a->failed);
+  gt_buf_init(&a->out);
+  a->t_in = serve_now_mono();
+  a->method = gt_xstrdup(req->method);
+  size_t plen = strcspn(req->target, "?");
+  x->raw_path = gt_xstrndup(req->target, plen);
+  a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
+                            : gt_xstrdup(x->raw_path);
+  a->body_hash = serve_hash(req->body ? req->body : "", req->body_len);
+  describe_request(s, req, a);
+
+  serve_ctx *c = &x->c;
+  *c = (serve_ctx){.s = s, .req = req, .now = time(NULL)};
+  c->query = cJSON_CreateObject();
+  c->path_vars = cJSON_CreateObject();
+  x->query_ok = true;
+  parse_query(req->target[plen] == '?' ? req->target + plen + 1 : NULL, c->query, &x->query_ok);
+  gt_buf_init(&x->dpath);
+  x->path_ok = serve_percent_decode(x->raw_path, plen, &x->dpath);
+  long ri = serve_route_find(s, req->method, x->dpath.data, &x->why, &x->si, c->path_vars);
+  c->ss = &s->suites[x->si];
+  x->rt = ri >= 0 ? &s->routes[ri] : NULL;
+  a->suite = gt_xstrdup(c->ss->suite->name ? c->ss->suite->name : "serve");
+  size_t blen = strlen(c->ss->base_path);
+  c->path = gt_xstrdup(!strncmp(x->dpath.data, c->ss->base_path, blen) ? x->dpath.data + blen
+                                                                       : x->dpath.data);
+  x->preflight = !strcasecmp(req->method, "OPTIONS") && serve_req_header(req, "Origin") &&
+                 serve_req_header(req, "Access-Control-Request-Method");
+
+  const gt_profile *p = &c->ss->suite->profile;
+  if (!x->path_ok || !x->query_ok)
+    serve_rule(a, RULE_PERCENT_ENCODING, "invalid percent-encoding in %s",
+               !x->path_ok ? "the path" : "the query");
+  if (p->transport.https_only && !req->tls)
+    serve_rule(a, RULE_HTTPS_REQUIRED, "%s requires HTTPS; the request came over plain HTTP",
+               c->ss->suite->name);
+  if (!x->rt && !x->preflight)
+    serve_rule(a, RULE_DOCUMENTED_ROUTE, "%s %s is not a documented method and path", req->method,
+               a->path);
+}
+
+/* Authenticate: the credential the request presents, and the rules about it. */
+static void authenticate(exchange *x) {
+  const serve_suite *ss = x->c.ss;
+  const gt_profile *p = &ss->suite->profile;
+  x->needs_auth = p->auth.scheme != GT_AUTH_NONE &&
+                  (!x->rt || ss->suite->scenarios[x->rt->scenario].request.auth);
+  x->auth_fault = GT_FAULT_VALID;
+  if (x->preflight) return; /* a browser's preflight carries no credential */
+  x->auth_fault = serve_auth_check(ss, x->req, x->c.query, &x->presented);
+  if (!x->needs_auth) return;
+  if (cJSON_GetObjectItemCaseSensitive(x->c.query, "access_token"))
+    serve_rule(&x->a, RULE_CREDENTIAL_IN_HEADER,
+               "the credential was sent in the query (access_token), not in the header");
+  if (x->auth_fault == GT_FAULT_UNAUTHENTICATED || x->auth_fault == GT_FAULT_TOKEN_IN_QUERY)
+    serve_rule(&x->a, RULE_CREDENTIAL_PRESENT, "no credential in the %s header",
+               p->auth.scheme == GT_AUTH_HEADER && p->auth.header ? p->auth.header
+                                                                  : "Authorization");
+  else if (x->auth_fault != GT_FAULT_VALID)
+    serve_rule(&x->a, RULE_CREDENTIAL_VALID, "the credential was rejected (%s)",
+               gt_fault_name(x->auth_fault));
+}
+
+/* Validate: the body and the framing. The body is checked against the route
+ * here; whether that decides the answer is answer()'s call. */
+static void validate(exchange *x) {
+  audit_body(x->req, &x->a);
+  if (x->req->framing) serve_rule(&x->a, RULE_HTTP_FRAMING, "%s", x->req->framing);
+  gt_buf_init(&x->body_detail);
+  x->body_fault = GT_FAULT_VALID;
+  if (x->rt && !x->req->framing) {
+    serve_ctx probe = x->c; /* serve_body_check fills probe.body */
+    probe.body = NULL;
+    x->body_fault = serve_body_check(&probe, x->rt, &x->body_detail);
+    x->body = probe.body;
+  }
+}
+
+/* The answer to a request whose framing is ambiguous: never served, a proxy
+ * may have read it otherwise. */
+static void refuse_framing(exchange *x, gt_serve_response *resp) {
+  const gt_serve_request *req = x->req;
+  const gt_profile *p = &x->c.ss->suite->profile;
+  gt_fault_id ff =
+      req->framing_fault != GT_FAULT_VALID ? req->framing_fault : GT_FAULT_WIRE_DUP_CONTENT_LENGTH;
+  x->c.message = req->framing;
+  serve_error_answer(&x->c, NULL, ff, resp);
+  /* the precise status (414, 431, 501) unless the profile pins another */
+  bool pinned = p->has_fault_expect[ff] && p->fault_expect[ff].has_status &&
+                !gt_status_has(&p->fault_expect[ff].status, req->framing_status);
+  if (req->framing_status && resp->action == GT_SERVE_ANSWER && !pinned)
+    resp->status = req->framing_status;
+  serve_resp_add_header(resp, "Connection", "close");
+}
+
+/* 404 / 405 (with Allow) / unversioned for a request no route takes. */
+static void answer_unrouted(exchange *x, gt_serve_response *resp) {
+  gt_serve *s = x->s;
+  x->c.message = x->why == GT_FAULT_WRONG_METHOD ? "method not allowed on this path" : "not found";
+  serve_error_answer(&x->c, NULL, x->why, resp);
+  if (x->why != GT_FAULT_WRONG_METHOD || resp->status != 405) return;
+  gt_buf allow;
+  gt_buf_init(&allow);
+  for (size_t i = 0; i < s->n_routes; i++)
+    if (s->routes[i].suite == x->si && gt_serve_path_match(s->routes[i].tmpl, x->c.path, NULL) &&
+        !(allow.data && strstr(allow.data, s->routes[i].method)))
+      gt_buf_printf(&allow, "%s%s", allow.len ? ", " : "", s->routes[i].method);
+  if (allow.data) serve_resp_add_header(resp, "Allow", allow.data);
+  gt_buf_free(&allow);
+}
+
+/* Answer: the first finding that decides the answer, in the order a careful
+ * server checks; else the route's respond:. Then the common headers and
+ * --inject. */
+static void answer(exchange *x, gt_serve_response *resp) {
+  gt_serve *s = x->s;
+  serve_ctx *c = &x->c;
+  const gt_profile *p = &c->ss->suite->profile;
+  pthread_mutex_lock(&s->lock); /* the ids a respond: may use */
+  serve_random_hex(s, c->new_id, 24);
+  serve_random_uuid(s, c->new_uuid);
+  c->new_int = ++s->next_int;
+  pthread_mutex_unlock(&s->lock);
+
+  if (x->req->framing) {
+    refuse_framing(x, resp);
+  } else if (x->preflight) {
+    cors_preflight(c, x->dpath.data, resp);
+  } else if (!x->path_ok || !x->query_ok) {
+    c->message = "invalid percent-encoding";
+    serve_error_answer(c, x->rt, GT_FAULT_BAD_PERCENT_ENCODING, resp);
+  } else if (p->transport.https_only && !x->req->tls) {
+    c->message = "HTTPS is required";
+    serve_error_answer(c, x->rt, GT_FAULT_HTTP_ONLY, resp);
+  } else if (!x->rt) {
+    answer_unrouted(x, resp);
+  } else if (x->needs_auth && x->auth_fault != GT_FAULT_VALID) {
+    c->message = x->auth_fault == GT_FAULT_UNAUTHENTICATED ? "no credential was found"
+                 : x->auth_fault == GT_FAULT_TOKEN_IN_QUERY
+                     ? "credentials are not accepted in the query"
+                     : "the credential is invalid";
+    serve_error_answer(c, x->rt, x->auth_fault, resp);
+  } else if (rate_account(s, c, x->si, x->presented, true)) {
+    c->message = "rate limit exceeded";
+    serve_error_answer(c, x->rt, GT_FAULT_RATE_LIMIT, resp);
+    char ra[32];
+    snprintf(ra, sizeof ra, "%lld",
+             (long long)(c->rl_reset - c->now > 0 ? c->rl_reset - c->now : 1));
+    serve_resp_add_header(resp, "Retry-After", ra);
+    x->a.retry_after = atoi(ra);
+  } else {
+    c->body = x->body; /* the body is read from here on */
+    x->body = NULL;
+    if (x->body_fault != GT_FAULT_VALID) {
+      c->message = x->body_detail.data;
+      serve_error_answer(c, x->rt, x->body_fault, resp);
+      serve_rule_id broken = rule_for_refused_body(x->body_fault);
+      if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
+    } else {
+      pthread_mutex_lock(&s->lock); /* respond: reads and changes the store */
+      bool served = serve_respond(c, x->rt, resp);
+      pthread_mutex_unlock(&s->lock);
+      if (!served && c->invalid)
+        serve_rule(&x->a, RULE_REQUEST_VALID, "a parameter was refused as invalid (answered %d)",
+                   resp->status);
+    }
+  }
+  c->message = NULL;
+  if (!c->rl_limit) rate_account(s, c, x->si, x->presented, false);
+  serve_common_headers(c, x->presented, resp);
+  if (!x->req->framing) inject(s, c, x->rt, &x->a, resp); /* a refusal stays a refusal */
+}
+
+/* Record: finish the audit record, append it, count the answer (for
+ * --max-requests), then log outside the lock. */
+static void record(exchange *x, const gt_serve_response *resp) {
+  gt_serve *s = x->s;
+  serve_audit *a = &x->a;
+  a->status = resp->action == GT_SERVE_RESET ? 0 : resp->status;
+  a->t_out = serve_now_mono() + (double)resp->delay_ms / 1000.0;
+  gt_buf_printf(&a->out, "-> %s %d%s%s\n", resp->action == GT_SERVE_RESET ? "reset" : "answered",
+                a->status, a->inject ? " injected " : "", a->inject ? a->inject->text : "");
+  char *line = NULL;
+  if (s->opts.log)
+    line = gt_xasprintf("%s %s -> %d%s%s%s%s", x->req->method, a->path, a->status,
+                        a->inject ? " [inject " : "", a->inject ? a->inject->text : "",
+                        a->inject ? "]" : "", a->first_rule ? " (client broke a rule)" : "");
+
+  pthread_mutex_lock(&s->audit_lock);
+  if (s->n_audit == s->cap_audit) {
+    s->cap_audit = s->cap_audit ? s->cap_audit * 2 : 64;
+    s->audit = gt_xrealloc(s->audit, s->cap_audit * sizeof *s->audit);
+  }
+  s->audit[s->n_audit++] = *a; /* takes a's owned fields */
+  s->answered++;
+  if (s->opts.max_requests > 0 && (long)s->answered >= s->opts.max_requests) s->done = true;
+  pthread_mutex_unlock(&s->audit_lock);
+  memset(a, 0, sizeof *a);
+
+  if (line) s->opts.log(s->opts.log_ud, line);
+  free(line);
+}
+
+static void exchange_free(exchange *x) {
+  free(x->presented);
+  cJSON_Delete(x->body);
+  gt_buf_free(&x->body_detail);
+  gt_buf_free(&x->dpath);
+  free(x->raw_path);
+  free(x->c.path);
+  cJSON_Delete(x->c.path_vars);
+  cJSON_Delete(x->c.query);
+  cJSON_Delete(x->c.body);
+  cJSON_Delete(x->c.record);
+  cJSON_Delete(x->c.records);
+}
+
+void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response *resp) {
+  exchange x = {.s = s, .req = req};
+  route(&x);
+  authenticate(&x);
+  validate(&x);
+  answer(&x, resp);
+  record(&x, resp);
+  exchange_free(&x);
+}

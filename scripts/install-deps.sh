@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libfyaml-dev libcjson-dev libcriterion-dev
   libmicrohttpd-dev libgnutls28-dev libpcre2-dev libssl-dev
   libxml2-utils openssl curl
+  json-schema-test-suite
 )
 if [ "${GAUNTLET_WITH_SANITIZER_TOOLS:-0}" = 1 ]; then
   # libclang-rt-14-dev is only a Recommends of clang: libFuzzer needs it.

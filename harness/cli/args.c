@@ -30,6 +30,8 @@ enum {
   OPT_SEED,
   OPT_BODY_CAP,
   OPT_FOLLOW,
+  OPT_NOW_MS,
+  OPT_SKIP_FAULTS,
   OPT_CASE,
   OPT_LISTEN,
   OPT_TLS_LISTEN,
@@ -60,6 +62,7 @@ static const cli_option options[] = {
     {{"case", required_argument, 0, OPT_CASE}, FOR_SUITES},
     {{"tag", required_argument, 0, OPT_TAG}, FOR_SUITES},
     {{"faults", required_argument, 0, OPT_FAULTS}, FOR_SUITES},
+    {{"skip-faults", required_argument, 0, OPT_SKIP_FAULTS}, FOR_SUITES},
     {{"shard", required_argument, 0, OPT_SHARD}, FOR_SUITES},
     {{"fail-fast", no_argument, 0, OPT_FAIL_FAST}, FOR_SUITES},
     {{"cacert", required_argument, 0, OPT_CACERT}, FOR_SUITES},
@@ -70,6 +73,7 @@ static const cli_option options[] = {
     {{"quiet", no_argument, 0, 'q'}, FOR_ALL},
     {{"verbose", no_argument, 0, OPT_VERBOSE}, FOR_SUITES},
     {{"seed", required_argument, 0, OPT_SEED}, FOR_ALL},
+    {{"now-ms", required_argument, 0, OPT_NOW_MS}, FOR_SUITES},
     {{"body-cap", required_argument, 0, OPT_BODY_CAP}, FOR_SUITES},
     {{"follow-redirects", no_argument, 0, OPT_FOLLOW}, FOR_SUITES},
     {{"listen", required_argument, 0, OPT_LISTEN}, FOR(CLI_SERVE)},
@@ -105,6 +109,7 @@ void cli_usage(FILE *out) {
         "  gauntlet list  [options] SUITE.yaml...   print the expanded case ids, send nothing\n"
         "  gauntlet check SUITE.yaml...             validate suites and profiles, send nothing\n"
         "  gauntlet serve [options] SUITE.yaml...   profile-driven target / client auditor\n"
+        "  gauntlet schema [options] SCHEMA [INSTANCE...]  JSON Schema validation (schema --help)\n"
         "  gauntlet --help | --version\n"
         "\n"
         "run / list options:\n"
@@ -118,7 +123,9 @@ void cli_usage(FILE *out) {
         "                          wildcards, [ ] are literal, \\ escapes)\n"
         "      --case ID           only the case with exactly this id (repeatable)\n"
         "      --tag TAG           only scenarios with this tag (repeatable: any of)\n"
-        "      --faults LIST       comma list of faults to keep, or all, or none\n"
+        "      --faults LIST       comma list of faults to keep, or all, or none;\n"
+        "                          -NAME drops one (all,-wire_bare_lf)\n"
+        "      --skip-faults LIST  comma list of faults never to run\n"
         "      --shard K/N         run the K-th of N deterministic shards\n"
         "      --fail-fast         stop at the first failed case\n"
         "      --seed N            seed of every random choice (printed in the summary)\n"
@@ -127,6 +134,8 @@ void cli_usage(FILE *out) {
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
+        "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
+        "                          (repro lines set it to replay a case byte for byte)\n"
         "      --color auto|always|never\n"
         "  -q, --quiet             print only the summary\n"
         "      --verbose           dump every request and response (secrets redacted)\n"
@@ -177,7 +186,7 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
   o->command = command;
   o->command_name = command_names[command];
   bool serve = command == CLI_SERVE;
-  o->run.timeout_ms = 10000;
+  o->run.timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
   o->run.http.max_parallel = 8;
   o->run.http.body_cap = 1 << 20;
   o->serve.use_env = true;
@@ -322,6 +331,21 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       if (!gt_parse_size(optarg, &cap) || cap == 0)
         return usage_error("--body-cap expects a size such as 64KiB or 1MiB, got '%s'", optarg);
       o->run.http.body_cap = cap;
+      o->body_cap_given = true;
+      break;
+    }
+    case OPT_NOW_MS: {
+      char *end;
+      long long ms = strtoll(optarg, &end, 10);
+      if (!*optarg || *end || ms <= 0)
+        return usage_error("--now-ms expects Unix time in milliseconds, got '%s'", optarg);
+      o->run.now_ms = ms;
+      break;
+    }
+    case OPT_SKIP_FAULTS: {
+      gt_err e = {0};
+      if (!gt_skip_faults_option_valid(optarg, &e)) return usage_error("%s", e.msg);
+      o->run.skip_faults = optarg;
       break;
     }
     case 'h':

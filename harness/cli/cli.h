@@ -17,6 +17,8 @@ enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3, EXIT_IN
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } cli_color;
 
+#define CLI_DEFAULT_TIMEOUT_MS 10000L
+
 typedef enum { CLI_RUN, CLI_LIST, CLI_CHECK, CLI_SERVE } cli_command;
 
 typedef struct cli_opts {
@@ -28,6 +30,7 @@ typedef struct cli_opts {
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
+  bool body_cap_given;
   char **files; /* borrowed from argv */
   int n_files;
   /* storage behind run.vars / run.tags (owned) */
@@ -66,9 +69,19 @@ volatile sig_atomic_t *cli_catch_interrupts(void);
  * and a hint, and returns false (the caller exits 2, nothing sent). */
 bool cli_selection_matches(const cli_opts *o, gt_suite *const *suites);
 
+/* ---- replay.c: repro lines that re-run one case ---- */
+/* How gauntlet was started (main sets argv[0]); repro lines start with it. */
+extern const char *cli_program;
+/* "<dir of junit_path>/repro" (caller frees): bodies and replay reports go there. */
+char *cli_repro_dir(const char *junit_path);
+/* "gauntlet run --seed N --verbose --junit DIR/replay.xml [options]" (caller frees). */
+char *cli_replay_prefix(const cli_opts *o, const gt_secrets *secrets, const char *repro_dir);
+
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+/* `gauntlet schema` (cmd_schema.c) */
+int cli_schema(int argc, char **argv);
 
 #endif

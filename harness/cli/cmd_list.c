@@ -25,7 +25,8 @@ static int for_each_expanded_suite(int argc, char **argv, cli_command which, per
                         .n_cli_vars = o.run.n_vars,
                         .suite_vars = suites[i]->variables,
                         .use_env = true};
-      gt_expand_opts eo = {.faults = o.run.faults, .scope = &scope};
+      gt_expand_opts eo = {
+          .faults = o.run.faults, .skip_faults = o.run.skip_faults, .scope = &scope};
       gt_case_list l = {0};
       gt_err e = {0};
       if (!gt_cases_expand(suites[i], &eo, &l, &e)) {

@@ -1,5 +1,6 @@
 /* cmd_run.c — `gauntlet run`: load, run, report to the console and JUnit. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,12 @@ int cli_run(int argc, char **argv) {
     cli_opts_free(&o);
     return EXIT_USAGE;
   }
+  /* Repro lines: bodies too large to inline go next to the report, and a
+   * case curl cannot send is re-run by `gauntlet run ... --case`. */
+  char *repro_dir = cli_repro_dir(o.junit_path);
+  char *replay = cli_replay_prefix(&o, secrets, repro_dir);
+  o.run.repro_dir = repro_dir;
+  o.run.replay_prefix = replay;
   if (o.run.http.insecure)
     fprintf(stderr, "gauntlet: WARNING: --insecure: TLS certificates are NOT verified; "
                     "anyone on the path can read and alter this run's traffic\n");
@@ -103,6 +110,8 @@ int cli_run(int argc, char **argv) {
   else
     rc = EXIT_PASS;
 out:
+  free(replay);
+  free(repro_dir);
   cli_free_suites(suites, o.n_files);
   gt_secrets_free(secrets);
   cli_opts_free(&o);

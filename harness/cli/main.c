@@ -10,6 +10,7 @@ int main(int argc, char **argv) {
     cli_usage(stderr);
     return EXIT_USAGE;
   }
+  cli_program = argv[0];
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     cli_usage(stdout);
@@ -32,8 +33,11 @@ int main(int argc, char **argv) {
     rc = cli_check(argc - 1, argv + 1);
   else if (!strcmp(cmd, "serve"))
     rc = cli_serve(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "schema"))
+    rc = cli_schema(argc - 1, argv + 1);
   else {
-    fprintf(stderr, "gauntlet: unknown command '%s' (try: run, list, check, serve, --help)\n", cmd);
+    fprintf(stderr,
+            "gauntlet: unknown command '%s' (try: run, list, check, serve, schema, --help)\n", cmd);
     rc = EXIT_USAGE;
   }
   curl_global_cleanup();

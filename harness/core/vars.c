@@ -81,7 +81,20 @@ static tok next_tok(const char *t, size_t len, size_t *pos) {
 
 /* ---- lookup ---- */
 
-typedef enum { SRC_NONE, SRC_CAPTURE, SRC_CLI, SRC_SUITE, SRC_ENV } var_source;
+typedef enum { SRC_NONE, SRC_CAPTURE, SRC_CLI, SRC_SUITE, SRC_ENV, SRC_GEN } var_source;
+
+const char *const gt_gen_names[] = {"uuid",   "hex8",  "hex16",   "hex32", "int",
+                                    "now_ms", "now_s", "now_iso", NULL};
+
+bool gt_gen_known(const char *name, size_t len) {
+  for (size_t i = 0; gt_gen_names[i]; i++)
+    if (strlen(gt_gen_names[i]) == len && memcmp(gt_gen_names[i], name, len) == 0) return true;
+  return false;
+}
+
+static bool is_gen_ref(const char *name, size_t len) {
+  return len > 4 && memcmp(name, "gen.", 4) == 0;
+}
 
 static const cJSON *child_n(const cJSON *obj, const char *key, size_t len) {
   if (cJSON_IsObject(obj)) {
@@ -118,6 +131,11 @@ static const cJSON *lookup_dotted(const cJSON *obj, const char *name, size_t len
 static cJSON *lookup(const gt_scope *s, const char *name, size_t len, var_source *src) {
   *src = SRC_NONE;
   if (!s) return NULL;
+  if (is_gen_ref(name, len)) { /* reserved: never looked up elsewhere */
+    cJSON *v = s->gen ? s->gen(s->gen_ud, name + 4, len - 4) : NULL;
+    if (v) *src = SRC_GEN;
+    return v;
+  }
   const cJSON *hit = lookup_dotted(s->captures, name, len);
   if (hit) {
     *src = SRC_CAPTURE;
@@ -165,6 +183,11 @@ static void render(const cJSON *v, gt_buf *out) {
 }
 
 static bool undefined(const tok *k, const char *file, int line, int col, gt_err *err) {
+  if (is_gen_ref(k->name, k->name_len))
+    return gt_err_set(
+        err, GT_ERR_INPUT, file, line, col,
+        "${%.*s}: generated values exist only in a scenario's request%s", (int)k->name_len, k->name,
+        gt_gen_known(k->name + 4, k->name_len - 4) ? "" : " (and this one is unknown)");
   return gt_err_set(err, GT_ERR_INPUT, file, line, col,
                     "undefined variable '%.*s' (define it under variables:, pass --var %.*s=..., "
                     "or write ${%.*s:-default})",
@@ -233,7 +256,7 @@ static cJSON *expand_scalar(const gt_scope *s, const gt_node *n, gt_err *err) {
     /* Exactly one ${NAME}: the value's own JSON type (type fidelity). */
     var_source src;
     cJSON *v = lookup(s, first.name, first.name_len, &src);
-    if (v && (src == SRC_CAPTURE || src == SRC_SUITE)) return v;
+    if (v && (src == SRC_CAPTURE || src == SRC_SUITE || src == SRC_GEN)) return v;
     if (v) {
       cJSON *r = untyped_text(v->valuestring, strlen(v->valuestring), n->quoted);
       cJSON_Delete(v);
@@ -314,4 +337,68 @@ void gt_collect_node_var_refs(const gt_node *n, cJSON *names, bool include_defau
     if (n->kind == GT_NODE_MAP) gt_collect_node_var_refs(n->keys[i], names, include_defaulted);
     gt_collect_node_var_refs(n->items[i], names, include_defaulted);
   }
+}
+
+/* ---- shell words for secrets ---- */
+
+static bool shell_ident(const char *s, size_t n) {
+  if (n == 0 || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+          (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+      return false;
+  return true;
+}
+
+static bool single_quote(gt_buf *out, const char *s, size_t n) {
+  if (n == 0) return true;
+  gt_buf_addc(out, '\'');
+  for (size_t i = 0; i < n; i++) {
+    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return false;
+    if (s[i] == '\'')
+      gt_buf_adds(out, "'\\''");
+    else
+      gt_buf_addc(out, s[i]);
+  }
+  gt_buf_addc(out, '\'');
+  return true;
+}
+
+char *gt_template_shell_word(const char *text, size_t len, const char *value) {
+  gt_buf word, got;
+  gt_buf_init(&word);
+  gt_buf_init(&got);
+  size_t pos = 0;
+  bool ok = true, any_ref = false;
+  while (ok) {
+    tok k = next_tok(text, len, &pos);
+    if (k.kind == TOK_END) break;
+    if (k.kind == TOK_BAD) {
+      ok = false;
+    } else if (k.kind == TOK_TEXT) {
+      ok = single_quote(&word, k.p, k.n);
+      gt_buf_add(&got, k.p, k.n);
+    } else {
+      char *name = gt_xstrndup(k.name, k.name_len);
+      const char *env = getenv(name);
+      if (env && shell_ident(k.name, k.name_len)) {
+        gt_buf_printf(&word, "\"${%s}\"", name);
+        gt_buf_adds(&got, env);
+        any_ref = true;
+      } else if (!env && k.has_default) {
+        ok = single_quote(&word, k.def, k.def_len);
+        gt_buf_add(&got, k.def, k.def_len);
+      } else {
+        ok = false;
+      }
+      free(name);
+    }
+  }
+  ok = ok && any_ref && value && got.len == strlen(value) && !memcmp(got.data, value, got.len);
+  gt_buf_free(&got);
+  if (!ok) {
+    gt_buf_free(&word);
+    return NULL;
+  }
+  return gt_buf_steal(&word);
 }

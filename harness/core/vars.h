@@ -23,12 +23,27 @@ typedef struct gt_cli_var {
   char *value;
 } gt_cli_var;
 
+/* ${gen.NAME}: built-in generated values, only while a request is built.
+ * The callback returns a new cJSON for a known NAME (without "gen."), or
+ * NULL. The `gen.` prefix is reserved: it is never looked up anywhere else,
+ * so no capture, --var, suite variable or environment variable can shadow it
+ * (and serve's request expressions use other prefixes). */
+typedef cJSON *(*gt_gen_fn)(void *ud, const char *name, size_t len);
+
+/* The generated values gauntlet knows ("uuid", "hex16", "now_ms", ...),
+ * NULL-terminated; README "Generated values". */
+extern const char *const gt_gen_names[];
+/* True when name (without "gen.") is one of gt_gen_names. */
+bool gt_gen_known(const char *name, size_t len);
+
 typedef struct gt_scope {
   const cJSON *captures;      /* object name -> value, or NULL */
   const gt_cli_var *cli_vars; /* --var, in command-line order (last wins) */
   int n_cli_vars;
   const cJSON *suite_vars; /* object name -> value (already expanded), or NULL */
   bool use_env;            /* consult getenv() last */
+  gt_gen_fn gen;           /* ${gen.*} while a request is built, else NULL */
+  void *gen_ud;
 } gt_scope;
 
 /* Looks NAME up through the chain. Returns a new cJSON (caller frees) or NULL
@@ -60,5 +75,13 @@ bool gt_check_var_syntax(const char *text, size_t len, const char *file, int lin
 void gt_collect_var_refs(const char *text, size_t len, cJSON *names, bool include_defaulted);
 /* Same over a whole tree (scalars and map keys). */
 void gt_collect_node_var_refs(const gt_node *n, cJSON *names, bool include_defaulted);
+
+/* A shell word that expands to exactly `value` from the environment alone,
+ * written after the template text ("${USER}:${PASS}" -> "${USER}":"${PASS}",
+ * literal parts single-quoted), or NULL when the template does not give value
+ * from the environment (it uses a capture, a --var or a suite variable, or a
+ * name the shell cannot spell). Used to reference secrets in repro commands.
+ * Caller frees. */
+char *gt_template_shell_word(const char *text, size_t len, const char *value);
 
 #endif

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_TIMEOUT_MS 10000L
 
@@ -241,13 +242,42 @@ static bool is_body_fault(gt_fault_id f) {
   return (f >= GT_FAULT_MALFORMED_JSON && f <= GT_FAULT_WRONG_TYPE) || f == GT_FAULT_OVERSIZED_BODY;
 }
 
-bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err) {
+/* The case's clock: pinned (--now-ms, tests) or read once per case. */
+static int64_t case_clock(const gt_build_ctx *ctx) {
+  if (ctx->now_ms) return ctx->now_ms;
+  if (ctx->now) return ctx->now * 1000;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ctx with ${gen.*} available through its scope, backed by g (the caller's). */
+static void with_gen(const gt_build_ctx *ctx, const char *case_name, gt_gen_state *g,
+                     gt_scope *scope, gt_build_ctx *cx) {
+  gt_gen_init(g, ctx->seed, case_name, case_clock(ctx));
+  if (ctx->scope)
+    *scope = *ctx->scope;
+  else
+    memset(scope, 0, sizeof *scope);
+  scope->gen = gt_gen_value;
+  scope->gen_ud = g;
+  *cx = *ctx;
+  cx->scope = scope;
+  cx->gen = g;
+}
+
+bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out, gt_err *err) {
   memset(out, 0, sizeof *out);
-  if (!ctx || !ctx->suite || !c || c->scenario >= ctx->suite->n_scenarios)
+  if (!octx || !octx->suite || !c || c->scenario >= octx->suite->n_scenarios)
     return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build: bad arguments");
   if (c->skip_reason)
     return gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "%s: not applicable: %s", c->name,
                       c->skip_reason);
+  gt_gen_state g;
+  gt_scope scope;
+  gt_build_ctx cx;
+  with_gen(octx, c->name ? c->name : "", &g, &scope, &cx);
+  const gt_build_ctx *ctx = &cx;
   const gt_scenario *sc = &ctx->suite->scenarios[c->scenario];
   gt_draft d;
   bool ok = draft_init(ctx, sc, c->name ? c->name : "", &d, err);
@@ -261,19 +291,26 @@ bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *o
   if (ok) assemble(ctx, sc, &d, out);
   gt_draft_free(&d);
   if (ok && c->mode == GT_MODE_RAW) ok = gt_build_raw(ctx, c, out, err);
+  if (ok) out->clock_ms = g.clock_used ? (long long)g.now_ms : 0;
   if (!ok) gt_http_request_free(out);
   return ok;
 }
 
-bool gt_case_build_valid(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out,
+bool gt_case_build_valid(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out,
                          gt_err *err) {
   memset(out, 0, sizeof *out);
-  if (!ctx || !ctx->suite || !c || c->scenario >= ctx->suite->n_scenarios)
+  if (!octx || !octx->suite || !c || c->scenario >= octx->suite->n_scenarios)
     return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build_valid: bad arguments");
-  const gt_scenario *sc = &ctx->suite->scenarios[c->scenario];
+  const gt_scenario *sc = &octx->suite->scenarios[c->scenario];
+  gt_gen_state g;
+  gt_scope scope;
+  gt_build_ctx cx;
+  with_gen(octx, sc->name ? sc->name : "", &g, &scope, &cx);
+  const gt_build_ctx *ctx = &cx;
   gt_draft d;
   bool ok = draft_init(ctx, sc, sc->name ? sc->name : "", &d, err);
   if (ok) assemble(ctx, sc, &d, out);
+  if (ok) out->clock_ms = g.clock_used ? (long long)g.now_ms : 0;
   gt_draft_free(&d);
   if (!ok) gt_http_request_free(out);
   return ok;

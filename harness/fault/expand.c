@@ -68,21 +68,13 @@ typedef enum { SEL_OWN, SEL_ALL, SEL_NONE, SEL_LIST } selection_kind;
 typedef struct selection {
   selection_kind kind;
   bool want[GT_FAULT_COUNT];
+  bool drop[GT_FAULT_COUNT]; /* "-name" items and --skip-faults: never run */
 } selection;
 
-static bool parse_selection(const char *faults, selection *sel, gt_err *err) {
-  memset(sel, 0, sizeof *sel);
-  if (!faults) return true;
-  if (strcmp(faults, "all") == 0) {
-    sel->kind = SEL_ALL;
-    return true;
-  }
-  if (strcmp(faults, "none") == 0) {
-    sel->kind = SEL_NONE;
-    return true;
-  }
-  sel->kind = SEL_LIST;
-  const char *p = faults;
+/* Items of a comma list, trimmed; calls fn(name, len, ud) for each. */
+static bool each_item(const char *list, const char *opt, bool (*fn)(const char *, void *, gt_err *),
+                      void *ud, gt_err *err) {
+  const char *p = list;
   for (int guard = 0; guard <= GT_FAULT_COUNT * 4; guard++) {
     while (*p == ' ')
       p++;
@@ -91,24 +83,81 @@ static bool parse_selection(const char *faults, selection *sel, gt_err *err) {
     while (t > 0 && p[t - 1] == ' ')
       t--;
     char *name = gt_xstrndup(p, t);
-    int id = gt_fault_from_name(name);
-    if (id <= GT_FAULT_VALID) {
-      gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
-                 "--faults: unknown fault '%s' (a comma list of fault names, all or none)", name);
-      free(name);
-      return false;
-    }
+    bool ok = fn(name, ud, err);
     free(name);
-    sel->want[id] = true;
+    if (!ok) return false;
     if (!p[n]) return true;
     p += n + 1;
   }
-  return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--faults: too many names");
+  return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "%s: too many names", opt);
+}
+
+static int fault_id_or_fail(const char *name, const char *opt, gt_err *err) {
+  int id = gt_fault_from_name(name);
+  if (id <= GT_FAULT_VALID)
+    gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+               "%s: unknown fault '%s' (a comma list of fault names, all or none; -NAME "
+               "drops one)",
+               opt, name);
+  return id;
+}
+
+typedef struct parse_state {
+  selection *sel;
+  bool first;
+} parse_state;
+
+static bool faults_item(const char *name, void *ud, gt_err *err) {
+  parse_state *ps = ud;
+  bool first = ps->first;
+  ps->first = false;
+  if (first && (!strcmp(name, "all") || !strcmp(name, "none"))) {
+    ps->sel->kind = !strcmp(name, "all") ? SEL_ALL : SEL_NONE;
+    return true;
+  }
+  bool drop = name[0] == '-';
+  int id = fault_id_or_fail(drop ? name + 1 : name, "--faults", err);
+  if (id <= GT_FAULT_VALID) return false;
+  if (drop) {
+    ps->sel->drop[id] = true;
+    return true;
+  }
+  if (ps->sel->kind == SEL_ALL || ps->sel->kind == SEL_NONE)
+    return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                      "--faults: '%s' after all/none: write all,-NAME to drop one, or list "
+                      "the names to keep",
+                      name);
+  ps->sel->kind = SEL_LIST;
+  ps->sel->want[id] = true;
+  return true;
+}
+
+static bool skip_item(const char *name, void *ud, gt_err *err) {
+  int id = fault_id_or_fail(name, "--skip-faults", err);
+  if (id <= GT_FAULT_VALID) return false;
+  ((selection *)ud)->drop[id] = true;
+  return true;
+}
+
+/* --faults: "all" or "none" first, then names to keep and -names to drop;
+ * only -names leaves each scenario's own set, minus those. */
+static bool parse_selection(const char *faults, const char *skip, selection *sel, gt_err *err) {
+  memset(sel, 0, sizeof *sel);
+  if (faults) {
+    parse_state ps = {sel, true};
+    if (!each_item(faults, "--faults", faults_item, &ps, err)) return false;
+  }
+  return !skip || each_item(skip, "--skip-faults", skip_item, sel, err);
 }
 
 bool gt_faults_option_valid(const char *faults, gt_err *err) {
   selection sel;
-  return parse_selection(faults, &sel, err);
+  return parse_selection(faults, NULL, &sel, err);
+}
+
+bool gt_skip_faults_option_valid(const char *skip, gt_err *err) {
+  selection sel;
+  return parse_selection(NULL, skip, &sel, err);
 }
 
 /* ---- applicability ---- */
@@ -367,7 +416,7 @@ static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f
 }
 
 static bool in_set(const gt_suite *s, const gt_scenario *sc, const selection *sel, gt_fault_id f) {
-  if (sel->kind == SEL_NONE) return false;
+  if (sel->kind == SEL_NONE || sel->drop[f]) return false;
   if (sel->kind == SEL_ALL) return f != GT_FAULT_RATE_LIMIT || s->profile.limits.rate_limit != NULL;
   if (sel->kind == SEL_LIST && !sel->want[f]) return false;
   return sc->faults_given
@@ -421,7 +470,7 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
   out->items = NULL;
   out->count = 0;
   selection sel;
-  if (!parse_selection(o ? o->faults : NULL, &sel, err)) return false;
+  if (!parse_selection(o ? o->faults : NULL, o ? o->skip_faults : NULL, &sel, err)) return false;
   case_vec cases = {0}, last = {0};
   for (size_t si = 0; si < s->n_scenarios; si++) {
     const gt_scenario *sc = &s->scenarios[si];

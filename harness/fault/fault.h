@@ -47,8 +47,10 @@ typedef struct gt_case_list {
 typedef struct gt_expand_opts {
   /* --faults: NULL = each scenario's own set (or the profile's default);
    * "all" = the whole catalogue (rate_limit only when limits.rate_limit is set);
-   * "none" = valid cases only; "a,b,c" = each scenario's set kept to those. */
+   * "none" = valid cases only; "a,b,c" = each scenario's set kept to those;
+   * "-x" items drop x ("all,-wire_bare_lf"; "-x" alone: the own set minus x). */
   const char *faults;
+  const char *skip_faults; /* --skip-faults "a,b": never these (NULL: none) */
   /* When set, profile values that gate a fault are expanded through it: a
    * jwt_secret that expands to "" (e.g. ${JWT_SECRET:-} unset) counts as no
    * secret, so minted-token faults are skipped rather than signed with "". */
@@ -85,10 +87,23 @@ void gt_fault_catalogue_free(void);
 
 /* Validates a --faults value. */
 bool gt_faults_option_valid(const char *faults, gt_err *err);
+/* Validates a --skip-faults value (fault names only). */
+bool gt_skip_faults_option_valid(const char *skip, gt_err *err);
 /* Expands a suite into cases, in suite order: for each scenario its valid case
  * then its faults in catalogue order; rate_limit cases are placed last. */
 bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *out, gt_err *err);
 void gt_case_list_free(gt_case_list *l);
+
+/* The state behind ${gen.*} while one case is built (gen.c). */
+typedef struct gt_gen_state {
+  uint64_t rng;    /* the case's generated-value stream */
+  int64_t now_ms;  /* the case's clock */
+  bool clock_used; /* a time went into the request (minted token, ${gen.now_*}) */
+} gt_gen_state;
+
+void gt_gen_init(gt_gen_state *g, uint64_t seed, const char *case_name, int64_t now_ms);
+/* gt_gen_fn for a gt_gen_state (ud). */
+cJSON *gt_gen_value(void *ud, const char *name, size_t len);
 
 typedef struct gt_build_ctx {
   const gt_suite *suite;
@@ -99,9 +114,12 @@ typedef struct gt_build_ctx {
   long timeout_ms;       /* per request; 0: suite default, else 10 s */
   int64_t now;           /* Unix time for minted JWTs (exp/iat); 0 = time(NULL).
                             Tests pin it to get byte-exact tokens. */
+  int64_t now_ms;        /* the clock in ms (--now-ms); wins over `now`; 0 = read it */
+  gt_gen_state *gen;     /* set by gt_case_build for the case being built */
 } gt_build_ctx;
 
 /* Builds the request for case c (its valid request mutated by its fault).
+ * out->clock_ms is the clock the case used, when it used one.
  * Fails with GT_ERR_INPUT when a variable is undefined (a missing capture is
  * reported by the runner as a skip before calling this). */
 bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err);

@@ -129,7 +129,8 @@ static cJSON *mint_claims(const gt_build_ctx *ctx, const gt_draft *d, int64_t ex
 }
 
 static bool minted(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
-  int64_t now = ctx->now ? ctx->now : (int64_t)time(NULL);
+  int64_t now = ctx->gen ? ctx->gen->now_ms / 1000 : ctx->now ? ctx->now : (int64_t)time(NULL);
+  if (ctx->gen) ctx->gen->clock_used = true;
   bool expired = c->fault == GT_FAULT_JWT_EXPIRED;
   char *secret = expand_secret(ctx, err);
   if (!secret) return false;

@@ -41,6 +41,9 @@ typedef struct gt_http_request {
   bool raw_close_after;
   long timeout_ms; /* whole exchange */
   bool follow_redirects;
+  /* Not sent: the clock (Unix ms) a minted token or ${gen.now_*} took its
+   * time from, 0 when none; a replay pins it (--now-ms) to send the same bytes. */
+  long long clock_ms;
 } gt_http_request;
 
 typedef struct gt_http_timing {

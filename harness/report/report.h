@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../core/buf.h"
 #include "../core/err.h"
+#include "../core/secrets.h"
+#include "../http/http.h"
 
 /* Per-case cap on each block of text in the report (detail, system-out):
  * head and tail are kept around a "[truncated N bytes]" marker. */
@@ -80,9 +83,35 @@ void gt_console_case(gt_console *c, const gt_case_result *r);
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,
                         double elapsed);
 
-/* Builds a curl command line reproducing a request (shell-quoted). Secrets
- * must already be replaced by the caller; returns malloc'd text. */
-char *gt_repro_curl(const char *method, const char *url, const char *const *header_lines,
-                    size_t n_headers, const char *body, size_t body_len, bool insecure);
+/* ---- the repro command (repro_curl.c) ---- */
+typedef struct gt_repro_opts {
+  const gt_secrets *secrets; /* the run's secrets (may be NULL) */
+  bool insecure;             /* --insecure */
+  const char *cacert;        /* --cacert, or NULL */
+  const char *cert, *key;    /* --cert/--key, or NULL */
+  /* The `gauntlet run ... --case ID SUITE` command that re-sends this case
+   * byte for byte (shell-quoted, no secret in it), or NULL. */
+  const char *replay;
+  /* Where a body too large or binary to inline may be written (the file is
+   * created, its folder too); NULL: such a body makes curl unusable. */
+  const char *body_file;
+} gt_repro_opts;
+
+/* The command reproducing req, as one line (caller frees): a curl command
+ * sending the same bytes, with every secret written as the shell word that
+ * expands to it from the environment ("${NAME}"); or, when curl cannot send
+ * the request without printing a secret (minted tokens, captured
+ * credentials) or cannot produce it at all (raw requests), o->replay with a
+ * comment saying why. Never contains a secret. */
+char *gt_repro_command(const gt_http_request *req, const gt_repro_opts *o);
+/* Appends s as one shell word (single quotes, or $'...' for control bytes
+ * and invalid UTF-8; plain words such as GET unquoted). */
+void gt_shell_quote(gt_buf *out, const char *s, size_t n);
+/* The same with every secret in s written as its shell word ("${NAME}");
+ * false (nothing appended) when a secret in s has none. */
+bool gt_shell_quote_secrets(gt_buf *out, const gt_secrets *secrets, const char *s, size_t n);
+/* "reports/repro/<slug>-<hash>.body" for a case id under dir (caller frees):
+ * only [A-Za-z0-9._-] in the name, unique per case id. */
+char *gt_repro_body_path(const char *dir, const char *case_id);
 
 #endif

@@ -83,28 +83,9 @@ static void dump_response(gt_buf *b, const gt_http_response *resp) {
                 resp->timing.first_byte);
 }
 
-static char *repro(const gt_http_request *req, bool insecure) {
-  if (req->raw)
-    return gt_xstrdup(
-        "(raw request: see the dump above; send it with `printf ... | nc` or `openssl s_client`)");
-  const char **lines = gt_xcalloc(req->n_headers + 1, sizeof *lines);
-  char **owned = gt_xcalloc(req->n_headers + 1, sizeof *owned);
-  for (size_t i = 0; i < req->n_headers; i++) {
-    owned[i] = gt_xasprintf("%s: %s", req->headers[i].name, req->headers[i].value);
-    lines[i] = owned[i];
-  }
-  char *cmd = gt_repro_curl(req->method, req->url, lines, req->n_headers, req->body, req->body_len,
-                            insecure);
-  for (size_t i = 0; i < req->n_headers; i++)
-    free(owned[i]);
-  free(owned);
-  free(lines);
-  return cmd;
-}
-
 void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
                      const gt_http_request *req, const gt_http_response *resp,
-                     const gt_failures *failures, bool insecure) {
+                     const gt_failures *failures, const gt_repro_opts *repro) {
   memset(t, 0, sizeof *t);
   gt_buf b;
   gt_buf_init(&b);
@@ -141,8 +122,12 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   if (resp) dump_response(&b, resp);
   if (b.len) t->system_out = redact(secrets, b.data, b.len);
 
-  if (req) {
-    char *cmd = repro(req, insecure);
+  if (req && repro) {
+    gt_repro_opts ro = *repro;
+    ro.secrets = secrets;
+    if (r->kind == GT_RESULT_PASS) ro.body_file = NULL; /* files only for what failed */
+    char *cmd = gt_repro_command(req, &ro);
+    /* Built to hold no secret; redacted anyway, as every output is. */
     t->repro = redact(secrets, cmd, strlen(cmd));
     free(cmd);
   }

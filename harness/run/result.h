@@ -13,10 +13,12 @@ typedef struct gt_result_texts {
   char *message, *type, *detail, *system_out, *repro;
 } gt_result_texts;
 
-/* Fills r (pointing into t) for a case that ran. resp may be NULL (not sent). */
+/* Fills r (pointing into t) for a case that ran. resp may be NULL (not sent).
+ * repro (NULL: no repro command) gives the replay line and body file; its
+ * body file is written only for a case that did not pass. */
 void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
                      const gt_http_request *req, const gt_http_response *resp,
-                     const gt_failures *failures, bool insecure);
+                     const gt_failures *failures, const gt_repro_opts *repro);
 /* A skipped case, or an error before sending (message only). */
 void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
                       gt_result_kind kind, const char *type, const char *message);

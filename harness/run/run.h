@@ -41,6 +41,7 @@ typedef struct gt_run_opts {
   const gt_cli_var *vars; /* -v */
   int n_vars;
   const char *faults;          /* --faults */
+  const char *skip_faults;     /* --skip-faults */
   const char *filter;          /* --filter GLOB on "suite › name" and on name */
   const char *const *case_ids; /* --case ID (any of): exactly "suite › name" or "name" */
   size_t n_case_ids;
@@ -51,6 +52,12 @@ typedef struct gt_run_opts {
   bool follow_redirects; /* --follow-redirects: at most 5, then the case errors */
   long timeout_ms;       /* default per request */
   uint64_t seed;
+  int64_t now_ms; /* --now-ms: pins every case's clock (minted tokens, ${gen.now_*}); 0: real */
+  /* Repro: "gauntlet run --seed N [options]" that, with " --case ID SUITE"
+   * appended, re-sends one case (NULL: no replay line), and the folder where
+   * bodies too large or binary for a command line are written (NULL: none). */
+  const char *replay_prefix;
+  const char *repro_dir;
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
 } gt_run_opts;

@@ -159,11 +159,41 @@ static void slot_free(runner *r, slot *s) {
   free(s);
 }
 
+/* The `gauntlet run ... --case ID SUITE` line that re-sends case c (the CLI
+ * gives the options part); caller frees. */
+static char *replay_line(const runner *r, const gt_case *c, const gt_http_request *req,
+                         const char *case_id) {
+  if (!r->o->replay_prefix) return NULL;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_buf_adds(&b, r->o->replay_prefix);
+  if (req->clock_ms) gt_buf_printf(&b, " --now-ms %lld", req->clock_ms);
+  gt_buf_adds(&b, " --case ");
+  gt_shell_quote(&b, case_id, strlen(case_id));
+  gt_buf_addc(&b, ' ');
+  const char *file = r->suite->file ? r->suite->file : "SUITE.yaml";
+  gt_shell_quote(&b, file, strlen(file));
+  (void)c;
+  return gt_buf_steal(&b);
+}
+
 static void finish_case(runner *r, slot *s) {
   const gt_case *c = &r->cases.items[s->case_idx];
   gt_case_result res;
   gt_result_texts t;
-  gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, r->o->http.insecure);
+  char *case_id = gt_xasprintf("%s \xe2\x80\xba %s", r->suite->name, c->name);
+  char *replay = replay_line(r, c, &s->req, case_id);
+  char *body_file = r->o->repro_dir ? gt_repro_body_path(r->o->repro_dir, case_id) : NULL;
+  gt_repro_opts ro = {.insecure = r->o->http.insecure,
+                      .cacert = r->o->http.cacert,
+                      .cert = r->o->http.cert,
+                      .key = r->o->http.key,
+                      .replay = replay,
+                      .body_file = body_file};
+  gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, &ro);
+  free(case_id);
+  free(replay);
+  free(body_file);
   emit(r, s->case_idx, &res);
   gt_result_texts_free(&t);
 
@@ -448,7 +478,8 @@ static bool runs_as_fault(const gt_case *c, bool selected) {
 
 static bool run_suite(runner *r) {
   const gt_suite *su = r->suite;
-  gt_expand_opts eo = {.faults = r->o->faults, .scope = &r->scope};
+  gt_expand_opts eo = {
+      .faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
   gt_run_select(su, &r->cases, r->o, r->selected);
@@ -557,6 +588,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .base_url = o->base_url,
                              .secrets = secrets,
                              .seed = o->seed,
+                             .now_ms = o->now_ms,
                              .timeout_ms = timeout};
     ok = run_suite(&r);
     cJSON_Delete(r.captures);

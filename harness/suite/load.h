@@ -21,6 +21,7 @@ typedef struct loader {
   gt_err *err;
   gt_scope scope;       /* --var, suite variables, env: what is known at load time */
   cJSON *capture_names; /* every name some scenario captures (array of strings) */
+  bool in_request;      /* checking a request: ${gen.*} is allowed there only */
   /* Key nodes of expect.jsonpath maps: they hold the compiled path (aux) and
    * the src text the model borrows; compaction needs them (a
    * gt_path_template does not point at its key node). Heap array, freed by

@@ -102,7 +102,10 @@ static bool load_request(loader *L, gt_request *r, gt_node *n) {
   }
   if (!r->method) return ld_fail(L, n, "request: missing required key 'method'");
   if (!r->path) return ld_fail(L, n, "request: missing required key 'path'");
-  return ld_vars_defined(L, n);
+  L->in_request = true;
+  bool ok = ld_vars_defined(L, n);
+  L->in_request = false;
+  return ok;
 }
 
 static bool capture_name_ok(const char *s) {
@@ -121,6 +124,8 @@ static bool load_captures(loader *L, gt_scenario *sc, const gt_node *n) {
     if (!capture_name_ok(k->text))
       return ld_fail(L, k, "capture: '%s' is not a valid variable name (letters, digits, _)",
                      k->text);
+    if (!strcmp(k->text, "gen"))
+      return ld_fail(L, k, "capture: 'gen' is reserved for generated values (${gen.uuid}, ...)");
     c->line = k->line, c->col = k->col;
     if (v->kind == GT_NODE_MAP) {
       static const char *const keys[] = {"header", NULL};

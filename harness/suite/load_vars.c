@@ -24,10 +24,16 @@ static char *json_text(const cJSON *v) {
   return r;
 }
 
-static void add_secret(loader *L, const char *name, const cJSON *value) {
+/* tmpl (may be NULL): the scalar the value was written as, for the shell word
+ * a repro command references the secret with. */
+static void add_secret(loader *L, const char *name, const cJSON *value, const gt_node *tmpl) {
   if (!L->opts->secrets || !value) return;
   char *text = json_text(value);
-  gt_secrets_add(L->opts->secrets, name, text);
+  char *word = tmpl && tmpl->kind == GT_NODE_SCALAR
+                   ? gt_template_shell_word(tmpl->text, tmpl->text_len, text)
+                   : NULL;
+  gt_secrets_add_shell(L->opts->secrets, name, text, word);
+  free(word);
   free(text);
 }
 
@@ -48,6 +54,8 @@ bool ld_variables(loader *L, gt_node *vars) {
     const gt_node *v = vars->items[i];
     if (!var_name_ok(k->text))
       return ld_fail(L, k, "variables: '%s' is not a valid variable name", k->text);
+    if (!strcmp(k->text, "gen"))
+      return ld_fail(L, k, "variables: 'gen' is reserved for generated values (${gen.uuid}, ...)");
     bool secret = false;
     if (secret_form(v)) {
       const gt_node *flag = gt_node_get(v, "secret");
@@ -62,10 +70,10 @@ bool ld_variables(loader *L, gt_node *vars) {
     if (!secret) continue;
     s->secret_vars = gt_xrealloc(s->secret_vars, (s->n_secret_vars + 1) * sizeof *s->secret_vars);
     s->secret_vars[s->n_secret_vars++] = gt_xstrdup(k->text);
-    add_secret(L, k->text, value);
+    add_secret(L, k->text, value, v);
     /* --var wins over the suite's value at run time: hide that one too. */
     cJSON *effective = gt_scope_lookup(&L->scope, k->text);
-    add_secret(L, k->text, effective);
+    add_secret(L, k->text, effective, NULL);
     cJSON_Delete(effective);
   }
   return true;
@@ -85,6 +93,24 @@ static bool scalar_vars_defined(loader *L, const gt_node *n) {
   gt_collect_var_refs(n->text, n->text_len, names, false);
   bool ok = true;
   for (const cJSON *c = names->child; c && ok; c = c->next) {
+    if (!strncmp(c->valuestring, "gen.", 4)) {
+      const char *g = c->valuestring + 4;
+      if (!gt_gen_known(g, strlen(g))) {
+        gt_buf known;
+        gt_buf_init(&known);
+        for (size_t i = 0; gt_gen_names[i]; i++)
+          gt_buf_printf(&known, "%s${gen.%s}", i ? ", " : "", gt_gen_names[i]);
+        ok = ld_fail(L, n, "unknown generated value '${%s}' (known: %s)", c->valuestring,
+                     known.data);
+        gt_buf_free(&known);
+      } else if (!L->in_request) {
+        ok = ld_fail(L, n,
+                     "${%s}: generated values exist only in a scenario's request (each case "
+                     "draws its own)",
+                     c->valuestring);
+      }
+      continue;
+    }
     if (is_capture(L, c->valuestring)) continue;
     cJSON *v = gt_scope_lookup(&L->scope, c->valuestring);
     if (v) {
@@ -132,7 +158,9 @@ void ld_register_secret(loader *L, const gt_node *n, const char *fallback_name) 
   gt_err ignored;
   if (gt_expand_text(&L->scope, n->text, n->text_len, &b, n->file, n->line, n->col, &ignored)) {
     char *name = sole_reference(n);
-    gt_secrets_add(L->opts->secrets, name ? name : fallback_name, b.data);
+    char *word = gt_template_shell_word(n->text, n->text_len, b.data);
+    gt_secrets_add_shell(L->opts->secrets, name ? name : fallback_name, b.data, word);
+    free(word);
     free(name);
   }
   gt_buf_free(&b);

@@ -556,3 +556,46 @@ Test(fault_expand, from_loaded_yaml) {
   gt_case_list_free(&l);
   gt_suite_free(s);
 }
+
+static void expand_skip(const char *faults, const char *skip) {
+  gt_err err = {0};
+  gt_expand_opts o = {.faults = faults, .skip_faults = skip};
+  gt_case_list_free(&cases);
+  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "expand: %s", err.msg);
+}
+
+Test(fault_expand, dropping_faults_from_the_command_line) {
+  gt_scenario *sc = scenario("s", "POST", "/things");
+  sc->request.body_kind = GT_BODY_JSON;
+  sc->request.body = Y("{name: x}");
+  static const gt_fault_id f[] = {GT_FAULT_UNAUTHENTICATED, GT_FAULT_MALFORMED_JSON};
+  set_faults(sc, f, 2);
+
+  expand("all");
+  size_t all = cases.count;
+  cr_assert_eq(count_fault(GT_FAULT_WIRE_BARE_LF), 1);
+  expand("all,-wire_bare_lf");
+  cr_assert_eq(cases.count, all - 1);
+  cr_assert_eq(count_fault(GT_FAULT_WIRE_BARE_LF), 0);
+  expand("all, -wire_bare_lf, -malformed_auth");
+  cr_assert_eq(cases.count, all - 4);
+
+  expand("-malformed_json"); /* the scenario's own set, minus one */
+  cr_assert_eq(cases.count, 2);
+  cr_assert_str_eq(cases.items[1].name, "s [unauthenticated]");
+
+  expand_skip("all", "wire_bare_lf,slow_body");
+  cr_assert_eq(cases.count, all - 2);
+  expand_skip(NULL, "unauthenticated");
+  cr_assert_eq(cases.count, 2);
+  cr_assert_str_eq(cases.items[1].name, "s [malformed_json]");
+
+  gt_err e = {0};
+  cr_assert_not(gt_faults_option_valid("all,-nope", &e));
+  cr_assert(strstr(e.msg, "unknown fault 'nope'"), "%s", e.msg);
+  cr_assert_not(gt_faults_option_valid("all,unauthenticated", &e));
+  cr_assert(strstr(e.msg, "after all/none"), "%s", e.msg);
+  cr_assert_not(gt_skip_faults_option_valid("-x", &e));
+  cr_assert_not(gt_skip_faults_option_valid("all", &e));
+  cr_assert(gt_skip_faults_option_valid("slow_body, wire_cl_te", &e));
+}

@@ -24,7 +24,7 @@ Test(result_texts, nul_in_response_body_does_not_cut_the_dump) {
   gt_failures_add(&f, GT_CHECK_JSON_PARSES, "$", "valid JSON", "invalid");
   gt_case_result r;
   gt_result_texts t;
-  gt_result_build(&r, &t, NULL, NULL, &resp, &f, false);
+  gt_result_build(&r, &t, NULL, NULL, &resp, &f, NULL);
   cr_assert(r.system_out);
   cr_expect(strstr(r.system_out, "{\"s\": \"a#x00b ]]> \xff end\"}") != NULL,
             "body cut or NUL not shown:\n%s", r.system_out);
@@ -45,7 +45,7 @@ Test(result_texts, nul_in_request_body_does_not_cut_the_dump) {
   gt_failures f = {0};
   gt_case_result r;
   gt_result_texts t;
-  gt_result_build(&r, &t, NULL, &req, NULL, &f, false);
+  gt_result_build(&r, &t, NULL, &req, NULL, &f, NULL);
   cr_assert(r.system_out);
   cr_expect(strstr(r.system_out, "#x00#x00tail\n") != NULL, "%s", r.system_out);
   cr_expect(r.kind == GT_RESULT_PASS);

@@ -37,6 +37,21 @@ static char *repro_line(const char *out) {
   return n ? ts_fmt("%.*s", (int)n, p) : NULL;
 }
 
+/* The first shell word of s, its single quotes removed (caller frees). */
+static char *first_word(const char *s) {
+  char *w = malloc(strlen(s) + 1);
+  size_t k = 0;
+  bool quoted = false;
+  for (; w && *s && (quoted || *s != ' '); s++) {
+    if (*s == '\'')
+      quoted = !quoted;
+    else
+      w[k++] = *s;
+  }
+  if (w) w[k] = '\0';
+  return w;
+}
+
 /* Runs `bash -c script` in dir with env; its stdout (caller frees) or NULL. */
 static char *bash(const char *dir, const char *script, const char *const env[]) {
   char *out = ts_fmt("%s/repro.stdout", dir);
@@ -54,7 +69,10 @@ static char *bash(const char *dir, const char *script, const char *const env[]) 
 static bool rerun(const char *cmd, const char *name, const char *dir, const char *const env[],
                   char *buf, size_t len) {
   if (!strncmp(cmd, "curl ", 5)) {
-    char *script = ts_fmt("%s -o /dev/null -w '%%{http_code}' --max-time 30", cmd);
+    /* Options appended through a function: the line may end in a comment. */
+    char *script = ts_fmt("curl() { command curl \"$@\" -o /dev/null -w '%%{http_code}' "
+                          "--max-time 30; }\n%s\n",
+                          cmd);
     char *got = bash(dir, script, env);
     free(script);
     size_t n = got ? strlen(got) : 0;
@@ -63,21 +81,27 @@ static bool rerun(const char *cmd, const char *name, const char *dir, const char
     free(got);
     return ok;
   }
-  if (!strncmp(cmd, "gauntlet ", 9)) {
-    /* The replay is the user's command with the project's binary; it
-     * writes the report its --junit names (relative to dir). */
+  char *bin = first_word(cmd);
+  const char *base = bin ? strrchr(bin, '/') : NULL;
+  bool replay = bin && !strcmp(base ? base + 1 : bin, "gauntlet");
+  free(bin);
+  if (replay) {
+    /* The replay writes the report its --junit names: the case must be in
+     * it with the same status. A bare `gauntlet` is found on the user's
+     * PATH: here, the project's binary. */
     const char *jo = strstr(cmd, " --junit ");
-    char *rel = jo ? ts_fmt("%.*s", (int)strcspn(jo + 9, " "), jo + 9) : NULL;
-    char *report = rel ? ts_fmt("%s/%s", dir, rel) : NULL;
+    char *path = jo ? first_word(jo + 9) : NULL;
+    char *report = !path ? NULL : path[0] == '/' ? strdup(path) : ts_fmt("%s/%s", dir, path);
+    free(path);
     if (!report) {
       fprintf(stderr, "REPRO     %s: the replay names no --junit report: %s\n", name, cmd);
-      free(rel);
       return false;
     }
     remove(report);
-    char *script = ts_fmt("%s %s >/dev/null 2>&1; true", GAUNTLET_BIN, cmd + 9);
+    char *script = !strncmp(cmd, "gauntlet ", 9) ? ts_fmt("'%s' %s\n", GAUNTLET_BIN, cmd + 9)
+                                                 : ts_fmt("%s\n", cmd);
     free(bash(dir, script, env));
-    free(script), free(rel);
+    free(script);
     ts_junit j;
     bool ok = ts_junit_load(report, &j);
     const ts_case *c = ok ? ts_junit_find(&j, name) : NULL;

@@ -67,6 +67,8 @@ static const rs_expect httpbin_expect[] = {
     {"bearer token [malformed_auth #2 wrong scheme]", FAIL, "status"},
     {"bearer token [malformed_auth #3 trailing extra]", FAIL, "status"},
     {"basic auth [valid]", PASS, NULL},
+    {"basic auth [unauthenticated]", PASS, NULL},
+    {"basic auth [invalid_token]", PASS, NULL},
     {"basic auth with a wrong password [valid]", PASS, NULL},
     /* Compressed answers decoded (issue 9, wrong verdict 1). */
     {"gzip [valid]", PASS, NULL},
@@ -187,6 +189,9 @@ static const rs_expect json_server_auth_expect[] = {
     /* The guard reads entity.userId of a record that is gone: the TypeError
      * is caught by the token check and answered 401 with its message. */
     {"read the deleted note [valid]", FAIL, "status"},
+    /* The signing key is a published constant: a token minted by anyone is
+     * accepted. */
+    {"read bob's note with a token minted by a stranger [valid]", FAIL, "status"},
 };
 
 /* ---- Prism 5.14.2 (npm @stoplight/prism-cli) mocking openapi.yaml ---- */

@@ -42,6 +42,24 @@ const char *gt_jsonpath_source(const gt_jsonpath *p);
  * expressions such as $..*..*..* stay bounded on big documents. */
 #define GT_JSONPATH_MAX_NODES ((size_t)1 << 20)
 
+/* ---- the check table (names.c): one row per gt_check_id ---- */
+typedef enum gt_check_kind {
+  GT_CHECK_KIND_UNIVERSAL, /* every response; a profile's `checks:` can disable it */
+  GT_CHECK_KIND_SCENARIO,  /* from the case's expectation */
+  GT_CHECK_KIND_RUNNER,    /* applied by the runner around the response */
+} gt_check_kind;
+
+typedef struct gt_check_info {
+  gt_check_id id; /* equals the row's index (a unit test checks it) */
+  const char *name;
+  gt_check_kind kind;
+  const char *rule; /* docs/checks.md: what it requires */
+} gt_check_info;
+
+const gt_check_info *gt_check_info_of(gt_check_id id); /* NULL when out of range */
+int gt_check_from_name(const char *name);              /* -1 if unknown */
+const char *gt_check_name(gt_check_id id);             /* "unknown" when out of range */
+
 /* ---- failures ---- */
 typedef struct gt_failure {
   gt_check_id check;

@@ -1,40 +1,85 @@
-/* names.c — check ids <-> the names used in profiles (`checks:`) and failures. */
+/* names.c — the check table: one row per check id with the name used in
+ * profiles (`checks:`) and failures, who applies it, and its rule as
+ * docs/checks.md states it (checked against these rows by
+ * tests/unit/test_docs_tables.c). */
 #include <string.h>
 
 #include "check.h"
 
-static const char *const check_names[GT_CHECK_COUNT] = {
-    [GT_CHECK_NO_SERVER_ERROR] = "no_server_error",
-    [GT_CHECK_CONTENT_TYPE] = "content_type",
-    [GT_CHECK_JSON_PARSES] = "json_parses",
-    [GT_CHECK_ERROR_SHAPE] = "error_shape",
-    [GT_CHECK_DOCUMENTED_STATUS] = "documented_status",
-    [GT_CHECK_REQUIRED_HEADERS] = "required_headers",
-    [GT_CHECK_UTF8] = "utf8",
-    [GT_CHECK_ENVELOPE] = "envelope",
-    [GT_CHECK_STATUS] = "status",
-    [GT_CHECK_HEADERS] = "headers",
-    [GT_CHECK_JSON] = "json",
-    [GT_CHECK_JSONPATH] = "jsonpath",
-    [GT_CHECK_BODY] = "body",
-    [GT_CHECK_MAX_TIME] = "max_time",
-    [GT_CHECK_REFUSED] = "refused",
-    [GT_CHECK_CAPTURE] = "capture",
-    [GT_CHECK_ALIVE] = "alive",
-    [GT_CHECK_SMUGGLING] = "smuggling",
-    [GT_CHECK_TRANSPORT] = "transport",
-    [GT_CHECK_RATE_LIMIT] = "rate_limit",
-    [GT_CHECK_CORS] = "cors",
+#define UNIVERSAL GT_CHECK_KIND_UNIVERSAL
+#define SCENARIO GT_CHECK_KIND_SCENARIO
+#define RUNNER GT_CHECK_KIND_RUNNER
+
+static const gt_check_info checks[GT_CHECK_COUNT] = {
+    [GT_CHECK_NO_SERVER_ERROR] = {GT_CHECK_NO_SERVER_ERROR, "no_server_error", UNIVERSAL,
+                                  "no 5xx unless the expectation allows it"},
+    [GT_CHECK_CONTENT_TYPE] = {GT_CHECK_CONTENT_TYPE, "content_type", UNIVERSAL,
+                               "the media type is `transport.content_type` (and the charset is "
+                               "`transport.charset` when the response names one); responses "
+                               "with a body only"},
+    [GT_CHECK_JSON_PARSES] = {GT_CHECK_JSON_PARSES, "json_parses", UNIVERSAL,
+                              "a body labelled JSON (`application/json` or any `+json` type), "
+                              "or due as JSON by `transport.content_type`, is one strict JSON "
+                              "document with nothing after it; responses with a body only"},
+    [GT_CHECK_ERROR_SHAPE] = {GT_CHECK_ERROR_SHAPE, "error_shape", UNIVERSAL,
+                              "every 4xx/5xx body matches `errors.shape` where the expectation "
+                              "asks for it (the fault defaults marked \"+ error shape\")"},
+    [GT_CHECK_DOCUMENTED_STATUS] = {GT_CHECK_DOCUMENTED_STATUS, "documented_status", UNIVERSAL,
+                                    "the status is in `errors.statuses` (not applied to "
+                                    "`cors_preflight`)"},
+    [GT_CHECK_REQUIRED_HEADERS] = {GT_CHECK_REQUIRED_HEADERS, "required_headers", UNIVERSAL,
+                                   "every `transport.headers` entry is present and matches, "
+                                   "errors included"},
+    [GT_CHECK_UTF8] = {GT_CHECK_UTF8, "utf8", UNIVERSAL,
+                       "the body is valid UTF-8 (binary media types such as `image/*` or "
+                       "`application/octet-stream` excepted); responses with a body only"},
+    [GT_CHECK_ENVELOPE] = {GT_CHECK_ENVELOPE, "envelope", UNIVERSAL,
+                           "every body matches `envelope`; responses with a body only"},
+    [GT_CHECK_STATUS] = {GT_CHECK_STATUS, "status", SCENARIO, "`expect.status`"},
+    [GT_CHECK_HEADERS] = {GT_CHECK_HEADERS, "headers", SCENARIO,
+                          "`expect.headers` (names case-insensitive)"},
+    [GT_CHECK_JSON] = {GT_CHECK_JSON, "json", SCENARIO, "`expect.json`: the body as a template"},
+    [GT_CHECK_JSONPATH] = {GT_CHECK_JSONPATH, "jsonpath", SCENARIO,
+                           "`expect.jsonpath`: every selected node matches its template"},
+    [GT_CHECK_BODY] = {GT_CHECK_BODY, "body", SCENARIO,
+                       "`expect.body`: exact text, a matcher, or a JSON template"},
+    [GT_CHECK_MAX_TIME] = {GT_CHECK_MAX_TIME, "max_time", SCENARIO,
+                           "`expect.max_time`: the whole exchange took at most that long"},
+    [GT_CHECK_REFUSED] = {GT_CHECK_REFUSED, "refused", SCENARIO,
+                          "`refused: true`: the connection was refused or reset (or, for "
+                          "`http_only` and `wire_*`, answered with a non-2xx status)"},
+    [GT_CHECK_CAPTURE] = {GT_CHECK_CAPTURE, "capture", RUNNER,
+                          "every `capture` JSONPath or header selected a value"},
+    [GT_CHECK_ALIVE] = {GT_CHECK_ALIVE, "alive", RUNNER,
+                        "after `truncated_body`, `slow_body` and `wire_*`, the valid request "
+                        "is sent again and passes"},
+    [GT_CHECK_SMUGGLING] = {GT_CHECK_SMUGGLING, "smuggling", RUNNER,
+                            "a raw-connection fault got one response, not a second (smuggled) "
+                            "one"},
+    [GT_CHECK_TRANSPORT] = {GT_CHECK_TRANSPORT, "transport", RUNNER,
+                            "a response came (no refusal, reset, timeout, TLS or DNS failure) "
+                            "where one was due"},
+    [GT_CHECK_RATE_LIMIT] = {GT_CHECK_RATE_LIMIT, "rate_limit", RUNNER,
+                             "`rate_limit`: a 429 came before twice `limits.rate_limit` "
+                             "requests"},
+    [GT_CHECK_CORS] = {GT_CHECK_CORS, "cors", RUNNER,
+                       "reserved: a missing `Access-Control-Allow-Origin` on `cors_preflight` "
+                       "is reported under `headers` today"},
 };
+
+const gt_check_info *gt_check_info_of(gt_check_id id) {
+  if ((int)id < 0 || id >= GT_CHECK_COUNT) return NULL;
+  return &checks[id];
+}
 
 int gt_check_from_name(const char *name) {
   if (!name) return -1;
   for (int i = 0; i < GT_CHECK_COUNT; i++)
-    if (check_names[i] && strcmp(check_names[i], name) == 0) return i;
+    if (strcmp(checks[i].name, name) == 0) return i;
   return -1;
 }
 
 const char *gt_check_name(gt_check_id id) {
-  if ((int)id < 0 || id >= GT_CHECK_COUNT || !check_names[id]) return "unknown";
-  return check_names[id];
+  const gt_check_info *c = gt_check_info_of(id);
+  return c ? c->name : "unknown";
 }

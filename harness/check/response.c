@@ -284,18 +284,31 @@ static bool enabled(const gt_profile *p, gt_check_id id) {
   return !(id < GT_CHECK_UNIVERSAL_COUNT && p->check_disabled[id]);
 }
 
-static void check_content_type(const gt_profile *p, const gt_http_response *r, gt_failures *out) {
+static void check_content_type(const gt_check_ctx *ctx, const gt_profile *p,
+                               const gt_http_response *r, gt_failures *out) {
   const char *want = p->transport.content_type;
-  if (!want) return;
+  const gt_node *match = p->transport.content_type_match;
+  if (!want && !match) return;
   const char *ct = header_ci(r, "Content-Type");
-  char *want_media = media_type(want);
+  char *want_media = match ? gt_xstrdup("a Content-Type the profile allows") : media_type(want);
   if (!ct) {
     add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", want_media, "missing");
     free(want_media);
     return;
   }
   char *media = media_type(ct);
-  if (strcmp(media, want_media) != 0) {
+  bool ok;
+  if (match) { /* the media type without parameters, as the matcher's text */
+    size_t before = out->count;
+    ok = gt_template_match_text(match, media, ctx->scope, GT_CHECK_CONTENT_TYPE,
+                                "header Content-Type", out);
+    ok = ok && out->count == before;
+  } else {
+    ok = strcmp(media, want_media) == 0;
+  }
+  if (match && !ok) {
+    /* the matcher said why */
+  } else if (!ok) {
     char *act = gt_text_short(ct, strlen(ct), SHORT);
     add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", want_media, act);
     free(act);
@@ -303,7 +316,7 @@ static void check_content_type(const gt_profile *p, const gt_http_response *r, g
     /* A charset the response states must be the profile's; none stated is fine. */
     char *cs = charset_param(ct);
     if (cs && strcasecmp(cs, p->transport.charset) != 0) {
-      char *exp = gt_xasprintf("%s; charset=%s", want_media, p->transport.charset);
+      char *exp = gt_xasprintf("%s; charset=%s", media, p->transport.charset);
       char *act = gt_text_short(ct, strlen(ct), SHORT);
       add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", exp, act);
       free(exp);
@@ -331,7 +344,7 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
     add_fail(out, GT_CHECK_NO_SERVER_ERROR, "status",
              e->has_status && e->status_text ? e->status_text : "no 5xx", act);
   }
-  if (enabled(p, GT_CHECK_CONTENT_TYPE) && bi->has_body) check_content_type(p, r, out);
+  if (enabled(p, GT_CHECK_CONTENT_TYPE) && bi->has_body) check_content_type(ctx, p, r, out);
 
   bool json_due = (profile_media && media_is_json(profile_media)) || media_is_json(media);
   if (enabled(p, GT_CHECK_JSON_PARSES)) {

@@ -38,6 +38,7 @@ enum {
   OPT_INJECT,
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
+  OPT_EXPLAIN,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -81,6 +82,7 @@ static const cli_option options[] = {
     {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
+    {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -134,6 +136,7 @@ void cli_usage(FILE *out) {
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
+        "      --explain           (list) where each case's expectation comes from\n"
         "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
         "                          (repro lines set it to replay a case byte for byte)\n"
         "      --color auto|always|never\n"
@@ -334,6 +337,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       o->body_cap_given = true;
       break;
     }
+    case OPT_EXPLAIN:
+      o->explain = true;
+      break;
     case OPT_NOW_MS: {
       char *end;
       long long ms = strtoll(optarg, &end, 10);

@@ -30,6 +30,7 @@ typedef struct cli_opts {
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
+  bool explain; /* list --explain */
   bool body_cap_given;
   char **files; /* borrowed from argv */
   int n_files;
@@ -55,6 +56,14 @@ void cli_usage(FILE *out);
 bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out);
 void cli_free_suites(gt_suite **s, int n);
 
+/* What every subcommand starts with: parses argv into *o, makes the secrets
+ * set and loads the suites into *suites. Returns EXIT_PASS, or the exit code
+ * of the usage or suite error it printed (then everything is freed already).
+ * After EXIT_PASS, end with cli_close. */
+int cli_open(int argc, char **argv, cli_command command, cli_opts *o, gt_secrets **secrets,
+             gt_suite ***suites);
+void cli_close(cli_opts *o, gt_secrets *secrets, gt_suite **suites);
+
 /* Prints e on stderr with secrets redacted (secrets may be NULL): a suite or
  * profile error as "FILE:LINE:COL: message", anything else as
  * "gauntlet: message". Returns the exit code the error's kind means. */
@@ -76,6 +85,10 @@ extern const char *cli_program;
 char *cli_repro_dir(const char *junit_path);
 /* "gauntlet run --seed N --verbose --junit DIR/replay.xml [options]" (caller frees). */
 char *cli_replay_prefix(const cli_opts *o, const gt_secrets *secrets, const char *repro_dir);
+
+/* ---- explain.c ---- */
+/* `list --explain`: where case c's expectation and checks come from (stdout). */
+void cli_explain_case(const gt_suite *s, const gt_case *c);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

@@ -11,36 +11,28 @@ typedef int (*per_suite_fn)(const cli_opts *o, int i, const gt_suite *s, const g
  * Returns the exit code: 2 on bad usage, suite or expansion. */
 static int for_each_expanded_suite(int argc, char **argv, cli_command which, per_suite_fn fn) {
   cli_opts o;
-  if (!cli_parse(argc, argv, which, &o)) {
-    cli_opts_free(&o);
-    return EXIT_USAGE;
-  }
-  gt_secrets *secrets = gt_secrets_new();
-  gt_suite **suites = NULL;
-  int rc = EXIT_USAGE;
-  if (cli_load_suites(&o, secrets, &suites)) {
-    rc = cli_selection_matches(&o, suites) ? EXIT_PASS : EXIT_USAGE;
-    for (int i = 0; i < o.n_files && rc == EXIT_PASS; i++) {
-      gt_scope scope = {.cli_vars = o.run.vars,
-                        .n_cli_vars = o.run.n_vars,
-                        .suite_vars = suites[i]->variables,
-                        .use_env = true};
-      gt_expand_opts eo = {
-          .faults = o.run.faults, .skip_faults = o.run.skip_faults, .scope = &scope};
-      gt_case_list l = {0};
-      gt_err e = {0};
-      if (!gt_cases_expand(suites[i], &eo, &l, &e)) {
-        cli_print_err(secrets, &e);
-        rc = EXIT_USAGE; /* nothing is sent: a suite that does not expand is bad input */
-      } else {
-        rc = fn(&o, i, suites[i], &l);
-      }
-      gt_case_list_free(&l);
+  gt_secrets *secrets;
+  gt_suite **suites;
+  int rc = cli_open(argc, argv, which, &o, &secrets, &suites);
+  if (rc != EXIT_PASS) return rc;
+  rc = cli_selection_matches(&o, suites) ? EXIT_PASS : EXIT_USAGE;
+  for (int i = 0; i < o.n_files && rc == EXIT_PASS; i++) {
+    gt_scope scope = {.cli_vars = o.run.vars,
+                      .n_cli_vars = o.run.n_vars,
+                      .suite_vars = suites[i]->variables,
+                      .use_env = true};
+    gt_expand_opts eo = {.faults = o.run.faults, .skip_faults = o.run.skip_faults, .scope = &scope};
+    gt_case_list l = {0};
+    gt_err e = {0};
+    if (!gt_cases_expand(suites[i], &eo, &l, &e)) {
+      cli_print_err(secrets, &e);
+      rc = EXIT_USAGE; /* nothing is sent: a suite that does not expand is bad input */
+    } else {
+      rc = fn(&o, i, suites[i], &l);
     }
-    cli_free_suites(suites, o.n_files);
+    gt_case_list_free(&l);
   }
-  gt_secrets_free(secrets);
-  cli_opts_free(&o);
+  cli_close(&o, secrets, suites);
   return rc;
 }
 
@@ -56,6 +48,7 @@ static int print_ids(const cli_opts *o, int i, const gt_suite *s, const gt_case_
       printf("%s \xe2\x80\xba %s  (skipped: %s)\n", s->name, c->name, c->skip_reason);
     else
       printf("%s \xe2\x80\xba %s\n", s->name, c->name);
+    if (o->explain) cli_explain_case(s, c);
   }
   free(sel);
   return EXIT_PASS;

@@ -38,21 +38,12 @@ static double now_s(void) {
 
 int cli_run(int argc, char **argv) {
   cli_opts o;
-  if (!cli_parse(argc, argv, CLI_RUN, &o)) {
-    cli_opts_free(&o);
-    return EXIT_USAGE;
-  }
-  gt_secrets *secrets = gt_secrets_new();
-  gt_suite **suites = NULL;
-  if (!cli_load_suites(&o, secrets, &suites)) {
-    gt_secrets_free(secrets);
-    cli_opts_free(&o);
-    return EXIT_USAGE;
-  }
+  gt_secrets *secrets;
+  gt_suite **suites;
+  int rc = cli_open(argc, argv, CLI_RUN, &o, &secrets, &suites);
+  if (rc != EXIT_PASS) return rc;
   if (!cli_selection_matches(&o, suites)) {
-    cli_free_suites(suites, o.n_files);
-    gt_secrets_free(secrets);
-    cli_opts_free(&o);
+    cli_close(&o, secrets, suites);
     return EXIT_USAGE;
   }
   /* Repro lines: bodies too large to inline go next to the report, and a
@@ -65,7 +56,7 @@ int cli_run(int argc, char **argv) {
     fprintf(stderr, "gauntlet: WARNING: --insecure: TLS certificates are NOT verified; "
                     "anyone on the path can read and alter this run's traffic\n");
 
-  int rc = EXIT_RUNTIME;
+  rc = EXIT_RUNTIME;
   gt_err err = {0};
   const char *report_name = o.n_files == 1 ? suites[0]->name : "gauntlet";
   gt_junit *junit = gt_junit_open(o.junit_path, report_name, &err);
@@ -112,8 +103,6 @@ int cli_run(int argc, char **argv) {
 out:
   free(replay);
   free(repro_dir);
-  cli_free_suites(suites, o.n_files);
-  gt_secrets_free(secrets);
-  cli_opts_free(&o);
+  cli_close(&o, secrets, suites);
   return rc;
 }

@@ -53,23 +53,16 @@ static int serve_until_stopped(gt_serve *s, const cli_opts *o, const gt_secrets 
 
 int cli_serve(int argc, char **argv) {
   cli_opts o;
-  if (!cli_parse(argc, argv, CLI_SERVE, &o)) {
-    cli_opts_free(&o);
-    return EXIT_USAGE;
-  }
-  gt_secrets *secrets = gt_secrets_new();
-  gt_suite **suites = NULL;
-  int rc = EXIT_USAGE;
-  if (cli_load_suites(&o, secrets, &suites)) {
-    o.serve.secrets = secrets;
-    o.serve.log = o.quiet ? NULL : log_line;
-    gt_err err = {0};
-    gt_serve *s = gt_serve_new(suites, (size_t)o.n_files, &o.serve, &err);
-    rc = s ? serve_until_stopped(s, &o, secrets) : cli_print_err(secrets, &err);
-    gt_serve_free(s);
-    cli_free_suites(suites, o.n_files);
-  }
-  gt_secrets_free(secrets);
-  cli_opts_free(&o);
+  gt_secrets *secrets;
+  gt_suite **suites;
+  int rc = cli_open(argc, argv, CLI_SERVE, &o, &secrets, &suites);
+  if (rc != EXIT_PASS) return rc;
+  o.serve.secrets = secrets;
+  o.serve.log = o.quiet ? NULL : log_line;
+  gt_err err = {0};
+  gt_serve *s = gt_serve_new(suites, (size_t)o.n_files, &o.serve, &err);
+  rc = s ? serve_until_stopped(s, &o, secrets) : cli_print_err(secrets, &err);
+  gt_serve_free(s);
+  cli_close(&o, secrets, suites);
   return rc;
 }

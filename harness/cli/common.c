@@ -57,6 +57,29 @@ void cli_free_suites(gt_suite **s, int n) {
   free(s);
 }
 
+int cli_open(int argc, char **argv, cli_command command, cli_opts *o, gt_secrets **secrets,
+             gt_suite ***suites) {
+  *secrets = NULL;
+  *suites = NULL;
+  if (!cli_parse(argc, argv, command, o)) {
+    cli_opts_free(o);
+    return EXIT_USAGE;
+  }
+  *secrets = gt_secrets_new();
+  if (!cli_load_suites(o, *secrets, suites)) {
+    gt_secrets_free(*secrets);
+    cli_opts_free(o);
+    return EXIT_USAGE;
+  }
+  return EXIT_PASS;
+}
+
+void cli_close(cli_opts *o, gt_secrets *secrets, gt_suite **suites) {
+  cli_free_suites(suites, o->n_files);
+  gt_secrets_free(secrets);
+  cli_opts_free(o);
+}
+
 static volatile sig_atomic_t g_interrupted;
 
 static void on_signal(int sig) {

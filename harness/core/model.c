@@ -45,3 +45,20 @@ void gt_expect_free(gt_expect *e) {
   free(e->jsonpath);
   gt_expect_init(e);
 }
+
+const gt_profile *gt_profile_for_scenario(const gt_profile *p, const gt_scenario *sc,
+                                          gt_profile *tmp) {
+  const gt_check_switches *c = &sc->checks;
+  bool any = c->content_type || c->content_type_match;
+  for (int i = 0; i < GT_CHECK_UNIVERSAL_COUNT && !any; i++)
+    any = c->on[i] != GT_SWITCH_PROFILE;
+  if (!any) return p;
+  *tmp = *p;
+  for (int i = 0; i < GT_CHECK_UNIVERSAL_COUNT; i++)
+    if (c->on[i] != GT_SWITCH_PROFILE) tmp->check_disabled[i] = c->on[i] == GT_SWITCH_OFF;
+  if (c->content_type || c->content_type_match) {
+    tmp->transport.content_type = c->content_type;
+    tmp->transport.content_type_match = c->content_type_match;
+  }
+  return tmp;
+}

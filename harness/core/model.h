@@ -16,7 +16,9 @@
 
 #include "node.h"
 
-/* ---- fault catalogue ids (SPEC §4); names in fault/catalogue.c ---- */
+/* ---- fault ids (SPEC §4): one row each in fault/catalogue.c's table, in
+ * this order; names and everything else about a fault are read from there
+ * (fault/fault.h). ---- */
 typedef enum gt_fault_id {
   GT_FAULT_VALID = 0,
   GT_FAULT_UNAUTHENTICATED,
@@ -54,12 +56,9 @@ typedef enum gt_fault_id {
   GT_FAULT_COUNT
 } gt_fault_id;
 
-/* "unauthenticated" -> id; returns -1 if unknown. Implemented in fault/. */
-int gt_fault_from_name(const char *name);
-const char *gt_fault_name(gt_fault_id id);
-
-/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`)
- * and scenario-level (from `expect`). Names in check/. ---- */
+/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`),
+ * scenario-level (from `expect`) and the runner's. One row each in
+ * check/names.c's table (check/check.h). ---- */
 typedef enum gt_check_id {
   GT_CHECK_NO_SERVER_ERROR = 0,
   GT_CHECK_CONTENT_TYPE,
@@ -85,9 +84,6 @@ typedef enum gt_check_id {
   GT_CHECK_CORS,       /* missing Access-Control-Allow-Origin */
   GT_CHECK_COUNT
 } gt_check_id;
-
-int gt_check_from_name(const char *name); /* -1 if unknown */
-const char *gt_check_name(gt_check_id id);
 
 /* ---- status sets: 100..599 ---- */
 typedef struct gt_status_set {
@@ -135,6 +131,17 @@ void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not 
 /* ---- requests ---- */
 typedef enum { GT_BODY_NONE, GT_BODY_JSON, GT_BODY_FORM, GT_BODY_RAW } gt_body_kind;
 
+/* A credential other than the profile's for one scenario: `request.auth:`
+ * as a mapping (README "Per-scenario auth"). */
+typedef struct gt_auth_with {
+  bool given;
+  int scheme; /* gt_auth_scheme; the profile's when not written */
+  bool scheme_given;
+  const gt_node *token; /* scalar (a secret) or NULL: the profile's (borrowed) */
+  char *header;         /* scheme header's name (owned) or NULL: the profile's */
+  const gt_node *mint;  /* MAP of claims: a JWT minted with jwt_secret, or NULL (borrowed) */
+} gt_auth_with;
+
 typedef struct gt_request {
   const gt_node *method;  /* scalar; upper-cased at load */
   const gt_node *path;    /* scalar, may hold ${..} */
@@ -143,7 +150,8 @@ typedef struct gt_request {
   gt_body_kind body_kind;
   const gt_node *body; /* JSON: any node; FORM: MAP; RAW: scalar */
   bool auth;           /* false when `auth: false` */
-  char **required;     /* JSONPath sources of required body fields */
+  gt_auth_with auth_with;
+  char **required; /* JSONPath sources of required body fields */
   gt_jsonpath **required_paths;
   size_t n_required;
 } gt_request;
@@ -164,6 +172,16 @@ typedef struct gt_fault_ref {
   int line, col;
 } gt_fault_ref;
 
+/* `checks:` of a scenario: each universal check as the profile says, off or
+ * on, and the content type its responses must have (README "Per-scenario
+ * checks"). Zero-initialised = no change. */
+enum { GT_SWITCH_PROFILE = 0, GT_SWITCH_OFF, GT_SWITCH_ON };
+typedef struct gt_check_switches {
+  unsigned char on[GT_CHECK_UNIVERSAL_COUNT]; /* GT_SWITCH_* */
+  char *content_type;                         /* a media type (owned), or NULL */
+  const gt_node *content_type_match;          /* or a matcher (borrowed), or NULL */
+} gt_check_switches;
+
 typedef struct gt_scenario {
   char *name;
   const char *file;
@@ -177,6 +195,7 @@ typedef struct gt_scenario {
   bool faults_given; /* false: use the profile's default set */
   gt_fault_ref *faults;
   size_t n_faults;
+  gt_check_switches checks;
   const gt_node *respond; /* serve: explicit response (MAP), or NULL */
   long timeout_ms;        /* 0: suite default */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
@@ -198,12 +217,13 @@ typedef struct gt_profile {
   } auth;
   struct {
     bool https_only;
-    bool https_only_given;  /* written in the profile (false given: http_only is skipped) */
-    int http_port;          /* default 80 */
-    bool http_probe_real;   /* http_probe: real */
-    char *content_type;     /* NULL = not required */
-    char *charset;          /* NULL = not required */
-    const gt_node *headers; /* MAP name -> template, required on every response */
+    bool https_only_given; /* written in the profile (false given: http_only is skipped) */
+    int http_port;         /* default 80 */
+    bool http_probe_real;  /* http_probe: real */
+    char *content_type;    /* NULL = not required; with a matcher: its first option */
+    const gt_node *content_type_match; /* `content_type: !one_of [..]` / !regex, or NULL */
+    char *charset;                     /* NULL = not required */
+    const gt_node *headers;            /* MAP name -> template, required on every response */
   } transport;
   char *version_prefix; /* "/v2" or NULL */
   struct {
@@ -222,6 +242,12 @@ typedef struct gt_profile {
   gt_expect fault_expect[GT_FAULT_COUNT];
   bool check_disabled[GT_CHECK_UNIVERSAL_COUNT];
 } gt_profile;
+
+/* The profile as scenario sc's cases are judged: its `checks:` applied to a
+ * copy in *tmp (returned), or p itself when sc changes nothing. The copy
+ * borrows everything from p and sc: never freed. */
+const gt_profile *gt_profile_for_scenario(const gt_profile *p, const gt_scenario *sc,
+                                          gt_profile *tmp);
 
 typedef struct gt_suite {
   char *name;

@@ -221,6 +221,7 @@ gt_node *gt_node_arena_move(gt_node_arena *a, gt_node *n) {
   if (n->aux_free == forwarded) return n->aux;
   gt_node *c = gt_node_arena_new(a, n->kind, n->file, n->line, n->col);
   c->quoted = n->quoted;
+  c->typed = n->typed;
   if (n->tag) c->tag = gt_node_arena_strndup(a, n->tag, strlen(n->tag));
   if (n->text) {
     c->text = gt_node_arena_strndup(a, n->text, n->text_len);
@@ -280,6 +281,7 @@ gt_node *gt_node_clone(const gt_node *n) {
   gt_node *c = gt_node_new(n->kind, n->file, n->line, n->col);
   c->tag = n->tag ? gt_xstrdup(n->tag) : NULL;
   c->quoted = n->quoted;
+  c->typed = n->typed;
   if (n->text) {
     c->text = gt_xstrndup(n->text, n->text_len); /* a heap copy, even of an arena node */
     c->text_len = n->text_len;

@@ -20,6 +20,10 @@
 typedef enum { GT_NODE_SCALAR, GT_NODE_MAP, GT_NODE_SEQ } gt_node_kind;
 
 typedef struct gt_node gt_node;
+
+/* A YAML core tag that forces a scalar's type once expanded (`!!str ${id}`,
+ * `!!int "${n}"`): kept as bits, the tag itself is cleared. */
+enum { GT_TYPED_NONE = 0, GT_TYPED_STR, GT_TYPED_INT, GT_TYPED_FLOAT, GT_TYPED_BOOL };
 /* Field order and sizes keep a node at 80 bytes: a 100,000-scenario suite
  * holds about two million of them. */
 struct gt_node {
@@ -36,7 +40,8 @@ struct gt_node {
   int line, col;     /* 1-based position of the node's start */
   uint32_t text_len; /* may be < strlen if the scalar holds "\0" escapes */
   gt_node_kind kind : 8;
-  bool quoted : 1; /* quoted or block scalar: always a string, never null/bool/number */
+  bool quoted : 1;    /* quoted or block scalar: always a string, never null/bool/number */
+  unsigned typed : 3; /* GT_TYPED_* */
   /* Where the memory lives (GT_NODE_MEM_* bits; node.c's business only):
    * loaded trees come from an arena, see gt_node_arena below. */
   unsigned mem : 3;

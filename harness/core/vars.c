@@ -256,7 +256,16 @@ static cJSON *expand_scalar(const gt_scope *s, const gt_node *n, gt_err *err) {
     /* Exactly one ${NAME}: the value's own JSON type (type fidelity). */
     var_source src;
     cJSON *v = lookup(s, first.name, first.name_len, &src);
-    if (v && (src == SRC_CAPTURE || src == SRC_SUITE || src == SRC_GEN)) return v;
+    if (v && (src == SRC_CAPTURE || src == SRC_SUITE || src == SRC_GEN)) {
+      if (!(n->quoted && s && s->quoted_is_text) || cJSON_IsString(v)) return v;
+      gt_buf t; /* as written: quoted is text */
+      gt_buf_init(&t);
+      render(v, &t);
+      cJSON_Delete(v);
+      cJSON *r = cJSON_CreateString(t.data ? t.data : "");
+      gt_buf_free(&t);
+      return r;
+    }
     if (v) {
       cJSON *r = untyped_text(v->valuestring, strlen(v->valuestring), n->quoted);
       cJSON_Delete(v);
@@ -278,9 +287,49 @@ static cJSON *expand_scalar(const gt_scope *s, const gt_node *n, gt_err *err) {
   return r;
 }
 
+/* `!!str`, `!!int`, `!!float`, `!!bool` on a scalar: the value converted to
+ * that type (a sole ${NAME} included), or an error at the node. Takes v. */
+static cJSON *as_typed(const gt_node *n, cJSON *v, gt_err *err) {
+  if (!v || n->typed == GT_TYPED_NONE) return v;
+  gt_buf t;
+  gt_buf_init(&t);
+  render(v, &t);
+  const char *text = t.data ? t.data : "";
+  cJSON *r = NULL;
+  char *end = NULL;
+  switch (n->typed) {
+  case GT_TYPED_STR:
+    r = cJSON_CreateString(text);
+    break;
+  case GT_TYPED_INT: {
+    long long i = strtoll(text, &end, 10);
+    if (*text && !*end) r = cJSON_CreateNumber((double)i);
+    break;
+  }
+  case GT_TYPED_FLOAT: {
+    double d = strtod(text, &end);
+    if (*text && !*end) r = cJSON_CreateNumber(d);
+    break;
+  }
+  case GT_TYPED_BOOL:
+    if (!strcmp(text, "true") || !strcmp(text, "false")) r = cJSON_CreateBool(text[0] == 't');
+    break;
+  default:
+    break;
+  }
+  if (!r) {
+    static const char *const names[] = {"", "!!str", "!!int", "!!float", "!!bool"};
+    gt_err_set(err, GT_ERR_INPUT, n->file, n->line, n->col, "%s: '%s' is not of that type",
+               names[n->typed & 7], text);
+  }
+  gt_buf_free(&t);
+  cJSON_Delete(v);
+  return r;
+}
+
 cJSON *gt_expand_node(const gt_scope *s, const gt_node *n, gt_err *err) {
   if (!n) return cJSON_CreateNull();
-  if (n->kind == GT_NODE_SCALAR) return expand_scalar(s, n, err);
+  if (n->kind == GT_NODE_SCALAR) return as_typed(n, expand_scalar(s, n, err), err);
   cJSON *out = n->kind == GT_NODE_MAP ? cJSON_CreateObject() : cJSON_CreateArray();
   for (size_t i = 0; i < n->count; i++) {
     cJSON *v = gt_expand_node(s, n->items[i], err);

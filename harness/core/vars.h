@@ -43,6 +43,7 @@ typedef struct gt_scope {
   const cJSON *suite_vars; /* object name -> value (already expanded), or NULL */
   bool use_env;            /* consult getenv() last */
   gt_gen_fn gen;           /* ${gen.*} while a request is built, else NULL */
+  bool quoted_is_text;     /* a quoted sole "${NAME}" stays a string (JWT claims: as written) */
   void *gen_ud;
 } gt_scope;
 

@@ -158,17 +158,25 @@ static void register_secret(gt_secrets *s, const char *name, const char *value) 
 static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_draft *d,
                            gt_err *err) {
   const gt_profile *p = &ctx->suite->profile;
-  if (p->auth.scheme == GT_AUTH_NONE || !sc->request.auth || !p->auth.token) return true;
-  gt_buf t;
-  gt_buf_init(&t);
-  if (!expand_scalar(ctx->scope, p->auth.token, &t, err)) {
-    gt_buf_free(&t);
-    return false;
+  const gt_node *mint = sc->request.auth_with.mint;
+  if (p->auth.scheme == GT_AUTH_NONE || !sc->request.auth || (!p->auth.token && !mint)) return true;
+  if (mint) { /* minted now: a working credential nobody may see (no name: ***) */
+    d->token = gt_mint_token(ctx, mint, err);
+    if (!d->token) return false;
+    d->token_name = gt_xstrdup("minted");
+    if (ctx->secrets) gt_secrets_add_jwt(ctx->secrets, NULL, d->token);
+  } else {
+    gt_buf t;
+    gt_buf_init(&t);
+    if (!expand_scalar(ctx->scope, p->auth.token, &t, err)) {
+      gt_buf_free(&t);
+      return false;
+    }
+    d->token = t.data ? gt_buf_steal(&t) : gt_xstrdup("");
+    d->token_name = gt_single_var_name(p->auth.token->text);
+    if (!d->token_name) d->token_name = gt_xstrdup("token");
+    register_secret(ctx->secrets, d->token_name, d->token);
   }
-  d->token = t.data ? gt_buf_steal(&t) : gt_xstrdup("");
-  d->token_name = gt_single_var_name(p->auth.token->text);
-  if (!d->token_name) d->token_name = gt_xstrdup("token");
-  register_secret(ctx->secrets, d->token_name, d->token);
   d->auth_name = gt_xstrdup(gt_auth_header_name(p));
   d->auth_value = gt_auth_value(p, d->token);
   /* Basic: the base64 form is as secret as the password it encodes. */
@@ -234,14 +242,6 @@ static void assemble(const gt_build_ctx *ctx, const gt_scenario *sc, const gt_dr
   out->follow_redirects = false; /* a 3xx is itself the answer (http_only) */
 }
 
-static bool is_auth_fault(gt_fault_id f) {
-  return f >= GT_FAULT_UNAUTHENTICATED && f <= GT_FAULT_HTTP_ONLY;
-}
-
-static bool is_body_fault(gt_fault_id f) {
-  return (f >= GT_FAULT_MALFORMED_JSON && f <= GT_FAULT_WRONG_TYPE) || f == GT_FAULT_OVERSIZED_BODY;
-}
-
 /* The case's clock: pinned (--now-ms, tests) or read once per case. */
 static int64_t case_clock(const gt_build_ctx *ctx) {
   if (ctx->now_ms) return ctx->now_ms;
@@ -251,9 +251,11 @@ static int64_t case_clock(const gt_build_ctx *ctx) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ctx with ${gen.*} available through its scope, backed by g (the caller's). */
-static void with_gen(const gt_build_ctx *ctx, const char *case_name, gt_gen_state *g,
-                     gt_scope *scope, gt_build_ctx *cx) {
+/* ctx with ${gen.*} available through its scope, backed by g (the caller's),
+ * and the scenario's own credential (request.auth mapping) in place of the
+ * profile's, in *su (a shallow copy borrowing everything). */
+static void with_gen(const gt_build_ctx *ctx, const gt_scenario *sc, const char *case_name,
+                     gt_gen_state *g, gt_scope *scope, gt_suite *su, gt_build_ctx *cx) {
   gt_gen_init(g, ctx->seed, case_name, case_clock(ctx));
   if (ctx->scope)
     *scope = *ctx->scope;
@@ -264,6 +266,14 @@ static void with_gen(const gt_build_ctx *ctx, const char *case_name, gt_gen_stat
   *cx = *ctx;
   cx->scope = scope;
   cx->gen = g;
+  const gt_auth_with *a = &sc->request.auth_with;
+  if (!a->given) return;
+  *su = *ctx->suite;
+  su->profile.auth.scheme = (gt_auth_scheme)a->scheme;
+  if (a->token) su->profile.auth.token = a->token;
+  if (a->header) su->profile.auth.header = a->header;
+  if (a->mint) su->profile.auth.jwt = true;
+  cx->suite = su;
 }
 
 bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out, gt_err *err) {
@@ -275,19 +285,15 @@ bool gt_case_build(const gt_build_ctx *octx, const gt_case *c, gt_http_request *
                       c->skip_reason);
   gt_gen_state g;
   gt_scope scope;
+  gt_suite su;
   gt_build_ctx cx;
-  with_gen(octx, c->name ? c->name : "", &g, &scope, &cx);
+  const gt_scenario *sc = &octx->suite->scenarios[c->scenario];
+  with_gen(octx, sc, c->name ? c->name : "", &g, &scope, &su, &cx);
   const gt_build_ctx *ctx = &cx;
-  const gt_scenario *sc = &ctx->suite->scenarios[c->scenario];
   gt_draft d;
   bool ok = draft_init(ctx, sc, c->name ? c->name : "", &d, err);
-  if (ok && is_auth_fault(c->fault))
-    ok = gt_mutate_auth(ctx, c, &d, err);
-  else if (ok && is_body_fault(c->fault))
-    ok = gt_mutate_body(ctx, c, &d, err);
-  else if (ok && c->fault != GT_FAULT_VALID && c->fault != GT_FAULT_RATE_LIMIT &&
-           c->mode != GT_MODE_RAW)
-    ok = gt_mutate_target(ctx, c, &d, err);
+  const gt_fault_info *row = gt_fault_info_of(c->fault);
+  if (ok && row && row->mutate) ok = row->mutate(ctx, c, &d, err);
   if (ok) assemble(ctx, sc, &d, out);
   gt_draft_free(&d);
   if (ok && c->mode == GT_MODE_RAW) ok = gt_build_raw(ctx, c, out, err);
@@ -304,8 +310,9 @@ bool gt_case_build_valid(const gt_build_ctx *octx, const gt_case *c, gt_http_req
   const gt_scenario *sc = &octx->suite->scenarios[c->scenario];
   gt_gen_state g;
   gt_scope scope;
+  gt_suite su;
   gt_build_ctx cx;
-  with_gen(octx, sc->name ? sc->name : "", &g, &scope, &cx);
+  with_gen(octx, sc, sc->name ? sc->name : "", &g, &scope, &su, &cx);
   const gt_build_ctx *ctx = &cx;
   gt_draft d;
   bool ok = draft_init(ctx, sc, sc->name ? sc->name : "", &d, err);

@@ -1,9 +1,12 @@
-/* catalogue.c — fault names and their default expectations (SPEC §4).
+/* catalogue.c — the fault table: one row per fault (SPEC §4), read by
+ * expansion (applicability, variants, mode), the builder (which mutation),
+ * the default expectations below and docs/faults.md (checked against these
+ * rows by tests/unit/test_docs_tables.c).
  *
- * The defaults are built once, lazily, under a mutex: they hold a small gt_node
- * tree (cors_preflight's header template) and status texts, owned here and
- * released only by gt_fault_catalogue_free. */
-#include "fault.h"
+ * The default expectations are built from the rows once, lazily, under a
+ * mutex: they hold a small gt_node tree (cors_preflight's header template)
+ * and status texts, owned here and released only by gt_fault_catalogue_free. */
+#include "fault_internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -11,78 +14,312 @@
 
 #include "../core/buf.h"
 
-static const char *const fault_names[GT_FAULT_COUNT] = {
-    [GT_FAULT_VALID] = "valid",
-    [GT_FAULT_UNAUTHENTICATED] = "unauthenticated",
-    [GT_FAULT_INVALID_TOKEN] = "invalid_token",
-    [GT_FAULT_MALFORMED_AUTH] = "malformed_auth",
-    [GT_FAULT_TOKEN_IN_QUERY] = "token_in_query",
-    [GT_FAULT_JWT_ALG_NONE] = "jwt_alg_none",
-    [GT_FAULT_JWT_BAD_SIGNATURE] = "jwt_bad_signature",
-    [GT_FAULT_JWT_EXPIRED] = "jwt_expired",
-    [GT_FAULT_JWT_MISSING_CLAIM] = "jwt_missing_claim",
-    [GT_FAULT_HTTP_ONLY] = "http_only",
-    [GT_FAULT_MALFORMED_JSON] = "malformed_json",
-    [GT_FAULT_WRONG_CONTENT_TYPE] = "wrong_content_type",
-    [GT_FAULT_INVALID_UTF8] = "invalid_utf8",
-    [GT_FAULT_EMPTY_BODY] = "empty_body",
-    [GT_FAULT_MISSING_FIELD] = "missing_field",
-    [GT_FAULT_WRONG_TYPE] = "wrong_type",
-    [GT_FAULT_UNKNOWN_PATH] = "unknown_path",
-    [GT_FAULT_WRONG_METHOD] = "wrong_method",
-    [GT_FAULT_BAD_PERCENT_ENCODING] = "bad_percent_encoding",
-    [GT_FAULT_UNVERSIONED] = "unversioned",
-    [GT_FAULT_OVERSIZED_BODY] = "oversized_body",
-    [GT_FAULT_TRUNCATED_BODY] = "truncated_body",
-    [GT_FAULT_SLOW_BODY] = "slow_body",
-    [GT_FAULT_WIRE_DUP_CONTENT_LENGTH] = "wire_dup_content_length",
-    [GT_FAULT_WIRE_CL_TE] = "wire_cl_te",
-    [GT_FAULT_WIRE_BARE_LF] = "wire_bare_lf",
-    [GT_FAULT_WIRE_OBS_FOLD] = "wire_obs_fold",
-    [GT_FAULT_WIRE_NUL_HEADER] = "wire_nul_header",
-    [GT_FAULT_WIRE_BAD_CHUNK] = "wire_bad_chunk",
-    [GT_FAULT_WIRE_HUGE_HEADER] = "wire_huge_header",
-    [GT_FAULT_WIRE_LONG_URI] = "wire_long_uri",
-    [GT_FAULT_CORS_PREFLIGHT] = "cors_preflight",
-    [GT_FAULT_RATE_LIMIT] = "rate_limit",
+#define CREDENTIAL GT_NEED_CREDENTIAL
+#define JWT (GT_NEED_CREDENTIAL | GT_NEED_JWT)
+#define WIRE_EXPECT                                                                                \
+  {                                                                                                \
+    .status_text = "refused or 400, 413, 414, 431, 501",                                           \
+    .status = {{400, 400}, {413, 414}, {431, 431}, {501, 501}}, .refused = true                    \
+  }
+#define WIRE_DOC                                                                                   \
+  "a refusal, a closed connection or 400, 413, 414, 431 or 501; never 2xx; no second response "    \
+  "smuggled; target alive afterwards"
+#define WIRE_ROW(ID, NAME, SENDS)                                                                  \
+  [ID] = {.id = ID,                                                                                \
+          .name = NAME,                                                                            \
+          .family = "framing (raw connection, TLS too)",                                           \
+          .mode = GT_MODE_RAW,                                                                     \
+          .transport_only = true,                                                                  \
+          .needs_alive = true,                                                                     \
+          .expect = WIRE_EXPECT,                                                                   \
+          .sends = SENDS,                                                                          \
+          .expect_doc = WIRE_DOC}
+
+static const gt_fault_info faults[GT_FAULT_COUNT] = {
+    [GT_FAULT_VALID] = {.id = GT_FAULT_VALID,
+                        .name = "valid",
+                        .family = "valid",
+                        .sends = "the scenario as written",
+                        .expect_doc = "the scenario's `expect`"},
+
+    /* Credentials: 401 with the profile's error shape. */
+    [GT_FAULT_UNAUTHENTICATED] = {.id = GT_FAULT_UNAUTHENTICATED,
+                                  .name = "unauthenticated",
+                                  .family = "credentials",
+                                  .needs = CREDENTIAL,
+                                  .mutate = gt_mutate_auth,
+                                  .expect = {"401", {{401, 401}}, .error_shape = true},
+                                  .sends = "no credential",
+                                  .expect_doc = "401 + error shape"},
+    [GT_FAULT_INVALID_TOKEN] = {.id = GT_FAULT_INVALID_TOKEN,
+                                .name = "invalid_token",
+                                .family = "credentials",
+                                .needs = CREDENTIAL,
+                                .mutate = gt_mutate_auth,
+                                .expect = {"401", {{401, 401}}, .error_shape = true},
+                                .sends = "a random credential of the same length and character "
+                                         "classes",
+                                .expect_doc = "401 + error shape"},
+    [GT_FAULT_MALFORMED_AUTH] = {.id = GT_FAULT_MALFORMED_AUTH,
+                                 .name = "malformed_auth",
+                                 .family = "credentials",
+                                 .needs = CREDENTIAL,
+                                 .mutate = gt_mutate_auth,
+                                 .variants = gt_variants_malformed_auth,
+                                 .expect = {"401 or 400", {{400, 401}}, .error_shape = true},
+                                 .sends = "#1 empty bearer, #2 wrong scheme, #3 the token with a "
+                                          "trailing extra",
+                                 .expect_doc = "401 or 400 + error shape"},
+    [GT_FAULT_TOKEN_IN_QUERY] = {.id = GT_FAULT_TOKEN_IN_QUERY,
+                                 .name = "token_in_query",
+                                 .family = "credentials",
+                                 .needs = CREDENTIAL,
+                                 .mutate = gt_mutate_auth,
+                                 .expect = {"401", {{401, 401}}, .error_shape = true},
+                                 .sends = "the credential in `?access_token=` instead of the "
+                                          "header",
+                                 .expect_doc = "401 + error shape"},
+    /* JWT forgeries: 401 (no error shape required there). */
+    [GT_FAULT_JWT_ALG_NONE] = {.id = GT_FAULT_JWT_ALG_NONE,
+                               .name = "jwt_alg_none",
+                               .family = "JWT",
+                               .needs = JWT,
+                               .mutate = gt_mutate_auth,
+                               .expect = {"401", {{401, 401}}},
+                               .sends = "the JWT re-encoded with `alg: none`, no signature",
+                               .expect_doc = "401"},
+    [GT_FAULT_JWT_BAD_SIGNATURE] = {.id = GT_FAULT_JWT_BAD_SIGNATURE,
+                                    .name = "jwt_bad_signature",
+                                    .family = "JWT",
+                                    .needs = JWT,
+                                    .mutate = gt_mutate_auth,
+                                    .expect = {"401", {{401, 401}}},
+                                    .sends = "the JWT with its signature altered",
+                                    .expect_doc = "401"},
+    [GT_FAULT_JWT_EXPIRED] = {.id = GT_FAULT_JWT_EXPIRED,
+                              .name = "jwt_expired",
+                              .family = "JWT",
+                              .needs = JWT | GT_NEED_JWT_SECRET,
+                              .mutate = gt_mutate_auth,
+                              .expect = {"401", {{401, 401}}},
+                              .sends = "a JWT minted (HS256, `auth.jwt_secret`) with `exp` an hour "
+                                       "in the past",
+                              .expect_doc = "401"},
+    [GT_FAULT_JWT_MISSING_CLAIM] = {.id = GT_FAULT_JWT_MISSING_CLAIM,
+                                    .name = "jwt_missing_claim",
+                                    .family = "JWT",
+                                    .needs = JWT | GT_NEED_JWT_SECRET | GT_NEED_JWT_CLAIMS,
+                                    .mutate = gt_mutate_auth,
+                                    .variants = gt_variants_jwt_missing_claim,
+                                    .expect = {"401", {{401, 401}}},
+                                    .sends = "one case per `auth.jwt_claims` key: a valid JWT "
+                                             "minted without that claim",
+                                    .expect_doc = "401"},
+
+    /* Plain HTTP: refused, or any 3xx/4xx; never 2xx (nor 5xx). */
+    [GT_FAULT_HTTP_ONLY] = {.id = GT_FAULT_HTTP_ONLY,
+                            .name = "http_only",
+                            .family = "transport",
+                            .needs = GT_NEED_HTTPS_API,
+                            .transport_only = true,
+                            .mutate = gt_mutate_auth,
+                            .expect = {"refused or 3xx/4xx", {{300, 499}}, .refused = true},
+                            .sends = "the request over `http://` to `transport.http_port`; a "
+                                     "**decoy** credential (and other secrets redacted) unless "
+                                     "the host is loopback or `http_probe: real`",
+                            .expect_doc = "refused, or 3xx/4xx; never 2xx"},
+
+    /* Bodies: a client error with the profile's error shape. */
+    [GT_FAULT_MALFORMED_JSON] = {.id = GT_FAULT_MALFORMED_JSON,
+                                 .name = "malformed_json",
+                                 .family = "bodies",
+                                 .needs = GT_NEED_JSON_BODY,
+                                 .mutate = gt_mutate_body,
+                                 .expect = {"400", {{400, 400}}, .error_shape = true},
+                                 .sends = "the JSON body cut mid-document",
+                                 .expect_doc = "400 + error shape"},
+    [GT_FAULT_WRONG_CONTENT_TYPE] = {.id = GT_FAULT_WRONG_CONTENT_TYPE,
+                                     .name = "wrong_content_type",
+                                     .family = "bodies",
+                                     .needs = GT_NEED_FIELDS_BODY,
+                                     .mutate = gt_mutate_body,
+                                     .expect = {"400 or 415",
+                                                {{400, 400}, {415, 415}},
+                                                .error_shape = true},
+                                     .sends = "the body labelled `text/plain`",
+                                     .expect_doc = "400 or 415 + error shape"},
+    [GT_FAULT_INVALID_UTF8] = {.id = GT_FAULT_INVALID_UTF8,
+                               .name = "invalid_utf8",
+                               .family = "bodies",
+                               .needs = GT_NEED_BODY,
+                               .mutate = gt_mutate_body,
+                               .expect = {"400", {{400, 400}}, .error_shape = true},
+                               .sends = "invalid UTF-8 bytes inside a string value (JSON), a "
+                                        "form value, or the raw body",
+                               .expect_doc = "400 + error shape"},
+    [GT_FAULT_EMPTY_BODY] = {.id = GT_FAULT_EMPTY_BODY,
+                             .name = "empty_body",
+                             .family = "bodies",
+                             .needs = GT_NEED_BODY,
+                             .mutate = gt_mutate_body,
+                             .expect = {"400", {{400, 400}}, .error_shape = true},
+                             .sends = "no body (`Content-Length: 0`)",
+                             .expect_doc = "400 + error shape"},
+    [GT_FAULT_MISSING_FIELD] = {.id = GT_FAULT_MISSING_FIELD,
+                                .name = "missing_field",
+                                .family = "bodies",
+                                .needs = GT_NEED_FIELDS_BODY,
+                                .mutate = gt_mutate_body,
+                                .variants = gt_variants_missing_field,
+                                .expect = {"400", {{400, 400}}, .error_shape = true},
+                                .sends = "one case per `request.required` path (else per "
+                                         "top-level field), removed",
+                                .expect_doc = "400 + error shape",
+                                .skip_doc = "the body has no field to remove"},
+    [GT_FAULT_WRONG_TYPE] = {.id = GT_FAULT_WRONG_TYPE,
+                             .name = "wrong_type",
+                             .family = "bodies",
+                             .needs = GT_NEED_JSON_BODY,
+                             .mutate = gt_mutate_body,
+                             .variants = gt_variants_wrong_type,
+                             .expect = {"400 or 422",
+                                        {{400, 400}, {422, 422}},
+                                        .error_shape = true},
+                             .sends = "one case per body field at any depth (at most 64), its "
+                                      "value replaced by one of another JSON type",
+                             .expect_doc = "400 or 422 + error shape",
+                             .skip_doc = "the body has no field"},
+
+    /* Paths and methods. */
+    [GT_FAULT_UNKNOWN_PATH] = {.id = GT_FAULT_UNKNOWN_PATH,
+                               .name = "unknown_path",
+                               .family = "paths and methods",
+                               .mutate = gt_mutate_target,
+                               .expect = {"404", {{404, 404}}, .error_shape = true},
+                               .sends = "the path with an extra random segment",
+                               .expect_doc = "404 + error shape"},
+    [GT_FAULT_WRONG_METHOD] =
+        {.id = GT_FAULT_WRONG_METHOD,
+         .name = "wrong_method",
+         .family = "paths and methods",
+         .mutate = gt_mutate_target,
+         .variants = gt_variants_wrong_method,
+         .expect = {"404 or 405", {{404, 405}}, .error_shape = true},
+         .sends = "one case per method of GET, POST, PUT, PATCH, DELETE "
+                  "that no scenario uses on that path",
+         .expect_doc = "404 or 405 + error shape",
+         .skip_doc = "every one of GET, POST, PUT, PATCH and DELETE is used on that path"},
+    [GT_FAULT_BAD_PERCENT_ENCODING] = {.id = GT_FAULT_BAD_PERCENT_ENCODING,
+                                       .name = "bad_percent_encoding",
+                                       .family = "paths and methods",
+                                       .mutate = gt_mutate_target,
+                                       .expect = {"400 or 404", {{400, 400}, {404, 404}}},
+                                       .sends = "`%ZZ` inside the path",
+                                       .expect_doc = "400 or 404, never 5xx"},
+    [GT_FAULT_UNVERSIONED] = {.id = GT_FAULT_UNVERSIONED,
+                              .name = "unversioned",
+                              .family = "paths and methods",
+                              .needs = GT_NEED_VERSION_PREFIX,
+                              .mutate = gt_mutate_target,
+                              .variants = gt_variants_unversioned,
+                              .expect = {"404", {{404, 404}}},
+                              .sends = "#1 the version prefix removed; #2 and #3 also with "
+                                       "`Accept-Version` / `X-API-Version` headers (a version "
+                                       "given only in a header)",
+                              .expect_doc = "404"},
+
+    /* Sizes and timing. */
+    [GT_FAULT_OVERSIZED_BODY] = {.id = GT_FAULT_OVERSIZED_BODY,
+                                 .name = "oversized_body",
+                                 .family = "sizes and timing",
+                                 .needs = GT_NEED_BODY,
+                                 .mutate = gt_mutate_body,
+                                 .expect = {"413 or 400", {{400, 400}, {413, 413}}},
+                                 .sends = "a JSON body one byte larger than `limits.max_body` "
+                                          "(default 8 MiB)",
+                                 .expect_doc = "413 or 400"},
+    /* A close/reset is fine (the server may give up); never 2xx. */
+    [GT_FAULT_TRUNCATED_BODY] = {.id = GT_FAULT_TRUNCATED_BODY,
+                                 .name = "truncated_body",
+                                 .family = "sizes and timing",
+                                 .needs = GT_NEED_BODY,
+                                 .mode = GT_MODE_RAW,
+                                 .needs_alive = true,
+                                 .expect = {"refused or not 2xx",
+                                            {{100, 199}, {300, 599}},
+                                            .refused = true},
+                                 .sends = "`Content-Length` 100 bytes larger than the body sent, "
+                                          "then the connection closed",
+                                 .expect_doc = "refused or any non-2xx; target alive afterwards"},
+    [GT_FAULT_SLOW_BODY] = {.id = GT_FAULT_SLOW_BODY,
+                            .name = "slow_body",
+                            .family = "sizes and timing",
+                            .needs = GT_NEED_BODY,
+                            .mode = GT_MODE_RAW,
+                            .needs_alive = true,
+                            .expect = {"not 5xx (408 allowed)", {{100, 499}}},
+                            .sends = "the body trickled over about 2 s (at most half the timeout)",
+                            .expect_doc = "any non-5xx (408 included); target alive afterwards"},
+
+    /* Framing: a rejection or a closed connection; never 2xx. */
+    WIRE_ROW(GT_FAULT_WIRE_DUP_CONTENT_LENGTH, "wire_dup_content_length",
+             "two `Content-Length` headers that disagree"),
+    WIRE_ROW(GT_FAULT_WIRE_CL_TE, "wire_cl_te",
+             "`Content-Length` and `Transfer-Encoding: chunked` together, with a second request "
+             "hidden after the chunked body"),
+    WIRE_ROW(GT_FAULT_WIRE_BARE_LF, "wire_bare_lf", "every CRLF of the head replaced by a bare LF"),
+    WIRE_ROW(GT_FAULT_WIRE_OBS_FOLD, "wire_obs_fold",
+             "a header continued on the next line (obsolete line folding)"),
+    WIRE_ROW(GT_FAULT_WIRE_NUL_HEADER, "wire_nul_header", "a NUL byte inside a header value"),
+    WIRE_ROW(GT_FAULT_WIRE_BAD_CHUNK, "wire_bad_chunk",
+             "a chunked body whose chunk size is not hexadecimal"),
+    WIRE_ROW(GT_FAULT_WIRE_HUGE_HEADER, "wire_huge_header", "a header value of 64 KiB"),
+    WIRE_ROW(GT_FAULT_WIRE_LONG_URI, "wire_long_uri", "a path 64 KiB long"),
+
+    [GT_FAULT_CORS_PREFLIGHT] = {.id = GT_FAULT_CORS_PREFLIGHT,
+                                 .name = "cors_preflight",
+                                 .family = "CORS and rate limits",
+                                 .mutate = gt_mutate_target,
+                                 .expect = {"2xx", {{200, 299}}, .cors_origin = true},
+                                 .sends = "`OPTIONS` with `Origin` and "
+                                          "`Access-Control-Request-Method`, no credential, no body",
+                                 .expect_doc = "2xx with `Access-Control-Allow-Origin` "
+                                               "(`documented_status` does not apply: the CORS "
+                                               "protocol answers it)"},
+    [GT_FAULT_RATE_LIMIT] = {.id = GT_FAULT_RATE_LIMIT,
+                             .name = "rate_limit",
+                             .family = "CORS and rate limits",
+                             .needs = GT_NEED_RATE_LIMIT,
+                             .mode = GT_MODE_RATE_LIMIT,
+                             .all_only_when_needed = true,
+                             .expect = {"429", {{429, 429}}, .error_shape = true},
+                             .sends = "the valid request repeated, at most twice the limit, "
+                                      "after every other case of the suite",
+                             .expect_doc = "a 429 before the bound, with the profile's headers "
+                                           "and error shape"},
 };
+
+const gt_fault_info *gt_fault_info_of(gt_fault_id id) {
+  if ((int)id < 0 || id >= GT_FAULT_COUNT) return NULL;
+  return &faults[id];
+}
 
 int gt_fault_from_name(const char *name) {
   if (!name) return -1;
   for (int i = 0; i < GT_FAULT_COUNT; i++)
-    if (strcmp(fault_names[i], name) == 0) return i;
+    if (strcmp(faults[i].name, name) == 0) return i;
   return -1;
 }
 
 const char *gt_fault_name(gt_fault_id id) {
-  if ((int)id < 0 || id >= GT_FAULT_COUNT) return "?";
-  return fault_names[id];
+  const gt_fault_info *f = gt_fault_info_of(id);
+  return f ? f->name : "?";
 }
 
 static pthread_mutex_t catalogue_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool catalogue_built;
 static gt_expect defaults[GT_FAULT_COUNT];
 static gt_node *cors_headers; /* owned: MAP { Access-Control-Allow-Origin: !any } */
-
-static void set_codes(gt_expect *e, const char *text, const int *codes, size_t n) {
-  e->has_status = true;
-  for (size_t i = 0; i < n; i++)
-    gt_status_add(&e->status, codes[i]);
-  e->status_text = gt_xstrdup(text);
-}
-
-static void set_range(gt_expect *e, const char *text, int lo, int hi) {
-  e->has_status = true;
-  for (int c = lo; c <= hi; c++)
-    gt_status_add(&e->status, c);
-  e->status_text = gt_xstrdup(text);
-}
-
-#define CODES(e, text, ...)                                                                        \
-  do {                                                                                             \
-    static const int codes_[] = {__VA_ARGS__};                                                     \
-    set_codes((e), (text), codes_, sizeof codes_ / sizeof codes_[0]);                              \
-  } while (0)
 
 static gt_node *build_cors_headers(void) {
   gt_node *map = gt_node_new(GT_NODE_MAP, "<fault catalogue>", 0, 0);
@@ -94,81 +331,29 @@ static gt_node *build_cors_headers(void) {
   return map;
 }
 
-static void build_defaults(void) {
-  for (int i = 0; i < GT_FAULT_COUNT; i++)
-    gt_expect_init(&defaults[i]);
-  gt_expect *d = defaults;
-
-  /* Authentication: 401 with the profile's error shape. */
-  CODES(&d[GT_FAULT_UNAUTHENTICATED], "401", 401);
-  CODES(&d[GT_FAULT_INVALID_TOKEN], "401", 401);
-  CODES(&d[GT_FAULT_MALFORMED_AUTH], "401 or 400", 401, 400);
-  CODES(&d[GT_FAULT_TOKEN_IN_QUERY], "401", 401);
-  d[GT_FAULT_UNAUTHENTICATED].error_shape = 1;
-  d[GT_FAULT_INVALID_TOKEN].error_shape = 1;
-  d[GT_FAULT_MALFORMED_AUTH].error_shape = 1;
-  d[GT_FAULT_TOKEN_IN_QUERY].error_shape = 1;
-  /* JWT faults: 401 (SPEC does not require the error shape there). */
-  CODES(&d[GT_FAULT_JWT_ALG_NONE], "401", 401);
-  CODES(&d[GT_FAULT_JWT_BAD_SIGNATURE], "401", 401);
-  CODES(&d[GT_FAULT_JWT_EXPIRED], "401", 401);
-  CODES(&d[GT_FAULT_JWT_MISSING_CLAIM], "401", 401);
-
-  /* Plain HTTP: refused, or any 3xx/4xx; never 2xx (nor 5xx). */
-  set_range(&d[GT_FAULT_HTTP_ONLY], "refused or 3xx/4xx", 300, 499);
-  d[GT_FAULT_HTTP_ONLY].refused = 1;
-
-  /* Bodies. */
-  CODES(&d[GT_FAULT_MALFORMED_JSON], "400", 400);
-  CODES(&d[GT_FAULT_WRONG_CONTENT_TYPE], "400 or 415", 400, 415);
-  CODES(&d[GT_FAULT_INVALID_UTF8], "400", 400);
-  CODES(&d[GT_FAULT_EMPTY_BODY], "400", 400);
-  CODES(&d[GT_FAULT_MISSING_FIELD], "400", 400);
-  CODES(&d[GT_FAULT_WRONG_TYPE], "400 or 422", 400, 422);
-  static const gt_fault_id shaped[] = {GT_FAULT_MALFORMED_JSON, GT_FAULT_WRONG_CONTENT_TYPE,
-                                       GT_FAULT_INVALID_UTF8,   GT_FAULT_EMPTY_BODY,
-                                       GT_FAULT_MISSING_FIELD,  GT_FAULT_WRONG_TYPE,
-                                       GT_FAULT_UNKNOWN_PATH,   GT_FAULT_WRONG_METHOD};
-  /* Paths and methods. */
-  CODES(&d[GT_FAULT_UNKNOWN_PATH], "404", 404);
-  CODES(&d[GT_FAULT_WRONG_METHOD], "404 or 405", 404, 405);
-  for (size_t i = 0; i < sizeof shaped / sizeof shaped[0]; i++)
-    d[shaped[i]].error_shape = 1;
-  CODES(&d[GT_FAULT_BAD_PERCENT_ENCODING], "400 or 404", 400, 404);
-  CODES(&d[GT_FAULT_UNVERSIONED], "404", 404);
-
-  /* Sizes and timing. */
-  CODES(&d[GT_FAULT_OVERSIZED_BODY], "413 or 400", 413, 400);
-  {
-    /* truncated_body: no 2xx; a close/reset is fine (the server may give up). */
-    gt_expect *e = &d[GT_FAULT_TRUNCATED_BODY];
-    set_range(e, "refused or not 2xx", 100, 199);
-    for (int c = 300; c <= 599; c++)
-      gt_status_add(&e->status, c);
-    e->refused = 1;
+static void build_default(const gt_fault_info *f, gt_expect *e) {
+  gt_expect_init(e);
+  if (f->expect.status_text) {
+    e->has_status = true;
+    e->status_text = gt_xstrdup(f->expect.status_text);
+    for (const gt_fault_status_range *r = f->expect.status; r->lo; r++)
+      for (int c = r->lo; c <= r->hi; c++)
+        gt_status_add(&e->status, c);
   }
-  /* slow_body: any non-5xx (408 included). */
-  set_range(&d[GT_FAULT_SLOW_BODY], "not 5xx (408 allowed)", 100, 499);
-
-  /* Framing: a rejection or a closed connection; never 2xx. */
-  for (int f = GT_FAULT_WIRE_DUP_CONTENT_LENGTH; f <= GT_FAULT_WIRE_LONG_URI; f++) {
-    CODES(&d[f], "refused or 400, 413, 414, 431, 501", 400, 413, 414, 431, 501);
-    d[f].refused = 1;
+  if (f->expect.refused) e->refused = 1;
+  if (f->expect.error_shape) e->error_shape = 1;
+  if (f->expect.cors_origin) {
+    if (!cors_headers) cors_headers = build_cors_headers();
+    e->headers = cors_headers;
   }
-
-  set_range(&d[GT_FAULT_CORS_PREFLIGHT], "2xx", 200, 299);
-  cors_headers = build_cors_headers();
-  d[GT_FAULT_CORS_PREFLIGHT].headers = cors_headers;
-
-  CODES(&d[GT_FAULT_RATE_LIMIT], "429", 429);
-  d[GT_FAULT_RATE_LIMIT].error_shape = 1;
 }
 
 const gt_expect *gt_fault_default_expect(gt_fault_id id) {
   if ((int)id < 0 || id >= GT_FAULT_COUNT) return NULL;
   pthread_mutex_lock(&catalogue_lock);
   if (!catalogue_built) {
-    build_defaults();
+    for (int i = 0; i < GT_FAULT_COUNT; i++)
+      build_default(&faults[i], &defaults[i]);
     catalogue_built = true;
   }
   pthread_mutex_unlock(&catalogue_lock);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WRONG_TYPE_MAX 64
-
 typedef struct case_vec {
   gt_case *items;
   size_t count, cap;
@@ -160,11 +158,7 @@ bool gt_skip_faults_option_valid(const char *skip, gt_err *err) {
   return parse_selection(NULL, skip, &sel, err);
 }
 
-/* ---- applicability ---- */
-
-static bool is_credential_fault(gt_fault_id f) {
-  return f >= GT_FAULT_UNAUTHENTICATED && f <= GT_FAULT_JWT_MISSING_CLAIM;
-}
+/* ---- applicability: one row per GT_NEED_* bit, in bit order ---- */
 
 /* True when the body is a tree whose shape is known before run time. */
 static bool body_is(const gt_request *rq, gt_body_kind kind) {
@@ -184,215 +178,106 @@ static bool expands_empty(const gt_node *n, const gt_scope *scope) {
   return empty;
 }
 
+/* Each returns NULL when the need is met, else the skip reason. */
+typedef const char *(*need_test)(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope);
+
+static const char *has_credential(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)scope;
+  const gt_profile *p = &s->profile;
+  if (p->auth.scheme == GT_AUTH_NONE || !p->auth.token)
+    return "no credential: the profile's auth.scheme is none";
+  return sc->request.auth ? NULL : "no credential: the request has auth: false";
+}
+
+static const char *has_jwt(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)sc, (void)scope;
+  return s->profile.auth.jwt ? NULL : "no JWT: auth.format is not jwt";
+}
+
+static const char *has_jwt_secret(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)sc;
+  return expands_empty(s->profile.auth.jwt_secret, scope)
+             ? "no auth.jwt_secret to mint tokens with (absent or empty)"
+             : NULL;
+}
+
+static const char *has_jwt_claims(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)sc, (void)scope;
+  const gt_node *c = s->profile.auth.jwt_claims;
+  return c && c->kind == GT_NODE_MAP && c->count > 0 ? NULL : "no auth.jwt_claims";
+}
+
+static const char *has_json_body(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)s, (void)scope;
+  return body_is(&sc->request, GT_BODY_JSON) ? NULL : "no JSON body";
+}
+
+static const char *has_fields_body(const gt_suite *s, const gt_scenario *sc,
+                                   const gt_scope *scope) {
+  (void)s, (void)scope;
+  const gt_request *rq = &sc->request;
+  return body_is(rq, GT_BODY_JSON) || body_is(rq, GT_BODY_FORM) ? NULL : "no JSON or form body";
+}
+
+static const char *has_body(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)s, (void)scope;
+  return sc->request.body_kind != GT_BODY_NONE ? NULL : "no body";
+}
+
+/* A profile that says plain HTTP serves the API makes "plain HTTP must fail"
+ * wrong; unset keeps the catalogue's expectation. */
+static const char *is_https_api(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)sc, (void)scope;
+  const gt_profile *p = &s->profile;
+  return p->transport.https_only_given && !p->transport.https_only
+             ? "transport.https_only is false: the API serves plain HTTP"
+             : NULL;
+}
+
+static const char *has_version_prefix(const gt_suite *s, const gt_scenario *sc,
+                                      const gt_scope *scope) {
+  (void)sc, (void)scope;
+  const char *v = s->profile.version_prefix;
+  return v && *v ? NULL : "no versioning.prefix in the profile";
+}
+
+static const char *has_rate_limit(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)sc, (void)scope;
+  return s->profile.limits.rate_limit ? NULL : "no limits.rate_limit in the profile";
+}
+
+static const struct {
+  need_test test;
+  const char *doc; /* docs/faults.md: when a case is skipped */
+} needs[GT_NEED_COUNT] = {
+    {has_credential, "the profile has no credential (`auth.scheme: none`), or the request says "
+                     "`auth: false`"},
+    {has_jwt, "`auth.format` is not `jwt`"},
+    {has_jwt_secret, "`auth.jwt_secret` is absent or expands to an empty string"},
+    {has_jwt_claims, "`auth.jwt_claims` is absent or empty"},
+    {has_json_body, "the request has no JSON body"},
+    {has_fields_body, "the request has neither a JSON nor a form body"},
+    {has_body, "the request has no body"},
+    {is_https_api, "the profile says `transport.https_only: false` (the API serves plain HTTP)"},
+    {has_version_prefix, "the profile has no `versioning.prefix`"},
+    {has_rate_limit, "the profile has no `limits.rate_limit`"},
+};
+
+const char *gt_fault_need_doc(unsigned need) {
+  for (unsigned i = 0; i < GT_NEED_COUNT; i++)
+    if (need == 1u << i) return needs[i].doc;
+  return NULL;
+}
+
 static const char *skip_reason(const gt_suite *s, const gt_scenario *sc, gt_fault_id f,
                                const gt_scope *scope) {
-  const gt_profile *p = &s->profile;
-  const gt_request *rq = &sc->request;
-  if (is_credential_fault(f)) {
-    if (p->auth.scheme == GT_AUTH_NONE || !p->auth.token)
-      return "no credential: the profile's auth.scheme is none";
-    if (!rq->auth) return "no credential: the request has auth: false";
-    if (f >= GT_FAULT_JWT_ALG_NONE && !p->auth.jwt) return "no JWT: auth.format is not jwt";
-    if ((f == GT_FAULT_JWT_EXPIRED || f == GT_FAULT_JWT_MISSING_CLAIM) &&
-        expands_empty(p->auth.jwt_secret, scope))
-      return "no auth.jwt_secret to mint tokens with (absent or empty)";
-    if (f == GT_FAULT_JWT_MISSING_CLAIM &&
-        (!p->auth.jwt_claims || p->auth.jwt_claims->kind != GT_NODE_MAP ||
-         p->auth.jwt_claims->count == 0))
-      return "no auth.jwt_claims";
-    return NULL;
+  unsigned want = gt_fault_info_of(f)->needs;
+  for (unsigned i = 0; i < GT_NEED_COUNT; i++) {
+    if (!(want & 1u << i)) continue;
+    const char *why = needs[i].test(s, sc, scope);
+    if (why) return why;
   }
-  bool json = body_is(rq, GT_BODY_JSON), form = body_is(rq, GT_BODY_FORM);
-  bool any = rq->body_kind != GT_BODY_NONE;
-  switch (f) {
-  case GT_FAULT_MALFORMED_JSON:
-  case GT_FAULT_WRONG_TYPE:
-    return json ? NULL : "no JSON body";
-  case GT_FAULT_WRONG_CONTENT_TYPE:
-  case GT_FAULT_MISSING_FIELD:
-    return json || form ? NULL : "no JSON or form body";
-  case GT_FAULT_INVALID_UTF8:
-  case GT_FAULT_EMPTY_BODY:
-  case GT_FAULT_OVERSIZED_BODY:
-  case GT_FAULT_TRUNCATED_BODY:
-  case GT_FAULT_SLOW_BODY:
-    return any ? NULL : "no body";
-  case GT_FAULT_HTTP_ONLY:
-    /* A profile that says plain HTTP serves the API makes "plain HTTP must
-     * fail" wrong; unset keeps the catalogue's expectation. */
-    return p->transport.https_only_given && !p->transport.https_only
-               ? "transport.https_only is false: the API serves plain HTTP"
-               : NULL;
-  case GT_FAULT_UNVERSIONED:
-    return p->version_prefix && *p->version_prefix ? NULL : "no versioning.prefix in the profile";
-  case GT_FAULT_RATE_LIMIT:
-    return p->limits.rate_limit ? NULL : "no limits.rate_limit in the profile";
-  default:
-    return NULL;
-  }
-}
-
-/* ---- variants of multi-case faults ---- */
-
-typedef struct variant {
-  char *label;      /* owned */
-  char *param_text; /* owned */
-  int param;
-} variant;
-
-typedef struct variant_vec {
-  variant *items;
-  size_t count;
-  const char *none_reason; /* when count == 0: why */
-} variant_vec;
-
-static void add_variant(variant_vec *v, const char *label, const char *param_text, int param) {
-  v->items = gt_xrealloc(v->items, (v->count + 1) * sizeof *v->items);
-  v->items[v->count].label = gt_xstrdup(label);
-  v->items[v->count].param_text = param_text ? gt_xstrdup(param_text) : NULL;
-  v->items[v->count].param = param;
-  v->count++;
-}
-
-static void free_variants(variant_vec *v) {
-  for (size_t i = 0; i < v->count; i++) {
-    free(v->items[i].label);
-    free(v->items[i].param_text);
-  }
-  free(v->items);
-}
-
-static void missing_field_variants(const gt_request *rq, variant_vec *v) {
-  for (size_t i = 0; i < rq->n_required; i++)
-    add_variant(v, rq->required[i], rq->required[i], (int)i);
-  if (rq->n_required) return;
-  const gt_node *b = rq->body;
-  if (!b || b->kind != GT_NODE_MAP) {
-    v->none_reason = "the body has no top-level fields (list them in request.required)";
-    return;
-  }
-  gt_buf label;
-  gt_buf_init(&label);
-  for (size_t i = 0; i < b->count; i++) {
-    gt_buf_reset(&label);
-    gt_buf_addc(&label, '$');
-    gt_simple_path_add_key(&label, b->keys[i]->text);
-    add_variant(v, label.data, b->keys[i]->text, -1);
-  }
-  gt_buf_free(&label);
-  if (!v->count) v->none_reason = "the body has no fields";
-}
-
-/* Pre-order walk: every member and element at any depth, at most 64. */
-static void walk_fields(const gt_node *n, gt_buf *path, variant_vec *v) {
-  for (size_t i = 0; n->kind != GT_NODE_SCALAR && i < n->count; i++) {
-    if (v->count >= WRONG_TYPE_MAX) return;
-    size_t mark = path->len;
-    if (n->kind == GT_NODE_MAP)
-      gt_simple_path_add_key(path, n->keys[i]->text);
-    else
-      gt_buf_printf(path, "[%zu]", i);
-    add_variant(v, path->data, path->data, -1);
-    walk_fields(n->items[i], path, v);
-    path->len = mark;
-    path->data[mark] = '\0';
-  }
-}
-
-static void wrong_type_variants(const gt_request *rq, variant_vec *v) {
-  gt_buf path;
-  gt_buf_init(&path);
-  gt_buf_addc(&path, '$');
-  if (rq->body) walk_fields(rq->body, &path, v);
-  gt_buf_free(&path);
-  if (!v->count) v->none_reason = "the body has no fields";
-}
-
-/* Path templates compared segment by segment; a segment holding ${..} matches
- * any segment; empty segments (doubled or trailing '/') are ignored. */
-static bool next_segment(const char **p, const char **seg, size_t *len) {
-  while (**p == '/')
-    (*p)++;
-  if (!**p || **p == '?' || **p == '#') return false;
-  *seg = *p;
-  *len = strcspn(*p, "/?#");
-  *p += *len;
-  return true;
-}
-
-static bool wildcard(const char *seg, size_t len) {
-  for (size_t i = 0; i + 1 < len; i++)
-    if (seg[i] == '$' && seg[i + 1] == '{') return true;
-  return false;
-}
-
-bool gt_path_templates_match(const char *a, const char *b) {
-  const char *sa, *sb;
-  size_t la, lb;
-  for (;;) {
-    bool ha = next_segment(&a, &sa, &la), hb = next_segment(&b, &sb, &lb);
-    if (!ha || !hb) return ha == hb;
-    if (wildcard(sa, la) || wildcard(sb, lb)) continue;
-    if (la != lb || memcmp(sa, sb, la) != 0) return false;
-  }
-}
-
-static void wrong_method_variants(const gt_suite *s, const gt_scenario *sc, variant_vec *v) {
-  static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-  const char *path = sc->request.path ? sc->request.path->text : "";
-  for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
-    bool used = false;
-    for (size_t i = 0; i < s->n_scenarios && !used; i++) {
-      const gt_request *o = &s->scenarios[i].request;
-      const char *om = o->method && o->method->text ? o->method->text : "GET";
-      used = strcmp(om, methods[m]) == 0 &&
-             gt_path_templates_match(path, o->path ? o->path->text : "");
-    }
-    if (!used) add_variant(v, methods[m], methods[m], -1);
-  }
-  if (!v->count)
-    v->none_reason = "every method of GET, POST, PUT, PATCH, DELETE is used on this path";
-}
-
-static void claim_variants(const gt_profile *p, variant_vec *v) {
-  const gt_node *c = p->auth.jwt_claims;
-  for (size_t i = 0; c && c->kind == GT_NODE_MAP && i < c->count; i++)
-    add_variant(v, c->keys[i]->text, c->keys[i]->text, -1);
-}
-
-static bool multi_case(gt_fault_id f) {
-  return f == GT_FAULT_MALFORMED_AUTH || f == GT_FAULT_JWT_MISSING_CLAIM ||
-         f == GT_FAULT_MISSING_FIELD || f == GT_FAULT_WRONG_TYPE || f == GT_FAULT_WRONG_METHOD ||
-         f == GT_FAULT_UNVERSIONED;
-}
-
-static void variants_of(const gt_suite *s, const gt_scenario *sc, gt_fault_id f, variant_vec *v) {
-  switch (f) {
-  case GT_FAULT_MALFORMED_AUTH:
-    add_variant(v, "empty bearer", NULL, -1);
-    add_variant(v, "wrong scheme", NULL, -1);
-    add_variant(v, "trailing extra", NULL, -1);
-    break;
-  case GT_FAULT_JWT_MISSING_CLAIM:
-    claim_variants(&s->profile, v);
-    break;
-  case GT_FAULT_MISSING_FIELD:
-    missing_field_variants(&sc->request, v);
-    break;
-  case GT_FAULT_WRONG_TYPE:
-    wrong_type_variants(&sc->request, v);
-    break;
-  case GT_FAULT_WRONG_METHOD:
-    wrong_method_variants(s, sc, v);
-    break;
-  case GT_FAULT_UNVERSIONED:
-    add_variant(v, "prefix removed", NULL, -1);
-    add_variant(v, "Accept-Version header", NULL, -1);
-    add_variant(v, "X-API-Version header", NULL, -1);
-    break;
-  default:
-    break;
-  }
+  return NULL;
 }
 
 /* ---- expectations ---- */
@@ -415,45 +300,39 @@ static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f
   if (r && r->has_expect) gt_expect_merge(e, &r->expect);
 }
 
-static bool in_set(const gt_suite *s, const gt_scenario *sc, const selection *sel, gt_fault_id f) {
+static bool in_set(const gt_suite *s, const gt_scenario *sc, const selection *sel, gt_fault_id f,
+                   const gt_scope *scope) {
   if (sel->kind == SEL_NONE || sel->drop[f]) return false;
-  if (sel->kind == SEL_ALL) return f != GT_FAULT_RATE_LIMIT || s->profile.limits.rate_limit != NULL;
+  if (sel->kind == SEL_ALL)
+    return !gt_fault_info_of(f)->all_only_when_needed || !skip_reason(s, sc, f, scope);
   if (sel->kind == SEL_LIST && !sel->want[f]) return false;
   return sc->faults_given
              ? find_ref(sc->faults, sc->n_faults, f) != NULL
              : find_ref(s->profile.default_faults, s->profile.n_default_faults, f) != NULL;
 }
 
-static void set_mode(gt_case *c) {
-  gt_fault_id f = c->fault;
-  bool wire = f >= GT_FAULT_WIRE_DUP_CONTENT_LENGTH && f <= GT_FAULT_WIRE_LONG_URI;
-  if (wire || f == GT_FAULT_TRUNCATED_BODY || f == GT_FAULT_SLOW_BODY) {
-    c->mode = GT_MODE_RAW;
-    c->needs_alive = true;
-  } else if (f == GT_FAULT_RATE_LIMIT) {
-    c->mode = GT_MODE_RATE_LIMIT;
-  }
-  c->transport_only = wire || f == GT_FAULT_HTTP_ONLY;
-}
-
 static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const gt_scope *scope,
                             case_vec *out) {
+  const gt_fault_info *row = gt_fault_info_of(f);
   const gt_scenario *sc = &s->scenarios[si];
   const char *reason = skip_reason(s, sc, f, scope);
-  variant_vec v = {0};
-  if (!reason && multi_case(f)) {
-    variants_of(s, sc, f, &v);
+  gt_variant_vec v = {0};
+  if (!reason && row->variants) {
+    row->variants(s, sc, &v);
     if (!v.count) reason = v.none_reason ? v.none_reason : "no variant applies";
   }
-  size_t n = reason || !multi_case(f) ? 1 : v.count;
+  bool single = reason || !row->variants;
+  size_t n = single ? 1 : v.count;
   for (size_t i = 0; i < n; i++) {
     gt_case *c = push(out);
     c->scenario = si;
     c->fault = f;
     fault_expect(s, sc, f, &c->expect);
-    set_mode(c);
-    if (reason || !multi_case(f)) {
-      c->name = name_printf("%s [%s]", sc->name, gt_fault_name(f));
+    c->mode = row->mode;
+    c->needs_alive = row->needs_alive;
+    c->transport_only = row->transport_only;
+    if (single) {
+      c->name = name_printf("%s [%s]", sc->name, row->name);
       if (reason) c->skip_reason = gt_xstrdup(reason);
       continue;
     }
@@ -461,9 +340,9 @@ static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const g
     c->label = gt_xstrdup(v.items[i].label);
     c->param_text = v.items[i].param_text ? gt_xstrdup(v.items[i].param_text) : NULL;
     c->param = v.items[i].param;
-    c->name = name_printf("%s [%s #%d %s]", sc->name, gt_fault_name(f), c->index, c->label);
+    c->name = name_printf("%s [%s #%d %s]", sc->name, row->name, c->index, c->label);
   }
-  free_variants(&v);
+  gt_variants_free(&v);
 }
 
 bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *out, gt_err *err) {
@@ -479,10 +358,11 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
     c->fault = GT_FAULT_VALID;
     c->name = name_printf("%s [valid]", sc->name);
     gt_expect_merge(&c->expect, &sc->expect);
+    const gt_scope *scope = o ? o->scope : NULL;
     for (int f = GT_FAULT_VALID + 1; f < GT_FAULT_COUNT; f++) {
-      if (!in_set(s, sc, &sel, (gt_fault_id)f)) continue;
-      add_fault_cases(s, si, (gt_fault_id)f, o ? o->scope : NULL,
-                      f == GT_FAULT_RATE_LIMIT ? &last : &cases);
+      if (!in_set(s, sc, &sel, (gt_fault_id)f, scope)) continue;
+      bool runs_last = gt_fault_info_of((gt_fault_id)f)->mode == GT_MODE_RATE_LIMIT;
+      add_fault_cases(s, si, (gt_fault_id)f, scope, runs_last ? &last : &cases);
     }
   }
   for (size_t i = 0; i < last.count; i++)

@@ -57,6 +57,76 @@ typedef struct gt_expand_opts {
   const gt_scope *scope;
 } gt_expand_opts;
 
+/* ---- the fault table (fault/catalogue.c) ----
+ *
+ * One row per fault, in gt_fault_id order: everything the rest of the program
+ * knows about a fault is read from its row. Adding a fault is one enum value
+ * in core/model.h, one row, and its mutation (a case in the family's
+ * gt_mutate_* switch, or in gt_build_raw for raw-mode faults). docs/faults.md
+ * is checked against the rows by tests/unit/test_docs_tables.c. */
+
+/* What a fault needs before it can apply; a case whose need is unmet is
+ * skipped with that need's reason (expand.c), never dropped. Checked in bit
+ * order, so the first unmet need names the skip. */
+enum {
+  GT_NEED_CREDENTIAL = 1u << 0,     /* the profile's credential, on a request with auth */
+  GT_NEED_JWT = 1u << 1,            /* auth.format: jwt */
+  GT_NEED_JWT_SECRET = 1u << 2,     /* auth.jwt_secret, not empty once expanded */
+  GT_NEED_JWT_CLAIMS = 1u << 3,     /* auth.jwt_claims with at least one key */
+  GT_NEED_JSON_BODY = 1u << 4,      /* a JSON request body */
+  GT_NEED_FIELDS_BODY = 1u << 5,    /* a JSON or form request body */
+  GT_NEED_BODY = 1u << 6,           /* any request body */
+  GT_NEED_HTTPS_API = 1u << 7,      /* the profile does not say https_only: false */
+  GT_NEED_VERSION_PREFIX = 1u << 8, /* versioning.prefix */
+  GT_NEED_RATE_LIMIT = 1u << 9,     /* limits.rate_limit */
+  GT_NEED_COUNT = 10
+};
+
+struct gt_draft;
+struct gt_variant_vec;
+struct gt_build_ctx;
+/* Draft-stage mutation of one case (fault_internal.h describes the draft). */
+typedef bool (*gt_fault_mutate_fn)(const struct gt_build_ctx *ctx, const gt_case *c,
+                                   struct gt_draft *d, gt_err *err);
+/* Fills the variants of a multi-case fault (one case each). */
+typedef void (*gt_fault_variants_fn)(const gt_suite *s, const gt_scenario *sc,
+                                     struct gt_variant_vec *v);
+
+typedef struct gt_fault_status_range {
+  short lo, hi; /* inclusive; {0, 0} ends the list */
+} gt_fault_status_range;
+
+typedef struct gt_fault_info {
+  gt_fault_id id; /* equals the row's index (a unit test checks it) */
+  const char *name;
+  const char *family; /* heading in docs/faults.md */
+  gt_case_mode mode;
+  unsigned needs;                /* GT_NEED_* bits */
+  bool transport_only;           /* judged by its own expectation only, no universal checks */
+  bool needs_alive;              /* the valid request is sent afterwards and must pass */
+  bool all_only_when_needed;     /* --faults all: only when its needs are met */
+  gt_fault_mutate_fn mutate;     /* NULL: nothing to mutate in the draft */
+  gt_fault_variants_fn variants; /* NULL: one case per scenario */
+  struct {
+    const char *status_text; /* NULL: no status expectation */
+    gt_fault_status_range status[6];
+    bool refused;     /* a refused or reset connection is acceptable */
+    bool error_shape; /* a 4xx/5xx body must match errors.shape */
+    bool cors_origin; /* headers: { Access-Control-Allow-Origin: !any } */
+  } expect;
+  const char *sends;      /* docs: what is sent */
+  const char *expect_doc; /* docs: the default expectation in words */
+  const char *skip_doc;   /* docs: a skip beyond the needs (no variant applies), or NULL */
+} gt_fault_info;
+
+/* The row of id; NULL when id is out of range. */
+const gt_fault_info *gt_fault_info_of(gt_fault_id id);
+/* "unauthenticated" -> id; -1 if unknown. */
+int gt_fault_from_name(const char *name);
+const char *gt_fault_name(gt_fault_id id); /* "?" when out of range */
+/* Docs text of one GT_NEED_* bit: when a case is skipped for it. */
+const char *gt_fault_need_doc(unsigned need);
+
 /* ---- default expectations (SPEC §4) ----
  *
  * gt_fault_default_expect returns the catalogue's default for a fault: a

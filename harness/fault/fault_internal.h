@@ -83,6 +83,33 @@ char *gt_draft_body_bytes(const gt_draft *d, size_t *len);
 char *gt_auth_value(const gt_profile *p, const char *token);
 const char *gt_auth_header_name(const gt_profile *p);
 
+/* A JWT for `request.auth.mint`: HS256 with the profile's jwt_secret; claims
+ * of the profile token (when a JWT), then jwt_claims, then `claims` (each as
+ * written: a quoted "${id}" stays a string), then iat/exp (now, now + 1 h)
+ * unless given. NULL + err on failure; caller frees. */
+char *gt_mint_token(const gt_build_ctx *ctx, const gt_node *claims, gt_err *err);
+
+/* ---- variants of multi-case faults (variants.c): one case each ---- */
+typedef struct gt_variant {
+  char *label;      /* owned: "$.user.id", "DELETE", "empty bearer" */
+  char *param_text; /* owned or NULL: the field path, method or claim name */
+  int param;        /* fault-specific selector, -1 when unused */
+} gt_variant;
+
+typedef struct gt_variant_vec {
+  gt_variant *items;
+  size_t count;
+  const char *none_reason; /* static text: when count == 0, why (the skip reason) */
+} gt_variant_vec;
+
+void gt_variants_free(gt_variant_vec *v);
+void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_jwt_missing_claim(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_missing_field(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_wrong_type(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+
 /* ---- fault mutations (one file per family); each returns false + err ---- */
 bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err);
 bool gt_mutate_body(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err);

@@ -100,26 +100,34 @@ static char *expand_secret(const gt_build_ctx *ctx, gt_err *err) {
 
 /* Claims of a minted token: those of the profile token when it is a JWT, then
  * auth.jwt_claims on top, then exp/iat. */
+/* Claims from a YAML mapping into claims (replacing), each with the type
+ * written: a quoted "${user_id}" is a string even for a numeric capture. */
+static bool merge_claims(const gt_build_ctx *ctx, const gt_node *extra, cJSON *claims,
+                         gt_err *err) {
+  if (!extra) return true;
+  gt_scope as_written = ctx->scope ? *ctx->scope : (gt_scope){0};
+  as_written.quoted_is_text = true;
+  cJSON *e = gt_expand_node(&as_written, extra, err);
+  if (!e) return false;
+  cJSON *item = e->child;
+  while (item) {
+    cJSON *next = item->next;
+    cJSON_DetachItemViaPointer(e, item);
+    cJSON_DeleteItemFromObjectCaseSensitive(claims, item->string);
+    cJSON_AddItemToObject(claims, item->string, item);
+    item = next;
+  }
+  cJSON_Delete(e);
+  return true;
+}
+
 static cJSON *mint_claims(const gt_build_ctx *ctx, const gt_draft *d, int64_t exp, int64_t iat,
                           gt_err *err) {
   cJSON *claims = NULL;
   if (!gt_jwt_decode(d->token, NULL, &claims)) claims = cJSON_CreateObject();
-  const gt_node *extra = profile_of(ctx)->auth.jwt_claims;
-  if (extra) {
-    cJSON *e = gt_expand_node(ctx->scope, extra, err);
-    if (!e) {
-      cJSON_Delete(claims);
-      return NULL;
-    }
-    cJSON *item = e->child;
-    while (item) {
-      cJSON *next = item->next;
-      cJSON_DetachItemViaPointer(e, item);
-      cJSON_DeleteItemFromObjectCaseSensitive(claims, item->string);
-      cJSON_AddItemToObject(claims, item->string, item);
-      item = next;
-    }
-    cJSON_Delete(e);
+  if (!merge_claims(ctx, profile_of(ctx)->auth.jwt_claims, claims, err)) {
+    cJSON_Delete(claims);
+    return NULL;
   }
   cJSON_DeleteItemFromObjectCaseSensitive(claims, "exp");
   cJSON_DeleteItemFromObjectCaseSensitive(claims, "iat");
@@ -128,9 +136,46 @@ static cJSON *mint_claims(const gt_build_ctx *ctx, const gt_draft *d, int64_t ex
   return claims;
 }
 
-static bool minted(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
-  int64_t now = ctx->gen ? ctx->gen->now_ms / 1000 : ctx->now ? ctx->now : (int64_t)time(NULL);
+static int64_t clock_s(const gt_build_ctx *ctx) {
   if (ctx->gen) ctx->gen->clock_used = true;
+  return ctx->gen ? ctx->gen->now_ms / 1000 : ctx->now ? ctx->now : (int64_t)time(NULL);
+}
+
+char *gt_mint_token(const gt_build_ctx *ctx, const gt_node *extra, gt_err *err) {
+  int64_t now = clock_s(ctx);
+  char *secret = expand_secret(ctx, err);
+  if (!secret) return NULL;
+  cJSON *claims = NULL;
+  const gt_node *tok = profile_of(ctx)->auth.token;
+  if (tok && tok->kind == GT_NODE_SCALAR) { /* the profile token's claims, when it is a JWT */
+    gt_buf b;
+    gt_buf_init(&b);
+    gt_err ignored = {0};
+    if (gt_expand_text(ctx->scope, tok->text, tok->text_len, &b, tok->file, tok->line, tok->col,
+                       &ignored) &&
+        b.data)
+      gt_jwt_decode(b.data, NULL, &claims);
+    gt_buf_free(&b);
+  }
+  if (!claims) claims = cJSON_CreateObject();
+  bool ok = merge_claims(ctx, profile_of(ctx)->auth.jwt_claims, claims, err) &&
+            merge_claims(ctx, extra, claims, err);
+  char *jwt = NULL;
+  if (ok) {
+    if (!cJSON_GetObjectItemCaseSensitive(claims, "iat"))
+      cJSON_AddNumberToObject(claims, "iat", (double)now);
+    if (!cJSON_GetObjectItemCaseSensitive(claims, "exp"))
+      cJSON_AddNumberToObject(claims, "exp", (double)(now + 3600));
+    jwt = gt_jwt_mint(NULL, claims, secret);
+    if (!jwt) gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "HS256 signing failed");
+  }
+  cJSON_Delete(claims);
+  free(secret);
+  return jwt;
+}
+
+static bool minted(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  int64_t now = clock_s(ctx);
   bool expired = c->fault == GT_FAULT_JWT_EXPIRED;
   char *secret = expand_secret(ctx, err);
   if (!secret) return false;

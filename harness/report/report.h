@@ -95,6 +95,9 @@ typedef struct gt_repro_opts {
   /* Where a body too large or binary to inline may be written (the file is
    * created, its folder too); NULL: such a body makes curl unusable. */
   const char *body_file;
+  /* Why one curl request cannot reproduce this case (the rate_limit probe
+   * repeats the request), or NULL: then the replay is printed. */
+  const char *replay_only;
 } gt_repro_opts;
 
 /* The command reproducing req, as one line (caller frees): a curl command

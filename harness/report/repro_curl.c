@@ -316,6 +316,8 @@ char *gt_repro_command(const gt_http_request *req, const gt_repro_opts *o) {
   const char *why = NULL;
   if (req->raw)
     why = "a raw request (framing curl cannot produce)";
+  else if (o->replay_only)
+    why = o->replay_only;
   else if (curl_command(&b, req, o, &why))
     return gt_buf_steal(&b);
   gt_buf_reset(&b);

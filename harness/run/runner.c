@@ -189,7 +189,10 @@ static void finish_case(runner *r, slot *s) {
                       .cert = r->o->http.cert,
                       .key = r->o->http.key,
                       .replay = replay,
-                      .body_file = body_file};
+                      .body_file = body_file,
+                      .replay_only = c->mode == GT_MODE_RATE_LIMIT
+                                         ? "the rate limit is probed by repeating the request"
+                                         : NULL};
   gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, &ro);
   free(case_id);
   free(replay);
@@ -205,8 +208,11 @@ static void finish_case(runner *r, slot *s) {
 static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool transport_only,
                        const gt_http_request *req, const gt_http_response *resp, gt_failures *f,
                        cJSON **parsed) {
+  gt_profile adjusted; /* the scenario's `checks:` applied (borrows everything) */
+  const gt_profile *p =
+      gt_profile_for_scenario(&r->suite->profile, &r->suite->scenarios[c->scenario], &adjusted);
   gt_check_ctx ctx = {
-      .profile = &r->suite->profile,
+      .profile = p,
       .expect = e,
       .scope = &r->scope,
       .is_head = req->method && !strcasecmp(req->method, "HEAD"),
@@ -216,7 +222,7 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
    * the API: its status need not be in the API's documented set. */
   gt_profile preflight;
   if (c->fault == GT_FAULT_CORS_PREFLIGHT) {
-    preflight = r->suite->profile;
+    preflight = *p;
     preflight.check_disabled[GT_CHECK_DOCUMENTED_STATUS] = true;
     ctx.profile = &preflight;
   }

@@ -90,6 +90,11 @@ void sc_release(gt_schema *s) {
   s->blocks = NULL;
   pcre2_match_context_free(s->mctx);
   s->mctx = NULL;
+  if (s->spare_md) {
+    pcre2_match_data_free(atomic_load(s->spare_md));
+    free(s->spare_md);
+    s->spare_md = NULL;
+  }
 }
 
 void gt_schema_free(gt_schema *s) {

@@ -301,7 +301,7 @@ static bool compile_counts(sc_cc *c, const gt_node *n, const sc_where *w, kwlist
 
 static bool compile_string(sc_cc *c, const gt_node *n, const sc_where *w, kwlist *l) {
   const gt_node *v;
-  if ((v = gt_node_get(n, "pattern"))) {
+  if ((v = gt_node_get(n, "pattern")) && (w->vocab & VOC_VALIDATION)) {
     const char *src = read_string(c, v, "pattern");
     if (!src) return false;
     sc_kw *k = add_kw(l, c, w, OP_PATTERN, T_STR, "pattern");
@@ -312,7 +312,7 @@ static bool compile_string(sc_cc *c, const gt_node *n, const sc_where *w, kwlist
   if ((v = gt_node_get(n, "format"))) {
     const char *f = read_string(c, v, "format");
     if (!f) return false;
-    if (c->opts->strict_formats && sc_format_known(f))
+    if ((c->opts->strict_formats || (w->vocab & VOC_FORMAT_ASSERTION)) && sc_format_known(f))
       add_kw(l, c, w, OP_FORMAT, T_STR, "format")->u.format = sc_strdup(c->s, f);
   }
   return true;
@@ -343,10 +343,11 @@ static bool compile_values(sc_cc *c, const gt_node *n, const sc_where *w, kwlist
 }
 
 static bool compile_arrays(sc_cc *c, const gt_node *n, const sc_where *w, int depth, kwlist *l) {
-  const gt_node *items = gt_node_get(n, "items"), *v;
+  bool app = w->vocab & VOC_APPLICATOR, val = w->vocab & VOC_VALIDATION;
+  const gt_node *items = app ? gt_node_get(n, "items") : NULL, *v;
   sc_items *it = NULL;
   if (is_modern(w->dialect)) {
-    const gt_node *prefix = gt_node_get(n, "prefixItems");
+    const gt_node *prefix = app ? gt_node_get(n, "prefixItems") : NULL;
     if (prefix || items) {
       it = sc_alloc(c->s, sizeof *it);
       if (prefix) {
@@ -381,23 +382,23 @@ static bool compile_arrays(sc_cc *c, const gt_node *n, const sc_where *w, int de
            it->prefix_loc && is_modern(w->dialect) ? "prefixItems" : "items")
         ->u.items = it;
 
-  if ((v = gt_node_get(n, "contains")) && !is_draft4(w->dialect)) {
+  if (app && (v = gt_node_get(n, "contains")) && !is_draft4(w->dialect)) {
     sc_contains *ct = sc_alloc(c->s, sizeof *ct);
     if (!(ct->sub = sub_at(c, v, w, "contains", NULL, depth))) return false;
     ct->min = 1;
     ct->max = -1;
     const gt_node *m;
-    if (is_modern(w->dialect) && (m = gt_node_get(n, "minContains"))) {
+    if (val && is_modern(w->dialect) && (m = gt_node_get(n, "minContains"))) {
       if (!read_count(c, m, "minContains", &ct->min)) return false;
       ct->min_loc = kw_loc(c, w, "minContains");
     }
-    if (is_modern(w->dialect) && (m = gt_node_get(n, "maxContains"))) {
+    if (val && is_modern(w->dialect) && (m = gt_node_get(n, "maxContains"))) {
       if (!read_count(c, m, "maxContains", &ct->max)) return false;
       ct->max_loc = kw_loc(c, w, "maxContains");
     }
     add_kw(l, c, w, OP_CONTAINS, T_ARR, "contains")->u.contains = ct;
   }
-  if ((v = gt_node_get(n, "uniqueItems"))) {
+  if (val && (v = gt_node_get(n, "uniqueItems"))) {
     bool b;
     if (!read_bool(c, v, "uniqueItems", &b)) return false;
     if (b) add_kw(l, c, w, OP_UNIQUE_ITEMS, T_ARR, "uniqueItems");
@@ -431,28 +432,29 @@ static bool compile_deps(sc_cc *c, const gt_node *v, const sc_where *w, int dept
 }
 
 static bool compile_objects(sc_cc *c, const gt_node *n, const sc_where *w, int depth, kwlist *l) {
+  bool app = w->vocab & VOC_APPLICATOR, val = w->vocab & VOC_VALIDATION;
   const gt_node *v;
-  if ((v = gt_node_get(n, "required"))) {
+  if (val && (v = gt_node_get(n, "required"))) {
     /* draft-03 style `required: true` inside properties is not JSON Schema 4+ */
     sc_kw *k = add_kw(l, c, w, OP_REQUIRED, T_OBJ, "required");
     if (!read_strings(c, v, "required", &k->u.strs.v, &k->u.strs.n)) return false;
   }
-  if (gt_node_get(n, "properties") || gt_node_get(n, "patternProperties") ||
-      gt_node_get(n, "additionalProperties")) {
+  if (app && (gt_node_get(n, "properties") || gt_node_get(n, "patternProperties") ||
+              gt_node_get(n, "additionalProperties"))) {
     sc_object *o = sc_alloc(c->s, sizeof *o);
     if (!compile_object_kw(c, n, w, depth, o)) return false;
     add_kw(l, c, w, OP_OBJECT, T_OBJ, o->table ? "properties" : "additionalProperties")->u.obj = o;
   }
-  if ((v = gt_node_get(n, "propertyNames")) && !is_draft4(w->dialect)) {
+  if (app && (v = gt_node_get(n, "propertyNames")) && !is_draft4(w->dialect)) {
     sc_node *sub = sub_at(c, v, w, "propertyNames", NULL, depth);
     if (!sub) return false;
     add_kw(l, c, w, OP_PROPERTY_NAMES, T_OBJ, "propertyNames")->u.sub = sub;
   }
   if (is_modern(w->dialect)) {
-    if ((v = gt_node_get(n, "dependentRequired")) &&
+    if (val && (v = gt_node_get(n, "dependentRequired")) &&
         !compile_deps(c, v, w, depth, l, "dependentRequired", true, false))
       return false;
-    if ((v = gt_node_get(n, "dependentSchemas")) &&
+    if (app && (v = gt_node_get(n, "dependentSchemas")) &&
         !compile_deps(c, v, w, depth, l, "dependentSchemas", false, true))
       return false;
   } else if ((v = gt_node_get(n, "dependencies")) &&
@@ -637,7 +639,8 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
     }
   }
   if (ok && !only_ref) {
-    if ((v = gt_node_get(n, "type"))) {
+    bool val = w->vocab & VOC_VALIDATION;
+    if (val && (v = gt_node_get(n, "type"))) {
       unsigned bits;
       ok = read_type(c, v, &bits);
       const gt_node *nl = w->dialect == GT_DIALECT_OPENAPI30 ? gt_node_get(n, "nullable") : NULL;
@@ -645,10 +648,13 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
       if (ok && nl) ok = read_bool(c, nl, "nullable", &nullable);
       if (ok) add_kw(l, c, w, OP_TYPE, T_ANY, "type")->u.types = bits | (nullable ? T_NULL : 0);
     }
-    ok = ok && compile_values(c, n, w, l) && compile_numeric(c, n, w, l) &&
-         compile_counts(c, n, w, l) && compile_string(c, n, w, l) &&
-         compile_arrays(c, n, w, depth, l) && compile_objects(c, n, w, depth, l) &&
-         compile_applicators(c, n, w, depth, l) && compile_defs(c, n, w, depth);
+    ok = ok &&
+         (!val || (compile_values(c, n, w, l) && compile_numeric(c, n, w, l) &&
+                   compile_counts(c, n, w, l))) &&
+         compile_string(c, n, w, l) && compile_arrays(c, n, w, depth, l) &&
+         compile_objects(c, n, w, depth, l) &&
+         (!(w->vocab & VOC_APPLICATOR) || compile_applicators(c, n, w, depth, l)) &&
+         compile_defs(c, n, w, depth);
     if (ok && is_modern(w->dialect)) {
       if ((v = gt_node_get(n, "$dynamicRef"))) {
         const char *r = read_string(c, v, "$dynamicRef");
@@ -659,13 +665,14 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
           sc_add_pending(c, k->u.ref, true, r, v, w);
         }
       }
-      if (ok && (v = gt_node_get(n, "unevaluatedItems"))) {
+      bool unev = w->vocab & VOC_UNEVALUATED;
+      if (ok && unev && (v = gt_node_get(n, "unevaluatedItems"))) {
         sc_node *sub = sub_at(c, v, w, "unevaluatedItems", NULL, depth);
         ok = sub != NULL;
         if (ok) add_kw(l, c, w, OP_UNEVAL_ITEMS, T_ARR, "unevaluatedItems")->u.sub = sub;
         s->tracks = c->has_uneval = true;
       }
-      if (ok && (v = gt_node_get(n, "unevaluatedProperties"))) {
+      if (ok && unev && (v = gt_node_get(n, "unevaluatedProperties"))) {
         sc_node *sub = sub_at(c, v, w, "unevaluatedProperties", NULL, depth);
         ok = sub != NULL;
         if (ok) add_kw(l, c, w, OP_UNEVAL_PROPS, T_OBJ, "unevaluatedProperties")->u.sub = sub;

@@ -21,7 +21,16 @@ typedef struct sc_where {
   gt_schema_dialect dialect;
   const char *ptr; /* "" or "/properties/a" */
   bool bool_ok;    /* draft-04: true/false allowed here (additionalItems/Properties) */
+  unsigned vocab;  /* VOC_* bits: the vocabularies in force (a custom meta-schema's) */
 } sc_where;
+
+enum {
+  VOC_APPLICATOR = 1,
+  VOC_VALIDATION = 2,
+  VOC_UNEVALUATED = 4,
+  VOC_FORMAT_ASSERTION = 8,
+  VOC_DEFAULT = VOC_APPLICATOR | VOC_VALIDATION | VOC_UNEVALUATED,
+};
 
 typedef struct sc_ident {
   char *uri; /* resource: no fragment; anchor: with "#name" */
@@ -84,6 +93,10 @@ bool sc_dialect_of_uri(const char *uri, gt_schema_dialect *out);
 void sc_cc_free(sc_cc *c);
 /* A whole file, or stdin for "-"; NULL + err. Caller frees. */
 char *sc_read_all(const char *path, size_t *len, gt_err *err);
+/* A JSON document (text starting with '{' or '['): true with *out (caller
+ * frees); false with err set when malformed (FILE:LINE:COL); false with err
+ * untouched when the text is not JSON-looking. */
+bool sc_parse_json(const char *file, const char *text, size_t len, cJSON **out, gt_err *err);
 /* JSON (checked strictly, errors at LINE:COL) or YAML text to a tree. */
 gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err);
 

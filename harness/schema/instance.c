@@ -29,9 +29,21 @@ char *sc_read_all(const char *path, size_t *len, gt_err *err) {
 }
 
 cJSON *gt_schema_read_instance(const char *path, gt_err *err) {
+  gt_err local;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
   size_t len = 0;
   char *text = sc_read_all(path, &len, err);
   if (!text) return NULL;
+  cJSON *json = NULL;
+  if (sc_parse_json(path, text, len, &json, err)) { /* JSON: cJSON is enough */
+    free(text);
+    return json;
+  }
+  if (err->kind != GT_OK) {
+    free(text);
+    return NULL;
+  }
   gt_node *tree = sc_parse_text(path, text, len, err);
   free(text);
   if (!tree) return NULL;

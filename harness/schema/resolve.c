@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../core/buf.h"
 #include "../check/check.h"
@@ -188,27 +189,26 @@ static sc_doc *new_doc(sc_cc *c, gt_node *tree, const char *file, const char *di
   return d;
 }
 
+static bool meta_dialect(sc_cc *c, const gt_node *at, const char *uri, int hops,
+                         gt_schema_dialect *dl, unsigned *vocab);
+
 sc_node *sc_compile_document(sc_cc *c, sc_doc *d, const gt_node *root, const char *uri,
                              gt_schema_dialect fallback, gt_schema_dialect *used) {
   gt_schema_dialect dl = fallback;
+  unsigned vocab = VOC_DEFAULT;
   const gt_node *v = root->kind == GT_NODE_MAP ? gt_node_get(root, "$schema") : NULL;
   if (v) {
     if (v->kind != GT_NODE_SCALAR || !v->quoted) {
       sc_compile_fail(c, v, "$schema must be a string");
       return NULL;
     }
-    if (!sc_dialect_of_uri(v->text, &dl)) {
-      sc_compile_fail(c, v,
-                      "unknown dialect \"%s\" (supported: 2020-12, draft-07, draft-06, draft-04)",
-                      v->text);
-      return NULL;
-    }
+    if (!meta_dialect(c, v, v->text, 0, &dl, &vocab)) return NULL;
   }
   if (used) *used = dl;
   char *base = gt_xstrdup(uri);
   char *hash = strchr(base, '#');
   if (hash) *hash = 0;
-  sc_where w = {sc_keep(c, base), NULL, d, dl, "", false};
+  sc_where w = {sc_keep(c, base), NULL, d, dl, "", false, vocab};
   sc_resource *r = sc_alloc(c->s, sizeof *r);
   r->uri = sc_strdup(c->s, base);
   w.res = r;
@@ -263,46 +263,66 @@ static char *mapped_path(sc_cc *c, const char *uri) {
   return NULL;
 }
 
-static sc_doc *load_doc(sc_cc *c, const char *uri, const char *text, const gt_node *at,
-                        gt_schema_dialect fallback) {
+/* Only regular files: a $ref to /dev/zero or a FIFO must not hang the load. */
+static bool regular_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) != 0 || S_ISREG(st.st_mode); /* missing: the read reports it */
+}
+
+/* Reads the document a URI names (built-in, --map/file:, loader) into a new
+ * sc_doc. NULL with *missing = true when nobody knows the URI (c->err
+ * untouched); NULL with c->err set on a read or parse error. */
+static sc_doc *fetch_doc(sc_cc *c, const char *uri, const char *what, const char *text,
+                         const gt_node *at, bool *missing) {
+  *missing = false;
   const sc_builtin *b = find_builtin(uri);
-  gt_node *tree = NULL;
-  sc_doc *d = NULL;
   if (b) {
-    d = new_doc(c, NULL, b->uri, b->uri);
+    sc_doc *d = new_doc(c, NULL, b->uri, b->uri);
     gt_err e = {0};
-    tree = gt_yaml_parse(d->file, b->text, strlen(b->text), &e);
-    if (!tree) {
+    d->tree = gt_yaml_parse(d->file, b->text, strlen(b->text), &e);
+    if (!d->tree) *c->err = e;
+    return d->tree ? d : NULL;
+  }
+  char *path = c->opts->no_files ? NULL : mapped_path(c, uri);
+  if (path) {
+    sc_doc *d = NULL;
+    size_t len;
+    int errnum = 0;
+    char *body = regular_file(path) ? gt_read_file(path, &len, &errnum) : NULL;
+    if (!body) {
+      sc_compile_fail(c, at, "%s \"%s\": cannot read %s: %s", what, text, path,
+                      errnum ? strerror(errnum) : "not a regular file");
+    } else {
+      d = new_doc(c, NULL, path, path);
+      d->tree = sc_parse_text(d->file, body, len, c->err);
+      free(body);
+    }
+    free(path);
+    return d && d->tree ? d : NULL;
+  }
+  if (c->opts->loader) {
+    gt_err e = {0};
+    gt_node *tree = c->opts->loader(c->opts->loader_ctx, uri, &e);
+    if (!tree && e.kind != GT_OK) {
       *c->err = e;
       return NULL;
     }
-  } else {
-    char *path = mapped_path(c, uri);
-    if (path) {
-      size_t len;
-      int errnum = 0;
-      char *body = gt_read_file(path, &len, &errnum);
-      if (!body) {
-        sc_compile_fail(c, at, "$ref \"%s\": cannot read %s: %s", text, path, strerror(errnum));
-        free(path);
-        return NULL;
-      }
-      d = new_doc(c, NULL, path, path);
-      free(path);
-      tree = sc_parse_text(d->file, body, len, c->err);
-      free(body);
-      if (!tree) return NULL;
-    } else if (c->opts->loader) {
-      gt_err e = {0};
-      tree = c->opts->loader(c->opts->loader_ctx, uri, &e);
-      if (!tree && e.kind != GT_OK) {
-        *c->err = e;
-        return NULL;
-      }
-      if (tree) d = new_doc(c, NULL, NULL, uri);
+    if (tree) {
+      sc_doc *d = new_doc(c, NULL, NULL, uri);
+      d->tree = tree;
+      return d;
     }
   }
-  if (!tree) {
+  *missing = true;
+  return NULL;
+}
+
+static sc_doc *load_doc(sc_cc *c, const char *uri, const char *text, const gt_node *at,
+                        gt_schema_dialect fallback) {
+  bool missing;
+  sc_doc *d = fetch_doc(c, uri, "$ref", text, at, &missing);
+  if (!d) {
+    if (!missing) return NULL;
     if (!strncmp(uri, "http://", 7) || !strncmp(uri, "https://", 8))
       sc_compile_fail(c, at,
                       "$ref \"%s\" is remote and never fetched (no network): map its prefix to "
@@ -312,9 +332,55 @@ static sc_doc *load_doc(sc_cc *c, const char *uri, const char *text, const gt_no
       sc_compile_fail(c, at, "$ref \"%s\": no schema is known as %s", text, uri);
     return NULL;
   }
-  d->tree = tree;
-  if (!sc_compile_document(c, d, tree, uri, fallback, NULL)) return NULL;
+  if (!sc_compile_document(c, d, d->tree, uri, fallback, NULL)) return NULL;
   return d;
+}
+
+/* A $schema that is not a built-in dialect names a custom meta-schema: it is
+ * read (never from the network) and its own $schema gives the dialect; its
+ * $vocabulary (2020-12) says which vocabularies apply. */
+static bool meta_dialect(sc_cc *c, const gt_node *at, const char *uri, int hops,
+                         gt_schema_dialect *dl, unsigned *vocab) {
+  if (sc_dialect_of_uri(uri, dl)) return true;
+  char *base = gt_xstrdup(uri);
+  char *hash = strchr(base, '#');
+  if (hash) *hash = 0;
+  bool missing = false;
+  sc_doc *d = hops < 4 ? fetch_doc(c, base, "$schema", uri, at, &missing) : NULL;
+  free(base);
+  if (!d) {
+    if (c->err->kind == GT_OK)
+      sc_compile_fail(c, at,
+                      "unknown dialect \"%s\" (supported: 2020-12, draft-07, draft-06, draft-04; "
+                      "a custom meta-schema must be local: --map URI-PREFIX=DIR)",
+                      uri);
+    return false;
+  }
+  const gt_node *voc = d->tree->kind == GT_NODE_MAP ? gt_node_get(d->tree, "$vocabulary") : NULL;
+  if (voc && voc->kind == GT_NODE_MAP) {
+    static const struct {
+      const char *suffix;
+      unsigned bit;
+    } V[] = {{"/vocab/applicator", VOC_APPLICATOR},
+             {"/vocab/validation", VOC_VALIDATION},
+             {"/vocab/unevaluated", VOC_UNEVALUATED},
+             {"/vocab/format-assertion", VOC_FORMAT_ASSERTION}};
+    *vocab = 0;
+    for (size_t i = 0; i < voc->count; i++) {
+      const char *k = voc->keys[i]->text ? voc->keys[i]->text : "";
+      for (size_t j = 0; j < sizeof V / sizeof *V; j++) {
+        size_t kl = strlen(k), sl = strlen(V[j].suffix);
+        if (kl >= sl && !strcmp(k + kl - sl, V[j].suffix)) *vocab |= V[j].bit;
+      }
+    }
+  }
+  const gt_node *v = d->tree->kind == GT_NODE_MAP ? gt_node_get(d->tree, "$schema") : NULL;
+  if (!v || v->kind != GT_NODE_SCALAR || !v->text) {
+    sc_compile_fail(c, at, "unknown dialect \"%s\": the meta-schema has no $schema", uri);
+    return false;
+  }
+  unsigned ignored = 0;
+  return meta_dialect(c, at, v->text, hops + 1, dl, &ignored);
 }
 
 static void offset_to_line_col(const char *text, size_t off, int *line, int *col) {
@@ -328,25 +394,27 @@ static void offset_to_line_col(const char *text, size_t off, int *line, int *col
   }
 }
 
-gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err) {
+bool sc_parse_json(const char *file, const char *text, size_t len, cJSON **out, gt_err *err) {
   size_t i = 0;
   while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
     i++;
-  if (i < len && (text[i] == '{' || text[i] == '[')) {
-    /* JSON: held to RFC 8259 (YAML would accept more), then read by the YAML
-     * reader, which keeps each value's line and column. */
-    size_t at = 0;
-    const char *why = NULL;
-    cJSON *j = gt_json_parse_strict(text, len, &at, &why);
-    if (!j) {
-      int line, col;
-      offset_to_line_col(text, at, &line, &col);
-      gt_err_set(err, GT_ERR_INPUT, file, line, col, "invalid JSON: %s",
-                 why ? why : "syntax error");
-      return NULL;
-    }
-    cJSON_Delete(j);
-  }
+  if (i >= len || (text[i] != '{' && text[i] != '[')) return false;
+  size_t at = 0;
+  const char *why = NULL;
+  *out = gt_json_parse_strict(text, len, &at, &why);
+  if (*out) return true;
+  int line, col;
+  offset_to_line_col(text, at, &line, &col);
+  gt_err_set(err, GT_ERR_INPUT, file, line, col, "invalid JSON: %s", why ? why : "syntax error");
+  return false;
+}
+
+gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err) {
+  /* JSON is held to RFC 8259 (YAML would accept more), then read by the YAML
+   * reader, which keeps each value's line and column for schema errors. */
+  cJSON *j = NULL;
+  if (sc_parse_json(file, text, len, &j, err)) cJSON_Delete(j);
+  if (err->kind != GT_OK) return NULL;
   return gt_yaml_parse(file, text, len, err);
 }
 
@@ -480,6 +548,8 @@ gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt
   s->mctx = pcre2_match_context_create(NULL);
   pcre2_set_match_limit(s->mctx, 2000000);
   pcre2_set_depth_limit(s->mctx, 5000);
+  s->spare_md = gt_xmalloc(sizeof *s->spare_md);
+  atomic_init(s->spare_md, NULL);
   sc_cc c = {.s = s, .opts = opts, .err = err};
   char *base = opts->base_uri ? gt_xstrdup(opts->base_uri)
                : (root->file && *root->file && strcmp(root->file, "-"))

@@ -64,6 +64,7 @@ typedef struct gt_schema_opts {
   gt_schema_loader_fn loader;
   void *loader_ctx;
   bool strict_formats; /* `format` asserts (see docs/schema.md for the list) */
+  bool no_files;       /* never read files (file: URIs, --map): fuzzing, untrusted schemas */
   unsigned max_depth;  /* nested schema evaluations; 0 = GT_SCHEMA_MAX_DEPTH */
 } gt_schema_opts;
 

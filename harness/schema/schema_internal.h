@@ -11,6 +11,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "schema.h"
@@ -188,8 +189,12 @@ struct gt_schema {
   bool has_regex;
   unsigned max_depth;
   pcre2_match_context *mctx; /* match limits (shared read-only) */
-  sc_block *blocks;          /* bump arena */
-  sc_free_item *to_free;     /* cJSON values and PCRE2 codes */
+  /* One spare PCRE2 match block that validations borrow (atomic exchange),
+   * so a validation allocates none in the common case; a concurrent one
+   * allocates its own. A pointer: the gt_schema itself is read-only. */
+  _Atomic(pcre2_match_data *) *spare_md;
+  sc_block *blocks;      /* bump arena */
+  sc_free_item *to_free; /* cJSON values and PCRE2 codes */
 };
 
 /* ---- arena (compile time) ---- */

@@ -362,6 +362,7 @@ static const sc_prop *lookup(const sc_object *o, const char *key, size_t len) {
 }
 
 static pcre2_match_data *match_data(vctx *c) {
+  if (!c->md) c->md = atomic_exchange(c->s->spare_md, NULL);
   if (!c->md) c->md = pcre2_match_data_create(1, NULL);
   if (!c->md) gt_oom();
   return c->md;
@@ -707,7 +708,10 @@ static bool run(const gt_schema *s, const cJSON *x, gt_schema_result *out) {
   c->overflow = false;
   bool ok = x ? v_node(c, s->root, x, type_of(x), NULL) : false;
   if (c->overflow) ok = false;
-  if (c->md) pcre2_match_data_free(c->md);
+  if (c->md) { /* back to the spare slot, or freed when another got there first */
+    pcre2_match_data *none = NULL;
+    if (!atomic_compare_exchange_strong(s->spare_md, &none, c->md)) pcre2_match_data_free(c->md);
+  }
   return ok;
 }
 

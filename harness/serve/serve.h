@@ -34,7 +34,8 @@ typedef struct gt_serve_opts {
   int n_cli_vars;
   bool use_env;
   gt_secrets *secrets; /* borrowed; credentials are added; may be NULL */
-  gt_serve_log_fn log; /* one line per request and per notable event; may be NULL */
+  gt_serve_log_fn log; /* one line per request and per notable event; may be NULL. Called
+                          from the request threads, concurrently: it must be thread-safe */
   void *log_ud;
 } gt_serve_opts;
 
@@ -94,7 +95,9 @@ void gt_serve_response_init(gt_serve_response *r);
 void gt_serve_response_free(gt_serve_response *r);
 const char *gt_serve_response_header(const gt_serve_response *r, const char *name);
 
-/* Decides the answer to one request and records it in the audit. Thread-safe. */
+/* Decides the answer to one request and records it in the audit. Thread-safe:
+ * libmicrohttpd calls it from one thread per connection (serve_handle.c says
+ * what each step locks). */
 void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response *resp);
 
 /* Matches a decoded path against a scenario path template ("/apps/${id}"):

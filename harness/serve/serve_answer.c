@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../check/check.h"
+#include "../fault/fault.h"
 #include "serve_internal.h"
 
 /* Without a respond: block, the answer also satisfies the scenario's

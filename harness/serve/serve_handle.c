@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "../check/check.h"
+#include "../fault/fault.h"
 #include "serve_internal.h"
 
 /* Everything one request needs, private to the thread that handles it. */

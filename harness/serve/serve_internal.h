@@ -3,6 +3,7 @@
 #define GT_SERVE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -121,6 +122,9 @@ typedef struct serve_audit {
  * note: in a->out), and the first failed rule. */
 void serve_rule(serve_audit *a, serve_rule_id id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for any row (serve_rule passes serve_rules[id]; tests pass their own). */
+void serve_rule_vrecord(serve_audit *a, const serve_rule_info *r, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 struct gt_serve {
   gt_serve_opts opts;

@@ -34,8 +34,7 @@ const serve_rule_info serve_rules[SERVE_RULE_COUNT] = {
      "a retry after an injected answer waits the `Retry-After` it announced"},
 };
 
-void serve_rule(serve_audit *a, serve_rule_id id, const char *fmt, ...) {
-  const serve_rule_info *r = &serve_rules[id];
+void serve_rule_vrecord(serve_audit *a, const serve_rule_info *r, const char *fmt, va_list ap) {
   /* a note is reported with the request but does not fail it */
   gt_buf *to = r->severity == SERVE_RULE_NOTE ? &a->out : &a->failed;
   if (r->severity == SERVE_RULE_NOTE)
@@ -43,9 +42,13 @@ void serve_rule(serve_audit *a, serve_rule_id id, const char *fmt, ...) {
   else if (a->first_rule == NULL)
     a->first_rule = r->name;
   gt_buf_printf(to, "%s: ", r->name);
+  gt_buf_vprintf(to, fmt, ap);
+  gt_buf_addc(to, '\n');
+}
+
+void serve_rule(serve_audit *a, serve_rule_id id, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  gt_buf_vprintf(to, fmt, ap);
+  serve_rule_vrecord(a, &serve_rules[id], fmt, ap);
   va_end(ap);
-  gt_buf_addc(to, '\n');
 }

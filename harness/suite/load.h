@@ -11,6 +11,7 @@
 
 #include "../check/check.h"
 #include "../core/file.h"
+#include "../fault/fault.h"
 #include "suite.h"
 
 typedef struct ld_compactor ld_compactor; /* load_compact.c */
@@ -87,6 +88,10 @@ bool ld_status(loader *L, const gt_node *n, gt_status_set *set, char **text);
 bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what);
 /* A `faults:` list (names or one-key maps) or `none`. */
 bool ld_fault_list(loader *L, gt_node *n, gt_fault_ref **out, size_t *count);
+
+/* A content type: a media type (*text) or a !one_of / !regex matcher (*match,
+ * and *text = its first option when it has one). */
+bool ld_content_type(loader *L, gt_node *v, char **text, const gt_node **match, const char *what);
 
 /* ---- load_profile.c ---- */
 bool ld_profile(loader *L, gt_node *value, const char *suite_file);

@@ -28,14 +28,12 @@
  * moves it:
  *   gt_suite:    base_url, default_headers
  *   gt_profile:  auth.token, auth.jwt_secret, auth.jwt_claims,
- *                transport.headers, errors.shape, envelope, limits.rate_limit,
- *                default_faults[*].expect, fault_expect[*]
- *   gt_scenario: request.method/path/query/headers/body, expect,
- *                faults[*].expect, respond
- *   gt_expect:   headers, json, body, jsonpath[*].tmpl, and jsonpath[*].src:
- *                the text of the map's KEY node, whose aux owns
- *                jsonpath[*].path (load_expect.c); the key nodes are noted in
- *                L->jsonpath_keys because an entry does not point at its key.
+ *                transport.headers, transport.content_type_match, errors.shape, envelope,
+ * limits.rate_limit, default_faults[*].expect, fault_expect[*] gt_scenario:
+ * request.method/path/query/headers/body, request.auth_with.token/mint, checks.content_type_match,
+ * expect, faults[*].expect, respond gt_expect:   headers, json, body, jsonpath[*].tmpl, and
+ * jsonpath[*].src: the text of the map's KEY node, whose aux owns jsonpath[*].path (load_expect.c);
+ * the key nodes are noted in L->jsonpath_keys because an entry does not point at its key.
  * Everything else in the model is owned (strdup'd names, tags, capture
  * sources, required paths, compiled paths) or points at suite->file/files.
  * If you add a borrowed pointer to the loader, add it here (and to the test
@@ -131,6 +129,7 @@ static void move_profile(const ld_compactor *C, gt_profile *p) {
   mv(C, &p->auth.jwt_secret);
   mv(C, &p->auth.jwt_claims);
   mv(C, &p->transport.headers);
+  mv(C, &p->transport.content_type_match);
   mv(C, &p->errors.shape);
   mv(C, &p->envelope);
   mv(C, &p->limits.rate_limit);
@@ -146,6 +145,9 @@ static void move_scenario(const ld_compactor *C, gt_scenario *sc) {
   mv(C, &r->query);
   mv(C, &r->headers);
   mv(C, &r->body);
+  mv(C, &r->auth_with.token);
+  mv(C, &r->auth_with.mint);
+  mv(C, &sc->checks.content_type_match);
   move_expect(C, &sc->expect);
   move_refs(C, sc->faults, sc->n_faults);
   mv(C, &sc->respond);

@@ -165,3 +165,19 @@ bool ld_fault_list(loader *L, gt_node *n, gt_fault_ref **out, size_t *count) {
   }
   return true;
 }
+
+bool ld_content_type(loader *L, gt_node *v, char **text, const gt_node **match, const char *what) {
+  if (!v->tag) {
+    if (!ld_want_scalar(L, v, what)) return false;
+    *text = ld_strdup_scalar(v);
+    return true;
+  }
+  if (strcmp(v->tag, "!one_of") != 0 && strcmp(v->tag, "!regex") != 0)
+    return ld_fail(L, v, "%s: expected a media type, !one_of [..] or !regex \"..\", got '%s'", what,
+                   v->tag);
+  if (!ld_template(L, v)) return false;
+  *match = v;
+  if (v->kind == GT_NODE_SEQ && v->count && v->items[0]->kind == GT_NODE_SCALAR)
+    *text = ld_strdup_scalar(v->items[0]);
+  return true;
+}

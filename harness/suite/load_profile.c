@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "load.h"
+#include "../core/buf.h"
 
 static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
   static const char *const keys[] = {"scheme",     "token",      "header", "format",
@@ -113,8 +114,9 @@ static bool load_transport(loader *L, gt_profile *p, gt_node *n) {
         return ld_fail(L, v, "transport.http_probe: expected real or decoy, got '%s'", v->text);
       p->transport.http_probe_real = !strcmp(v->text, "real");
     } else if (!strcmp(k, "content_type")) {
-      if (!ld_want_scalar(L, v, "transport.content_type")) return false;
-      p->transport.content_type = ld_strdup_scalar(v);
+      if (!ld_content_type(L, v, &p->transport.content_type, &p->transport.content_type_match,
+                           "transport.content_type"))
+        return false;
     } else if (!strcmp(k, "charset")) {
       if (!ld_want_scalar(L, v, "transport.charset")) return false;
       p->transport.charset = ld_strdup_scalar(v);
@@ -212,20 +214,23 @@ static bool load_fault_section(loader *L, gt_profile *p, gt_node *n) {
 static bool disable_check(loader *L, gt_profile *p, const gt_node *name) {
   if (!ld_want_scalar(L, name, "checks")) return false;
   int id = gt_check_from_name(name->text);
-  if (id >= 0 && id < GT_CHECK_UNIVERSAL_COUNT) {
+  if (id >= 0 && gt_check_info_of((gt_check_id)id)->kind == GT_CHECK_KIND_UNIVERSAL) {
     p->check_disabled[id] = true;
     return true;
   }
   const char *names[GT_CHECK_UNIVERSAL_COUNT];
-  for (int c = 0; c < GT_CHECK_UNIVERSAL_COUNT; c++)
+  gt_buf list;
+  gt_buf_init(&list);
+  for (int c = 0; c < GT_CHECK_UNIVERSAL_COUNT; c++) {
     names[c] = gt_check_name((gt_check_id)c);
+    gt_buf_printf(&list, "%s%s", c ? ", " : "", names[c]);
+  }
   const char *hint = ld_suggest(name->text, names, GT_CHECK_UNIVERSAL_COUNT);
-  if (hint) return ld_fail(L, name, "unknown check '%s' (did you mean '%s'?)", name->text, hint);
-  return ld_fail(L, name,
-                 "unknown check '%s' (checks that can be disabled: no_server_error, "
-                 "content_type, json_parses, error_shape, documented_status, "
-                 "required_headers, utf8, envelope)",
-                 name->text);
+  bool r = hint ? ld_fail(L, name, "unknown check '%s' (did you mean '%s'?)", name->text, hint)
+                : ld_fail(L, name, "unknown check '%s' (checks that can be disabled: %s)",
+                          name->text, list.data);
+  gt_buf_free(&list);
+  return r;
 }
 
 /* `checks: { utf8: false }` or `checks: { disable: [utf8] }` */

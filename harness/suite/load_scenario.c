@@ -67,6 +67,67 @@ static bool load_body(loader *L, gt_request *r, const gt_node *key, gt_node *v,
   return true;
 }
 
+static bool load_scheme(loader *L, const gt_node *scheme, int *out) {
+  static const char *const schemes[] = {"bearer", "header", "basic", "none"};
+  static const gt_auth_scheme ids[] = {GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC, GT_AUTH_NONE};
+  if (!ld_want_scalar(L, scheme, "request.auth.scheme")) return false;
+  for (size_t i = 0; i < 4; i++)
+    if (!strcmp(scheme->text, schemes[i])) {
+      *out = (int)ids[i];
+      return true;
+    }
+  const char *hint = ld_suggest(scheme->text, schemes, 4);
+  return ld_fail(L, scheme,
+                 "unknown auth scheme '%s'%s%s%s (expected bearer, header, basic or none)",
+                 scheme->text, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+}
+
+/* `auth: { scheme, token, header, mint }`: this scenario's own credential. */
+static bool load_auth_with(loader *L, gt_request *r, gt_node *n) {
+  static const char *const keys[] = {"scheme", "token", "header", "mint", NULL};
+  if (!ld_check_keys(L, n, keys, "request.auth")) return false;
+  const gt_profile *p = &L->suite->profile;
+  gt_auth_with *a = &r->auth_with;
+  a->given = true;
+  a->scheme = (int)p->auth.scheme;
+  const gt_node *scheme = gt_node_get(n, "scheme"), *token = gt_node_get(n, "token");
+  const gt_node *header = gt_node_get(n, "header"), *mint = gt_node_get(n, "mint");
+  if (scheme) {
+    if (!load_scheme(L, scheme, &a->scheme)) return false;
+    a->scheme_given = true;
+  }
+  if (token) {
+    if (!ld_want_scalar(L, token, "request.auth.token") ||
+        !ld_plain_data(L, token, "request.auth.token"))
+      return false;
+    a->token = token;
+    ld_register_secret(L, token, "token");
+  }
+  if (header) {
+    if (!ld_want_scalar(L, header, "request.auth.header")) return false;
+    a->header = ld_strdup_scalar(header);
+  }
+  if (mint) {
+    if (token)
+      return ld_fail(L, mint, "request.auth: give mint or token, not both (mint makes the token)");
+    if (!ld_want_map(L, mint, "request.auth.mint") || !ld_plain_data(L, mint, "request.auth.mint"))
+      return false;
+    if (!p->auth.jwt_secret)
+      return ld_fail(L, mint,
+                     "request.auth.mint: the profile has no auth.jwt_secret to sign the token "
+                     "with");
+    a->mint = mint;
+    if (!scheme && a->scheme != GT_AUTH_HEADER) a->scheme = GT_AUTH_BEARER;
+  }
+  if (a->scheme == GT_AUTH_HEADER && !a->header && !p->auth.header)
+    return ld_fail(L, n, "request.auth: scheme header needs 'header:' (the header's name)");
+  if (a->scheme != GT_AUTH_NONE && !a->token && !a->mint && !p->auth.token)
+    return ld_fail(L, n, "request.auth: scheme %s needs a token (or mint:)",
+                   scheme ? scheme->text : "bearer");
+  if (a->scheme == GT_AUTH_NONE) r->auth = false;
+  return true;
+}
+
 static bool load_request(loader *L, gt_request *r, gt_node *n) {
   static const char *const keys[] = {"method", "path", "query", "headers",  "json",
                                      "form",   "body", "auth",  "required", NULL};
@@ -95,7 +156,11 @@ static bool load_request(loader *L, gt_request *r, gt_node *n) {
     } else if (!strcmp(k, "json") || !strcmp(k, "form") || !strcmp(k, "body")) {
       if (!load_body(L, r, key, v, &first_body_key)) return false;
     } else if (!strcmp(k, "auth")) {
-      if (!ld_bool(L, v, "request.auth", &r->auth)) return false;
+      if (v->kind == GT_NODE_MAP) {
+        if (!load_auth_with(L, r, v)) return false;
+      } else if (!ld_bool(L, v, "request.auth", &r->auth)) {
+        return false;
+      }
     } else if (!strcmp(k, "required")) {
       if (!load_required(L, r, v)) return false;
     }
@@ -148,6 +213,54 @@ static bool load_captures(loader *L, gt_scenario *sc, const gt_node *n) {
   return true;
 }
 
+static bool switch_value(const gt_node *v, unsigned char *out) {
+  if (v->kind != GT_NODE_SCALAR || v->tag || v->quoted) return false;
+  static const char *const off[] = {"off", "false", "no"}, *const on[] = {"on", "true", "yes"};
+  for (size_t i = 0; i < 3; i++) {
+    if (!strcmp(v->text, off[i])) *out = GT_SWITCH_OFF;
+    if (!strcmp(v->text, on[i])) *out = GT_SWITCH_ON;
+  }
+  return *out != GT_SWITCH_PROFILE;
+}
+
+/* `checks: { json_parses: off, content_type: text/plain }` */
+static bool load_checks(loader *L, gt_scenario *sc, gt_node *n) {
+  if (!ld_want_map(L, n, "checks")) return false;
+  for (size_t i = 0; i < n->count; i++) {
+    const gt_node *k = n->keys[i];
+    gt_node *v = n->items[i];
+    int id = gt_check_from_name(k->text);
+    if (id < 0 || id >= GT_CHECK_UNIVERSAL_COUNT) {
+      const char *names[GT_CHECK_UNIVERSAL_COUNT];
+      for (int c = 0; c < GT_CHECK_UNIVERSAL_COUNT; c++)
+        names[c] = gt_check_name((gt_check_id)c);
+      const char *hint = ld_suggest(k->text, names, GT_CHECK_UNIVERSAL_COUNT);
+      if (hint)
+        return ld_fail(L, k, "checks: unknown check '%s' (did you mean '%s'?)", k->text, hint);
+      return ld_fail(L, k,
+                     "checks: unknown check '%s' (universal checks: no_server_error, "
+                     "content_type, json_parses, error_shape, documented_status, "
+                     "required_headers, utf8, envelope)",
+                     k->text);
+    }
+    unsigned char sw = GT_SWITCH_PROFILE;
+    if (switch_value(v, &sw)) {
+      sc->checks.on[id] = sw;
+    } else if (id == GT_CHECK_CONTENT_TYPE) {
+      if (sc->checks.content_type || sc->checks.content_type_match)
+        return ld_fail(L, v, "checks.content_type: given twice");
+      if (!ld_content_type(L, v, &sc->checks.content_type, &sc->checks.content_type_match,
+                           "checks.content_type"))
+        return false;
+      sc->checks.on[id] = GT_SWITCH_ON;
+    } else {
+      return ld_fail(L, v, "checks.%s: expected on or off, got %s", k->text,
+                     v->kind == GT_NODE_SCALAR ? v->text : ld_kind(v));
+    }
+  }
+  return true;
+}
+
 static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
   if (n->kind == GT_NODE_SCALAR) {
     if (!ld_want_scalar(L, n, "tags")) return false;
@@ -168,7 +281,7 @@ static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
 
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
   static const char *const keys[] = {"name",   "tags",    "request", "expect", "capture",
-                                     "faults", "respond", "timeout", NULL};
+                                     "faults", "respond", "timeout", "checks", NULL};
   gt_expect_init(&sc->expect);
   sc->request.auth = true;
   if (!ld_want_map(L, n, "scenario") || !ld_check_keys(L, n, keys, "scenario")) return false;
@@ -190,6 +303,8 @@ bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
       ok = ld_expect(L, v, &sc->expect, "expect") && ld_vars_defined(L, v);
     else if (!strcmp(k, "capture"))
       ok = load_captures(L, sc, v);
+    else if (!strcmp(k, "checks"))
+      ok = load_checks(L, sc, v);
     else if (!strcmp(k, "faults")) {
       sc->faults_given = true;
       ok = ld_fault_list(L, v, &sc->faults, &sc->n_faults) && ld_vars_defined(L, v);

@@ -278,6 +278,7 @@ static void free_request(gt_request *r) {
   }
   free(r->required);
   free(r->required_paths);
+  free(r->auth_with.header);
 }
 
 static void free_fault_refs(gt_fault_ref *refs, size_t n) {
@@ -301,6 +302,7 @@ static void free_scenario(gt_scenario *sc) {
   free(sc->captures);
   free_fault_refs(sc->faults, sc->n_faults);
   free(sc->deps);
+  free(sc->checks.content_type);
 }
 
 static void free_profile(gt_profile *p) {

@@ -240,6 +240,11 @@ static bool on_scalar(builder *b, struct fy_event *e) {
   if (n->tag && strcmp(n->tag, "!!str") == 0) { /* !!str: a string, nothing more */
     n->tag = NULL;                              /* arena text: goes with the tree */
     n->quoted = true;
+    n->typed = GT_TYPED_STR; /* also once a ${NAME} in it is expanded */
+  } else if (n->tag && (!strcmp(n->tag, "!!int") || !strcmp(n->tag, "!!float") ||
+                        !strcmp(n->tag, "!!bool"))) {
+    n->typed = n->tag[2] == 'i' ? GT_TYPED_INT : n->tag[2] == 'f' ? GT_TYPED_FLOAT : GT_TYPED_BOOL;
+    n->tag = NULL;
   }
   remember_anchor(b, e->scalar.anchor, n);
   return attach(b, n);

@@ -93,10 +93,11 @@ Test(run_basic, every_assertion_kind_passes_and_fails_as_written, .init = setup,
   cr_expect(ts_junit_validates(junit), "report does not validate against junit-10.xsd");
   /* The failure message is one line and the body lists expected vs actual. */
   const ts_case *c = ts_junit_find(&j, "fail status int [valid]");
-  if (c && c->message) cr_expect_null(strchr(c->message, '\n'), "message is one line");
-  if (c)
-    cr_expect(c->body && strstr(c->body, "201") && strstr(c->body, "200"),
-              "failure text shows expected 201 and actual 200: %s", c->body);
+  cr_assert_not_null(c, "no case 'fail status int [valid]' in the report");
+  cr_assert_not_null(c->message, "the failure has no message");
+  cr_expect_null(strchr(c->message, '\n'), "message is one line");
+  cr_expect(c->body && strstr(c->body, "201") && strstr(c->body, "200"),
+            "failure text shows expected 201 and actual 200: %s", c->body ? c->body : "(none)");
   ts_junit_free(&j);
   ts_gauntlet_free(&g);
   free(junit);

@@ -18,79 +18,26 @@
 #define TOKEN "tok-0123456789abcdef"
 #define FIXTURE SOURCE_DIR "/tests/fixtures/serve/items.yaml"
 
-typedef struct served {
-  ts_proc proc;
-  char *dir, *out, *err, *junit;
-  int port, tls_port;
-} served;
-
-/* Port of "listening SCHEME://HOST:PORT" in text, or 0. */
-static int listed_port(const char *text, const char *scheme) {
-  char key[32];
-  snprintf(key, sizeof key, "listening %s://", scheme);
-  const char *at = text ? strstr(text, key) : NULL;
-  if (!at) return 0;
-  const char *eol = strchr(at, '\n');
-  const char *colon = at + strlen(key);
-  const char *last = NULL;
-  for (const char *p = colon; *p && p != eol; p++)
-    if (*p == ':') last = p;
-  return last ? atoi(last + 1) : 0;
-}
-
-/* Starts serve with extra args (NULL-terminated); waits for its listening lines. */
-static void serve_start(served *s, const char *const extra[], bool tls) {
-  memset(s, 0, sizeof *s);
-  s->dir = ts_tempdir();
-  s->out = ts_fmt("%s/out", s->dir);
-  s->err = ts_fmt("%s/err", s->dir);
-  s->junit = ts_fmt("%s/serve.xml", s->dir);
-  const char *argv[40] = {GAUNTLET_BIN, "serve",  "--listen", "127.0.0.1:0",
-                          "--junit",    s->junit, "--seed",   "1"};
-  int n = 8;
-  char *cert = NULL, *key = NULL;
-  if (tls) {
-    cr_assert(ts_make_cert(s->dir, &cert, &key));
-    argv[n++] = "--tls-listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--cert";
-    argv[n++] = cert;
-    argv[n++] = "--key";
-    argv[n++] = key;
-  }
-  for (int i = 0; extra && extra[i]; i++)
-    argv[n++] = extra[i];
-  argv[n++] = FIXTURE;
-  argv[n] = NULL;
-  cr_assert(ts_spawn(argv, NULL, s->out, s->err, &s->proc));
-  for (int i = 0; i < 100 && (!s->port || (tls && !s->tls_port)); i++) { /* <= 5 s */
-    usleep(50 * 1000);
-    char *text = ts_read_file(s->out, NULL);
-    s->port = listed_port(text, "http");
-    s->tls_port = listed_port(text, "https");
-    free(text);
-  }
-  free(cert);
-  free(key);
-  char *err = ts_read_file(s->err, NULL);
-  cr_assert(s->port > 0, "serve did not print its port; stderr: %s", err ? err : "");
+/* Starts serve on the fixture with extra args (NULL-terminated); waits for
+ * its listening lines. */
+static void serve_start(ts_serve *s, const char *const extra[], bool tls) {
+  const char *suites[] = {FIXTURE, NULL};
+  const char *args[16] = {"--seed", "1"};
+  size_t n = 2;
+  for (size_t i = 0; extra && extra[i] && n < 15; i++)
+    args[n++] = extra[i];
+  ts_serve_opts o = {.suites = suites, .args = args, .tls = tls};
+  bool started = ts_serve_start(s, &o);
+  char *err = ts_serve_stderr(s);
+  cr_assert(started, "serve did not start; stderr: %s", err);
   free(err);
 }
 
-static int serve_finish(served *s, bool term) {
-  if (term) kill(s->proc.pid, SIGTERM);
-  ts_wait(&s->proc, 10000);
+static int serve_finish(ts_serve *s, bool term) {
+  int rc = ts_serve_stop(s, term, 10000);
   cr_assert(s->proc.exited, "serve did not exit");
   cr_expect(!s->proc.sanitizer_report, "sanitizer report in serve's stderr (see the log above)");
-  return s->proc.exit_code;
-}
-
-static void serve_free(served *s) {
-  ts_rmtree(s->dir);
-  free(s->dir);
-  free(s->out);
-  free(s->err);
-  free(s->junit);
+  return rc;
 }
 
 static int run_client(const char *name, int port, const char *mode) {
@@ -104,50 +51,10 @@ static int run_client(const char *name, int port, const char *mode) {
   return rc;
 }
 
-typedef struct got {
-  CURLcode code;
-  long status;
-  char body[4096];
-  size_t len;
-  char retry_after[32], remaining[32];
-  double total;
-} got;
-
-static size_t on_body(char *b, size_t size, size_t n, void *ud) {
-  got *g = ud;
-  size_t len = size * n, room = sizeof g->body - 1 - g->len;
-  memcpy(g->body + g->len, b, len < room ? len : room);
-  g->len += len < room ? len : room;
-  g->body[g->len] = '\0';
-  return len;
-}
-
-static size_t on_header(char *b, size_t size, size_t n, void *ud) {
-  got *g = ud;
-  size_t len = size * n;
-  if (len > 12 && !strncasecmp(b, "Retry-After:", 12)) sscanf(b + 12, " %31s", g->retry_after);
-  if (len > 22 && !strncasecmp(b, "X-RateLimit-Remaining:", 22))
-    sscanf(b + 22, " %31s", g->remaining);
-  return len;
-}
+typedef ts_http_reply got;
 
 static void fetch(got *g, const char *url, const char *cacert) {
-  memset(g, 0, sizeof *g);
-  CURL *c = curl_easy_init();
-  struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer " TOKEN);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, g);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-  if (cacert) curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
-  g->code = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g->status);
-  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &g->total);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(c);
+  ts_curl(&(ts_http_call){.url = url, .bearer = TOKEN, .cacert = cacert}, g);
 }
 
 static void assert_case(const ts_junit *j, const char *name, ts_outcome o, const char *types) {
@@ -156,7 +63,7 @@ static void assert_case(const ts_junit *j, const char *name, ts_outcome o, const
 }
 
 Test(serve_cli, good_client_conforms) {
-  served s;
+  ts_serve s;
   const char *extra[] = {"--max-requests", "2", NULL};
   serve_start(&s, extra, false);
   cr_assert_eq(run_client("client_good", s.port, "crud"), 0);
@@ -168,11 +75,11 @@ Test(serve_cli, good_client_conforms) {
   assert_case(&j, "GET /v1/items #2", TS_CASE_PASS, NULL);
   cr_assert(ts_junit_validates(s.junit));
   ts_junit_free(&j);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 Test(serve_cli, bad_client_is_reported_per_request) {
-  served s;
+  ts_serve s;
   const char *extra[] = {"--max-requests", "2", NULL};
   serve_start(&s, extra, false);
   cr_assert_eq(run_client("client_bad", s.port, "crud"), 0);
@@ -184,13 +91,13 @@ Test(serve_cli, bad_client_is_reported_per_request) {
   assert_case(&j, "POST /v1/items #2", TS_CASE_FAILURE, "json_content_type");
   cr_assert_null(strstr(j.raw, TOKEN), "the credential is redacted from the report");
   ts_junit_free(&j);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 Test(serve_cli, retry_after_honoured_or_not) {
   const char *extra[] = {"--max-requests", "2", "--inject", "status:429",
                          "--inject-rate",  "1", NULL};
-  served s;
+  ts_serve s;
   serve_start(&s, extra, false);
   cr_assert_eq(run_client("client_good", s.port, "retry"), 0);
   cr_assert_eq(serve_finish(&s, false), 0);
@@ -199,7 +106,7 @@ Test(serve_cli, retry_after_honoured_or_not) {
   assert_case(&j, "GET /v1/items #1", TS_CASE_PASS, NULL);
   cr_assert(strstr(j.raw, "Retry-After 1 honoured"), "%s", j.raw);
   ts_junit_free(&j);
-  serve_free(&s);
+  ts_serve_free(&s);
 
   serve_start(&s, extra, false);
   cr_assert_eq(run_client("client_bad", s.port, "retry"), 0);
@@ -207,11 +114,11 @@ Test(serve_cli, retry_after_honoured_or_not) {
   cr_assert(ts_junit_load(s.junit, &j));
   assert_case(&j, "GET /v1/items #1", TS_CASE_FAILURE, "retry_after");
   ts_junit_free(&j);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 static void injected(const char *kind, got *g) {
-  served s;
+  ts_serve s;
   const char *extra[] = {"--max-requests", "1", "--inject", kind, "--inject-rate", "1", NULL};
   serve_start(&s, extra, false);
   char *url = ts_fmt("http://127.0.0.1:%d/v1/items", s.port);
@@ -222,7 +129,7 @@ static void injected(const char *kind, got *g) {
   cr_assert(ts_junit_load(s.junit, &j), "the report is written after --max-requests");
   cr_assert(strstr(j.raw, kind), "the report names the injected fault %s", kind);
   ts_junit_free(&j);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 Test(serve_cli, each_injection_as_a_client_sees_it) {
@@ -242,10 +149,10 @@ Test(serve_cli, each_injection_as_a_client_sees_it) {
   cJSON *parsed = cJSON_Parse(g.body);
   cr_assert_null(parsed, "malformed_json must not parse: %s", g.body);
   injected("truncated", &g);
-  cr_assert_eq(g.code, CURLE_PARTIAL_FILE, "truncated: %s", curl_easy_strerror(g.code));
+  cr_assert_eq(g.code, CURLE_PARTIAL_FILE, "truncated: %s", curl_easy_strerror((CURLcode)g.code));
   injected("reset", &g);
   cr_assert(g.code == CURLE_GOT_NOTHING || g.code == CURLE_RECV_ERROR, "reset: %s",
-            curl_easy_strerror(g.code));
+            curl_easy_strerror((CURLcode)g.code));
   injected("slow:600ms", &g);
   cr_assert_eq(g.status, 200);
   cr_assert_geq(g.total, 0.6);
@@ -255,14 +162,13 @@ Test(serve_cli, each_injection_as_a_client_sees_it) {
 }
 
 Test(serve_cli, https_on_port_zero_and_report_on_sigterm) {
-  served s;
+  ts_serve s;
   serve_start(&s, NULL, true);
   cr_assert_gt(s.tls_port, 0);
-  char *cacert = ts_fmt("%s/cert.pem", s.dir);
   char *url = ts_fmt("https://127.0.0.1:%d/v1/health", s.tls_port);
   got g;
-  fetch(&g, url, cacert);
-  cr_assert_eq(g.code, CURLE_OK, "%s", curl_easy_strerror(g.code));
+  fetch(&g, url, s.cacert);
+  cr_assert_eq(g.code, CURLE_OK, "%s", curl_easy_strerror((CURLcode)g.code));
   cr_assert_eq(g.status, 200);
   cr_assert(strstr(g.body, "\"ok\":true"), "%s", g.body);
   free(url);
@@ -278,6 +184,5 @@ Test(serve_cli, https_on_port_zero_and_report_on_sigterm) {
   cr_assert(ts_junit_validates(s.junit));
   ts_junit_free(&j);
   free(url);
-  free(cacert);
-  serve_free(&s);
+  ts_serve_free(&s);
 }

@@ -23,44 +23,17 @@
   "wire_dup_content_length,wire_cl_te,wire_bare_lf,wire_obs_fold,wire_nul_header,wire_bad_chunk,"  \
   "wire_huge_header,wire_long_uri"
 
-typedef struct served {
-  ts_proc proc;
-  char *dir, *out, *err, *junit;
-  int port;
-} served;
-
-static void serve_start(served *s) {
-  memset(s, 0, sizeof *s);
-  s->dir = ts_tempdir();
-  s->out = ts_fmt("%s/out", s->dir);
-  s->err = ts_fmt("%s/err", s->dir);
-  s->junit = ts_fmt("%s/serve.xml", s->dir);
-  const char *argv[] = {GAUNTLET_BIN, "serve",  "--listen", "127.0.0.1:0",
-                        "--junit",    s->junit, FIXTURE,    NULL};
-  cr_assert(ts_spawn(argv, NULL, s->out, s->err, &s->proc));
-  for (int i = 0; i < 100 && !s->port; i++) { /* <= 5 s */
-    usleep(50 * 1000);
-    char *text = ts_read_file(s->out, NULL);
-    const char *at = text ? strstr(text, "listening http://127.0.0.1:") : NULL;
-    if (at) s->port = atoi(at + strlen("listening http://127.0.0.1:"));
-    free(text);
-  }
-  cr_assert(s->port > 0, "serve did not print its port");
+static void serve_start(ts_serve *s) {
+  const char *suites[] = {FIXTURE, NULL};
+  ts_serve_opts o = {.suites = suites};
+  cr_assert(ts_serve_start(s, &o), "serve did not print its port");
 }
 
-static int serve_finish(served *s) {
-  kill(s->proc.pid, SIGTERM);
-  ts_wait(&s->proc, 15000);
+static int serve_finish(ts_serve *s) {
+  int rc = ts_serve_stop(s, true, 15000);
   cr_assert(s->proc.exited, "serve did not exit on SIGTERM");
-  return s->proc.exit_code;
-}
-
-static void serve_free(served *s) {
-  ts_rmtree(s->dir);
-  free(s->dir);
-  free(s->out);
-  free(s->err);
-  free(s->junit);
+  cr_expect(!s->proc.sanitizer_report, "sanitizer report in serve's stderr (see the log above)");
+  return rc;
 }
 
 /* Sends data on a fresh connection and reads until the server closes (or
@@ -100,7 +73,7 @@ static int count_responses(const char *text) {
 }
 
 Test(serve_framing, gauntlet_run_wire_faults_all_pass) {
-  served s;
+  ts_serve s;
   serve_start(&s);
   char *report = ts_fmt("%s/run.xml", s.dir);
   char *url = ts_fmt("WIRE_URL=http://127.0.0.1:%d", s.port);
@@ -137,11 +110,11 @@ Test(serve_framing, gauntlet_run_wire_faults_all_pass) {
   free(audit);
   free(report);
   free(url);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 Test(serve_framing, refusal_is_one_answer_with_the_error_shape) {
-  served s;
+  ts_serve s;
   serve_start(&s);
   /* wire_cl_te as raw.c writes it: a smuggled GET after the chunked body */
   static const char smuggle[] = "POST /v1/notes HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " TOKEN
@@ -182,11 +155,11 @@ Test(serve_framing, refusal_is_one_answer_with_the_error_shape) {
   cr_assert_eq(status, 200, "%s", body ? body : "(none)");
   free(body);
   serve_finish(&s);
-  serve_free(&s);
+  ts_serve_free(&s);
 }
 
 Test(serve_framing, valid_pipelined_and_chunked_requests_are_served) {
-  served s;
+  ts_serve s;
   serve_start(&s);
   static const char two[] =
       "GET /v1/status HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " TOKEN "\r\n\r\n"
@@ -213,5 +186,5 @@ Test(serve_framing, valid_pipelined_and_chunked_requests_are_served) {
   cr_assert_eq(count_responses(got), 1, "the bare-LF request behind it was answered: %s", got);
   free(got);
   serve_finish(&s);
-  serve_free(&s);
+  ts_serve_free(&s);
 }

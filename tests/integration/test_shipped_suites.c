@@ -48,7 +48,7 @@ static void teardown(void) {
 /* A running target (refapi or gauntlet serve) and the env the suite reads. */
 typedef struct target {
   ts_target t;
-  ts_proc serve; /* when the target is gauntlet serve */
+  ts_serve serve; /* when the target is gauntlet serve */
   bool is_serve;
   env_set env;
 } target;
@@ -116,11 +116,9 @@ static bool start_refapi(target *tg, const char *api, const char *defect) {
 
 static void stop_target(target *tg) {
   if (tg->is_serve) {
-    if (!tg->serve.exited) {
-      kill(tg->serve.pid, SIGTERM);
-      ts_wait(&tg->serve, 3000);
-    }
-    cr_expect(!tg->serve.sanitizer_report, "sanitizer report in serve's stderr (see above)");
+    ts_serve_stop(&tg->serve, true, 3000);
+    cr_expect(!tg->serve.proc.sanitizer_report, "sanitizer report in serve's stderr (see above)");
+    ts_serve_free(&tg->serve);
   } else {
     ts_target_stop(&tg->t);
     free(tg->t.log);
@@ -386,21 +384,24 @@ static bool start_serve(target *tg, const char *api) {
     env_add(&tg->env, "RPC_API_KEY", "rpc-serve-key-42");
   }
   free(url);
-  char *log = ts_fmt("%s/serve-%s.log", dir, api);
-  char *junit = ts_fmt("%s/serve-%s-audit.xml", dir, api);
-  const char *argv[] = {GAUNTLET_BIN,    "serve", "--listen", listen, "--tls-listen", tls,
-                        "--cert",        cert,    "--key",    key,    "--junit",      junit,
-                        suite_path(api), NULL};
-  bool ok = ts_spawn(argv, (const char *const *)tg->env.items, log, log, &tg->serve);
-  for (int i = 0; ok && i < 250 && !ts_port_open(https, 20); i++) {
-  }
-  ok = ok && ts_port_open(https, 100);
+  char *name = ts_fmt("serve-%s", api);
+  const char *suites[] = {suite_path(api), NULL};
+  ts_serve_opts o = {.suites = suites,
+                     .env = (const char *const *)tg->env.items,
+                     .listen = listen, /* the suite's http_only probe needs this port */
+                     .tls = true,
+                     .tls_listen = tls,
+                     .cert = cert,
+                     .key = key,
+                     .dir = dir,
+                     .name = name};
+  bool ok = ts_serve_start(&tg->serve, &o);
   if (!ok) {
-    char *text = ts_read_file(log, NULL);
-    cr_log_error("gauntlet serve %s did not start:\n%s", api, text ? text : "");
+    char *text = ts_serve_stderr(&tg->serve);
+    cr_log_error("gauntlet serve %s did not start:\n%s", api, text);
     free(text);
   }
-  free(log), free(junit);
+  free(name);
   return ok;
 }
 

@@ -1,7 +1,7 @@
 /* support.h — helpers shared by integration tests and test target servers:
  * temp dirs, free loopback ports, spawning processes with a deadline, starting
- * and stopping target servers, self-signed certificates, and reading the JUnit
- * files gauntlet writes.
+ * and stopping target servers and `gauntlet serve`, self-signed certificates,
+ * and reading the JUnit files gauntlet writes.
  *
  * Everything returns values (no asserts here) so a test decides what a
  * failure means. Strings returned are malloc'd; the caller frees them. */
@@ -161,6 +161,62 @@ void ts_gauntlet_free(ts_gauntlet *g);
 bool ts_api_start(ts_target *t, const char *log_dir, int *port, const char *const extra[]);
 /* GET /__count on the target: requests it has seen, -1 on failure. */
 long ts_api_count(int port);
+
+/* ---- gauntlet serve ---- */
+typedef struct ts_serve_opts {
+  const char *const *suites; /* suite paths, NULL-terminated */
+  const char *const *args;   /* extra options, NULL-terminated; may be NULL */
+  const char *const *env;    /* extra environment ("NAME=VALUE"), NULL-terminated; may be NULL */
+  const char *listen;        /* --listen; NULL: 127.0.0.1:0 */
+  bool tls;                  /* also listen for HTTPS */
+  const char *tls_listen;    /* with tls; NULL: 127.0.0.1:0 */
+  const char *cert, *key;    /* with tls; NULL: a fresh self-signed pair in dir */
+  const char *dir;           /* where its files go; NULL: a fresh temp dir (removed at free) */
+  const char *name;          /* prefix of its files in dir (NAME.out/.err/.xml); NULL: "serve" */
+} ts_serve_opts;
+
+typedef struct ts_serve {
+  ts_proc proc;
+  char *dir; /* owned string; the directory is removed at free when own_dir */
+  bool own_dir;
+  char *out, *err, *junit; /* stdout, stderr and report paths (owned) */
+  char *cacert;            /* with tls: the certificate a client trusts (owned) */
+  int port, tls_port;      /* from serve's "listening" lines */
+} ts_serve;
+
+/* Spawns `gauntlet serve --listen ... --junit DIR/NAME.xml [TLS] [args] suites`
+ * and waits (<= 10 s) for its listening lines. False when it did not start
+ * (ts_serve_stderr says why); free with ts_serve_free either way. */
+bool ts_serve_start(ts_serve *s, const ts_serve_opts *o);
+/* Sends SIGTERM when term, waits up to timeout_ms. Returns the exit code, -1
+ * when it had to be killed (see s->proc, e.g. sanitizer_report). */
+int ts_serve_stop(ts_serve *s, bool term, long timeout_ms);
+/* serve's stderr so far (caller frees; "" when none). */
+char *ts_serve_stderr(const ts_serve *s);
+/* Kills it if still running, removes its temp dir, frees. */
+void ts_serve_free(ts_serve *s);
+
+/* ---- a libcurl client ---- */
+typedef struct ts_http_call {
+  const char *method; /* NULL: GET, or POST with a body */
+  const char *url;
+  const char *bearer;       /* "Authorization: Bearer X" when set */
+  const char *content_type; /* Content-Type when set */
+  const char *body;         /* NUL-terminated, or NULL */
+  const char *cacert;       /* trust this CA (HTTPS), or NULL */
+} ts_http_call;
+
+typedef struct ts_http_reply {
+  int code;        /* CURLcode of the transfer */
+  long status;     /* 0 when no answer */
+  char body[4096]; /* first bytes, NUL-terminated */
+  size_t len;
+  char retry_after[32], remaining[32]; /* Retry-After, X-RateLimit-Remaining ("" when absent) */
+  double total;                        /* seconds */
+} ts_http_reply;
+
+/* One request through libcurl (10 s timeout), as an API client makes it. */
+void ts_curl(const ts_http_call *call, ts_http_reply *reply);
 
 /* ---- JWT (independent of the product) ---- */
 /* HS256 JWT "h.p.s" from header and payload JSON texts; caller frees. */

@@ -10,13 +10,11 @@
 #include "check/check.h"
 #include "fault/fault.h"
 #include "fault/fault_internal.h"
+#include "fixture.h"
 #include "suite/suite.h"
 
 #define TOKEN "abcDEF123xyz"
-#define MAX_TREES 64
-static gt_node *trees[MAX_TREES];
-static int n_trees;
-static gt_suite suite;
+static ts_fixture fx;
 static gt_case_list cases;
 static gt_secrets *secrets;
 static cJSON *vars;
@@ -25,45 +23,26 @@ static gt_build_ctx ctx;
 static gt_http_request req;
 
 static const gt_node *Y(const char *yaml) {
-  gt_err err = {0};
-  gt_node *n = gt_yaml_parse("test.yaml", yaml, strlen(yaml), &err);
-  cr_assert_not_null(n, "yaml: %s", err.msg);
-  cr_assert_lt(n_trees, MAX_TREES);
-  trees[n_trees++] = n;
+  const gt_node *n = ts_fixture_yaml(&fx, yaml);
+  cr_assert_not_null(n, "yaml: %s", fx.err.msg);
   return n;
 }
 
 static gt_scenario *scenario(const char *name, const char *method, const char *path) {
-  suite.scenarios = realloc(suite.scenarios, (suite.n_scenarios + 1) * sizeof *suite.scenarios);
-  gt_scenario *sc = &suite.scenarios[suite.n_scenarios++];
-  memset(sc, 0, sizeof *sc);
-  sc->name = strdup(name);
-  sc->request.method = Y(method);
-  sc->request.path = Y(path);
-  sc->request.auth = true;
-  gt_expect_init(&sc->expect);
-  return sc;
+  return ts_fixture_scenario(&fx, name, Y(method), Y(path));
 }
 
 static void setup(void) {
-  memset(&suite, 0, sizeof suite);
+  ts_fixture_init(&fx, "https://api.example.com/v2/");
   memset(&req, 0, sizeof req);
   memset(&cases, 0, sizeof cases);
-  n_trees = 0;
-  suite.name = "t";
-  suite.file = "test.yaml";
-  suite.base_url = Y("https://api.example.com/v2/");
-  suite.default_headers = Y("{Accept: application/json, X-Client: gauntlet}");
-  for (int i = 0; i < GT_FAULT_COUNT; i++)
-    gt_expect_init(&suite.profile.fault_expect[i]);
-  suite.profile.auth.scheme = GT_AUTH_BEARER;
-  suite.profile.auth.token = Y("${TOKEN}");
-  suite.profile.transport.http_port = 8080;
-  suite.profile.version_prefix = "/v2";
+  fx.suite.default_headers = Y("{Accept: application/json, X-Client: gauntlet}");
+  fx.suite.profile.transport.http_port = 8080;
+  fx.suite.profile.version_prefix = "/v2";
   vars = cJSON_Parse("{\"TOKEN\":\"" TOKEN "\",\"app\":\"42\",\"n\":5}");
   scope = (gt_scope){.suite_vars = vars};
   secrets = gt_secrets_new();
-  ctx = (gt_build_ctx){.suite = &suite,
+  ctx = (gt_build_ctx){.suite = &fx.suite,
                        .scope = &scope,
                        .secrets = secrets,
                        .seed = 7,
@@ -81,22 +60,7 @@ static void setup(void) {
 static void teardown(void) {
   gt_http_request_free(&req);
   gt_case_list_free(&cases);
-  for (size_t i = 0; i < suite.n_scenarios; i++) {
-    gt_scenario *sc = &suite.scenarios[i];
-    free(sc->name);
-    gt_expect_free(&sc->expect);
-    for (size_t r = 0; r < sc->request.n_required; r++) {
-      free(sc->request.required[r]);
-      gt_jsonpath_free(sc->request.required_paths[r]);
-    }
-    free(sc->request.required);
-    free(sc->request.required_paths);
-  }
-  free(suite.scenarios);
-  for (int i = 0; i < GT_FAULT_COUNT; i++)
-    gt_expect_free(&suite.profile.fault_expect[i]);
-  for (int i = 0; i < n_trees; i++)
-    gt_node_free(trees[i]);
+  ts_fixture_free(&fx);
   gt_secrets_free(secrets);
   cJSON_Delete(vars);
   gt_fault_catalogue_free();
@@ -108,7 +72,7 @@ static const gt_case *find(const char *name) {
   gt_err err = {0};
   gt_expand_opts o = {.faults = "all"};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "%s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "%s", err.msg);
   for (size_t i = 0; i < cases.count; i++)
     if (strcmp(cases.items[i].name, name) == 0) return &cases.items[i];
   cr_assert_fail("no case named '%s'", name);
@@ -165,9 +129,9 @@ Test(fault_build, valid_request) {
 
 Test(fault_build, base_url_override_timeout_and_form) {
   ctx.base_url = "http://127.0.0.1:9999/v2///";
-  suite.scenarios[0].timeout_ms = 1234;
-  suite.scenarios[0].request.body_kind = GT_BODY_FORM;
-  suite.scenarios[0].request.body = Y("{name: \"a&b c\", n: 5}");
+  fx.suite.scenarios[0].timeout_ms = 1234;
+  fx.suite.scenarios[0].request.body_kind = GT_BODY_FORM;
+  fx.suite.scenarios[0].request.body = Y("{name: \"a&b c\", n: 5}");
   build("create [valid]");
   cr_assert_str_eq(req.url, "http://127.0.0.1:9999/v2/apps/42/users?q=a%20b%26c&ids=1&ids=2");
   cr_assert_eq(req.timeout_ms, 1234);
@@ -180,7 +144,7 @@ Test(fault_build, base_url_override_timeout_and_form) {
 }
 
 Test(fault_build, credential_schemes) {
-  suite.profile.auth.scheme = GT_AUTH_BASIC;
+  fx.suite.profile.auth.scheme = GT_AUTH_BASIC;
   vars = cJSON_Parse("{\"TOKEN\":\"Aladdin:open sesame\",\"app\":\"42\",\"n\":5}");
   cJSON *old = (cJSON *)scope.suite_vars;
   scope.suite_vars = vars;
@@ -195,8 +159,8 @@ Test(fault_build, credential_schemes) {
   cr_assert_str_eq(hdr("Authorization"), "Basic ");
   cJSON_Delete(old);
 
-  suite.profile.auth.scheme = GT_AUTH_HEADER;
-  suite.profile.auth.header = "X-Api-Key";
+  fx.suite.profile.auth.scheme = GT_AUTH_HEADER;
+  fx.suite.profile.auth.header = "X-Api-Key";
   build("list [valid]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Aladdin:open sesame");
   cr_assert_null(hdr("Authorization"));
@@ -205,7 +169,7 @@ Test(fault_build, credential_schemes) {
   build("list [malformed_auth #3 trailing extra]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Aladdin:open sesame extra");
 
-  suite.scenarios[1].request.auth = false;
+  fx.suite.scenarios[1].request.auth = false;
   gt_http_request v = {0};
   gt_err err = {0};
   cr_assert(gt_case_build_valid(&ctx, find("list [valid]"), &v, &err));
@@ -252,9 +216,9 @@ static char *setup_jwt(void) {
   cJSON_Delete(claims);
   cJSON_ReplaceItemInObject(vars, "TOKEN", cJSON_CreateString(jwt));
   cJSON_AddStringToObject(vars, "SECRET", "k");
-  suite.profile.auth.jwt = true;
-  suite.profile.auth.jwt_secret = Y("${SECRET}");
-  suite.profile.auth.jwt_claims = Y("{channel: web, tenant: t9}");
+  fx.suite.profile.auth.jwt = true;
+  fx.suite.profile.auth.jwt_secret = Y("${SECRET}");
+  fx.suite.profile.auth.jwt_claims = Y("{channel: web, tenant: t9}");
   return jwt;
 }
 
@@ -340,7 +304,7 @@ Test(fault_build, http_only_loopback_keeps_credential) {
   build("list [http_only]");
   cr_assert_str_eq(req.url, "http://127.0.0.1:8080/v2/apps");
   cr_assert_str_eq(hdr("Authorization"), "Bearer " TOKEN);
-  suite.profile.transport.http_port = 80;
+  fx.suite.profile.transport.http_port = 80;
   build("list [http_only]");
   cr_assert_str_eq(req.url, "http://127.0.0.1/v2/apps");
 }
@@ -350,8 +314,8 @@ static bool contains(const char *hay, size_t len, const char *needle) {
 }
 
 Test(fault_build, http_only_remote_sends_a_decoy) {
-  suite.scenarios[0].request.headers = Y("{X-Echo: \"k=${TOKEN}\"}");
-  suite.scenarios[0].request.body = Y("{token: \"${TOKEN}\", x: 1}");
+  fx.suite.scenarios[0].request.headers = Y("{X-Echo: \"k=${TOKEN}\"}");
+  fx.suite.scenarios[0].request.body = Y("{token: \"${TOKEN}\", x: 1}");
   build("create [http_only]");
   cr_assert_str_eq(req.url, "http://api.example.com:8080/v2/apps/42/users?q=a%20b%26c&ids=1&ids=2");
   const char *a = hdr("Authorization");
@@ -364,7 +328,7 @@ Test(fault_build, http_only_remote_sends_a_decoy) {
                   req.headers[i].name);
   cr_assert_not(contains(req.body, req.body_len, TOKEN));
   /* ... unless the profile asks for the real credential */
-  suite.profile.transport.http_probe_real = true;
+  fx.suite.profile.transport.http_probe_real = true;
   build("create [http_only]");
   cr_assert_str_eq(hdr("Authorization"), "Bearer " TOKEN);
 }
@@ -408,18 +372,18 @@ Test(fault_build, body_mutations) {
 }
 
 Test(fault_build, invalid_utf8_without_strings_and_raw) {
-  suite.scenarios[0].request.body = Y("{a: 1}");
+  fx.suite.scenarios[0].request.body = Y("{a: 1}");
   build("create [invalid_utf8]");
   body_is("{\"a\":1,\"gauntlet_probe\":\"\xC3\x28\"}");
-  suite.scenarios[0].request.body_kind = GT_BODY_RAW;
-  suite.scenarios[0].request.body = Y("abcd");
+  fx.suite.scenarios[0].request.body_kind = GT_BODY_RAW;
+  fx.suite.scenarios[0].request.body = Y("abcd");
   build("create [invalid_utf8]");
   body_is("ab\xC3\x28"
           "cd");
 }
 
 Test(fault_build, missing_field_required_path) {
-  gt_scenario *sc = &suite.scenarios[0];
+  gt_scenario *sc = &fx.suite.scenarios[0];
   gt_err err = {0};
   sc->request.n_required = 1;
   sc->request.required = calloc(1, sizeof(char *));
@@ -432,7 +396,7 @@ Test(fault_build, missing_field_required_path) {
 }
 
 Test(fault_build, oversized_body) {
-  suite.profile.limits.max_body = 1000;
+  fx.suite.profile.limits.max_body = 1000;
   build("create [oversized_body]");
   cr_assert_eq(req.body_len, 1001);
   cr_assert_eq(strncmp(req.body, "{\"gauntlet_padding\":\"aaa", 24), 0);
@@ -441,7 +405,7 @@ Test(fault_build, oversized_body) {
   cr_assert_not_null(j);
   cJSON_Delete(j);
   cr_assert_str_eq(hdr("Content-Type"), "application/json");
-  suite.profile.limits.max_body = 0; /* default 8 MiB */
+  fx.suite.profile.limits.max_body = 0; /* default 8 MiB */
   build("create [oversized_body]");
   cr_assert_eq(req.body_len, ((size_t)8 << 20) + 1);
 }
@@ -476,7 +440,7 @@ Test(fault_build, target_mutations) {
   cr_assert_str_eq(hdr("X-API-Version"), "2");
 
   ctx.base_url = "https://h.example/api/v2";
-  suite.scenarios[1].request.path = Y("/");
+  fx.suite.scenarios[1].request.path = Y("/");
   build("list [unversioned #1 prefix removed]");
   cr_assert_str_eq(req.url, "https://h.example/api/");
 }
@@ -506,7 +470,7 @@ Test(fault_build, cors_preflight) {
 }
 
 Test(fault_build, rate_limit_is_the_valid_request) {
-  suite.profile.limits.rate_limit = Y("3");
+  fx.suite.profile.limits.rate_limit = Y("3");
   build("create [rate_limit]");
   cr_assert_str_eq(req.url, VALID_URL);
   body_is(VALID_BODY);
@@ -654,15 +618,15 @@ static char *wire_of(const gt_http_request *r) {
  * then again with the clock pinned to what the first build reported. */
 Test(fault_build, replay_with_seed_and_clock_is_byte_identical) {
   char *jwt = setup_jwt();
-  suite.scenarios[0].request.body =
+  fx.suite.scenarios[0].request.body =
       Y("{user: {id: 7, name: ann}, count: \"${n}\", ref: \"${gen.uuid}\", "
         "key: \"k-${gen.hex16}\", at: \"${gen.now_ms}\", iso: \"${gen.now_iso}\"}");
-  suite.profile.limits.rate_limit = Y("5");
+  fx.suite.profile.limits.rate_limit = Y("5");
   ctx.now = 0;
   gt_err err = {0};
   gt_expand_opts o = {.faults = "all"};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "%s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "%s", err.msg);
   size_t built = 0, clocked = 0;
   for (size_t i = 0; i < cases.count; i++) {
     const gt_case *c = &cases.items[i];
@@ -712,17 +676,17 @@ Test(fault_build, errors_are_values) {
   const gt_case *c = find("list [jwt_alg_none]"); /* skipped: not a JWT profile */
   cr_assert_not_null(c->skip_reason);
   cr_assert_not(gt_case_build(&ctx, c, &req, &err));
-  suite.profile.auth.jwt = true; /* but the token is not a JWT */
+  fx.suite.profile.auth.jwt = true; /* but the token is not a JWT */
   c = find("list [jwt_alg_none]");
   cr_assert_not(gt_case_build(&ctx, c, &req, &err));
   cr_assert_eq(err.kind, GT_ERR_INPUT);
   cr_assert_not_null(strstr(err.msg, "not a JWT"));
-  suite.scenarios[1].request.path = Y("/apps/${undefined_var}");
+  fx.suite.scenarios[1].request.path = Y("/apps/${undefined_var}");
   c = find("list [valid]");
   cr_assert_not(gt_case_build(&ctx, c, &req, &err));
   cr_assert_eq(err.kind, GT_ERR_INPUT);
-  suite.base_url = NULL;
-  suite.scenarios[1].request.path = Y("/apps");
+  fx.suite.base_url = NULL;
+  fx.suite.scenarios[1].request.path = Y("/apps");
   c = find("list [valid]");
   cr_assert_not(gt_case_build(&ctx, c, &req, &err));
   cr_assert_not_null(strstr(err.msg, "base_url"));

@@ -7,22 +7,17 @@
 #include "check/check.h"
 #include "fault/fault.h"
 #include "fault/fault_internal.h"
+#include "fixture.h"
 #include "suite/suite.h"
 
-/* ---- a hand-built suite (the loader is tested elsewhere) ---- */
+/* ---- a hand-built fx.suite (tests/support/fixture.h) ---- */
 
-#define MAX_TREES 64
-static gt_node *trees[MAX_TREES];
-static int n_trees;
-static gt_suite suite;
+static ts_fixture fx;
 static gt_case_list cases;
 
 static const gt_node *Y(const char *yaml) {
-  gt_err err = {0};
-  gt_node *n = gt_yaml_parse("test.yaml", yaml, strlen(yaml), &err);
-  cr_assert_not_null(n, "yaml: %s", err.msg);
-  cr_assert_lt(n_trees, MAX_TREES);
-  trees[n_trees++] = n;
+  const gt_node *n = ts_fixture_yaml(&fx, yaml);
+  cr_assert_not_null(n, "yaml: %s", fx.err.msg);
   return n;
 }
 
@@ -33,15 +28,7 @@ static gt_fault_ref ref(gt_fault_id id) {
 }
 
 static gt_scenario *scenario(const char *name, const char *method, const char *path) {
-  suite.scenarios = realloc(suite.scenarios, (suite.n_scenarios + 1) * sizeof *suite.scenarios);
-  gt_scenario *sc = &suite.scenarios[suite.n_scenarios++];
-  memset(sc, 0, sizeof *sc);
-  sc->name = strdup(name);
-  sc->request.method = Y(method);
-  sc->request.path = Y(path);
-  sc->request.auth = true;
-  gt_expect_init(&sc->expect);
-  return sc;
+  return ts_fixture_scenario(&fx, name, Y(method), Y(path));
 }
 
 static void set_faults(gt_scenario *sc, const gt_fault_id *ids, size_t n) {
@@ -53,40 +40,13 @@ static void set_faults(gt_scenario *sc, const gt_fault_id *ids, size_t n) {
 }
 
 static void setup(void) {
-  memset(&suite, 0, sizeof suite);
-  n_trees = 0;
-  suite.name = "t";
-  suite.file = "test.yaml";
-  suite.base_url = Y("https://api.example.com/v2");
-  for (int i = 0; i < GT_FAULT_COUNT; i++)
-    gt_expect_init(&suite.profile.fault_expect[i]);
-  suite.profile.auth.scheme = GT_AUTH_BEARER;
-  suite.profile.auth.token = Y("${TOKEN}");
+  ts_fixture_init(&fx, "https://api.example.com/v2");
   memset(&cases, 0, sizeof cases);
 }
 
 static void teardown(void) {
   gt_case_list_free(&cases);
-  for (size_t i = 0; i < suite.n_scenarios; i++) {
-    gt_scenario *sc = &suite.scenarios[i];
-    free(sc->name);
-    for (size_t f = 0; f < sc->n_faults; f++)
-      gt_expect_free(&sc->faults[f].expect);
-    free(sc->faults);
-    gt_expect_free(&sc->expect);
-    for (size_t r = 0; r < sc->request.n_required; r++) {
-      free(sc->request.required[r]);
-      gt_jsonpath_free(sc->request.required_paths[r]);
-    }
-    free(sc->request.required);
-    free(sc->request.required_paths);
-  }
-  free(suite.scenarios);
-  for (int i = 0; i < GT_FAULT_COUNT; i++)
-    gt_expect_free(&suite.profile.fault_expect[i]);
-  free(suite.profile.default_faults);
-  for (int i = 0; i < n_trees; i++)
-    gt_node_free(trees[i]);
+  ts_fixture_free(&fx);
   gt_fault_catalogue_free();
 }
 
@@ -96,7 +56,7 @@ static void expand(const char *faults) {
   gt_err err = {0};
   gt_expand_opts o = {.faults = faults};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "expand: %s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "expand: %s", err.msg);
 }
 
 static const gt_case *find(const char *name) {
@@ -184,9 +144,9 @@ Test(fault_expand, profile_default_set_when_not_given) {
   static gt_fault_ref defaults[2];
   defaults[0] = ref(GT_FAULT_UNKNOWN_PATH);
   defaults[1] = ref(GT_FAULT_UNAUTHENTICATED);
-  suite.profile.default_faults = malloc(sizeof defaults);
-  memcpy(suite.profile.default_faults, defaults, sizeof defaults);
-  suite.profile.n_default_faults = 2;
+  fx.suite.profile.default_faults = malloc(sizeof defaults);
+  memcpy(fx.suite.profile.default_faults, defaults, sizeof defaults);
+  fx.suite.profile.n_default_faults = 2;
   scenario("a", "GET", "/a");
   gt_scenario *b = scenario("b", "GET", "/b");
   set_faults(b, NULL, 0); /* faults: [] -> valid only */
@@ -224,7 +184,7 @@ Test(fault_expand, filters_all_none_list) {
   cr_assert_eq(count_fault(GT_FAULT_UNVERSIONED), 1); /* no prefix: one skipped case */
   cr_assert_str_eq(find("s [unversioned]")->skip_reason, "no versioning.prefix in the profile");
 
-  suite.profile.limits.rate_limit = Y("10");
+  fx.suite.profile.limits.rate_limit = Y("10");
   expand("all");
   cr_assert_eq(count_fault(GT_FAULT_RATE_LIMIT), 1);
 }
@@ -242,7 +202,7 @@ Test(fault_expand, option_validation) {
   cr_assert_not(gt_faults_option_valid("valid", &err));
   gt_expand_opts o = {.faults = "nope"};
   scenario("s", "GET", "/s");
-  cr_assert_not(gt_cases_expand(&suite, &o, &cases, &err));
+  cr_assert_not(gt_cases_expand(&fx.suite, &o, &cases, &err));
 }
 
 Test(fault_expand, skip_reasons) {
@@ -264,50 +224,50 @@ Test(fault_expand, skip_reasons) {
   cr_assert_str_eq(find("open [missing_field]")->skip_reason, "no JSON or form body");
   cr_assert_str_eq(find("open [rate_limit]")->skip_reason, "no limits.rate_limit in the profile");
   cr_assert_null(find("open [http_only]")->skip_reason);
-  suite.profile.transport.https_only_given = true; /* https_only: false written */
+  fx.suite.profile.transport.https_only_given = true; /* https_only: false written */
   expand(NULL);
   cr_assert_str_eq(find("open [http_only]")->skip_reason,
                    "transport.https_only is false: the API serves plain HTTP");
-  suite.profile.transport.https_only = true;
+  fx.suite.profile.transport.https_only = true;
   expand(NULL);
   cr_assert_null(find("open [http_only]")->skip_reason);
-  suite.profile.transport.https_only_given = false;
-  suite.profile.transport.https_only = false;
+  fx.suite.profile.transport.https_only_given = false;
+  fx.suite.profile.transport.https_only = false;
   cr_assert_str_eq(find("jwt [jwt_alg_none]")->skip_reason, "no JWT: auth.format is not jwt");
 
-  suite.profile.auth.jwt = true;
+  fx.suite.profile.auth.jwt = true;
   expand(NULL);
   cr_assert_null(find("jwt [jwt_alg_none]")->skip_reason);
   cr_assert_str_eq(find("jwt [jwt_expired]")->skip_reason,
                    "no auth.jwt_secret to mint tokens with (absent or empty)");
-  suite.profile.auth.jwt_secret = Y("${JWT_SECRET}");
+  fx.suite.profile.auth.jwt_secret = Y("${JWT_SECRET}");
   expand(NULL);
   cr_assert_null(find("jwt [jwt_expired]")->skip_reason);
 
   /* A secret that expands to "" (an optional ${VAR:-} left unset) is no
    * secret: minting with an empty key would pass for the wrong reason. */
-  suite.profile.auth.jwt_secret = Y("${GT_TEST_UNSET_JWT_SECRET:-}");
+  fx.suite.profile.auth.jwt_secret = Y("${GT_TEST_UNSET_JWT_SECRET:-}");
   gt_scope scope = {.use_env = true};
   gt_expand_opts with_scope = {.scope = &scope};
   gt_err err = {0};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &with_scope, &cases, &err), "expand: %s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &with_scope, &cases, &err), "expand: %s", err.msg);
   cr_assert_str_eq(find("jwt [jwt_expired]")->skip_reason,
                    "no auth.jwt_secret to mint tokens with (absent or empty)");
   setenv("GT_TEST_SET_JWT_SECRET", "s3cret-key", 1);
-  suite.profile.auth.jwt_secret = Y("${GT_TEST_SET_JWT_SECRET:-}");
+  fx.suite.profile.auth.jwt_secret = Y("${GT_TEST_SET_JWT_SECRET:-}");
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &with_scope, &cases, &err), "expand: %s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &with_scope, &cases, &err), "expand: %s", err.msg);
   cr_assert_null(find("jwt [jwt_expired]")->skip_reason);
   cr_assert_str_eq(find("jwt [jwt_missing_claim]")->skip_reason, "no auth.jwt_claims");
-  suite.profile.auth.jwt_claims = Y("{channel: web, sub: u1}");
+  fx.suite.profile.auth.jwt_claims = Y("{channel: web, sub: u1}");
   expand(NULL);
   cr_assert_eq(count_fault(GT_FAULT_JWT_MISSING_CLAIM), 2);
   const gt_case *c = find("jwt [jwt_missing_claim #2 sub]");
   cr_assert_str_eq(c->param_text, "sub");
   cr_assert_eq(c->index, 2);
 
-  suite.profile.auth.scheme = GT_AUTH_NONE;
+  fx.suite.profile.auth.scheme = GT_AUTH_NONE;
   expand(NULL);
   cr_assert_str_eq(find("jwt [jwt_alg_none]")->skip_reason,
                    "no credential: the profile's auth.scheme is none");
@@ -319,14 +279,14 @@ Test(fault_expand, merge_order_catalogue_profile_scenario) {
                                   GT_FAULT_UNKNOWN_PATH};
   set_faults(sc, f, 3);
   /* profile: invalid_token -> 403 with a json template; unknown_path -> 410 */
-  gt_expect *pe = &suite.profile.fault_expect[GT_FAULT_INVALID_TOKEN];
-  suite.profile.has_fault_expect[GT_FAULT_INVALID_TOKEN] = true;
+  gt_expect *pe = &fx.suite.profile.fault_expect[GT_FAULT_INVALID_TOKEN];
+  fx.suite.profile.has_fault_expect[GT_FAULT_INVALID_TOKEN] = true;
   pe->has_status = true;
   gt_status_add(&pe->status, 403);
   pe->status_text = strdup("403");
   pe->json = Y("{success: false}");
-  gt_expect *pu = &suite.profile.fault_expect[GT_FAULT_UNKNOWN_PATH];
-  suite.profile.has_fault_expect[GT_FAULT_UNKNOWN_PATH] = true;
+  gt_expect *pu = &fx.suite.profile.fault_expect[GT_FAULT_UNKNOWN_PATH];
+  fx.suite.profile.has_fault_expect[GT_FAULT_UNKNOWN_PATH] = true;
   pu->has_status = true;
   gt_status_add(&pu->status, 410);
   pu->status_text = strdup("410");
@@ -367,7 +327,7 @@ Test(fault_expand, valid_case_takes_scenario_expect) {
 }
 
 Test(fault_expand, rate_limit_after_every_other_case) {
-  suite.profile.limits.rate_limit = Y("5");
+  fx.suite.profile.limits.rate_limit = Y("5");
   static const gt_fault_id f[] = {GT_FAULT_RATE_LIMIT, GT_FAULT_UNAUTHENTICATED};
   set_faults(scenario("a", "GET", "/a"), f, 2);
   set_faults(scenario("b", "GET", "/b"), f, 2);
@@ -400,7 +360,7 @@ Test(fault_expand, modes_and_flags) {
 }
 
 Test(fault_expand, multi_case_names_and_counts) {
-  suite.profile.version_prefix = "/v2";
+  fx.suite.profile.version_prefix = "/v2";
   gt_scenario *sc = scenario("create user", "POST", "/users");
   sc->request.body_kind = GT_BODY_JSON;
   sc->request.body = Y("{user: {id: 7, name: ann}, tags: [a, b], \"odd key\": true}");
@@ -505,7 +465,7 @@ Test(fault_expand, expansion_is_deterministic) {
   free(names);
 }
 
-/* The same expansion from a YAML suite through the real loader. */
+/* The same expansion from a YAML fx.suite through the real loader. */
 Test(fault_expand, from_loaded_yaml) {
   static const char yaml[] = "suite: demo\n"
                              "base_url: https://127.0.0.1:8443/v2\n"
@@ -561,7 +521,7 @@ static void expand_skip(const char *faults, const char *skip) {
   gt_err err = {0};
   gt_expand_opts o = {.faults = faults, .skip_faults = skip};
   gt_case_list_free(&cases);
-  cr_assert(gt_cases_expand(&suite, &o, &cases, &err), "expand: %s", err.msg);
+  cr_assert(gt_cases_expand(&fx.suite, &o, &cases, &err), "expand: %s", err.msg);
 }
 
 Test(fault_expand, dropping_faults_from_the_command_line) {

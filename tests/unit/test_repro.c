@@ -194,6 +194,16 @@ Test(repro, raw_requests_print_the_replay) {
   free(cmd);
 }
 
+Test(repro, a_case_one_request_cannot_reproduce_prints_the_replay) {
+  gt_http_request r = req_of("GET", "http://h/");
+  gt_repro_opts o = {.replay = "gauntlet run --case 'x' s.yaml",
+                     .replay_only = "the rate limit is probed by repeating the request"};
+  char *cmd = gt_repro_command(&r, &o);
+  cr_assert_str_eq(cmd, "gauntlet run --case 'x' s.yaml   # not curl: the rate limit is probed by "
+                        "repeating the request; this re-sends the same bytes");
+  free(cmd);
+}
+
 Test(repro, control_characters_use_ansi_c_quoting) {
   gt_http_request r = req_of("PUT", "http://h/");
   const char *h[] = {"X-Evil", "a\r\nInjected: b", "Content-Type", "text/plain"};

@@ -3,6 +3,7 @@
  * Requests go straight into gt_serve_handle (no sockets needed). */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,4 +373,28 @@ Test(rules, docs_serve_md_lists_every_rule_as_in_the_table) {
     free(row);
   }
   free(doc);
+}
+
+static void record_rule(serve_audit *a, const serve_rule_info *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  serve_rule_vrecord(a, r, fmt, ap);
+  va_end(ap);
+}
+
+Test(rules, a_failure_fails_the_request_a_note_is_only_reported) {
+  serve_audit a = {0};
+  gt_buf_init(&a.failed);
+  gt_buf_init(&a.out);
+  const serve_rule_info note = {SERVE_RULE_COUNT, "some_note", SERVE_RULE_NOTE, "a note"};
+  record_rule(&a, &note, "seen %d", 1);
+  cr_assert_null(a.first_rule, "a note does not fail the request");
+  cr_assert_eq(a.failed.len, 0);
+  cr_assert_str_eq(a.out.data, "note: some_note: seen 1\n");
+  serve_rule(&a, RULE_UTF8, "bad %s", "bytes");
+  serve_rule(&a, RULE_JSON_PARSES, "no");
+  cr_assert_str_eq(a.first_rule, "utf8", "the first failed rule is the report's type");
+  cr_assert_str_eq(a.failed.data, "utf8: bad bytes\njson_parses: no\n");
+  gt_buf_free(&a.failed);
+  gt_buf_free(&a.out);
 }

@@ -23,6 +23,7 @@ static const char suite_yaml[] =
     "    jwt_secret: sec\n"
     "    jwt_claims: {sub: me}\n"
     "  transport:\n"
+    "    content_type: !one_of [application/json, application/problem+json]\n"
     "    headers:\n"
     "      X-Req: !regex '^a+$'\n"
     "  errors:\n"
@@ -52,7 +53,9 @@ static const char suite_yaml[] =
     "      path: /items\n"
     "      query: {a: '1'}\n"
     "      headers: {X-H: v}\n"
-    "      json: {k: [1, 2]}\n"
+    "      json: {k: [1, 2], n: !!int '3'}\n"
+    "      auth: {mint: {sub: '${item_id_x:-u}'}}\n"
+    "    checks: {content_type: !regex '^text/'}\n"
     "    expect:\n"
     "      status: 201\n"
     "      headers:\n"
@@ -72,7 +75,8 @@ static const char suite_yaml[] =
     "      json: {id: 1}\n"
     "    capture: {item_id: $.id}\n"
     "  - name: two\n"
-    "    request: {method: get, path: '/items/${item_id}', body: raw text}\n"
+    "    request: {method: get, path: '/items/${item_id}', body: raw text,\n"
+    "              auth: {scheme: basic, token: 'u:pw'}}\n"
     "    expect:\n"
     "      body: !regex 'ok'\n";
 
@@ -96,6 +100,7 @@ static void same_tree(const gt_node *a, const gt_node *b, const char *what) {
   cr_assert_eq(a->col, b->col, "%s: col", what);
   cr_assert_str_eq(a->file, b->file, "%s: file", what);
   cr_assert_eq(a->quoted, b->quoted, "%s: quoted", what);
+  cr_assert_eq(a->typed, b->typed, "%s: typed", what);
   cr_assert_eq(!a->tag, !b->tag, "%s: tag", what);
   if (a->tag) cr_assert_str_eq(a->tag, b->tag, "%s: tag", what);
   cr_assert_eq(!a->aux, !b->aux, "%s: compiled data (aux) moved along", what);
@@ -132,6 +137,9 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
   same_tree(pc->auth.jwt_secret, pk->auth.jwt_secret, "auth.jwt_secret");
   same_tree(pc->auth.jwt_claims, pk->auth.jwt_claims, "auth.jwt_claims");
   same_tree(pc->transport.headers, pk->transport.headers, "transport.headers");
+  same_tree(pc->transport.content_type_match, pk->transport.content_type_match,
+            "transport.content_type_match");
+  cr_assert_not_null(pc->transport.content_type_match);
   same_tree(pc->errors.shape, pk->errors.shape, "errors.shape");
   same_tree(pc->envelope, pk->envelope, "envelope");
   same_tree(pc->limits.rate_limit, pk->limits.rate_limit, "limits.rate_limit");
@@ -149,6 +157,9 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
     same_tree(a->request.query, b->request.query, "request.query");
     same_tree(a->request.headers, b->request.headers, "request.headers");
     same_tree(a->request.body, b->request.body, "request.body");
+    same_tree(a->request.auth_with.token, b->request.auth_with.token, "request.auth.token");
+    same_tree(a->request.auth_with.mint, b->request.auth_with.mint, "request.auth.mint");
+    same_tree(a->checks.content_type_match, b->checks.content_type_match, "checks.content_type");
     same_expect(&a->expect, &b->expect, "expect");
     cr_assert_eq(a->n_faults, b->n_faults);
     for (size_t f = 0; f < a->n_faults; f++)
@@ -156,6 +167,11 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
     same_tree(a->respond, b->respond, "respond");
   }
   cr_assert_str_eq(c->scenarios[0].request.method->text, "POST", "upper-cased at load, kept");
+  cr_assert_not_null(c->scenarios[0].request.auth_with.mint);
+  cr_assert_not_null(c->scenarios[0].checks.content_type_match);
+  cr_assert_not_null(c->scenarios[1].request.auth_with.token);
+  const gt_node *n = gt_node_get(c->scenarios[0].request.body, "n");
+  cr_assert_eq(n->typed, GT_TYPED_INT, "the !!int mark moved along");
   gt_suite_free(c);
   gt_suite_free(k);
 }

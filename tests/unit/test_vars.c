@@ -216,3 +216,55 @@ Test(vars, collect_refs) {
   cJSON_Delete(names);
   gt_node_free(n);
 }
+
+/* `!!str`, `!!int`, `!!float`, `!!bool`: the value converted, a sole ${NAME}
+ * included; a value that does not convert is an error at the node. */
+Test(vars, yaml_core_tags_force_the_type) {
+  ASSERT_NODE("s: !!str ${count}", "{\"s\":\"3\"}"); /* a numeric capture, as text */
+  ASSERT_NODE("n: !!int \"${N}\"", "{\"n\":5}");     /* --var text, as a number */
+  ASSERT_NODE("n: !!int ${str_num}", "{\"n\":123}");
+  ASSERT_NODE("f: !!float \"${ratio}\"", "{\"f\":1.5}");
+  ASSERT_NODE("b: !!bool \"${ok}\"", "{\"b\":true}");
+  ASSERT_NODE("s: !!str 12", "{\"s\":\"12\"}");
+  gt_err e = {0};
+  cr_assert_null(expand_yaml(&fx.scope, "a:\n  n: !!int \"${build_id}\"\n", &e));
+  cr_assert_eq(e.line, 2);
+  cr_assert(strstr(e.msg, "!!int: 'abc' is not of that type"), "%s", e.msg);
+}
+
+/* JWT claims are expanded as written: a quoted sole reference stays a string. */
+Test(vars, quoted_references_as_written) {
+  gt_scope s = fx.scope;
+  s.quoted_is_text = true;
+  gt_err e = {0};
+  char *got =
+      expand_yaml(&s, "sub: \"${count}\"\nn: ${count}\no: \"${obj}\"\nt: \"${str_num}\"\n", &e);
+  cr_assert_not_null(got, "%s", e.msg);
+  cr_assert_str_eq(got, "{\"sub\":\"3\",\"n\":3,\"o\":\"{\\\"a\\\":[1,2]}\",\"t\":\"123\"}");
+  free(got);
+}
+
+/* The shell word a repro command references a secret with: it must expand,
+ * from the environment alone, to exactly the value sent. */
+Test(vars, template_shell_words_for_repro_commands) {
+  setenv("GT_SW_USER", "alice", 1);
+  setenv("GT_SW_PASS", "pa ss'w", 1);
+  const char *t = "${GT_SW_USER}:${GT_SW_PASS}";
+  char *w = gt_template_shell_word(t, strlen(t), "alice:pa ss'w");
+  cr_assert_str_eq(w, "\"${GT_SW_USER}\"':'\"${GT_SW_PASS}\"");
+  free(w);
+  /* a value that is not what the environment gives (a --var won): none */
+  cr_assert_null(gt_template_shell_word(t, strlen(t), "bob:other"));
+  /* a default the environment does not override is literal text */
+  t = "${GT_SW_UNSET:-lit'x}-${GT_SW_USER}";
+  w = gt_template_shell_word(t, strlen(t), "lit'x-alice");
+  cr_assert_str_eq(w, "'lit'\\''x''-'\"${GT_SW_USER}\"");
+  free(w);
+  /* no reference at all, or a name the shell cannot spell: none */
+  cr_assert_null(gt_template_shell_word("plain", 5, "plain"));
+  setenv("GT-SW", "v", 1);
+  cr_assert_null(gt_template_shell_word("${GT-SW}", 8, "v"));
+  unsetenv("GT_SW_USER");
+  unsetenv("GT_SW_PASS");
+  unsetenv("GT-SW");
+}

@@ -1,0 +1,146 @@
+/* variants.c — the cases of multi-case faults: one per credential malformation,
+ * JWT claim, removable or retypable body field, unused method, or way of
+ * leaving the version out. Pure: read from the suite only. */
+#include "fault_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WRONG_TYPE_MAX 64
+
+static void add_variant(gt_variant_vec *v, const char *label, const char *param_text, int param) {
+  v->items = gt_xrealloc(v->items, (v->count + 1) * sizeof *v->items);
+  v->items[v->count].label = gt_xstrdup(label);
+  v->items[v->count].param_text = param_text ? gt_xstrdup(param_text) : NULL;
+  v->items[v->count].param = param;
+  v->count++;
+}
+
+void gt_variants_free(gt_variant_vec *v) {
+  for (size_t i = 0; i < v->count; i++) {
+    free(v->items[i].label);
+    free(v->items[i].param_text);
+  }
+  free(v->items);
+  v->items = NULL;
+  v->count = 0;
+}
+
+void gt_variants_missing_field(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)s;
+  const gt_request *rq = &sc->request;
+  for (size_t i = 0; i < rq->n_required; i++)
+    add_variant(v, rq->required[i], rq->required[i], (int)i);
+  if (rq->n_required) return;
+  const gt_node *b = rq->body;
+  if (!b || b->kind != GT_NODE_MAP) {
+    v->none_reason = "the body has no top-level fields (list them in request.required)";
+    return;
+  }
+  gt_buf label;
+  gt_buf_init(&label);
+  for (size_t i = 0; i < b->count; i++) {
+    gt_buf_reset(&label);
+    gt_buf_addc(&label, '$');
+    gt_simple_path_add_key(&label, b->keys[i]->text);
+    add_variant(v, label.data, b->keys[i]->text, -1);
+  }
+  gt_buf_free(&label);
+  if (!v->count) v->none_reason = "the body has no fields";
+}
+
+/* Pre-order walk: every member and element at any depth, at most 64. */
+static void walk_fields(const gt_node *n, gt_buf *path, gt_variant_vec *v) {
+  for (size_t i = 0; n->kind != GT_NODE_SCALAR && i < n->count; i++) {
+    if (v->count >= WRONG_TYPE_MAX) return;
+    size_t mark = path->len;
+    if (n->kind == GT_NODE_MAP)
+      gt_simple_path_add_key(path, n->keys[i]->text);
+    else
+      gt_buf_printf(path, "[%zu]", i);
+    add_variant(v, path->data, path->data, -1);
+    walk_fields(n->items[i], path, v);
+    path->len = mark;
+    path->data[mark] = '\0';
+  }
+}
+
+void gt_variants_wrong_type(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)s;
+  const gt_request *rq = &sc->request;
+  gt_buf path;
+  gt_buf_init(&path);
+  gt_buf_addc(&path, '$');
+  if (rq->body) walk_fields(rq->body, &path, v);
+  gt_buf_free(&path);
+  if (!v->count) v->none_reason = "the body has no fields";
+}
+
+/* Path templates compared segment by segment; a segment holding ${..} matches
+ * any segment; empty segments (doubled or trailing '/') are ignored. */
+static bool next_segment(const char **p, const char **seg, size_t *len) {
+  while (**p == '/')
+    (*p)++;
+  if (!**p || **p == '?' || **p == '#') return false;
+  *seg = *p;
+  *len = strcspn(*p, "/?#");
+  *p += *len;
+  return true;
+}
+
+static bool wildcard(const char *seg, size_t len) {
+  for (size_t i = 0; i + 1 < len; i++)
+    if (seg[i] == '$' && seg[i + 1] == '{') return true;
+  return false;
+}
+
+bool gt_path_templates_match(const char *a, const char *b) {
+  const char *sa, *sb;
+  size_t la, lb;
+  for (;;) {
+    bool ha = next_segment(&a, &sa, &la), hb = next_segment(&b, &sb, &lb);
+    if (!ha || !hb) return ha == hb;
+    if (wildcard(sa, la) || wildcard(sb, lb)) continue;
+    if (la != lb || memcmp(sa, sb, la) != 0) return false;
+  }
+}
+
+void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  const char *path = sc->request.path ? sc->request.path->text : "";
+  for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+    bool used = false;
+    for (size_t i = 0; i < s->n_scenarios && !used; i++) {
+      const gt_request *o = &s->scenarios[i].request;
+      const char *om = o->method && o->method->text ? o->method->text : "GET";
+      used = strcmp(om, methods[m]) == 0 &&
+             gt_path_templates_match(path, o->path ? o->path->text : "");
+    }
+    if (!used) add_variant(v, methods[m], methods[m], -1);
+  }
+  if (!v->count)
+    v->none_reason = "every method of GET, POST, PUT, PATCH, DELETE is used on this path";
+}
+
+void gt_variants_jwt_missing_claim(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)sc;
+  const gt_node *c = s->profile.auth.jwt_claims;
+  for (size_t i = 0; c && c->kind == GT_NODE_MAP && i < c->count; i++)
+    add_variant(v, c->keys[i]->text, c->keys[i]->text, -1);
+}
+
+void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)s;
+  (void)sc;
+  add_variant(v, "empty bearer", NULL, -1);
+  add_variant(v, "wrong scheme", NULL, -1);
+  add_variant(v, "trailing extra", NULL, -1);
+}
+
+void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)s;
+  (void)sc;
+  add_variant(v, "prefix removed", NULL, -1);
+  add_variant(v, "Accept-Version header", NULL, -1);
+  add_variant(v, "X-API-Version header", NULL, -1);
+}

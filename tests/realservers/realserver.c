@@ -233,7 +233,7 @@ static int run(const rs_server *s) {
       fprintf(stderr, "realserver: %s could not be restarted for the repro commands\n", s->name);
       bad++;
     } else {
-      bad += rs_check_repros(&j, scratch, env, s->dies);
+      bad += rs_check_repros(&j, scratch, env, s->dies, s->repro_pending);
     }
     ts_junit_free(&j);
   }

@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libfyaml-dev libcjson-dev libcriterion-dev
   libmicrohttpd-dev libgnutls28-dev libpcre2-dev libssl-dev
   libxml2-utils openssl curl
+  zlib1g-dev libbrotli-dev zstd
   json-schema-test-suite
 )
 if [ "${GAUNTLET_WITH_SANITIZER_TOOLS:-0}" = 1 ]; then

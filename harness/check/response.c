@@ -125,6 +125,13 @@ static void study_body(const gt_check_ctx *ctx, const gt_http_response *r, body_
     return;
   }
   bi->has_body = true;
+  if (r->body_decode_stopped) {
+    const char *coding = header_ci(r, "Content-Encoding");
+    bi->why_not_json = gt_xasprintf("body decoded from Content-Encoding %s grew past the cap "
+                                    "(%zu bytes): decoding stopped (a compression bomb?)",
+                                    coding ? coding : "?", r->body.len);
+    return;
+  }
   if (r->body_truncated) {
     bi->why_not_json = gt_xasprintf("body larger than cap (%zu bytes)", r->body_total);
     return;
@@ -429,8 +436,12 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
     char *act = resp->error[0] ? gt_xasprintf("%s: %s", outcome_text(resp->outcome), resp->error)
                                : gt_xstrdup(outcome_text(resp->outcome));
     if (e->refused == 1) {
+      /* The expectation in the fault's own words ("400, 413 ... or a closed
+       * connection"), not just the refusal half of it. */
       if (resp->outcome != GT_HTTP_REFUSED && resp->outcome != GT_HTTP_RESET)
-        add_fail(out, GT_CHECK_REFUSED, "connection", "connection refused or reset", act);
+        add_fail(out, GT_CHECK_REFUSED, "connection",
+                 e->has_status && e->status_text ? e->status_text : "connection refused or reset",
+                 act);
     } else {
       char *exp = e->has_status && e->status_text
                       ? gt_xasprintf("a response with status %s", e->status_text)

@@ -22,8 +22,16 @@ char *gt_text_short(const char *s, size_t len, size_t max) {
     return gt_buf_steal(&b);
   }
   size_t n = utf8_cut(s, len, max);
+  /* Invalid UTF-8 is written as \xNN, the report's spelling, so a console
+   * line (a `near:` snippet of a binary body) never carries raw bytes. */
+  size_t valid_to = 0; /* s[i..valid_to) is known valid UTF-8 */
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (i >= valid_to) valid_to = i + gt_utf8_invalid_at(s + i, n - i);
+    if (i == valid_to) {
+      gt_buf_printf(&b, "\\x%02x", c);
+      continue;
+    }
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
       gt_buf_printf(&b, "\\x%02x", c);
     else if (c == 0x7f)

@@ -88,6 +88,16 @@ int cli_run(int argc, char **argv) {
   gt_err close_err = {0};
   bool written = gt_junit_close(junit, &close_err);
   if (!written) cli_print_err(secrets, &close_err);
+  if (stats.stop_reason[0]) {
+    char note[800];
+    size_t finished = stats.total - stats.not_run;
+    const char *why = stats.stop_reason;
+    if (!strncmp(why, "not run: ", 9)) why += 9;
+    snprintf(note, sizeof note,
+             "gauntlet: %s: %zu of %zu cases finished; the %zu not run are reported as skipped",
+             why, finished, stats.total, stats.not_run);
+    gt_console_note(console, note);
+  }
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
                      now_s() - t0);
   gt_console_free(console);

@@ -83,8 +83,7 @@ void cli_close(cli_opts *o, gt_secrets *secrets, gt_suite **suites) {
 static volatile sig_atomic_t g_interrupted;
 
 static void on_signal(int sig) {
-  (void)sig;
-  g_interrupted = 1;
+  g_interrupted = sig; /* which one: a stopped run says "interrupted (SIGINT)" */
 }
 
 volatile sig_atomic_t *cli_catch_interrupts(void) {

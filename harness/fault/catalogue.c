@@ -18,22 +18,31 @@
 #define JWT (GT_NEED_CREDENTIAL | GT_NEED_JWT)
 #define WIRE_EXPECT                                                                                \
   {                                                                                                \
-    .status_text = "refused or 400, 413, 414, 431, 501",                                           \
-    .status = {{400, 400}, {413, 414}, {431, 431}, {501, 501}}, .refused = true                    \
+    .status_text = "400, 408, 413, 414, 431 or 501, or a closed connection",                       \
+    .status = {{400, 400}, {408, 408}, {413, 414}, {431, 431}, {501, 501}}, .refused = true        \
   }
 #define WIRE_DOC                                                                                   \
-  "a refusal, a closed connection or 400, 413, 414, 431 or 501; never 2xx; no second response "    \
-  "smuggled; target alive afterwards"
-#define WIRE_ROW(ID, NAME, SENDS)                                                                  \
+  "400, 408, 413, 414, 431 or 501 (judged by status alone), or a closed connection; never 2xx; "   \
+  "no second response smuggled; target alive afterwards"
+#define WIRE_ROW_WITH(ID, NAME, SENDS, DOC, ...)                                                   \
   [ID] = {.id = ID,                                                                                \
           .name = NAME,                                                                            \
           .family = "framing (raw connection, TLS too)",                                           \
           .mode = GT_MODE_RAW,                                                                     \
           .transport_only = true,                                                                  \
           .needs_alive = true,                                                                     \
+          .refusal_rule = true,                                                                    \
           .expect = WIRE_EXPECT,                                                                   \
           .sends = SENDS,                                                                          \
-          .expect_doc = WIRE_DOC}
+          .expect_doc = DOC,                                                                       \
+          __VA_ARGS__}
+#define WIRE_ROW(ID, NAME, SENDS)                                                                  \
+  WIRE_ROW_WITH(ID, NAME, SENDS, WIRE_DOC, .accepts_no_answer = false)
+
+bool gt_status_in_refusal_set(int status) {
+  return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 ||
+         status == 501;
+}
 
 static const gt_fault_info faults[GT_FAULT_COUNT] = {
     [GT_FAULT_VALID] = {.id = GT_FAULT_VALID,
@@ -67,8 +76,10 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .mutate = gt_mutate_auth,
                                  .variants = gt_variants_malformed_auth,
                                  .expect = {"401 or 400", {{400, 401}}, .error_shape = true},
-                                 .sends = "#1 empty bearer, #2 wrong scheme, #3 the token with a "
-                                          "trailing extra",
+                                 .sends = "#1 the scheme with an empty credential, named after "
+                                          "it (`empty bearer`, `empty basic`, `empty "
+                                          "X-Api-Key`), #2 wrong scheme, #3 the credential with "
+                                          "a trailing extra",
                                  .expect_doc = "401 or 400 + error shape"},
     [GT_FAULT_TOKEN_IN_QUERY] = {.id = GT_FAULT_TOKEN_IN_QUERY,
                                  .name = "token_in_query",
@@ -123,7 +134,9 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                             .needs = GT_NEED_HTTPS_API,
                             .transport_only = true,
                             .mutate = gt_mutate_auth,
-                            .expect = {"refused or 3xx/4xx", {{300, 499}}, .refused = true},
+                            .expect = {"3xx/4xx, or a refused or closed connection",
+                                       {{300, 499}},
+                                       .refused = true},
                             .sends = "the request over `http://` to `transport.http_port`; a "
                                      "**decoy** credential (and other secrets redacted) unless "
                                      "the host is loopback or `http_probe: real`",
@@ -196,7 +209,10 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                .family = "paths and methods",
                                .mutate = gt_mutate_target,
                                .expect = {"404", {{404, 404}}, .error_shape = true},
-                               .sends = "the path with an extra random segment",
+                               .sends = "the path with a random segment `gauntlet-XXXXXXXX` "
+                                        "appended, then `/unknown` segments until it is deeper "
+                                        "than every scenario path of the suite (so it cannot "
+                                        "match a documented route such as `/items/{id}`)",
                                .expect_doc = "404 + error shape"},
     [GT_FAULT_WRONG_METHOD] =
         {.id = GT_FAULT_WRONG_METHOD,
@@ -245,21 +261,26 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .needs = GT_NEED_BODY,
                                  .mode = GT_MODE_RAW,
                                  .needs_alive = true,
-                                 .expect = {"refused or not 2xx",
+                                 .refusal_rule = true,
+                                 .expect = {"not 2xx, or a closed connection",
                                             {{100, 199}, {300, 599}},
                                             .refused = true},
                                  .sends = "`Content-Length` 100 bytes larger than the body sent, "
                                           "then the connection closed",
-                                 .expect_doc = "refused or any non-2xx; target alive afterwards"},
+                                 .expect_doc = "any non-2xx (400, 408, 413, 414, 431 or 501 "
+                                               "judged by status alone), or a closed connection; "
+                                               "target alive afterwards"},
     [GT_FAULT_SLOW_BODY] = {.id = GT_FAULT_SLOW_BODY,
                             .name = "slow_body",
                             .family = "sizes and timing",
                             .needs = GT_NEED_BODY,
                             .mode = GT_MODE_RAW,
                             .needs_alive = true,
+                            .refusal_rule = true,
                             .expect = {"not 5xx (408 allowed)", {{100, 499}}},
                             .sends = "the body trickled over about 2 s (at most half the timeout)",
-                            .expect_doc = "any non-5xx (408 included); target alive afterwards"},
+                            .expect_doc = "any non-5xx (400, 408, 413, 414, 431 or 501 judged by "
+                                          "status alone); target alive afterwards"},
 
     /* Framing: a rejection or a closed connection; never 2xx. */
     WIRE_ROW(GT_FAULT_WIRE_DUP_CONTENT_LENGTH, "wire_dup_content_length",
@@ -267,9 +288,19 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
     WIRE_ROW(GT_FAULT_WIRE_CL_TE, "wire_cl_te",
              "`Content-Length` and `Transfer-Encoding: chunked` together, with a second request "
              "hidden after the chunked body"),
-    WIRE_ROW(GT_FAULT_WIRE_BARE_LF, "wire_bare_lf", "every CRLF of the head replaced by a bare LF"),
-    WIRE_ROW(GT_FAULT_WIRE_OBS_FOLD, "wire_obs_fold",
-             "a header continued on the next line (obsolete line folding)"),
+    /* RFC 9112 §2.2: taking a bare LF as a line end is a MAY; a server that
+     * does not still waits for the end of the head. */
+    WIRE_ROW_WITH(GT_FAULT_WIRE_BARE_LF, "wire_bare_lf",
+                  "every CRLF of the head replaced by a bare LF",
+                  WIRE_DOC "; no answer within the timeout also passes (recognising a bare LF is "
+                           "optional: such a server still waits for the end of the head)",
+                  .accepts_no_answer = true),
+    /* RFC 9112 §5.2: a server may reject obs-fold or replace it with SP. */
+    WIRE_ROW_WITH(GT_FAULT_WIRE_OBS_FOLD, "wire_obs_fold",
+                  "a header continued on the next line (obsolete line folding)",
+                  WIRE_DOC "; the valid request's status also passes (a server may replace "
+                           "obs-fold with SP), with every universal check",
+                  .accepts_valid_answer = true),
     WIRE_ROW(GT_FAULT_WIRE_NUL_HEADER, "wire_nul_header", "a NUL byte inside a header value"),
     WIRE_ROW(GT_FAULT_WIRE_BAD_CHUNK, "wire_bad_chunk",
              "a chunked body whose chunk size is not hexadecimal"),

@@ -101,11 +101,17 @@ typedef struct gt_fault_info {
   const char *name;
   const char *family; /* heading in docs/faults.md */
   gt_case_mode mode;
-  unsigned needs;                /* GT_NEED_* bits */
-  bool transport_only;           /* judged by its own expectation only, no universal checks */
-  bool needs_alive;              /* the valid request is sent afterwards and must pass */
-  bool all_only_when_needed;     /* --faults all: only when its needs are met */
-  gt_fault_mutate_fn mutate;     /* NULL: nothing to mutate in the draft */
+  unsigned needs;      /* GT_NEED_* bits */
+  bool transport_only; /* judged by its own expectation only, no universal checks */
+  bool needs_alive;    /* the valid request is sent afterwards and must get a non-5xx answer */
+  /* One rule for refused-or-answered faults: an answer whose status is in the
+   * refusal set (400 408 413 414 431 501; gt_status_in_refusal_set) is judged
+   * by its status alone; any other answer gets every universal check. */
+  bool refusal_rule;
+  bool accepts_valid_answer; /* also the valid request's status (wire_obs_fold, RFC 9112 §5.2) */
+  bool accepts_no_answer;    /* no answer within the timeout passes (wire_bare_lf, §2.2) */
+  bool all_only_when_needed; /* --faults all: only when its needs are met */
+  gt_fault_mutate_fn mutate; /* NULL: nothing to mutate in the draft */
   gt_fault_variants_fn variants; /* NULL: one case per scenario */
   struct {
     const char *status_text; /* NULL: no status expectation */
@@ -118,6 +124,9 @@ typedef struct gt_fault_info {
   const char *expect_doc; /* docs: the default expectation in words */
   const char *skip_doc;   /* docs: a skip beyond the needs (no variant applies), or NULL */
 } gt_fault_info;
+
+/* 400, 408, 413, 414, 431, 501: how an HTTP layer refuses a message it cannot read. */
+bool gt_status_in_refusal_set(int status);
 
 /* The row of id; NULL when id is out of range. */
 const gt_fault_info *gt_fault_info_of(gt_fault_id id);
@@ -144,7 +153,7 @@ const char *gt_fault_need_doc(unsigned need);
  *     response acceptable by itself. So refused = 1 reads "a refusal/reset is
  *     acceptable, and if a response comes it must be in the status set".
  * Defaults using it: http_only (refused or 300-499: never 2xx, never 5xx),
- * wire_* (refused or 400/413/414/431/501), truncated_body (refused or any
+ * wire_* (refused or 400/408/413/414/431/501), truncated_body (refused or any
  * non-2xx status).
  *
  * error_shape = 1 ("+ error shape" in SPEC §4): a 4xx/5xx body must match the

@@ -5,14 +5,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void unknown_path(gt_draft *d) {
+/* Non-empty '/'-separated segments of a path ("${id}" counts as one). */
+static size_t segments(const char *p, size_t n) {
+  size_t count = 0;
+  bool in_segment = false;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '/') {
+      in_segment = false;
+    } else if (!in_segment) {
+      in_segment = true;
+      count++;
+    }
+  }
+  return count;
+}
+
+/* A path no documented route can match. Appending one segment to a
+ * collection ("/posts/gauntlet-1a2b") lands on "/posts/{id}", which a
+ * server may answer 422 or 200. So the path is made deeper than every
+ * scenario path of the suite (the documented templates, a "${..}" being one
+ * segment): a template has a fixed number of segments and cannot match it. */
+static void unknown_path(const gt_build_ctx *ctx, gt_draft *d) {
   size_t n = strlen(d->path);
   while (n > 0 && d->path[n - 1] == '/')
     n--;
+  size_t deepest = 0;
+  for (size_t i = 0; ctx->suite && i < ctx->suite->n_scenarios; i++) {
+    const gt_node *t = ctx->suite->scenarios[i].request.path;
+    size_t k = t && t->text ? segments(t->text, t->text_len) : 0;
+    if (k > deepest) deepest = k;
+  }
   uint64_t r = gt_splitmix64(&d->rng);
-  char *p = gt_xasprintf("%.*s/gauntlet-%08x", (int)n, d->path, (unsigned)(r & 0xffffffffu));
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_buf_printf(&b, "%.*s/gauntlet-%08x", (int)n, d->path, (unsigned)(r & 0xffffffffu));
+  while (segments(b.data, b.len) <= deepest)
+    gt_buf_adds(&b, "/unknown");
   free(d->path);
-  d->path = p;
+  d->path = gt_buf_steal(&b);
 }
 
 static void bad_percent(gt_draft *d) {
@@ -116,7 +146,7 @@ static void cors_preflight(gt_draft *d) {
 bool gt_mutate_target(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
   switch (c->fault) {
   case GT_FAULT_UNKNOWN_PATH:
-    unknown_path(d);
+    unknown_path(ctx, d);
     return true;
   case GT_FAULT_WRONG_METHOD:
     if (c->param_text) {

@@ -129,10 +129,20 @@ void gt_variants_jwt_missing_claim(const gt_suite *s, const gt_scenario *sc, gt_
     add_variant(v, c->keys[i]->text, c->keys[i]->text, -1);
 }
 
+/* Named after the profile's scheme: the first case sends the scheme with
+ * nothing after it ("Bearer ", "Basic ") or an empty header value. */
 void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
-  (void)s;
   (void)sc;
-  add_variant(v, "empty bearer", NULL, -1);
+  const gt_profile *p = &s->profile;
+  if (p->auth.scheme == GT_AUTH_BASIC) {
+    add_variant(v, "empty basic", NULL, -1);
+  } else if (p->auth.scheme == GT_AUTH_HEADER) {
+    char *label = gt_xasprintf("empty %s", p->auth.header ? p->auth.header : "header");
+    add_variant(v, label, NULL, -1);
+    free(label);
+  } else {
+    add_variant(v, "empty bearer", NULL, -1);
+  }
   add_variant(v, "wrong scheme", NULL, -1);
   add_variant(v, "trailing extra", NULL, -1);
 }

@@ -39,6 +39,7 @@ typedef struct job {
   struct curl_slist *headers; /* owned; freed with the job */
   char errbuf[CURL_ERROR_SIZE];
   size_t run_idx; /* position in x->running */
+  bool encoded;   /* the answer has a Content-Encoding: the cap bounds decoding */
   /* raw mode */
   bool raw;
   pthread_t thread;
@@ -237,15 +238,45 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp) {
     gt_buf_reset(&j->resp.body);
     j->resp.body_total = 0;
     j->resp.body_truncated = false;
+    j->encoded = false;
   }
   gt_http_response_header_line(&j->resp, data, len);
+  if (len > 17 && strncasecmp(data, "Content-Encoding:", 17) == 0) {
+    const char *v = data + 17;
+    while (v < data + len && (*v == ' ' || *v == '\t'))
+      v++;
+    j->encoded = strncasecmp(v, "identity", 8) != 0;
+  }
   return len;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *userp) {
   job *j = userp;
   gt_http_response_add_body(&j->resp, j->cap, data, size * n);
+  /* Decoded bytes past the cap are not worth inflating: a few hundred KB of
+   * gzip can expand to gigabytes. Returning short stops the transfer. */
+  if (j->encoded && j->resp.body_truncated) {
+    j->resp.body_decode_stopped = true;
+    return 0;
+  }
   return size * n;
+}
+
+const char *gt_http_accept_encoding(void) {
+  /* Literals indexed by (zlib, brotli, zstd) support bits. */
+  static const char *const lists[8] = {
+      "",     "gzip, deflate",       "br",       "gzip, deflate, br",
+      "zstd", "gzip, deflate, zstd", "br, zstd", "gzip, deflate, br, zstd"};
+  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  int bits = 0;
+  if (v->features & CURL_VERSION_LIBZ) bits |= 1;
+#ifdef CURL_VERSION_BROTLI
+  if (v->features & CURL_VERSION_BROTLI) bits |= 2;
+#endif
+#ifdef CURL_VERSION_ZSTD
+  if (v->features & CURL_VERSION_ZSTD) bits |= 4;
+#endif
+  return lists[bits];
 }
 
 /* ---- starting ---- */
@@ -308,6 +339,15 @@ static void setup_easy(gt_http_exec *x, job *j, CURL *e) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
   }
   curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+  /* No Accept-Encoding would make any coding acceptable (RFC 9110 §12.5.3),
+   * and servers do compress then: advertise what libcurl decodes and judge
+   * the decoded body. A request's own Accept-Encoding is sent as written;
+   * whatever coding comes back is still decoded. */
+  const char *codings = gt_http_accept_encoding();
+  if (codings[0]) {
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, codings);
+    if (!gt_http_request_header(req, "Accept-Encoding")) j->resp.accept_encoding = codings;
+  }
   j->headers = build_headers(req);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
   if (req->follow_redirects) {
@@ -397,6 +437,9 @@ static void finish_curl(gt_http_exec *x, CURL *e, CURLcode rc) {
   r->timing.connect = info_seconds(e, CURLINFO_CONNECT_TIME_T);
   r->timing.tls = info_seconds(e, CURLINFO_APPCONNECT_TIME_T);
   r->timing.first_byte = info_seconds(e, CURLINFO_STARTTRANSFER_TIME_T);
+  /* Stopped on purpose at the decoded cap: the answer itself is complete enough. */
+  if (rc == CURLE_WRITE_ERROR && r->body_decode_stopped) rc = CURLE_OK;
+  r->body_decoded = j->encoded;
   r->outcome = gt_http_outcome_from_curl(rc);
   if (rc != CURLE_OK) gt_http_error_text(r->error, sizeof r->error, rc, j->errbuf);
   curl_multi_remove_handle(x->multi, e);

@@ -67,10 +67,19 @@ typedef struct gt_http_response {
   char *http_version; /* "HTTP/1.1", "HTTP/2" */
   gt_header *headers; /* owned; names as received */
   size_t n_headers;
-  gt_buf body;         /* first body_cap bytes, as sent (never decoded: no Accept-Encoding
-                          is asked for; a compressed body stays compressed) */
-  size_t body_total;   /* bytes received in all (may exceed body.len) */
+  gt_buf body;         /* first body_cap bytes, decoded when the answer has a
+                          Content-Encoding libcurl supports (see accept_encoding) */
+  size_t body_total;   /* body bytes (decoded) received in all (may exceed body.len) */
   bool body_truncated; /* body_total > cap */
+  /* A Content-Encoding body is only decoded up to the cap: past it the
+   * transfer is stopped (a compression bomb is never inflated further) and
+   * body_total is a lower bound. */
+  bool body_decode_stopped;
+  bool body_decoded; /* body holds the decoded form of its Content-Encoding */
+  /* The Accept-Encoding the executor added (a static string such as
+   * "gzip, deflate, br, zstd": what this libcurl decodes), or NULL when the
+   * request named its own or was sent raw. */
+  const char *accept_encoding;
   int extra_responses; /* raw mode: complete responses seen after the first (smuggling) */
   gt_http_timing timing;
 } gt_http_response;
@@ -122,6 +131,10 @@ void gt_url_encode(gt_buf *out, const char *s, size_t len);
 
 /* ---- Lower-level pieces (used by the executor and raw mode; serve and tests
  * may use them too). ---- */
+
+/* The content codings this libcurl decodes, as an Accept-Encoding value
+ * ("gzip, deflate, br, zstd" when all are built in); static, "" when none. */
+const char *gt_http_accept_encoding(void);
 
 /* "connection refused", "timeout", ... for messages and reports. */
 const char *gt_http_outcome_name(gt_http_outcome o);

@@ -177,6 +177,11 @@ void gt_console_case(gt_console *c, const gt_case_result *r) {
   draw_progress(c, show);
 }
 
+void gt_console_note(gt_console *c, const char *line) {
+  clear_progress(c);
+  fprintf(c->o.out, "%s\n", line);
+}
+
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,
                         double elapsed) {
   FILE *f = c->o.out;

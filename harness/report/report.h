@@ -79,6 +79,8 @@ gt_console *gt_console_new(const gt_console_opts *o);
 void gt_console_free(gt_console *c);
 void gt_console_set_total(gt_console *c, size_t total);
 void gt_console_case(gt_console *c, const gt_case_result *r);
+/* One line printed above the summary, even with --quiet (clears the progress line). */
+void gt_console_note(gt_console *c, const char *line);
 /* Final summary: passed, failed, errors, skipped, time, seed, report path. */
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,
                         double elapsed);

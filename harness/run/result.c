@@ -8,7 +8,15 @@
 
 #include "../core/buf.h"
 
-enum { DUMP_BODY_BYTES = 4096 };
+enum {
+  DUMP_BODY_BYTES = 4096,
+  /* A raw request up to this size is dumped whole; a longer one (a 64 KiB
+   * header, a long URI) keeps its head and tail so the answer after it stays
+   * in the report's per-case cap. */
+  DUMP_RAW_WHOLE = 8192,
+  DUMP_RAW_HEAD = 4096,
+  DUMP_RAW_TAIL = 1024,
+};
 
 static char *redact(const gt_secrets *s, const char *text, size_t len) {
   return s ? gt_secrets_redact_dup(s, text, len) : gt_xstrndup(text, len);
@@ -35,17 +43,28 @@ static void dump_body(gt_buf *b, const char *body, size_t len, size_t total) {
   if (total > n) gt_buf_printf(b, "[... %zu more bytes of body not shown]\n", total - n);
 }
 
-static void dump_request(gt_buf *b, const gt_http_request *req) {
+static void dump_request(gt_buf *b, const gt_http_request *req, const gt_http_response *resp) {
   gt_buf_printf(b, "> %s %s\n", req->method, req->url);
   if (req->raw) {
+    /* The bytes on the wire, NULs made visible: a wire_nul_header dump once
+     * ended at the NUL and lost the answer that followed. */
     gt_buf_printf(b, "> (raw request, %zu bytes)\n", req->raw_len);
-    size_t n = req->raw_len < 1024 ? req->raw_len : 1024;
-    gt_buf_add(b, req->raw, n);
+    if (req->raw_len <= DUMP_RAW_WHOLE) {
+      add_without_nul(b, req->raw, req->raw_len);
+    } else {
+      add_without_nul(b, req->raw, DUMP_RAW_HEAD);
+      gt_buf_printf(b, "\n[... %zu bytes of the raw request not shown ...]\n",
+                    req->raw_len - DUMP_RAW_HEAD - DUMP_RAW_TAIL);
+      add_without_nul(b, req->raw + req->raw_len - DUMP_RAW_TAIL, DUMP_RAW_TAIL);
+    }
     gt_buf_adds(b, "\n");
     return;
   }
   for (size_t i = 0; i < req->n_headers; i++)
     gt_buf_printf(b, "> %s: %s\n", req->headers[i].name, req->headers[i].value);
+  if (resp && resp->accept_encoding)
+    gt_buf_printf(b, "> Accept-Encoding: %s  (added by gauntlet: the answer is decoded)\n",
+                  resp->accept_encoding);
   if (req->body) {
     gt_buf_printf(b, "> [body: %zu bytes]\n", req->body_len);
     dump_body(b, req->body, req->body_len, req->body_len);
@@ -77,6 +96,10 @@ static void dump_response(gt_buf *b, const gt_http_response *resp) {
   for (size_t i = 0; i < resp->n_headers; i++)
     gt_buf_printf(b, "< %s: %s\n", resp->headers[i].name, resp->headers[i].value);
   gt_buf_adds(b, "<\n");
+  const char *coding = gt_http_response_header(resp, "Content-Encoding");
+  if (coding && resp->body_decoded)
+    gt_buf_printf(b, "[body decoded from Content-Encoding: %s%s]\n", coding,
+                  resp->body_decode_stopped ? "; decoding stopped at the cap" : "");
   dump_body(b, resp->body.data ? resp->body.data : "", resp->body.len, resp->body_total);
   gt_buf_printf(b, "time: total %.3fs, connect %.3fs, tls %.3fs, first byte %.3fs\n",
                 resp->timing.total, resp->timing.connect, resp->timing.tls,
@@ -118,7 +141,7 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   if (b.len) t->detail = redact(secrets, b.data, b.len);
 
   gt_buf_reset(&b);
-  if (req) dump_request(&b, req);
+  if (req) dump_request(&b, req, resp);
   if (resp) dump_response(&b, resp);
   if (b.len) t->system_out = redact(secrets, b.data, b.len);
 

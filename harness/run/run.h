@@ -59,13 +59,18 @@ typedef struct gt_run_opts {
   const char *replay_prefix;
   const char *repro_dir;
   gt_http_opts http;
-  volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler */
+  volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler to the signal number */
 } gt_run_opts;
 
 typedef struct gt_run_stats {
   size_t total, passed, failed, errors, skipped;
   bool interrupted;
   bool stopped_early; /* --fail-fast */
+  /* Selected cases a stopped run never finished (not started, or cut off in
+   * flight): each is reported as skipped with the reason below, and counted
+   * in `skipped` too. */
+  size_t not_run;
+  char stop_reason[640]; /* "" unless interrupted or stopped early */
 } gt_run_stats;
 
 /* Runs every suite in order. Returns false only on a runtime error (report

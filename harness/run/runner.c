@@ -3,6 +3,7 @@
  * The ordering rules are described in run.h. */
 #include "run.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ typedef struct runner {
   gt_http_exec *exec;
   gt_case_list cases;
   bool *selected;
+  bool *reported; /* per case: handed to the sink */
+  bool not_run;   /* an earlier suite stopped the run: report every case as not run */
   sc_state *sc;
   cJSON *captures;
   gt_scope scope;
@@ -93,7 +96,13 @@ static void emit(runner *r, size_t ci, gt_case_result *res) {
   const gt_case *c = &r->cases.items[ci];
   res->classname = r->suite->name;
   res->name = c->name;
+  r->reported[ci] = true;
+  bool was_stopped = r->stats->stopped_early;
   count(r, res->kind);
+  if (r->stats->stopped_early && !was_stopped)
+    snprintf(r->stats->stop_reason, sizeof r->stats->stop_reason,
+             "not run: --fail-fast stopped the run after %s \xe2\x80\xba %s %s", r->suite->name,
+             c->name, res->kind == GT_RESULT_ERROR ? "errored" : "failed");
   if (!r->sink_failed && r->sink->case_done && !r->sink->case_done(r->sink->ud, res, r->err))
     r->sink_failed = r->stop = true;
 }
@@ -226,7 +235,60 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
     preflight.check_disabled[GT_CHECK_DOCUMENTED_STATUS] = true;
     ctx.profile = &preflight;
   }
+  const gt_fault_info *row = gt_fault_info_of(c->fault);
+  gt_expect unfolded;
+  if (row && row->refusal_rule && resp->outcome == GT_HTTP_OK) {
+    /* One rule for refused-or-answered faults: an answer in the refusal set
+     * comes from the HTTP layer refusing a broken message before the
+     * application sees it, so it is judged by its status alone (no error
+     * shape, no content type); any other answer gets every universal check. */
+    ctx.transport_only = gt_status_in_refusal_set(resp->status);
+    /* A server that may also serve the request (wire_obs_fold: RFC 9112
+     * §5.2 lets it replace obs-fold with SP) answers as to the valid one. */
+    const gt_expect *valid = &r->suite->scenarios[c->scenario].expect;
+    if (row->accepts_valid_answer && !ctx.transport_only) {
+      unfolded = *e; /* shallow: nothing in it is freed through this copy */
+      if (valid->has_status) {
+        unfolded.status = valid->status;
+        unfolded.status_text = valid->status_text;
+      } else {
+        memset(&unfolded.status, 0, sizeof unfolded.status);
+        for (int code = 200; code <= 299; code++)
+          gt_status_add(&unfolded.status, code);
+        unfolded.status_text = "2xx";
+      }
+      unfolded.has_status = true;
+      ctx.expect = &unfolded;
+    }
+  }
+  /* wire_bare_lf (RFC 9112 §2.2: recognising a bare LF as a line end is a
+   * MAY): a server that does not still waits for the end of the head. No
+   * answer within the timeout is not a defect; the liveness probe that
+   * follows shows whether it still serves. */
+  if (row && row->accepts_no_answer && resp->outcome == GT_HTTP_TIMEOUT && resp->status == 0)
+    return;
   gt_check_response(&ctx, resp, f, parsed);
+}
+
+/* The probe after a transport fault asks "does the server still answer?",
+ * not "does the valid case pass?" (its own case judges that, once): a
+ * complete response within the timeout that is not a 5xx, unless the valid
+ * case itself expects that 5xx. */
+static void judge_liveness(const gt_scenario *sc, const gt_http_response *resp, gt_failures *f) {
+  static const char expected[] = "a complete answer to the valid request, not a 5xx";
+  if (resp->outcome != GT_HTTP_OK) {
+    char *act = gt_xasprintf("%s%s%s", gt_http_outcome_name(resp->outcome),
+                             resp->error[0] ? ": " : "", resp->error);
+    gt_failures_add(f, GT_CHECK_ALIVE, "", expected, act);
+    free(act);
+    return;
+  }
+  bool expected_5xx = sc->expect.has_status && gt_status_has(&sc->expect.status, resp->status);
+  if (resp->status >= 500 && resp->status <= 599 && !expected_5xx) {
+    char act[32];
+    snprintf(act, sizeof act, "HTTP %d", resp->status);
+    gt_failures_add(f, GT_CHECK_ALIVE, "", expected, act);
+  }
 }
 
 static void on_response(runner *r, slot *s, gt_http_response *resp) {
@@ -234,15 +296,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
   const gt_scenario *sc = &r->suite->scenarios[c->scenario];
 
   if (s->probing) {
-    gt_failures pf = {0};
-    check_into(r, c, &sc->expect, false, &s->probe_req, resp, &pf, NULL);
-    if (pf.count) {
-      char *actual = gt_failure_line(&pf.items[0]);
-      gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "the valid request to pass after the fault",
-                      actual);
-      free(actual);
-    }
-    gt_failures_free(&pf);
+    judge_liveness(sc, resp, &s->failures);
     gt_http_response_free(resp);
     finish_case(r, s);
     return;
@@ -477,6 +531,29 @@ static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
   *n = k;
 }
 
+static void note_interrupted(runner *r) {
+  if (r->stats->interrupted) return;
+  r->stats->interrupted = true;
+  int sig = (int)*r->o->interrupted;
+  snprintf(r->stats->stop_reason, sizeof r->stats->stop_reason,
+           "not run: the run was interrupted (%s)",
+           sig == SIGTERM  ? "SIGTERM"
+           : sig == SIGINT ? "SIGINT"
+                           : "signal");
+}
+
+/* After a stop (--fail-fast, a signal, or an earlier suite's stop), every
+ * selected case that did not finish is reported as skipped with the reason,
+ * so the report accounts for the whole selection. */
+static void report_not_run(runner *r) {
+  if (r->sink_failed) return;
+  for (size_t ci = 0; ci < r->cases.count && !r->sink_failed; ci++) {
+    if (!r->selected[ci] || r->reported[ci]) continue;
+    emit_simple(r, ci, GT_RESULT_SKIP, "not_run", r->stats->stop_reason);
+    r->stats->not_run++;
+  }
+}
+
 /* A selected fault case scheduled with its scenario (rate_limit runs last). */
 static bool runs_as_fault(const gt_case *c, bool selected) {
   return selected && c->fault != GT_FAULT_VALID && c->mode != GT_MODE_RATE_LIMIT;
@@ -488,6 +565,7 @@ static bool run_suite(runner *r) {
       .faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
+  r->reported = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->reported);
   gt_run_select(su, &r->cases, r->o, r->selected);
 
   r->sc = gt_xcalloc(su->n_scenarios ? su->n_scenarios : 1, sizeof *r->sc);
@@ -537,7 +615,7 @@ static bool run_suite(runner *r) {
     free(owned[i]);
   if (!ok) goto out;
 
-  while (!r->stop) {
+  while (!r->stop && !r->not_run) {
     if (interrupted(r)) break;
     schedule(r);
     if (all_done(r)) break;
@@ -546,14 +624,15 @@ static bool run_suite(runner *r) {
     if (tag) on_response(r, (slot *)tag, &resp);
     if (r->stop && r->o->fail_fast) break;
   }
-  for (size_t ci = 0; ci < r->cases.count && !r->stop && !interrupted(r); ci++)
+  for (size_t ci = 0; ci < r->cases.count && !r->stop && !r->not_run && !interrupted(r); ci++)
     if (r->selected[ci] && r->cases.items[ci].mode == GT_MODE_RATE_LIMIT) run_rate_limit(r, ci);
 
-  if (interrupted(r)) r->stats->interrupted = true;
-  if (r->stop || interrupted(r)) {
+  if (interrupted(r)) note_interrupted(r);
+  if (r->stop || interrupted(r) || r->not_run) {
     gt_http_exec_cancel_all(r->exec);
     while (r->live)
-      slot_free(r, r->live); /* unfinished: not reported */
+      slot_free(r, r->live); /* cut off in flight: reported as not run below */
+    report_not_run(r);
   }
   if (!r->sink_failed && r->sink->suite_end && !r->sink->suite_end(r->sink->ud, su, r->err))
     r->sink_failed = true;
@@ -563,6 +642,8 @@ out:
   r->sc = NULL;
   free(r->selected);
   r->selected = NULL;
+  free(r->reported);
+  r->reported = NULL;
   gt_case_list_free(&r->cases);
   return !r->sink_failed && ok;
 }
@@ -582,6 +663,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
     r.stats = stats;
     r.exec = x;
     r.err = err;
+    r.not_run = stats->interrupted || stats->stopped_early;
     r.captures = cJSON_CreateObject();
     r.scope = (gt_scope){.captures = r.captures,
                          .cli_vars = o->vars,
@@ -598,7 +680,6 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .timeout_ms = timeout};
     ok = run_suite(&r);
     cJSON_Delete(r.captures);
-    if (stats->interrupted || stats->stopped_early) break;
   }
   gt_http_exec_free(x);
   return ok;

@@ -309,26 +309,177 @@ Test(run_faults, wire_accept_all_fails_every_wire_case, .timeout = 120) {
   fault_run r;
   run_suite(&r, "wire.yaml", targs, NULL, 1);
   cr_expect_eq(r.g.exit_code, 1);
-  static const char *const failing[] = {
-      "ping [wire_bare_lf]",        "ping [wire_obs_fold]",
-      "ping [wire_nul_header]",     "ping [wire_huge_header]",
-      "ping [wire_long_uri]",       "post ping [wire_dup_content_length]",
-      "post ping [wire_cl_te]",     "post ping [wire_bad_chunk]",
-      "post ping [truncated_body]", NULL};
+  static const char *const failing[] = {"ping [wire_bare_lf]",
+                                        "ping [wire_nul_header]",
+                                        "ping [wire_huge_header]",
+                                        "ping [wire_long_uri]",
+                                        "post ping [wire_dup_content_length]",
+                                        "post ping [wire_cl_te]",
+                                        "post ping [wire_bad_chunk]",
+                                        "post ping [truncated_body]",
+                                        NULL};
   for (size_t i = 0; failing[i]; i++) {
     char *m = ts_prefix_mismatch(&r.j, failing[i], TS_CASE_FAILURE, "refused|status|smuggling");
     cr_expect_null(m, "%s", m);
     free(m);
   }
+  /* Answering obs-fold as the valid request is allowed (RFC 9112 §5.2). */
+  char *m = ts_case_mismatch(&r.j, "ping [wire_obs_fold]", TS_CASE_PASS, NULL);
+  cr_expect_null(m, "%s", m);
+  free(m);
   /* Two answers to one CL+TE request: the smuggling check must say so. */
   const ts_case *c = ts_junit_find(&r.j, "post ping [wire_cl_te]");
   cr_expect(c && ((c->type && strstr(c->type, "smuggling")) ||
                   (c->message && strstr(c->message, "smuggling")) ||
                   (c->body && strstr(c->body, "smuggling"))),
             "wire_cl_te failure does not mention smuggling: %s", c && c->body ? c->body : "-");
+  /* The raw request is dumped whole, its NUL made visible, and the answer
+   * after it is not lost (a dump once ended at the NUL). */
+  const char *nul = strstr(r.j.raw, "X-Gauntlet-Nul: a#x00b");
+  cr_expect(nul, "the wire_nul_header dump does not show the NUL as #x00");
+  const char *answer = nul ? strstr(nul, "&lt; HTTP/1.1 200") : NULL;
+  const char *next_case = nul ? strstr(nul, "<testcase") : NULL;
+  cr_expect(answer && (!next_case || answer < next_case),
+            "the answer is missing from the wire_nul_header dump");
   char *bad = ts_unexpected_failures(&r.j, failing);
   cr_expect_null(bad, "valid cases failed too:\n%s", bad);
   free(bad);
+  run_free(&r);
+}
+
+typedef struct expected_case {
+  const char *name;
+  ts_outcome outcome;
+  const char *checks;
+} expected_case;
+
+static void expect_cases(fault_run *r, const expected_case *e, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *m = ts_case_mismatch(&r->j, e[i].name, e[i].outcome, e[i].checks);
+    cr_expect_null(m, "%s", m);
+    free(m);
+  }
+  cr_expect_eq(r->j.n, n, "report has %zu cases", r->j.n);
+}
+
+/* unknown_path must not land on a documented route: a target that validates
+ * the {id} of /v1/items/{id} (as an OpenAPI mock does) answers 400 to
+ * /v1/items/gauntlet-..., a path one segment deeper than /v1/items. */
+Test(run_faults, unknown_path_misses_every_documented_template, .timeout = 120) {
+  const char *targs[] = {"--validate-ids", NULL};
+  const char *gargs[] = {"--filter", "*[unknown_path]", NULL};
+  fault_run r;
+  run_suite(&r, "faults.yaml", targs, gargs, 0);
+  static const expected_case e[] = {
+      {"list items [unknown_path]", TS_CASE_PASS, NULL},
+      {"read item [unknown_path]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
+/* ---- one refusal rule for the raw-mode faults ---- */
+
+/* Real HTTP layers (node, gunicorn) refuse broken framing and a body cut
+ * short with a bare 400: no body, none of the API's headers. In the refusal
+ * set, the answer is judged by its status alone: every case passes. */
+Test(run_faults, wire_bare_400_refusals_pass, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "bare_400", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, NULL, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* RFC 9112 §5.2: a server may unfold obs-fold and serve the request. */
+Test(run_faults, wire_obs_fold_unfolded_passes, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "unfold", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, NULL, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* An answer outside the refusal set gets every universal check: the
+ * unfolded obs-fold answer lacks a header the profile requires (as the
+ * valid answer does), the bare-LF refusal (400) is judged by status alone. */
+Test(run_faults, wire_answer_outside_refusal_set_gets_universal_checks, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "unfold", NULL};
+  fault_run r;
+  run_suite(&r, "wire_required_header.yaml", targs, NULL, 1);
+  static const expected_case e[] = {
+      {"ping [valid]", TS_CASE_FAILURE, "required_headers"},
+      {"ping [wire_obs_fold]", TS_CASE_FAILURE, "required_headers"},
+      {"ping [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
+/* RFC 9112 §2.2: taking a bare LF as a line end is a MAY. A server that does
+ * not waits for the rest of the head: no answer is not a defect when the
+ * server still answers afterwards. */
+Test(run_faults, wire_bare_lf_unanswered_passes, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "wait_bare_lf", NULL};
+  const char *gargs[] = {"--timeout", "1s", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, gargs, 1);
+  expect_all_pass(&r);
+  run_free(&r);
+}
+
+/* A server that never answers: the message states the fault's own
+ * expectation, and the probe finds it dead. */
+Test(run_faults, wire_hang_message_states_the_expectation, .timeout = 120) {
+  const char *targs[] = {"--raw-style", "hang", NULL};
+  const char *gargs[] = {"--timeout", "1s", NULL};
+  fault_run r;
+  run_suite(&r, "wire.yaml", targs, gargs, 1);
+  const ts_case *c = ts_junit_find(&r.j, "ping [wire_nul_header]");
+  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->message &&
+                strstr(c->message, "refused connection: expected 400, 408, 413, 414, 431 or "
+                                   "501, or a closed connection, got timed out"),
+            "message: %s", c && c->message ? c->message : "-");
+  cr_expect(c && c->body && strstr(c->body, "alive"), "the probe fails too: %s",
+            c && c->body ? c->body : "-");
+  c = ts_junit_find(&r.j, "ping [wire_bare_lf]");
+  cr_expect(c && c->outcome == TS_CASE_FAILURE && c->type && !strcmp(c->type, "alive"),
+            "an unanswered bare LF fails when the server is dead: %s",
+            c && c->message ? c->message : "-");
+  run_free(&r);
+}
+
+/* ---- the liveness probe after a transport fault ---- */
+/* A valid case that fails its own checks is reported once, by itself: the
+ * probe only needs an answer. */
+Test(run_faults, liveness_needs_an_answer_not_a_passing_valid_case, .timeout = 120) {
+  fault_run r;
+  run_suite(&r, "alive.yaml", NULL, NULL, 1);
+  static const expected_case e[] = {
+      {"ping wrong json [valid]", TS_CASE_FAILURE, "json"},
+      {"ping wrong json [wire_bare_lf]", TS_CASE_PASS, NULL},
+      {"ping expects 503 [valid]", TS_CASE_FAILURE, "status"},
+      {"ping expects 503 [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  run_free(&r);
+}
+
+/* A 5xx after the fault is not alive, unless the valid case expects it. */
+Test(run_faults, liveness_fails_on_5xx_unless_expected, .timeout = 120) {
+  const char *targs[] = {"--defect", "raw_503", NULL};
+  fault_run r;
+  run_suite(&r, "alive.yaml", targs, NULL, 1);
+  static const expected_case e[] = {
+      {"ping wrong json [valid]", TS_CASE_FAILURE, "status"},
+      {"ping wrong json [wire_bare_lf]", TS_CASE_FAILURE, "alive"},
+      {"ping expects 503 [valid]", TS_CASE_PASS, NULL},
+      {"ping expects 503 [wire_bare_lf]", TS_CASE_PASS, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  const ts_case *c = ts_junit_find(&r.j, "ping wrong json [wire_bare_lf]");
+  cr_expect(c && c->message && strstr(c->message, "got HTTP 503"), "message: %s",
+            c && c->message ? c->message : "-");
   run_free(&r);
 }
 

@@ -44,6 +44,23 @@ Test(run_interrupt, sigint_exits_130_with_a_valid_partial_report, .timeout = 90)
   char *m = ts_case_mismatch(&j, "fast [valid]", TS_CASE_PASS, NULL);
   cr_expect_null(m, "%s", m);
   free(m);
+  /* The rest is in the report, skipped because the run was interrupted. */
+  cr_expect_eq(j.n, 3, "every selected case is reported (%zu)", j.n);
+  static const char *const rest[] = {"slow one [valid]", "slow two [valid]"};
+  for (size_t i = 0; i < 2; i++) {
+    const ts_case *c = ts_junit_find(&j, rest[i]);
+    cr_expect(c && c->outcome == TS_CASE_SKIPPED && c->message &&
+                  strstr(c->message, "not run: the run was interrupted (SIGINT)"),
+              "%s: %s %s", rest[i], c ? ts_outcome_name(c->outcome) : "missing",
+              c && c->message ? c->message : "");
+  }
+  char *console = ts_read_file(out, NULL);
+  cr_expect(console && strstr(console, "gauntlet: the run was interrupted (SIGINT): 1 of 3 cases "
+                                       "finished; the 2 not run are reported as skipped"),
+            "console: %s", console ? console : "(none)");
+  cr_expect(console && strstr(console, "gauntlet: 1 passed, 0 failed, 2 skipped"), "console: %s",
+            console ? console : "(none)");
+  free(console);
   /* No stray temporary file next to the report. */
   char *pattern = ts_fmt("%s.tmp*", junit);
   glob_t gl;

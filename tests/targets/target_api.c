@@ -10,8 +10,9 @@
  * Usage:
  *   target_api --http-port P [--https-port P --cert F --key F] [--https-only refuse|403]
  *              [--token T] [--jwt-secret S] [--max-body N] [--rate-limit N]
- *              [--rate-window-ms N] [--envelope] [--defect NAME]... [--hostile NAME]
- *              [--raw-http-port P] [--log-auth]
+ *              [--rate-window-ms N] [--envelope] [--validate-ids] [--defect NAME]...
+ *              [--hostile NAME]
+ *              [--raw-http-port P] [--raw-style NAME]... [--log-auth]
  *
  * Conventions (conformant):
  *   - base path /v1; anything else 404 ("unversioned")
@@ -40,6 +41,10 @@
  *   GET    /v1/slow?ms=N       sleeps N ms (<= 60000) then {"slept_ms": N}
  *   GET    /v1/status/{code}   answers that status (error shape for >= 400)
  *   GET    /v1/hostile         see --hostile
+ *   GET    /v1/coded/{coding}  {"coding": coding, "ok": true} compressed with gzip, deflate
+ *                              (zlib format), br or zstd, Content-Encoding set, whatever
+ *                              the request accepts (as httpbin's /gzip does);
+ *                              X-Seen-Accept-Encoding tells what it accepted
  *
  * Defects (--defect NAME, repeatable; each breaks one rule):
  *   accept_no_token          missing credential accepted         -> unauthenticated
@@ -75,6 +80,19 @@
  *   envelope_missing         --envelope but api_version dropped   -> envelope
  *   wire_accept_all          (raw listener, --raw-http-port) 200 to anything, two
  *                            responses to Content-Length + Transfer-Encoding -> wire_*
+ *   raw_503                  (raw listener) well-framed requests answered 503 -> the
+ *                            liveness probe after a transport fault
+ *
+ * Conformant variants of the raw listener (--raw-style NAME, repeatable), as
+ * real HTTP front ends behave:
+ *   bare_400        every framing rejection (and a body cut short) is a bare
+ *                   "400 Bad Request" with no body and no Content-Type
+ *   unfold          obs-fold is replaced by SP and the request answered 200
+ *                   (RFC 9112 §5.2 allows it; gunicorn does it)
+ *   wait_bare_lf    a bare LF is not a line end: a head without CRLF CRLF is
+ *                   still incomplete, so the listener waits (gunicorn does)
+ * and one that is not conformant:
+ *   hang            reads the request, never answers (until its 20 s deadline)
  *
  * Hostile answers (--hostile NAME) on GET /v1/hostile (or the raw listener):
  *   huge_body         200 MiB of JSON-ish bytes, chunked (no Content-Length: a
@@ -125,8 +143,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <brotli/encode.h>
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
+#include <zlib.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -145,15 +165,24 @@ static struct {
   size_t max_body;
   long rate_limit, rate_window_ms;
   bool envelope;
-  bool log_auth; /* print every credential received to stderr (secrets test) */
+  bool validate_ids; /* /v1/items/{id}: an id that is not 24 hex digits -> 400 */
+  bool log_auth;     /* print every credential received to stderr (secrets test) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
+  const char *raw_styles[MAX_DEFECTS];
+  int n_raw_styles;
   const char *hostile;
 } opt = {.token = "t0k3n-secret-value", .max_body = 1024 * 1024, .rate_window_ms = 60000};
 
 static bool defect(const char *name) {
   for (int i = 0; i < opt.n_defects; i++)
     if (!strcmp(opt.defects[i], name)) return true;
+  return false;
+}
+
+static bool raw_style(const char *name) {
+  for (int i = 0; i < opt.n_raw_styles; i++)
+    if (!strcmp(opt.raw_styles[i], name)) return true;
   return false;
 }
 
@@ -185,7 +214,8 @@ typedef struct answer {
   size_t len;
   const char *content_type; /* NULL = the JSON default */
   const char *location;
-  bool no_body; /* 204 */
+  const char *content_encoding; /* static; NULL = none */
+  bool no_body;                 /* 204 */
   bool preflight;
 } answer;
 
@@ -522,6 +552,92 @@ static const char *item_invalid(const cJSON *b, bool *type_error) {
   return NULL;
 }
 
+/* ------------------------------------------------------ content codings */
+
+/* gzip (windowBits 31) or zlib-wrapped deflate (15) of data; malloc'd. */
+static char *zlib_pack(const char *data, size_t len, int window_bits, size_t *out_len) {
+  z_stream z = {0};
+  if (deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  size_t cap = deflateBound(&z, (uLong)len) + 32;
+  char *out = malloc(cap);
+  z.next_in = (Bytef *)data;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = out ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* Output of a filter command fed with data (used for zstd: no library
+ * headers are needed for one test endpoint). malloc'd; NULL on failure. */
+static char *pipe_through(const char *cmd, const char *data, size_t len, size_t *out_len) {
+  char in_path[] = "/tmp/target_api_coding_XXXXXX";
+  int fd = mkstemp(in_path);
+  if (fd < 0) return NULL;
+  bool wrote = write(fd, data, len) == (ssize_t)len;
+  close(fd);
+  char *full = NULL;
+  char *out = NULL;
+  *out_len = 0;
+  if (wrote && asprintf(&full, "%s < %s", cmd, in_path) > 0) {
+    FILE *p = popen(full, "r");
+    size_t cap = 64 * 1024;
+    out = p ? malloc(cap) : NULL;
+    if (out) *out_len = fread(out, 1, cap, p);
+    if (p && pclose(p) != 0) {
+      free(out);
+      out = NULL;
+    }
+  }
+  free(full);
+  unlink(in_path);
+  return out;
+}
+
+static void route_coded(struct MHD_Connection *c, const char *coding, answer *a) {
+  (void)c;
+  char plain[128];
+  int n = snprintf(plain, sizeof plain, "{\"coding\": \"%s\", \"ok\": true}", coding);
+  size_t len = 0;
+  char *packed = NULL;
+  if (!strcmp(coding, "gzip")) {
+    packed = zlib_pack(plain, (size_t)n, 31, &len);
+    a->content_encoding = "gzip";
+  } else if (!strcmp(coding, "deflate")) {
+    packed = zlib_pack(plain, (size_t)n, 15, &len);
+    a->content_encoding = "deflate";
+  } else if (!strcmp(coding, "br")) {
+    len = BrotliEncoderMaxCompressedSize((size_t)n);
+    packed = malloc(len);
+    if (packed &&
+        !BrotliEncoderCompress(BROTLI_DEFAULT_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+                               (size_t)n, (const uint8_t *)plain, &len, (uint8_t *)packed)) {
+      free(packed);
+      packed = NULL;
+    }
+    a->content_encoding = "br";
+  } else if (!strcmp(coding, "zstd")) {
+    packed = pipe_through("zstd -q -c", plain, (size_t)n, &len);
+    a->content_encoding = "zstd";
+  } else {
+    set_error(a, 404, "no such coding");
+    return;
+  }
+  if (!packed) {
+    a->content_encoding = NULL;
+    set_error(a, 501, "could not encode");
+    return;
+  }
+  set_raw(a, 200, packed, len);
+  free(packed);
+}
+
 /* --------------------------------------------------------------- routes */
 
 static void route_items_create(struct MHD_Connection *c, req_ctx *rc, answer *a) {
@@ -567,7 +683,17 @@ static cJSON *find_item(const char *id, int *index) {
   return NULL;
 }
 
+static bool is_item_id(const char *id) {
+  size_t n = strlen(id);
+  return n == 24 && strspn(id, "0123456789abcdef") == 24;
+}
+
 static void route_item(const char *method, const char *id, answer *a) {
+  /* As an OpenAPI mock validates path parameters (Prism answers 422). */
+  if (opt.validate_ids && !is_item_id(id)) {
+    set_error(a, 400, "id must be 24 hex digits");
+    return;
+  }
   pthread_mutex_lock(&state_lock);
   int idx = -1;
   cJSON *it = find_item(id, &idx);
@@ -851,6 +977,8 @@ static struct MHD_Response *dispatch(struct MHD_Connection *c, const char *metho
     route_types(a);
   } else if (!strcmp(p, "/slow") && !strcmp(method, "GET")) {
     route_slow(c, a);
+  } else if (!strncmp(p, "/coded/", 7) && !strcmp(method, "GET")) {
+    route_coded(c, p + 7, a);
   } else if (!strncmp(p, "/status/", 8)) {
     int code = atoi(p + 8);
     if (code < 200 || code > 599) code = 400;
@@ -898,6 +1026,11 @@ static void add_common_headers(struct MHD_Connection *c, struct MHD_Response *r,
     }
   }
   if (a->location) MHD_add_response_header(r, "Location", a->location);
+  if (a->content_encoding) {
+    MHD_add_response_header(r, "Content-Encoding", a->content_encoding);
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Seen-Accept-Encoding", ae ? ae : "(none)");
+  }
   if (opt.hostile &&
       (!strcmp(opt.hostile, "control_chars") || !strcmp(opt.hostile, "header_chars")))
     MHD_add_response_header(r, "X-Weird",
@@ -1044,7 +1177,8 @@ static bool raw_read_more(int fd, char *buf, size_t *n, size_t cap, double deadl
 static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadline) {
   char *end;
   while (!(end = memmem(buf, *n, "\r\n\r\n", 4))) {
-    if (memmem(buf, *n, "\n\n", 2)) return 400; /* bare LF line endings */
+    if (memmem(buf, *n, "\n\n", 2) && !raw_style("wait_bare_lf"))
+      return 400; /* bare LF line endings */
     if (*n >= 65536) break;
     if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
   }
@@ -1058,7 +1192,8 @@ static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadlin
   bool chunked = false;
   for (size_t i = 0; i + 1 < head_len; i++) {
     if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) return 400; /* bare LF */
-    if (buf[i] == '\n' && i + 1 < head_len - 2 && (buf[i + 1] == ' ' || buf[i + 1] == '\t'))
+    if (buf[i] == '\n' && i + 1 < head_len - 2 && (buf[i + 1] == ' ' || buf[i + 1] == '\t') &&
+        !raw_style("unfold"))
       return 400; /* obs-fold */
     if (buf[i] == '\n' && !strncasecmp(buf + i + 1, "content-length:", 15)) {
       n_cl++;
@@ -1147,11 +1282,21 @@ static void *raw_conn(void *arg) {
     /* A smuggling-prone front end: both framings honoured, two answers. */
     if (strcasestr(buf, "transfer-encoding") && strcasestr(buf, "content-length"))
       write_all(fd, canned, sizeof canned - 1);
+  } else if (raw_style("hang")) {
+    while (!stop_requested && now_s() < deadline)
+      sleep_ms(50);
   } else {
     int code = strict_judge(fd, buf, &n, cap, deadline);
-    if (code == 0)
+    if (code < 0 && raw_style("bare_400")) code = 400; /* a body cut short */
+    if (code == 0 && defect("raw_503"))
+      answer_status(fd, 503, "unavailable");
+    else if (code == 0)
       write_all(fd, canned, sizeof canned - 1);
-    else if (code > 0)
+    else if (code > 0 && raw_style("bare_400")) {
+      static const char bare[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
+                                 "Content-Length: 0\r\n\r\n";
+      write_all(fd, bare, sizeof bare - 1);
+    } else if (code > 0)
       answer_status(fd, code,
                     code == 431   ? "headers too large"
                     : code == 414 ? "URI too long"
@@ -1236,6 +1381,10 @@ int main(int argc, char **argv) {
       opt.envelope = true;
       continue;
     }
+    if (!strcmp(k, "--validate-ids")) {
+      opt.validate_ids = true;
+      continue;
+    }
     if (!strcmp(k, "--log-auth")) {
       opt.log_auth = true;
       continue;
@@ -1268,6 +1417,8 @@ int main(int argc, char **argv) {
       opt.hostile = v;
     else if (!strcmp(k, "--defect") && opt.n_defects < MAX_DEFECTS)
       opt.defects[opt.n_defects++] = v;
+    else if (!strcmp(k, "--raw-style") && opt.n_raw_styles < MAX_DEFECTS)
+      opt.raw_styles[opt.n_raw_styles++] = v;
     else
       return usage("unknown option");
   }

@@ -155,7 +155,7 @@ Test(fault_build, credential_schemes) {
   free(red);
   build("list [malformed_auth #2 wrong scheme]");
   cr_assert_str_eq(hdr("Authorization"), "Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-  build("list [malformed_auth #1 empty bearer]");
+  build("list [malformed_auth #1 empty basic]"); /* named after the scheme */
   cr_assert_str_eq(hdr("Authorization"), "Basic ");
   cJSON_Delete(old);
 
@@ -164,6 +164,8 @@ Test(fault_build, credential_schemes) {
   build("list [valid]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Aladdin:open sesame");
   cr_assert_null(hdr("Authorization"));
+  build("list [malformed_auth #1 empty X-Api-Key]");
+  cr_assert_str_eq(hdr("X-Api-Key"), "");
   build("list [malformed_auth #2 wrong scheme]");
   cr_assert_str_eq(hdr("X-Api-Key"), "Bearer Aladdin:open sesame");
   build("list [malformed_auth #3 trailing extra]");
@@ -413,7 +415,9 @@ Test(fault_build, oversized_body) {
 Test(fault_build, target_mutations) {
   build("list [unknown_path]");
   regex_t re;
-  cr_assert_eq(regcomp(&re, "^https://api\\.example\\.com/v2/apps/gauntlet-[0-9a-f]{8}$",
+  /* Deeper than the suite's deepest path (/apps/${app}/users): no template matches. */
+  cr_assert_eq(regcomp(&re,
+                       "^https://api\\.example\\.com/v2/apps/gauntlet-[0-9a-f]{8}/unknown/unknown$",
                        REG_EXTENDED | REG_NOSUB),
                0);
   cr_assert_eq(regexec(&re, req.url, 0, NULL, 0), 0, "%s", req.url);

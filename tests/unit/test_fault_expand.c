@@ -371,6 +371,20 @@ Test(fault_expand, multi_case_names_and_counts) {
   cr_assert_not_null(find("create user [malformed_auth #1 empty bearer]"));
   cr_assert_not_null(find("create user [malformed_auth #2 wrong scheme]"));
   cr_assert_not_null(find("create user [malformed_auth #3 trailing extra]"));
+  /* The first variant is named after the profile's scheme. */
+  fx.suite.profile.auth.scheme = GT_AUTH_BASIC;
+  expand(NULL);
+  cr_assert_not_null(find("create user [malformed_auth #1 empty basic]"));
+  for (size_t i = 0; i < cases.count; i++)
+    cr_assert_null(strstr(cases.items[i].name, "empty bearer"), "%s", cases.items[i].name);
+  fx.suite.profile.auth.scheme = GT_AUTH_HEADER;
+  fx.suite.profile.auth.header = "X-Api-Key";
+  expand(NULL);
+  cr_assert_not_null(find("create user [malformed_auth #1 empty X-Api-Key]"));
+  cr_assert_not_null(find("create user [malformed_auth #2 wrong scheme]"));
+  fx.suite.profile.auth.header = NULL;
+  fx.suite.profile.auth.scheme = GT_AUTH_BEARER;
+  expand(NULL);
   /* missing_field without request.required: one per top-level field */
   cr_assert_eq(count_fault(GT_FAULT_MISSING_FIELD), 3);
   const gt_case *m = find("create user [missing_field #3 $['odd key']]");

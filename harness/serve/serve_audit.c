@@ -19,6 +19,31 @@ static long find_retry(const gt_serve *s, size_t i) {
   return -1;
 }
 
+/* After an injected answer: did the client retry, and did it wait the
+ * Retry-After it was told? Adds to v (out, and the retry_after rule). */
+static void judge_retry(const gt_serve *s, size_t i, serve_audit *v) {
+  const serve_audit *a = &s->audit[i];
+  long r = find_retry(s, i);
+  if (r < 0) {
+    gt_buf_printf(&v->out, "injected %s: the client did not retry within 30 s\n", a->inject->text);
+    return;
+  }
+  double after = s->audit[r].t_in - a->t_out;
+  gt_buf_printf(&v->out, "injected %s: retried as request #%ld after %.3f s", a->inject->text,
+                r + 1, after);
+  if (a->retry_after <= 0) {
+    gt_buf_addc(&v->out, '\n');
+    return;
+  }
+  /* 10 ms of slack for clock granularity between answer and retry */
+  bool honoured = after + 0.010 >= (double)a->retry_after;
+  gt_buf_printf(&v->out, "; Retry-After %d %s\n", a->retry_after,
+                honoured ? "honoured" : "NOT honoured");
+  if (!honoured)
+    serve_rule(v, RULE_RETRY_AFTER, "retried after %.3f s, Retry-After said %d s", after,
+               a->retry_after);
+}
+
 bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err *err) {
   pthread_mutex_lock(&s->audit_lock);
   *conformed = true;
@@ -33,57 +58,36 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
   if (ok)
     ok = gt_junit_suite_begin(j, "serve client audit", props, sizeof props / sizeof *props, err);
   for (size_t i = 0; ok && i < s->n_audit; i++) {
-    serve_audit *a = &s->audit[i];
-    gt_buf failed, out;
-    gt_buf_init(&failed);
-    gt_buf_init(&out);
-    gt_buf_add(&failed, a->failed.data ? a->failed.data : "", a->failed.len);
-    gt_buf_add(&out, a->out.data ? a->out.data : "", a->out.len);
-    const char *first = a->first_rule;
-    if (a->inject) {
-      long r = find_retry(s, i);
-      if (r < 0) {
-        gt_buf_printf(&out, "injected %s: the client did not retry within 30 s\n", a->inject->text);
-      } else {
-        double after = s->audit[r].t_in - a->t_out;
-        gt_buf_printf(&out, "injected %s: retried as request #%ld after %.3f s", a->inject->text,
-                      r + 1, after);
-        if (a->retry_after > 0) {
-          /* 10 ms of slack for clock granularity between answer and retry */
-          bool honoured = after + 0.010 >= (double)a->retry_after;
-          gt_buf_printf(&out, "; Retry-After %d %s\n", a->retry_after,
-                        honoured ? "honoured" : "NOT honoured");
-          if (!honoured) {
-            const char *rule = serve_rules[RULE_RETRY_AFTER].name;
-            gt_buf_printf(&failed, "%s: retried after %.3f s, Retry-After said %d s\n", rule, after,
-                          a->retry_after);
-            if (!first) first = rule;
-          }
-        } else {
-          gt_buf_addc(&out, '\n');
-        }
-      }
-    }
+    const serve_audit *a = &s->audit[i];
+    /* The request's record plus what only the requests after it tell (the
+     * retry rules), recorded like any rule. A copy: the report may be
+     * written again. */
+    serve_audit v = {.first_rule = a->first_rule};
+    gt_buf_init(&v.failed);
+    gt_buf_init(&v.out);
+    gt_buf_add(&v.failed, a->failed.data ? a->failed.data : "", a->failed.len);
+    gt_buf_add(&v.out, a->out.data ? a->out.data : "", a->out.len);
+    if (a->inject) judge_retry(s, i, &v);
     char *name = gt_xasprintf("%s %s #%zu", a->method, a->path, i + 1);
     char *msg = NULL;
-    if (first) {
-      size_t n = strcspn(failed.data, "\n");
-      msg = gt_xstrndup(failed.data, n);
+    if (v.first_rule) {
+      size_t n = strcspn(v.failed.data, "\n");
+      msg = gt_xstrndup(v.failed.data, n);
       *conformed = false;
     }
     gt_case_result r = {.classname = a->suite,
                         .name = name,
-                        .kind = first ? GT_RESULT_FAIL : GT_RESULT_PASS,
+                        .kind = v.first_rule ? GT_RESULT_FAIL : GT_RESULT_PASS,
                         .message = msg,
-                        .type = first,
-                        .detail = first ? failed.data : NULL,
-                        .system_out = out.data,
+                        .type = v.first_rule,
+                        .detail = v.first_rule ? v.failed.data : NULL,
+                        .system_out = v.out.data,
                         .time = a->t_out - a->t_in};
     ok = gt_junit_case(j, &r, err);
     free(name);
     free(msg);
-    gt_buf_free(&failed);
-    gt_buf_free(&out);
+    gt_buf_free(&v.failed);
+    gt_buf_free(&v.out);
   }
   if (ok) ok = gt_junit_suite_end(j, err);
   if (ok)

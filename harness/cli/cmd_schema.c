@@ -18,7 +18,8 @@ static void schema_usage(FILE *out) {
         "                     used when the schema has no $schema\n"
         "  --map PREFIX=DIR   read $ref URIs starting with PREFIX from DIR (no network)\n"
         "  --strict-formats   `format` asserts (date-time, date, time, duration, email,\n"
-        "                     hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...)\n"
+        "                     hostname, ipv4, ipv6, uri, uri-reference, uuid, regex, ...;\n"
+        "                     see docs/schema.md)\n"
         "  --quiet            print only errors\n"
         "  Exit: 0 all valid, 1 an instance is invalid, 2 bad schema, instance or usage.\n",
         out);

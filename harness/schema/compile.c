@@ -315,6 +315,20 @@ static bool compile_string(sc_cc *c, const gt_node *n, const sc_where *w, kwlist
     if ((c->opts->strict_formats || (w->vocab & VOC_FORMAT_ASSERTION)) && sc_format_known(f))
       add_kw(l, c, w, OP_FORMAT, T_STR, "format")->u.format = sc_strdup(c->s, f);
   }
+  if (c->opts->strict_formats && w->dialect == GT_DIALECT_DRAFT7) {
+    const gt_node *enc = gt_node_get(n, "contentEncoding");
+    const gt_node *media = gt_node_get(n, "contentMediaType");
+    unsigned flags = 0;
+    if (enc && enc->kind == GT_NODE_SCALAR && enc->text && !strcmp(enc->text, "base64"))
+      flags |= SC_CONTENT_BASE64;
+    if (media && media->kind == GT_NODE_SCALAR && media->text &&
+        !strcmp(media->text, "application/json"))
+      flags |= SC_CONTENT_JSON;
+    if (flags)
+      add_kw(l, c, w, OP_CONTENT, T_STR,
+             flags & SC_CONTENT_JSON ? "contentMediaType" : "contentEncoding")
+          ->u.types = flags;
+  }
   return true;
 }
 

@@ -68,6 +68,9 @@ typedef struct sc_cc {
   char **strings; /* owned strings (base URIs, pointers) */
   size_t n_strings, cap_strings;
   bool has_uneval;
+  struct {
+    char *prefix, *dir; /* the root's $id folder and the root file's folder */
+  } sibling;
 } sc_cc;
 
 /* compile.c */

@@ -332,9 +332,100 @@ static bool is_uri_reference(const char *s, size_t n) {
   return is_uri_ref(s, n, false);
 }
 
+/* An IRI is a URI that may also hold any non-ASCII character (RFC 3987);
+ * they are checked as if each were an unreserved character. */
+static bool is_iri_ref_impl(const char *s, size_t n, bool need_scheme) {
+  char *ascii = malloc(n + 1);
+  if (!ascii) return false;
+  for (size_t i = 0; i < n; i++)
+    ascii[i] = ((unsigned char)s[i] >= 0x80) ? 'a' : s[i];
+  bool ok = is_uri_ref(ascii, n, need_scheme);
+  free(ascii);
+  return ok;
+}
+static bool is_iri(const char *s, size_t n) {
+  return is_iri_ref_impl(s, n, true);
+}
+static bool is_iri_reference(const char *s, size_t n) {
+  return is_iri_ref_impl(s, n, false);
+}
+
+/* RFC 6570: literals and {expressions}, no nesting, no empty expression. */
+static bool is_uri_template(const char *s, size_t n) {
+  bool in = false;
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '{') {
+      if (in) return false;
+      in = true;
+      start = i;
+    } else if (c == '}') {
+      if (!in || i == start + 1) return false;
+      in = false;
+    } else if (!in && (c <= ' ' || strchr("\"'<>\\^`|", c))) {
+      return false;
+    }
+  }
+  return !in;
+}
+
+/* Internationalized host names, approximately (full IDNA 2008 needs the
+ * Unicode tables): UTF-8 labels of at most 63 code points, no hyphen at
+ * either end, no combining mark (U+0300..U+036F) first, and never U+302E or
+ * U+302F (Hangul tone marks, which IDNA disallows). */
+static bool is_idn_hostname(const char *s, size_t n) {
+  if (n == 0 || n > 253 * 4) return false;
+  size_t label = 0;
+  const unsigned char *p = (const unsigned char *)s, *e = p + n;
+  unsigned prev = '.';
+  while (p < e) {
+    unsigned cp;
+    int len = 1;
+    if (*p < 0x80)
+      cp = *p;
+    else if ((*p & 0xE0) == 0xC0 && p + 1 < e)
+      cp = ((unsigned)(*p & 0x1F) << 6) | (p[1] & 0x3F), len = 2;
+    else if ((*p & 0xF0) == 0xE0 && p + 2 < e)
+      cp = ((unsigned)(*p & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F), len = 3;
+    else if ((*p & 0xF8) == 0xF0 && p + 3 < e)
+      cp = ((unsigned)(*p & 0x07) << 18) | ((unsigned)(p[1] & 0x3F) << 12) |
+           ((unsigned)(p[2] & 0x3F) << 6) | (p[3] & 0x3F),
+      len = 4;
+    else
+      return false;
+    p += len;
+    if (cp == '.' || cp == 0x3002 || cp == 0xFF0E || cp == 0xFF61) {
+      if (label == 0 || prev == '-') return false;
+      label = 0;
+      prev = '.';
+      continue;
+    }
+    if (cp < 0x80 && !(isalnum((int)cp) || cp == '-')) return false;
+    if (cp == 0x302E || cp == 0x302F) return false;
+    if (label == 0 && (cp == '-' || (cp >= 0x300 && cp <= 0x36F))) return false;
+    if (++label > 63) return false;
+    prev = cp;
+  }
+  return label > 0 && prev != '-';
+}
+
+static bool is_idn_email(const char *s, size_t n) {
+  const char *at = memchr(s, '@', n);
+  if (!at || at == s) return false;
+  for (const char *p = s; p < at; p++)
+    if ((unsigned char)*p <= ' ') return false;
+  return is_idn_hostname(at + 1, n - (size_t)(at + 1 - s));
+}
+
 static checker find(const char *format) {
   if (!strcmp(format, "uri")) return is_uri;
   if (!strcmp(format, "uri-reference")) return is_uri_reference;
+  if (!strcmp(format, "iri")) return is_iri;
+  if (!strcmp(format, "iri-reference")) return is_iri_reference;
+  if (!strcmp(format, "uri-template")) return is_uri_template;
+  if (!strcmp(format, "idn-hostname")) return is_idn_hostname;
+  if (!strcmp(format, "idn-email")) return is_idn_email;
   for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
     if (!strcmp(format, FORMATS[i].name)) return FORMATS[i].fn;
   return NULL;

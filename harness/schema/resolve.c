@@ -246,6 +246,16 @@ static char *mapped_path(sc_cc *c, const char *uri) {
         (!best || strlen(m->prefix) > strlen(best->prefix)))
       best = m;
   }
+  /* the root file's own folder stands for its $id's folder, when such a
+   * sibling file exists (see gt_schema_compile) */
+  if (!best && c->sibling.prefix && !strncmp(uri, c->sibling.prefix, strlen(c->sibling.prefix))) {
+    char *p = gt_xasprintf("%s/%s", c->sibling.dir, uri + strlen(c->sibling.prefix));
+    char *decoded = sc_pct_decode(p, strlen(p));
+    free(p);
+    struct stat st;
+    if (stat(decoded, &st) == 0) return decoded;
+    free(decoded);
+  }
   if (best) {
     const char *rest = uri + strlen(best->prefix);
     size_t dl = strlen(best->dir);
@@ -536,6 +546,25 @@ void sc_cc_free(sc_cc *c) {
 
 /* ---- entry points ---- */
 
+/* A schema file whose $id is, say, https://example.com/schemas/order.json
+ * usually sits next to the files its relative refs name: URIs under
+ * https://example.com/schemas/ are then read from the root file's folder
+ * when the file exists there (no --map needed; never the network). */
+static void set_sibling_map(sc_cc *c, const gt_node *root) {
+  if (c->opts->base_uri || !root->file || !*root->file || !strcmp(root->file, "-") ||
+      root->kind != GT_NODE_MAP)
+    return;
+  const gt_node *id = gt_node_get(root, "$id");
+  if (!id) id = gt_node_get(root, "id");
+  if (!id || id->kind != GT_NODE_SCALAR || !id->text || !sc_uri_has_scheme(id->text)) return;
+  const char *slash = strrchr(id->text, '/');
+  const char *fslash = strrchr(root->file, '/');
+  if (!slash) return;
+  c->sibling.prefix = gt_xstrndup(id->text, (size_t)(slash - id->text) + 1);
+  c->sibling.dir =
+      fslash ? gt_xstrndup(root->file, (size_t)(fslash - root->file)) : gt_xstrdup(".");
+}
+
 gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt_err *err) {
   static const gt_schema_opts defaults;
   gt_err local;
@@ -556,10 +585,13 @@ gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt
                    ? sc_file_uri(root->file)
                    : gt_xstrdup("urn:gauntlet:schema");
   sc_doc *d = new_doc(&c, NULL, NULL, "");
+  set_sibling_map(&c, root);
   gt_schema_dialect fallback = opts->dialect ? opts->dialect : GT_DIALECT_2020_12;
   s->root = sc_compile_document(&c, d, root, base, fallback, &s->dialect);
   free(base);
   bool ok = s->root && sc_resolve_all(&c);
+  free(c.sibling.prefix);
+  free(c.sibling.dir);
   sc_cc_free(&c);
   if (!ok) {
     if (err->kind == GT_OK) gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "invalid schema");

@@ -42,6 +42,7 @@ typedef enum sc_op {
   OP_MIN_LENGTH,
   OP_PATTERN,
   OP_FORMAT,
+  OP_CONTENT, /* draft-07 contentEncoding/contentMediaType, strict formats only */
   OP_MAX_ITEMS,
   OP_MIN_ITEMS,
   OP_UNIQUE_ITEMS,
@@ -232,6 +233,10 @@ bool sc_regex_search(const sc_regex *re, const char *subject, size_t len, pcre2_
 /* true when the format is one strict mode asserts and the string is not valid. */
 bool sc_format_known(const char *format);
 bool sc_format_check(const char *format, const char *s, size_t len);
+
+/* ---- content.c ---- */
+enum { SC_CONTENT_BASE64 = 1, SC_CONTENT_JSON = 2 };
+bool sc_content_check(unsigned flags, const char *s, size_t len);
 
 /* ---- json helpers (validate.c) ---- */
 bool sc_json_equal(const cJSON *a, const cJSON *b);

@@ -507,6 +507,16 @@ static bool v_kw(vctx *c, const sc_kw *k, const cJSON *x, unsigned xt, evals *ev
       report(c, k->loc, "%s is not a valid \"%s\"", buf, k->u.format);
     }
     return false;
+  case OP_CONTENT:
+    if (sc_content_check(k->u.types, x->valuestring, strlen(x->valuestring))) return true;
+    if (c->out) {
+      short_json(x, buf, sizeof buf);
+      report(c, k->loc, "%s is not %s", buf,
+             k->u.types == SC_CONTENT_BASE64 ? "valid base64"
+             : k->u.types == SC_CONTENT_JSON ? "a JSON document"
+                                             : "base64-encoded JSON");
+    }
+    return false;
   case OP_MAX_ITEMS:
   case OP_MIN_ITEMS:
   case OP_MAX_PROPS:

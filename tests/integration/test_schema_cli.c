@@ -133,6 +133,30 @@ Test(schema_cli, refs_across_files_and_map) {
   free(one);
 }
 
+Test(schema_cli, absolute_id_refs_read_sibling_files) {
+  char *s = put("order.json", "{\"$id\": \"https://example.com/schemas/order.json\",\n"
+                              " \"properties\": {\"item\": {\"$ref\": \"item.json\"},\n"
+                              "                \"gone\": {\"$ref\": \"missing.json\"}}}");
+  put("item.json", "{\"type\": \"object\", \"required\": [\"sku\"]}");
+  ts_gauntlet g;
+  const char *a[] = {"schema", s, NULL};
+  cr_expect_eq(run(&g, a), 2, "exit %d\n%s%s", g.exit_code, g.out, g.err);
+  cr_expect(strstr(g.err, "order.json:3:34: $ref \"https://example.com/schemas/missing.json\" is "
+                          "remote and never fetched"),
+            "%s", g.err);
+  ts_gauntlet_free(&g);
+  free(s);
+  s = put("order2.json", "{\"$id\": \"https://example.com/schemas/order.json\",\n"
+                         " \"properties\": {\"item\": {\"$ref\": \"item.json\"}}}");
+  char *x = put("x.json", "{\"item\": {\"id\": 1}}");
+  const char *b[] = {"schema", s, x, NULL};
+  cr_expect_eq(run(&g, b), 1, "exit %d\n%s%s", g.exit_code, g.out, g.err);
+  cr_expect(strstr(g.out, "schema $.item: required property \"sku\" is missing"), "%s", g.out);
+  ts_gauntlet_free(&g);
+  free(s);
+  free(x);
+}
+
 Test(schema_cli, stdin_yaml_and_usage) {
   char *s = put("s.yaml", "type: object\nrequired: [name]\nproperties:\n  name: {type: string}\n");
   char *y = put("i.yaml", "name: 12\n");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/hex.h"
 #include "check.h"
 
 typedef enum { SEL_NAME, SEL_INDEX, SEL_WILD } sel_kind;
@@ -64,17 +65,10 @@ static void seg_add(segment *seg, selector sel) {
   seg->sels[seg->n++] = sel;
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 static bool read_hex4(parser *p, size_t at, unsigned *out) {
   unsigned v = 0;
   for (int k = 0; k < 4; k++) {
-    int h = hexval(p->s[at + k]);
+    int h = gt_hex_digit((unsigned char)p->s[at + k]);
     if (h < 0) return perr(p, at + k, "\\u needs four hex digits");
     v = v * 16 + (unsigned)h;
   }

@@ -22,45 +22,6 @@ typedef struct body_info {
   char *why_not_json; /* reason text when json == NULL and has_body (owned) */
 } body_info;
 
-static const char *header_ci(const gt_http_response *r, const char *name) {
-  for (size_t i = 0; i < r->n_headers; i++)
-    if (r->headers[i].name && strcasecmp(r->headers[i].name, name) == 0)
-      return r->headers[i].value ? r->headers[i].value : "";
-  return NULL;
-}
-
-static const char *outcome_text(gt_http_outcome o) {
-  switch (o) {
-  case GT_HTTP_OK:
-    return "response";
-  case GT_HTTP_REFUSED:
-    return "connection refused";
-  case GT_HTTP_RESET:
-    return "connection reset";
-  case GT_HTTP_TIMEOUT:
-    return "timed out";
-  case GT_HTTP_TLS:
-    return "TLS failure";
-  case GT_HTTP_DNS:
-    return "DNS failure";
-  default:
-    return "transport error";
-  }
-}
-
-/* Media type of a Content-Type value, lower-cased, without parameters. */
-static char *media_type(const char *ct) {
-  while (*ct == ' ' || *ct == '\t')
-    ct++;
-  size_t n = strcspn(ct, ";");
-  while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-    n--;
-  char *m = gt_xstrndup(ct, n);
-  for (char *p = m; *p; p++)
-    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-  return m;
-}
-
 /* The charset parameter's value (unquoted), or NULL. Caller frees. */
 static char *charset_param(const char *ct) {
   const char *p = strchr(ct, ';');
@@ -88,11 +49,6 @@ static char *charset_param(const char *ct) {
     p = strchr(p, ';');
   }
   return NULL;
-}
-
-static bool media_is_json(const char *media) {
-  size_t n = strlen(media);
-  return strcmp(media, "application/json") == 0 || (n > 5 && strcmp(media + n - 5, "+json") == 0);
 }
 
 /* Bodies of these types are bytes, not text: no UTF-8 requirement. */
@@ -126,7 +82,7 @@ static void study_body(const gt_check_ctx *ctx, const gt_http_response *r, body_
   }
   bi->has_body = true;
   if (r->body_decode_stopped) {
-    const char *coding = header_ci(r, "Content-Encoding");
+    const char *coding = gt_http_response_header(r, "Content-Encoding");
     bi->why_not_json = gt_xasprintf("body decoded from Content-Encoding %s grew past the cap "
                                     "(%zu bytes): decoding stopped (a compression bomb?)",
                                     coding ? coding : "?", r->body.len);
@@ -167,7 +123,7 @@ static void check_header_map(const gt_node *map, const gt_http_response *r, cons
   for (size_t i = 0; i < map->count; i++) {
     const char *name = map->keys[i]->text ? map->keys[i]->text : "";
     char *where = gt_xasprintf("header %s", name);
-    gt_template_match_text(map->items[i], header_ci(r, name), scope, id, where, out);
+    gt_template_match_text(map->items[i], gt_http_response_header(r, name), scope, id, where, out);
     free(where);
   }
 }
@@ -296,14 +252,14 @@ static void check_content_type(const gt_check_ctx *ctx, const gt_profile *p,
   const char *want = p->transport.content_type;
   const gt_node *match = p->transport.content_type_match;
   if (!want && !match) return;
-  const char *ct = header_ci(r, "Content-Type");
-  char *want_media = match ? gt_xstrdup("a Content-Type the profile allows") : media_type(want);
+  const char *ct = gt_http_response_header(r, "Content-Type");
+  char *want_media = match ? gt_xstrdup("a Content-Type the profile allows") : gt_media_type(want);
   if (!ct) {
     add_fail(out, GT_CHECK_CONTENT_TYPE, "header Content-Type", want_media, "missing");
     free(want_media);
     return;
   }
-  char *media = media_type(ct);
+  char *media = gt_media_type(ct);
   bool ok;
   if (match) { /* the media type without parameters, as the matcher's text */
     size_t before = out->count;
@@ -340,9 +296,9 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
   const gt_profile *p = ctx->profile;
   const gt_expect *e = ctx->expect;
   int st = r->status;
-  const char *ct = header_ci(r, "Content-Type");
-  char *media = ct ? media_type(ct) : gt_xstrdup("");
-  char *profile_media = p->transport.content_type ? media_type(p->transport.content_type) : NULL;
+  const char *ct = gt_http_response_header(r, "Content-Type");
+  char *media = ct ? gt_media_type(ct) : gt_xstrdup("");
+  char *profile_media = p->transport.content_type ? gt_media_type(p->transport.content_type) : NULL;
 
   if (enabled(p, GT_CHECK_NO_SERVER_ERROR) && st >= 500 && st <= 599 &&
       !(e->has_status && gt_status_has(&e->status, st))) {
@@ -353,7 +309,7 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
   }
   if (enabled(p, GT_CHECK_CONTENT_TYPE) && bi->has_body) check_content_type(ctx, p, r, out);
 
-  bool json_due = (profile_media && media_is_json(profile_media)) || media_is_json(media);
+  bool json_due = (profile_media && gt_media_is_json(profile_media)) || gt_media_is_json(media);
   if (enabled(p, GT_CHECK_JSON_PARSES)) {
     if (bi->has_body && json_due && !bi->json)
       fail_no_json(out, GT_CHECK_JSON_PARSES, "valid JSON", bi);
@@ -433,8 +389,9 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
   size_t before = out->count;
 
   if (resp->outcome != GT_HTTP_OK) {
-    char *act = resp->error[0] ? gt_xasprintf("%s: %s", outcome_text(resp->outcome), resp->error)
-                               : gt_xstrdup(outcome_text(resp->outcome));
+    char *act = resp->error[0]
+                    ? gt_xasprintf("%s: %s", gt_http_outcome_name(resp->outcome), resp->error)
+                    : gt_xstrdup(gt_http_outcome_name(resp->outcome));
     if (e->refused == 1) {
       /* The expectation in the fault's own words ("400, 413 ... or a closed
        * connection"), not just the refusal half of it. */

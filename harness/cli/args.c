@@ -232,9 +232,14 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     }
     case OPT_TIMEOUT:
-      if (!gt_parse_duration(optarg, &o->run.timeout_ms) || o->run.timeout_ms <= 0)
-        return usage_error("--timeout expects a duration such as 500ms, 10s or 1m, got '%s'",
-                           optarg);
+      if (!gt_parse_duration(optarg, &o->run.timeout_ms)) {
+        char *why = gt_duration_error(optarg);
+        bool r = usage_error("--timeout: %s", why);
+        free(why);
+        return r;
+      }
+      if (o->run.timeout_ms <= 0)
+        return usage_error("--timeout expects a duration above zero, got '%s'", optarg);
       break;
     case OPT_JUNIT:
       o->junit_path = optarg;

@@ -12,8 +12,8 @@ const char *gt_headers_get(const gt_header *h, size_t n, const char *name) {
   return NULL;
 }
 
-void gt_headers_addn(gt_header **h, size_t *n, const char *name, size_t name_len,
-                     const char *value, size_t value_len) {
+void gt_headers_addn(gt_header **h, size_t *n, const char *name, size_t name_len, const char *value,
+                     size_t value_len) {
   *h = gt_xrealloc(*h, (*n + 1) * sizeof **h);
   (*h)[*n].name = gt_xstrndup(name, name_len);
   (*h)[*n].value = gt_xstrndup(value, value_len);

@@ -21,8 +21,8 @@ const char *gt_headers_get(const gt_header *h, size_t n, const char *name);
 /* Appends name: value (copied; NULL value -> ""), even when the name is there. */
 void gt_headers_add(gt_header **h, size_t *n, const char *name, const char *value);
 /* Appends name[0..name_len): value[0..value_len) (copied). */
-void gt_headers_addn(gt_header **h, size_t *n, const char *name, size_t name_len,
-                     const char *value, size_t value_len);
+void gt_headers_addn(gt_header **h, size_t *n, const char *name, size_t name_len, const char *value,
+                     size_t value_len);
 /* Replaces the value of the first header of that name, or appends one. */
 void gt_headers_set(gt_header **h, size_t *n, const char *name, const char *value);
 /* Removes every header of that name; returns how many. */

@@ -3,24 +3,15 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-static void free_pairs(gt_header *h, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    free(h[i].name);
-    free(h[i].value);
-  }
-  free(h);
-}
 
 void gt_draft_free(gt_draft *d) {
   free(d->method);
   free(d->base);
   free(d->path);
   gt_buf_free(&d->query);
-  free_pairs(d->headers, d->n_headers);
+  gt_headers_free(&d->headers, &d->n_headers);
   cJSON_Delete(d->json);
-  free_pairs(d->form, d->n_form);
+  gt_headers_free(&d->form, &d->n_form);
   free(d->body);
   free(d->token);
   free(d->token_name);
@@ -30,35 +21,15 @@ void gt_draft_free(gt_draft *d) {
 }
 
 const char *gt_draft_header(const gt_draft *d, const char *name) {
-  for (size_t i = 0; i < d->n_headers; i++)
-    if (strcasecmp(d->headers[i].name, name) == 0) return d->headers[i].value;
-  return NULL;
+  return gt_headers_get(d->headers, d->n_headers, name);
 }
 
 void gt_draft_set_header(gt_draft *d, const char *name, const char *value) {
-  for (size_t i = 0; i < d->n_headers; i++) {
-    if (strcasecmp(d->headers[i].name, name) != 0) continue;
-    free(d->headers[i].value);
-    d->headers[i].value = gt_xstrdup(value);
-    return;
-  }
-  d->headers = gt_xrealloc(d->headers, (d->n_headers + 1) * sizeof *d->headers);
-  d->headers[d->n_headers].name = gt_xstrdup(name);
-  d->headers[d->n_headers].value = gt_xstrdup(value);
-  d->n_headers++;
+  gt_headers_set(&d->headers, &d->n_headers, name, value);
 }
 
 void gt_draft_remove_header(gt_draft *d, const char *name) {
-  size_t kept = 0;
-  for (size_t i = 0; i < d->n_headers; i++) {
-    if (strcasecmp(d->headers[i].name, name) == 0) {
-      free(d->headers[i].name);
-      free(d->headers[i].value);
-      continue;
-    }
-    d->headers[kept++] = d->headers[i];
-  }
-  d->n_headers = kept;
+  gt_headers_remove(&d->headers, &d->n_headers, name);
 }
 
 void gt_draft_set_auth(gt_draft *d, const char *name, const char *value) {

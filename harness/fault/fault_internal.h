@@ -11,13 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/prng.h"
 #include "fault.h"
 
-/* ---- deterministic randomness: one stream per (seed, case name) ---- */
-uint64_t gt_fnv1a(const char *s);
-uint64_t gt_splitmix64(uint64_t *state);
-/* Uniform in [0, n). n > 0. */
-uint64_t gt_rand_below(uint64_t *state, uint64_t n);
+/* ---- deterministic randomness: one stream per (seed, case name), from
+ * core/prng.h ---- */
 /* Same length and per-character class (digit, lower, upper) as src; other
  * characters ('.', '-', ':'...) kept; never equal to src when src has an
  * alphanumeric character. Caller frees. */

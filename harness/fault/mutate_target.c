@@ -129,13 +129,7 @@ static void cors_preflight(gt_draft *d) {
   gt_draft_remove_header(d, "Content-Type");
   cJSON_Delete(d->json);
   d->json = NULL;
-  for (size_t i = 0; i < d->n_form; i++) {
-    free(d->form[i].name);
-    free(d->form[i].value);
-  }
-  free(d->form);
-  d->form = NULL;
-  d->n_form = 0;
+  gt_headers_free(&d->form, &d->n_form);
   free(d->body);
   d->body = NULL;
   d->body_len = 0;

@@ -12,7 +12,7 @@
  *   e.g. trickling a body) and post their completion back, waking the poll.
  * - The rate limit is a token bucket of capacity 1: starts are spaced 1/rate
  *   apart, and the poll wait is capped so the next start is not late. */
-#include "http.h"
+#include "http_internal.h"
 
 #include <curl/curl.h>
 #include <math.h>
@@ -304,16 +304,6 @@ static struct curl_slist *build_headers(const gt_http_request *req) {
   return l;
 }
 
-static void set_tls(CURL *e, const gt_http_opts *o) {
-  if (o->insecure) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (o->cacert) curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert);
-  if (o->cert) curl_easy_setopt(e, CURLOPT_SSLCERT, o->cert);
-  if (o->key) curl_easy_setopt(e, CURLOPT_SSLKEY, o->key);
-}
-
 static void setup_easy(gt_http_exec *x, job *j, CURL *e) {
   const gt_http_request *req = j->req;
   curl_easy_setopt(e, CURLOPT_URL, req->url);
@@ -358,7 +348,7 @@ static void setup_easy(gt_http_exec *x, job *j, CURL *e) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME_S);
-  set_tls(e, &x->opts);
+  gt_http_set_tls(e, &x->opts);
 }
 
 static void complete(gt_http_exec *x, job *j) {

@@ -2,7 +2,7 @@
  * Shared by the libcurl header callback and the raw-mode parser so both see
  * headers the same way: a status line starts a fresh block (redirects, 1xx),
  * values keep their bytes except the line ending and the leading OWS. */
-#include "http.h"
+#include "http_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

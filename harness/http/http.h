@@ -15,11 +15,7 @@
 
 #include "../core/buf.h"
 #include "../core/err.h"
-
-typedef struct gt_header {
-  char *name;
-  char *value;
-} gt_header;
+#include "../core/headers.h"
 
 typedef struct gt_http_request {
   char *method;       /* owned */
@@ -126,55 +122,27 @@ void gt_http_exec_cancel_all(gt_http_exec *x);
 bool gt_http_perform(const gt_http_opts *opts, const gt_http_request *req, gt_http_response *resp,
                      gt_err *err);
 
+/* The media type of a Content-Type value: lower-cased, without parameters
+ * or surrounding blanks ("Application/JSON; charset=utf-8" ->
+ * "application/json"). NULL reads as "". Caller frees. */
+char *gt_media_type(const char *content_type);
+/* True for application/json and any type with the +json suffix (RFC 6839,
+ * e.g. application/problem+json), parameters ignored, case-insensitive. */
+bool gt_media_is_json(const char *content_type);
+
 /* Percent-encodes for a query value (RFC 3986 unreserved kept). Appends. */
 void gt_url_encode(gt_buf *out, const char *s, size_t len);
-
-/* ---- Lower-level pieces (used by the executor and raw mode; serve and tests
- * may use them too). ---- */
 
 /* The content codings this libcurl decodes, as an Accept-Encoding value
  * ("gzip, deflate, br, zstd" when all are built in); static, "" when none. */
 const char *gt_http_accept_encoding(void);
 
-/* "connection refused", "timeout", ... for messages and reports. */
+/* How a transport outcome reads in a failure message: "response",
+ * "connection refused", "connection reset", "timed out", "TLS failure", "DNS
+ * failure", "transport error". */
 const char *gt_http_outcome_name(gt_http_outcome o);
-/* Maps a CURLcode (passed as int to keep curl out of this header). */
-gt_http_outcome gt_http_outcome_from_curl(int curlcode);
-/* "curl_easy_strerror: detail" cut to fit out[cap]. */
-void gt_http_error_text(char *out, size_t cap, int curlcode, const char *detail);
-/* Appends a header (copies name_len/value_len bytes). */
-void gt_http_response_add_header(gt_http_response *r, const char *name, size_t name_len,
-                                 const char *value, size_t value_len);
-void gt_http_response_clear_headers(gt_http_response *r);
-/* Appends body bytes: keeps up to cap in r->body, counts all in body_total. */
-void gt_http_response_add_body(gt_http_response *r, size_t cap, const char *data, size_t n);
-/* Folds one header-block line (CRLF optional) into r: a status line resets the
- * headers and sets status/http_version; "Name: value" appends; a line starting
- * with SP/HTAB continues the previous value. False when the line is neither. */
-bool gt_http_response_header_line(gt_http_response *r, const char *line, size_t len);
-
-/* Raw mode, blocking: one exchange of req->raw bytes on a fresh connection
- * (see gt_http_request). `cancel` (may be NULL) is polled every ~50 ms and
- * ends the exchange early with outcome OTHER. extra_responses counts status
- * lines of further responses after the first one ended (smuggling). */
-void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
-                          gt_http_response *resp, const _Atomic bool *cancel);
-
-/* Incremental HTTP/1.x response parser for raw mode. */
-typedef struct gt_http_raw_parser gt_http_raw_parser;
-/* head_request: the request was HEAD (the response has no body). */
-gt_http_raw_parser *gt_http_raw_parser_new(gt_http_response *resp, size_t body_cap,
-                                           bool head_request);
-/* Feeds received bytes. */
-void gt_http_raw_parser_feed(gt_http_raw_parser *p, const char *data, size_t n);
-/* The peer closed: a body delimited by the close is complete now. */
-void gt_http_raw_parser_eof(gt_http_raw_parser *p);
-/* True once a status line of the first final response was parsed. */
-bool gt_http_raw_parser_has_status(const gt_http_raw_parser *p);
-/* True once the first final response is complete. */
-bool gt_http_raw_parser_first_done(const gt_http_raw_parser *p);
-/* True when the bytes could not be parsed as HTTP/1.x. */
-bool gt_http_raw_parser_malformed(const gt_http_raw_parser *p);
-void gt_http_raw_parser_free(gt_http_raw_parser *p);
+/* Its one-word kind in reports' exchange dumps: "ok", "connection",
+ * "timeout", "tls", "dns", "transport". */
+const char *gt_http_outcome_kind(gt_http_outcome o);
 
 #endif

@@ -5,80 +5,47 @@
 #include <string.h>
 #include <strings.h>
 
-static void headers_free(gt_header *h, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    free(h[i].name);
-    free(h[i].value);
-  }
-  free(h);
-}
-
-static const char *headers_find(const gt_header *h, size_t n, const char *name) {
-  for (size_t i = 0; i < n; i++)
-    if (h[i].name && strcasecmp(h[i].name, name) == 0) return h[i].value ? h[i].value : "";
-  return NULL;
-}
-
 void gt_http_request_free(gt_http_request *r) {
   if (!r) return;
   free(r->method);
   free(r->url);
-  headers_free(r->headers, r->n_headers);
+  gt_headers_free(&r->headers, &r->n_headers);
   free(r->body);
   free(r->raw);
   memset(r, 0, sizeof *r);
 }
 
 void gt_http_request_add_header(gt_http_request *r, const char *name, const char *value) {
-  r->headers = gt_xrealloc(r->headers, (r->n_headers + 1) * sizeof *r->headers);
-  r->headers[r->n_headers].name = gt_xstrdup(name);
-  r->headers[r->n_headers].value = gt_xstrdup(value ? value : "");
-  r->n_headers++;
+  gt_headers_add(&r->headers, &r->n_headers, name, value);
 }
 
 size_t gt_http_request_remove_header(gt_http_request *r, const char *name) {
-  size_t kept = 0, removed = 0;
-  for (size_t i = 0; i < r->n_headers; i++) {
-    if (strcasecmp(r->headers[i].name, name) == 0) {
-      free(r->headers[i].name);
-      free(r->headers[i].value);
-      removed++;
-    } else {
-      r->headers[kept++] = r->headers[i];
-    }
-  }
-  r->n_headers = kept;
-  return removed;
+  return gt_headers_remove(&r->headers, &r->n_headers, name);
 }
 
 const char *gt_http_request_header(const gt_http_request *r, const char *name) {
-  return headers_find(r->headers, r->n_headers, name);
+  return gt_headers_get(r->headers, r->n_headers, name);
 }
 
 void gt_http_response_free(gt_http_response *r) {
   if (!r) return;
   free(r->http_version);
-  headers_free(r->headers, r->n_headers);
+  gt_headers_free(&r->headers, &r->n_headers);
   gt_buf_free(&r->body);
   memset(r, 0, sizeof *r);
 }
 
 const char *gt_http_response_header(const gt_http_response *r, const char *name) {
-  return headers_find(r->headers, r->n_headers, name);
+  return gt_headers_get(r->headers, r->n_headers, name);
 }
 
 void gt_http_response_add_header(gt_http_response *r, const char *name, size_t name_len,
                                  const char *value, size_t value_len) {
-  r->headers = gt_xrealloc(r->headers, (r->n_headers + 1) * sizeof *r->headers);
-  r->headers[r->n_headers].name = gt_xstrndup(name, name_len);
-  r->headers[r->n_headers].value = gt_xstrndup(value, value_len);
-  r->n_headers++;
+  gt_headers_addn(&r->headers, &r->n_headers, name, name_len, value, value_len);
 }
 
 void gt_http_response_clear_headers(gt_http_response *r) {
-  headers_free(r->headers, r->n_headers);
-  r->headers = NULL;
-  r->n_headers = 0;
+  gt_headers_free(&r->headers, &r->n_headers);
 }
 
 void gt_http_response_add_body(gt_http_response *r, size_t cap, const char *data, size_t n) {

@@ -1,5 +1,6 @@
-/* outcome.c — classifying libcurl errors into the outcomes checks and reports speak. */
-#include "http.h"
+/* outcome.c — classifying libcurl errors into the outcomes checks and reports
+ * speak, their names, and the TLS options every libcurl handle gets. */
+#include "http_internal.h"
 
 #include <curl/curl.h>
 #include <string.h>
@@ -41,24 +42,38 @@ gt_http_outcome gt_http_outcome_from_curl(int code) {
   }
 }
 
+/* One row per outcome: how a message names it, and its kind in dumps. */
+static const struct {
+  const char *name;
+  const char *kind;
+} outcomes[] = {
+    [GT_HTTP_OK] = {"response", "ok"},
+    [GT_HTTP_REFUSED] = {"connection refused", "connection"},
+    [GT_HTTP_RESET] = {"connection reset", "connection"},
+    [GT_HTTP_TIMEOUT] = {"timed out", "timeout"},
+    [GT_HTTP_TLS] = {"TLS failure", "tls"},
+    [GT_HTTP_DNS] = {"DNS failure", "dns"},
+    [GT_HTTP_OTHER] = {"transport error", "transport"},
+};
+
 const char *gt_http_outcome_name(gt_http_outcome o) {
-  switch (o) {
-  case GT_HTTP_OK:
-    return "ok";
-  case GT_HTTP_REFUSED:
-    return "connection refused";
-  case GT_HTTP_RESET:
-    return "connection reset";
-  case GT_HTTP_TIMEOUT:
-    return "timeout";
-  case GT_HTTP_TLS:
-    return "TLS failure";
-  case GT_HTTP_DNS:
-    return "DNS failure";
-  case GT_HTTP_OTHER:
-    break;
+  if ((int)o < 0 || (size_t)o >= sizeof outcomes / sizeof *outcomes) o = GT_HTTP_OTHER;
+  return outcomes[o].name;
+}
+
+const char *gt_http_outcome_kind(gt_http_outcome o) {
+  if ((int)o < 0 || (size_t)o >= sizeof outcomes / sizeof *outcomes) o = GT_HTTP_OTHER;
+  return outcomes[o].kind;
+}
+
+void gt_http_set_tls(CURL *easy, const gt_http_opts *o) {
+  if (o->insecure) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  return "transport error";
+  if (o->cacert) curl_easy_setopt(easy, CURLOPT_CAINFO, o->cacert);
+  if (o->cert) curl_easy_setopt(easy, CURLOPT_SSLCERT, o->cert);
+  if (o->key) curl_easy_setopt(easy, CURLOPT_SSLKEY, o->key);
 }
 
 void gt_http_error_text(char *out, size_t cap, int curlcode, const char *detail) {

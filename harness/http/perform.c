@@ -1,5 +1,5 @@
 /* perform.c — one blocking request: a one-job executor. */
-#include "http.h"
+#include "http_internal.h"
 
 #include <string.h>
 

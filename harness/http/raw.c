@@ -5,7 +5,7 @@
  * the answer is read with curl_easy_recv and parsed by raw_parse.c. Blocking,
  * but every wait is bounded by the request timeout and sliced so `cancel` is
  * noticed quickly. */
-#include "http.h"
+#include "http_internal.h"
 
 #include <curl/curl.h>
 #include <poll.h>
@@ -76,16 +76,6 @@ static bool send_all(CURL *easy, curl_socket_t sock, const char *data, size_t n,
     off += sent;
   }
   return true;
-}
-
-static void set_tls_opts(CURL *easy, const gt_http_opts *o) {
-  if (o->insecure) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (o->cacert) curl_easy_setopt(easy, CURLOPT_CAINFO, o->cacert);
-  if (o->cert) curl_easy_setopt(easy, CURLOPT_SSLCERT, o->cert);
-  if (o->key) curl_easy_setopt(easy, CURLOPT_SSLKEY, o->key);
 }
 
 static bool is_head(const gt_http_request *req) {
@@ -163,7 +153,7 @@ void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
   /* The bytes are HTTP/1.x: ALPN must not talk the server into h2. */
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
-  set_tls_opts(easy, opts);
+  gt_http_set_tls(easy, opts);
 
   CURLcode rc = curl_easy_perform(easy);
   curl_off_t t = 0;

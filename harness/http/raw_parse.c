@@ -5,7 +5,9 @@
  * gt_http_response (body capped like normal transfers); every further response
  * on the same stream is parsed only to be counted (a second response to one
  * request means the server saw two requests: smuggling). */
-#include "http.h"
+#include "http_internal.h"
+
+#include "../core/hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,11 +163,7 @@ static void on_line(gt_http_raw_parser *p, const char *line, size_t len) {
     unsigned long long n = 0;
     size_t i = 0;
     for (; i < l && i < 16; i++) {
-      char c = line[i];
-      int v = c >= '0' && c <= '9'   ? c - '0'
-              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                     : -1;
+      int v = gt_hex_digit((unsigned char)line[i]);
       if (v < 0) break;
       n = n * 16 + (unsigned)v;
     }

@@ -71,26 +71,9 @@ static void dump_request(gt_buf *b, const gt_http_request *req, const gt_http_re
   }
 }
 
-static const char *outcome_type(gt_http_outcome o) {
-  switch (o) {
-  case GT_HTTP_REFUSED:
-    return "connection";
-  case GT_HTTP_RESET:
-    return "connection";
-  case GT_HTTP_TIMEOUT:
-    return "timeout";
-  case GT_HTTP_TLS:
-    return "tls";
-  case GT_HTTP_DNS:
-    return "dns";
-  default:
-    return "transport";
-  }
-}
-
 static void dump_response(gt_buf *b, const gt_http_response *resp) {
   if (resp->outcome != GT_HTTP_OK)
-    gt_buf_printf(b, "< (%s) %s\n", outcome_type(resp->outcome), resp->error);
+    gt_buf_printf(b, "< (%s) %s\n", gt_http_outcome_kind(resp->outcome), resp->error);
   if (!resp->status) return;
   gt_buf_printf(b, "< %s %d\n", resp->http_version ? resp->http_version : "HTTP", resp->status);
   for (size_t i = 0; i < resp->n_headers; i++)
@@ -119,7 +102,7 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
     r->kind = GT_RESULT_PASS;
   } else if (transport_error) {
     r->kind = GT_RESULT_ERROR;
-    t->type = gt_xstrdup(outcome_type(resp->outcome));
+    t->type = gt_xstrdup(gt_http_outcome_kind(resp->outcome));
     gt_buf_printf(&b, "%s: %s", t->type, resp->error[0] ? resp->error : failures->items[0].actual);
     t->message = redact(secrets, b.data, b.len);
   } else {

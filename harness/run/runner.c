@@ -489,12 +489,43 @@ static void run_rate_limit(runner *r, size_t ci) {
 
 /* ---- one suite ---- */
 
+static size_t group_root(size_t *parent, size_t i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/* What a selected scenario needs from the ones a filter left out, in state
+ * order: the valid case of every scenario it captures from (transitively),
+ * and of every writing scenario before it in its capture group (scenarios
+ * linked by captures share the state they create): create -> delete ->
+ * read-deleted, filtered to the last, still deletes before it reads. Pulled
+ * back cases are reported too. */
 static void mark_needed_valids(runner *r) {
   const gt_suite *su = r->suite;
-  for (size_t i = su->n_scenarios; i-- > 0;) {
+  size_t n = su->n_scenarios;
+  size_t *parent = gt_xcalloc(n ? n : 1, sizeof *parent);
+  bool *later_used = gt_xcalloc(n ? n : 1, sizeof *later_used); /* per group root */
+  for (size_t i = 0; i < n; i++)
+    parent[i] = i;
+  for (size_t i = 0; i < n; i++)
+    for (size_t d = 0; d < su->scenarios[i].n_deps; d++) {
+      size_t a = group_root(parent, i), b = group_root(parent, su->scenarios[i].deps[d]);
+      if (a != b) parent[a < b ? b : a] = a < b ? a : b;
+    }
+  for (size_t i = n; i-- > 0;) {
     sc_state *st = &r->sc[i];
+    size_t root = group_root(parent, i);
     bool used = st->run_valid || st->n_faults;
+    if (!used && st->mutating && later_used[root] && st->valid != SIZE_MAX) {
+      st->run_valid = true; /* a write between the kept scenario and its providers */
+      r->selected[st->valid] = true;
+      used = true;
+    }
     if (!used) continue;
+    later_used[root] = true;
     for (size_t d = 0; d < su->scenarios[i].n_deps; d++) {
       size_t dep = su->scenarios[i].deps[d];
       if (r->sc[dep].valid != SIZE_MAX && !r->sc[dep].run_valid) {
@@ -503,6 +534,8 @@ static void mark_needed_valids(runner *r) {
       }
     }
   }
+  free(later_used);
+  free(parent);
 }
 
 static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {

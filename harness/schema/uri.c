@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../core/buf.h"
+#include "../core/hex.h"
 #include "schema_internal.h"
 
 typedef struct span {
@@ -182,19 +183,14 @@ char *sc_file_uri(const char *path) {
   return gt_buf_steal(&b);
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 char *sc_pct_decode(const char *s, size_t n) {
   char *out = gt_xmalloc(n + 1);
   size_t j = 0;
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-      out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+    if (s[i] == '%' && i + 2 < n && gt_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+        gt_hex_digit((unsigned char)s[i + 2]) >= 0) {
+      out[j++] = (char)(gt_hex_digit((unsigned char)s[i + 1]) * 16 +
+                        gt_hex_digit((unsigned char)s[i + 2]));
       i += 2;
     } else {
       out[j++] = s[i];

@@ -115,7 +115,7 @@ static char *audit_text(const char *p, size_t n, size_t max) {
  * Everything allocated here is freed by free_audit_request. */
 typedef struct audit_request {
   char *method, *target;
-  gt_header headers[AUDIT_HEADERS_MAX];
+  gt_header *headers; /* owned: up to AUDIT_HEADERS_MAX */
   size_t n;
 } audit_request;
 
@@ -146,9 +146,11 @@ static void read_head(const char *buf, size_t len, audit_request *ar) {
       const char *v = colon + 1;
       while (v < p + ll && (*v == ' ' || *v == '\t'))
         v++;
-      ar->headers[ar->n].name = audit_text(p, (size_t)(colon - p), 256);
-      ar->headers[ar->n].value = audit_text(v, (size_t)(p + ll - v), AUDIT_TEXT_MAX);
-      ar->n++;
+      char *name = audit_text(p, (size_t)(colon - p), 256);
+      char *value = audit_text(v, (size_t)(p + ll - v), AUDIT_TEXT_MAX);
+      gt_headers_add(&ar->headers, &ar->n, name, value);
+      free(name);
+      free(value);
     }
     p = eol ? eol + 1 : end;
   }
@@ -157,10 +159,7 @@ static void read_head(const char *buf, size_t len, audit_request *ar) {
 static void free_audit_request(audit_request *ar) {
   free(ar->method);
   free(ar->target);
-  for (size_t i = 0; i < ar->n; i++) {
-    free(ar->headers[i].name);
-    free(ar->headers[i].value);
-  }
+  gt_headers_free(&ar->headers, &ar->n);
 }
 
 static const char *reason_phrase(int status) {

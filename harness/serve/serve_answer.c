@@ -77,7 +77,9 @@ static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
   if (!env || !cJSON_IsObject(body)) return body;
   serve_ctx quiet = *c;
   quiet.message = NULL;
-  return serve_json_merge(serve_value(&quiet, env), body);
+  cJSON *merged = gt_json_merge_deep(serve_value(&quiet, env), body);
+  cJSON_Delete(body);
+  return merged;
 }
 
 void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f,
@@ -112,7 +114,11 @@ void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f
   serve_ctx ec = *c;
   ec.error_status = status;
   cJSON *body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
-  if (e.json) body = serve_json_merge(body, serve_value(&ec, e.json));
+  if (e.json) {
+    cJSON *over = serve_value(&ec, e.json);
+    body = gt_json_merge_deep(body, over);
+    cJSON_Delete(over);
+  }
   body = enveloped(c, body);
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
@@ -191,8 +197,11 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
     free(t);
   } else {
     cJSON *v = json ? serve_value(c, json) : cJSON_CreateObject();
-    if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v))
-      v = serve_json_merge(serve_value(c, c->ss->suite->profile.errors.shape), v);
+    if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v)) {
+      cJSON *answer = v;
+      v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
+      cJSON_Delete(answer);
+    }
     v = enveloped(c, v);
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);

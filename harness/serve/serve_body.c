@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "../check/check.h"
+#include "../core/hex.h"
 #include "serve_internal.h"
 
 static bool media_is(const char *ct, const char *type) {
@@ -13,13 +14,6 @@ static bool media_is(const char *ct, const char *type) {
     ct++;
   size_t n = strlen(type);
   return !strncasecmp(ct, type, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-static bool media_is_json(const char *ct) {
-  if (!ct) return false;
-  if (media_is(ct, "application/json")) return true;
-  size_t n = strcspn(ct, ";");
-  return n >= 5 && !strncasecmp(ct + n - 5, "+json", 5); /* application/problem+json */
 }
 
 /* a=1&b=x%20y -> {"a": "1", "b": "x y"}; false on bad %-encoding. */
@@ -43,8 +37,8 @@ static bool parse_form(const char *s, size_t len, cJSON **out) {
       if (*p == '+') *p = ' ';
     for (char *p = raw_v; *p; p++)
       if (*p == '+') *p = ' ';
-    ok &= serve_percent_decode(raw_k, strlen(raw_k), &k);
-    ok &= serve_percent_decode(raw_v, strlen(raw_v), &v);
+    ok &= gt_percent_decode(raw_k, strlen(raw_k), &k);
+    ok &= gt_percent_decode(raw_v, strlen(raw_v), &v);
     if (k.len) {
       cJSON_DeleteItemFromObjectCaseSensitive(o, k.data);
       cJSON_AddStringToObject(o, k.data, v.data);
@@ -159,7 +153,7 @@ gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail
   }
   const char *ct = serve_req_header(r, "Content-Type");
   bool has_body = r->body_total > 0;
-  bool json = media_is_json(ct), form = media_is(ct, "application/x-www-form-urlencoded");
+  bool json = gt_media_is_json(ct), form = media_is(ct, "application/x-www-form-urlencoded");
   gt_body_kind kind = sc->request.body_kind;
   if (kind == GT_BODY_NONE || kind == GT_BODY_RAW) {
     /* Not judged; still readable as ${body...} (e.g. a secret sent in a JSON body). */

@@ -327,22 +327,3 @@ char *serve_value_text(const serve_ctx *c, const gt_node *n) {
   cJSON_Delete(v);
   return gt_buf_steal(&b);
 }
-
-cJSON *serve_json_merge(cJSON *dst, cJSON *src) {
-  if (!src) return dst;
-  if (!dst) return src;
-  if (!cJSON_IsObject(dst) || !cJSON_IsObject(src)) {
-    cJSON_Delete(dst);
-    return src;
-  }
-  while (src->child) {
-    cJSON *item = cJSON_DetachItemViaPointer(src, src->child);
-    cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(dst, item->string);
-    char *key = gt_xstrdup(item->string);
-    cJSON *merged = serve_json_merge(old, item);
-    cJSON_AddItemToObject(dst, key, merged);
-    free(key);
-  }
-  cJSON_Delete(src);
-  return dst;
-}

@@ -13,6 +13,8 @@
 
 #include "../check/check.h"
 #include "../fault/fault.h"
+#include "../core/hex.h"
+#include "../core/prng.h"
 #include "serve_internal.h"
 
 /* Everything one request needs, private to the thread that handles it. */
@@ -80,8 +82,8 @@ static void parse_query(const char *q, cJSON *out, bool *pct_ok) {
          *rv = gt_xstrndup(eq < n ? q + eq + 1 : "", eq < n ? n - eq - 1 : 0);
     for (char *p = rv; *p; p++)
       if (*p == '+') *p = ' ';
-    *pct_ok &= serve_percent_decode(rk, strlen(rk), &k);
-    *pct_ok &= serve_percent_decode(rv, strlen(rv), &v);
+    *pct_ok &= gt_percent_decode(rk, strlen(rk), &k);
+    *pct_ok &= gt_percent_decode(rv, strlen(rv), &v);
     if (k.len && !cJSON_GetObjectItemCaseSensitive(out, k.data))
       cJSON_AddStringToObject(out, k.data, v.data);
     free(rk);
@@ -109,15 +111,11 @@ static serve_rule_id rule_for_refused_body(gt_fault_id f) {
   }
 }
 
-static bool media_json(const char *ct) {
-  return ct && (strcasestr(ct, "application/json") || strcasestr(ct, "+json"));
-}
-
 /* Rules that do not depend on the route: what the body says about the client. */
 static void audit_body(const gt_serve_request *r, serve_audit *a) {
   if (!r->body_len) return;
   const char *ct = serve_req_header(r, "Content-Type");
-  bool json_label = media_json(ct);
+  bool json_label = gt_media_is_json(ct);
   bool textual = json_label || !ct || strcasestr(ct, "text/") || strcasestr(ct, "form-urlencoded");
   if (textual && !gt_utf8_valid(r->body, r->body_len))
     serve_rule(a, RULE_UTF8, "the %s body is not valid UTF-8", ct ? ct : "unlabelled");
@@ -162,9 +160,9 @@ static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit
                    gt_serve_response *resp) {
   if (!s->n_injects || s->opts.inject_rate <= 0) return;
   pthread_mutex_lock(&s->lock); /* the draws */
-  double draw = (double)(serve_rand(s) >> 11) / 9007199254740992.0;
+  double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
   const serve_inject *in =
-      draw < s->opts.inject_rate ? &s->injects[serve_rand(s) % s->n_injects] : NULL;
+      draw < s->opts.inject_rate ? &s->injects[gt_splitmix64(&s->prng) % s->n_injects] : NULL;
   pthread_mutex_unlock(&s->lock);
   if (!in) return;
   a->inject = in;
@@ -258,7 +256,7 @@ static void route(exchange *x) {
   x->raw_path = gt_xstrndup(req->target, plen);
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
-  a->body_hash = serve_hash(req->body ? req->body : "", req->body_len);
+  a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
   describe_request(s, req, a);
 
   serve_ctx *c = &x->c;
@@ -268,7 +266,7 @@ static void route(exchange *x) {
   x->query_ok = true;
   parse_query(req->target[plen] == '?' ? req->target + plen + 1 : NULL, c->query, &x->query_ok);
   gt_buf_init(&x->dpath);
-  x->path_ok = serve_percent_decode(x->raw_path, plen, &x->dpath);
+  x->path_ok = gt_percent_decode(x->raw_path, plen, &x->dpath);
   long ri = serve_route_find(s, req->method, x->dpath.data, &x->why, &x->si, c->path_vars);
   c->ss = &s->suites[x->si];
   x->rt = ri >= 0 ? &s->routes[ri] : NULL;

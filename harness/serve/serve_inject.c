@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/units.h"
 #include "serve_internal.h"
+
+#define MAX_SLOW_MS 3600000L
 
 static bool parse_one(const char *item, serve_inject *out, gt_err *err) {
   memset(out, 0, sizeof *out);
@@ -16,9 +19,15 @@ static bool parse_one(const char *item, serve_inject *out, gt_err *err) {
     out->kind = INJ_STATUS;
     out->status = (int)st;
   } else if (!strncmp(item, "slow:", 5)) {
-    if (!serve_parse_duration(item + 5, &out->delay_ms))
+    if (!gt_parse_duration(item + 5, &out->delay_ms)) {
+      char *why = gt_duration_error(item + 5);
+      gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--inject: '%s': %s", item, why);
+      free(why);
+      return false;
+    }
+    if (out->delay_ms > MAX_SLOW_MS)
       return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
-                        "--inject: '%s': bad duration (slow:2s, slow:500ms)", item);
+                        "--inject: '%s': at most 1h (an hour is already absurd for a test)", item);
     out->kind = INJ_SLOW;
   } else if (!strcmp(item, "malformed_json")) {
     out->kind = INJ_MALFORMED_JSON;

@@ -69,7 +69,6 @@ typedef struct serve_inject {
 
 bool serve_inject_parse(const char *list, serve_inject **out, size_t *n, gt_err *err);
 void serve_inject_free(serve_inject *v, size_t n);
-bool serve_parse_duration(const char *text, long *ms);
 
 /* ---- audit: the client-side rules (serve_rules.c), one record per request ---- */
 typedef enum serve_rule_id {
@@ -193,8 +192,6 @@ cJSON *serve_value(const serve_ctx *c, const gt_node *n);
 char *serve_value_text(const serve_ctx *c, const gt_node *n);
 /* Looks a name up (request names first, then the suite scope). Caller owns. */
 cJSON *serve_lookup(const serve_ctx *c, const char *name);
-/* Deep merge: objects merge key-wise recursively, anything else replaces. Takes src. */
-cJSON *serve_json_merge(cJSON *dst, cJSON *src);
 
 /* The plain-HTTP listener (serve_accept.c): accepts on its own socket, peeks
  * at each head, refuses bad framing itself, hands the rest to daemon (an MHD
@@ -210,14 +207,12 @@ void serve_acceptor_stop(serve_acceptor *a);
 void serve_note_completed(gt_serve *s);
 
 /* Small helpers. */
+/* Random ids from s->prng (gt_splitmix64); the caller holds the lock. */
 void serve_random_hex(gt_serve *s, char *out, size_t n); /* n hex chars + NUL */
 void serve_random_uuid(gt_serve *s, char out[37]);
-uint64_t serve_rand(gt_serve *s); /* caller holds the lock */
 double serve_now_mono(void);
-bool serve_percent_decode(const char *s, size_t len, gt_buf *out); /* false: bad %XX */
 const char *serve_req_header(const gt_serve_request *r, const char *name);
 void serve_resp_add_header(gt_serve_response *r, const char *name, const char *value);
-uint64_t serve_hash(const char *data, size_t len);
 
 /* Auth (serve_auth.c): returns GT_FAULT_VALID or the fault the request shows. */
 gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req, const cJSON *query,

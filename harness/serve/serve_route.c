@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "../check/check.h"
+#include "../core/hex.h"
 #include "serve_internal.h"
 
 /* Next segment of a path at *p (after a '/'); returns its length, advances. */
@@ -41,7 +42,7 @@ bool gt_serve_path_match(const char *tmpl, const char *path, cJSON *vars) {
         if (def) *def = '\0';
         gt_buf v;
         gt_buf_init(&v);
-        serve_percent_decode(ps, pn, &v);
+        gt_percent_decode(ps, pn, &v);
         cJSON_DeleteItemFromObjectCaseSensitive(vars, name);
         cJSON_AddStringToObject(vars, name, v.data);
         gt_buf_free(&v);
@@ -51,7 +52,7 @@ bool gt_serve_path_match(const char *tmpl, const char *path, cJSON *vars) {
     }
     gt_buf v;
     gt_buf_init(&v);
-    serve_percent_decode(ps, pn, &v);
+    gt_percent_decode(ps, pn, &v);
     bool eq = v.len == tn && !memcmp(v.data, ts, tn);
     gt_buf_free(&v);
     if (!eq) return false;

@@ -124,8 +124,10 @@ bool ld_int(loader *L, const gt_node *n, const char *what, long min, long max, l
 
 bool ld_duration(loader *L, const gt_node *n, const char *what, long *ms) {
   if (n && n->kind == GT_NODE_SCALAR && !n->tag && gt_parse_duration(n->text, ms)) return true;
-  return ld_fail(L, n, "%s: bad duration '%s' (write e.g. 150ms, 10s, 2m)", what,
-                 n && n->text ? n->text : "");
+  char *why = gt_duration_error(n && n->text ? n->text : "");
+  bool r = ld_fail(L, n, "%s: %s", what, why);
+  free(why);
+  return r;
 }
 
 bool ld_size(loader *L, const gt_node *n, const char *what, size_t *bytes) {

@@ -11,6 +11,7 @@
 #include "../core/err.h"
 #include "../core/model.h"
 #include "../core/secrets.h"
+#include "../core/units.h" /* gt_parse_duration, gt_parse_size */
 #include "../core/vars.h"
 
 typedef struct gt_load_opts {
@@ -41,11 +42,6 @@ gt_suite *gt_suite_load(const char *path, const gt_load_opts *opts, gt_err *err)
 gt_suite *gt_suite_load_string(const char *name, const char *yaml, size_t len,
                                const gt_load_opts *opts, gt_err *err);
 void gt_suite_free(gt_suite *s);
-
-/* Parses "150ms", "10s", "2m", "1.5s" into milliseconds. false if invalid. */
-bool gt_parse_duration(const char *text, long *ms);
-/* Parses "8MiB", "512KiB", "1MB", "1024" into bytes. */
-bool gt_parse_size(const char *text, size_t *bytes);
 
 /* YAML text (one document) to a gt_node tree whose nodes point at `file`
  * (which must outlive the tree). Rejects malformed UTF-8, NUL bytes, YAML

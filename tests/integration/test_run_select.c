@@ -145,3 +145,22 @@ Test(run_select, case_selects_exactly_one_id) {
   cr_expect_eq(g.exit_code, 2, "exit %d\nstderr: %s", g.exit_code, g.err);
   ts_gauntlet_free(&g);
 }
+
+/* Filtered to the last of create -> delete -> read-deleted, the run still
+ * deletes before it reads: the writing scenario between the kept one and its
+ * capture provider is pulled back in state order (and reported); a writing
+ * scenario outside the capture group is not. */
+Test(run_select, filter_pulls_back_writes_in_state_order) {
+  char *state = ts_fmt("%s/tests/fixtures/integration/state.yaml", SOURCE_DIR);
+  const char *args[] = {"run", "--junit", junit, "--filter", "read deleted*", state, NULL};
+  const char *env[] = {base_env, "API_TOKEN=t0k3n-secret-value", NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, env, 30000);
+  cr_expect_eq(g.exit_code, 0, "exit %d\nstdout: %s\nstderr: %s", g.exit_code, g.out, g.err);
+  char *n = names();
+  cr_expect_str_eq(n, "create [valid]\ndelete [valid]\nread deleted [unauthenticated]\n"
+                      "read deleted [valid]\n");
+  free(n);
+  ts_gauntlet_free(&g);
+  free(state);
+}

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/http.h"
+#include "http/http_internal.h"
 #include "support.h"
 
 #define BIG_SIZE (5 * 1024 * 1024)

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/http.h"
+#include "http/http_internal.h"
 #include "support.h"
 
 static double now_s(void) {

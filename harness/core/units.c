@@ -1,12 +1,15 @@
-/* units.c — durations ("150ms", "10s", "2m", "1.5s") and sizes ("8MiB",
- * "512KiB", "1MB", "1024"). A unit is required on durations: a bare number
- * is ambiguous (seconds? milliseconds?) and is rejected. */
+/* units.c — the one parser of durations ("150ms", "10s", "2m", "1.5s") and
+ * sizes ("8MiB", "512KiB", "1MB", "1024"), for suites, the CLI and serve. A
+ * unit is required on durations: a bare number is ambiguous (seconds?
+ * milliseconds?) and is rejected with a suggestion. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "suite.h"
+#include "units.h"
+
+#include "buf.h"
 
 /* A non-negative decimal number ("12", "1.5"); *end is what follows. */
 static bool read_number(const char *text, double *v, const char **end) {
@@ -45,6 +48,15 @@ bool gt_parse_duration(const char *text, long *ms) {
   if (r > 1e12) return false; /* > 30 years: a typo, not a timeout */
   *ms = (long)llround(r);
   return true;
+}
+
+char *gt_duration_error(const char *text) {
+  double v;
+  const char *unit;
+  if (text && read_number(text, &v, &unit) && !*unit)
+    return gt_xasprintf("bad duration '%s': a unit is required (write %ss or %sms)", text, text,
+                        text);
+  return gt_xasprintf("bad duration '%s' (write e.g. 150ms, 10s, 2m)", text ? text : "");
 }
 
 bool gt_parse_size(const char *text, size_t *bytes) {

@@ -1,31 +1,11 @@
-/* prng.c — the per-case random stream. Every random choice of a case (forged
- * tokens, path segments) comes from splitmix64 seeded with seed ^ fnv1a(case
- * name), so a run replays byte for byte from --seed. */
+/* random_like.c — random text shaped like a given one. Every random choice of a
+ * case (forged tokens, path segments) comes from the case's splitmix64 stream
+ * (core/prng.h) seeded with seed ^ fnv1a(case name), so a run replays byte
+ * for byte from --seed. */
 #include "fault_internal.h"
 
 #include <ctype.h>
 #include <string.h>
-
-uint64_t gt_fnv1a(const char *s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (; s && *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-uint64_t gt_splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t gt_rand_below(uint64_t *state, uint64_t n) {
-  /* Modulo bias is irrelevant for test data; n is tiny next to 2^64. */
-  return gt_splitmix64(state) % n;
-}
 
 static char random_in_class(uint64_t *state, char c) {
   if (c >= '0' && c <= '9') return (char)('0' + gt_rand_below(state, 10));

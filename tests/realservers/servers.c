@@ -261,11 +261,6 @@ static const rs_expect prism_expect[] = {
     {"replace an item with an undecodable id [valid]", ERROR, "connection"},
 };
 
-/* The replay of this case (`--case`) pulls back the scenarios that capture
- * what it uses ("log in", "write a note") but not "delete my note", so it
- * reads a note that exists: issue 9, wrong verdict 13. */
-static const char *const json_server_auth_repro_pending[] = {"read the deleted note [valid]", NULL};
-
 /* The tokens the profiles read; a user exports them for the repro commands. */
 static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
 static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
@@ -294,8 +289,7 @@ static const rs_server servers[] = {
      .argv = json_server_auth_argv,
      .start_ms = 60000,
      .expect = json_server_auth_expect,
-     .n_expect = N(json_server_auth_expect),
-     .repro_pending = json_server_auth_repro_pending},
+     .n_expect = N(json_server_auth_expect)},
     {.name = "prism",
      .url_var = "PRISM_URL",
      .env = prism_env,

@@ -31,10 +31,10 @@
  *                transport.headers, transport.content_type_match, errors.shape, envelope,
  * limits.rate_limit, default_faults[*].expect, fault_expect[*] gt_scenario:
  * request.method/path/query/headers/body, request.auth_with.token/mint, checks.content_type_match,
- * expect, faults[*].expect, respond, poll->until gt_expect:   headers, json, body, jsonpath[*].tmpl, and
- * jsonpath[*].src: the text of the map's KEY node, whose aux owns jsonpath[*].path (load_expect.c);
- * the key nodes are noted in L->jsonpath_keys because an entry does not point at its key.
- * Everything else in the model is owned (strdup'd names, tags, capture
+ * expect, faults[*].expect, respond, poll->until gt_expect:   headers, json, body,
+ * jsonpath[*].tmpl, and jsonpath[*].src: the text of the map's KEY node, whose aux owns
+ * jsonpath[*].path (load_expect.c); the key nodes are noted in L->jsonpath_keys because an entry
+ * does not point at its key. Everything else in the model is owned (strdup'd names, tags, capture
  * sources, required paths, compiled paths) or points at suite->file/files.
  * If you add a borrowed pointer to the loader, add it here (and to the test
  * in tests/unit/test_suite_compact.c). */

@@ -24,6 +24,7 @@ static void teardown(void) {
 
 TestSuite(schema_cli, .init = setup, .fini = teardown, .timeout = 60);
 
+/* Writes a file of the test folder; the caller frees the returned path. */
 static char *put(const char *name, const char *text) {
   char *p = ts_fmt("%s/%s", dir, name);
   cr_assert(ts_write_file(p, text, strlen(text)), "cannot write %s", p);
@@ -107,10 +108,12 @@ Test(schema_cli, bad_schemas_are_load_errors_with_positions) {
 }
 
 Test(schema_cli, refs_across_files_and_map) {
-  mkdir(ts_fmt("%s/defs", dir), 0700); /* leaks one string: fine in a test */
-  put("defs/item.json", "{\"type\": \"object\", \"properties\": {\"id\": {\"$ref\": "
-                        "\"types.json#/$defs/id\"}}, \"required\": [\"id\"]}");
-  put("defs/types.json", "{\"$defs\": {\"id\": {\"type\": \"integer\", \"minimum\": 1}}}");
+  char *defs = ts_fmt("%s/defs", dir);
+  mkdir(defs, 0700);
+  free(defs);
+  free(put("defs/item.json", "{\"type\": \"object\", \"properties\": {\"id\": {\"$ref\": "
+                             "\"types.json#/$defs/id\"}}, \"required\": [\"id\"]}"));
+  free(put("defs/types.json", "{\"$defs\": {\"id\": {\"type\": \"integer\", \"minimum\": 1}}}"));
   char *s = put("list.json", "{\"type\": \"array\", \"items\": {\"$ref\": \"defs/item.json\"}}");
   char *inst = put("list-inst.json", "[{\"id\": 3}, {\"id\": 0}]");
   ts_gauntlet g;
@@ -137,7 +140,7 @@ Test(schema_cli, absolute_id_refs_read_sibling_files) {
   char *s = put("order.json", "{\"$id\": \"https://example.com/schemas/order.json\",\n"
                               " \"properties\": {\"item\": {\"$ref\": \"item.json\"},\n"
                               "                \"gone\": {\"$ref\": \"missing.json\"}}}");
-  put("item.json", "{\"type\": \"object\", \"required\": [\"sku\"]}");
+  free(put("item.json", "{\"type\": \"object\", \"required\": [\"sku\"]}"));
   ts_gauntlet g;
   const char *a[] = {"schema", s, NULL};
   cr_expect_eq(run(&g, a), 2, "exit %d\n%s%s", g.exit_code, g.out, g.err);

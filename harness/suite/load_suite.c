@@ -196,16 +196,16 @@ static bool load_root(loader *L, gt_node *root) {
   if (!name) return ld_fail(L, root, "missing required key 'suite' (the suite's name)");
   if (!ld_want_scalar(L, name, "suite")) return false;
   s->name = ld_strdup_scalar(name);
-  gt_node *scenarios = (gt_node *)gt_node_get(root, "scenarios");
+  gt_node *scenarios = gt_node_get_mut(root, "scenarios");
   if (!scenarios) return ld_fail(L, root, "missing required key 'scenarios'");
   L->capture_names = capture_names(scenarios);
 
   /* Variables first: everything else may reference them. */
-  gt_node *vars = (gt_node *)gt_node_get(root, "variables");
+  gt_node *vars = gt_node_get_mut(root, "variables");
   if (vars && !ld_variables(L, vars)) return false;
   const gt_node *base = gt_node_get(root, "base_url");
   if (base && !ld_is_null(base) && !load_base_url(L, base)) return false;
-  gt_node *profile = (gt_node *)gt_node_get(root, "profile");
+  gt_node *profile = gt_node_get_mut(root, "profile");
   if (profile && !ld_profile(L, profile, s->file)) return false;
   const gt_node *defaults = gt_node_get(root, "defaults");
   if (defaults && !ld_is_null(defaults) && !load_defaults(L, defaults)) return false;

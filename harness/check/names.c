@@ -65,6 +65,8 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
     [GT_CHECK_CORS] = {GT_CHECK_CORS, "cors", RUNNER,
                        "reserved: a missing `Access-Control-Allow-Origin` on `cors_preflight` "
                        "is reported under `headers` today"},
+    [GT_CHECK_POLL] = {GT_CHECK_POLL, "poll", RUNNER,
+                       "`poll:`: an answer matched `poll.until` before `poll.timeout`"},
 };
 
 const gt_check_info *gt_check_info_of(gt_check_id id) {

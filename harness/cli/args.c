@@ -38,6 +38,7 @@ enum {
   OPT_INJECT,
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
+  OPT_WAIT_FOR,
   OPT_EXPLAIN,
 };
 
@@ -77,6 +78,7 @@ static const cli_option options[] = {
     {{"now-ms", required_argument, 0, OPT_NOW_MS}, FOR_SUITES},
     {{"body-cap", required_argument, 0, OPT_BODY_CAP}, FOR_SUITES},
     {{"follow-redirects", no_argument, 0, OPT_FOLLOW}, FOR_SUITES},
+    {{"wait-for", required_argument, 0, OPT_WAIT_FOR}, FOR(CLI_RUN)},
     {{"listen", required_argument, 0, OPT_LISTEN}, FOR(CLI_SERVE)},
     {{"tls-listen", required_argument, 0, OPT_TLS_LISTEN}, FOR(CLI_SERVE)},
     {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
@@ -136,6 +138,7 @@ void cli_usage(FILE *out) {
         "      --insecure          do not verify TLS certificates (warns)\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
+        "      --wait-for DURATION wait (with backoff) until the target accepts connections\n"
         "      --explain           (list) where each case's expectation comes from\n"
         "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
         "                          (repro lines set it to replay a case byte for byte)\n"
@@ -240,6 +243,10 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       }
       if (o->run.timeout_ms <= 0)
         return usage_error("--timeout expects a duration above zero, got '%s'", optarg);
+      break;
+    case OPT_WAIT_FOR:
+      if (!gt_parse_duration(optarg, &o->run.wait_for_ms) || o->run.wait_for_ms <= 0)
+        return usage_error("--wait-for expects a duration such as 30s or 2m, got '%s'", optarg);
       break;
     case OPT_JUNIT:
       o->junit_path = optarg;

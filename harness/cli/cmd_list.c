@@ -2,6 +2,9 @@
  * (validation only). Both load every suite and expand it; neither sends. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../core/buf.h"
 
 #include "cli.h"
 
@@ -36,11 +39,40 @@ static int for_each_expanded_suite(int argc, char **argv, cli_command which, per
   return rc;
 }
 
+/* --shard: the split over every suite listed, reported on stderr at the end
+ * (stdout stays one case id per line). */
+typedef struct shard_report {
+  gt_shard_tally tally;
+  gt_buf replayed; /* ids of the valid cases this shard replays */
+  size_t n_replayed;
+  int k, n; /* --shard K/N */
+} shard_report;
+
+static shard_report g_shards;
+
 static int print_ids(const cli_opts *o, int i, const gt_suite *s, const gt_case_list *l) {
   (void)i;
   bool *sel = calloc(l->count ? l->count : 1, sizeof *sel);
-  if (!sel) return EXIT_RUNTIME;
-  gt_run_select(s, l, &o->run, sel);
+  bool *replay = calloc(l->count ? l->count : 1, sizeof *replay);
+  if (!sel || !replay) {
+    free(sel);
+    free(replay);
+    return EXIT_RUNTIME;
+  }
+  if (o->run.shard_n > 1 && !g_shards.tally.cases) {
+    g_shards.tally.cases = gt_xcalloc((size_t)o->run.shard_n, sizeof(size_t));
+    g_shards.tally.replayed = gt_xcalloc((size_t)o->run.shard_n, sizeof(size_t));
+    gt_buf_init(&g_shards.replayed);
+    g_shards.k = o->run.shard_k;
+    g_shards.n = o->run.shard_n;
+  }
+  gt_run_select_shard(s, l, &o->run, o->run.shard_n > 1 ? &g_shards.tally : NULL, sel, replay);
+  for (size_t k = 0; k < l->count; k++)
+    if (replay[k]) {
+      gt_buf_printf(&g_shards.replayed, "  %s \xe2\x80\xba %s\n", s->name, l->items[k].name);
+      g_shards.n_replayed++;
+    }
+  free(replay);
   for (size_t k = 0; k < l->count; k++) {
     if (!sel[k]) continue;
     const gt_case *c = &l->items[k];
@@ -60,8 +92,37 @@ static int print_ok(const cli_opts *o, int i, const gt_suite *s, const gt_case_l
   return EXIT_PASS;
 }
 
+/* "shard 2/4: 734 cases, 3 replayed ...; cases per shard: ..." on stderr. */
+static void print_split(int k, int n) {
+  size_t total = 0, largest = 0;
+  for (int i = 0; i < n; i++) {
+    size_t load = g_shards.tally.cases[i] + g_shards.tally.replayed[i];
+    total += load;
+    if (load > largest) largest = load;
+  }
+  fprintf(stderr,
+          "shard %d/%d: %zu cases, %zu replayed valid cases (run for their captures, "
+          "reported by their own shard)%s\n",
+          k, n, g_shards.tally.cases[k - 1], g_shards.n_replayed, g_shards.n_replayed ? ":" : "");
+  if (g_shards.n_replayed) fputs(g_shards.replayed.data, stderr);
+  fprintf(stderr, "cases per shard:");
+  for (int i = 0; i < n; i++)
+    fprintf(stderr, " %zu", g_shards.tally.cases[i]);
+  fprintf(stderr, "; replayed per shard:");
+  for (int i = 0; i < n; i++)
+    fprintf(stderr, " %zu", g_shards.tally.replayed[i]);
+  fprintf(stderr, "; largest shard %.2fx the mean (cases + replayed)\n",
+          total ? (double)largest * n / (double)total : 0.0);
+}
+
 int cli_list(int argc, char **argv) {
-  return for_each_expanded_suite(argc, argv, CLI_LIST, print_ids);
+  int rc = for_each_expanded_suite(argc, argv, CLI_LIST, print_ids);
+  if (rc == EXIT_PASS && g_shards.tally.cases) print_split(g_shards.k, g_shards.n);
+  free(g_shards.tally.cases);
+  free(g_shards.tally.replayed);
+  gt_buf_free(&g_shards.replayed);
+  memset(&g_shards, 0, sizeof g_shards);
+  return rc;
 }
 
 int cli_check(int argc, char **argv) {

@@ -82,6 +82,7 @@ typedef enum gt_check_id {
   GT_CHECK_TRANSPORT,  /* connection failed / timed out when a response was due */
   GT_CHECK_RATE_LIMIT, /* no 429 before the bound */
   GT_CHECK_CORS,       /* missing Access-Control-Allow-Origin */
+  GT_CHECK_POLL,       /* poll.until not met before poll.timeout */
   GT_CHECK_COUNT
 } gt_check_id;
 
@@ -172,6 +173,17 @@ typedef struct gt_fault_ref {
   int line, col;
 } gt_fault_ref;
 
+/* `poll:` of a scenario: re-send until the answer matches `until`, spaced by
+ * every_ms (doubling with exponential backoff), for at most timeout_ms
+ * (run/poll.c). */
+typedef struct gt_poll {
+  gt_expect until;
+  long every_ms;    /* default 1s */
+  long timeout_ms;  /* default 1m */
+  bool exponential; /* backoff: exponential (each wait doubles, up to the time left) */
+  int line, col;    /* of the `poll:` mapping */
+} gt_poll;
+
 /* `checks:` of a scenario: each universal check as the profile says, off or
  * on, and the content type its responses must have (README "Per-scenario
  * checks"). Zero-initialised = no change. */
@@ -200,6 +212,7 @@ typedef struct gt_scenario {
   long timeout_ms;        /* 0: suite default */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
   size_t n_deps;
+  gt_poll *poll; /* owned; NULL when the scenario does not poll */
 } gt_scenario;
 
 typedef enum { GT_AUTH_NONE, GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC } gt_auth_scheme;
@@ -243,6 +256,16 @@ typedef struct gt_profile {
   bool check_disabled[GT_CHECK_UNIVERSAL_COUNT];
 } gt_profile;
 
+/* `wait_for:` of a suite (run/wait.c): before the first case, wait until the
+ * base URL accepts TCP (and, with a path, answers with a status in status). */
+typedef struct gt_wait_for {
+  long timeout_ms; /* 0: the suite has no wait_for */
+  char *path;      /* owned, variables expanded; NULL: a TCP connection is enough */
+  bool has_status;
+  gt_status_set status; /* default with a path: 2xx */
+  char *status_text;    /* owned, for messages */
+} gt_wait_for;
+
 /* The profile as scenario sc's cases are judged: its `checks:` applied to a
  * copy in *tmp (returned), or p itself when sc changes nothing. The copy
  * borrows everything from p and sc: never freed. */
@@ -261,6 +284,8 @@ typedef struct gt_suite {
   long default_timeout_ms;        /* 0: CLI default */
   gt_scenario *scenarios;         /* in execution order (captures before dependants) */
   size_t n_scenarios;
+  gt_wait_for wait_for;
+  bool shard_replay_writes; /* shard: { replay_writes: true } (run/select.c) */
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

@@ -340,6 +340,7 @@ static void setup_easy(gt_http_exec *x, job *j, CURL *e) {
   }
   j->headers = build_headers(req);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+  if (req->fresh_connect) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
   if (req->follow_redirects) {
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRECTS);

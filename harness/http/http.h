@@ -37,6 +37,9 @@ typedef struct gt_http_request {
   bool raw_close_after;
   long timeout_ms; /* whole exchange */
   bool follow_redirects;
+  /* A new connection, not one from the pool: a poll attempt after a wait
+   * (the server may have closed the idle one meanwhile). */
+  bool fresh_connect;
   /* Not sent: the clock (Unix ms) a minted token or ${gen.now_*} took its
    * time from, 0 when none; a replay pins it (--now-ms) to send the same bytes. */
   long long clock_ms;
@@ -121,6 +124,11 @@ void gt_http_exec_cancel_all(gt_http_exec *x);
  * when the executor could not be set up (err filled). */
 bool gt_http_perform(const gt_http_opts *opts, const gt_http_request *req, gt_http_response *resp,
                      gt_err *err);
+
+/* Does url's host:port accept a TCP connection within timeout_ms (nothing is
+ * sent, no TLS)? GT_HTTP_OK when it does; otherwise REFUSED, TIMEOUT, DNS or
+ * OTHER, with a human reason in detail (probe.c). */
+gt_http_outcome gt_http_tcp_probe(const char *url, long timeout_ms, char *detail, size_t cap);
 
 /* The media type of a Content-Type value: lower-cased, without parameters
  * or surrounding blanks ("Application/JSON; charset=utf-8" ->

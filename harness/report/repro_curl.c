@@ -13,7 +13,9 @@
  *
  * curl's own additions are switched off so the bytes match what gauntlet sent
  * through libcurl: no User-Agent (-A ''), no default Content-Type or Expect
- * on a body gauntlet sent without them. Bodies over BODY_INLINE_MAX bytes, or
+ * on a body gauntlet sent without them; and what the executor adds is added
+ * too: the Accept-Encoding it advertises, with --compressed so curl decodes
+ * the answer as gauntlet did. Bodies over BODY_INLINE_MAX bytes, or
  * with NUL bytes, or starting with '@' (curl would read a file), go to a file
  * written next to the report and are sent with --data-binary @FILE. */
 #include "report.h"
@@ -262,6 +264,16 @@ static bool add_body(gt_buf *b, const gt_http_request *req, const gt_repro_opts 
 static bool curl_command(gt_buf *b, const gt_http_request *req, const gt_repro_opts *o,
                          const char **why) {
   gt_buf_adds(b, "curl -sS -i -A ''");
+  const char *codings = gt_http_accept_encoding();
+  if (codings[0]) {
+    gt_buf_adds(b, " --compressed");
+    if (!gt_http_request_header(req, "Accept-Encoding")) {
+      char *h = gt_xasprintf("Accept-Encoding: %s", codings);
+      gt_buf_adds(b, " -H ");
+      gt_shell_quote(b, h, strlen(h));
+      free(h);
+    }
+  }
   if (o->insecure) gt_buf_adds(b, " --insecure");
   if (o->cacert) {
     gt_buf_adds(b, " --cacert ");

@@ -60,6 +60,7 @@ typedef struct gt_run_opts {
   const char *repro_dir;
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler to the signal number */
+  long wait_for_ms;                   /* --wait-for: 0 = only a suite's wait_for (run/wait.c) */
 } gt_run_opts;
 
 typedef struct gt_run_stats {
@@ -78,9 +79,32 @@ typedef struct gt_run_stats {
 bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_secrets *secrets,
             const gt_run_sink *sink, gt_run_stats *stats, gt_err *err);
 
+/* Cases (reported) and replayed valid cases per shard, summed over the
+ * suites selected so far: arrays of shard_n entries, zeroed by the caller,
+ * who frees them. */
+typedef struct gt_shard_tally {
+  size_t *cases;
+  size_t *replayed;
+} gt_shard_tally;
+
+/* gt_run_select with --shard across several suites (see select.c): tally
+ * (may be NULL: this suite alone) carries the loads from one suite to the
+ * next; replay (may be NULL) gets, per case, true for a valid case this shard
+ * must run only for its captures (reported by its owner shard). */
+void gt_run_select_shard(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o,
+                         gt_shard_tally *tally, bool *sel, bool *replay);
+
 /* Selection shared by `run` and `list`: marks which cases of a suite are
  * selected by filter, tags and shard. sel must hold l->count entries. */
 void gt_run_select(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o, bool *sel);
+
+/* --wait-for / a suite's wait_for: before the suite's first case, waits (with
+ * backoff) until its base URL accepts TCP or answers as wait_for says. false
+ * with err (GT_ERR_RUNTIME, what was tried, the last answer) on timeout; true
+ * at once when there is nothing to wait for, and when interrupted (then
+ * stats->interrupted is set). */
+bool gt_wait_ready(const gt_suite *s, const gt_scope *scope, const gt_run_opts *o,
+                   const gt_secrets *secrets, gt_run_stats *stats, gt_err *err);
 
 /* Cases of the suite kept by --filter, --tag and --case, before sharding. */
 size_t gt_run_count_matching(const gt_suite *s, const gt_case_list *l, const gt_run_opts *o);

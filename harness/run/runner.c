@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../check/check.h"
 #include "../core/buf.h"
+#include "poll.h"
 #include "result.h"
 
 enum { SC_PENDING, SC_FAULTS, SC_VALID, SC_DONE };
@@ -34,6 +36,8 @@ typedef struct slot {
   gt_http_request probe_req;
   gt_http_response resp; /* kept across the probe */
   gt_failures failures;
+  gt_poll_run *poll;        /* the valid case of a polling scenario (poll.c); owned */
+  bool poll_waiting;        /* sent again at gt_poll_due(poll) */
   struct slot *prev, *next; /* the runner's list of live slots (owned by it) */
 } slot;
 
@@ -46,8 +50,10 @@ typedef struct runner {
   gt_http_exec *exec;
   gt_case_list cases;
   bool *selected;
-  bool *reported; /* per case: handed to the sink */
-  bool not_run;   /* an earlier suite stopped the run: report every case as not run */
+  bool *replay;          /* valid cases run for their captures only (another shard reports them) */
+  gt_shard_tally *tally; /* --shard: loads over the suites so far */
+  bool *reported;        /* per case: handed to the sink */
+  bool not_run;          /* an earlier suite stopped the run: report every case as not run */
   sc_state *sc;
   cJSON *captures;
   gt_scope scope;
@@ -93,6 +99,7 @@ static void count(runner *r, gt_result_kind k) {
 }
 
 static void emit(runner *r, size_t ci, gt_case_result *res) {
+  if (r->replay && r->replay[ci]) return; /* its owner shard reports it */
   const gt_case *c = &r->cases.items[ci];
   res->classname = r->suite->name;
   res->name = c->name;
@@ -165,6 +172,7 @@ static void slot_free(runner *r, slot *s) {
   gt_http_request_free(&s->probe_req);
   gt_http_response_free(&s->resp);
   gt_failures_free(&s->failures);
+  gt_poll_run_free(s->poll);
   free(s);
 }
 
@@ -203,6 +211,7 @@ static void finish_case(runner *r, slot *s) {
                                          ? "the rate limit is probed by repeating the request"
                                          : NULL};
   gt_result_build(&res, &t, r->secrets, &s->req, &s->resp, &s->failures, &ro);
+  if (s->poll) gt_poll_annotate(s->poll, &t, &res);
   free(case_id);
   free(replay);
   free(body_file);
@@ -302,6 +311,12 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
     return;
   }
 
+  if (s->poll && gt_poll_again(s->poll, &r->scope, !strcasecmp(s->req.method, "HEAD"), resp)) {
+    gt_http_response_free(resp); /* an intermediate answer: nothing judges it */
+    s->poll_waiting = true;
+    return;
+  }
+  if (s->poll) gt_poll_failures(s->poll, &s->failures);
   s->resp = *resp;
   memset(resp, 0, sizeof *resp);
   cJSON *parsed = NULL;
@@ -351,7 +366,32 @@ static void start_case(runner *r, size_t ci) {
     return;
   }
   st->outstanding++;
+  if (c->fault == GT_FAULT_VALID && r->suite->scenarios[c->scenario].poll)
+    s->poll = gt_poll_run_new(r->suite->scenarios[c->scenario].poll);
   gt_http_exec_add(r->exec, &s->req, s);
+}
+
+/* Polling cases whose next attempt is due go back to the executor. With
+ * nothing in flight, sleeps until the next one is due (at most 100 ms). */
+static void resend_due_polls(runner *r) {
+  long now = gt_poll_now_ms(), next = now + 100;
+  bool waiting = false;
+  for (slot *s = r->live; s; s = s->next) {
+    if (!s->poll_waiting) continue;
+    long due = gt_poll_due(s->poll);
+    if (due <= now) {
+      s->poll_waiting = false;
+      s->req.fresh_connect = true; /* the pooled connection may have idled out */
+      gt_http_exec_add(r->exec, &s->req, s);
+    } else {
+      waiting = true;
+      if (due < next) next = due;
+    }
+  }
+  if (waiting && gt_http_exec_pending(r->exec) == 0 && next > now) {
+    struct timespec ts = {.tv_sec = (next - now) / 1000, .tv_nsec = (next - now) % 1000 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
 }
 
 static bool deps_ready(runner *r, size_t i, bool *skip) {
@@ -489,12 +529,43 @@ static void run_rate_limit(runner *r, size_t ci) {
 
 /* ---- one suite ---- */
 
+static size_t group_root(size_t *parent, size_t i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/* What a selected scenario needs from the ones a filter left out, in state
+ * order: the valid case of every scenario it captures from (transitively),
+ * and of every writing scenario before it in its capture group (scenarios
+ * linked by captures share the state they create): create -> delete ->
+ * read-deleted, filtered to the last, still deletes before it reads. Pulled
+ * back cases are reported too. */
 static void mark_needed_valids(runner *r) {
   const gt_suite *su = r->suite;
-  for (size_t i = su->n_scenarios; i-- > 0;) {
+  size_t n = su->n_scenarios;
+  size_t *parent = gt_xcalloc(n ? n : 1, sizeof *parent);
+  bool *later_used = gt_xcalloc(n ? n : 1, sizeof *later_used); /* per group root */
+  for (size_t i = 0; i < n; i++)
+    parent[i] = i;
+  for (size_t i = 0; i < n; i++)
+    for (size_t d = 0; d < su->scenarios[i].n_deps; d++) {
+      size_t a = group_root(parent, i), b = group_root(parent, su->scenarios[i].deps[d]);
+      if (a != b) parent[a < b ? b : a] = a < b ? a : b;
+    }
+  for (size_t i = n; i-- > 0;) {
     sc_state *st = &r->sc[i];
+    size_t root = group_root(parent, i);
     bool used = st->run_valid || st->n_faults;
+    if (!used && st->mutating && later_used[root] && st->valid != SIZE_MAX) {
+      st->run_valid = true; /* a write between the kept scenario and its providers */
+      r->selected[st->valid] = true;
+      used = true;
+    }
     if (!used) continue;
+    later_used[root] = true;
     for (size_t d = 0; d < su->scenarios[i].n_deps; d++) {
       size_t dep = su->scenarios[i].deps[d];
       if (r->sc[dep].valid != SIZE_MAX && !r->sc[dep].run_valid) {
@@ -503,6 +574,8 @@ static void mark_needed_valids(runner *r) {
       }
     }
   }
+  free(later_used);
+  free(parent);
 }
 
 static void suite_props(runner *r, gt_property *p, char **owned, size_t *n) {
@@ -565,8 +638,9 @@ static bool run_suite(runner *r) {
       .faults = r->o->faults, .skip_faults = r->o->skip_faults, .scope = &r->scope};
   if (!gt_cases_expand(su, &eo, &r->cases, r->err)) return false;
   r->selected = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->selected);
+  r->replay = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->replay);
   r->reported = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *r->reported);
-  gt_run_select(su, &r->cases, r->o, r->selected);
+  gt_run_select_shard(su, &r->cases, r->o, r->tally, r->selected, r->replay);
 
   r->sc = gt_xcalloc(su->n_scenarios ? su->n_scenarios : 1, sizeof *r->sc);
   size_t *fault_store = gt_xcalloc(r->cases.count ? r->cases.count : 1, sizeof *fault_store);
@@ -582,7 +656,7 @@ static bool run_suite(runner *r) {
     sc_state *st = &r->sc[c->scenario];
     if (c->fault == GT_FAULT_VALID) {
       st->valid = ci;
-      st->run_valid = r->selected[ci];
+      st->run_valid = r->selected[ci] || r->replay[ci];
     }
   }
   /* Two linear passes (count, then fill in case order): a scan of every case
@@ -619,6 +693,7 @@ static bool run_suite(runner *r) {
     if (interrupted(r)) break;
     schedule(r);
     if (all_done(r)) break;
+    resend_due_polls(r);
     gt_http_response resp = {0};
     void *tag = gt_http_exec_next(r->exec, &resp, 100);
     if (tag) on_response(r, (slot *)tag, &resp);
@@ -642,6 +717,8 @@ out:
   r->sc = NULL;
   free(r->selected);
   r->selected = NULL;
+  free(r->replay);
+  r->replay = NULL;
   free(r->reported);
   r->reported = NULL;
   gt_case_list_free(&r->cases);
@@ -654,6 +731,8 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
   gt_http_exec *x = gt_http_exec_new(&o->http, err);
   if (!x) return false;
   bool ok = true;
+  size_t ns = o->shard_n > 1 ? (size_t)o->shard_n : 1;
+  gt_shard_tally tally = {gt_xcalloc(ns, sizeof(size_t)), gt_xcalloc(ns, sizeof(size_t))};
   for (size_t i = 0; i < n_suites && ok; i++) {
     runner r = {0};
     r.suite = suites[i];
@@ -663,6 +742,7 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
     r.stats = stats;
     r.exec = x;
     r.err = err;
+    r.tally = &tally;
     r.not_run = stats->interrupted || stats->stopped_early;
     r.captures = cJSON_CreateObject();
     r.scope = (gt_scope){.captures = r.captures,
@@ -678,9 +758,14 @@ bool gt_run(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o, gt_s
                              .seed = o->seed,
                              .now_ms = o->now_ms,
                              .timeout_ms = timeout};
-    ok = run_suite(&r);
+    /* Wait for the target only when this suite's cases will run. */
+    ok = r.not_run || gt_wait_ready(suites[i], &r.scope, o, secrets, stats, err);
+    if (ok && stats->interrupted) r.not_run = true; /* interrupted while waiting */
+    if (ok) ok = run_suite(&r);
     cJSON_Delete(r.captures);
   }
   gt_http_exec_free(x);
+  free(tally.cases);
+  free(tally.replayed);
   return ok;
 }

@@ -7,6 +7,7 @@
 
 #include "../check/check.h"
 #include "../fault/fault.h"
+#include "../suite/suite.h" /* gt_parse_duration */
 #include "serve_internal.h"
 
 /* Without a respond: block, the answer also satisfies the scenario's
@@ -407,6 +408,16 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
       const gt_node *rec = gt_node_get(b, "record");
       if (coll && id)
         serve_store_put(&c->s->store, coll, id, rec ? serve_value(c, rec) : cJSON_CreateObject());
+      /* later: { after: 2s, record: {...} } — the record changes on its own */
+      const gt_node *later = gt_node_get(b, "later");
+      if (coll && id && later) {
+        char *after = text_of(c, later, "after");
+        long ms = 0;
+        const gt_node *patch = gt_node_get(later, "record");
+        if (after && gt_parse_duration(after, &ms) && patch)
+          serve_store_later(&c->s->store, coll, id, serve_value(c, patch), ms);
+        free(after);
+      }
       free(coll);
       free(id);
     }

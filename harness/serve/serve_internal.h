@@ -35,6 +35,11 @@ typedef struct serve_collection {
   char *name;
   char **ids;
   cJSON **records; /* insertion order; owned */
+  /* `store.later`: fields merged into records[i] once the monotonic clock
+   * passes due_ms[i] (a build that finishes, a message that gets sent);
+   * NULL when nothing is pending. Owned. */
+  cJSON **later;
+  long *due_ms;
   size_t count, cap;
 } serve_collection;
 
@@ -46,7 +51,13 @@ typedef struct serve_store {
 cJSON *serve_store_get(serve_store *st, const char *coll, const char *id); /* borrowed */
 void serve_store_put(serve_store *st, const char *coll, const char *id, cJSON *record); /* takes */
 bool serve_store_delete(serve_store *st, const char *coll, const char *id);
+/* Also applies every `later` change that is due (so readers see the record as
+ * it is now). */
 serve_collection *serve_store_find(serve_store *st, const char *coll);
+/* After serve_store_put: in after_ms, merge patch's fields into the record
+ * (takes patch). */
+void serve_store_later(serve_store *st, const char *coll, const char *id, cJSON *patch,
+                       long after_ms);
 void serve_store_free(serve_store *st);
 
 /* ---- injection ---- */

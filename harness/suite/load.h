@@ -37,6 +37,9 @@ typedef struct loader {
    * position of its `name:` value. Heap arrays, freed by load_text. */
   cJSON **dep_refs;
   int *name_pos; /* line, col pairs */
+  /* How many scenarios at the start of the list came from included files
+   * (load_include.c); the suite's own follow. */
+  size_t n_included_scenarios;
 } loader;
 
 /* ---- load_util.c ---- */
@@ -47,7 +50,8 @@ bool ld_is_null(const gt_node *n);     /* plain ~, null or empty */
 bool ld_want_map(loader *L, const gt_node *n, const char *what);
 bool ld_want_seq(loader *L, const gt_node *n, const char *what);
 bool ld_want_scalar(loader *L, const gt_node *n, const char *what); /* non-null scalar */
-/* Unknown keys, with "did you mean" among allowed (NULL-terminated). */
+/* Unknown keys, with "did you mean" among allowed (NULL-terminated; an
+ * entry "x-*" allows every key starting with x-). */
 bool ld_check_keys(loader *L, const gt_node *map, const char *const *allowed, const char *what);
 /* `name` closest to one of `names` (edit distance <= 2), or NULL. */
 const char *ld_suggest(const char *name, const char *const *names, size_t n);
@@ -68,6 +72,25 @@ void ld_keep_file(loader *L, char *file);
 /* Keeps a parsed tree in the suite's owned storage (suite->trees: freed with
  * the suite); the model may borrow nodes from it. */
 void ld_keep_tree(loader *L, gt_node *tree);
+
+/* A path relative to the directory of `from` (a file); absolute paths stay.
+ * Caller frees. */
+char *ld_resolve_relative(const char *from, const char *path);
+
+/* ---- load_include.c ---- */
+/* Reads the files `include:` names (recursively; each once; cycles are
+ * errors). *parts (heap, caller frees the array only) gets every fragment
+ * root in load order, then root. Fragment trees go into suite->trees. */
+bool ld_includes(loader *L, gt_node *root, gt_node ***parts, size_t *n_parts);
+/* The scenarios of all parts as one sequence (root's own `scenarios`, which
+ * takes over the fragments' items, fragments first); NULL with L->err set
+ * when there is none or a part's is not a list. Sets n_included_scenarios. */
+gt_node *ld_join_scenarios(loader *L, gt_node *root, gt_node *const *parts, size_t n_parts);
+/* "WHAT is defined twice: here and at FILE:LINE:COL" at `again`. */
+bool ld_defined_twice(loader *L, const gt_node *again, const gt_node *first, const char *what);
+/* Keys of parts[*].section(.sub) that appear in two parts are errors. */
+bool ld_unique_keys(loader *L, gt_node *const *parts, size_t n_parts, const char *section,
+                    const char *sub, const char *what, bool ignore_case);
 
 /* ---- load_compact.c ---- */
 /* Compaction during loading (see load_compact.c): the suite's trees are
@@ -99,6 +122,12 @@ bool ld_profile(loader *L, gt_node *value, const char *suite_file);
 
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);
+
+/* ---- load_run.c ---- */
+bool ld_wait_for(loader *L, const gt_node *n);
+bool ld_shard(loader *L, const gt_node *n);
+/* Sets sc->poll (owned by the scenario, also when loading fails). */
+bool ld_poll(loader *L, gt_node *n, gt_scenario *sc);
 
 /* ---- load_vars.c ---- */
 bool ld_variables(loader *L, gt_node *vars);

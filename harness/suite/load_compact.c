@@ -31,7 +31,7 @@
  *                transport.headers, transport.content_type_match, errors.shape, envelope,
  * limits.rate_limit, default_faults[*].expect, fault_expect[*] gt_scenario:
  * request.method/path/query/headers/body, request.auth_with.token/mint, checks.content_type_match,
- * expect, faults[*].expect, respond gt_expect:   headers, json, body, jsonpath[*].tmpl, and
+ * expect, faults[*].expect, respond, poll->until gt_expect:   headers, json, body, jsonpath[*].tmpl, and
  * jsonpath[*].src: the text of the map's KEY node, whose aux owns jsonpath[*].path (load_expect.c);
  * the key nodes are noted in L->jsonpath_keys because an entry does not point at its key.
  * Everything else in the model is owned (strdup'd names, tags, capture
@@ -157,6 +157,7 @@ static void move_scenario(const ld_compactor *C, gt_scenario *sc) {
   mv(C, &sc->checks.content_type_match);
   move_expect(C, &sc->expect);
   move_refs(C, sc->faults, sc->n_faults);
+  if (sc->poll) move_expect(C, &sc->poll->until);
   mv(C, &sc->respond);
 }
 
@@ -182,7 +183,9 @@ bool ld_compact_begin(loader *L, gt_node *list) {
   C->arena = gt_node_arena_of(C->holder);
   C->parsed = gt_node_arena_of(s->trees[0]);
   C->list = list;
-  C->first = list->count ? list->items[0] : NULL;
+  /* Blocks are given back from the suite's own first scenario on: those of
+   * included files (load_include.c) come before it and live in other arenas. */
+  C->first = L->n_included_scenarios < list->count ? list->items[L->n_included_scenarios] : NULL;
   ld_keep_tree(L, C->holder);
   mv(C, &s->base_url);
   mv(C, &s->default_headers);
@@ -210,7 +213,7 @@ void ld_compact_scenario(loader *L, size_t i) {
   }
   L->n_jsonpath_keys = 0;
   if (i != C->moved || i >= C->list->count || !expect_ok(C, &sc->expect) ||
-      !refs_ok(C, sc->faults, sc->n_faults)) {
+      !refs_ok(C, sc->faults, sc->n_faults) || (sc->poll && !expect_ok(C, &sc->poll->until))) {
     C->off = true; /* this scenario and the rest borrow from the trees, which stay */
     return;
   }

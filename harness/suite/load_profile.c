@@ -290,15 +290,6 @@ static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *w
   return true;
 }
 
-static char *resolve_relative(const char *suite_file, const char *path) {
-  if (path[0] == '/') return gt_xstrdup(path);
-  char *copy = gt_xstrdup(suite_file);
-  char *dir = dirname(copy);
-  char *full = strcmp(dir, ".") == 0 ? gt_xstrdup(path) : gt_xasprintf("%s/%s", dir, path);
-  free(copy);
-  return full;
-}
-
 static char *default_name(const char *file) {
   const char *base = strrchr(file, '/');
   base = base ? base + 1 : file;
@@ -314,7 +305,7 @@ bool ld_profile(loader *L, gt_node *value, const char *suite_file) {
     return load_profile_map(L, p, value, "profile");
   }
   if (!ld_want_scalar(L, value, "profile") || !ld_plain_data(L, value, "profile")) return false;
-  char *path = resolve_relative(suite_file, value->text);
+  char *path = ld_resolve_relative(suite_file, value->text);
   ld_keep_file(L, path); /* the suite owns it: nodes and p->file point at it */
   size_t len = 0;
   int errnum = 0;

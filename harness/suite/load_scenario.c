@@ -280,8 +280,8 @@ static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
 }
 
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
-  static const char *const keys[] = {"name",   "tags",    "request", "expect", "capture",
-                                     "faults", "respond", "timeout", "checks", NULL};
+  static const char *const keys[] = {"name",    "tags",    "request", "expect", "capture", "faults",
+                                     "respond", "timeout", "checks",  "poll",   NULL};
   gt_expect_init(&sc->expect);
   sc->request.auth = true;
   if (!ld_want_map(L, n, "scenario") || !ld_check_keys(L, n, keys, "scenario")) return false;
@@ -311,6 +311,8 @@ bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
     } else if (!strcmp(k, "respond")) {
       if (!ld_want_map(L, v, "respond")) return false;
       sc->respond = v; /* interpreted by serve */
+    } else if (!strcmp(k, "poll")) {
+      ok = ld_poll(L, v, sc);
     } else if (!strcmp(k, "timeout")) {
       ok = ld_duration(L, v, "timeout", &sc->timeout_ms);
       if (ok && sc->timeout_ms <= 0) ok = ld_fail(L, v, "timeout: must be more than 0");

@@ -125,8 +125,9 @@ static bool check_unique_names(loader *L) {
   /* The `name:` value's position, noted while loading (the subtree may be
    * gone: compaction). */
   gt_node name = {.file = dup->file, .line = L->name_pos[2 * at], .col = L->name_pos[2 * at + 1]};
-  return ld_fail(L, &name, "duplicate scenario name '%s' (first at line %d)", dup->name,
-                 first->line);
+  size_t at_first = (size_t)(first - s->scenarios);
+  return ld_fail(L, &name, "duplicate scenario name '%s' (first at %s:%d:%d)", dup->name,
+                 first->file, L->name_pos[2 * at_first], L->name_pos[2 * at_first + 1]);
 }
 
 /* Does some scenario capture the variable ref uses (NAME or NAME.path)?
@@ -146,6 +147,7 @@ static cJSON *captured_refs(loader *L, const gt_node *n) {
   gt_collect_node_var_refs(gt_node_get(n, "request"), refs, true);
   gt_collect_node_var_refs(gt_node_get(n, "expect"), refs, true);
   gt_collect_node_var_refs(gt_node_get(n, "faults"), refs, true);
+  gt_collect_node_var_refs(gt_node_get(n, "poll"), refs, true);
   cJSON *kept = NULL;
   for (cJSON *r = refs->child; r; r = r->next) {
     if (!cJSON_IsString(r) || !is_captured(L->capture_names, r->valuestring)) continue;
@@ -180,9 +182,58 @@ static bool load_scenarios(loader *L, gt_node *list) {
   return ld_order_scenarios(L);
 }
 
+/* The profile: the suite's own, else the one an included file gives (at
+ * most one of them may). */
+static bool load_profile_part(loader *L, gt_node *root, gt_node *const *parts, size_t n_parts) {
+  gt_node *own = gt_node_get_mut(root, "profile");
+  if (own) return ld_profile(L, own, L->suite->file);
+  gt_node *found = NULL;
+  for (size_t p = 0; p + 1 < n_parts; p++) {
+    gt_node *v = gt_node_get_mut(parts[p], "profile");
+    if (!v) continue;
+    if (found) return ld_defined_twice(L, v, found, "the profile");
+    found = v;
+  }
+  return !found || ld_profile(L, found, found->file);
+}
+
+/* defaults: of every part; a header or the timeout set in two parts is an
+ * error. Headers from several parts are merged into one new mapping (copies
+ * keep their positions). */
+static bool load_defaults_parts(loader *L, gt_node *const *parts, size_t n_parts) {
+  gt_suite *s = L->suite;
+  if (!ld_unique_keys(L, parts, n_parts, "defaults", "headers", "default header", true))
+    return false;
+  const gt_node *timeout_at = NULL;
+  size_t with_headers = 0;
+  for (size_t p = 0; p < n_parts; p++) {
+    const gt_node *d = gt_node_get(parts[p], "defaults");
+    if (!d || ld_is_null(d)) continue;
+    const gt_node *timeout = gt_node_get(d, "timeout");
+    if (timeout && timeout_at) return ld_defined_twice(L, timeout, timeout_at, "defaults.timeout");
+    if (timeout) timeout_at = timeout;
+    const gt_node *before = s->default_headers;
+    s->default_headers = NULL;
+    if (!load_defaults(L, d)) return false;
+    if (s->default_headers) with_headers++;
+    if (!s->default_headers) s->default_headers = before;
+  }
+  if (with_headers < 2) return true;
+  gt_node *merged = gt_node_new(GT_NODE_MAP, s->file, 1, 1);
+  ld_keep_tree(L, merged); /* after the suite's tree (load_compact.c moves what it needs) */
+  for (size_t p = 0; p < n_parts; p++) {
+    const gt_node *h = gt_node_get(gt_node_get(parts[p], "defaults"), "headers");
+    for (size_t i = 0; h && i < h->count; i++)
+      gt_node_append(merged, gt_node_clone(h->keys[i]), gt_node_clone(h->items[i]));
+  }
+  s->default_headers = merged;
+  return true;
+}
+
 static bool load_root(loader *L, gt_node *root) {
-  static const char *const keys[] = {"suite",    "base_url",  "profile", "variables",
-                                     "defaults", "scenarios", NULL};
+  static const char *const keys[] = {"suite",     "include",  "base_url", "profile",
+                                     "variables", "defaults", "wait_for", "shard",
+                                     "scenarios", "x-*",      NULL};
   gt_suite *s = L->suite;
   if (ld_is_null(root))
     return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");
@@ -196,20 +247,29 @@ static bool load_root(loader *L, gt_node *root) {
   if (!name) return ld_fail(L, root, "missing required key 'suite' (the suite's name)");
   if (!ld_want_scalar(L, name, "suite")) return false;
   s->name = ld_strdup_scalar(name);
-  gt_node *scenarios = gt_node_get_mut(root, "scenarios");
-  if (!scenarios) return ld_fail(L, root, "missing required key 'scenarios'");
-  L->capture_names = capture_names(scenarios);
+
+  /* Included files first (their parts come before the suite's own). */
+  gt_node **parts = NULL;
+  size_t n_parts = 0;
+  bool ok = ld_includes(L, root, &parts, &n_parts);
+  gt_node *scenarios = ok ? ld_join_scenarios(L, root, parts, n_parts) : NULL;
+  ok = scenarios != NULL;
+  if (ok) L->capture_names = capture_names(scenarios);
 
   /* Variables first: everything else may reference them. */
-  gt_node *vars = gt_node_get_mut(root, "variables");
-  if (vars && !ld_variables(L, vars)) return false;
+  ok = ok && ld_unique_keys(L, parts, n_parts, "variables", NULL, "variable", false);
+  for (size_t p = 0; ok && p < n_parts; p++) {
+    gt_node *vars = gt_node_get_mut(parts[p], "variables");
+    if (vars) ok = ld_variables(L, vars);
+  }
   const gt_node *base = gt_node_get(root, "base_url");
-  if (base && !ld_is_null(base) && !load_base_url(L, base)) return false;
-  gt_node *profile = gt_node_get_mut(root, "profile");
-  if (profile && !ld_profile(L, profile, s->file)) return false;
-  const gt_node *defaults = gt_node_get(root, "defaults");
-  if (defaults && !ld_is_null(defaults) && !load_defaults(L, defaults)) return false;
-  return load_scenarios(L, scenarios);
+  if (ok && base && !ld_is_null(base)) ok = load_base_url(L, base);
+  ok = ok && load_profile_part(L, root, parts, n_parts);
+  ok = ok && load_defaults_parts(L, parts, n_parts);
+  ok = ok && ld_wait_for(L, gt_node_get(root, "wait_for")) &&
+       ld_shard(L, gt_node_get(root, "shard"));
+  free(parts);
+  return ok && load_scenarios(L, scenarios);
 }
 
 /* Parses and loads; `owned`, when set, is `yaml`'s buffer and is freed as
@@ -302,6 +362,8 @@ static void free_scenario(gt_scenario *sc) {
   free(sc->captures);
   free_fault_refs(sc->faults, sc->n_faults);
   free(sc->deps);
+  if (sc->poll) gt_expect_free(&sc->poll->until);
+  free(sc->poll);
   free(sc->checks.content_type);
 }
 
@@ -323,6 +385,8 @@ void gt_suite_free(gt_suite *s) {
   free(s->scenarios);
   free_profile(&s->profile);
   cJSON_Delete(s->variables);
+  free(s->wait_for.path);
+  free(s->wait_for.status_text);
   for (size_t i = 0; i < s->n_secret_vars; i++)
     free(s->secret_vars[i]);
   free(s->secret_vars);

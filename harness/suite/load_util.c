@@ -1,6 +1,7 @@
 /* load_util.c — shape checks shared by every part of the loader: types, key
  * sets with "did you mean", scalars read as bool/int/duration/size, tags
  * allowed only in templates, and positions for errors from other modules. */
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,9 @@ bool ld_check_keys(loader *L, const gt_node *map, const char *const *allowed, co
     const gt_node *k = map->keys[i];
     bool known = false;
     for (size_t j = 0; j < n_allowed && !known; j++)
-      known = !strcmp(k->text, allowed[j]);
+      known = !strcmp(k->text, allowed[j]) ||
+              /* "x-*" allows any x- key (a place for YAML anchors) */
+              (!strcmp(allowed[j], "x-*") && !strncmp(k->text, "x-", 2));
     if (known) continue;
     const char *hint = ld_suggest(k->text, allowed, n_allowed);
     if (hint)
@@ -212,4 +215,13 @@ void ld_keep_tree(loader *L, gt_node *tree) {
   gt_suite *s = L->suite;
   s->trees = gt_xrealloc(s->trees, (s->n_trees + 1) * sizeof *s->trees);
   s->trees[s->n_trees++] = tree;
+}
+
+char *ld_resolve_relative(const char *from, const char *path) {
+  if (path[0] == '/') return gt_xstrdup(path);
+  char *copy = gt_xstrdup(from);
+  char *dir = dirname(copy);
+  char *full = strcmp(dir, ".") == 0 ? gt_xstrdup(path) : gt_xasprintf("%s/%s", dir, path);
+  free(copy);
+  return full;
 }

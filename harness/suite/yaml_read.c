@@ -178,6 +178,65 @@ static void close_collection(builder *b) {
   b->n_kids = first;
 }
 
+/* YAML merge keys, as YAML users expect them from 1.1 (`<<: *base` or
+ * `<<: [*a, *b]`): when the mapping being closed has a plain `<<` key, the
+ * entries of the merged mapping(s) take its place, except keys the mapping
+ * itself gives (explicit keys win; in a list, earlier mappings win). The
+ * merged entries are copies that keep the position of the anchored text. */
+static bool is_merge_key(const gt_node *k) {
+  return k && !k->quoted && !k->tag && k->text_len == 2 && !memcmp(k->text, "<<", 2);
+}
+
+static bool has_key(const pending *kids, size_t from, size_t to, const gt_node *key) {
+  for (size_t i = from; i < to; i++)
+    if (kids[i].key && !is_merge_key(kids[i].key) && kids[i].key->text_len == key->text_len &&
+        !memcmp(kids[i].key->text, key->text, key->text_len))
+      return true;
+  return false;
+}
+
+static bool merge_keys(builder *b) {
+  size_t first = b->first_child[b->depth - 1], end = b->n_kids, at = end;
+  for (size_t i = first; i < end && at == end; i++)
+    if (is_merge_key(b->kids[i].key)) at = i;
+  if (at == end) return true;
+  gt_node *key = b->kids[at].key, *value = b->kids[at].value;
+  size_t n_src = value->kind == GT_NODE_SEQ ? value->count : 1;
+  for (size_t s = 0; s < n_src; s++) {
+    const gt_node *src = value->kind == GT_NODE_SEQ ? value->items[s] : value;
+    if (src->kind != GT_NODE_MAP)
+      return gt_err_set(b->err, GT_ERR_INPUT, b->file, src->line, src->col,
+                        "merge key '<<' takes a mapping or a list of mappings (e.g. *defaults), "
+                        "got %s",
+                        src->kind == GT_NODE_SEQ ? "a list" : "a scalar");
+  }
+  /* The entries after `<<` move to a side list; merged copies go in its place. */
+  size_t n_after = end - at - 1;
+  pending *after = gt_xcalloc(n_after ? n_after : 1, sizeof *after);
+  memcpy(after, b->kids + at + 1, n_after * sizeof *after);
+  b->n_kids = at;
+  bool ok = true;
+  for (size_t s = 0; s < n_src && ok; s++) {
+    const gt_node *src = value->kind == GT_NODE_SEQ ? value->items[s] : value;
+    for (size_t i = 0; i < src->count && ok; i++) {
+      const gt_node *k = src->keys[i];
+      if (has_key(b->kids, first, b->n_kids, k) || has_key(after, 0, n_after, k)) continue;
+      b->n_nodes += count_nodes(k) + count_nodes(src->items[i]);
+      if (b->n_nodes > MAX_NODES)
+        ok = gt_err_set(b->err, GT_ERR_INPUT, b->file, key->line, key->col,
+                        "too many nodes after expanding merge keys (more than %d)", MAX_NODES);
+      else
+        push_kid(b, gt_node_clone(k), gt_node_clone(src->items[i]));
+    }
+  }
+  for (size_t i = 0; i < n_after; i++)
+    push_kid(b, after[i].key, after[i].value);
+  free(after);
+  gt_node_free(key); /* heap parts only: arena memory goes with the tree */
+  gt_node_free(value);
+  return ok;
+}
+
 static bool remember_anchor(builder *b, struct fy_token *tok, gt_node *n) {
   if (!tok) return true;
   size_t len;
@@ -310,6 +369,9 @@ static bool on_event(builder *b, struct fy_event *e) {
   case FYET_SEQUENCE_START:
     return on_start(b, e, GT_NODE_SEQ);
   case FYET_MAPPING_END:
+    if (b->depth > 0 && !merge_keys(b)) return false;
+    if (b->depth > 0) close_collection(b);
+    return true;
   case FYET_SEQUENCE_END:
     if (b->depth > 0) close_collection(b);
     return true;

@@ -78,7 +78,11 @@ static const char suite_yaml[] =
     "    request: {method: get, path: '/items/${item_id}', body: raw text,\n"
     "              auth: {scheme: basic, token: 'u:pw'}}\n"
     "    expect:\n"
-    "      body: !regex 'ok'\n";
+    "      body: !regex 'ok'\n"
+    "    poll:\n"
+    "      until:\n"
+    "        headers: {X-State: !regex '^done$'}\n"
+    "        jsonpath: {$.state: done}\n";
 
 static gt_suite *load(bool keep_trees) {
   gt_load_opts o = {.use_env = false, .keep_trees = keep_trees};
@@ -165,7 +169,10 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
     for (size_t f = 0; f < a->n_faults; f++)
       same_expect(&a->faults[f].expect, &b->faults[f].expect, "faults[].expect");
     same_tree(a->respond, b->respond, "respond");
+    cr_assert_eq(!a->poll, !b->poll);
+    if (a->poll) same_expect(&a->poll->until, &b->poll->until, "poll.until");
   }
+  cr_assert_not_null(c->scenarios[1].poll, "the second scenario polls");
   cr_assert_str_eq(c->scenarios[0].request.method->text, "POST", "upper-cased at load, kept");
   cr_assert_not_null(c->scenarios[0].request.auth_with.mint);
   cr_assert_not_null(c->scenarios[0].checks.content_type_match);

@@ -266,23 +266,33 @@ static void type_names(unsigned t, char *out, size_t cap) {
   }
 }
 
+typedef struct hashed_item {
+  uint64_t h;
+  const cJSON *v;
+  uint32_t i;
+} hashed_item;
+
+static int by_hash(const void *x, const void *y) {
+  const hashed_item *a = x, *b = y;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Hash every item, sort by hash, compare only items with equal hashes:
+ * O(n log n) for big arrays. Small arrays stay on the stack. */
 static bool v_unique(vctx *c, const sc_kw *k, const cJSON *x) {
   uint32_t n = child_count(x);
   if (n < 2) return true;
-  typedef struct {
-    uint64_t h;
-    const cJSON *v;
-    uint32_t i;
-  } hv;
-  hv stackbuf[32];
-  hv *a = n <= 32 ? stackbuf : gt_xmalloc(n * sizeof *a);
+  hashed_item stackbuf[32];
+  hashed_item *a = n <= 32 ? stackbuf : gt_xmalloc(n * sizeof *a);
   uint32_t i = 0;
   for (const cJSON *it = x->child; it; it = it->next, i++)
-    a[i] = (hv){json_hash(it), it, i};
+    a[i] = (hashed_item){json_hash(it), it, i};
+  qsort(a, n, sizeof *a, by_hash);
   bool ok = true;
   for (uint32_t p = 0; p < n && ok; p++)
-    for (uint32_t q = p + 1; q < n; q++)
-      if (a[p].h == a[q].h && sc_json_equal(a[p].v, a[q].v)) {
+    for (uint32_t q = p + 1; q < n && a[q].h == a[p].h; q++)
+      if (sc_json_equal(a[p].v, a[q].v)) {
         report(c, k->loc, "array items %u and %u are equal (uniqueItems)", a[p].i, a[q].i);
         ok = false;
         break;

@@ -160,3 +160,28 @@ Test(schema_api, compile_from_cjson_without_file_access) {
   cr_expect_eq(err.kind, GT_ERR_INPUT);
   cJSON_Delete(j);
 }
+
+Test(schema_api, unique_items_on_a_big_array) {
+  gt_err err;
+  gt_schema *s = compile_text("uniqueItems: true\n", NULL, &err);
+  cr_assert(s, "%s", err.msg);
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < 5000; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", i);
+    cJSON_AddStringToObject(o, "tag", i % 2 ? "odd" : "even");
+    cJSON_AddItemToArray(a, o);
+  }
+  cr_expect(gt_schema_valid(s, a));
+  cJSON *dup = cJSON_CreateObject(); /* equal to item 7, keys in the other order */
+  cJSON_AddStringToObject(dup, "tag", "odd");
+  cJSON_AddNumberToObject(dup, "id", 7.0);
+  cJSON_AddItemToArray(a, dup);
+  gt_schema_result r = {0};
+  cr_expect_not(gt_schema_validate(s, a, &r));
+  cr_assert_eq(r.count, 1);
+  cr_expect_str_eq(r.errors[0].message, "array items 7 and 5000 are equal (uniqueItems)");
+  gt_schema_result_free(&r);
+  cJSON_Delete(a);
+  gt_schema_free(s);
+}

@@ -28,6 +28,7 @@ typedef struct rs_expect {
 typedef struct rs_server {
   const char *name;              /* CTest name and examples/ folder */
   const char *url_var;           /* the suite's base URL variable */
+  const char *const *env;        /* the rest of the suite's environment ("NAME=VALUE") */
   const char *const *data_files; /* copied from examples/<name>/ into a scratch dir */
   /* Executables that must exist (absolute, or relative to SOURCE_DIR). */
   const char *const *needs;
@@ -41,7 +42,20 @@ typedef struct rs_server {
   bool dies;
   const rs_expect *expect;
   size_t n_expect;
+  /* Failed cases whose printed repro is known not to reproduce yet, each
+   * with the issue that fixes it; NULL-terminated or NULL. Such a case that
+   * does reproduce fails the test: take it off the list. */
+  const char *const *repro_pending;
 } rs_server;
+
+/* Runs the repro command printed for every failed or errored case of the
+ * report in bash (cwd dir, environment env) against the same server and
+ * compares the status it gets with the one gauntlet saw; with
+ * unanswered_last, cases that got no answer go last (they may kill the
+ * server). A case named in pending must NOT reproduce (a known defect).
+ * Prints each difference; returns their number (repro.c). */
+int rs_check_repros(const ts_junit *j, const char *dir, const char *const env[],
+                    bool unanswered_last, const char *const *pending);
 
 /* The four servers (servers.c). NULL when name is unknown. */
 const rs_server *rs_find(const char *name);

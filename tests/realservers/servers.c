@@ -67,6 +67,8 @@ static const rs_expect httpbin_expect[] = {
     {"bearer token [malformed_auth #2 wrong scheme]", FAIL, "status"},
     {"bearer token [malformed_auth #3 trailing extra]", FAIL, "status"},
     {"basic auth [valid]", PASS, NULL},
+    {"basic auth [unauthenticated]", PASS, NULL},
+    {"basic auth [invalid_token]", PASS, NULL},
     {"basic auth with a wrong password [valid]", PASS, NULL},
     /* Compressed answers decoded (issue 9, wrong verdict 1). */
     {"gzip [valid]", PASS, NULL},
@@ -177,6 +179,19 @@ static const rs_expect json_server_auth_expect[] = {
     /* The client picks the guard: /666/users bypasses users: 600. */
     {"list users through the 666 prefix [valid]", PASS, NULL},
     {"list users through the 666 prefix [unauthenticated]", FAIL, "status"},
+    {"write a note [valid]", PASS, NULL},
+    {"write a note [unauthenticated]", PASS, NULL},
+    {"write a note [invalid_token]", PASS, NULL},
+    {"write a note [malformed_json]", FAIL, "json_parses|content_type"},
+    {"write a note for someone else [valid]", PASS, NULL},
+    {"delete my note [valid]", PASS, NULL},
+    {"delete my note [unauthenticated]", PASS, NULL},
+    /* The guard reads entity.userId of a record that is gone: the TypeError
+     * is caught by the token check and answered 401 with its message. */
+    {"read the deleted note [valid]", FAIL, "status"},
+    /* The signing key is a published constant: a token minted by anyone is
+     * accepted. */
+    {"read bob's note with a token minted by a stranger [valid]", FAIL, "status"},
 };
 
 /* ---- Prism 5.14.2 (npm @stoplight/prism-cli) mocking openapi.yaml ---- */
@@ -246,15 +261,44 @@ static const rs_expect prism_expect[] = {
     {"replace an item with an undecodable id [valid]", ERROR, "connection"},
 };
 
+/* The tokens the profiles read; a user exports them for the repro commands. */
+static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
+static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
+
 static const rs_server servers[] = {
-    {"httpbin", "HTTPBIN_URL", NULL, httpbin_needs, httpbin_argv, 30000, false, httpbin_expect,
-     N(httpbin_expect)},
-    {"json-server", "JSON_SERVER_URL", json_server_files, json_server_needs, json_server_argv,
-     60000, false, json_server_expect, N(json_server_expect)},
-    {"json-server-auth", "JSA_URL", json_server_auth_files, json_server_auth_needs,
-     json_server_auth_argv, 60000, false, json_server_auth_expect, N(json_server_auth_expect)},
-    {"prism", "PRISM_URL", NULL, prism_needs, prism_argv, 120000, true, prism_expect,
-     N(prism_expect)},
+    {.name = "httpbin",
+     .url_var = "HTTPBIN_URL",
+     .env = httpbin_env,
+     .needs = httpbin_needs,
+     .argv = httpbin_argv,
+     .start_ms = 30000,
+     .expect = httpbin_expect,
+     .n_expect = N(httpbin_expect)},
+    {.name = "json-server",
+     .url_var = "JSON_SERVER_URL",
+     .data_files = json_server_files,
+     .needs = json_server_needs,
+     .argv = json_server_argv,
+     .start_ms = 60000,
+     .expect = json_server_expect,
+     .n_expect = N(json_server_expect)},
+    {.name = "json-server-auth",
+     .url_var = "JSA_URL",
+     .data_files = json_server_auth_files,
+     .needs = json_server_auth_needs,
+     .argv = json_server_auth_argv,
+     .start_ms = 60000,
+     .expect = json_server_auth_expect,
+     .n_expect = N(json_server_auth_expect)},
+    {.name = "prism",
+     .url_var = "PRISM_URL",
+     .env = prism_env,
+     .needs = prism_needs,
+     .argv = prism_argv,
+     .start_ms = 120000,
+     .dies = true,
+     .expect = prism_expect,
+     .n_expect = N(prism_expect)},
 };
 
 const rs_server *rs_find(const char *name) {

@@ -107,6 +107,15 @@ static void parse_child(ts_case *c, const char *body, const char *body_end) {
   }
 }
 
+/* The case's <system-out> text, if any, between body and body_end. */
+static void parse_out(ts_case *c, const char *body, const char *body_end) {
+  const char *o = strstr(body, "<system-out>");
+  if (!o || o >= body_end) return;
+  o += strlen("<system-out>");
+  const char *oe = strstr(o, "</system-out>");
+  if (oe && oe <= body_end) c->out = unescape(o, (size_t)(oe - o));
+}
+
 bool ts_junit_load(const char *path, ts_junit *j) {
   memset(j, 0, sizeof *j);
   j->raw = ts_read_file(path, NULL);
@@ -131,6 +140,7 @@ bool ts_junit_load(const char *path, ts_junit *j) {
       const char *ce = strstr(te, "</testcase>");
       if (!ce) ce = te + strlen(te);
       parse_child(c, te + 1, ce);
+      parse_out(c, te + 1, ce);
       p = ce;
     } else {
       p = te;
@@ -146,6 +156,7 @@ void ts_junit_free(ts_junit *j) {
     free(j->cases[i].message);
     free(j->cases[i].type);
     free(j->cases[i].body);
+    free(j->cases[i].out);
   }
   free(j->cases);
   free(j->raw);

@@ -111,6 +111,7 @@ typedef struct ts_case {
   char *message; /* failure/error/skipped message (unescaped) or NULL */
   char *type;    /* failure/error type or NULL */
   char *body;    /* text inside failure/error (unescaped) or NULL */
+  char *out;     /* text of <system-out> (unescaped) or NULL */
 } ts_case;
 
 typedef struct ts_junit {

@@ -12,8 +12,9 @@ int main(int argc, char **argv) {
   long n = ftell(f);
   rewind(f);
   char *d = malloc((size_t)n);
-  if (!d || fread(d, 1, (size_t)n, f) != (size_t)n) return 2;
+  size_t got = d ? fread(d, 1, (size_t)n, f) : 0;
   fclose(f);
+  if (!d || got != (size_t)n) return 2;
   struct fy_parse_cfg cfg = {0};
   cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
   struct fy_parser *p = fy_parser_create(&cfg);

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-30}
 GAUNTLET_WITH_SANITIZER_TOOLS=1 scripts/install-deps.sh
 CC=clang cmake -S . -B build-fuzz -DGAUNTLET_FUZZ=ON -DGAUNTLET_TESTS=OFF -DGAUNTLET_SANITIZE=ON \
+  -DGAUNTLET_WERROR=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j"$(nproc)" >/dev/null
 mkdir -p build-fuzz/crashes

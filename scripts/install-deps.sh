@@ -8,10 +8,14 @@ packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libfyaml-dev libcjson-dev libcriterion-dev
   libmicrohttpd-dev libgnutls28-dev libpcre2-dev libssl-dev
-  libxml2-utils openssl curl
+  libxml2-utils openssl curl groff-base
   zlib1g-dev libbrotli-dev zstd
   json-schema-test-suite
 )
+if [ "${GAUNTLET_WITH_LINT_TOOLS:-0}" = 1 ]; then
+  # scripts/lint.sh: the clang build, clang-format and cppcheck gates.
+  packages+=(clang clang-format cppcheck)
+fi
 if [ "${GAUNTLET_WITH_SANITIZER_TOOLS:-0}" = 1 ]; then
   # libclang-rt-14-dev is only a Recommends of clang: libFuzzer needs it.
   packages+=(clang libclang-rt-14-dev valgrind)

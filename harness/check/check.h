@@ -77,7 +77,7 @@ void gt_failures_add(gt_failures *f, gt_check_id check, const char *where, const
                      const char *actual);
 void gt_failures_free(gt_failures *f);
 
-/* ---- templates (SPEC §2): a MAP matches an object having at least those keys;
+/* ---- templates (docs/suite-format.md): a MAP matches an object having at least those keys;
  * a SEQ matches an array of the same length element-wise; a scalar must be
  * equal (after ${..} expansion through scope, with type fidelity). Tags:
  * !string !integer !number !boolean !null !object !array !any !absent

@@ -1,6 +1,6 @@
 /* response.c — the verdict for one response: the scenario's expectation first
  * (status, headers, json, jsonpath, body, max_time, refused), then the
- * profile's universal checks (SPEC §4) unless disabled or the case is judged
+ * profile's universal checks (docs/checks.md) unless disabled or the case is judged
  * by its expectation only (http_only, wire_*).
  *
  * The body is untrusted: it may be binary, cut at the cap, or hostile JSON.

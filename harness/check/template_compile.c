@@ -8,9 +8,9 @@
 
 #include "template_internal.h"
 
-static bool node_err(gt_err *err, const gt_node *n, const char *fmt, const char *arg) {
-  return gt_err_set(err, GT_ERR_INPUT, n->file, n->line, n->col, fmt, arg);
-}
+/* A macro, so that the compiler checks each message against its arguments. */
+#define node_err(err, n, ...)                                                                      \
+  gt_err_set(err, GT_ERR_INPUT, (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 
 static bool compile_node(gt_node *n, gt_err *err, int depth) {
   if (depth > 256) return node_err(err, n, "%s", "template nested too deeply");

@@ -1,6 +1,7 @@
 /* args.c — option parsing for every subcommand: one table of options, each
  * row saying which subcommands take it. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -170,9 +171,12 @@ void cli_usage(FILE *out) {
         out);
 }
 
-static bool usage_error(const char *fmt, const char *arg) {
+__attribute__((format(printf, 1, 2))) static bool usage_error(const char *fmt, ...) {
   fprintf(stderr, "gauntlet: ");
-  fprintf(stderr, fmt, arg);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fprintf(stderr, "\n(see gauntlet --help)\n");
   return false;
 }

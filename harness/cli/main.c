@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -17,7 +18,7 @@ int main(int argc, char **argv) {
     return EXIT_PASS;
   }
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-    printf("gauntlet %s (%s)\n", GAUNTLET_VERSION, curl_version());
+    cli_version(stdout);
     return EXIT_PASS;
   }
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

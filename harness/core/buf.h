@@ -20,7 +20,7 @@ void gt_buf_add(gt_buf *b, const void *data, size_t n);
 void gt_buf_adds(gt_buf *b, const char *s);
 void gt_buf_addc(gt_buf *b, char c);
 void gt_buf_printf(gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void gt_buf_vprintf(gt_buf *b, const char *fmt, va_list ap);
+void gt_buf_vprintf(gt_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the bytes to the caller (who frees them with free()); b is reset empty. */
 char *gt_buf_steal(gt_buf *b);
 

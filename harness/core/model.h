@@ -1,4 +1,4 @@
-/* model.h — the loaded form of suites and profiles (SPEC §2, §3), shared by
+/* model.h — the loaded form of suites and profiles (docs/suite-format.md), shared by
  * every stage: load -> expand -> execute -> check -> report.
  *
  * Built by suite/ (gt_suite_load), read-only afterwards. Templates, bodies and
@@ -16,7 +16,7 @@
 
 #include "node.h"
 
-/* ---- fault ids (SPEC §4): one row each in fault/catalogue.c's table, in
+/* ---- fault ids (docs/faults.md): one row each in fault/catalogue.c's table, in
  * this order; names and everything else about a fault are read from there
  * (fault/fault.h). ---- */
 typedef enum gt_fault_id {
@@ -56,7 +56,7 @@ typedef enum gt_fault_id {
   GT_FAULT_COUNT
 } gt_fault_id;
 
-/* ---- checks: universal (SPEC §4, can be disabled under profile `checks:`),
+/* ---- checks: universal (docs/checks.md, can be disabled under profile `checks:`),
  * scenario-level (from `expect`) and the runner's. One row each in
  * check/names.c's table (check/check.h). ---- */
 typedef enum gt_check_id {

@@ -258,12 +258,12 @@ static cJSON *expand_scalar(const gt_scope *s, const gt_node *n, gt_err *err) {
     cJSON *v = lookup(s, first.name, first.name_len, &src);
     if (v && (src == SRC_CAPTURE || src == SRC_SUITE || src == SRC_GEN)) {
       if (!(n->quoted && s && s->quoted_is_text) || cJSON_IsString(v)) return v;
-      gt_buf t; /* as written: quoted is text */
-      gt_buf_init(&t);
-      render(v, &t);
+      gt_buf text; /* as written: quoted is text */
+      gt_buf_init(&text);
+      render(v, &text);
       cJSON_Delete(v);
-      cJSON *r = cJSON_CreateString(t.data ? t.data : "");
-      gt_buf_free(&t);
+      cJSON *r = cJSON_CreateString(text.data ? text.data : "");
+      gt_buf_free(&text);
       return r;
     }
     if (v) {

@@ -1,6 +1,6 @@
 /* vars.h — ${NAME} / ${NAME:-default} expansion.
  *
- * Lookup order (SPEC §2): captures, --var, suite `variables`, environment.
+ * Lookup order (docs/suite-format.md): captures, --var, suite `variables`, environment.
  * A scope is a chain of those four layers; the runner owns captures (one JSON
  * object per suite run), the CLI owns --var, the suite owns its variables.
  *

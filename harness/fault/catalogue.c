@@ -1,4 +1,4 @@
-/* catalogue.c — the fault table: one row per fault (SPEC §4), read by
+/* catalogue.c — the fault table: one row per fault (docs/faults.md), read by
  * expansion (applicability, variants, mode), the builder (which mutation),
  * the default expectations below and docs/faults.md (checked against these
  * rows by tests/unit/test_docs_tables.c).
@@ -96,7 +96,7 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                .family = "JWT",
                                .needs = JWT,
                                .mutate = gt_mutate_auth,
-                               .expect = {"401", {{401, 401}}},
+                               .expect = {.status_text = "401", .status = {{401, 401}}},
                                .sends = "the JWT re-encoded with `alg: none`, no signature",
                                .expect_doc = "401"},
     [GT_FAULT_JWT_BAD_SIGNATURE] = {.id = GT_FAULT_JWT_BAD_SIGNATURE,
@@ -104,7 +104,7 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                     .family = "JWT",
                                     .needs = JWT,
                                     .mutate = gt_mutate_auth,
-                                    .expect = {"401", {{401, 401}}},
+                                    .expect = {.status_text = "401", .status = {{401, 401}}},
                                     .sends = "the JWT with its signature altered",
                                     .expect_doc = "401"},
     [GT_FAULT_JWT_EXPIRED] = {.id = GT_FAULT_JWT_EXPIRED,
@@ -112,7 +112,7 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                               .family = "JWT",
                               .needs = JWT | GT_NEED_JWT_SECRET,
                               .mutate = gt_mutate_auth,
-                              .expect = {"401", {{401, 401}}},
+                              .expect = {.status_text = "401", .status = {{401, 401}}},
                               .sends = "a JWT minted (HS256, `auth.jwt_secret`) with `exp` an hour "
                                        "in the past",
                               .expect_doc = "401"},
@@ -122,7 +122,7 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                     .needs = JWT | GT_NEED_JWT_SECRET | GT_NEED_JWT_CLAIMS,
                                     .mutate = gt_mutate_auth,
                                     .variants = gt_variants_jwt_missing_claim,
-                                    .expect = {"401", {{401, 401}}},
+                                    .expect = {.status_text = "401", .status = {{401, 401}}},
                                     .sends = "one case per `auth.jwt_claims` key: a valid JWT "
                                              "minted without that claim",
                                     .expect_doc = "401"},
@@ -229,7 +229,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                        .name = "bad_percent_encoding",
                                        .family = "paths and methods",
                                        .mutate = gt_mutate_target,
-                                       .expect = {"400 or 404", {{400, 400}, {404, 404}}},
+                                       .expect = {.status_text = "400 or 404",
+                                                  .status = {{400, 400}, {404, 404}}},
                                        .sends = "`%ZZ` inside the path",
                                        .expect_doc = "400 or 404, never 5xx"},
     [GT_FAULT_UNVERSIONED] = {.id = GT_FAULT_UNVERSIONED,
@@ -238,7 +239,7 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                               .needs = GT_NEED_VERSION_PREFIX,
                               .mutate = gt_mutate_target,
                               .variants = gt_variants_unversioned,
-                              .expect = {"404", {{404, 404}}},
+                              .expect = {.status_text = "404", .status = {{404, 404}}},
                               .sends = "#1 the version prefix removed; #2 and #3 also with "
                                        "`Accept-Version` / `X-API-Version` headers (a version "
                                        "given only in a header)",
@@ -250,7 +251,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .family = "sizes and timing",
                                  .needs = GT_NEED_BODY,
                                  .mutate = gt_mutate_body,
-                                 .expect = {"413 or 400", {{400, 400}, {413, 413}}},
+                                 .expect = {.status_text = "413 or 400",
+                                            .status = {{400, 400}, {413, 413}}},
                                  .sends = "a JSON body one byte larger than `limits.max_body` "
                                           "(default 8 MiB)",
                                  .expect_doc = "413 or 400"},
@@ -277,7 +279,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                             .mode = GT_MODE_RAW,
                             .needs_alive = true,
                             .refusal_rule = true,
-                            .expect = {"not 5xx (408 allowed)", {{100, 499}}},
+                            .expect = {.status_text = "not 5xx (408 allowed)",
+                                       .status = {{100, 499}}},
                             .sends = "the body trickled over about 2 s (at most half the timeout)",
                             .expect_doc = "any non-5xx (400, 408, 413, 414, 431 or 501 judged by "
                                           "status alone); target alive afterwards"},

@@ -1,4 +1,4 @@
-/* expand.c — scenarios to cases (SPEC §4): the valid case, then each fault of
+/* expand.c — scenarios to cases (docs/faults.md): the valid case, then each fault of
  * the scenario's set in catalogue order, one case per variant; rate_limit
  * cases after every other case of the suite. Pure and deterministic. */
 #include "fault_internal.h"

@@ -1,4 +1,4 @@
-/* fault.h — the fault catalogue (SPEC §4): expanding scenarios into cases, and
+/* fault.h — the fault catalogue (docs/faults.md): expanding scenarios into cases, and
  * turning one case into the exact request bytes to send.
  *
  * Expansion is pure (no I/O, no randomness beyond the seed). A case that cannot
@@ -136,7 +136,7 @@ const char *gt_fault_name(gt_fault_id id); /* "?" when out of range */
 /* Docs text of one GT_NEED_* bit: when a case is skipped for it. */
 const char *gt_fault_need_doc(unsigned need);
 
-/* ---- default expectations (SPEC §4) ----
+/* ---- default expectations (docs/faults.md) ----
  *
  * gt_fault_default_expect returns the catalogue's default for a fault: a
  * static gt_expect owned by the catalogue (built once, thread-safe; released
@@ -156,7 +156,7 @@ const char *gt_fault_need_doc(unsigned need);
  * wire_* (refused or 400/408/413/414/431/501), truncated_body (refused or any
  * non-2xx status).
  *
- * error_shape = 1 ("+ error shape" in SPEC §4): a 4xx/5xx body must match the
+ * error_shape = 1 ("+ error shape" in docs/faults.md): a 4xx/5xx body must match the
  * profile's errors.shape. cors_preflight's default carries headers =
  * MAP { Access-Control-Allow-Origin: !any } and status 200-299.
  * rate_limit's default is status 429 + error shape (the runner applies it to

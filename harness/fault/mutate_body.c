@@ -95,7 +95,7 @@ static bool missing_field(const gt_scenario *sc, const gt_case *c, gt_draft *d, 
   return true;
 }
 
-/* A value of another JSON type than v (SPEC §4 wrong_type). */
+/* A value of another JSON type than v (docs/faults.md, wrong_type). */
 static cJSON *other_type(const cJSON *v) {
   if (cJSON_IsString(v)) return cJSON_CreateNumber(12345);
   if (cJSON_IsNumber(v)) return cJSON_CreateString("not-a-number");

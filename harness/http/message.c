@@ -1,5 +1,6 @@
 /* message.c — request/response value helpers: freeing, header lists, URL encoding. */
 #include "http.h"
+#include "http_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* console.c — the human-facing reporter (SPEC §1 "Console").
+/* console.c — the human-facing reporter (docs/ci.md, "Console").
  *
  * One progress line rewritten in place on a terminal; a block per failure or
  * error (case id, message, every failed check, the repro curl command); a

@@ -1,4 +1,4 @@
-/* junit.c — the JUnit XML writer (SPEC §5), streaming with flat memory.
+/* junit.c — the JUnit XML writer (docs/ci.md, "Reports"), streaming with flat memory.
  *
  * Counts and times are attributes of the opening tags, known only at the
  * end, while cases must not be kept in memory. So each suite's cases go to a

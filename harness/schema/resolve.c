@@ -481,6 +481,8 @@ static bool resolve_one(sc_cc *c, size_t i) {
     }
   }
   const gt_node *target = NULL;
+  /* id is set here: both paths without one jumped to out (cppcheck loses that). */
+  /* cppcheck-suppress nullPointerRedundantCheck */
   sc_where tw = id->where;
   sc_ident *anchor = NULL;
   if (!frag || !*frag) {

@@ -94,7 +94,7 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
       p->has_fault_expect[GT_FAULT_MISSING_FIELD])
     gt_expect_merge(&e, &p->fault_expect[GT_FAULT_MISSING_FIELD]);
   if (p->has_fault_expect[f]) gt_expect_merge(&e, &p->fault_expect[f]);
-  if (rt) { /* the routed scenario's own override wins (SPEC §3) */
+  if (rt) { /* the routed scenario's own override wins (docs/suite-format.md) */
     const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];
     for (size_t i = 0; i < sc->n_faults; i++)
       if (sc->faults[i].id == f && sc->faults[i].has_expect) {

@@ -1,5 +1,5 @@
 /* serve_auth.c — judging the credential of a request as the profile's
- * conformant server would (SPEC §4 auth faults). Returns which fault the
+ * conformant server would (docs/faults.md, auth faults). Returns which fault the
  * request shows so the answer uses that fault's expectation. */
 #include <ctype.h>
 #include <string.h>

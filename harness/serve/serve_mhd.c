@@ -189,7 +189,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
   return rc;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap) {
+/* libmicrohttpd's format strings are its own literals. */
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap) {
   gt_serve *s = cls;
   if (!s->opts.log) return;
   char line[512];

@@ -1,4 +1,4 @@
-/* load_profile.c — a profile (SPEC §3), from a file next to the suite or
+/* load_profile.c — a profile (docs/suite-format.md), from a file next to the suite or
  * inline, into gt_profile. Credentials are registered as secrets as soon as
  * they expand. The `serve:` section belongs to serve, which reads the tree. */
 #include <libgen.h>

@@ -1,4 +1,4 @@
-/* load_scenario.c — one entry of `scenarios:` (SPEC §2) into gt_scenario:
+/* load_scenario.c — one entry of `scenarios:` (docs/suite-format.md) into gt_scenario:
  * request, expect, capture, faults, respond, timeout. */
 #include <ctype.h>
 #include <stdlib.h>

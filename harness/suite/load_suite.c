@@ -1,4 +1,4 @@
-/* load_suite.c — gt_suite_load: a suite file (SPEC §2) and its profile into
+/* load_suite.c — gt_suite_load: a suite file (docs/suite-format.md) and its profile into
  * the model, validated completely before anything is sent. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* suite.h — YAML suites and profiles to the model (SPEC §2, §3).
+/* suite.h — YAML suites and profiles to the model (docs/suite-format.md).
  *
  * Validation is complete at load time: unknown keys (with a "did you mean"),
  * wrong types, duplicate keys, undefined variables, bad regexes, bad JSONPath,

@@ -13,6 +13,8 @@ static const char *DOC =
     "\"bicycle\":{\"color\":\"red\",\"price\":19}},\"a b\":[[1,[2,[3]]]],\"\":0,"
     "\"\xc3\xa9\":true,\"dup\":1,\"dup\":2}";
 
+/* libFuzzer's entry point (libFuzzer ships no header declaring it). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096) return 0;
   char *src = malloc(size + 1);

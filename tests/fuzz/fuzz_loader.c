@@ -5,6 +5,8 @@
 
 #include "suite/suite.h"
 
+/* libFuzzer's entry point (libFuzzer ships no header declaring it). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gt_load_opts opts = {.use_env = false};
   gt_err err = {0};

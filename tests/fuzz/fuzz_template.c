@@ -8,12 +8,12 @@
 #include "check/check.h"
 #include "suite/suite.h"
 
-/* Block style: flow collections cannot hold ${..} unquoted (SPEC §2). */
+/* Block style: flow collections cannot hold ${..} unquoted (docs/suite-format.md). */
 static const char *TEMPLATES[] = {
     "success: false\nerror:\n  code: !integer\n  message: !string\n",
     "!one_of\n- !null\n- items: !contains\n  - id: !integer\n- !len 3\n",
-    "!exact\na: !regex '^[0-9a-f]{24}$'\nb:\n- 1\n- !any\n- !absent\nc: !one_of\n- !absent\n- "
-    "!number\n",
+    ("!exact\na: !regex '^[0-9a-f]{24}$'\nb:\n- 1\n- !any\n- !absent\nc: !one_of\n- !absent\n- "
+     "!number\n"),
     "- !boolean\n- x\n- ${n}\n",
 };
 #define N_TEMPLATES (sizeof TEMPLATES / sizeof *TEMPLATES)
@@ -33,6 +33,8 @@ static void init(void) {
   }
 }
 
+/* libFuzzer's entry point (libFuzzer ships no header declaring it). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   init();
   const char *body = (const char *)data;

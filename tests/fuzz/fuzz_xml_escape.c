@@ -78,6 +78,8 @@ static void check(const unsigned char *out, size_t len, bool attribute) {
   }
 }
 
+/* libFuzzer's entry point (libFuzzer ships no header declaring it). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0) return 0;
   bool attribute = data[0] & 1;

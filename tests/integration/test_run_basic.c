@@ -1,4 +1,4 @@
-/* test_run_basic.c — every assertion kind of SPEC §2, passing and failing,
+/* test_run_basic.c — every assertion kind of docs/suite-format.md, passing and failing,
  * through the real gauntlet binary against target_api (fixture basic.yaml). */
 #include <criterion/criterion.h>
 #include <stdlib.h>

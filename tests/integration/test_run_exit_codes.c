@@ -1,4 +1,4 @@
-/* test_run_exit_codes.c — SPEC §1 exit codes: 2 for bad usage or a bad suite
+/* test_run_exit_codes.c — the exit codes (docs/ci.md): 2 for bad usage or a bad suite
  * (FILE:LINE:COL on stderr, nothing sent: the target counts requests), 3 for a
  * runtime error, 0 / 1 for passed / failed; `list` and `check` send nothing. */
 #include <criterion/criterion.h>

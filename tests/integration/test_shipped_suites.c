@@ -5,7 +5,7 @@
  * the failures. Then the suites against `gauntlet serve` of themselves.
  *
  * Each run is a real `gauntlet run` process with the environment variables of
- * shared/reference-apis.md; HTTPS targets use a generated self-signed cert
+ * suites/README.md; HTTPS targets use a generated self-signed cert
  * trusted with --cacert. */
 #include <criterion/criterion.h>
 #include <signal.h>

@@ -1,5 +1,6 @@
 /* curl_client.c — one libcurl request as an API client makes it, for the test
  * clients of serve (targets/client_*.c) and tests that talk to serve. */
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +21,14 @@ static size_t on_body(char *b, size_t size, size_t n, void *ud) {
 static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap) {
   size_t n = strlen(name);
   if (len <= n || strncasecmp(line, name, n)) return;
-  char fmt[16];
-  snprintf(fmt, sizeof fmt, " %%%zus", cap - 1);
-  sscanf(line + n, fmt, out);
+  /* The first word after the colon, bounded by len: libcurl's header line is
+   * not NUL-terminated. */
+  size_t i = n, k = 0;
+  while (i < len && (line[i] == ' ' || line[i] == '\t'))
+    i++;
+  while (i < len && k + 1 < cap && !isspace((unsigned char)line[i]))
+    out[k++] = line[i++];
+  out[k] = '\0';
 }
 
 static size_t on_header(char *b, size_t size, size_t n, void *ud) {

@@ -1,5 +1,5 @@
 /* refapi.c — an independent, conformant implementation of the four reference
- * APIs of shared/reference-apis.md (Botanalytics v2, buddybuild v1, BitPaket v2,
+ * APIs of suites/README.md (Botanalytics v2, buddybuild v1, BitPaket v2,
  * the Moonrope-style RPC API), written without gauntlet's code, so that the
  * shipped suites (suites/NAME.yaml) can be tested against a second opinion; each
  * --defect NAME breaks exactly one rule so the tests can show that the suites
@@ -352,7 +352,8 @@ typedef struct reply {
   int nh;
 } reply;
 
-static void reply_header(reply *rp, const char *name, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static void reply_header(reply *rp, const char *name,
+                                                               const char *fmt, ...) {
   if (rp->nh >= MAX_HDRS) return;
   snprintf(rp->h[rp->nh].name, sizeof rp->h[rp->nh].name, "%s", name);
   va_list ap;
@@ -1620,7 +1621,15 @@ static char *slurp(const char *path) {
   char *buf = NULL;
   size_t len = 0, cap = 0;
   for (int guard = 0; guard < 4096; guard++) {
-    if (len + 4097 > cap) buf = realloc(buf, cap = (cap + 4097) * 2);
+    if (len + 4097 > cap) {
+      char *grown = realloc(buf, cap = (cap + 4097) * 2);
+      if (!grown) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = grown;
+    }
     size_t n = fread(buf + len, 1, 4096, f);
     len += n;
     if (n == 0) break;

@@ -1212,14 +1212,14 @@ static int strict_judge(int fd, char *buf, size_t *n, size_t cap, double deadlin
   } else if (chunked) {
     size_t pos = head_len;
     for (int guard = 0; guard < 10000; guard++) {
-      char *eol;
-      while (!(eol = memmem(buf + pos, *n - pos, "\r\n", 2)))
+      char *line_end;
+      while (!(line_end = memmem(buf + pos, *n - pos, "\r\n", 2)))
         if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
       char *stop;
       if (!isxdigit((unsigned char)buf[pos])) return 400;
       long size = strtol(buf + pos, &stop, 16);
-      if (stop != eol && *stop != ';') return 400;
-      pos = (size_t)(eol - buf) + 2;
+      if (stop != line_end && *stop != ';') return 400;
+      pos = (size_t)(line_end - buf) + 2;
       while (*n < pos + (size_t)size + 2)
         if (!raw_read_more(fd, buf, n, cap, deadline)) return -1;
       if (memcmp(buf + pos + size, "\r\n", 2)) return 400;

@@ -98,7 +98,7 @@ static int by_name(const void *a, const void *b) {
 Test(bad_corpus, every_file_fails_where_it_says) {
   DIR *d = opendir(BAD_DIR);
   cr_assert_not_null(d, "cannot open %s", BAD_DIR);
-  char *files[MAX_FILES];
+  char *files[MAX_FILES] = {0};
   size_t n = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL && n < MAX_FILES) {

@@ -129,7 +129,7 @@ static void dump(void) {
     cr_assert_geq(failed(id), 0, "expected a %s failure", gt_check_name(id));                      \
   } while (0)
 
-/* A conformant JSON API profile, as in SPEC §3. */
+/* A conformant JSON API profile, as in docs/suite-format.md. */
 static void json_profile(void) {
   P.transport.content_type = "application/json";
   P.transport.charset = "utf-8";

@@ -123,7 +123,7 @@ static void run_dir(const char *dir, const char *rel, gt_schema_dialect d, bool 
   DIR *dp = opendir(dir);
   cr_assert(dp, "cannot open %s (is json-schema-test-suite installed? scripts/install-deps.sh)",
             dir);
-  char *names[512];
+  char *names[512] = {0};
   int n = 0;
   struct dirent *de;
   while ((de = readdir(dp)) && n < 512)
@@ -150,7 +150,7 @@ static void run_required(const char *dir, gt_schema_dialect d, const char *label
   cr_assert(dp, "cannot open %s (is json-schema-test-suite installed? scripts/install-deps.sh)",
             dir);
   /* only the files directly in the folder: optional/ is run separately */
-  char *names[512];
+  char *names[512] = {0};
   int n = 0;
   struct dirent *de;
   while ((de = readdir(dp)) && n < 512)

@@ -155,11 +155,11 @@ Test(secrets, fast_for_typical_sizes) {
 /* A secret sent in a JSON body or reflected in one is JSON-escaped; one sent
  * in a form is '+'-encoded: both forms are hidden too. */
 Test(secrets, json_and_form_forms) {
-  gt_secrets *s = gt_secrets_new();
-  gt_secrets_add(s, "cs", "a b/\"c\\d");
+  gt_secrets *own = gt_secrets_new();
+  gt_secrets_add(own, "cs", "a b/\"c\\d");
   const char *in = "j=\"a b/\\\"c\\\\d\" s=a b\\/\\\"c\\\\d f=a+b%2F%22c%5Cd";
-  char *out = gt_secrets_redact_dup(s, in, strlen(in));
+  char *out = gt_secrets_redact_dup(own, in, strlen(in));
   cr_expect_str_eq(out, "j=\"${cs}\" s=${cs} f=${cs}");
   free(out);
-  gt_secrets_free(s);
+  gt_secrets_free(own);
 }

@@ -376,7 +376,8 @@ Test(rules, docs_serve_md_lists_every_rule_as_in_the_table) {
   free(doc);
 }
 
-static void record_rule(serve_audit *a, const serve_rule_info *r, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static void
+record_rule(serve_audit *a, const serve_rule_info *r, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   serve_rule_vrecord(a, r, fmt, ap);

@@ -496,7 +496,9 @@ static void eval_hits(const gt_jsonpath *p, cJSON *doc, hitlist *result) {
 
 size_t gt_jsonpath_eval(const gt_jsonpath *p, const cJSON *doc, const cJSON **out, size_t max) {
   hitlist l;
-  eval_hits(p, (cJSON *)doc, &l); /* read-only use of the document */
+  /* The evaluator is shared with delete/set, which change the document and
+   * so take it mutable; here the hits are only read (const again below). */
+  eval_hits(p, (cJSON *)(uintptr_t)doc, &l);
   for (size_t i = 0; i < l.n && i < max; i++)
     out[i] = l.items[i].node;
   size_t total = l.total > l.n ? l.total : l.n;

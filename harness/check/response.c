@@ -377,12 +377,8 @@ static void lead_with_root_causes(gt_failures *f, size_t from) {
 bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt_failures *out,
                        cJSON **parsed) {
   if (parsed) *parsed = NULL;
-  /* Built here rather than with gt_expect_init: nothing to free, no coupling. */
-  gt_expect unset;
-  memset(&unset, 0, sizeof unset);
-  unset.max_time_ms = -1;
-  unset.refused = -1;
-  unset.error_shape = -1;
+  gt_expect unset; /* for a NULL expect: all unset, nothing allocated, nothing to free */
+  gt_expect_init(&unset);
   gt_check_ctx c = *ctx;
   if (!c.expect) c.expect = &unset;
   const gt_expect *e = c.expect;

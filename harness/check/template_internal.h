@@ -31,13 +31,13 @@ tmpl_kind tmpl_classify(const gt_node *n);
 /* Type tags take no value: !string, !integer, ..., !absent. */
 bool tmpl_is_type_tag(tmpl_kind k);
 
-/* Regex of a !regex node: the compiled code in aux, or compiled now when the
- * template was never passed through gt_template_compile. Returns 1 on match,
- * 0 on no match, -1 when the pattern does not compile. */
 /* PCRE2 (UTF, invalid subjects allowed) code for n->text, or NULL with the
  * PCRE2 error code and the offset in the pattern. Free with tmpl_regex_free. */
 void *tmpl_regex_compile(const gt_node *n, int *errcode, size_t *erroffset);
 void tmpl_regex_free(void *code);
+/* Regex of a !regex node: the compiled code in aux, or compiled now when the
+ * template was never passed through gt_template_compile. Returns 1 on match,
+ * 0 on no match, -1 when the pattern does not compile. */
 int tmpl_regex_match(const gt_node *n, const char *subject, size_t len);
 
 /* !len argument; false when not a non-negative integer. */

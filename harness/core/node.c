@@ -333,11 +333,23 @@ void gt_node_append(gt_node *parent, gt_node *key, gt_node *value) {
   parent->count = n + 1;
 }
 
+/* The index of key in map, or map->count. */
+static size_t key_index(const gt_node *map, const char *key) {
+  for (size_t i = 0; i < map->count; i++)
+    if (map->keys[i]->text && strcmp(map->keys[i]->text, key) == 0) return i;
+  return map->count;
+}
+
 const gt_node *gt_node_get(const gt_node *map, const char *key) {
   if (!map || map->kind != GT_NODE_MAP) return NULL;
-  for (size_t i = 0; i < map->count; i++)
-    if (map->keys[i]->text && strcmp(map->keys[i]->text, key) == 0) return map->items[i];
-  return NULL;
+  size_t i = key_index(map, key);
+  return i < map->count ? map->items[i] : NULL;
+}
+
+gt_node *gt_node_get_mut(gt_node *map, const char *key) {
+  if (!map || map->kind != GT_NODE_MAP) return NULL;
+  size_t i = key_index(map, key);
+  return i < map->count ? map->items[i] : NULL;
 }
 
 const gt_node *gt_node_get_ci(const gt_node *map, const char *key) {

@@ -104,6 +104,8 @@ size_t gt_node_arena_bytes(const gt_node_arena *a);
 
 /* MAP lookup by exact key text; NULL if absent or n is not a map. */
 const gt_node *gt_node_get(const gt_node *map, const char *key);
+/* The same for the tree's builder (the loader), which may still change it. */
+gt_node *gt_node_get_mut(gt_node *map, const char *key);
 /* Case-insensitive variant (HTTP header names). */
 const gt_node *gt_node_get_ci(const gt_node *map, const char *key);
 

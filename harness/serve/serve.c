@@ -132,11 +132,11 @@ void gt_serve_free(gt_serve *s) {
   free(s);
 }
 
-bool gt_serve_done(const gt_serve *s) {
+bool gt_serve_done(gt_serve *s) {
   /* --max-requests: done once the last answer has left, not when decided */
-  pthread_mutex_lock((pthread_mutex_t *)&s->audit_lock);
+  pthread_mutex_lock(&s->audit_lock);
   bool d = s->done && s->completed >= s->answered;
-  pthread_mutex_unlock((pthread_mutex_t *)&s->audit_lock);
+  pthread_mutex_unlock(&s->audit_lock);
   return d;
 }
 
@@ -152,9 +152,9 @@ int gt_serve_https_port(const gt_serve *s) {
   return s->https_port;
 }
 
-size_t gt_serve_request_count(const gt_serve *s) {
-  pthread_mutex_lock((pthread_mutex_t *)&s->audit_lock);
+size_t gt_serve_request_count(gt_serve *s) {
+  pthread_mutex_lock(&s->audit_lock);
   size_t n = s->n_audit;
-  pthread_mutex_unlock((pthread_mutex_t *)&s->audit_lock);
+  pthread_mutex_unlock(&s->audit_lock);
   return n;
 }

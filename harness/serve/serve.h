@@ -51,8 +51,8 @@ bool gt_serve_start(gt_serve *s, gt_err *err);
 int gt_serve_http_port(const gt_serve *s); /* bound port, 0 when no listener */
 int gt_serve_https_port(const gt_serve *s);
 /* True once --max-requests requests were answered. */
-bool gt_serve_done(const gt_serve *s);
-size_t gt_serve_request_count(const gt_serve *s);
+bool gt_serve_done(gt_serve *s); /* locks: not const */
+size_t gt_serve_request_count(gt_serve *s);
 /* Stops the listeners (idempotent). */
 void gt_serve_stop(gt_serve *s);
 /* Writes the client-conformance JUnit report; *conformed is true when no

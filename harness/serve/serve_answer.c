@@ -83,7 +83,7 @@ static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
   return merged;
 }
 
-void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f,
+void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
                         gt_serve_response *resp) {
   const gt_profile *p = &c->ss->suite->profile;
   gt_expect e;
@@ -102,7 +102,7 @@ void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f
         break;
       }
   }
-  ((serve_ctx *)c)->answered_error = true;
+  c->answered_error = true;
   if (e.refused == 1) {
     resp->action = GT_SERVE_RESET;
     gt_expect_free(&e);

@@ -238,7 +238,7 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
                       size_t *suite, cJSON *path_vars);
 
 /* Answers (serve_answer.c). */
-void serve_error_answer(const serve_ctx *c, const serve_route *rt, gt_fault_id f,
+void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
                         gt_serve_response *resp);
 void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_response *resp);
 bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);

@@ -101,13 +101,13 @@ static void seed_route(gt_serve *s, serve_suite *ss, const gt_node *seed) {
 }
 
 static bool compile_validate(gt_node *respond, gt_err *err) {
-  const gt_node *v = gt_node_get(respond, "validate");
+  gt_node *v = gt_node_get_mut(respond, "validate");
   if (!v) return true;
   if (v->kind != GT_NODE_SEQ)
     return gt_err_set(err, GT_ERR_INPUT, v->file, v->line, v->col,
                       "respond.validate must be a list of {value, match}");
   for (size_t i = 0; i < v->count; i++) {
-    gt_node *m = (gt_node *)gt_node_get(v->items[i], "match");
+    gt_node *m = gt_node_get_mut(v->items[i], "match");
     if (!gt_node_get(v->items[i], "value") || !m)
       return gt_err_set(err, GT_ERR_INPUT, v->items[i]->file, v->items[i]->line, v->items[i]->col,
                         "respond.validate item needs value: and match:");

@@ -69,7 +69,8 @@ gt_jsonpath *ld_jsonpath(loader *L, const gt_node *n);
 char *ld_strdup_scalar(const gt_node *n);
 /* Keeps an allocation in the suite's owned storage (freed with it). */
 void ld_keep_file(loader *L, char *file);
-/* Whole file into memory (NUL-terminated); NULL with *errnum set. Caller frees. */
+/* Keeps a parsed tree in the suite's owned storage (suite->trees: freed with
+ * the suite); the model may borrow nodes from it. */
 void ld_keep_tree(loader *L, gt_node *tree);
 
 /* A path relative to the directory of `from` (a file); absolute paths stay.

@@ -38,6 +38,7 @@
  * sources, required paths, compiled paths) or points at suite->file/files.
  * If you add a borrowed pointer to the loader, add it here (and to the test
  * in tests/unit/test_suite_compact.c). */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "load.h"
@@ -101,10 +102,16 @@ static bool profile_ok(const ld_compactor *C, const gt_profile *p) {
 
 /* ---- move ---- */
 
-/* The trees are the suite's (built mutable by the loader); the model only
- * sees them const. */
+/* The one place the loader takes back write access to a node it lent: the
+ * trees are the suite's, built mutable by the loader and still owned by it
+ * (suite->trees); the model only sees them const. Moving takes the node's
+ * aux data along, so the original is changed. */
+static gt_node *lent_node(const gt_node *n) {
+  return (gt_node *)(uintptr_t)n;
+}
+
 static void mv(const ld_compactor *C, const gt_node **slot) {
-  *slot = gt_node_arena_move(C->arena, (gt_node *)*slot);
+  *slot = gt_node_arena_move(C->arena, lent_node(*slot));
 }
 
 static void move_expect(const ld_compactor *C, gt_expect *e) {

@@ -150,7 +150,7 @@ bool ld_includes(loader *L, gt_node *root, gt_node ***parts, size_t *n_parts) {
 /* ---- scenarios: one list ---- */
 
 gt_node *ld_join_scenarios(loader *L, gt_node *root, gt_node *const *parts, size_t n_parts) {
-  gt_node *own = (gt_node *)gt_node_get(root, "scenarios");
+  gt_node *own = gt_node_get_mut(root, "scenarios");
   if (own && !ld_want_seq(L, own, "scenarios")) return NULL;
   size_t from_fragments = 0;
   for (size_t p = 0; p + 1 < n_parts; p++) {
@@ -174,7 +174,7 @@ gt_node *ld_join_scenarios(loader *L, gt_node *root, gt_node *const *parts, size
   if (n_own) memcpy(mine, own->items, n_own * sizeof *mine);
   own->count = 0;
   for (size_t p = 0; p + 1 < n_parts; p++) {
-    gt_node *list = (gt_node *)gt_node_get(parts[p], "scenarios");
+    gt_node *list = gt_node_get_mut(parts[p], "scenarios");
     if (!list || ld_is_null(list)) continue;
     for (size_t i = 0; i < list->count; i++)
       gt_node_append(own, NULL, list->items[i]);

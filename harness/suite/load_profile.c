@@ -146,7 +146,7 @@ static bool load_versioning(loader *L, gt_profile *p, gt_node *n) {
 static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
   static const char *const keys[] = {"statuses", "shape", NULL};
   if (!ld_want_map(L, n, "errors") || !ld_check_keys(L, n, keys, "errors")) return false;
-  gt_node *statuses = (gt_node *)gt_node_get(n, "statuses");
+  gt_node *statuses = gt_node_get_mut(n, "statuses");
   if (statuses) {
     char *text = NULL;
     if (!ld_want_seq(L, statuses, "errors.statuses")) return false;
@@ -155,7 +155,7 @@ static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
     if (!ok) return false;
     p->errors.has_statuses = true;
   }
-  gt_node *shape = (gt_node *)gt_node_get(n, "shape");
+  gt_node *shape = gt_node_get_mut(n, "shape");
   if (shape && !ld_is_null(shape)) {
     if (!ld_template(L, shape)) return false;
     p->errors.shape = shape;
@@ -188,9 +188,9 @@ static bool load_limits(loader *L, gt_profile *p, gt_node *n) {
 static bool load_fault_section(loader *L, gt_profile *p, gt_node *n) {
   static const char *const keys[] = {"default", "expect", NULL};
   if (!ld_want_map(L, n, "faults") || !ld_check_keys(L, n, keys, "profile faults")) return false;
-  gt_node *def = (gt_node *)gt_node_get(n, "default");
+  gt_node *def = gt_node_get_mut(n, "default");
   if (def && !ld_fault_list(L, def, &p->default_faults, &p->n_default_faults)) return false;
-  gt_node *exp = (gt_node *)gt_node_get(n, "expect");
+  gt_node *exp = gt_node_get_mut(n, "expect");
   if (!exp || ld_is_null(exp)) return true;
   if (!ld_want_map(L, exp, "faults.expect")) return false;
   for (size_t i = 0; i < exp->count; i++) {

@@ -76,7 +76,7 @@ bool ld_poll(loader *L, gt_node *n, gt_scenario *sc) {
   p->timeout_ms = DEFAULT_POLL_TIMEOUT_MS;
   p->line = n->line, p->col = n->col;
   sc->poll = p;
-  gt_node *until = (gt_node *)gt_node_get(n, "until");
+  gt_node *until = gt_node_get_mut(n, "until");
   if (!until) return ld_fail(L, n, "poll: missing required key 'until' (the answer to wait for)");
   if (!ld_expect(L, until, &p->until, "poll.until") || !ld_vars_defined(L, until)) return false;
   const gt_node *every = gt_node_get(n, "every");

@@ -185,11 +185,11 @@ static bool load_scenarios(loader *L, gt_node *list) {
 /* The profile: the suite's own, else the one an included file gives (at
  * most one of them may). */
 static bool load_profile_part(loader *L, gt_node *root, gt_node *const *parts, size_t n_parts) {
-  gt_node *own = (gt_node *)gt_node_get(root, "profile");
+  gt_node *own = gt_node_get_mut(root, "profile");
   if (own) return ld_profile(L, own, L->suite->file);
   gt_node *found = NULL;
   for (size_t p = 0; p + 1 < n_parts; p++) {
-    gt_node *v = (gt_node *)gt_node_get(parts[p], "profile");
+    gt_node *v = gt_node_get_mut(parts[p], "profile");
     if (!v) continue;
     if (found) return ld_defined_twice(L, v, found, "the profile");
     found = v;
@@ -259,7 +259,7 @@ static bool load_root(loader *L, gt_node *root) {
   /* Variables first: everything else may reference them. */
   ok = ok && ld_unique_keys(L, parts, n_parts, "variables", NULL, "variable", false);
   for (size_t p = 0; ok && p < n_parts; p++) {
-    gt_node *vars = (gt_node *)gt_node_get(parts[p], "variables");
+    gt_node *vars = gt_node_get_mut(parts[p], "variables");
     if (vars) ok = ld_variables(L, vars);
   }
   const gt_node *base = gt_node_get(root, "base_url");

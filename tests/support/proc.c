@@ -1,4 +1,5 @@
 /* proc.c — spawning processes with a deadline, and target server lifecycle. */
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -42,7 +43,7 @@ static char **merged_env(const char *const env_extra[]) {
     if (!overridden) out[k++] = environ[i];
   }
   for (size_t j = 0; j < n_extra; j++)
-    out[k++] = (char *)env_extra[j];
+    out[k++] = (char *)(uintptr_t)env_extra[j]; /* environ type; never written */
   return out;
 }
 
@@ -73,7 +74,8 @@ bool ts_spawn(const char *const argv[], const char *const env_extra[], const cha
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char **env = merged_env(env_extra);
   p->started = now_s();
-  int rc = env ? posix_spawn(&p->pid, argv[0], &fa, NULL, (char *const *)argv, env) : ENOMEM;
+  int rc =
+      env ? posix_spawn(&p->pid, argv[0], &fa, NULL, (char *const *)(uintptr_t)argv, env) : ENOMEM;
   free(env);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {

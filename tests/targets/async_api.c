@@ -20,6 +20,7 @@
  *   GET  /__log       {"requests": [{"method", "path", "ms"}...]}: every request
  *                     seen (except /__log), ms since start
  */
+#include <stdint.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -67,7 +68,7 @@ static long now_ms(void) {
 
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *body) {
   struct MHD_Response *r =
-      MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+      MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(r, "Content-Type", "application/json");
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);

@@ -95,6 +95,7 @@
  *   rpc          no_type_check                   mistyped parameter: parameter-error
  *   rpc          not_found_code                  unknown message: MessageNotFound
  */
+#include <stdint.h>
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
@@ -1645,8 +1646,8 @@ static struct MHD_Daemon *start(int port, bool tls, const char *cert, const char
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, tls ? (void *)1 : NULL},
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-      {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert},
-      {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)key},
+      {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)(uintptr_t)cert},
+      {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)(uintptr_t)key},
       {MHD_OPTION_END, 0, NULL},
   };
   return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, NULL, MHD_OPTION_ARRAY, opts,

@@ -560,7 +560,7 @@ static char *zlib_pack(const char *data, size_t len, int window_bits, size_t *ou
   if (deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
   size_t cap = deflateBound(&z, (uLong)len) + 32;
   char *out = malloc(cap);
-  z.next_in = (Bytef *)data;
+  z.next_in = (Bytef *)(uintptr_t)data; /* zlib reads next_in only */
   z.avail_in = (uInt)len;
   z.next_out = (Bytef *)out;
   z.avail_out = (uInt)cap;

@@ -145,8 +145,8 @@ Test(fault_build, base_url_override_timeout_and_form) {
 
 Test(fault_build, credential_schemes) {
   fx.suite.profile.auth.scheme = GT_AUTH_BASIC;
+  cJSON *old = vars; /* setup's, which scope.suite_vars reads */
   vars = cJSON_Parse("{\"TOKEN\":\"Aladdin:open sesame\",\"app\":\"42\",\"n\":5}");
-  cJSON *old = (cJSON *)scope.suite_vars;
   scope.suite_vars = vars;
   build("list [valid]");
   cr_assert_str_eq(hdr("Authorization"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");

@@ -4,6 +4,7 @@
  * tests can check requests leave byte-exact, and counts connections so
  * keep-alive is observable. Hostile servers (resets, silence) and raw mode
  * are in test_http_raw.c. */
+#include <stdint.h>
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -34,7 +35,7 @@ static const char *hdr_or(struct MHD_Connection *c, const char *name, const char
 
 static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *data, size_t len,
                              enum MHD_ResponseMemoryMode mode, const char *const *headers) {
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, mode);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, mode);
   for (size_t i = 0; headers && headers[i]; i += 2)
     MHD_add_response_header(r, headers[i], headers[i + 1]);
   enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);

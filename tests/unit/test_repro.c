@@ -4,6 +4,7 @@
  * prints one argument per line as [arg] (and the bytes of an @FILE body in
  * hex), so quoting and secret references are checked by the shell itself:
  * what the shell hands curl must be exactly what gauntlet sent. */
+#include <stdint.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,8 @@ static char *run_repro(const char *cmd, const char *env) {
 static gt_http_request req_of(const char *method, const char *url) {
   gt_http_request r;
   memset(&r, 0, sizeof r);
-  r.method = (char *)method;
-  r.url = (char *)url;
+  r.method = (char *)(uintptr_t)method; /* borrowed: never freed nor written */
+  r.url = (char *)(uintptr_t)url;
   return r;
 }
 
@@ -53,7 +54,7 @@ static gt_header headers[8];
 
 static void with_headers(gt_http_request *r, const char *const *nv, size_t n) {
   for (size_t i = 0; i < n; i++)
-    headers[i] = (gt_header){(char *)nv[2 * i], (char *)nv[2 * i + 1]};
+    headers[i] = (gt_header){(char *)(uintptr_t)nv[2 * i], (char *)(uintptr_t)nv[2 * i + 1]};
   r->headers = headers;
   r->n_headers = n;
 }

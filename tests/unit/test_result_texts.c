@@ -35,12 +35,12 @@ Test(result_texts, nul_in_response_body_does_not_cut_the_dump) {
 }
 
 Test(result_texts, nul_in_request_body_does_not_cut_the_dump) {
-  static const char body[] = "\0\0tail";
+  static char body[] = "\0\0tail";
   gt_http_request req;
   memset(&req, 0, sizeof req);
   req.method = "POST";
   req.url = "http://127.0.0.1:1/x";
-  req.body = (char *)body;
+  req.body = body;
   req.body_len = sizeof body - 1;
   gt_failures f = {0};
   gt_case_result r;

@@ -1,6 +1,7 @@
 /* test_serve_core.c — serve's pure core: path templates, routing, respond:
  * expansion and state, and the conformant answer to each request fault.
  * Requests go straight into gt_serve_handle (no sockets needed). */
+#include <stdint.h>
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -43,8 +44,8 @@ static void req(gt_serve_response *resp, const char *method, const char *target,
                 const char *ctype, const char *body) {
   gt_header h[3];
   size_t n = 0;
-  if (auth) h[n++] = (gt_header){"Authorization", (char *)auth};
-  if (ctype) h[n++] = (gt_header){"Content-Type", (char *)ctype};
+  if (auth) h[n++] = (gt_header){"Authorization", (char *)(uintptr_t)auth};
+  if (ctype) h[n++] = (gt_header){"Content-Type", (char *)(uintptr_t)ctype};
   gt_serve_request r = {.method = method,
                         .target = target,
                         .headers = h,

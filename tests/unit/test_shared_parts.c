@@ -190,10 +190,11 @@ Test(media, serve_audit_flags_json_labelled_as_text_with_a_json_parameter) {
   gt_serve_opts o = {.use_env = true, .seed = 7};
   gt_serve *srv = gt_serve_new(&suite, 1, &o, &err);
   cr_assert(srv, "serve: %s", err.msg);
-  const char *labels[] = {"text/plain; profile=application/json", "application/merge-patch+json"};
+  char plain[] = "text/plain; profile=application/json", merge[] = "application/merge-patch+json";
+  char *labels[] = {plain, merge};
   for (size_t i = 0; i < 2; i++) {
     gt_header h[] = {{"Authorization", "Bearer tok-0123456789abcdef"}, {"Content-Type", NULL}};
-    h[1].value = (char *)labels[i];
+    h[1].value = labels[i];
     const char *body = "{\"name\":\"w\",\"size\":1,\"tags\":[]}";
     gt_serve_request r = {.method = "POST",
                           .target = "/v1/items",

@@ -25,6 +25,8 @@ static void check(const gt_schema *s, const cJSON *inst) {
   gt_schema_result_free(&r);
 }
 
+/* libFuzzer's entry point, declared here: no header of libFuzzer's declares it. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 8192) return 0;
   static const gt_schema_dialect DIALECTS[] = {GT_DIALECT_2020_12, GT_DIALECT_DRAFT7,

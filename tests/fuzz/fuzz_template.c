@@ -78,7 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r.status = size ? 200 + data[0] % 400 : 500;
   r.headers = &h;
   r.n_headers = 1;
-  r.body.data = (char *)body; /* borrowed: never freed here */
+  /* The response owns a mutable body; a copy keeps the fuzzer's input const. */
+  char *body_copy = malloc(size + 1);
+  if (!body_copy) return 0;
+  memcpy(body_copy, body, size);
+  body_copy[size] = '\0';
+  r.body.data = body_copy; /* freed below */
   r.body.len = size;
   r.body_total = size;
   r.body_truncated = size > 0 && data[size - 1] == 'T';
@@ -91,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gt_failures_free(&f);
   free(text);
   cJSON_Delete(j);
+  free(body_copy);
   return 0;
 }

@@ -137,7 +137,7 @@ void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not 
 typedef enum { GT_BODY_NONE, GT_BODY_JSON, GT_BODY_FORM, GT_BODY_RAW } gt_body_kind;
 
 /* A credential other than the profile's for one scenario: `request.auth:`
- * as a mapping (README "Per-scenario auth"). */
+ * as a mapping (docs/suite-format.md "Per-scenario auth"). */
 typedef struct gt_auth_with {
   bool given;
   int scheme; /* gt_auth_scheme; the profile's when not written */
@@ -189,8 +189,8 @@ typedef struct gt_poll {
 } gt_poll;
 
 /* `checks:` of a scenario: each universal check as the profile says, off or
- * on, and the content type its responses must have (README "Per-scenario
- * checks"). Zero-initialised = no change. */
+ * on, and the content type its responses must have (docs/checks.md, per
+ * scenario). Zero-initialised = no change. */
 enum { GT_SWITCH_PROFILE = 0, GT_SWITCH_OFF, GT_SWITCH_ON };
 typedef struct gt_check_switches {
   unsigned char on[GT_CHECK_UNIVERSAL_COUNT]; /* GT_SWITCH_* */

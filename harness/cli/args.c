@@ -41,6 +41,8 @@ enum {
   OPT_MAX_REQUESTS,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
+  OPT_BASELINE,
+  OPT_WRITE_BASELINE,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -86,6 +88,8 @@ static const cli_option options[] = {
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
+    {{"baseline", required_argument, 0, OPT_BASELINE}, FOR(CLI_RUN)},
+    {{"write-baseline", required_argument, 0, OPT_WRITE_BASELINE}, FOR(CLI_RUN)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -124,6 +128,8 @@ void cli_usage(FILE *out) {
         "      --rate N            at most N requests per second, evenly spaced\n"
         "      --timeout DURATION  per request (default 10s; 150ms, 2s, 1m)\n"
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
+        "      --baseline FILE     accepted findings: reported, but only a new one fails\n"
+        "      --write-baseline FILE  write this run's findings as a baseline\n"
         "      --filter GLOB       only cases whose id matches (e.g. '*[valid]'; * and ? are\n"
         "                          wildcards, [ ] are literal, \\ escapes)\n"
         "      --case ID           only the case with exactly this id (repeatable)\n"
@@ -355,6 +361,13 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     }
     case OPT_EXPLAIN:
       o->explain = true;
+      break;
+    case OPT_BASELINE:
+      o->baseline_path = optarg;
+      break;
+    case OPT_WRITE_BASELINE:
+      if (!*optarg) return usage_error("--write-baseline expects a file name");
+      o->write_baseline_path = optarg;
       break;
     case OPT_NOW_MS: {
       char *end;

@@ -10,6 +10,7 @@
 typedef struct run_sinks {
   gt_junit *junit;
   gt_console *console;
+  gt_findings *findings;
 } run_sinks;
 
 static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *props, size_t n,
@@ -21,13 +22,19 @@ static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *pro
 
 static bool sink_case(void *ud, const gt_case_result *r, gt_err *err) {
   run_sinks *k = ud;
-  gt_console_case(k->console, r);
+  bool new_cause = gt_findings_add(k->findings, r);
+  gt_console_case_cause(k->console, r, new_cause);
   return gt_junit_case(k->junit, r, err);
 }
 
 static bool sink_suite_end(void *ud, const gt_suite *s, gt_err *err) {
-  (void)s;
-  return gt_junit_suite_end(((run_sinks *)ud)->junit, err);
+  run_sinks *k = ud;
+  /* The suite's findings as properties (JUnit has no run-level ones). */
+  gt_property *props;
+  size_t n = gt_findings_properties(k->findings, s->name, &props);
+  gt_junit_suite_properties(k->junit, props, n);
+  gt_properties_free(props, n);
+  return gt_junit_suite_end(k->junit, err);
 }
 
 static double now_s(void) {
@@ -58,10 +65,17 @@ int cli_run(int argc, char **argv) {
 
   rc = EXIT_RUNTIME;
   gt_err err = {0};
+  gt_findings *findings = gt_findings_new();
+  if (o.baseline_path && !gt_findings_load_baseline(findings, o.baseline_path, &err)) {
+    rc = cli_print_err(secrets, &err);
+    gt_findings_free(findings);
+    goto out;
+  }
   const char *report_name = o.n_files == 1 ? suites[0]->name : "gauntlet";
   gt_junit *junit = gt_junit_open(o.junit_path, report_name, &err);
   if (!junit) {
     cli_print_err(secrets, &err);
+    gt_findings_free(findings);
     goto out;
   }
   bool tty = isatty(STDOUT_FILENO);
@@ -71,12 +85,13 @@ int cli_run(int argc, char **argv) {
       .progress = tty && !o.quiet && !o.verbose,
       .quiet = o.quiet,
       .verbose = o.verbose,
+      .condense = true,
   };
   gt_console *console = gt_console_new(&co);
 
   o.run.interrupted = cli_catch_interrupts();
 
-  run_sinks sinks = {.junit = junit, .console = console};
+  run_sinks sinks = {.junit = junit, .console = console, .findings = findings};
   gt_run_sink sink = {.suite_begin = sink_suite_begin,
                       .case_done = sink_case,
                       .suite_end = sink_suite_end,
@@ -98,15 +113,27 @@ int cli_run(int argc, char **argv) {
              why, finished, stats.total, stats.not_run);
     gt_console_note(console, note);
   }
+  if (o.write_baseline_path) {
+    gt_err base_err = {0};
+    if (!gt_findings_write_baseline(findings, o.write_baseline_path, &base_err)) {
+      cli_print_err(secrets, &base_err);
+      written = false;
+    }
+  }
+  gt_console_findings(console, findings);
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
                      now_s() - t0);
   gt_console_free(console);
+  /* With a baseline, accepted findings do not fail the run; a new one does. */
+  bool failing =
+      o.baseline_path ? gt_findings_new_count(findings) > 0 : (stats.failed || stats.errors);
+  gt_findings_free(findings);
 
   if (stats.interrupted)
     rc = EXIT_INTERRUPTED;
   else if (!ok || !written)
     rc = EXIT_RUNTIME;
-  else if (stats.failed || stats.errors)
+  else if (failing)
     rc = EXIT_FAILED;
   else
     rc = EXIT_PASS;

@@ -24,6 +24,15 @@
 
 typedef enum { GT_RESULT_PASS, GT_RESULT_FAIL, GT_RESULT_ERROR, GT_RESULT_SKIP } gt_result_kind;
 
+/* One failed check of a case, redacted (the reports' structured view). */
+typedef struct gt_case_check {
+  const char *check;    /* check name (check/names.c) */
+  const char *where;    /* "$.error", "header Content-Type", "status", "" */
+  const char *expected; /* human text */
+  const char *actual;   /* human text: "missing", "200", "\"abc\"" */
+  const char *context;  /* what was there: "body: {...}" / "keys: a, b; body: ..."; or NULL */
+} gt_case_check;
+
 typedef struct gt_case_result {
   const char *classname; /* suite name */
   const char *name;      /* "scenario [fault]" */
@@ -34,6 +43,19 @@ typedef struct gt_case_result {
   const char *system_out; /* request line, response status/headers, first 4 KiB of body */
   const char *repro;      /* curl command reproducing the request (secrets as ${NAME}) */
   double time;            /* seconds */
+  /* Structured view for findings and the JSON/SARIF/TAP/HTML reports (all
+   * may be NULL/0: a case from a writer that does not know them). */
+  const char *suite_file;  /* the suite's file as given */
+  const char *scenario;    /* scenario name */
+  const char *fault;       /* fault name ("valid" for the valid case) */
+  int line, col;           /* of the scenario in suite_file (0: unknown) */
+  int fault_line;          /* of the fault in the scenario's `faults:` (0: not listed there) */
+  const char *const *tags; /* the scenario's tags */
+  size_t n_tags;
+  const gt_case_check *checks; /* every failed check (kind FAIL/ERROR) */
+  size_t n_checks;
+  const char *method, *url; /* the request (redacted), or NULL */
+  int status;               /* response status, 0 when none */
 } gt_case_result;
 
 typedef struct gt_property {
@@ -46,6 +68,9 @@ typedef struct gt_junit gt_junit;
 gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err);
 bool gt_junit_suite_begin(gt_junit *j, const char *suite_name, const gt_property *props,
                           size_t n_props, gt_err *err);
+/* More properties of the open suite, known only later (a summary): they are
+ * written with the suite's opening tag, before its cases, at suite end. */
+void gt_junit_suite_properties(gt_junit *j, const gt_property *props, size_t n_props);
 bool gt_junit_case(gt_junit *j, const gt_case_result *r, gt_err *err);
 bool gt_junit_suite_end(gt_junit *j, gt_err *err);
 /* Writes the final file atomically (rename). Closes any open suite. */
@@ -64,6 +89,84 @@ void gt_xml_escape(FILE *out, const char *s, size_t len, bool attribute, size_t 
  * 32 bytes. Used for report times and console rates. */
 void gt_format_decimal(char out[32], double v, int decimals);
 
+/* ---- findings (findings.c): failures grouped by cause (docs/reports.md) ----
+ * A cause is a failed check at a location, whatever the fault: the check's
+ * name plus its location with array indices generalised ($.items[3].id ->
+ * $.items[*].id); for status checks the location is the status class that
+ * came back, plus what was expected. Failed checks at the same location of
+ * one case are one cause (the first universal check names it: a missing
+ * $.error fails both `json` and `error_shape`, and is one defect). A case
+ * can belong to several findings; errors are grouped by their type. The id
+ * is a hash of suite, check and location: the same defect has the same id in
+ * every run, whatever the order, the seed or the number of cases. */
+typedef struct gt_finding {
+  char id[12];      /* 8 hex digits */
+  char *suite;      /* suite name */
+  char *suite_file; /* or NULL */
+  char *check;      /* check name, or the error type */
+  char *location;   /* normalised location ("$.error", "status 2xx", "header X-Y", "") */
+  char *summary;    /* "error_shape $.error missing" */
+  char *expected;   /* of the representative case */
+  char *actual;     /* of the representative case */
+  char *context;    /* what was there (or NULL) */
+  bool error;       /* grouped errors (could not run), not failed checks */
+  bool accepted;    /* listed in the --baseline file */
+  size_t n_cases;   /* cases with this cause */
+  char **scenarios; /* distinct scenario names, in first-seen order */
+  size_t n_scenarios;
+  char **faults; /* distinct fault names, in first-seen order */
+  size_t n_faults;
+  char **cases; /* the first GT_FINDING_CASES_KEPT case names */
+  size_t n_cases_kept;
+  /* the representative exchange: the first case seen with this cause */
+  char *example; /* case name */
+  char *example_message, *example_detail, *example_exchange, *example_repro;
+  int line, col;  /* of the representative case's scenario */
+  int fault_line; /* of its fault in `faults:` (0: none) */
+} gt_finding;
+
+#define GT_FINDING_CASES_KEPT 50
+
+typedef struct gt_findings gt_findings;
+
+gt_findings *gt_findings_new(void); /* freed by gt_findings_free */
+void gt_findings_free(gt_findings *f);
+/* Adds a case: nothing for passed/skipped ones. Returns true when the case
+ * brought a cause not seen before (the console prints such a case in full). */
+bool gt_findings_add(gt_findings *f, const gt_case_result *r);
+/* Sorted worst first (more cases, then more scenarios, errors before
+ * failures, then by id); the pointer is valid until the next add. */
+size_t gt_findings_count(const gt_findings *f);
+const gt_finding *gt_findings_get(gt_findings *f, size_t i);
+/* Cases that failed or errored (each counted once). */
+size_t gt_findings_failed_cases(const gt_findings *f);
+/* Findings not accepted by the baseline (a run fails on these). */
+size_t gt_findings_new_count(gt_findings *f);
+/* Marks the findings listed in a baseline file (--baseline). false with err
+ * (FILE:LINE: message, GT_ERR_USAGE) when it cannot be read or a line is not
+ * "ID [comment]". */
+bool gt_findings_load_baseline(gt_findings *f, const char *path, gt_err *err);
+/* Adds one id to the accepted set (the baseline loader calls it). */
+void gt_findings_accept_id(gt_findings *f, const char *id);
+/* true when id is in the loaded baseline (used before findings exist). */
+bool gt_findings_baseline_has(const gt_findings *f, const char *id);
+/* Writes every finding's id and summary to path atomically (--write-baseline). */
+bool gt_findings_write_baseline(gt_findings *f, const char *path, gt_err *err);
+/* The findings of one suite as JUnit properties "finding.<id>" = "<summary> —
+ * N cases across M scenarios (e.g. CASE)[; accepted]" plus "findings" = count.
+ * Fills props (freed with gt_properties_free) and returns their number. */
+size_t gt_findings_properties(gt_findings *f, const char *suite, gt_property **props);
+void gt_properties_free(gt_property *props, size_t n); /* names and values too */
+/* One line: "error_shape $.error missing — 38 cases across 9 scenarios (e.g.
+ * list apps [unauthenticated])". Caller frees. */
+char *gt_finding_line(const gt_finding *x);
+
+/* Writes path atomically: the text goes to "<path>.tmp.<pid>", is synced
+ * and renamed onto path; the directories are created. "-" is stdout. Used by
+ * every report writer below; write is called with the open FILE. */
+bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud), void *ud,
+                            gt_err *err);
+
 /* ---- console ---- */
 typedef struct gt_console_opts {
   FILE *out;     /* stdout normally */
@@ -71,6 +174,7 @@ typedef struct gt_console_opts {
   bool progress; /* one updating progress line (TTY only) */
   bool quiet;    /* only the summary */
   bool verbose;  /* print system_out of every case */
+  bool condense; /* print a failed case in full only when it brings a new cause */
 } gt_console_opts;
 
 typedef struct gt_console gt_console;
@@ -79,8 +183,14 @@ gt_console *gt_console_new(const gt_console_opts *o);
 void gt_console_free(gt_console *c);
 void gt_console_set_total(gt_console *c, size_t total);
 void gt_console_case(gt_console *c, const gt_case_result *r);
+/* The same, saying whether the case brought a cause not seen before
+ * (gt_findings_add): with opts.condense, others are only counted. */
+void gt_console_case_cause(gt_console *c, const gt_case_result *r, bool new_cause);
 /* One line printed above the summary, even with --quiet (clears the progress line). */
 void gt_console_note(gt_console *c, const char *line);
+/* Prints the findings, worst first, above the summary (even with --quiet):
+ * "N findings in M failed cases:" and one line each. */
+void gt_console_findings(gt_console *c, gt_findings *f);
 /* Final summary: passed, failed, errors, skipped, time, seed, report path. */
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,
                         double elapsed);

@@ -1,0 +1,159 @@
+/* test_reports.c — what a person reads after a run (docs/reports.md): the
+ * shipped buddybuild suite against refapi (tests/targets/refapi.c) with one
+ * defect — error bodies use `message` instead of `error` — reads as ONE
+ * finding on the console, with what was there instead; the finding is a
+ * JUnit property of the suite; --write-baseline/--baseline accept it, and a
+ * different defect still fails a run given that baseline. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static char *dir, *cert, *key;
+
+static void setup(void) {
+  dir = ts_tempdir();
+  cr_assert(dir);
+  cr_assert(ts_make_cert(dir, &cert, &key), "self-signed certificate");
+}
+
+static void teardown(void) {
+  ts_rmtree(dir);
+  free(dir), free(cert), free(key);
+}
+
+#define TOKEN "bb-token-0123456789"
+
+typedef struct bb_run {
+  ts_target t;
+  ts_gauntlet g;
+  ts_junit j;
+  char *env[3];
+} bb_run;
+
+/* Starts refapi (buddybuild, one defect or none), runs the shipped suite
+ * with extra gauntlet options, stops refapi. */
+static void run_bb(bb_run *r, const char *defect, const char *const extra[]) {
+  memset(r, 0, sizeof *r);
+  int https = ts_free_port(), http = ts_free_port();
+  char hp[16], sp[16];
+  snprintf(hp, sizeof hp, "%d", http);
+  snprintf(sp, sizeof sp, "%d", https);
+  const char *targs[16] = {"--api",  "buddybuild", "--http-port", hp,  "--https-port", sp,
+                           "--cert", cert,         "--key",       key, "--token",      TOKEN};
+  int n = 12;
+  if (defect) targs[n++] = "--defect", targs[n++] = defect;
+  targs[n] = NULL;
+  cr_assert(ts_target_start(&r->t, "refapi", targs, https, dir), "refapi starts");
+  r->env[0] = ts_fmt("BUDDYBUILD_URL=https://127.0.0.1:%d", https);
+  r->env[1] = ts_fmt("BUDDYBUILD_TOKEN=%s", TOKEN);
+  char *junit = ts_fmt("%s/junit.xml", dir);
+  char *suite = ts_fmt("%s/suites/buddybuild.yaml", SOURCE_DIR);
+  const char *args[32] = {"run", "--cacert", cert, "--color", "never", "--junit", junit};
+  size_t k = 7;
+  for (size_t i = 0; extra && extra[i]; i++)
+    args[k++] = extra[i];
+  args[k++] = suite;
+  args[k] = NULL;
+  ts_gauntlet_run(&r->g, dir, args, (const char *const *)r->env, 120000);
+  ts_target_stop(&r->t);
+  cr_assert(ts_junit_load(junit, &r->j), "report written; stdout:\n%s\nstderr:\n%s", r->g.out,
+            r->g.err);
+  free(junit), free(suite);
+}
+
+static void free_bb(bb_run *r) {
+  ts_junit_free(&r->j);
+  ts_gauntlet_free(&r->g);
+  free(r->t.log);
+  free(r->env[0]), free(r->env[1]);
+}
+
+Test(reports, one_defect_reads_as_one_finding, .init = setup, .fini = teardown, .timeout = 300) {
+  bb_run r;
+  run_bb(&r, "error_key_message", NULL);
+  size_t failed = ts_junit_count(&r.j, TS_CASE_FAILURE);
+  cr_expect_eq(r.g.exit_code, 1, "exit %d", r.g.exit_code);
+  cr_expect_gt(failed, 10, "the defect fails many cases (%zu)", failed);
+  cr_expect_eq(ts_junit_count(&r.j, TS_CASE_ERROR), 0);
+  /* one finding, counting every failed case */
+  char *want = ts_fmt("1 finding in %zu failed cases:\n", failed);
+  cr_expect(strstr(r.g.out, want), "want '%s' in:\n%s", want, r.g.out);
+  free(want);
+  want = ts_fmt(" error_shape $.error missing \xe2\x80\x94 %zu cases across ", failed);
+  cr_expect(strstr(r.g.out, want), "want '%s' in:\n%s", want, r.g.out);
+  free(want);
+  /* the failure shows what was there instead */
+  cr_expect(strstr(r.g.out, "got missing (keys: message; body: {\"message\":\"No authorization "
+                            "token was found\"})"),
+            "%s", r.g.out);
+  /* one full block (the first case of the cause), not one per failed case */
+  size_t blocks = !strncmp(r.g.out, "FAIL ", 5);
+  for (const char *p = r.g.out; (p = strstr(p, "\nFAIL ")); p++)
+    blocks++;
+  cr_expect_eq(blocks, 1, "FAIL blocks printed: %zu\n%s", blocks, r.g.out);
+  char *more = ts_fmt("(%zu more failed cases with a cause shown above", failed - 1);
+  cr_expect(strstr(r.g.out, more), "%s", r.g.out);
+  free(more);
+  /* the finding is a property of the suite, with the same id */
+  const char *idline = strstr(r.g.out, "failed cases:\n  ");
+  cr_assert(idline);
+  char id[9] = {0};
+  memcpy(id, idline + 16, 8);
+  char *prop = ts_fmt("<property name=\"finding.%s\" value=\"error_shape $.error missing", id);
+  cr_expect(strstr(r.j.raw, prop), "%s not in the JUnit report", prop);
+  cr_expect(strstr(r.j.raw, "<property name=\"findings\" value=\"1\"/>"));
+  free(prop);
+  free_bb(&r);
+}
+
+Test(reports, findings_have_stable_ids_and_a_baseline_accepts_them, .init = setup, .fini = teardown,
+     .timeout = 300) {
+  char *base = ts_fmt("%s/base.txt", dir);
+  bb_run r;
+  const char *write[] = {"--write-baseline", base, "--seed", "1", NULL};
+  run_bb(&r, "error_key_message", write);
+  cr_expect_eq(r.g.exit_code, 1, "exit %d", r.g.exit_code);
+  char *text = ts_read_file(base, NULL);
+  cr_assert(text, "baseline written");
+  cr_expect(strstr(text, " buddybuild: error_shape $.error missing"), "%s", text);
+  free_bb(&r);
+
+  /* same defect, another seed: the same id, accepted: exit 0 */
+  const char *accept[] = {"--baseline", base, "--seed", "2", NULL};
+  run_bb(&r, "error_key_message", accept);
+  cr_expect_eq(r.g.exit_code, 0, "accepted finding fails the run: exit %d\n%s", r.g.exit_code,
+               r.g.out);
+  cr_expect(strstr(r.g.out, "(1 accepted in the baseline):"), "%s", r.g.out);
+  cr_expect(strstr(r.g.out, "[accepted]"), "%s", r.g.out);
+  cr_expect(strstr(r.j.raw, "[accepted in baseline]"));
+  cr_expect_gt(ts_junit_count(&r.j, TS_CASE_FAILURE), 0, "the cases still fail in the report");
+  free_bb(&r);
+
+  /* a different defect is a new finding: exit 1 */
+  run_bb(&r, "unknown_app_200", accept);
+  cr_expect_eq(r.g.exit_code, 1, "new finding passes: exit %d\n%s", r.g.exit_code, r.g.out);
+  cr_expect(strstr(r.g.out, "status: expected 404, got 2xx"), "%s", r.g.out);
+  free_bb(&r);
+  free(text);
+  free(base);
+}
+
+Test(reports, bad_baseline_is_a_usage_error, .init = setup, .fini = teardown) {
+  char *base = ts_fmt("%s/bad.txt", dir);
+  const char *text = "# accepted\n81519ff1 fine\nnot-an-id here\n";
+  cr_assert(ts_write_file(base, text, strlen(text)));
+  char *suite = ts_fmt("%s/suites/buddybuild.yaml", SOURCE_DIR);
+  const char *env[] = {"BUDDYBUILD_URL=https://127.0.0.1:9", "BUDDYBUILD_TOKEN=x", NULL};
+  const char *args[] = {"run", "--baseline", base, suite, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, env, 60000);
+  cr_expect_eq(g.exit_code, 2, "exit %d", g.exit_code);
+  char *want = ts_fmt("%s:3:1: expected a finding id", base);
+  cr_expect(strstr(g.err, want), "want '%s' in:\n%s", want, g.err);
+  free(want);
+  ts_gauntlet_free(&g);
+  free(suite), free(base);
+}

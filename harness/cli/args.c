@@ -43,6 +43,7 @@ enum {
   OPT_EXPLAIN,
   OPT_BASELINE,
   OPT_WRITE_BASELINE,
+  OPT_JSON,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -90,6 +91,7 @@ static const cli_option options[] = {
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"baseline", required_argument, 0, OPT_BASELINE}, FOR(CLI_RUN)},
     {{"write-baseline", required_argument, 0, OPT_WRITE_BASELINE}, FOR(CLI_RUN)},
+    {{"json", required_argument, 0, OPT_JSON}, FOR(CLI_RUN)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -130,6 +132,7 @@ void cli_usage(FILE *out) {
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
         "      --baseline FILE     accepted findings: reported, but only a new one fails\n"
         "      --write-baseline FILE  write this run's findings as a baseline\n"
+        "      --json FILE         JSON report: cases, checks, findings, timings\n"
         "      --filter GLOB       only cases whose id matches (e.g. '*[valid]'; * and ? are\n"
         "                          wildcards, [ ] are literal, \\ escapes)\n"
         "      --case ID           only the case with exactly this id (repeatable)\n"
@@ -364,6 +367,10 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_BASELINE:
       o->baseline_path = optarg;
+      break;
+    case OPT_JSON:
+      if (!*optarg) return usage_error("--json expects a file name");
+      o->json_path = optarg;
       break;
     case OPT_WRITE_BASELINE:
       if (!*optarg) return usage_error("--write-baseline expects a file name");

@@ -29,6 +29,7 @@ typedef struct cli_opts {
   const char *junit_path;          /* run: reports/junit.xml, serve: reports/serve-junit.xml */
   const char *baseline_path;       /* run --baseline: accepted findings, or NULL */
   const char *write_baseline_path; /* run --write-baseline, or NULL */
+  const char *json_path;           /* run --json, or NULL */
   cli_color color;
   bool quiet, verbose;
   bool seed_given;

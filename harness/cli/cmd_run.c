@@ -11,12 +11,14 @@ typedef struct run_sinks {
   gt_junit *junit;
   gt_console *console;
   gt_findings *findings;
+  gt_json_report *json; /* or NULL */
 } run_sinks;
 
 static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *props, size_t n,
                              size_t n_cases, gt_err *err) {
   run_sinks *k = ud;
   gt_console_set_total(k->console, n_cases);
+  if (k->json) gt_json_report_suite(k->json, s->name, s->file, props, n);
   return gt_junit_suite_begin(k->junit, s->name, props, n, err);
 }
 
@@ -24,6 +26,9 @@ static bool sink_case(void *ud, const gt_case_result *r, gt_err *err) {
   run_sinks *k = ud;
   bool new_cause = gt_findings_add(k->findings, r);
   gt_console_case_cause(k->console, r, new_cause);
+  const char(*ids)[12];
+  size_t n_ids = gt_findings_last_ids(k->findings, &ids);
+  if (k->json && !gt_json_report_case(k->json, r, ids, n_ids, err)) return false;
   return gt_junit_case(k->junit, r, err);
 }
 
@@ -35,6 +40,25 @@ static bool sink_suite_end(void *ud, const gt_suite *s, gt_err *err) {
   gt_junit_suite_properties(k->junit, props, n);
   gt_properties_free(props, n);
   return gt_junit_suite_end(k->junit, err);
+}
+
+/* The report files beyond JUnit (docs/reports.md), opened before anything
+ * is sent so an unwritable path fails first. */
+static bool open_reports(const cli_opts *o, run_sinks *k, gt_err *err) {
+  if (o->json_path && !(k->json = gt_json_report_open(o->json_path, err))) return false;
+  return true;
+}
+
+/* Writes every report (each atomically); false when one could not be. */
+static bool close_reports(const gt_secrets *secrets, run_sinks *k, const gt_run_totals *t) {
+  bool ok = true;
+  gt_err e = {0};
+  if (k->json && !gt_json_report_close(k->json, k->findings, t, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
+  k->json = NULL;
+  return ok;
 }
 
 static double now_s(void) {
@@ -78,6 +102,13 @@ int cli_run(int argc, char **argv) {
     gt_findings_free(findings);
     goto out;
   }
+  run_sinks sinks = {.junit = junit, .findings = findings};
+  if (!open_reports(&o, &sinks, &err)) {
+    rc = cli_print_err(secrets, &err);
+    gt_junit_abort(junit);
+    gt_findings_free(findings);
+    goto out;
+  }
   bool tty = isatty(STDOUT_FILENO);
   gt_console_opts co = {
       .out = stdout,
@@ -91,7 +122,7 @@ int cli_run(int argc, char **argv) {
 
   o.run.interrupted = cli_catch_interrupts();
 
-  run_sinks sinks = {.junit = junit, .console = console, .findings = findings};
+  sinks.console = console;
   gt_run_sink sink = {.suite_begin = sink_suite_begin,
                       .case_done = sink_case,
                       .suite_end = sink_suite_end,
@@ -120,6 +151,16 @@ int cli_run(int argc, char **argv) {
       written = false;
     }
   }
+  gt_run_totals totals = {.seed = (unsigned long long)o.run.seed,
+                          .elapsed = now_s() - t0,
+                          .interrupted = stats.interrupted,
+                          .stopped = stats.stop_reason[0] ? stats.stop_reason : NULL,
+                          .total = stats.total,
+                          .passed = stats.passed,
+                          .failed = stats.failed,
+                          .errors = stats.errors,
+                          .skipped = stats.skipped};
+  if (!close_reports(secrets, &sinks, &totals)) written = false;
   gt_console_findings(console, findings);
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
                      now_s() - t0);

@@ -26,6 +26,8 @@ struct gt_findings {
   size_t failed_cases;
   char (*baseline)[12]; /* accepted ids (owned) */
   size_t n_baseline;
+  char (*last)[12]; /* ids of the last case added (owned) */
+  size_t n_last, cap_last;
 };
 
 gt_findings *gt_findings_new(void) {
@@ -55,7 +57,7 @@ void gt_findings_free(gt_findings *f) {
     finding_free(f->items[i]);
     free(f->keys[i]);
   }
-  free(f->items), free(f->hashes), free(f->keys), free(f->baseline), free(f);
+  free(f->items), free(f->hashes), free(f->keys), free(f->baseline), free(f->last), free(f);
 }
 
 /* FNV-1a: stable across runs, platforms and versions (the ids are stored
@@ -202,7 +204,12 @@ static gt_finding *cause(gt_findings *f, const gt_case_result *r, const char *ch
   return x;
 }
 
-static void count_case(gt_finding *x, const gt_case_result *r) {
+static void count_case(gt_findings *f, gt_finding *x, const gt_case_result *r) {
+  if (f->n_last == f->cap_last) {
+    f->cap_last = f->cap_last ? f->cap_last * 2 : 4;
+    f->last = gt_xrealloc(f->last, f->cap_last * sizeof *f->last);
+  }
+  memcpy(f->last[f->n_last++], x->id, sizeof x->id);
   x->n_cases++;
   add_distinct(&x->scenarios, &x->n_scenarios, r->scenario ? r->scenario : r->name);
   add_distinct(&x->faults, &x->n_faults, r->fault);
@@ -242,6 +249,7 @@ static bool names_cause(const gt_case_result *r, size_t i) {
 }
 
 bool gt_findings_add(gt_findings *f, const gt_case_result *r) {
+  f->n_last = 0;
   if (r->kind != GT_RESULT_FAIL && r->kind != GT_RESULT_ERROR) return false;
   f->failed_cases++;
   f->sorted = false;
@@ -257,7 +265,7 @@ bool gt_findings_add(gt_findings *f, const gt_case_result *r) {
                                               : "failure",
                           c ? c->where : "", c ? c->expected : NULL, c ? c->actual : r->message,
                           NULL, true, &is_new);
-    count_case(x, r);
+    count_case(f, x, r);
     return is_new;
   }
   /* A case counts once in each finding even when two of its checks map to
@@ -275,7 +283,7 @@ bool gt_findings_add(gt_findings *f, const gt_case_result *r) {
       dup |= seen[k] == x;
     if (dup) continue;
     seen[n_seen++] = x;
-    count_case(x, r);
+    count_case(f, x, r);
   }
   free(seen);
   return any_new;
@@ -373,4 +381,9 @@ void gt_findings_accept_id(gt_findings *f, const char *id) {
   snprintf(f->baseline[f->n_baseline++], sizeof *f->baseline, "%s", id);
   for (size_t i = 0; i < f->n; i++)
     if (!strcmp(f->items[i]->id, id)) f->items[i]->accepted = true;
+}
+
+size_t gt_findings_last_ids(const gt_findings *f, const char (**ids)[12]) {
+  *ids = (const char(*)[12])f->last;
+  return f->n_last;
 }

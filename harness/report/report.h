@@ -134,6 +134,9 @@ void gt_findings_free(gt_findings *f);
 /* Adds a case: nothing for passed/skipped ones. Returns true when the case
  * brought a cause not seen before (the console prints such a case in full). */
 bool gt_findings_add(gt_findings *f, const gt_case_result *r);
+/* The ids of the findings the last added case belongs to (valid until the
+ * next add). */
+size_t gt_findings_last_ids(const gt_findings *f, const char (**ids)[12]);
 /* Sorted worst first (more cases, then more scenarios, errors before
  * failures, then by id); the pointer is valid until the next add. */
 size_t gt_findings_count(const gt_findings *f);
@@ -166,6 +169,36 @@ char *gt_finding_line(const gt_finding *x);
  * every report writer below; write is called with the open FILE. */
 bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud), void *ud,
                             gt_err *err);
+
+/* s as valid UTF-8 (bytes of invalid sequences written as the text "\xNN"),
+ * for formats that require it (JSON, SARIF, HTML). Caller frees; NULL -> "". */
+char *gt_report_utf8(const char *s);
+/* cJSON string node of gt_report_utf8(s) (NULL s -> JSON null). */
+struct cJSON *gt_report_json_str(const char *s);
+
+/* ---- the run as a whole, for the reports written at its end ---- */
+typedef struct gt_run_totals {
+  unsigned long long seed;
+  double elapsed;      /* seconds, wall clock */
+  bool interrupted;    /* SIGINT/SIGTERM: the reports hold the finished cases */
+  const char *stopped; /* why the run stopped early, or NULL */
+  size_t total, passed, failed, errors, skipped;
+} gt_run_totals;
+
+/* ---- JSON report (json_report.c; docs/reports.md "JSON", schema in
+ * docs/report.schema.json): cases stream to a spool, the document is
+ * assembled at close and written atomically. ---- */
+typedef struct gt_json_report gt_json_report;
+
+gt_json_report *gt_json_report_open(const char *path, gt_err *err);
+void gt_json_report_suite(gt_json_report *j, const char *name, const char *file,
+                          const gt_property *props, size_t n_props);
+/* ids: the findings the case belongs to (gt_findings_last_ids). */
+bool gt_json_report_case(gt_json_report *j, const gt_case_result *r, const char (*ids)[12],
+                         size_t n_ids, gt_err *err);
+bool gt_json_report_close(gt_json_report *j, gt_findings *f, const gt_run_totals *t,
+                          gt_err *err); /* writes and frees */
+void gt_json_report_abort(gt_json_report *j);
 
 /* ---- console ---- */
 typedef struct gt_console_opts {

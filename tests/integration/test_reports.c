@@ -4,6 +4,7 @@
  * finding on the console, with what was there instead; the finding is a
  * JUnit property of the suite; --write-baseline/--baseline accept it, and a
  * different defect still fails a run given that baseline. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,65 @@ Test(reports, findings_have_stable_ids_and_a_baseline_accepts_them, .init = setu
   free_bb(&r);
   free(text);
   free(base);
+}
+
+/* Validates instance against schema with `gauntlet schema` (formats asserted). */
+static void expect_schema_valid(const char *schema, const char *instance) {
+  const char *args[] = {"schema", "--strict-formats", schema, instance, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, NULL, 60000);
+  cr_expect_eq(g.exit_code, 0, "%s does not validate against %s:\n%s%s", instance, schema, g.out,
+               g.err);
+  ts_gauntlet_free(&g);
+}
+
+Test(reports, json_report_validates_and_holds_cases_checks_findings, .init = setup,
+     .fini = teardown, .timeout = 300) {
+  char *json = ts_fmt("%s/out/report.json", dir);
+  bb_run r;
+  const char *extra[] = {"--json", json, NULL};
+  run_bb(&r, "error_key_message", extra);
+  cr_expect_eq(r.g.exit_code, 1);
+  char *schema = ts_fmt("%s/docs/report.schema.json", SOURCE_DIR);
+  expect_schema_valid(schema, json);
+  char *text = ts_read_file(json, NULL);
+  cr_assert(text, "JSON report written");
+  cJSON *doc = cJSON_Parse(text);
+  cr_assert(doc, "JSON report parses");
+  size_t failed = ts_junit_count(&r.j, TS_CASE_FAILURE);
+  cJSON *cases = cJSON_GetObjectItem(doc, "cases");
+  cr_expect_eq((size_t)cJSON_GetArraySize(cases), r.j.n, "every case of the JUnit report");
+  const cJSON *sum = cJSON_GetObjectItem(doc, "summary");
+  cr_expect_eq(cJSON_GetObjectItem(sum, "failed")->valueint, (int)failed);
+  cr_expect_eq(cJSON_GetObjectItem(sum, "findings")->valueint, 1);
+  const cJSON *f0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 0);
+  cr_expect_str_eq(cJSON_GetObjectItem(f0, "summary")->valuestring, "error_shape $.error missing");
+  cr_expect_eq(cJSON_GetObjectItem(f0, "cases")->valueint, (int)failed);
+  const char *fid = cJSON_GetObjectItem(f0, "id")->valuestring;
+  /* a failed case: its checks, what was there, and its finding's id */
+  const cJSON *c;
+  bool seen = false;
+  cJSON_ArrayForEach(c, cases) {
+    if (strcmp(cJSON_GetObjectItem(c, "name")->valuestring, "list apps [unauthenticated]"))
+      continue;
+    seen = true;
+    cr_expect_str_eq(cJSON_GetObjectItem(c, "outcome")->valuestring, "fail");
+    cr_expect_str_eq(cJSON_GetObjectItem(c, "fault")->valuestring, "unauthenticated");
+    cr_expect_eq(cJSON_GetObjectItem(c, "status")->valueint, 401);
+    const cJSON *k = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "checks"), 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(k, "check")->valuestring, "error_shape");
+    cr_expect_str_eq(cJSON_GetObjectItem(k, "actual")->valuestring, "missing");
+    cr_expect(strstr(cJSON_GetObjectItem(k, "context")->valuestring, "No authorization token"));
+    cr_expect_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "findings"), 0)->valuestring, fid);
+    const cJSON *loc = cJSON_GetObjectItem(c, "location");
+    cr_expect_gt(cJSON_GetObjectItem(loc, "line")->valueint, 1);
+  }
+  cr_expect(seen);
+  /* no secret anywhere in it */
+  cr_expect(!strstr(text, TOKEN), "the token is in the JSON report");
+  cJSON_Delete(doc);
+  free(text), free(schema), free(json);
+  free_bb(&r);
 }
 
 Test(reports, bad_baseline_is_a_usage_error, .init = setup, .fini = teardown) {

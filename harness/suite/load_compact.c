@@ -28,6 +28,7 @@
  * moves it:
  *   gt_suite:    base_url, default_headers
  *   gt_profile:  auth.token, auth.jwt_secret, auth.jwt_claims,
+ *                liveness.method/path/query/headers,
  *                transport.headers, transport.content_type_match, errors.shape, envelope,
  * limits.rate_limit, default_faults[*].expect, fault_expect[*] gt_scenario:
  * request.method/path/query/headers/body, request.auth_with.token/mint, checks.content_type_match,
@@ -140,6 +141,10 @@ static void move_profile(const ld_compactor *C, gt_profile *p) {
   mv(C, &p->errors.shape);
   mv(C, &p->envelope);
   mv(C, &p->limits.rate_limit);
+  mv(C, &p->liveness.method);
+  mv(C, &p->liveness.path);
+  mv(C, &p->liveness.query);
+  mv(C, &p->liveness.headers);
   move_refs(C, p->default_faults, p->n_default_faults);
   for (int f = 0; f < GT_FAULT_COUNT; f++)
     move_expect(C, &p->fault_expect[f]);

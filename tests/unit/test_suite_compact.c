@@ -32,6 +32,7 @@ static const char suite_yaml[] =
     "  envelope:\n"
     "    ok: !boolean\n"
     "  limits: {rate_limit: 5}\n"
+    "  liveness: {method: head, path: /health, query: {q: '1'}, headers: {X-Probe: yes}}\n"
     "  faults:\n"
     "    default:\n"
     "      - unauthenticated:\n"
@@ -147,6 +148,11 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
   same_tree(pc->errors.shape, pk->errors.shape, "errors.shape");
   same_tree(pc->envelope, pk->envelope, "envelope");
   same_tree(pc->limits.rate_limit, pk->limits.rate_limit, "limits.rate_limit");
+  same_tree(pc->liveness.method, pk->liveness.method, "liveness.method");
+  same_tree(pc->liveness.path, pk->liveness.path, "liveness.path");
+  same_tree(pc->liveness.query, pk->liveness.query, "liveness.query");
+  same_tree(pc->liveness.headers, pk->liveness.headers, "liveness.headers");
+  cr_assert_str_eq(pc->liveness.method->text, "HEAD");
   cr_assert_eq(pc->n_default_faults, 1);
   same_expect(&pc->default_faults[0].expect, &pk->default_faults[0].expect, "default_faults");
   for (int f = 0; f < GT_FAULT_COUNT; f++)

@@ -254,9 +254,9 @@ typedef struct gt_profile {
    * scenario's own request is not safe (run/runner.c). Nodes borrowed. */
   struct {
     bool given;
-    const gt_node *method; /* scalar, upper-cased at load; NULL: GET */
-    const gt_node *path;   /* scalar, may hold ${..} */
-    const gt_node *query;  /* MAP or NULL */
+    const gt_node *method;  /* scalar, upper-cased at load; NULL: GET */
+    const gt_node *path;    /* scalar, may hold ${..} */
+    const gt_node *query;   /* MAP or NULL */
     const gt_node *headers; /* MAP or NULL */
     bool auth;              /* with the profile's credential (default true) */
   } liveness;

@@ -187,7 +187,8 @@ static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_dr
     const char *colon = strchr(d->token, ':');
     const char *sep = mint ? NULL : strstr(p->auth.token->text, "}:${");
     char *pass_name = sep ? gt_single_var_name(sep + 2) : NULL;
-    if (colon && colon[1]) gt_secrets_add(ctx->secrets, pass_name ? pass_name : d->token_name, colon + 1);
+    if (colon && colon[1])
+      gt_secrets_add(ctx->secrets, pass_name ? pass_name : d->token_name, colon + 1);
     free(pass_name);
   }
   return true;

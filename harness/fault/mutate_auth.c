@@ -269,7 +269,8 @@ bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_e
     if (profile_of(ctx)->auth.scheme == GT_AUTH_BASIC && c->index && colon) {
       /* #1 the real user, a wrong password; #2 an unknown user, the real password */
       char *user = gt_xstrndup(d->token, (size_t)(colon - d->token));
-      char *forged = c->index == 1 ? gt_random_like(&d->rng, colon + 1) : gt_random_like(&d->rng, user);
+      char *forged =
+          c->index == 1 ? gt_random_like(&d->rng, colon + 1) : gt_random_like(&d->rng, user);
       char *cred = c->index == 1 ? gt_xasprintf("%s:%s", user, forged)
                                  : gt_xasprintf("%s:%s", forged, colon + 1);
       set_token_value(ctx, d, cred);

@@ -314,8 +314,9 @@ static void judge_liveness(const gt_suite *su, const gt_scenario *sc, const gt_h
   const char *which = kind == GT_LIVENESS_VALID     ? "the valid request"
                       : kind == GT_LIVENESS_PROFILE ? "the profile's liveness request"
                                                     : "a GET of the base URL";
-  char *expected = gt_xasprintf("a complete answer to %s (%s %s), not a 5xx", which,
-                                probe->method ? probe->method : "GET", probe->url ? probe->url : "");
+  char *expected =
+      gt_xasprintf("a complete answer to %s (%s %s), not a 5xx", which,
+                   probe->method ? probe->method : "GET", probe->url ? probe->url : "");
   if (resp->outcome != GT_HTTP_OK) {
     char *act = gt_xasprintf("%s%s%s", gt_http_outcome_name(resp->outcome),
                              resp->error[0] ? ": " : "", resp->error);

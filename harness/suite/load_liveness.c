@@ -11,8 +11,8 @@
 static bool values_only(loader *L, const gt_node *map, const char *what) {
   for (size_t i = 0; i < map->count; i++)
     if (map->items[i]->kind != GT_NODE_SCALAR)
-      return ld_fail(L, map->items[i], "%s.%s: expected a value, got %s", what,
-                     map->keys[i]->text, ld_kind(map->items[i]));
+      return ld_fail(L, map->items[i], "%s.%s: expected a value, got %s", what, map->keys[i]->text,
+                     ld_kind(map->items[i]));
   return true;
 }
 

@@ -53,8 +53,8 @@ static void run_keys(transport_run *r, const char *fixture, const char *const ta
   for (size_t i = 0; extra_env && extra_env[i] && e < 7; i++)
     env[e++] = extra_env[i];
   env[e] = NULL;
-  const char *gargs[] = {"run", "-q", "--seed", "5", "--timeout", "5s", "--junit", r->junit, suite,
-                         NULL};
+  const char *gargs[] = {"run", "-q",      "--seed", "5",   "--timeout",
+                         "5s",  "--junit", r->junit, suite, NULL};
   ts_gauntlet_run(&r->g, r->dir, gargs, env, 180000);
   cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
   cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
@@ -183,8 +183,8 @@ Test(run_transport, oversized_body_pads_a_real_field, .timeout = 240) {
  * that checks only the password fails #2 alone. */
 static void basic_run(const char *check, ts_outcome second) {
   transport_run r;
-  const char *targs[] = {"--framing", "strict", "--basic", "alice:s3cret-pw", "--basic-check",
-                         check, NULL};
+  const char *targs[] = {"--framing",     "strict", "--basic", "alice:s3cret-pw",
+                         "--basic-check", check,    NULL};
   const char *env[] = {"KEYS_USER=alice", "KEYS_PASS=s3cret-pw", NULL};
   run_keys(&r, "keys_basic.yaml", targs, env);
   expected_case e[] = {

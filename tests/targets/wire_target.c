@@ -347,7 +347,7 @@ static int parse_head(conn *c, size_t len, head *h) {
     char *le = memchr(line, '\n', (size_t)(end - line));
     if (!le) break;
     char *ve = le > line && le[-1] == '\r' ? le - 1 : le;
-    if (ve == line) break; /* the blank line */
+    if (ve == line) break;               /* the blank line */
     if (*line == ' ' || *line == '\t') { /* obs-fold */
       if (!lenient_head() || !prev_value) return 400;
       line = le + 1;

@@ -434,9 +434,9 @@ Test(fault_build, oversized_body_field_choice) {
   cr_assert_eq(req.body_len, 201);
   cJSON *j = cJSON_ParseWithLength(req.body, req.body_len);
   cr_assert_str_eq(cJSON_GetObjectItem(j, "key")->valuestring, "k1");
-  cr_assert_eq(strncmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "owner"), "id")->valuestring,
-                       "u1aaa", 5),
-               0);
+  cr_assert_eq(
+      strncmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "owner"), "id")->valuestring, "u1aaa", 5),
+      0);
   cJSON_Delete(j);
   gt_http_request_free(&req);
   sc->request.body = Y("{n: 1, ok: true}");

@@ -30,6 +30,10 @@ typedef struct cli_opts {
   const char *baseline_path;       /* run --baseline: accepted findings, or NULL */
   const char *write_baseline_path; /* run --write-baseline, or NULL */
   const char *json_path;           /* run --json, or NULL */
+  const char *sarif_path;          /* run --sarif, or NULL */
+  const char *tap_path;            /* run --tap (FILE or "-"), or NULL */
+  const char *html_path;           /* run --html, or NULL */
+  bool annotations; /* run: GitHub annotations (--annotations, or GITHUB_ACTIONS=true) */
   cli_color color;
   bool quiet, verbose;
   bool seed_given;

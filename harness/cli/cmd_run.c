@@ -12,6 +12,8 @@ typedef struct run_sinks {
   gt_console *console;
   gt_findings *findings;
   gt_json_report *json; /* or NULL */
+  gt_tap *tap;          /* or NULL */
+  gt_html *html;        /* or NULL */
 } run_sinks;
 
 static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *props, size_t n,
@@ -19,6 +21,7 @@ static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *pro
   run_sinks *k = ud;
   gt_console_set_total(k->console, n_cases);
   if (k->json) gt_json_report_suite(k->json, s->name, s->file, props, n);
+  if (k->tap) gt_tap_suite(k->tap, s->name, s->file);
   return gt_junit_suite_begin(k->junit, s->name, props, n, err);
 }
 
@@ -29,6 +32,8 @@ static bool sink_case(void *ud, const gt_case_result *r, gt_err *err) {
   const char(*ids)[12];
   size_t n_ids = gt_findings_last_ids(k->findings, &ids);
   if (k->json && !gt_json_report_case(k->json, r, ids, n_ids, err)) return false;
+  if (k->tap && !gt_tap_case(k->tap, r, ids, n_ids, err)) return false;
+  if (k->html && !gt_html_case(k->html, r, ids, n_ids, err)) return false;
   return gt_junit_case(k->junit, r, err);
 }
 
@@ -46,18 +51,45 @@ static bool sink_suite_end(void *ud, const gt_suite *s, gt_err *err) {
  * is sent so an unwritable path fails first. */
 static bool open_reports(const cli_opts *o, run_sinks *k, gt_err *err) {
   if (o->json_path && !(k->json = gt_json_report_open(o->json_path, err))) return false;
+  if ((o->tap_path && !(k->tap = gt_tap_open(o->tap_path, err))) ||
+      (o->html_path && !(k->html = gt_html_open(o->html_path, err)))) {
+    gt_json_report_abort(k->json);
+    gt_tap_abort(k->tap);
+    k->json = NULL, k->tap = NULL;
+    return false;
+  }
   return true;
 }
 
 /* Writes every report (each atomically); false when one could not be. */
-static bool close_reports(const gt_secrets *secrets, run_sinks *k, const gt_run_totals *t) {
+static bool close_reports(const cli_opts *o, const gt_secrets *secrets, run_sinks *k,
+                          const gt_run_totals *t) {
   bool ok = true;
   gt_err e = {0};
+  if (o->sarif_path && !gt_sarif_write(o->sarif_path, k->findings, t, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
   if (k->json && !gt_json_report_close(k->json, k->findings, t, &e)) {
     cli_print_err(secrets, &e);
     ok = false;
   }
   k->json = NULL;
+  if (k->tap && !gt_tap_close(k->tap, k->findings, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
+  k->tap = NULL;
+  if (k->html && !gt_html_close(k->html, k->findings, t, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
+  k->html = NULL;
+  const char *summary = getenv("GITHUB_STEP_SUMMARY");
+  if (summary && *summary && !gt_github_step_summary(summary, k->findings, t, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
   return ok;
 }
 
@@ -109,9 +141,10 @@ int cli_run(int argc, char **argv) {
     gt_findings_free(findings);
     goto out;
   }
-  bool tty = isatty(STDOUT_FILENO);
+  bool tty = isatty(o.tap_path && !strcmp(o.tap_path, "-") ? STDERR_FILENO : STDOUT_FILENO);
   gt_console_opts co = {
-      .out = stdout,
+      /* --tap -: stdout is the TAP stream, the console goes to stderr */
+      .out = o.tap_path && !strcmp(o.tap_path, "-") ? stderr : stdout,
       .color = o.color == COLOR_ALWAYS || (o.color == COLOR_AUTO && tty),
       .progress = tty && !o.quiet && !o.verbose,
       .quiet = o.quiet,
@@ -160,8 +193,9 @@ int cli_run(int argc, char **argv) {
                           .failed = stats.failed,
                           .errors = stats.errors,
                           .skipped = stats.skipped};
-  if (!close_reports(secrets, &sinks, &totals)) written = false;
+  if (!close_reports(&o, secrets, &sinks, &totals)) written = false;
   gt_console_findings(console, findings);
+  if (o.annotations) gt_github_annotations(co.out, findings, GT_GITHUB_ANNOTATIONS_CAP);
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,
                      now_s() - t0);
   gt_console_free(console);

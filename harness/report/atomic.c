@@ -16,7 +16,7 @@ static bool io_error(gt_err *err, const char *what, const char *path) {
 }
 
 /* mkdir -p of path's parent directory. */
-static bool make_parent_dirs(const char *path, gt_err *err) {
+bool gt_report_make_parent_dirs(const char *path, gt_err *err) {
   char *dir = gt_xstrdup(path); /* freed below */
   char *slash = strrchr(dir, '/');
   bool ok = true;
@@ -44,7 +44,7 @@ bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud)
     if (fflush(stdout) != 0 || !ok) return io_error(err, "cannot write report", "(stdout)");
     return true;
   }
-  if (!make_parent_dirs(path, err)) return false;
+  if (!gt_report_make_parent_dirs(path, err)) return false;
   char *tmp = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
   FILE *out = fopen(tmp, "w");
   if (!out) {

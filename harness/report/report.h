@@ -167,6 +167,7 @@ char *gt_finding_line(const gt_finding *x);
 /* Writes path atomically: the text goes to "<path>.tmp.<pid>", is synced
  * and renamed onto path; the directories are created. "-" is stdout. Used by
  * every report writer below; write is called with the open FILE. */
+bool gt_report_make_parent_dirs(const char *path, gt_err *err); /* mkdir -p of its folder */
 bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud), void *ud,
                             gt_err *err);
 
@@ -199,6 +200,39 @@ bool gt_json_report_case(gt_json_report *j, const gt_case_result *r, const char 
 bool gt_json_report_close(gt_json_report *j, gt_findings *f, const gt_run_totals *t,
                           gt_err *err); /* writes and frees */
 void gt_json_report_abort(gt_json_report *j);
+
+/* ---- SARIF 2.1.0 (sarif.c; docs/reports.md "SARIF"): one result per
+ * finding, located at its scenario in the suite file; rules = checks and
+ * faults. Written atomically. ---- */
+bool gt_sarif_write(const char *path, gt_findings *f, const gt_run_totals *t, gt_err *err);
+
+/* ---- TAP 14 (tap.c; docs/reports.md "TAP"): FILE or "-" (stdout) ---- */
+typedef struct gt_tap gt_tap;
+gt_tap *gt_tap_open(const char *path, gt_err *err);
+void gt_tap_suite(gt_tap *t, const char *name, const char *file); /* a comment line */
+bool gt_tap_case(gt_tap *t, const gt_case_result *r, const char (*ids)[12], size_t n_ids,
+                 gt_err *err);
+/* The plan and the findings (as comments); renames the file into place. */
+bool gt_tap_close(gt_tap *t, gt_findings *f, gt_err *err);
+void gt_tap_abort(gt_tap *t);
+
+/* ---- HTML (html.c; docs/reports.md "HTML"): one self-contained file ---- */
+typedef struct gt_html gt_html;
+gt_html *gt_html_open(const char *path, gt_err *err);
+bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], size_t n_ids,
+                  gt_err *err);
+bool gt_html_close(gt_html *h, gt_findings *f, const gt_run_totals *t, gt_err *err);
+void gt_html_abort(gt_html *h);
+
+/* ---- GitHub Actions (github.c; docs/reports.md "GitHub Actions") ---- */
+/* `::error file=..,line=..,col=..,title=..::..` per finding, worst first (an
+ * accepted one as ::notice), at most cap, then one ::warning saying how many
+ * were left out. */
+void gt_github_annotations(FILE *out, gt_findings *f, size_t cap);
+/* Appends a Markdown summary (totals, findings table) to path
+ * ($GITHUB_STEP_SUMMARY). */
+bool gt_github_step_summary(const char *path, gt_findings *f, const gt_run_totals *t, gt_err *err);
+#define GT_GITHUB_ANNOTATIONS_CAP 10
 
 /* ---- console ---- */
 typedef struct gt_console_opts {

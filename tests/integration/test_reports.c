@@ -6,6 +6,9 @@
  * different defect still fails a run given that baseline. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <glob.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,4 +219,86 @@ Test(reports, bad_baseline_is_a_usage_error, .init = setup, .fini = teardown) {
   free(want);
   ts_gauntlet_free(&g);
   free(suite), free(base);
+}
+
+/* Every report flag at once, then SIGINT: each file is complete and valid,
+ * with the unfinished cases skipped, and no temporary file is left. */
+Test(reports, every_report_is_valid_after_sigint, .init = setup, .fini = teardown, .timeout = 120) {
+  ts_target t;
+  int port;
+  cr_assert(ts_api_start(&t, dir, &port, NULL));
+  char *junit = ts_fmt("%s/r/junit.xml", dir), *json = ts_fmt("%s/r/report.json", dir);
+  char *sarif = ts_fmt("%s/r/report.sarif", dir), *tap = ts_fmt("%s/r/report.tap", dir);
+  char *html = ts_fmt("%s/r/report.html", dir), *base = ts_fmt("%s/r/baseline.txt", dir);
+  char *suite = ts_fmt("%s/tests/fixtures/integration/slow.yaml", SOURCE_DIR);
+  char *url = ts_fmt("BASE_URL=http://127.0.0.1:%d", port);
+  char *out = ts_fmt("%s/out.txt", dir);
+  const char *env[] = {url, "API_TOKEN=t0k3n-secret-value", NULL};
+  const char *argv[] = {GAUNTLET_BIN,       "run", "--junit",   junit, "--json", json,
+                        "--sarif",          sarif, "--tap",     tap,   "--html", html,
+                        "--write-baseline", base,  "--timeout", "60s", suite,    NULL};
+  ts_proc p;
+  cr_assert(ts_spawn(argv, env, out, NULL, &p));
+  for (int i = 0; i < 200 && ts_api_count(port) < 2; i++) {
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  struct timespec settle = {0, 300 * 1000 * 1000};
+  nanosleep(&settle, NULL);
+  kill(p.pid, SIGINT);
+  ts_wait(&p, 15000);
+  cr_expect_eq(p.exit_code, 130, "exit %d", p.exit_code);
+
+  char *schema = ts_fmt("%s/docs/report.schema.json", SOURCE_DIR);
+  expect_schema_valid(schema, json);
+  char *text = ts_read_file(json, NULL);
+  cJSON *doc = text ? cJSON_Parse(text) : NULL;
+  cr_assert(doc, "JSON report missing or not JSON");
+  cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(doc, "interrupted")));
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "cases")), 3);
+  cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "skipped")->valueint, 2);
+  cJSON_Delete(doc);
+  free(text);
+
+  text = ts_read_file(sarif, NULL);
+  doc = text ? cJSON_Parse(text) : NULL;
+  cr_assert(doc, "SARIF report missing or not JSON");
+  cr_expect_str_eq(cJSON_GetObjectItem(doc, "version")->valuestring, "2.1.0");
+  const cJSON *inv = cJSON_GetArrayItem(
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "invocations"),
+      0);
+  cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(inv, "executionSuccessful")));
+  cJSON_Delete(doc);
+  free(text);
+
+  text = ts_read_file(tap, NULL);
+  cr_assert(text, "TAP report missing");
+  cr_expect(!strncmp(text, "TAP version 14\n", 15));
+  cr_expect(strstr(text, "\n1..3\n"), "%s", text);
+  cr_expect(strstr(text, " # SKIP not run: the run was interrupted (SIGINT)"), "%s", text);
+  free(text);
+
+  text = ts_read_file(html, NULL);
+  cr_assert(text, "HTML report missing");
+  size_t blocks = 0;
+  for (const char *q = text; (q = strstr(q, "<details class=\"case")); q++)
+    blocks++;
+  cr_expect_eq(blocks, 3);
+  cr_expect(strstr(text, "</html>\n"), "HTML report is not complete");
+  cr_expect(strstr(text, "stopped early"));
+  cr_expect(!strstr(text, "t0k3n-secret-value"), "the token is in the HTML report");
+  free(text);
+  char *written = ts_read_file(base, NULL);
+  cr_expect(written && !strncmp(written, "# gauntlet baseline", 19), "baseline not written");
+  free(written);
+
+  char *pattern = ts_fmt("%s/r/*.tmp.*", dir);
+  glob_t gl;
+  cr_expect_neq(glob(pattern, 0, NULL, &gl), 0, "temporary report left behind");
+  globfree(&gl);
+  free(pattern);
+  cr_expect(ts_target_stop(&t));
+  free(t.log);
+  free(schema), free(junit), free(json), free(sarif), free(tap), free(html), free(base);
+  free(suite), free(url), free(out);
 }

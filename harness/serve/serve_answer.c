@@ -72,10 +72,13 @@ static void set_json_body(gt_serve_response *resp, cJSON *body) {
   free(text);
 }
 
-/* envelope < body, when both are objects (every answer of an RPC API). */
-static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
-  const gt_node *env = c->ss->suite->profile.envelope;
+/* envelope < body, when both are objects (every answer of an RPC API) and
+ * the status is one the profile's `envelope_statuses` names (default: all). */
+static cJSON *enveloped(const serve_ctx *c, int status, cJSON *body) {
+  const gt_profile *p = &c->ss->suite->profile;
+  const gt_node *env = p->envelope;
   if (!env || !cJSON_IsObject(body)) return body;
+  if (p->has_envelope_statuses && !gt_status_has(&p->envelope_statuses, status)) return body;
   serve_ctx quiet = *c;
   quiet.message = NULL;
   cJSON *merged = gt_json_merge_deep(serve_value(&quiet, env), body);
@@ -120,7 +123,7 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
     body = gt_json_merge_deep(body, over);
     cJSON_Delete(over);
   }
-  body = enveloped(c, body);
+  body = enveloped(c, status, body);
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
   gt_expect_free(&e);
@@ -203,7 +206,7 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
       v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
       cJSON_Delete(answer);
     }
-    v = enveloped(c, v);
+    v = enveloped(c, resp->status, v);
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);
   }
@@ -287,12 +290,26 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
   return true;
 }
 
+/* The field a `where` key names: a top-level name, or a dotted path into
+ * nested objects (`commit_info.branch`). NULL when absent. */
+static const cJSON *record_field(const cJSON *rec, const char *key) {
+  const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, key);
+  if (f || !strchr(key, '.')) return f;
+  char *path = gt_xstrdup(key);
+  f = rec;
+  for (char *save = NULL, *name = strtok_r(path, ".", &save); name && f;
+       name = strtok_r(NULL, ".", &save))
+    f = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, name) : NULL;
+  free(path);
+  return f;
+}
+
 static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {
   for (size_t i = 0; where && where->kind == GT_NODE_MAP && i < where->count; i++) {
     char *want = serve_value_text(c, where->items[i]);
     bool skip = !*want, ok = true;
     if (!skip) {
-      const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, where->keys[i]->text);
+      const cJSON *f = record_field(rec, where->keys[i]->text);
       if (cJSON_IsString(f))
         ok = !strcmp(f->valuestring, want);
       else if (f) {
@@ -440,7 +457,7 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
-    v = enveloped(c, v);
+    v = enveloped(c, resp->status, v);
     set_json_body(resp, v);
     cJSON_Delete(v);
   }

@@ -8,6 +8,7 @@
  *   refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P
  *          [--https-port P --cert F --key F] --token T [--jwt-secret S]
  *          [--client-secret S] [--rate-limit N] [--rate-window SECONDS]
+ *          [--default-limit N]
  *          [--defect NAME]... [--mint-jwt] [--list-defects]
  *
  * --mint-jwt prints a valid Botanalytics token (HS256, channel, exp in one hour)
@@ -51,7 +52,7 @@
  *   buddybuild   oldest_first                    builds are listed newest first
  *   buddybuild   form_not_supported              form bodies are accepted
  *   buddybuild   form_double_decode              form values decoded exactly once
- *   buddybuild   default_branch_main             branch defaults to master
+ *   buddybuild   body_required                   the body (and branch) is optional
  *   buddybuild   unknown_app_200                 an unknown app is 404
  *   buddybuild   unknown_build_500               an unknown build is 404, never 5xx
  *   buddybuild   wrong_method_200                an unserved method is 404
@@ -61,6 +62,10 @@
  *   buddybuild   latest_ignores_branch           latest honours branch
  *   buddybuild   bad_platform                    platform is ios or android
  *   buddybuild   accept_invalid_utf8             bodies are UTF-8 only
+ *   buddybuild   commit_info_missing             the branch is commit_info.branch
+ *   buddybuild   ignore_scheme_filter            the scheme filter filters
+ *   buddybuild   latest_ignores_status           latest honours status
+ *   buddybuild   latest_ignores_scheme           latest honours scheme
  *   bitpaket     accept_query_token              access_token in the query is 401
  *   bitpaket     accept_v1                       /v1 is 404
  *   bitpaket     accept_unversioned              unversioned paths are 404
@@ -162,7 +167,7 @@ static const char *const DEFECTS[4][40] = {
                    "oldest_first",
                    "form_not_supported",
                    "form_double_decode",
-                   "default_branch_main",
+                   "body_required",
                    "unknown_app_200",
                    "unknown_build_500",
                    "wrong_method_200",
@@ -172,6 +177,10 @@ static const char *const DEFECTS[4][40] = {
                    "latest_ignores_branch",
                    "bad_platform",
                    "accept_invalid_utf8",
+                   "commit_info_missing",
+                   "ignore_scheme_filter",
+                   "latest_ignores_status",
+                   "latest_ignores_scheme",
                    NULL},
     [API_BIT] = {"accept_query_token",
                  "accept_v1",
@@ -206,9 +215,10 @@ static struct {
   const char *cert_file, *key_file;
   const char *token, *jwt_secret, *client_secret;
   long rate_limit, rate_window;
+  long default_limit; /* buddybuild: builds listed without `limit` (the docs say 5 and 10) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
-} cfg = {.rate_limit = 5000, .rate_window = 3600};
+} cfg = {.rate_limit = 5000, .rate_window = 3600, .default_limit = 5};
 
 static bool defect(const char *name) {
   for (int i = 0; i < cfg.n_defects; i++)
@@ -774,7 +784,8 @@ static app apps[] = {
 typedef struct build {
   char id[25];
   const app *app;
-  char *branch; /* owned */
+  char *branch;       /* owned */
+  const char *scheme; /* the iOS scheme built ("" on Android) */
   const char *status;
   int number;
   long seq; /* creation order: newest = highest */
@@ -815,6 +826,7 @@ static build *add_build(app *a, const char *branch, const char *status, time_t w
   b->app = a;
   b->branch = strdup(branch);
   b->status = status;
+  b->scheme = strcmp(a->platform, "ios") == 0 ? "Weather" : "";
   b->number = ++a->builds;
   b->seq = ++build_seq;
   b->done_at = 0;
@@ -862,16 +874,40 @@ static cJSON *app_json(const app *a) {
 }
 
 static cJSON *build_json(const build *b) {
+  bool finished = !strcmp(b->status, "success") || !strcmp(b->status, "failed") ||
+                  !strcmp(b->status, "cancelled");
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "_id", b->id);
   cJSON_AddStringToObject(j, "app_id", b->app->id);
-  cJSON_AddStringToObject(j, "branch", b->branch);
   cJSON_AddStringToObject(j, "build_status", b->status);
   cJSON_AddNumberToObject(j, "build_number", b->number);
   cJSON_AddStringToObject(j, "created_at", b->created_at);
-  cJSON_AddBoolToObject(j, "finished",
-                        !strcmp(b->status, "success") || !strcmp(b->status, "failed") ||
-                            !strcmp(b->status, "cancelled"));
+  cJSON_AddBoolToObject(j, "finished", finished);
+  if (defect("commit_info_missing")) {
+    cJSON_AddStringToObject(j, "branch", b->branch); /* the old reading: a top-level branch */
+  } else {
+    cJSON *ci = cJSON_AddObjectToObject(j, "commit_info");
+    cJSON_AddStringToObject(ci, "branch", b->branch);
+    cJSON_AddStringToObject(ci, "commit_sha", "9f2c1e0b7a6d5c4b3a29180f7e6d5c4b3a291807");
+    cJSON_AddStringToObject(ci, "author", "Refapi Bot");
+    cJSON_AddStringToObject(ci, "message", "Build it");
+    cJSON_AddStringToObject(ci, "html_url", "https://git.example.com/refapi/commit/9f2c1e0");
+    cJSON_AddArrayToObject(ci, "tags");
+  }
+  cJSON_AddStringToObject(j, "repo_url", "https://git.example.com/refapi/weather");
+  if (!strcmp(b->status, "queued"))
+    cJSON_AddNullToObject(j, "started_at");
+  else
+    cJSON_AddStringToObject(j, "started_at", b->created_at);
+  if (finished)
+    cJSON_AddStringToObject(j, "finished_at", b->created_at);
+  else
+    cJSON_AddNullToObject(j, "finished_at");
+  cJSON *ts = cJSON_AddObjectToObject(j, "test_summary");
+  cJSON_AddNumberToObject(ts, "tests_count", 0);
+  cJSON *links = cJSON_AddObjectToObject(j, "links");
+  cJSON_AddArrayToObject(links, "download");
+  cJSON_AddArrayToObject(links, "install");
   return j;
 }
 
@@ -942,9 +978,10 @@ static int cmp_builds_newest(const void *a, const void *b) {
 
 static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
   const char *branch = query(r, "branch");
-  const char *status = latest ? NULL : query(r, "status");
+  const char *status = query(r, "status");
+  const char *scheme = query(r, "scheme");
   const char *limit_s = latest ? NULL : query(r, "limit");
-  long limit = 5;
+  long limit = cfg.default_limit;
   if (limit_s && !defect("ignore_limit")) {
     char *end = NULL;
     errno = 0;
@@ -964,8 +1001,10 @@ static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
       return bb_error(rp, 400, "status must be one of cancelled, failed, queued, running, success");
     status = NULL;
   }
-  if (defect("ignore_status_filter")) status = NULL;
+  if (!latest && defect("ignore_status_filter")) status = NULL;
+  if (latest && defect("latest_ignores_status")) status = NULL;
   if (latest && defect("latest_ignores_branch")) branch = NULL;
+  if ((latest ? defect("latest_ignores_scheme") : defect("ignore_scheme_filter"))) scheme = NULL;
   build **sel = malloc(sizeof *sel * (size_t)(n_builds + 1));
   int n = 0;
   for (int i = 0; i < n_builds; i++) {
@@ -973,6 +1012,7 @@ static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
     if (b->app != a) continue;
     if (branch && strcmp(b->branch, branch) != 0) continue;
     if (status && strcmp(b->status, status) != 0) continue;
+    if (scheme && strcmp(b->scheme, scheme) != 0) continue;
     sel[n++] = b;
   }
   qsort(sel, (size_t)n, sizeof *sel, cmp_builds_newest);
@@ -1056,9 +1096,10 @@ static void bb_handle(req *r, reply *rp) {
     reply_json(rp, 200, app_json(a));
   } else if (rt == R_BUILD) {
     char *branch = NULL;
-    if (bb_body_branch(r, rp, &branch)) {
-      const char *def = defect("default_branch_main") ? "main" : "master";
-      build *b = add_build(a, branch ? branch : def, "queued", 0);
+    if (r->len == 0 && defect("body_required")) {
+      bb_error(rp, 400, "branch is required");
+    } else if (bb_body_branch(r, rp, &branch)) {
+      build *b = add_build(a, branch ? branch : "master", "queued", 0);
       if (!b) {
         bb_error(rp, 503, "Too many builds");
       } else {
@@ -1664,6 +1705,7 @@ static int usage(void) {
   fprintf(stderr, "usage: refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P\n"
                   "              [--https-port P --cert F --key F] --token T [--jwt-secret S]\n"
                   "              [--client-secret S] [--rate-limit N] [--rate-window S]\n"
+                  "              [--default-limit N] [--rpc moonrope|rails]\n"
                   "              [--defect NAME]... [--mint-jwt] [--list-defects]\n");
   return 2;
 }
@@ -1713,6 +1755,8 @@ int main(int argc, char **argv) {
       cfg.rate_limit = atol(v);
     else if (strcmp(a, "--rate-window") == 0)
       cfg.rate_window = atol(v);
+    else if (strcmp(a, "--default-limit") == 0)
+      cfg.default_limit = atol(v);
     else if (strcmp(a, "--defect") == 0) {
       if (cfg.n_defects >= MAX_DEFECTS) return usage();
       cfg.defects[cfg.n_defects++] = v;

@@ -237,10 +237,17 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
   for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
     const gt_node *it = v->items[i];
     const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
+    const gt_node *equals = gt_node_get(it, "equals");
     gt_failures fails = {0};
     bool ok;
     cJSON *val = serve_value(c, value);
-    if (match->tag && strstr(match->tag, "regex")) {
+    if (equals) { /* both sides are request expressions, compared as text */
+      char *want = serve_value_text(c, equals), *got = serve_value_text(c, value);
+      ok = !strcmp(want, got);
+      if (!ok) gt_failures_add(&fails, GT_CHECK_JSON, value->text, "the expected value", got);
+      free(want);
+      free(got);
+    } else if (match->tag && strstr(match->tag, "regex")) {
       gt_buf t;
       gt_buf_init(&t);
       if (cJSON_IsString(val))
@@ -394,9 +401,19 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
       free(id);
     }
     if (ok && (b = gt_node_get(r, "conflict"))) {
-      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"),
-           *unless = text_of(c, b, "unless");
-      if (coll && id && serve_store_get(&c->s->store, coll, id) && !is_true(unless)) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"), *unless = NULL;
+      const gt_node *un = gt_node_get(b, "unless");
+      bool overridden;
+      if (un && un->kind == GT_NODE_MAP) { /* unless: { value: EXPR, equals: EXPR } */
+        char *v = text_of(c, un, "value"), *want = text_of(c, un, "equals");
+        overridden = v && want && !strcmp(v, want);
+        free(v);
+        free(want);
+      } else {
+        unless = text_of(c, b, "unless");
+        overridden = is_true(unless);
+      }
+      if (coll && id && serve_store_get(&c->s->store, coll, id) && !overridden) {
         const gt_node *a = gt_node_get(b, "answer");
         if (a)
           explicit_answer(c, a, 409, resp);
@@ -423,8 +440,13 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
     if (ok && (b = gt_node_get(r, "store"))) {
       char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
       const gt_node *rec = gt_node_get(b, "record");
-      if (coll && id)
-        serve_store_put(&c->s->store, coll, id, rec ? serve_value(c, rec) : cJSON_CreateObject());
+      if (coll && id) {
+        cJSON *stored = rec ? serve_value(c, rec) : cJSON_CreateObject();
+        /* ${record} is now what was stored (the answer may echo it) */
+        cJSON_Delete(c->record);
+        c->record = cJSON_Duplicate(stored, true);
+        serve_store_put(&c->s->store, coll, id, stored);
+      }
       /* later: { after: 2s, record: {...} } — the record changes on its own */
       const gt_node *later = gt_node_get(b, "later");
       if (coll && id && later) {

@@ -5,6 +5,7 @@
  * serve_* so it cannot clash with check/'s planned gt_template_synthesize). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,19 @@ static const cJSON *walk(const cJSON *j, const char *dotted) {
   }
   free(copy);
   return j;
+}
+
+/* The SHA-256 of the body, lowercase hex (what upload APIs echo as a checksum). */
+static cJSON *body_sha256(const gt_serve_request *req) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (!EVP_Digest(req->body ? req->body : "", req->body ? req->body_len : 0, md, &n, EVP_sha256(),
+                  NULL))
+    return NULL;
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  for (unsigned int i = 0; i < n; i++)
+    snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  return cJSON_CreateString(hex);
 }
 
 static cJSON *dup_or_null(const cJSON *j) {
@@ -53,6 +67,7 @@ cJSON *serve_lookup(const serve_ctx *c, const char *name) {
   if (!strcmp(name, "request.path")) return c->path ? cJSON_CreateString(c->path) : NULL;
   if (!strcmp(name, "request.body_size"))
     return c->req ? cJSON_CreateNumber((double)c->req->body_total) : NULL;
+  if (!strcmp(name, "request.body_sha256")) return c->req ? body_sha256(c->req) : NULL;
   if (!strcmp(name, "new.id")) return cJSON_CreateString(c->new_id);
   if (!strcmp(name, "new.uuid")) return cJSON_CreateString(c->new_uuid);
   if (!strcmp(name, "new.int")) return cJSON_CreateNumber((double)c->new_int);

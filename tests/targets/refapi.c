@@ -8,7 +8,7 @@
  *   refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P
  *          [--https-port P --cert F --key F] --token T [--jwt-secret S]
  *          [--client-secret S] [--rate-limit N] [--rate-window SECONDS]
- *          [--default-limit N]
+ *          [--default-limit N] [--unknown-delete 404|200] [--rpc moonrope|rails]
  *          [--defect NAME]... [--mint-jwt] [--list-defects]
  *
  * --mint-jwt prints a valid Botanalytics token (HS256, channel, exp in one hour)
@@ -77,8 +77,8 @@
  *   bitpaket     wrong_401_code                  error.code 10401
  *   bitpaket     wrong_401_message               "The access token is invalid"
  *   bitpaket     upload_wrong_error_shape        upload errors carry ns
- *   bitpaket     overwrite_ignored               X-Bit-Overwrite: true replaces
- *   bitpaket     overwrite_without_header        existing name: ERR_OBJECT_EXISTS
+ *   bitpaket     overwrite_ignored               X-Bit-Overwrite: 1 replaces
+ *   bitpaket     overwrite_without_header        an existing name without overwrite is 400
  *   bitpaket     timestamps_without_z            timestamps end in Z
  *   bitpaket     no_etag                         ETag on metadata
  *   bitpaket     client_secret_optional          a missing client_secret is 400
@@ -86,6 +86,14 @@
  *   bitpaket     client_secret_body_ignored      client_secret in a JSON body
  *   bitpaket     require_user_agent              no User-Agent is required
  *   bitpaket     wrong_size                      size is the body size
+ *   bitpaket     overwrite_needs_true            X-Bit-Overwrite: 1 replaces
+ *   bitpaket     overwrite_any_value             X-Bit-Overwrite other than 1 does not replace
+ *   bitpaket     exists_ns_shape                 an existing name: 10209, general shape
+ *   bitpaket     upload_summary_only             upload answers the metadata document
+ *   bitpaket     no_sha256_header                upload answers X-SHA256
+ *   bitpaket     no_unix_timestamps              created_on_ts/updated_on_ts integers
+ *   bitpaket     old_delete_shape                DELETE answers data.objects.valid.object_ids
+ *   bitpaket     ignore_verify_sha256            a bad X-Verify-SHA256 is 400
  *   rpc          http_400_on_error               HTTP 200 for every action outcome
  *   rpc          missing_time                    the envelope has time
  *   rpc          access_denied_for_wrong_key     a wrong key: InvalidServerAPIKey
@@ -202,6 +210,14 @@ static const char *const DEFECTS[4][40] = {
                  "client_secret_body_ignored",
                  "require_user_agent",
                  "wrong_size",
+                 "overwrite_needs_true",
+                 "overwrite_any_value",
+                 "exists_ns_shape",
+                 "upload_summary_only",
+                 "no_sha256_header",
+                 "no_unix_timestamps",
+                 "old_delete_shape",
+                 "ignore_verify_sha256",
                  NULL},
     [API_RPC] = {"http_400_on_error", "missing_time", "access_denied_for_wrong_key",
                  "invalid_key_for_missing_key", "accept_query_key", "no_pagination_flags",
@@ -215,7 +231,8 @@ static struct {
   const char *cert_file, *key_file;
   const char *token, *jwt_secret, *client_secret;
   long rate_limit, rate_window;
-  long default_limit; /* buddybuild: builds listed without `limit` (the docs say 5 and 10) */
+  bool unknown_delete_200; /* bitpaket: unknown DELETE answered 200 (the docs allow both) */
+  long default_limit;      /* buddybuild: builds listed without `limit` (the docs say 5 and 10) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
 } cfg = {.rate_limit = 5000, .rate_window = 3600, .default_limit = 5};
@@ -1129,7 +1146,11 @@ typedef struct object {
   char id[37];
   char *name; /* owned */
   size_t size;
-  char created_at[40];
+  char sha256[65];
+  char mime[96];
+  char created_on[40], updated_on[40];
+  time_t created_ts, updated_ts;
+  int version;
   bool live;
 } object;
 
@@ -1210,12 +1231,64 @@ static object *find_object(const char *field, const char *value) {
   return NULL;
 }
 
+static void sha256_hex(const char *data, size_t n, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+  for (unsigned int i = 0; i < len && i < 32; i++)
+    sprintf(out + 2 * i, "%02x", md[i]);
+  out[64] = '\0';
+}
+
+/* The metadata document (M) of docs/api/getting-metadata.md. */
+static cJSON *object_metadata(const object *o) {
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddStringToObject(d, "object_id", o->id);
+  cJSON *p = cJSON_AddObjectToObject(d, "properties");
+  size_t size = o->size + (defect("wrong_size") ? 1 : 0);
+  char pretty[32];
+  snprintf(pretty, sizeof pretty, "%zu B", size);
+  cJSON_AddStringToObject(p, "name", o->name);
+  cJSON_AddNumberToObject(p, "size", (double)size);
+  cJSON_AddStringToObject(p, "size_pretty", pretty);
+  cJSON_AddStringToObject(p, "hash", o->sha256);
+  cJSON_AddStringToObject(p, "hash_type", "SHA256");
+  cJSON_AddNullToObject(p, "description");
+  cJSON_AddStringToObject(p, "mime_type", o->mime);
+  cJSON_AddFalseToObject(p, "is_sealed");
+  cJSON_AddFalseToObject(p, "is_secure");
+  cJSON_AddFalseToObject(p, "is_streamable");
+  cJSON_AddFalseToObject(p, "is_block");
+  cJSON_AddFalseToObject(p, "is_versioned");
+  cJSON_AddNumberToObject(p, "version", o->version);
+  char rev[17];
+  snprintf(rev, sizeof rev, "%.16s", o->sha256);
+  cJSON_AddStringToObject(p, "revision", rev);
+  cJSON_AddStringToObject(p, "created_on", o->created_on);
+  cJSON_AddStringToObject(p, "updated_on", o->updated_on);
+  if (!defect("no_unix_timestamps")) {
+    cJSON_AddNumberToObject(p, "created_on_ts", (double)o->created_ts);
+    cJSON_AddNumberToObject(p, "updated_on_ts", (double)o->updated_ts);
+  }
+  cJSON_AddObjectToObject(d, "deploy");
+  cJSON_AddNullToObject(d, "tags");
+  cJSON *urls = cJSON_AddObjectToObject(d, "urls");
+  char url[256];
+  snprintf(url, sizeof url, "https://cdn.refapi.example/%s", o->name);
+  cJSON_AddStringToObject(urls, "url", url);
+  cJSON_AddArrayToObject(urls, "domains");
+  cJSON_AddNullToObject(d, "media");
+  cJSON_AddArrayToObject(d, "blocks");
+  return d;
+}
+
+/* The first reading of the docs: a flat summary instead of M. */
 static cJSON *object_summary(const object *o) {
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "object_id", o->id);
   cJSON_AddStringToObject(d, "name", o->name);
-  cJSON_AddNumberToObject(d, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
-  cJSON_AddStringToObject(d, "created_at", o->created_at);
+  cJSON_AddNumberToObject(d, "size", (double)o->size);
+  cJSON_AddStringToObject(d, "created_at", o->created_on);
   return d;
 }
 
@@ -1263,28 +1336,58 @@ static void bp_route(req *r, reply *rp) {
     if (r->too_big)
       return bp_upload_error(rp, 400, "ERR_OBJECT_TOO_LARGE", "The object is too large");
     const char *name = r->segs[2];
+    /* X-Bit-Overwrite is an integer flag: 1 replaces, anything else does not. */
     const char *ow = header(r, "X-Bit-Overwrite");
-    bool overwrite = ow && strcasecmp(ow, "true") == 0 && !defect("overwrite_ignored");
+    bool overwrite = ow && strcmp(ow, defect("overwrite_needs_true") ? "true" : "1") == 0;
+    if (defect("overwrite_ignored")) overwrite = false;
+    if (defect("overwrite_any_value") && ow && *ow) overwrite = true;
     if (defect("overwrite_without_header")) overwrite = true;
+    const char *verify = header(r, "X-Verify-SHA256");
+    char sum[65];
+    sha256_hex(r->body, r->len, sum);
+    if (verify && strcasecmp(verify, sum) != 0 && !defect("ignore_verify_sha256"))
+      return bp_upload_error(rp, 400, "ERR_WRONG_DATA_MANIPULATION",
+                             "The data does not match X-Verify-SHA256");
     pthread_mutex_lock(&state_lock);
     object *o = find_object("name", name);
     if (o && !overwrite) {
       pthread_mutex_unlock(&state_lock);
-      return bp_upload_error(rp, 400, "ERR_OBJECT_EXISTS", "An object with this name exists");
+      if (defect("exists_ns_shape"))
+        return bp_upload_error(rp, 400, "ERR_OBJECT_EXISTS", "Object already exists");
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddFalseToObject(j, "success");
+      cJSON *e = cJSON_AddObjectToObject(j, "error");
+      cJSON_AddNumberToObject(e, "code", 10209);
+      cJSON_AddStringToObject(e, "message", "Object already exists");
+      cJSON_AddObjectToObject(e, "data");
+      return reply_json(rp, 400, j);
     }
     if (!o && n_objects >= MAX_OBJECTS) {
       pthread_mutex_unlock(&state_lock);
       return bp_upload_error(rp, 503, "ERR_STORAGE_FULL", "Storage is full");
     }
+    time_t now = time(NULL);
     if (!o) {
       o = &objects[n_objects++];
       random_uuid(o->id);
       o->name = strdup(name);
       o->live = true;
+      o->version = 0;
+      o->created_ts = now;
+      iso_now(o->created_on, sizeof o->created_on);
     }
     o->size = r->len;
-    iso_now(o->created_at, sizeof o->created_at);
-    reply_json(rp, 201, bp_success(object_summary(o)));
+    o->version++;
+    memcpy(o->sha256, sum, sizeof sum);
+    const char *mime = header(r, "X-Bit-Content-Type");
+    if (!mime) mime = header(r, "Content-Type");
+    snprintf(o->mime, sizeof o->mime, "%s", mime ? mime : "application/octet-stream");
+    o->updated_ts = now;
+    iso_now(o->updated_on, sizeof o->updated_on);
+    reply_json(rp, 201,
+               bp_success(defect("upload_summary_only") ? object_summary(o) : object_metadata(o)));
+    if (!defect("no_sha256_header")) reply_header(rp, "X-SHA256", "%s", o->sha256);
+    reply_header(rp, "X-Object-ID", "%s", o->id);
     pthread_mutex_unlock(&state_lock);
     return;
   }
@@ -1318,20 +1421,31 @@ static void bp_route(req *r, reply *rp) {
   }
   pthread_mutex_lock(&state_lock);
   object *o = find_object("id", r->segs[2]);
-  if (!o) {
+  if (!o && del && cfg.unknown_delete_200) {
+    /* A conformant alternative: 200 with the id under data.objects.invalid. */
+    cJSON *d = cJSON_CreateObject();
+    cJSON *objs = cJSON_AddObjectToObject(d, "objects");
+    cJSON *valid = cJSON_AddObjectToObject(objs, "valid");
+    cJSON_AddArrayToObject(valid, "object_ids");
+    cJSON *invalid = cJSON_AddArrayToObject(objs, "invalid");
+    cJSON_AddItemToArray(invalid, cJSON_CreateString(r->segs[2]));
+    reply_json(rp, 200, bp_success(d));
+  } else if (!o) {
     bp_error(rp, 404, 404, "Object not found", false);
   } else if (meta) {
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "object_id", o->id);
-    cJSON *p = cJSON_AddObjectToObject(d, "properties");
-    cJSON_AddStringToObject(p, "name", o->name);
-    cJSON_AddNumberToObject(p, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
-    cJSON_AddStringToObject(p, "created_at", o->created_at);
-    reply_json(rp, 200, bp_success(d));
+    reply_json(rp, 200, bp_success(object_metadata(o)));
   } else {
     o->live = false;
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "object_id", o->id);
+    if (defect("old_delete_shape")) {
+      cJSON_AddStringToObject(d, "object_id", o->id);
+    } else {
+      cJSON *objs = cJSON_AddObjectToObject(d, "objects");
+      cJSON *valid = cJSON_AddObjectToObject(objs, "valid");
+      cJSON *ids = cJSON_AddArrayToObject(valid, "object_ids");
+      cJSON_AddItemToArray(ids, cJSON_CreateString(o->id));
+      cJSON_AddArrayToObject(objs, "invalid");
+    }
     reply_json(rp, 200, bp_success(d));
   }
   pthread_mutex_unlock(&state_lock);
@@ -1705,7 +1819,8 @@ static int usage(void) {
   fprintf(stderr, "usage: refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P\n"
                   "              [--https-port P --cert F --key F] --token T [--jwt-secret S]\n"
                   "              [--client-secret S] [--rate-limit N] [--rate-window S]\n"
-                  "              [--default-limit N] [--rpc moonrope|rails]\n"
+                  "              [--default-limit N] [--unknown-delete 404|200]\n"
+                  "              [--rpc moonrope|rails]\n"
                   "              [--defect NAME]... [--mint-jwt] [--list-defects]\n");
   return 2;
 }
@@ -1757,6 +1872,8 @@ int main(int argc, char **argv) {
       cfg.rate_window = atol(v);
     else if (strcmp(a, "--default-limit") == 0)
       cfg.default_limit = atol(v);
+    else if (strcmp(a, "--unknown-delete") == 0)
+      cfg.unknown_delete_200 = strcmp(v, "200") == 0;
     else if (strcmp(a, "--defect") == 0) {
       if (cfg.n_defects >= MAX_DEFECTS) return usage();
       cfg.defects[cfg.n_defects++] = v;

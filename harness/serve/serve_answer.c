@@ -232,10 +232,27 @@ static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *b
   free(msg);
 }
 
+/* A validate item's `unless: {value: EXPR, match: TEMPLATE}`: true when the
+ * item does not apply to this request (e.g. a payload format chosen by a
+ * token claim). */
+static bool validate_skipped(serve_ctx *c, const gt_node *it) {
+  const gt_node *un = gt_node_get(it, "unless");
+  const gt_node *value = un ? gt_node_get(un, "value") : NULL;
+  const gt_node *match = un ? gt_node_get(un, "match") : NULL;
+  if (!value || !match) return false;
+  gt_failures fails = {0};
+  cJSON *val = serve_value(c, value);
+  bool skip = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, "unless", &fails);
+  cJSON_Delete(val);
+  gt_failures_free(&fails);
+  return skip;
+}
+
 static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
                          gt_serve_response *resp, gt_buf *detail) {
   for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
     const gt_node *it = v->items[i];
+    if (validate_skipped(c, it)) continue;
     const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
     const gt_node *equals = gt_node_get(it, "equals");
     gt_failures fails = {0};

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../fault/fault.h" /* gt_jwt_decode */
 #include "serve_internal.h"
 
 /* Walks "a.b.0.c" into j; returns a borrowed node or NULL. */
@@ -41,6 +42,19 @@ static cJSON *body_sha256(const gt_serve_request *req) {
   return cJSON_CreateString(hex);
 }
 
+/* A claim of the request's bearer JWT (`auth.claim.channel`), read without
+ * verifying it: authentication has judged the token before respond: runs. */
+static cJSON *bearer_claim(const gt_serve_request *req, const char *claim) {
+  const char *h = serve_req_header(req, "Authorization");
+  const char *sp = h ? strchr(h, ' ') : NULL;
+  cJSON *payload = NULL;
+  if (!sp || !gt_jwt_decode(sp + 1, NULL, &payload)) return NULL;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, claim);
+  cJSON *out = v ? cJSON_Duplicate(v, true) : NULL;
+  cJSON_Delete(payload);
+  return out;
+}
+
 static cJSON *dup_or_null(const cJSON *j) {
   return j ? cJSON_Duplicate(j, true) : NULL;
 }
@@ -68,6 +82,7 @@ cJSON *serve_lookup(const serve_ctx *c, const char *name) {
   if (!strcmp(name, "request.body_size"))
     return c->req ? cJSON_CreateNumber((double)c->req->body_total) : NULL;
   if (!strcmp(name, "request.body_sha256")) return c->req ? body_sha256(c->req) : NULL;
+  if (!strncmp(name, "auth.claim.", 11)) return c->req ? bearer_claim(c->req, name + 11) : NULL;
   if (!strcmp(name, "new.id")) return cJSON_CreateString(c->new_id);
   if (!strcmp(name, "new.uuid")) return cJSON_CreateString(c->new_uuid);
   if (!strcmp(name, "new.int")) return cJSON_CreateNumber((double)c->new_int);

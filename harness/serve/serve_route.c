@@ -113,6 +113,12 @@ static bool compile_validate(gt_node *respond, gt_err *err) {
       return gt_err_set(err, GT_ERR_INPUT, v->items[i]->file, v->items[i]->line, v->items[i]->col,
                         "respond.validate item needs value: and one of match: or equals:");
     if (m && !gt_template_compile(m, err)) return false;
+    gt_node *un = gt_node_get_mut(v->items[i], "unless");
+    gt_node *um = un ? gt_node_get_mut(un, "match") : NULL;
+    if (un && (!um || !gt_node_get(un, "value")))
+      return gt_err_set(err, GT_ERR_INPUT, un->file, un->line, un->col,
+                        "respond.validate unless: needs value: and match:");
+    if (um && !gt_template_compile(um, err)) return false;
   }
   return true;
 }

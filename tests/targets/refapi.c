@@ -11,10 +11,10 @@
  *          [--default-limit N] [--unknown-delete 404|200] [--rpc moonrope|rails]
  *          [--defect NAME]... [--mint-jwt] [--list-defects]
  *
- * --mint-jwt prints a valid Botanalytics token (HS256, channel, exp in one hour)
- * for --jwt-secret and exits. For botanalytics, --token is ignored: a token is
- * valid when it verifies with --jwt-secret. It prints "ready" once listening and
- * runs until SIGTERM/SIGINT.
+ * --mint-jwt prints a valid Botanalytics token (HS256, channel universal, no
+ * exp, like a channel API key) for --jwt-secret and exits. For botanalytics, --token is ignored: a
+ * token is valid when it verifies with --jwt-secret. It prints "ready" once listening and runs
+ * until SIGTERM/SIGINT.
  *
  * Defects (one rule each; --list-defects prints those of an api):
  *
@@ -24,22 +24,26 @@
  *   botanalytics accept_expired                  expired is 401 (needs the JWT secret)
  *   botanalytics accept_no_channel               no channel claim is 401 (needs the secret)
  *   botanalytics accept_query_token              no credentials from the query string
- *   botanalytics wrong_error_shape               {"errors": [..], "warnings": [..]}
+ *   botanalytics wrong_error_shape               {"errors": [..]}
  *   botanalytics no_cors_header                  Allow-Origin on every response
  *   botanalytics preflight_needs_auth            a preflight needs no credential
  *   botanalytics preflight_missing_allow_headers Allow-Headers names Authorization
- *   botanalytics preflight_200                   a preflight is answered 204
- *   botanalytics accept_missing_sender_type      sender.type is required
+ *   botanalytics preflight_not_2xx               a preflight is answered 2xx
  *   botanalytics accept_any_sender_type          sender.type is one of three
- *   botanalytics accept_bad_timestamp            timestamp is ISO 8601 UTC
+ *   botanalytics accept_bad_timestamp            timestamp is a number (or a string)
  *   botanalytics accept_empty_messages           messages is non-empty
- *   botanalytics require_thread                  thread and locale are optional
+ *   botanalytics require_thread                  thread is optional
+ *   botanalytics require_sender                  sender is optional
  *   botanalytics reject_human_agent              human-agent is a sender type
  *   botanalytics error_not_naming_field          a 400 names the offending field
  *   botanalytics 500_on_bad_json                 no 5xx for a client mistake
  *   botanalytics accept_invalid_utf8             a non-UTF-8 body is 400
  *   botanalytics text_content_type_on_error      application/json on errors too
- *   botanalytics created_200                     success is 201 {request_id}
+ *   botanalytics created_201                     success is 200 {request_id}
+ *   botanalytics ms_timestamps_refused           timestamp is milliseconds, a JSON number
+ *   botanalytics accept_wrong_types              optional fields are typed when present
+ *   botanalytics require_exp                     exp is optional
+ *   botanalytics channel_payloads_refused        the channel claim picks the payload format
  *   buddybuild   wrong_no_token_message          "No authorization token was found"
  *   buddybuild   wrong_invalid_token_message     "Invalid authorization token"
  *   buddybuild   accept_query_token              no credentials from the query string
@@ -150,18 +154,22 @@ static const char *const DEFECTS[4][40] = {
                  "no_cors_header",
                  "preflight_needs_auth",
                  "preflight_missing_allow_headers",
-                 "preflight_200",
-                 "accept_missing_sender_type",
+                 "preflight_not_2xx",
                  "accept_any_sender_type",
                  "accept_bad_timestamp",
                  "accept_empty_messages",
                  "require_thread",
+                 "require_sender",
                  "reject_human_agent",
                  "error_not_naming_field",
                  "500_on_bad_json",
                  "accept_invalid_utf8",
                  "text_content_type_on_error",
-                 "created_200",
+                 "created_201",
+                 "ms_timestamps_refused",
+                 "accept_wrong_types",
+                 "require_exp",
+                 "channel_payloads_refused",
                  NULL},
     [API_BUDDY] = {"wrong_no_token_message",
                    "wrong_invalid_token_message",
@@ -558,9 +566,9 @@ static char *hs256(const char *data, size_t n) {
 
 static char *mint_jwt(void) {
   const char *hdr = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+  /* Like the channel API keys the SDKs' tests use: a channel, no exp. */
   char payload[128];
-  snprintf(payload, sizeof payload, "{\"channel\":\"refapi-channel\",\"exp\":%ld}",
-           (long)time(NULL) + 3600);
+  snprintf(payload, sizeof payload, "{\"channel\":\"universal\",\"iat\":%ld}", (long)time(NULL));
   char *h = b64url_encode((const unsigned char *)hdr, strlen(hdr));
   char *p = b64url_encode((const unsigned char *)payload, strlen(payload));
   size_t n = strlen(h) + strlen(p) + 2;
@@ -571,6 +579,20 @@ static char *mint_jwt(void) {
   strcat(hp, sig);
   free(h), free(p), free(sig);
   return hp;
+}
+
+/* The channel claim of a token already judged valid (copied into out). */
+static void jwt_channel(const char *tok, char *out, size_t n) {
+  out[0] = '\0';
+  const char *d1 = strchr(tok, '.');
+  const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  size_t pl;
+  unsigned char *p = d2 ? b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &pl) : NULL;
+  cJSON *pj = p ? cJSON_Parse((char *)p) : NULL;
+  const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
+  if (cJSON_IsString(ch)) snprintf(out, n, "%s", ch->valuestring);
+  cJSON_Delete(pj);
+  free(p);
 }
 
 /* NULL when the token is valid, else why not. */
@@ -602,9 +624,11 @@ static const char *jwt_problem(const char *tok) {
   if (!why && pj) {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(pj, "exp");
     const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
-    if (!cJSON_IsNumber(exp))
+    if (!exp && defect("require_exp"))
       why = "The token has no exp claim";
-    else if (exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
+    else if (exp && !cJSON_IsNumber(exp))
+      why = "The token's exp claim is not a number";
+    else if (exp && exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
       why = "The token has expired";
     else if ((!cJSON_IsString(ch) || !ch->valuestring[0]) && !defect("accept_no_channel"))
       why = "The token has no channel claim";
@@ -620,9 +644,9 @@ static void bot_error(reply *rp, int status, const char *msg) {
   if (defect("wrong_error_shape")) {
     cJSON_AddStringToObject(j, "error", msg);
   } else {
+    /* warnings is optional (the SDKs read it when present): refapi omits it */
     cJSON *errs = cJSON_AddArrayToObject(j, "errors");
     cJSON_AddItemToArray(errs, cJSON_CreateString(msg));
-    cJSON_AddArrayToObject(j, "warnings");
   }
   reply_json(rp, status, j);
 }
@@ -643,12 +667,28 @@ static bool iso_utc(const char *s) {
   return s[i] == 'Z' && s[i + 1] == '\0';
 }
 
-static bool id_like(const cJSON *v) {
-  return (cJSON_IsString(v) && v->valuestring[0]) || cJSON_IsNumber(v);
+static bool is_native_channel(const char *ch) {
+  static const char *const native[] = {"facebook-messenger", "amazon-alexa",
+                                       "microsoft-bot-framework", "rasa", "samsung-bixby"};
+  for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
+    if (strcmp(ch, native[i]) == 0) return true;
+  return false;
 }
 
-/* Returns NULL when valid, else a message naming the field (written to buf). */
-static const char *bot_validate(const cJSON *body, char *buf, size_t n) {
+/* An optional field of the universal format: absent, or of its type. */
+static bool opt_string(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  return !v || cJSON_IsString(v) || defect("accept_wrong_types");
+}
+
+static bool opt_object(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  return !v || cJSON_IsObject(v) || defect("accept_wrong_types");
+}
+
+/* Returns NULL when valid, else a message naming the field (written to buf).
+ * channel: the token's channel claim (its payload format). */
+static const char *bot_validate(const cJSON *body, const char *channel, char *buf, size_t n) {
   bool naming = !defect("error_not_naming_field");
 #define BAD(...)                                                                                   \
   do {                                                                                             \
@@ -664,38 +704,52 @@ static const char *bot_validate(const cJSON *body, char *buf, size_t n) {
   if (!cJSON_IsArray(msgs)) BAD("messages must be an array");
   int count = cJSON_GetArraySize(msgs);
   if (count == 0 && !defect("accept_empty_messages")) BAD("messages must not be empty");
+  bool universal = !is_native_channel(channel) || defect("channel_payloads_refused");
   for (int i = 0; i < count; i++) {
     const cJSON *item = cJSON_GetArrayItem(msgs, i);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "message");
     if (!cJSON_IsObject(m)) BAD("messages[%d].message is required and must be an object", i);
-    if (!id_like(cJSON_GetObjectItemCaseSensitive(m, "id")))
-      BAD("messages[%d].message.id is required", i);
-    const cJSON *conv = cJSON_GetObjectItemCaseSensitive(m, "conversation");
-    if (!cJSON_IsObject(conv) || !id_like(cJSON_GetObjectItemCaseSensitive(conv, "id")))
-      BAD("messages[%d].message.conversation.id is required", i);
+    if (!universal) continue; /* a platform payload: taken as the platform sent it */
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m, "timestamp");
-    if (!cJSON_IsString(ts)) BAD("messages[%d].message.timestamp is required", i);
-    if (!iso_utc(ts->valuestring) && !defect("accept_bad_timestamp"))
-      BAD("messages[%d].message.timestamp must be ISO 8601 UTC", i);
+    if (!ts) BAD("messages[%d].message.timestamp is required", i);
+    if (defect("ms_timestamps_refused")) {
+      if (!cJSON_IsString(ts) || !iso_utc(ts->valuestring))
+        BAD("messages[%d].message.timestamp must be ISO 8601 UTC", i);
+    } else if (!cJSON_IsNumber(ts) && !defect("accept_bad_timestamp")) {
+      /* a string timestamp may be accepted or refused: refapi refuses it */
+      BAD("messages[%d].message.timestamp must be a number of milliseconds", i);
+    }
+    if (!opt_string(m, "id")) BAD("messages[%d].message.id must be a string", i);
+    if (!opt_string(m, "locale")) BAD("messages[%d].message.locale must be a string", i);
+    if (!opt_object(m, "thread")) BAD("messages[%d].message.thread must be an object", i);
+    if (!opt_object(m, "conversation"))
+      BAD("messages[%d].message.conversation must be an object", i);
+    if (!opt_object(m, "recipient")) BAD("messages[%d].message.recipient must be an object", i);
+    if (!opt_object(m, "content")) BAD("messages[%d].message.content must be an object", i);
+    if (!opt_object(m, "event")) BAD("messages[%d].message.event must be an object", i);
     const cJSON *sender = cJSON_GetObjectItemCaseSensitive(m, "sender");
-    if (!cJSON_IsObject(sender)) BAD("messages[%d].message.sender is required", i);
-    if (!id_like(cJSON_GetObjectItemCaseSensitive(sender, "id")))
-      BAD("messages[%d].message.sender.id is required", i);
+    if (!opt_object(m, "sender")) BAD("messages[%d].message.sender must be an object", i);
+    if (!sender && defect("require_sender")) BAD("messages[%d].message.sender is required", i);
+    if (sender && !opt_string(sender, "id"))
+      BAD("messages[%d].message.sender.id must be a string", i);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(sender, "type");
-    if (!type) {
-      if (!defect("accept_missing_sender_type"))
-        BAD("messages[%d].message.sender.type is required", i);
-    } else if (!cJSON_IsString(type)) {
+    if (type && !cJSON_IsString(type)) {
       BAD("messages[%d].message.sender.type must be a string", i);
-    } else if (!defect("accept_any_sender_type")) {
+    } else if (type && !defect("accept_any_sender_type")) {
       const char *t = type->valuestring;
       bool ok = strcmp(t, "user") == 0 || strcmp(t, "virtual-agent") == 0 ||
                 (strcmp(t, "human-agent") == 0 && !defect("reject_human_agent"));
       if (!ok)
         BAD("messages[%d].message.sender.type must be user, virtual-agent or human-agent", i);
     }
-    if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "content")))
-      BAD("messages[%d].message.content is required and must be an object", i);
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+    const cJSON *texts = cJSON_GetObjectItemCaseSensitive(content, "texts");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, texts) {
+      if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t, "text")) &&
+          !defect("accept_wrong_types"))
+        BAD("messages[%d].message.content.texts[].text must be a string", i);
+    }
     if (defect("require_thread") && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "thread")))
       BAD("messages[%d].message.thread is required", i);
   }
@@ -719,7 +773,11 @@ static void bot_handle(req *r, reply *rp) {
       bot_error(rp, 401, "No authorization token was found");
       return;
     }
-    rp->status = defect("preflight_200") ? 200 : 204;
+    if (defect("preflight_not_2xx")) {
+      bot_error(rp, 405, "Method not allowed");
+      return;
+    }
+    rp->status = 204;
     reply_header(rp, "Access-Control-Allow-Methods", "POST, OPTIONS");
     reply_header(rp, "Access-Control-Allow-Headers", "%s",
                  defect("preflight_missing_allow_headers") ? "Content-Type"
@@ -730,7 +788,9 @@ static void bot_handle(req *r, reply *rp) {
   /* Authentication first: nothing about the API is revealed without a token. */
   const char *auth = header(r, "Authorization");
   const char *tok = NULL;
+  /* Bearer, and the `Token` scheme of the channel pages' curl examples */
   if (auth && strncmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
+  if (auth && strncmp(auth, "Token ", 6) == 0) tok = auth + 6;
   if (!auth && defect("accept_query_token")) tok = query(r, "access_token");
   if (!auth && !tok) {
     bot_error(rp, 401, "No authorization token was found");
@@ -769,8 +829,9 @@ static void bot_handle(req *r, reply *rp) {
       bot_error(rp, 400, r->len ? "The body is not valid JSON" : "messages is required");
     return;
   }
-  char msg[256];
-  const char *bad = bot_validate(body, msg, sizeof msg);
+  char msg[256], channel[64];
+  jwt_channel(tok, channel, sizeof channel);
+  const char *bad = bot_validate(body, channel, msg, sizeof msg);
   cJSON_Delete(body);
   if (bad) {
     bot_error(rp, 400, bad);
@@ -783,7 +844,7 @@ static void bot_handle(req *r, reply *rp) {
   random_hex(id, 12);
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "request_id", id);
-  reply_json(rp, defect("created_200") ? 200 : 201, j);
+  reply_json(rp, defect("created_201") ? 201 : 200, j);
 }
 
 /* ---------- buddybuild ---------- */

@@ -317,15 +317,13 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
 /* The field a `where` key names: a top-level name, or a dotted path into
  * nested objects (`commit_info.branch`). NULL when absent. */
 static const cJSON *record_field(const cJSON *rec, const char *key) {
-  const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, key);
-  if (f || !strchr(key, '.')) return f;
-  char *path = gt_xstrdup(key);
-  f = rec;
-  for (char *save = NULL, *name = strtok_r(path, ".", &save); name && f;
-       name = strtok_r(NULL, ".", &save))
-    f = cJSON_IsObject(f) ? cJSON_GetObjectItemCaseSensitive(f, name) : NULL;
+  if (!strchr(key, '.')) return cJSON_GetObjectItemCaseSensitive(rec, key);
+  char *path = gt_xstrdup(key), *save = NULL;
+  const cJSON *node = rec;
+  for (char *name = strtok_r(path, ".", &save); name && node; name = strtok_r(NULL, ".", &save))
+    node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, name) : NULL;
   free(path);
-  return f;
+  return node;
 }
 
 static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {

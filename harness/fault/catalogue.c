@@ -33,7 +33,7 @@
 #define WIRE_DOC                                                                                   \
   "any answer but a 5xx (400, 408, 413, 414, 431 or 501 judged by status alone), or a closed "     \
   "connection; no hang; no desync on the kept-alive connection; target alive afterwards"
-#define WIRE_ROW_WITH(ID, NAME, SENDS, DOC, EXPECT, ...)                                                   \
+#define WIRE_ROW_WITH(ID, NAME, SENDS, DOC, EXPECT, ...)                                           \
   [ID] = {.id = ID,                                                                                \
           .name = NAME,                                                                            \
           .family = "framing (raw connection, TLS too)",                                           \

@@ -222,8 +222,9 @@ bool gt_build_raw(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *re
       free(hidden_text);
       return false;
     }
-    req->raw_note = note ? gt_xasprintf("%s (`%s`), then `%s` pipelined", note, hidden_text, line)
-                         : gt_xasprintf("the faulted request kept alive, then `%s` pipelined", line);
+    req->raw_note = note
+                        ? gt_xasprintf("%s (`%s`), then `%s` pipelined", note, hidden_text, line)
+                        : gt_xasprintf("the faulted request kept alive, then `%s` pipelined", line);
     free(line);
   }
   free(hidden_text);

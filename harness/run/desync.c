@@ -96,8 +96,7 @@ void gt_judge_desync(const gt_case *c, const gt_http_request *req, const gt_http
     return;
   }
   if (n == 1 && resp->conn_open && !gt_status_in_refusal_set(resp->answers[0].status))
-    finding(f,
-            "after an accepted request, the pipelined request answered or the connection closed",
+    finding(f, "after an accepted request, the pipelined request answered or the connection closed",
             req, resp,
             "the server answered the faulted request, kept the connection open and did not "
             "answer the complete request pipelined behind it: it is still reading the faulted "

@@ -50,7 +50,7 @@ static void run_mode(desync_run *r, const char *framing, bool tls) {
   char *port = ts_fmt("%d", r->port);
   char *cert = NULL, *key = NULL;
   if (tls) cr_assert(ts_make_cert(r->dir, &cert, &key), "openssl could not make a certificate");
-  const char *args[] = {"--port",     port, "--log",      r->log, "--framing", framing,
+  const char *args[] = {"--port",     port, "--log",     r->log, "--framing", framing,
                         "--tls-cert", cert, "--tls-key", key,    NULL};
   if (!tls) args[6] = NULL;
   cr_assert(ts_target_start(&r->target, "wire_target", args, r->port, r->dir),
@@ -107,8 +107,7 @@ static void expect_text(desync_run *r, const char *name, const char *const *frag
   const ts_case *c = ts_junit_find(&r->j, name);
   cr_assert(c && c->body, "%s: no failure text", name);
   for (size_t i = 0; fragments[i]; i++)
-    cr_expect(strstr(c->body, fragments[i]), "%s: \"%s\" not in:\n%s", name, fragments[i],
-              c->body);
+    cr_expect(strstr(c->body, fragments[i]), "%s: \"%s\" not in:\n%s", name, fragments[i], c->body);
 }
 
 static bool log_has(const desync_run *r, const char *text) {
@@ -154,9 +153,9 @@ static void smuggling(const char *mode, bool tls) {
   run_mode(&r, mode, tls);
   expect_outcomes(&r, mode, smuggler);
   cr_expect_eq(r.g.exit_code, 1, "[%s] exit %d", mode, r.g.exit_code);
-  static const char *const hidden[] = {"hidden request was answered", "sent: ",
-                                       "/gauntlet-smuggled-", "received: 1) HTTP/1.1 ",
-                                       "3) HTTP/1.1 200 OK", NULL};
+  static const char *const hidden[] = {
+      "hidden request was answered", "sent: ", "/gauntlet-smuggled-", "received: 1) HTTP/1.1 ",
+      "3) HTTP/1.1 200 OK",          NULL};
   expect_text(&r, "put a key [wire_dup_content_length]", hidden);
   static const char *const get_body[] = {
       "is not what the pipelined request gets on a connection of its own (200)",

@@ -292,13 +292,17 @@ Test(run_faults, wire_conformant_passes, .timeout = 120) {
   fault_run r;
   run_suite(&r, "wire.yaml", NULL, NULL, 1);
   expect_all_pass(&r);
-  static const char *const present[] = {
-      "ping [wire_bare_lf]",        "ping [wire_obs_fold]",
-      "ping [wire_nul_header]",     "ping [wire_huge_header]",
-      "ping [wire_long_uri]",       "post ping [wire_dup_content_length]",
-      "post ping [wire_cl_te #1 CL.TE]", "post ping [wire_cl_te #2 TE.CL]",
-      "post ping [wire_bad_chunk]",
-      "post ping [truncated_body]", NULL};
+  static const char *const present[] = {"ping [wire_bare_lf]",
+                                        "ping [wire_obs_fold]",
+                                        "ping [wire_nul_header]",
+                                        "ping [wire_huge_header]",
+                                        "ping [wire_long_uri]",
+                                        "post ping [wire_dup_content_length]",
+                                        "post ping [wire_cl_te #1 CL.TE]",
+                                        "post ping [wire_cl_te #2 TE.CL]",
+                                        "post ping [wire_bad_chunk]",
+                                        "post ping [truncated_body]",
+                                        NULL};
   for (size_t i = 0; present[i]; i++) {
     char *m = ts_prefix_mismatch(&r.j, present[i], TS_CASE_PASS, NULL);
     cr_expect_null(m, "%s", m);
@@ -318,20 +322,24 @@ Test(run_faults, wire_accept_all_fails_what_the_rfcs_forbid, .timeout = 120) {
   fault_run r;
   run_suite(&r, "wire.yaml", targs, NULL, 1);
   cr_expect_eq(r.g.exit_code, 1);
-  static const char *const failing[] = {"post ping [wire_dup_content_length]",
-                                        "post ping [wire_cl_te #1 CL.TE]",
-                                        "post ping [wire_cl_te #2 TE.CL]",
-                                        "post ping [truncated_body]", NULL};
+  static const char *const failing[] = {
+      "post ping [wire_dup_content_length]", "post ping [wire_cl_te #1 CL.TE]",
+      "post ping [wire_cl_te #2 TE.CL]", "post ping [truncated_body]", NULL};
   for (size_t i = 0; failing[i]; i++) {
     char *m =
         ts_prefix_mismatch(&r.j, failing[i], TS_CASE_FAILURE, "refused|status|request_smuggling");
     cr_expect_null(m, "%s", m);
     free(m);
   }
-  static const char *const passing[] = {"ping [wire_bare_lf]",      "ping [wire_obs_fold]",
-                                        "ping [wire_nul_header]",   "ping [wire_huge_header]",
-                                        "ping [wire_long_uri]",     "post ping [wire_bad_chunk]",
-                                        "ping [valid]",             "post ping [valid]", NULL};
+  static const char *const passing[] = {"ping [wire_bare_lf]",
+                                        "ping [wire_obs_fold]",
+                                        "ping [wire_nul_header]",
+                                        "ping [wire_huge_header]",
+                                        "ping [wire_long_uri]",
+                                        "post ping [wire_bad_chunk]",
+                                        "ping [valid]",
+                                        "post ping [valid]",
+                                        NULL};
   for (size_t i = 0; passing[i]; i++) {
     char *m = ts_case_mismatch(&r.j, passing[i], TS_CASE_PASS, NULL);
     cr_expect_null(m, "%s", m);

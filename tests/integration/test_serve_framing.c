@@ -84,8 +84,14 @@ static void run_wire_faults(bool tls) {
   char *report = ts_fmt("%s/run.xml", s.dir);
   char *url = tls ? ts_fmt("WIRE_URL=https://127.0.0.1:%d", s.tls_port)
                   : ts_fmt("WIRE_URL=http://127.0.0.1:%d", s.port);
-  const char *args[] = {"run", "--faults", WIRE_FAULTS, "--junit", report,
-                        tls ? "--cacert" : FIXTURE, tls ? s.cacert : NULL, tls ? FIXTURE : NULL,
+  const char *args[] = {"run",
+                        "--faults",
+                        WIRE_FAULTS,
+                        "--junit",
+                        report,
+                        tls ? "--cacert" : FIXTURE,
+                        tls ? s.cacert : NULL,
+                        tls ? FIXTURE : NULL,
                         NULL};
   const char *env[] = {url, NULL};
   ts_gauntlet g;

@@ -603,9 +603,8 @@ Test(fault_build, raw_wire_framing) {
   {
     char payload[1024];
     snprintf(payload, sizeof payload, "42\r\n%s\r\n0\r\n\r\n%s", VALID_BODY, hidden);
-    snprintf(want, sizeof want,
-             "%s%sContent-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s%s", HEAD_START,
-             HEAD_HEADERS, strlen(payload), payload, PIPELINED_CREATE);
+    snprintf(want, sizeof want, "%s%sContent-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s%s",
+             HEAD_START, HEAD_HEADERS, strlen(payload), payload, PIPELINED_CREATE);
     raw_is(want, strlen(want));
   }
 
@@ -638,15 +637,14 @@ Test(fault_build, raw_wire_framing) {
                                  "66\r\n\r\n" VALID_BODY PIPELINED_CREATE);
 
   build("create [wire_nul_header]");
-  RAW_IS(HEAD_START HEAD_HEADERS "X-Gauntlet-Nul: a\0b\r\nContent-Length: 66\r\n\r\n" VALID_BODY
-                                 PIPELINED_CREATE);
+  RAW_IS(HEAD_START HEAD_HEADERS
+         "X-Gauntlet-Nul: a\0b\r\nContent-Length: 66\r\n\r\n" VALID_BODY PIPELINED_CREATE);
 
   build("list [wire_huge_header]");
   const char *h = memmem(req.raw, req.raw_len, "X-Gauntlet-Huge: ", 17);
   cr_assert_not_null(h);
   cr_assert_eq(strspn(h + 17, "a"), 65536);
-  cr_assert_eq(memcmp(h + 17 + 65536, "\r\n\r\n" PIPELINED_LIST, 4 + sizeof PIPELINED_LIST - 1),
-               0);
+  cr_assert_eq(memcmp(h + 17 + 65536, "\r\n\r\n" PIPELINED_LIST, 4 + sizeof PIPELINED_LIST - 1), 0);
   pipelined_at_end(PIPELINED_LIST);
 
   build("list [wire_long_uri]");
@@ -665,17 +663,17 @@ Test(fault_build, raw_wire_without_body_sends_a_small_one) {
   build("list [wire_bad_chunk]");
   RAW_IS("GET /v2/apps HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\n"
          "X-Client: gauntlet\r\nAuthorization: Bearer " TOKEN "\r\n"
-         "Transfer-Encoding: chunked\r\n\r\nzz\r\n{\"gauntlet\":\"probe\"}\r\n0\r\n\r\n" PIPELINED_LIST);
+         "Transfer-Encoding: "
+         "chunked\r\n\r\nzz\r\n{\"gauntlet\":\"probe\"}\r\n0\r\n\r\n" PIPELINED_LIST);
   build("list [wire_bare_lf]"); /* no body: no Content-Length */
   cr_assert_null(memmem(req.raw, req.raw_pipelined_at, "Content-Length", 14));
   cr_assert_null(memchr(req.raw, '\r', req.raw_pipelined_at));
 }
 
 Test(fault_build, same_seed_same_bytes) {
-  static const char *const names[] = {"list [invalid_token]", "list [unknown_path]",
-                                      "create [wire_cl_te #1 CL.TE]",
-                                      "create [wire_cl_te #2 TE.CL]",
-                                      "create [wrong_type #2 $.user.id]"};
+  static const char *const names[] = {
+      "list [invalid_token]", "list [unknown_path]", "create [wire_cl_te #1 CL.TE]",
+      "create [wire_cl_te #2 TE.CL]", "create [wrong_type #2 $.user.id]"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     build(names[i]);
     char *url1 = strdup(req.url);

@@ -278,7 +278,7 @@ typedef struct gt_profile {
     gt_status_set statuses;
     const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
   } errors;
-  const gt_node *envelope; /* template every response must match, or NULL */
+  const gt_node *envelope;  /* template every response must match, or NULL */
   gt_param_reading request; /* how request parameters are read */
   struct {
     size_t max_body;           /* default 8 MiB */

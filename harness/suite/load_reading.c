@@ -86,8 +86,8 @@ static bool load_methods(loader *L, gt_param_reading *r, const gt_node *v) {
 }
 
 bool ld_param_reading(loader *L, gt_param_reading *r, gt_node *n) {
-  static const char *const keys[] = {"encodings", "other_content_type", "nulls", "empty_strings",
-                                     "methods",   NULL};
+  static const char *const keys[] = {
+      "encodings", "other_content_type", "nulls", "empty_strings", "methods", NULL};
   if (!ld_want_map(L, n, "request") || !ld_check_keys(L, n, keys, "profile request")) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -95,8 +95,9 @@ bool ld_param_reading(loader *L, gt_param_reading *r, gt_node *n) {
     if (!strcmp(k, "encodings")) {
       if (!ld_want_seq(L, v, "request.encodings")) return false;
       if (!v->count)
-        return ld_fail(L, v, "request.encodings: list at least one (json, form, form:FIELD, "
-                             "query:FIELD)");
+        return ld_fail(L, v,
+                       "request.encodings: list at least one (json, form, form:FIELD, "
+                       "query:FIELD)");
       for (size_t j = 0; j < v->count; j++)
         if (!load_encoding(L, r, v->items[j])) return false;
     } else if (!strcmp(k, "other_content_type")) {

@@ -129,9 +129,9 @@ static bool load_auth_with(loader *L, gt_request *r, gt_node *n) {
 }
 
 static bool load_request(loader *L, gt_request *r, gt_node *n) {
-  static const char *const keys[] = {"method", "path", "query", "headers",  "json",
-                                     "form",   "body", "auth",  "required", "nulls",
-                                     "empty_strings", NULL};
+  static const char *const keys[] = {"method",   "path",  "query",         "headers",
+                                     "json",     "form",  "body",          "auth",
+                                     "required", "nulls", "empty_strings", NULL};
   if (!ld_want_map(L, n, "request") || !ld_check_keys(L, n, keys, "request")) return false;
   r->auth = true;
   const gt_node *first_body_key = NULL;

@@ -17,12 +17,10 @@ static void call(int port, const char *method, const char *path, const char *cty
                  const char *body, ts_http_reply *r) {
   char *url = ts_fmt("http://127.0.0.1:%d%s", port, path);
   const char *headers[] = {KEY_HEADER, NULL};
-  ts_curl(&(ts_http_call){.method = method,
-                          .url = url,
-                          .content_type = ctype,
-                          .body = body,
-                          .headers = headers},
-          r);
+  ts_curl(
+      &(ts_http_call){
+          .method = method, .url = url, .content_type = ctype, .body = body, .headers = headers},
+      r);
   free(url);
 }
 

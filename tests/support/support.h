@@ -200,10 +200,10 @@ void ts_serve_free(ts_serve *s);
 typedef struct ts_http_call {
   const char *method; /* NULL: GET, or POST with a body */
   const char *url;
-  const char *bearer;       /* "Authorization: Bearer X" when set */
-  const char *content_type; /* Content-Type when set */
-  const char *body;         /* NUL-terminated, or NULL */
-  const char *cacert;       /* trust this CA (HTTPS), or NULL */
+  const char *bearer;         /* "Authorization: Bearer X" when set */
+  const char *content_type;   /* Content-Type when set */
+  const char *body;           /* NUL-terminated, or NULL */
+  const char *cacert;         /* trust this CA (HTTPS), or NULL */
   const char *const *headers; /* more "Name: value" lines, NULL-terminated; may be NULL */
 } ts_http_call;
 

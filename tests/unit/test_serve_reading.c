@@ -47,8 +47,8 @@ static void teardown(void) {
 
 /* One request with the API key (rpc) or bearer token (items) and an optional
  * content type; resp must be freed by the caller. */
-static void send(gt_serve_response *resp, const char *method, const char *target,
-                 const char *ctype, const char *body) {
+static void send(gt_serve_response *resp, const char *method, const char *target, const char *ctype,
+                 const char *body) {
   gt_header h[2];
   size_t n = 0;
   if (strstr(target, "/api/v1/"))
@@ -78,7 +78,8 @@ static const char *last_failed(void) {
 }
 
 #define SEND_OK                                                                                    \
-  "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":\"hi\",\"plain_body\":\"b\"}"
+  "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":\"hi\",\"plain_body\":"      \
+  "\"b\"}"
 /* SEND_OK percent-encoded as a form/query value */
 #define SEND_OK_PCT                                                                                \
   "%7B%22to%22%3A%5B%22a%40example.com%22%5D%2C%22from%22%3A%22s%40example.com%22%7D"
@@ -116,8 +117,7 @@ Test(reading, form_field_holding_json_is_decoded_and_typed) {
 
 Test(reading, malformed_json_in_the_field_is_a_bare_400) {
   gt_serve_response r;
-  send(&r, "POST", "/api/v1/send/message", "application/x-www-form-urlencoded",
-       "params=%7Bnope");
+  send(&r, "POST", "/api/v1/send/message", "application/x-www-form-urlencoded", "params=%7Bnope");
   cr_assert_eq(r.status, 400);
   cr_assert_str_eq(text(&r), "{\"status\":\"invalid-json\",\"details\":\"the form field `params` "
                              "is not valid JSON (expected a string key at byte 1)\"}");
@@ -165,7 +165,8 @@ Test(reading, other_content_type_is_not_read) {
 Test(reading, null_and_empty_string_mean_absent) {
   gt_serve_response r;
   send(&r, "POST", "/api/v1/send/message", "application/json",
-       "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":null,\"plain_body\":\"\"}");
+       "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":null,\"plain_body\":"
+       "\"\"}");
   cr_assert_eq(r.status, 200);
   cr_assert(strstr(text(&r), "\"subject\":\"(none)\""), "null is not sent: %s", text(&r));
   cr_assert_str_eq(last_failed(), "");

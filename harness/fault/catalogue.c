@@ -234,7 +234,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
          .variants = gt_variants_wrong_method,
          .expect = {"404 or 405", {{404, 405}}, .error_shape = true},
          .sends = "one case per method of GET, POST, PUT, PATCH, DELETE "
-                  "that no scenario uses on that path",
+                  "that no scenario uses on that path and the profile's "
+                  "`request.methods` does not list",
          .expect_doc = "404 or 405 + error shape",
          .skip_doc = "every one of GET, POST, PUT, PATCH and DELETE is used on that path"},
     [GT_FAULT_BAD_PERCENT_ENCODING] = {.id = GT_FAULT_BAD_PERCENT_ENCODING,

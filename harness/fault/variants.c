@@ -110,6 +110,9 @@ void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_varia
   const char *path = sc->request.path ? sc->request.path->text : "";
   for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
     bool used = false;
+    /* the profile's request.methods run every route: never a wrong method */
+    for (size_t i = 0; i < s->profile.request.n_any_method && !used; i++)
+      used = strcmp(s->profile.request.any_method[i], methods[m]) == 0;
     for (size_t i = 0; i < s->n_scenarios && !used; i++) {
       const gt_request *o = &s->scenarios[i].request;
       const char *om = o->method && o->method->text ? o->method->text : "GET";

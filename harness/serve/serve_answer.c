@@ -72,6 +72,17 @@ static void set_json_body(gt_serve_response *resp, cJSON *body) {
   free(text);
 }
 
+/* `json: !exact {...}`: the answer's body is that and nothing else (no
+ * error shape, no envelope merged in): a bare body such as Moonrope's
+ * `{"status": "invalid-controller-or-action"}`. */
+static bool exact_body(const gt_node *json) {
+  if (!json || !json->tag) return false;
+  const char *t = json->tag;
+  while (*t == '!')
+    t++;
+  return !strcmp(t, "exact");
+}
+
 /* envelope < body, when both are objects (every answer of an RPC API) and
  * the status is one the profile's `envelope_statuses` names (default: all). */
 static cJSON *enveloped(const serve_ctx *c, int status, cJSON *body) {
@@ -117,13 +128,18 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
   resp->status = status;
   serve_ctx ec = *c;
   ec.error_status = status;
-  cJSON *body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
-  if (e.json) {
-    cJSON *over = serve_value(&ec, e.json);
-    body = gt_json_merge_deep(body, over);
-    cJSON_Delete(over);
+  cJSON *body;
+  if (exact_body(e.json)) {
+    body = serve_value(&ec, e.json);
+  } else {
+    body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
+    if (e.json) {
+      cJSON *over = serve_value(&ec, e.json);
+      body = gt_json_merge_deep(body, over);
+      cJSON_Delete(over);
+    }
+    body = enveloped(c, status, body);
   }
-  body = enveloped(c, status, body);
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
   gt_expect_free(&e);
@@ -201,12 +217,14 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
     free(t);
   } else {
     cJSON *v = json ? serve_value(c, json) : cJSON_CreateObject();
-    if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v)) {
-      cJSON *answer = v;
-      v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
-      cJSON_Delete(answer);
+    if (!exact_body(json)) {
+      if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v)) {
+        cJSON *answer = v;
+        v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
+        cJSON_Delete(answer);
+      }
+      v = enveloped(c, resp->status, v);
     }
-    v = enveloped(c, resp->status, v);
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);
   }
@@ -494,7 +512,7 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
-    v = enveloped(c, resp->status, v);
+    if (!exact_body(json)) v = enveloped(c, resp->status, v);
     set_json_body(resp, v);
     cJSON_Delete(v);
   }

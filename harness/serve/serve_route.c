@@ -105,13 +105,20 @@ static bool compile_validate(gt_node *respond, gt_err *err) {
   if (!v) return true;
   if (v->kind != GT_NODE_SEQ)
     return gt_err_set(err, GT_ERR_INPUT, v->file, v->line, v->col,
-                      "respond.validate must be a list of {value, match}");
+                      "respond.validate must be a list of {value, match|equals}");
   for (size_t i = 0; i < v->count; i++) {
     gt_node *m = gt_node_get_mut(v->items[i], "match");
-    if (!gt_node_get(v->items[i], "value") || !m)
+    bool equals = gt_node_get(v->items[i], "equals") != NULL;
+    if (!gt_node_get(v->items[i], "value") || (!m && !equals) || (m && equals))
       return gt_err_set(err, GT_ERR_INPUT, v->items[i]->file, v->items[i]->line, v->items[i]->col,
-                        "respond.validate item needs value: and match:");
-    if (!gt_template_compile(m, err)) return false;
+                        "respond.validate item needs value: and one of match: or equals:");
+    if (m && !gt_template_compile(m, err)) return false;
+    gt_node *un = gt_node_get_mut(v->items[i], "unless");
+    gt_node *um = un ? gt_node_get_mut(un, "match") : NULL;
+    if (un && (!um || !gt_node_get(un, "value")))
+      return gt_err_set(err, GT_ERR_INPUT, un->file, un->line, un->col,
+                        "respond.validate unless: needs value: and match:");
+    if (um && !gt_template_compile(um, err)) return false;
   }
   return true;
 }
@@ -154,8 +161,15 @@ bool serve_routes_build(gt_serve *s, gt_err *err) {
   return true;
 }
 
-static bool method_matches(const char *route, const char *req) {
-  return !strcasecmp(route, req) || (!strcasecmp(req, "HEAD") && !strcasecmp(route, "GET"));
+/* The route's own method (HEAD for GET), or one the profile says every
+ * route runs for (`request.methods`: an RPC action runs for GET and POST). */
+static bool method_matches(const serve_suite *ss, const char *route, const char *req) {
+  if (!strcasecmp(route, req) || (!strcasecmp(req, "HEAD") && !strcasecmp(route, "GET")))
+    return true;
+  const gt_param_reading *pr = &ss->suite->profile.request;
+  for (size_t i = 0; i < pr->n_any_method; i++)
+    if (!strcasecmp(pr->any_method[i], req)) return true;
+  return false;
 }
 
 /* Path under a base ("/v1/apps" under "/v1" -> "/apps"), or NULL. */
@@ -182,7 +196,7 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
     for (size_t i = 0; i < s->n_routes; i++) {
       serve_route *r = &s->routes[i];
       if (r->suite != si || !gt_serve_path_match(r->tmpl, rest, NULL)) continue;
-      if (!method_matches(r->method, method)) {
+      if (!method_matches(&s->suites[si], r->method, method)) {
         if (wrong_method_suite < 0) wrong_method_suite = (long)si;
         continue;
       }

@@ -163,7 +163,7 @@ bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp) {
       body = gt_json_merge_deep(serve_value(&ec, c->ss->suite->profile.errors.shape), own);
       cJSON_Delete(own);
     }
-    body = enveloped(c, body);
+    body = enveloped(c, status, body);
   }
   set_json_body(resp, body);
   cJSON_Delete(body);

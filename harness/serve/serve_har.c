@@ -112,15 +112,15 @@ static cJSON *request_json(const gt_serve *s, const gt_serve_request *req) {
   cJSON_AddItemToObject(r, "headers", headers_json(s, req->headers, req->n_headers));
   cJSON *qs = cJSON_CreateArray();
   const char *q = strchr(target, '?');
-  while (q && *++q) { /* names and values as sent (still percent-encoded) */
+  for (q = q ? q + 1 : ""; *q;) { /* names and values as sent (still percent-encoded) */
     size_t n = strcspn(q, "&"), eq = strcspn(q, "=");
     if (eq > n) eq = n;
     char *name = gt_xstrndup(q, eq);
     char *value = gt_xstrndup(eq < n ? q + eq + 1 : "", eq < n ? n - eq - 1 : 0);
-    add_pair(qs, name, value);
+    if (n) add_pair(qs, name, value);
     free(name), free(value);
     q += n;
-    if (!*q) break;
+    if (*q == '&') q++;
   }
   free(target);
   cJSON_AddItemToObject(r, "queryString", qs);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../check/check.h"
+#include "../core/base64.h"
 #include "serve_internal.h"
 
 #define HAR_BODY_CAP (64 * 1024)
@@ -72,19 +73,9 @@ static void body_text(const gt_serve *s, cJSON *obj, const char *body, size_t le
     cJSON_AddStringToObject(obj, "text", r.data ? r.data : "");
     gt_buf_free(&r);
   } else {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     gt_buf b;
     gt_buf_init(&b);
-    const unsigned char *u = (const unsigned char *)body;
-    for (size_t i = 0; i < keep; i += 3) {
-      unsigned v = (unsigned)u[i] << 16;
-      if (i + 1 < keep) v |= (unsigned)u[i + 1] << 8;
-      if (i + 2 < keep) v |= u[i + 2];
-      gt_buf_addc(&b, tab[v >> 18 & 63]);
-      gt_buf_addc(&b, tab[v >> 12 & 63]);
-      gt_buf_addc(&b, i + 1 < keep ? tab[v >> 6 & 63] : '=');
-      gt_buf_addc(&b, i + 2 < keep ? tab[v & 63] : '=');
-    }
+    gt_base64_encode(&b, body, keep);
     cJSON_AddStringToObject(obj, "text", b.data ? b.data : "");
     cJSON_AddStringToObject(obj, "encoding", "base64");
     gt_buf_free(&b);

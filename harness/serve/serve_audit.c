@@ -4,13 +4,14 @@
  *
  * Memory stays flat however long serve runs: a record is written to the
  * report's spool (report/junit.c streams) as soon as nothing can change it.
- * Only a record whose answer was injected waits, in `pending`, until the
- * request that retries it arrives or its retry window passes (then
- * serve_retry.c judges it); so testcases are in the order records settle,
- * and #N is the order of arrival. All of it is guarded by s->audit_lock. */
+ * Only a record whose answer was injected waits, in `pending`, until its
+ * retry window has passed (then serve_retry.c judges it, knowing which
+ * requests retried it); so testcases are in the order records settle, and
+ * #N is the order of arrival. All of it is guarded by s->audit_lock. */
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/prng.h"
 #include "../report/report.h"
 #include "serve_internal.h"
 
@@ -27,13 +28,26 @@ typedef struct retry_stats {
   int early_announced;   /* the Retry-After that retry ignored */
 } retry_stats;
 
+/* A record with an injected answer, waiting for its retry window to pass. */
+typedef struct pending_rec {
+  serve_audit a;
+  /* While no request retried it: in the candidate list of its bucket (method
+   * and path), oldest first, so matching a request costs what the bucket holds. */
+  struct pending_rec *prev, *next;
+  size_t bucket;
+  bool candidate;
+} pending_rec;
+
+#define BUCKETS 1024
+
 struct serve_stream {
-  gt_junit *junit; /* owned; NULL once written */
-  serve_har *har;  /* owned, or NULL */
-  serve_audit **pending;
-  size_t n_pending, cap_pending;
-  size_t recorded; /* records handed over: the last #N */
-  size_t failed;   /* records that broke a rule */
+  gt_junit *junit;       /* owned; NULL once written */
+  serve_har *har;        /* owned, or NULL */
+  pending_rec **pending; /* arrival order; [head, n_pending) are live (owned) */
+  size_t head, n_pending, cap_pending;
+  pending_rec *oldest[BUCKETS], *newest[BUCKETS]; /* candidate lists */
+  size_t recorded;                                /* records handed over: the last #N */
+  size_t failed;                                  /* records that broke a rule */
   size_t injected;
   size_t rule_counts[SERVE_RULE_COUNT]; /* records that broke each rule */
   route_stats *routes;                  /* n_routes + 1: the last is "not routed" */
@@ -73,8 +87,8 @@ static void record_free(serve_audit *a) {
 void serve_audit_free(gt_serve *s) {
   struct serve_stream *st = s->stream;
   if (!st) return;
-  for (size_t i = 0; i < st->n_pending; i++) {
-    record_free(st->pending[i]);
+  for (size_t i = st->head; i < st->n_pending; i++) {
+    record_free(&st->pending[i]->a);
     free(st->pending[i]);
   }
   free(st->pending);
@@ -147,38 +161,84 @@ static void write_record(gt_serve *s, serve_audit *a) {
   record_free(a);
 }
 
-/* Judges and writes every pending record that is settled: retried, past its
- * window at `now`, or all of them when `all`. */
-static void settle(gt_serve *s, double now, bool all) {
-  struct serve_stream *st = s->stream;
-  size_t kept = 0;
-  for (size_t i = 0; i < st->n_pending; i++) {
-    serve_audit *p = st->pending[i];
-    if (all || p->retry_seq || now - p->t_out > serve_retry_window(s)) {
-      serve_retry_judge(s, p);
-      write_record(s, p);
-      free(p);
-    } else {
-      st->pending[kept++] = p;
-    }
-  }
-  st->n_pending = kept;
+static size_t bucket_of(const serve_audit *a) {
+  return (size_t)((gt_fnv1a(a->method) * 31 + gt_fnv1a(a->path)) % BUCKETS);
 }
 
-/* a retries the oldest pending injected answer it matches, if any. */
+static void uncandidate(struct serve_stream *st, pending_rec *p) {
+  if (!p->candidate) return;
+  p->candidate = false;
+  if (p->prev)
+    p->prev->next = p->next;
+  else
+    st->oldest[p->bucket] = p->next;
+  if (p->next)
+    p->next->prev = p->prev;
+  else
+    st->newest[p->bucket] = p->prev;
+  p->prev = p->next = NULL;
+}
+
+/* Judges and writes the pending records whose retry window has passed at
+ * `now` (all of them when `all`), oldest first. A record stays pending for
+ * its whole window even once retried: the retry rules may look at every
+ * attempt within it (serve_retry.c). */
+static void settle(gt_serve *s, double now, bool all) {
+  struct serve_stream *st = s->stream;
+  double window = serve_retry_window(s);
+  while (st->head < st->n_pending) {
+    pending_rec *p = st->pending[st->head];
+    if (!all && now - p->a.t_out <= window) break;
+    st->head++;
+    uncandidate(st, p);
+    serve_retry_judge(s, &p->a);
+    write_record(s, &p->a);
+    free(p);
+  }
+  if (st->head == st->n_pending) st->head = st->n_pending = 0;
+}
+
+/* a retries the oldest pending injected answer it matches that no request
+ * retried yet, if any. Only requests with the same method and path are
+ * looked at (one bucket). */
 static void link_retry(gt_serve *s, serve_audit *a) {
   struct serve_stream *st = s->stream;
-  for (size_t i = 0; i < st->n_pending; i++) {
-    serve_audit *p = st->pending[i];
-    if (p->retry_seq || !serve_retry_matches(s, p, a)) continue;
-    p->retry_seq = a->seq;
-    p->retry_delay = a->t_in - p->t_out;
-    a->retry_of = p->seq;
-    a->attempt = p->attempt + 1;
+  for (pending_rec *p = st->oldest[bucket_of(a)]; p; p = p->next) {
+    if (!serve_retry_matches(s, &p->a, a)) continue;
+    p->a.retry_seq = a->seq;
+    p->a.retry_delay = a->t_in - p->a.t_out;
+    a->retry_of = p->a.seq;
+    a->attempt = p->a.attempt + 1;
     gt_buf_printf(&a->out, "a retry of #%zu (injected %s), attempt %u, %.3f s after its answer\n",
-                  p->seq, p->inject->text, a->attempt, p->retry_delay);
+                  p->a.seq, p->a.inject->text, a->attempt, p->a.retry_delay);
+    uncandidate(st, p);
     return;
   }
+}
+
+static void hold(struct serve_stream *st, pending_rec *p) {
+  if (st->n_pending == st->cap_pending) {
+    if (st->head > 0) { /* reuse the settled front */
+      memmove(st->pending, st->pending + st->head,
+              (st->n_pending - st->head) * sizeof *st->pending);
+      st->n_pending -= st->head;
+      st->head = 0;
+    }
+    if (st->n_pending == st->cap_pending) {
+      st->cap_pending = st->cap_pending ? st->cap_pending * 2 : 16;
+      st->pending = gt_xrealloc(st->pending, st->cap_pending * sizeof *st->pending);
+    }
+  }
+  st->pending[st->n_pending++] = p;
+  p->bucket = bucket_of(&p->a);
+  p->candidate = true;
+  p->next = NULL;
+  p->prev = st->newest[p->bucket];
+  if (p->prev)
+    p->prev->next = p;
+  else
+    st->oldest[p->bucket] = p;
+  st->newest[p->bucket] = p;
 }
 
 void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
@@ -198,12 +258,12 @@ void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
     line = gt_xasprintf("%s %s -> %d%s%s%s%s", req->method, a->path, a->status,
                         a->inject ? " [inject " : "", a->inject ? a->inject->text : "",
                         a->inject ? "]" : "", a->first_rule ? " (client broke a rule)" : "");
-  serve_audit *held = NULL;
-  if (a->inject) { /* waits for its retry: on the heap, in pending */
+  pending_rec *held = NULL;
+  if (a->inject) { /* waits for its retry window: on the heap, in pending */
     held = gt_xcalloc(1, sizeof *held);
-    *held = *a;
+    held->a = *a;
     memset(a, 0, sizeof *a);
-    a = held;
+    a = &held->a;
   }
 
   pthread_mutex_lock(&s->audit_lock);
@@ -217,11 +277,7 @@ void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
   }
   double now = a->t_in;
   if (held) {
-    if (st->n_pending == st->cap_pending) {
-      st->cap_pending = st->cap_pending ? st->cap_pending * 2 : 16;
-      st->pending = gt_xrealloc(st->pending, st->cap_pending * sizeof *st->pending);
-    }
-    st->pending[st->n_pending++] = held;
+    hold(st, held);
   } else {
     write_record(s, a);
   }

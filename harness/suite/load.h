@@ -124,6 +124,8 @@ bool ld_content_type(loader *L, gt_node *v, char **text, const gt_node **match, 
 
 /* ---- load_profile.c ---- */
 bool ld_profile(loader *L, gt_node *value, const char *suite_file);
+/* ---- load_liveness.c: the profile's `liveness:` request ---- */
+bool ld_liveness(loader *L, gt_profile *p, gt_node *n);
 
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);

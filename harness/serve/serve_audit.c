@@ -52,7 +52,8 @@ struct serve_stream {
   size_t rule_counts[SERVE_RULE_COUNT]; /* records that broke each rule */
   route_stats *routes;                  /* n_routes + 1: the last is "not routed" */
   retry_stats retry;
-  gt_err io_err; /* the first write error, reported when the report is finished */
+  gt_buf last_failed; /* the last record's rule lines when recorded (serve_audit_last_failed) */
+  gt_err io_err;      /* the first write error, reported when the report is finished */
   bool io_failed, finished;
   char *summary; /* owned, once finished */
 };
@@ -96,6 +97,7 @@ void serve_audit_free(gt_serve *s) {
   serve_har_abort(st->har);
   free(st->routes);
   free(st->summary);
+  gt_buf_free(&st->last_failed);
   free(st);
   s->stream = NULL;
 }
@@ -268,6 +270,8 @@ void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
 
   pthread_mutex_lock(&s->audit_lock);
   a->seq = ++st->recorded;
+  gt_buf_reset(&st->last_failed);
+  if (a->failed.len) gt_buf_add(&st->last_failed, a->failed.data, a->failed.len);
   link_retry(s, a);
   s->answered++;
   if (s->opts.max_requests > 0 && (long)s->answered >= s->opts.max_requests) s->done = true;
@@ -453,6 +457,14 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
   }
   pthread_mutex_unlock(&s->audit_lock);
   return ok;
+}
+
+char *serve_audit_last_failed(gt_serve *s) {
+  pthread_mutex_lock(&s->audit_lock);
+  const gt_buf *b = &s->stream->last_failed;
+  char *t = gt_xstrndup(b->data ? b->data : "", b->len);
+  pthread_mutex_unlock(&s->audit_lock);
+  return t;
 }
 
 char *gt_serve_summary(gt_serve *s) {

@@ -231,6 +231,10 @@ bool serve_audit_open(gt_serve *s, gt_err *err);
 void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
                         const gt_serve_request *req, const gt_serve_response *resp);
 void serve_audit_free(gt_serve *s);
+/* The rule lines ("rule: detail\n") the last recorded request broke when it
+ * was recorded, "" when none: for tests that send one request at a time
+ * (records are not kept). Caller frees. */
+char *serve_audit_last_failed(gt_serve *s);
 
 /* ---- what a record says (serve_record.c) ----
  * One redaction for the report and the HAR: the configured secrets, and

@@ -16,7 +16,7 @@ client
   .logMessage({
     id: 'm-1',
     conversation: { id: 'c-1' },
-    timestamp: new Date().toISOString(),
+    timestamp: Date.now(), // the universal format: milliseconds since the epoch
     sender: { id: 'u-1', type: 'user' },
     content: { texts: [{ text: 'hello from the Botanalytics Node SDK' }] },
   })

@@ -78,21 +78,27 @@ static bool make_parent_dirs(const char *path, gt_err *err) {
   return ok;
 }
 
+/* Creates path's directories and opens the temporary document. */
+static bool open_document(gt_junit *j, const char *path, gt_err *err) {
+  if (!path || !*path) return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
+  if (!make_parent_dirs(path, err)) return false;
+  j->path = gt_xstrdup(path);
+  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
+  j->doc = fopen(j->tmp_path, "w");
+  if (!j->doc) return io_error(err, "cannot write report", j->tmp_path);
+  return true;
+}
+
 gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err) {
-  if (!path || !*path) {
+  if (path && !*path) {
     gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
     return NULL;
   }
-  if (!make_parent_dirs(path, err)) return NULL;
   gt_junit *j = gt_xcalloc(1, sizeof *j); /* freed by gt_junit_close / gt_junit_abort */
-  j->path = gt_xstrdup(path);
-  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
   j->name = gt_xstrdup(name ? name : "gauntlet");
   gt_buf_init(&j->props);
   /* Opened now so an unwritable location fails before anything is sent. */
-  j->doc = fopen(j->tmp_path, "w");
-  if (!j->doc) {
-    io_error(err, "cannot write report", j->tmp_path);
+  if (path && !open_document(j, path, err)) {
     gt_junit_abort(j);
     return NULL;
   }
@@ -306,8 +312,21 @@ static bool finish_document(gt_junit *j, gt_err *err) {
 }
 
 bool gt_junit_close(gt_junit *j, gt_err *err) {
+  return gt_junit_close_as(j, NULL, err);
+}
+
+bool gt_junit_close_as(gt_junit *j, const char *path, gt_err *err) {
   if (!j) return true;
-  bool ok = gt_junit_suite_end(j, err) && finish_document(j, err);
+  bool ok = true;
+  if (!j->doc) {
+    ok = path ? open_document(j, path, err)
+              : gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "no JUnit report path");
+    if (!ok) {
+      gt_junit_abort(j);
+      return false;
+    }
+  }
+  ok = gt_junit_suite_end(j, err) && finish_document(j, err);
   if (fclose(j->doc) != 0 && ok) ok = io_error(err, "cannot write report", j->tmp_path);
   j->doc = NULL;
   if (ok && rename(j->tmp_path, j->path) != 0)

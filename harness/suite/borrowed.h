@@ -26,6 +26,7 @@
 /* gt_profile */
 #define GT_PROFILE_BORROWED(X)                                                                     \
   X(auth.token)                                                                                    \
+  X(auth.params)                                                                                   \
   X(auth.jwt_secret)                                                                               \
   X(auth.jwt_claims)                                                                               \
   X(transport.headers)                                                                             \

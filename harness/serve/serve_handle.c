@@ -301,8 +301,8 @@ static void route(exchange *x) {
     serve_rule(a, RULE_HTTPS_REQUIRED, "%s requires HTTPS; the request came over plain HTTP",
                c->ss->suite->name);
   if (!x->rt && !x->preflight)
-    serve_rule(a, RULE_DOCUMENTED_ROUTE, "%s %s is not a documented method and path", req->method,
-               a->path);
+    serve_rule(a, s->unknown_note ? RULE_UNDOCUMENTED_ROUTE : RULE_DOCUMENTED_ROUTE,
+               "%s %s is not a documented method and path", req->method, a->path);
 }
 
 /* Authenticate: the credential the request presents, and the rules about it. */
@@ -363,7 +363,9 @@ static void refuse_framing(exchange *x, gt_serve_response *resp) {
 static void answer_unrouted(exchange *x, gt_serve_response *resp) {
   gt_serve *s = x->s;
   x->c.message = x->why == GT_FAULT_WRONG_METHOD ? "method not allowed on this path" : "not found";
+  x->c.injected_status = s->unknown_status; /* --unknown-routes note:STATUS */
   serve_error_answer(&x->c, NULL, x->why, resp);
+  x->c.injected_status = 0;
   if (x->why != GT_FAULT_WRONG_METHOD || resp->status != 405) return;
   gt_buf allow;
   gt_buf_init(&allow);

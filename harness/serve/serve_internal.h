@@ -98,6 +98,7 @@ typedef enum serve_rule_id {
   RULE_REQUEST_VALID,
   RULE_HTTP_FRAMING,
   RULE_RETRY_AFTER,
+  RULE_UNDOCUMENTED_ROUTE,
   SERVE_RULE_COUNT,
   SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
 } serve_rule_id;
@@ -146,6 +147,8 @@ struct gt_serve {
   size_t n_routes;
   serve_inject *injects;
   size_t n_injects;
+  bool unknown_note;  /* --unknown-routes note: undocumented_route notes, not failures */
+  int unknown_status; /* with note:STATUS, the status undeclared routes are answered; 0: as ever */
   /* Everything above is read-only once gt_serve_new returns: requests read
    * it without a lock. Each lock below guards one short step of a request. */
   pthread_mutex_t lock; /* the state the answers change: store, rates, prng, next_int */

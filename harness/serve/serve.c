@@ -97,6 +97,7 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->n_suites = n_suites;
   bool ok = serve_inject_parse(o->inject, &s->injects, &s->n_injects, err);
   if (ok) ok = parse_unknown_routes(s, o->unknown_routes, err);
+  s->inject_seen = gt_xcalloc(s->n_injects ? s->n_injects : 1, sizeof *s->inject_seen);
   for (size_t i = 0; ok && i < n_suites; i++)
     ok = prepare_suite(s, &s->suites[i], suites[i], err);
   if (ok) ok = serve_routes_build(s, err);
@@ -141,6 +142,7 @@ void gt_serve_free(gt_serve *s) {
     audit_free(&s->audit[i]);
   free(s->audit);
   serve_inject_free(s->injects, s->n_injects);
+  free(s->inject_seen);
   free(s->listen);
   free(s->tls_listen);
   free(s->cert);

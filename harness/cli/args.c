@@ -40,6 +40,7 @@ enum {
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
   OPT_UNKNOWN_ROUTES,
+  OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
 };
@@ -87,6 +88,7 @@ static const cli_option options[] = {
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
     {{"unknown-routes", required_argument, 0, OPT_UNKNOWN_ROUTES}, FOR(CLI_SERVE)},
+    {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
@@ -166,6 +168,8 @@ void cli_usage(FILE *out) {
         "      --max-requests N        stop after N requests and write the report\n"
         "      --unknown-routes fail|note[:STATUS]  undeclared routes fail the client (default),\n"
         "                              or are notes (answered STATUS, default the profile's)\n"
+        "      --har FILE              also write every exchange as HAR 1.2 (credentials "
+        "redacted)\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
         "  -q, --quiet                 no per-request log lines\n"
         "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
@@ -304,6 +308,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_TLS_LISTEN:
       o->serve.tls_listen = optarg;
+      break;
+    case OPT_HAR:
+      o->serve.har_path = optarg;
       break;
     case OPT_INJECT:
       o->serve.inject = optarg;

@@ -1794,14 +1794,18 @@ static bool rpc_addresses(const cJSON *p, const char *name, cJSON *out, reply *r
   }
   bool ok = cJSON_IsArray(v);
   const cJSON *it;
-  cJSON_ArrayForEach(it, v) if (!cJSON_IsString(it)) ok = false;
+  cJSON_ArrayForEach(it, v) {
+    if (!cJSON_IsString(it)) ok = false;
+  }
   if (!ok) {
     char msg[160];
     snprintf(msg, sizeof msg, "`%s` should be a `Array` but is a `%s`", name, json_type_name(v));
     rpc_param_error(rp, msg, t0);
     return false;
   }
-  cJSON_ArrayForEach(it, v) cJSON_AddItemToArray(out, cJSON_CreateString(it->valuestring));
+  cJSON_ArrayForEach(it, v) {
+    cJSON_AddItemToArray(out, cJSON_CreateString(it->valuestring));
+  }
   return true;
 }
 
@@ -1925,7 +1929,9 @@ static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
   all = cJSON_CreateArray();
   const cJSON *lists[] = {to, cc, bcc}, *it;
   for (int i = 0; i < 3; i++)
-    cJSON_ArrayForEach(it, lists[i]) cJSON_AddItemToArray(all, cJSON_CreateString(it->valuestring));
+    cJSON_ArrayForEach(it, lists[i]) {
+      cJSON_AddItemToArray(all, cJSON_CreateString(it->valuestring));
+    }
   cJSON *data = cJSON_CreateObject();
   rpc_queue(data, all, from, subject, plain);
   rpc_reply(rp, "success", data, NULL, t0, false);
@@ -2030,8 +2036,9 @@ static bool wants(const cJSON *exp, const char *name) {
   if (defect("expansions_ignored")) return false;
   if (cJSON_IsTrue(exp)) return true;
   const cJSON *it;
-  cJSON_ArrayForEach(it,
-                     exp) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0) return true;
+  cJSON_ArrayForEach(it, exp) {
+    if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0) return true;
+  }
   return false;
 }
 

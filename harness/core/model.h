@@ -285,7 +285,8 @@ typedef struct gt_profile {
   struct {
     bool has_statuses;
     gt_status_set statuses;
-    const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *shape;   /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *answers; /* MAP status -> body template a server answers with it, or NULL */
   } errors;
   const gt_node *envelope; /* template every response must match, or NULL */
   bool has_envelope_statuses;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/base64.h"
 #include "../fault/fault.h" /* gt_jwt_decode */
 #include "serve_internal.h"
 
@@ -65,7 +66,24 @@ static void iso_time(time_t t, char out[32]) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* `base64.NAME`: the text that the base64 string NAME decodes to (e.g. a raw
+ * RFC 2822 message a client sends base64-encoded); NULL when it is not one. */
+static cJSON *base64_text(const serve_ctx *c, const char *name) {
+  cJSON *v = serve_lookup(c, name);
+  cJSON *out = NULL;
+  if (cJSON_IsString(v)) {
+    size_t n = 0;
+    unsigned char *raw = gt_base64_decode(v->valuestring, strlen(v->valuestring), GT_B64_STD,
+                                          GT_B64_PAD_OPTIONAL, &n);
+    if (raw) out = cJSON_CreateString((const char *)raw);
+    free(raw);
+  }
+  cJSON_Delete(v);
+  return out;
+}
+
 cJSON *serve_lookup(const serve_ctx *c, const char *name) {
+  if (!strncmp(name, "base64.", 7)) return base64_text(c, name + 7);
   if (!strncmp(name, "path.", 5))
     return dup_or_null(c->path_vars ? cJSON_GetObjectItemCaseSensitive(c->path_vars, name + 5)
                                     : NULL);

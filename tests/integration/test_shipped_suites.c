@@ -336,21 +336,41 @@ static const defect_case rpc_defects[] = {
     {"access_denied_for_wrong_key", "reject a wrong key [valid]"},
     {"invalid_key_for_missing_key", "reject a request without a key [valid]"},
     {"accept_query_key", "send a message [token_in_query]"},
-    {"no_pagination_flags", "list the deliveries of the message [valid]"},
-    {"page_ignored", "list the second page of deliveries [valid]"},
     {"invalid_json_200", "reject a body that is not JSON [valid]"},
-    {"array_body_accepted", "reject a JSON body that is not an object [valid]"},
-    {"unknown_action_404", "reject an unknown action [valid]"},
-    {"parameter_error_as_error", "send a message [missing_field #1 $.to]"},
-    {"no_type_check", "reject a message id that is not an integer [valid]"},
+    {"array_body_500", "a JSON body that is not an object [valid]"},
+    {"unknown_action_200", "reject an unknown action [valid]"},
+    {"parameter_error_as_error", "read the message [missing_field #1 $.id]"},
     {"not_found_code", "read an unknown message [valid]"},
+    {"form_params_refused", "send a message with form params [valid]"},
+    {"send_raw_missing", "send a raw message [valid]"},
+    {"nulls_refused", "send a message with null fields [valid]"},
+    {"deliveries_wrapped", "list the deliveries of the message [valid]"},
+    {"to_required", "reject a message without recipients [valid]"},
+    {"error_order", "reject a message without recipients [valid]"},
+    {"from_not_checked", "reject a from address on an unauthenticated domain [valid]"},
+    {"raw_from_not_checked", "reject a raw message from an unauthenticated domain [valid]"},
+    {"expansions_ignored", "read the message with expansions [valid]"},
+    {"display_name_kept", "send a message to an address with a display name [valid]"},
+    {"query_params_refused", "read the message with GET and query params [valid]"},
+    {"other_content_type_400", "a body of another content type is not read [valid]"},
+    {"get_not_routed", "read the message with GET and query params [valid]"},
+    {"type_error_500", "reject a message id that is not an integer [valid]"},
 };
 
+static const char *const rails[] = {"--rpc", "rails", NULL};
+
+/* Postal <= 3.3.0 (Moonrope) and >= 3.3.1 (Rails): both conformant. */
 Test(shipped, rpc_conformant) {
   expect_conformant_pass("rpc", NULL);
 }
+Test(shipped, rpc_conformant_rails) {
+  expect_conformant_pass("rpc", rails);
+}
 Test(shipped, rpc_defects) {
   expect_defects_fail("rpc", rpc_defects, sizeof rpc_defects / sizeof rpc_defects[0], NULL);
+}
+Test(shipped, rpc_defects_rails) {
+  expect_defects_fail("rpc", rpc_defects, sizeof rpc_defects / sizeof rpc_defects[0], rails);
 }
 
 /* ---- every defect refapi knows is covered by a table above ---- */

@@ -103,14 +103,30 @@
  *   rpc          access_denied_for_wrong_key     a wrong key: InvalidServerAPIKey
  *   rpc          invalid_key_for_missing_key     no key: AccessDenied
  *   rpc          accept_query_key                no credentials from the query string
- *   rpc          no_pagination_flags             flags.paginated on lists
- *   rpc          page_ignored                    page is honoured
- *   rpc          invalid_json_200                a non-JSON body is HTTP 400
- *   rpc          array_body_accepted             a non-object body is invalid-json
- *   rpc          unknown_action_404              unknown controller/action: 400
+ *   rpc          invalid_json_200                malformed JSON is HTTP 400
+ *   rpc          array_body_500                  a non-object body: 400 or no parameters
+ *   rpc          unknown_action_200              unknown controller/action: 400 or 404
  *   rpc          parameter_error_as_error        missing parameter: parameter-error
- *   rpc          no_type_check                   mistyped parameter: parameter-error
  *   rpc          not_found_code                  unknown message: MessageNotFound
+ *   rpc          form_params_refused             params=<json> in a form body is read
+ *   rpc          send_raw_missing                send/raw is an action
+ *   rpc          nulls_refused                   null is the same as absent
+ *   rpc          deliveries_wrapped              messages/deliveries data is an array
+ *   rpc          to_required                     no recipients: error NoRecipients
+ *   rpc          error_order                     NoRecipients before NoContent
+ *   rpc          from_not_checked                an unverified from: UnauthenticatedFromAddress
+ *   rpc          raw_from_not_checked            send/raw checks the From: header's domain
+ *   rpc          expansions_ignored              _expansions adds the expansions
+ *   rpc          display_name_kept               messages are keyed by the bare address
+ *   rpc          query_params_refused            params=<json> in the query is read
+ *   rpc          other_content_type_400          a body of another type is not read
+ *   rpc          get_not_routed                  GET runs the action too
+ *   rpc          type_error_500                  a mistyped id: parameter-error or not found
+ *
+ * --rpc moonrope (default) answers like Postal <= 3.3.0 (Moonrope), --rpc rails
+ * like Postal >= 3.3.1: both are conformant, and differ where the contract
+ * allows it (unknown action 400 bare / 404, malformed JSON body, auth errors'
+ * time, empty key, string to/id, a non-object body, OPTIONS, extra segments).
  */
 #include <stdint.h>
 #include <ctype.h>
@@ -227,10 +243,31 @@ static const char *const DEFECTS[4][40] = {
                  "old_delete_shape",
                  "ignore_verify_sha256",
                  NULL},
-    [API_RPC] = {"http_400_on_error", "missing_time", "access_denied_for_wrong_key",
-                 "invalid_key_for_missing_key", "accept_query_key", "no_pagination_flags",
-                 "page_ignored", "invalid_json_200", "array_body_accepted", "unknown_action_404",
-                 "parameter_error_as_error", "no_type_check", "not_found_code", NULL},
+    [API_RPC] = {"http_400_on_error",
+                 "missing_time",
+                 "access_denied_for_wrong_key",
+                 "invalid_key_for_missing_key",
+                 "accept_query_key",
+                 "invalid_json_200",
+                 "array_body_500",
+                 "unknown_action_200",
+                 "parameter_error_as_error",
+                 "not_found_code",
+                 "form_params_refused",
+                 "send_raw_missing",
+                 "nulls_refused",
+                 "deliveries_wrapped",
+                 "to_required",
+                 "error_order",
+                 "from_not_checked",
+                 "raw_from_not_checked",
+                 "expansions_ignored",
+                 "display_name_kept",
+                 "query_params_refused",
+                 "other_content_type_400",
+                 "get_not_routed",
+                 "type_error_500",
+                 NULL},
 };
 
 static struct {
@@ -239,6 +276,7 @@ static struct {
   const char *cert_file, *key_file;
   const char *token, *jwt_secret, *client_secret;
   long rate_limit, rate_window;
+  bool rpc_rails;          /* rpc: Postal >= 3.3.1 (Rails) instead of Moonrope (<= 3.3.0) */
   bool unknown_delete_200; /* bitpaket: unknown DELETE answered 200 (the docs allow both) */
   long default_limit;      /* buddybuild: builds listed without `limit` (the docs say 5 and 10) */
   const char *defects[MAX_DEFECTS];
@@ -1536,19 +1574,20 @@ static void bp_handle(req *r, reply *rp) {
   reply_header(rp, "Vary", "Origin");
 }
 
-/* ---------- RPC (Moonrope envelope) ---------- */
+/* ---------- RPC (Postal's legacy API: Moonrope <= 3.3.0, Rails >= 3.3.1) ---------- */
 
 typedef struct message {
   int id;
   char token[17];
-  char address[128];
-  double sent_at;
+  char rcpt[160], mail_from[160], subject[160], message_id[96];
+  char plain[256];
+  double created;
 } message;
 
 static message messages[MAX_MESSAGES];
 static int n_messages;
-#define DELIVERIES_PER_MESSAGE 3
-#define DELIVERIES_PER_PAGE 2
+/* A message is Pending this long, then Sent (the suite polls for Sent). */
+#define SEND_SECONDS 0.3
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -1556,186 +1595,617 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* status: success | parameter-error | error | invalid-json | ... Takes data and flags. */
-static void rpc_reply(reply *rp, int http, const char *status, cJSON *data, cJSON *flags,
-                      double started) {
-  if (strcmp(status, "success") != 0 && http == 200 && defect("http_400_on_error")) http = 400;
+/* The envelope; takes data and flags. auth_error: Moonrope built those
+ * answers without a start time, so its `time` is null. */
+static void rpc_reply(reply *rp, const char *status, cJSON *data, cJSON *flags, double started,
+                      bool auth_error) {
+  int http = 200;
+  if (strcmp(status, "success") != 0 && defect("http_400_on_error")) http = 400;
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "status", status);
-  if (!defect("missing_time")) cJSON_AddNumberToObject(j, "time", now_seconds() - started);
+  if (auth_error && !cfg.rpc_rails)
+    cJSON_AddNullToObject(j, "time");
+  else if (!defect("missing_time"))
+    cJSON_AddNumberToObject(j, "time", now_seconds() - started);
   cJSON_AddItemToObject(j, "flags", flags ? flags : cJSON_CreateObject());
   cJSON_AddItemToObject(j, "data", data ? data : cJSON_CreateObject());
   reply_json(rp, http, j);
 }
 
-static void rpc_error(reply *rp, const char *code, const char *msg, double started) {
-  cJSON *d = cJSON_CreateObject();
+/* status error; extra (owned, may be NULL) holds the error's attributes. */
+static void rpc_error(reply *rp, const char *code, const char *msg, cJSON *extra, double started) {
+  cJSON *d = extra ? extra : cJSON_CreateObject();
   cJSON_AddStringToObject(d, "code", code);
-  cJSON_AddStringToObject(d, "message", msg);
-  rpc_reply(rp, 200, "error", d, NULL, started);
+  if (msg) cJSON_AddStringToObject(d, "message", msg);
+  rpc_reply(rp, "error", d, NULL, started, false);
 }
 
 static void rpc_param_error(reply *rp, const char *msg, double started) {
-  if (defect("parameter_error_as_error")) return rpc_error(rp, "ParameterError", msg, started);
+  if (defect("parameter_error_as_error"))
+    return rpc_error(rp, "ParameterError", msg, NULL, started);
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "message", msg);
-  rpc_reply(rp, 200, "parameter-error", d, NULL, started);
+  rpc_reply(rp, "parameter-error", d, NULL, started, false);
 }
 
-/* An integer parameter; *ok false when present but not an integer. */
-static bool rpc_int(const cJSON *params, const char *name, long *out, bool *present) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-  *present = v != NULL && !cJSON_IsNull(v);
-  if (!*present) return true;
-  if (defect("no_type_check") && cJSON_IsString(v)) {
-    *out = strtol(v->valuestring, NULL, 10);
-    return true;
+static const char *json_type_name(const cJSON *v) {
+  if (cJSON_IsString(v)) return "String";
+  if (cJSON_IsNumber(v))
+    return v->valuedouble == (double)(long)v->valuedouble ? "Integer" : "Float";
+  if (cJSON_IsBool(v)) return "Boolean";
+  if (cJSON_IsArray(v)) return "Array";
+  if (cJSON_IsObject(v)) return "Hash";
+  return "NilClass";
+}
+
+/* Transport-level answers (not the envelope). */
+static void rpc_bad_json(reply *rp, const char *details) {
+  if (defect("invalid_json_200")) {
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "details", details);
+    return rpc_reply(rp, "invalid-json", d, NULL, now_seconds(), false);
   }
-  if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) return false;
-  *out = (long)v->valuedouble;
+  if (cfg.rpc_rails) { /* a Rails 400 */
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "status", 400);
+    cJSON_AddStringToObject(j, "error", "Bad Request");
+    return reply_json(rp, 400, j);
+  }
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "status", "invalid-json");
+  cJSON_AddStringToObject(j, "details", details);
+  reply_json(rp, 400, j);
+}
+
+static void rpc_no_route(req *r, reply *rp) {
+  if (defect("unknown_action_200"))
+    return rpc_error(rp, "InvalidControllerOrAction", "No such action", NULL, now_seconds());
+  if (!cfg.rpc_rails) {
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "status", "invalid-controller-or-action");
+    return reply_json(rp, 400, j);
+  }
+  const char *accept = header(r, "Accept");
+  if (accept && strstr(accept, "json")) {
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "status", 404);
+    cJSON_AddStringToObject(j, "error", "Not Found");
+    return reply_json(rp, 404, j);
+  }
+  rp->status = 404;
+  rp->body = strdup("<!DOCTYPE html><html><body><h1>The page you were looking for doesn't "
+                    "exist.</h1></body></html>");
+  rp->content_type = "text/html; charset=utf-8";
+}
+
+/* Parses JSON parameters text: an object (owned), or NULL after answering. */
+static cJSON *rpc_parse_params(const char *text, size_t n, reply *rp) {
+  cJSON *j = cJSON_ParseWithLength(text, n);
+  if (!j) {
+    rpc_bad_json(rp, "JSON::ParserError: unexpected token");
+    return NULL;
+  }
+  if (!cJSON_IsObject(j)) {
+    cJSON_Delete(j);
+    if (defect("array_body_500")) {
+      cJSON *e = cJSON_CreateObject();
+      cJSON_AddStringToObject(e, "status", "internal-server-error");
+      reply_json(rp, 500, e);
+      return NULL;
+    }
+    /* Moonrope (here) refuses it like malformed JSON; Rails reads no parameters. */
+    if (!cfg.rpc_rails) {
+      rpc_bad_json(rp, "The parameters must be a JSON object");
+      return NULL;
+    }
+    return cJSON_CreateObject();
+  }
+  return j;
+}
+
+/* The `params` field of a form body (owned, decoded), or NULL. */
+static char *form_field(const char *body, size_t len, const char *name) {
+  char *copy = strndup(body, len), *save = NULL, *found = NULL;
+  for (char *pair = strtok_r(copy, "&", &save); pair && !found; pair = strtok_r(NULL, "&", &save)) {
+    char *eq = strchr(pair, '=');
+    if (!eq) continue;
+    *eq = '\0';
+    char *k = pct_decode(pair, strlen(pair), true);
+    if (k && strcmp(k, name) == 0) found = pct_decode(eq + 1, strlen(eq + 1), true);
+    free(k);
+  }
+  free(copy);
+  return found;
+}
+
+/* The action's parameters (owned object), or NULL after answering: a JSON
+ * body, a form body's `params` field, or a `params` query field; a body of
+ * any other type is not read. null (and, under Moonrope, "") is absent. */
+static cJSON *rpc_params(req *r, reply *rp) {
+  cJSON *p = NULL;
+  if (r->len > 0 && !utf8_valid((unsigned char *)r->body, r->len)) {
+    rpc_bad_json(rp, "The body is not UTF-8");
+    return NULL;
+  }
+  if (content_type_is(r, "application/json")) {
+    if (r->len == 0) {
+      if (cfg.rpc_rails) return rpc_bad_json(rp, "empty body"), NULL;
+      p = cJSON_CreateObject();
+    } else if (!(p = rpc_parse_params(r->body, r->len, rp))) {
+      return NULL;
+    }
+  } else if (content_type_is(r, "application/x-www-form-urlencoded") &&
+             !defect("form_params_refused")) {
+    char *f = form_field(r->body, r->len, "params");
+    if (f && !(p = rpc_parse_params(f, strlen(f), rp))) {
+      free(f);
+      return NULL;
+    }
+    free(f);
+  } else if (r->len > 0 && defect("other_content_type_400")) {
+    return rpc_bad_json(rp, "Unsupported content type"), NULL;
+  }
+  if (!p && query(r, "params") && !defect("query_params_refused")) {
+    const char *q = query(r, "params");
+    if (!(p = rpc_parse_params(q, strlen(q), rp))) return NULL;
+  }
+  if (!p) p = cJSON_CreateObject();
+  if (!defect("nulls_refused")) {
+    cJSON *it = p->child;
+    while (it) {
+      cJSON *next = it->next;
+      if (cJSON_IsNull(it) || (!cfg.rpc_rails && cJSON_IsString(it) && !it->valuestring[0]))
+        cJSON_Delete(cJSON_DetachItemViaPointer(p, it));
+      it = next;
+    }
+  }
+  return p;
+}
+
+/* A string parameter: false (after answering) when present but not a string. */
+static bool rpc_str(const cJSON *p, const char *name, const char **out, reply *rp, double t0) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
+  *out = NULL;
+  if (!v) return true;
+  if (!cJSON_IsString(v)) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "`%s` should be a `String` but is a `%s`", name, json_type_name(v));
+    rpc_param_error(rp, msg, t0);
+    return false;
+  }
+  *out = v->valuestring;
   return true;
 }
 
-static message *find_message(long id) {
-  for (int i = 0; i < n_messages; i++)
-    if (messages[i].id == id) return &messages[i];
-  return NULL;
+/* Addresses of to/cc/bcc into out (owned array of strings): an array of
+ * strings; Rails also splits a string at commas. false after answering. */
+static bool rpc_addresses(const cJSON *p, const char *name, cJSON *out, reply *rp, double t0) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
+  if (!v) return true;
+  if (cJSON_IsString(v) && cfg.rpc_rails) {
+    char *copy = strdup(v->valuestring), *save = NULL;
+    for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+      while (*a == ' ')
+        a++;
+      if (*a) cJSON_AddItemToArray(out, cJSON_CreateString(a));
+    }
+    free(copy);
+    return true;
+  }
+  bool ok = cJSON_IsArray(v);
+  const cJSON *it;
+  cJSON_ArrayForEach(it, v) {
+    if (!cJSON_IsString(it)) ok = false;
+  }
+  if (!ok) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "`%s` should be a `Array` but is a `%s`", name, json_type_name(v));
+    rpc_param_error(rp, msg, t0);
+    return false;
+  }
+  cJSON_ArrayForEach(it, v) {
+    cJSON_AddItemToArray(out, cJSON_CreateString(it->valuestring));
+  }
+  return true;
 }
 
-static void rpc_send(const cJSON *p, reply *rp, double t0) {
-  const cJSON *to = cJSON_GetObjectItemCaseSensitive(p, "to");
-  const cJSON *from = cJSON_GetObjectItemCaseSensitive(p, "from");
-  if (!to || cJSON_IsNull(to)) return rpc_param_error(rp, "`to` is required", t0);
-  bool to_ok = cJSON_IsArray(to) && cJSON_GetArraySize(to) > 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, to) if (!cJSON_IsString(it)) to_ok = false;
-  if (!to_ok && !defect("no_type_check"))
-    return rpc_param_error(rp, "`to` must be an array of strings", t0);
-  if (!from || cJSON_IsNull(from)) return rpc_param_error(rp, "`from` is required", t0);
-  if (!cJSON_IsString(from) && !defect("no_type_check"))
-    return rpc_param_error(rp, "`from` must be a string", t0);
-  const char *opt[] = {"subject", "plain_body"};
-  for (int i = 0; i < 2; i++) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, opt[i]);
-    if (v && !cJSON_IsNull(v) && !cJSON_IsString(v) && !defect("no_type_check"))
-      return rpc_param_error(rp, "subject and plain_body must be strings", t0);
-  }
-  cJSON *data = cJSON_CreateObject();
+/* "Ann <ann@x.example>" -> "ann@x.example" (the display name stripped). */
+static void bare_address(const char *a, char *out, size_t n) {
+  const char *lt = strchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+  if (lt && gt && !defect("display_name_kept"))
+    snprintf(out, n, "%.*s", (int)(gt - lt - 1), lt + 1);
+  else
+    snprintf(out, n, "%s", a);
+}
+
+/* The server's verified domains: every domain but .invalid ones and
+ * unauthorised.example. */
+static bool domain_authenticated(const char *address) {
+  char bare[256];
+  bare_address(address, bare, sizeof bare);
+  const char *at = strrchr(bare, '@');
+  if (!at) return false;
+  const char *dom = at + 1;
+  size_t n = strlen(dom);
+  if (n >= 8 && strcasecmp(dom + n - 8, ".invalid") == 0) return false;
+  if (strcasecmp(dom, "invalid") == 0) return false;
+  return strcasecmp(dom, "unauthorised.example") != 0;
+}
+
+/* Stores one message per distinct recipient; fills data.messages. Caller
+ * holds no lock. */
+static void rpc_queue(cJSON *data, const cJSON *rcpts, const char *from, const char *subject,
+                      const char *plain) {
   char uuid[37], mid[64];
   random_uuid(uuid);
   snprintf(mid, sizeof mid, "%s@refapi.example", uuid);
   cJSON_AddStringToObject(data, "message_id", mid);
   cJSON *map = cJSON_AddObjectToObject(data, "messages");
+  const cJSON *it;
   pthread_mutex_lock(&state_lock);
-  cJSON_ArrayForEach(it, to) {
-    if (!cJSON_IsString(it) || n_messages >= MAX_MESSAGES) continue;
+  cJSON_ArrayForEach(it, rcpts) {
+    char bare[160];
+    bare_address(it->valuestring, bare, sizeof bare);
+    if (cJSON_GetObjectItemCaseSensitive(map, bare) || n_messages >= MAX_MESSAGES) continue;
     message *m = &messages[n_messages++];
+    memset(m, 0, sizeof *m);
     m->id = 1000 + n_messages;
     random_hex(m->token, 8);
-    snprintf(m->address, sizeof m->address, "%s", it->valuestring);
-    m->sent_at = now_seconds();
+    snprintf(m->rcpt, sizeof m->rcpt, "%s", bare);
+    snprintf(m->mail_from, sizeof m->mail_from, "%s", from ? from : "");
+    snprintf(m->subject, sizeof m->subject, "%s", subject ? subject : "");
+    snprintf(m->plain, sizeof m->plain, "%s", plain ? plain : "");
+    snprintf(m->message_id, sizeof m->message_id, "%s", mid);
+    m->created = now_seconds();
     cJSON *e = cJSON_CreateObject();
     cJSON_AddNumberToObject(e, "id", m->id);
     cJSON_AddStringToObject(e, "token", m->token);
-    cJSON_DeleteItemFromObjectCaseSensitive(map, it->valuestring);
-    cJSON_AddItemToObject(map, it->valuestring, e);
+    cJSON_AddItemToObject(map, bare, e);
   }
   pthread_mutex_unlock(&state_lock);
-  rpc_reply(rp, 200, "success", data, NULL, t0);
+}
+
+static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
+  const char *from = NULL, *sender = NULL, *subject = NULL, *plain = NULL, *html = NULL,
+             *tag = NULL, *reply_to = NULL;
+  if (!rpc_str(p, "from", &from, rp, t0) || !rpc_str(p, "sender", &sender, rp, t0) ||
+      !rpc_str(p, "subject", &subject, rp, t0) || !rpc_str(p, "tag", &tag, rp, t0) ||
+      !rpc_str(p, "reply_to", &reply_to, rp, t0) || !rpc_str(p, "plain_body", &plain, rp, t0) ||
+      !rpc_str(p, "html_body", &html, rp, t0))
+    return;
+  cJSON *to = cJSON_CreateArray(), *cc = cJSON_CreateArray(), *bcc = cJSON_CreateArray();
+  cJSON *all = NULL;
+  if (!rpc_addresses(p, "to", to, rp, t0) || !rpc_addresses(p, "cc", cc, rp, t0) ||
+      !rpc_addresses(p, "bcc", bcc, rp, t0))
+    goto done;
+  if (defect("to_required") && cJSON_GetArraySize(to) == 0) {
+    rpc_param_error(rp, "`to` parameter is required but is missing", t0);
+    goto done;
+  }
+  int n_to = cJSON_GetArraySize(to), n_cc = cJSON_GetArraySize(cc), n_bcc = cJSON_GetArraySize(bcc);
+  bool content = (plain && *plain) || (html && *html);
+  if (defect("error_order") && !content) {
+    rpc_error(rp, "NoContent", "There is no content defined for this e-mail", NULL, t0);
+    goto done;
+  }
+  if (n_to + n_cc + n_bcc == 0) {
+    rpc_error(rp, "NoRecipients", "There are no recipients defined to receive this message", NULL,
+              t0);
+    goto done;
+  }
+  if (n_to > 50 || n_cc > 50 || n_bcc > 50) {
+    const char *code = n_to > 50   ? "TooManyToAddresses"
+                       : n_cc > 50 ? "TooManyCCAddresses"
+                                   : "TooManyBCCAddresses";
+    rpc_error(rp, code, "The maximum number of addresses has been exceeded (maximum 50)", NULL, t0);
+    goto done;
+  }
+  if (!content) {
+    rpc_error(rp, "NoContent", "There is no content defined for this e-mail", NULL, t0);
+    goto done;
+  }
+  if (!from || !*from) {
+    rpc_error(rp, "FromAddressMissing", "The From address is missing and is required", NULL, t0);
+    goto done;
+  }
+  if (!domain_authenticated(from) && !defect("from_not_checked")) {
+    cJSON *x = cJSON_CreateObject();
+    rpc_error(rp, "UnauthenticatedFromAddress",
+              "The From address is not authorised to send mail from this server", x, t0);
+    goto done;
+  }
+  const cJSON *atts = cJSON_GetObjectItemCaseSensitive(p, "attachments"), *a;
+  cJSON_ArrayForEach(a, atts) {
+    if (!cJSON_IsObject(a)) continue; /* entries that are not objects are ignored */
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(a, "name"))) {
+      rpc_error(rp, "AttachmentMissingName", "An attachment is missing a name", NULL, t0);
+      goto done;
+    }
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(a, "data"))) {
+      rpc_error(rp, "AttachmentMissingData", "An attachment is missing data", NULL, t0);
+      goto done;
+    }
+  }
+  all = cJSON_CreateArray();
+  const cJSON *lists[] = {to, cc, bcc}, *it;
+  for (int i = 0; i < 3; i++)
+    cJSON_ArrayForEach(it, lists[i]) {
+      cJSON_AddItemToArray(all, cJSON_CreateString(it->valuestring));
+    }
+  cJSON *data = cJSON_CreateObject();
+  rpc_queue(data, all, from, subject, plain);
+  rpc_reply(rp, "success", data, NULL, t0, false);
+done:
+  cJSON_Delete(to), cJSON_Delete(cc), cJSON_Delete(bcc), cJSON_Delete(all);
+}
+
+/* The From: header of an RFC 2822 message's head (copied), or "" */
+static void raw_from(const char *msg, size_t n, char *out, size_t cap) {
+  out[0] = '\0';
+  const char *p = msg, *end = msg + n;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+    if (len && p[len - 1] == '\r') len--;
+    if (len == 0) break; /* end of the head */
+    if (len > 5 && strncasecmp(p, "From:", 5) == 0) {
+      const char *v = p + 5;
+      while (*v == ' ' && v < p + len)
+        v++;
+      snprintf(out, cap, "%.*s", (int)(p + len - v), v);
+      return;
+    }
+    if (!eol) break;
+    p = eol + 1;
+  }
+}
+
+static void rpc_send_raw(const cJSON *p, reply *rp, double t0) {
+  static const char *const req_names[] = {"mail_from", "rcpt_to", "data"};
+  for (int i = 0; i < 3; i++)
+    if (!cJSON_GetObjectItemCaseSensitive(p, req_names[i])) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "`%s` parameter is required but is missing", req_names[i]);
+      return rpc_param_error(rp, msg, t0);
+    }
+  const char *mail_from = NULL, *data64 = NULL;
+  if (!rpc_str(p, "mail_from", &mail_from, rp, t0) || !rpc_str(p, "data", &data64, rp, t0)) return;
+  cJSON *rcpts = cJSON_CreateArray();
+  if (!rpc_addresses(p, "rcpt_to", rcpts, rp, t0)) {
+    cJSON_Delete(rcpts);
+    return;
+  }
+  size_t n64 = strlen(data64);
+  unsigned char *raw = malloc(n64 / 4 * 3 + 4);
+  int n = EVP_DecodeBlock(raw, (const unsigned char *)data64, (int)n64);
+  if (n < 0) n = 0;
+  while (n > 0 && n64 > 0 && data64[n64 - 1] == '=')
+    n--, n64--;
+  char from[256];
+  raw_from((const char *)raw, (size_t)n, from, sizeof from);
+  free(raw);
+  if (*from && !domain_authenticated(from) && !defect("raw_from_not_checked")) {
+    cJSON_Delete(rcpts);
+    /* Postal >= 3.3.1 omits the message for this one */
+    return rpc_error(rp, "UnauthenticatedFromAddress",
+                     cfg.rpc_rails ? NULL
+                                   : "The From address is not authorised to send mail from "
+                                     "this server",
+                     NULL, t0);
+  }
+  cJSON *data = cJSON_CreateObject();
+  if (cJSON_GetArraySize(rcpts) == 0) {
+    cJSON_AddNullToObject(data, "message_id");
+    cJSON_AddObjectToObject(data, "messages");
+  } else {
+    rpc_queue(data, rcpts, mail_from, "", "");
+  }
+  cJSON_Delete(rcpts);
+  rpc_reply(rp, "success", data, NULL, t0, false);
+}
+
+/* The `id` parameter. Moonrope: an Integer; Rails looks a string up as given
+ * (a numeric string finds the message). Returns false after answering. */
+static bool rpc_id(const cJSON *p, long *id, bool *found_by_string, reply *rp, double t0) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "id");
+  *found_by_string = false;
+  if (!v) return rpc_param_error(rp, "`id` parameter is required but is missing", t0), false;
+  if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble) {
+    *id = (long)v->valuedouble;
+    return true;
+  }
+  if (defect("type_error_500")) {
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "status", "internal-server-error");
+    reply_json(rp, 500, e);
+    return false;
+  }
+  if (cfg.rpc_rails && cJSON_IsString(v)) {
+    char *end = NULL;
+    long x = strtol(v->valuestring, &end, 10);
+    *id = v->valuestring[0] && end && !*end ? x : -1; /* -1: never found */
+    *found_by_string = true;
+    return true;
+  }
+  char msg[96];
+  snprintf(msg, sizeof msg, "`id` should be a `Integer` but is a `%s`", json_type_name(v));
+  return rpc_param_error(rp, msg, t0), false;
+}
+
+static bool wants(const cJSON *exp, const char *name) {
+  if (defect("expansions_ignored")) return false;
+  if (cJSON_IsTrue(exp)) return true;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, exp) {
+    if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0) return true;
+  }
+  return false;
+}
+
+static cJSON *message_json(const message *m, const cJSON *exp) {
+  bool sent = now_seconds() >= m->created + SEND_SECONDS;
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddNumberToObject(d, "id", m->id);
+  cJSON_AddStringToObject(d, "token", m->token);
+  if (wants(exp, "status")) {
+    cJSON *s = cJSON_AddObjectToObject(d, "status");
+    cJSON_AddStringToObject(s, "status", sent ? "Sent" : "Pending");
+    if (sent)
+      cJSON_AddNumberToObject(s, "last_delivery_attempt", m->created + SEND_SECONDS);
+    else
+      cJSON_AddNullToObject(s, "last_delivery_attempt");
+    cJSON_AddFalseToObject(s, "held");
+    cJSON_AddNullToObject(s, "hold_expiry");
+  }
+  if (wants(exp, "details")) {
+    cJSON *x = cJSON_AddObjectToObject(d, "details");
+    cJSON_AddStringToObject(x, "rcpt_to", m->rcpt);
+    cJSON_AddStringToObject(x, "mail_from", m->mail_from);
+    cJSON_AddStringToObject(x, "subject", m->subject);
+    cJSON_AddStringToObject(x, "message_id", m->message_id);
+    cJSON_AddNumberToObject(x, "timestamp", m->created);
+    cJSON_AddStringToObject(x, "direction", "outgoing");
+    cJSON_AddStringToObject(x, "size", "512");
+    cJSON_AddFalseToObject(x, "bounce");
+    cJSON_AddNullToObject(x, "bounce_for_id");
+    cJSON_AddNullToObject(x, "tag");
+    cJSON_AddNullToObject(x, "received_with_ssl");
+  }
+  if (wants(exp, "inspection")) {
+    cJSON *x = cJSON_AddObjectToObject(d, "inspection");
+    cJSON_AddFalseToObject(x, "inspected");
+    cJSON_AddFalseToObject(x, "spam");
+    cJSON_AddNumberToObject(x, "spam_score", 0);
+    cJSON_AddFalseToObject(x, "threat");
+    cJSON_AddNullToObject(x, "threat_details");
+  }
+  if (wants(exp, "plain_body")) cJSON_AddStringToObject(d, "plain_body", m->plain);
+  if (wants(exp, "html_body")) cJSON_AddNullToObject(d, "html_body");
+  if (wants(exp, "attachments")) cJSON_AddArrayToObject(d, "attachments");
+  if (wants(exp, "headers")) cJSON_AddObjectToObject(d, "headers");
+  if (wants(exp, "raw_message"))
+    cJSON_AddStringToObject(d, "raw_message", "U3ViamVjdDogcmVmYXBpDQoNCg==");
+  if (wants(exp, "activity_entries")) {
+    cJSON *x = cJSON_AddObjectToObject(d, "activity_entries");
+    cJSON_AddArrayToObject(x, "loads");
+    cJSON_AddArrayToObject(x, "clicks");
+  }
+  return d;
+}
+
+static cJSON *deliveries_json(const message *m) {
+  cJSON *arr = cJSON_CreateArray();
+  static const char *const states[] = {"SoftFail", "Sent"};
+  for (int i = 0; i < 2; i++) {
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddNumberToObject(d, "id", m->id * 10 + i);
+    cJSON_AddStringToObject(d, "status", states[i]);
+    cJSON_AddStringToObject(d, "details", i ? "Message accepted by mx.example.com" : "Timed out");
+    if (i)
+      cJSON_AddStringToObject(d, "output", "250 2.0.0 OK");
+    else
+      cJSON_AddNullToObject(d, "output");
+    cJSON_AddBoolToObject(d, "sent_with_ssl", i == 1);
+    cJSON_AddStringToObject(d, "log_id", i ? "RFAPI-1" : "RFAPI-0");
+    cJSON_AddNumberToObject(d, "time", 0.25);
+    cJSON_AddNumberToObject(d, "timestamp", m->created + i * 60.5);
+    cJSON_AddItemToArray(arr, d);
+  }
+  return arr;
 }
 
 static void rpc_message(const cJSON *p, reply *rp, double t0, bool deliveries) {
-  long id = 0, page = 1;
-  bool present = false, page_present = false;
-  if (!rpc_int(p, "id", &id, &present)) return rpc_param_error(rp, "`id` must be an integer", t0);
-  if (!present) return rpc_param_error(rp, "`id` is required", t0);
-  if (deliveries && (!rpc_int(p, "page", &page, &page_present) || page < 1))
-    return rpc_param_error(rp, "`page` must be a positive integer", t0);
-  if (defect("page_ignored")) page = 1;
+  long id = 0;
+  bool by_string = false;
+  if (!rpc_id(p, &id, &by_string, rp, t0)) return;
   pthread_mutex_lock(&state_lock);
-  message *m = find_message(id);
-  message copy;
+  message copy, *m = NULL;
+  for (int i = 0; i < n_messages; i++)
+    if (messages[i].id == id) m = &messages[i];
   if (m) copy = *m;
   pthread_mutex_unlock(&state_lock);
-  if (!m)
+  if (!m) {
+    cJSON *x = cJSON_CreateObject();
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(p, "id");
+    cJSON_AddItemToObject(x, "id", cJSON_Duplicate(given, true));
     return rpc_error(rp, defect("not_found_code") ? "NotFound" : "MessageNotFound",
-                     "No message found matching the provided ID", t0);
-  cJSON *data = cJSON_CreateObject();
-  if (!deliveries) {
-    cJSON_AddNumberToObject(data, "id", copy.id);
-    cJSON_AddStringToObject(data, "token", copy.token);
-    cJSON *st = cJSON_AddObjectToObject(data, "status");
-    cJSON_AddStringToObject(st, "status", "Sent");
-    return rpc_reply(rp, 200, "success", data, NULL, t0);
+                     "No message found matching provided ID", x, t0);
   }
-  static const char *const states[DELIVERIES_PER_MESSAGE] = {"SoftFail", "SoftFail", "Sent"};
-  cJSON *arr = cJSON_AddArrayToObject(data, "deliveries");
-  int total_pages = (DELIVERIES_PER_MESSAGE + DELIVERIES_PER_PAGE - 1) / DELIVERIES_PER_PAGE;
-  for (long i = (page - 1) * DELIVERIES_PER_PAGE;
-       i < page * DELIVERIES_PER_PAGE && i < DELIVERIES_PER_MESSAGE; i++) {
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddNumberToObject(d, "id", copy.id * 10 + (int)i);
-    cJSON_AddStringToObject(d, "status", states[i]);
-    cJSON_AddNumberToObject(d, "timestamp", copy.sent_at + (double)i * 60.5);
-    cJSON_AddItemToArray(arr, d);
-  }
-  cJSON *flags = cJSON_CreateObject();
-  if (!defect("no_pagination_flags")) {
+  if (!deliveries)
+    return rpc_reply(rp, "success",
+                     message_json(&copy, cJSON_GetObjectItemCaseSensitive(p, "_expansions")), NULL,
+                     t0, false);
+  cJSON *list = deliveries_json(&copy);
+  if (defect("deliveries_wrapped")) { /* the generic Moonrope list convention */
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddItemToObject(data, "deliveries", list);
+    cJSON *flags = cJSON_CreateObject();
     cJSON *pg = cJSON_AddObjectToObject(flags, "paginated");
-    cJSON_AddNumberToObject(pg, "page", (double)page);
-    cJSON_AddNumberToObject(pg, "per_page", DELIVERIES_PER_PAGE);
-    cJSON_AddNumberToObject(pg, "total_pages", total_pages);
-    cJSON_AddNumberToObject(pg, "total_records", DELIVERIES_PER_MESSAGE);
+    cJSON_AddNumberToObject(pg, "page", 1);
+    cJSON_AddNumberToObject(pg, "per_page", 30);
+    cJSON_AddNumberToObject(pg, "total_pages", 1);
+    cJSON_AddNumberToObject(pg, "total_records", cJSON_GetArraySize(list));
+    return rpc_reply(rp, "success", data, flags, t0, false);
   }
-  rpc_reply(rp, 200, "success", data, flags, t0);
+  rpc_reply(rp, "success", list, NULL, t0, false);
 }
 
 static void rpc_handle(req *r, reply *rp) {
   double t0 = now_seconds();
-  enum { A_NONE, A_SEND, A_MESSAGE, A_DELIVERIES } action = A_NONE;
-  if (route(r, "api/v1/send/message"))
+  /* /api/v1/{controller}/{action}: Moonrope ignores segments after the
+   * action, Rails routes exactly four. */
+  bool shape = r->nsegs >= 4 && !strcmp(r->segs[0], "api") && !strcmp(r->segs[1], "v1") &&
+               (r->nsegs == 4 || !cfg.rpc_rails);
+  enum { A_NONE, A_SEND, A_RAW, A_MESSAGE, A_DELIVERIES } action = A_NONE;
+  if (shape && !strcmp(r->segs[2], "send") && !strcmp(r->segs[3], "message"))
     action = A_SEND;
-  else if (route(r, "api/v1/messages/message"))
+  else if (shape && !strcmp(r->segs[2], "send") && !strcmp(r->segs[3], "raw") &&
+           !defect("send_raw_missing"))
+    action = A_RAW;
+  else if (shape && !strcmp(r->segs[2], "messages") && !strcmp(r->segs[3], "message"))
     action = A_MESSAGE;
-  else if (route(r, "api/v1/messages/deliveries"))
+  else if (shape && !strcmp(r->segs[2], "messages") && !strcmp(r->segs[3], "deliveries"))
     action = A_DELIVERIES;
-  if (action == A_NONE || !is_method(r, "POST")) {
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "message", "The controller or action does not exist");
-    return rpc_reply(rp, defect("unknown_action_404") ? 404 : 400, "invalid-controller-or-action",
-                     d, NULL, t0);
+  if (is_method(r, "OPTIONS") && !cfg.rpc_rails) { /* Moonrope's CORS reply */
+    rp->status = 200;
+    rp->body = strdup("OK");
+    rp->content_type = "text/plain";
+    reply_header(rp, "Access-Control-Allow-Origin", "*");
+    reply_header(rp, "Access-Control-Allow-Methods", "POST, OPTIONS");
+    return;
   }
-  /* Moonrope reads an empty body as no parameters. */
-  cJSON *params = r->len == 0 ? cJSON_CreateObject() : cJSON_ParseWithLength(r->body, r->len);
-  bool ok = params && (cJSON_IsObject(params) || defect("array_body_accepted")) &&
-            utf8_valid((unsigned char *)r->body, r->len) && !r->too_big;
-  if (!ok) {
-    cJSON_Delete(params);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "details", "The body must be a JSON object (UTF-8)");
-    return rpc_reply(rp, defect("invalid_json_200") ? 200 : 400, "invalid-json", d, NULL, t0);
-  }
+  /* Rails routes GET, POST, PUT and PATCH; Moonrope runs any method. */
+  bool method_ok = !cfg.rpc_rails || is_method(r, "GET") || is_method(r, "POST") ||
+                   is_method(r, "PUT") || is_method(r, "PATCH") || is_method(r, "HEAD");
+  if (defect("get_not_routed") && !is_method(r, "POST")) method_ok = false;
+  if (action == A_NONE || !method_ok) return rpc_no_route(r, rp);
+  if (r->too_big) return rpc_bad_json(rp, "The body is too large");
   const char *key = header(r, "X-Server-API-Key");
   if (!key && defect("accept_query_key")) key = query(r, "access_token");
-  if (!key || !*key) {
-    cJSON_Delete(params);
-    return rpc_error(rp,
-                     defect("invalid_key_for_missing_key") ? "InvalidServerAPIKey" : "AccessDenied",
-                     "Must be authenticated as a server.", t0);
+  bool empty = key && !*key;
+  if (!key || (empty && cfg.rpc_rails)) {
+    /* no key (and, in Rails, an empty one): AccessDenied */
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(
+        d, "code", defect("invalid_key_for_missing_key") ? "InvalidServerAPIKey" : "AccessDenied");
+    cJSON_AddStringToObject(d, "message", "Must be authenticated as a server.");
+    return rpc_reply(rp, "error", d, NULL, t0, true);
   }
   if (strcmp(key, cfg.token) != 0) {
-    cJSON_Delete(params);
-    return rpc_error(rp,
-                     defect("access_denied_for_wrong_key") ? "AccessDenied" : "InvalidServerAPIKey",
-                     "The API token provided in X-Server-API-Key was not valid.", t0);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(
+        d, "code", defect("access_denied_for_wrong_key") ? "AccessDenied" : "InvalidServerAPIKey");
+    cJSON_AddStringToObject(d, "message",
+                            "The API token provided in X-Server-API-Key was not valid.");
+    cJSON_AddStringToObject(d, "token", key);
+    return rpc_reply(rp, "error", d, NULL, t0, true);
   }
-  if (!cJSON_IsObject(params)) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_Delete(params);
-    params = o;
-  }
+  cJSON *params = rpc_params(r, rp);
+  if (!params) return;
   if (action == A_SEND)
-    rpc_send(params, rp, t0);
+    rpc_send_message(params, rp, t0);
+  else if (action == A_RAW)
+    rpc_send_raw(params, rp, t0);
   else
     rpc_message(params, rp, t0, action == A_DELIVERIES);
   cJSON_Delete(params);
@@ -1933,7 +2403,10 @@ int main(int argc, char **argv) {
       cfg.rate_window = atol(v);
     else if (strcmp(a, "--default-limit") == 0)
       cfg.default_limit = atol(v);
-    else if (strcmp(a, "--unknown-delete") == 0)
+    else if (strcmp(a, "--rpc") == 0) {
+      if (strcmp(v, "rails") && strcmp(v, "moonrope")) return usage();
+      cfg.rpc_rails = strcmp(v, "rails") == 0;
+    } else if (strcmp(a, "--unknown-delete") == 0)
       cfg.unknown_delete_200 = strcmp(v, "200") == 0;
     else if (strcmp(a, "--defect") == 0) {
       if (cfg.n_defects >= MAX_DEFECTS) return usage();

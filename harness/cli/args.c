@@ -41,6 +41,7 @@ enum {
   OPT_MAX_REQUESTS,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
+  OPT_STRICT_FORMATS,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -86,6 +87,7 @@ static const cli_option options[] = {
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
+    {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -141,6 +143,8 @@ void cli_usage(FILE *out) {
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
         "      --wait-for DURATION wait (with backoff) until the target accepts connections\n"
         "      --explain           (list) where each case's expectation comes from\n"
+        "      --strict-formats    `format` asserts in expect.schema / errors.schema\n"
+        "                          (as the suite's strict_formats: true)\n"
         "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
         "                          (repro lines set it to replay a case byte for byte)\n"
         "      --color auto|always|never\n"
@@ -353,6 +357,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       o->body_cap_given = true;
       break;
     }
+    case OPT_STRICT_FORMATS:
+      o->strict_formats = true;
+      break;
     case OPT_EXPLAIN:
       o->explain = true;
       break;

@@ -73,6 +73,7 @@ typedef enum gt_check_id {
   GT_CHECK_HEADERS,
   GT_CHECK_JSON,
   GT_CHECK_JSONPATH,
+  GT_CHECK_SCHEMA, /* expect.schema: the body is valid against a JSON Schema */
   GT_CHECK_BODY,
   GT_CHECK_MAX_TIME,
   GT_CHECK_REFUSED,    /* expected the connection refused/reset or a non-2xx */
@@ -101,6 +102,9 @@ static inline bool gt_status_has(const gt_status_set *s, int code) {
 /* ---- JSONPath (compiled by check/jsonpath.c; opaque here) ---- */
 typedef struct gt_jsonpath gt_jsonpath;
 
+/* ---- JSON Schema (compiled by schema/, see schema/schema.h; opaque here) ---- */
+typedef struct gt_schema gt_schema;
+
 typedef struct gt_path_template {
   char *src;           /* "$.build_id" as written */
   gt_jsonpath *path;   /* compiled */
@@ -122,6 +126,9 @@ typedef struct gt_expect {
   long max_time_ms;    /* -1 = unset */
   int refused;         /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
   int error_shape;     /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
+  /* expect.schema, compiled at load time; owned by the suite (gt_suite.schemas),
+   * so merged copies share it. NULL = unset. */
+  const gt_schema *schema;
 } gt_expect;
 
 void gt_expect_init(gt_expect *e); /* all unset */
@@ -243,6 +250,9 @@ typedef struct gt_profile {
     bool has_statuses;
     gt_status_set statuses;
     const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
+    /* errors.schema: JSON Schema every 4xx/5xx body must be valid against, or
+     * NULL (owned by the suite: gt_suite.schemas) */
+    const gt_schema *schema;
   } errors;
   const gt_node *envelope; /* template every response must match, or NULL */
   struct {
@@ -286,6 +296,14 @@ typedef struct gt_suite {
   size_t n_scenarios;
   gt_wait_for wait_for;
   bool shard_replay_writes; /* shard: { replay_writes: true } (run/select.c) */
+  /* schema_dialect: (a gt_schema_dialect; 0 = 2020-12) and strict_formats:
+   * how the suite's JSON Schemas are compiled (docs/schema.md). */
+  int schema_dialect;
+  bool strict_formats;
+  /* Every compiled schema expect.schema / errors.schema point at (owned;
+   * gt_schema_free each). */
+  gt_schema **schemas;
+  size_t n_schemas;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

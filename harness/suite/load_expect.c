@@ -81,7 +81,7 @@ static bool load_header_templates(loader *L, gt_node *map, const char *what) {
 
 bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
   static const char *const keys[] = {"status",   "headers", "json",        "jsonpath", "body",
-                                     "max_time", "refused", "error_shape", NULL};
+                                     "max_time", "refused", "error_shape", "schema",   NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -111,6 +111,8 @@ bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
     } else if (!strcmp(k, "error_shape")) {
       if (!ld_bool(L, v, "expect.error_shape", &b)) return false;
       out->error_shape = b;
+    } else if (!strcmp(k, "schema")) {
+      if (!ld_schema(L, n->keys[i], v, &out->schema, "expect.schema")) return false;
     }
   }
   return true;

@@ -29,7 +29,13 @@
 //   - `unevaluatedItems` in a schema that also uses `contains`, `if`, `anyOf`
 //     or `oneOf`: ajv ignores the items `contains` matched and the
 //     annotations of a passing `if`, and counts those of a `then` whose `if`
-//     failed and of failed `oneOf` / `anyOf` branches.
+//     failed and of failed `oneOf` / `anyOf` branches;
+//   - `unevaluatedProperties` with `if`: ajv counts the properties of an
+//     `if` that failed;
+//   - `contains` below a keyword that applies it to several values (items,
+//     additionalItems, additionalProperties, patternProperties,
+//     unevaluated*, contains) or in a definition: ajv's contains state carries
+//     over from one value to the next.
 import Ajv2020 from "ajv/dist/2020.js";
 import Ajv07 from "ajv";
 import Ajv04 from "ajv-draft-04";
@@ -268,19 +274,31 @@ class Gen {
 }
 
 // true when the schema holds a pattern ajv 8.20 judges wrongly (see the top).
+const LOOPING = new Set(["items", "additionalItems", "additionalProperties", "patternProperties",
+  "unevaluatedItems", "unevaluatedProperties", "contains", "definitions", "$defs"]);
 function avoided(root) {
-  let tupleContains = false;
+  let tupleContains = false, loopedContains = false;
   const seen = new Set();
-  (function walk(x) {
+  (function walk(x, looped) {
     if (!x || typeof x !== "object") return;
-    if (!Array.isArray(x)) {
-      if (x.contains !== undefined && (x.prefixItems || Array.isArray(x.items))) tupleContains = true;
-      for (const k of Object.keys(x)) seen.add(k);
+    if (Array.isArray(x)) {
+      for (const v of x) walk(v, looped);
+      return;
     }
-    for (const v of Object.values(x)) walk(v);
-  })(root);
+    if (x.contains !== undefined && (x.prefixItems || Array.isArray(x.items))) tupleContains = true;
+    if (x.contains !== undefined && looped) loopedContains = true;
+    for (const [k, v] of Object.entries(x)) {
+      seen.add(k);
+      walk(v, looped || LOOPING.has(k));
+    }
+  })(root, false);
   const unevalItemsTrap = ["contains", "if", "anyOf", "oneOf"].some((k) => seen.has(k));
-  return tupleContains || (seen.has("unevaluatedItems") && unevalItemsTrap);
+  return (
+    tupleContains ||
+    loopedContains ||
+    (seen.has("unevaluatedItems") && unevalItemsTrap) ||
+    (seen.has("unevaluatedProperties") && seen.has("if"))
+  );
 }
 
 // An instance: half random, half guided by the schema (so both verdicts are common).

@@ -263,6 +263,17 @@ typedef struct gt_profile {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */
   } limits;
+  /* `liveness:` the safe request (GET, HEAD or OPTIONS) sent after a
+   * raw-connection fault to see that the target still answers, when the
+   * scenario's own request is not safe (run/runner.c). Nodes borrowed. */
+  struct {
+    bool given;
+    const gt_node *method;  /* scalar, upper-cased at load; NULL: GET */
+    const gt_node *path;    /* scalar, may hold ${..} */
+    const gt_node *query;   /* MAP or NULL */
+    const gt_node *headers; /* MAP or NULL */
+    bool auth;              /* with the profile's credential (default true) */
+  } liveness;
   gt_fault_ref *default_faults;
   size_t n_default_faults;
   bool has_fault_expect[GT_FAULT_COUNT];

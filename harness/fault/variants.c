@@ -147,6 +147,21 @@ void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_var
   add_variant(v, "trailing extra", NULL, -1);
 }
 
+/* Basic: a credential is a user and a password; a server that checks only
+ * one of them must be caught, so #1 keeps the real user with a wrong
+ * password and #2 sends an unknown user with the real password. Any other
+ * scheme has one opaque credential: one case. */
+void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  const gt_auth_with *a = &sc->request.auth_with;
+  int scheme = a->given && a->scheme_given ? a->scheme : (int)s->profile.auth.scheme;
+  if (scheme != GT_AUTH_BASIC) {
+    v->single = true;
+    return;
+  }
+  add_variant(v, "wrong password", NULL, 1);
+  add_variant(v, "wrong user", NULL, 2);
+}
+
 void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
   (void)s;
   (void)sc;

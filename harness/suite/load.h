@@ -144,6 +144,8 @@ void ld_schema_cache_free(loader *L);
 
 /* ---- load_profile.c ---- */
 bool ld_profile(loader *L, gt_node *value, const char *suite_file);
+/* ---- load_liveness.c: the profile's `liveness:` request ---- */
+bool ld_liveness(loader *L, gt_profile *p, gt_node *n);
 
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);

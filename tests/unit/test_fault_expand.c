@@ -99,9 +99,14 @@ Test(fault_expand, catalogue_defaults) {
   cr_assert_eq(e->refused, 1);
   cr_assert(gt_status_has(&e->status, 301) && gt_status_has(&e->status, 403));
   cr_assert(!gt_status_has(&e->status, 200) && !gt_status_has(&e->status, 503));
+  /* RFC 9112 §6.1: CL+TE may be read by chunked: any answer but a 5xx */
   e = gt_fault_default_expect(GT_FAULT_WIRE_CL_TE);
   cr_assert_eq(e->refused, 1);
-  cr_assert(gt_status_has(&e->status, 431) && gt_status_has(&e->status, 501));
+  cr_assert(gt_status_has(&e->status, 431) && gt_status_has(&e->status, 201));
+  cr_assert(!gt_status_has(&e->status, 500) && !gt_status_has(&e->status, 501));
+  /* §6.3: two different lengths MUST get a 400: the refusal set */
+  e = gt_fault_default_expect(GT_FAULT_WIRE_DUP_CONTENT_LENGTH);
+  cr_assert(gt_status_has(&e->status, 400) && gt_status_has(&e->status, 501));
   cr_assert(!gt_status_has(&e->status, 200) && !gt_status_has(&e->status, 500));
   e = gt_fault_default_expect(GT_FAULT_SLOW_BODY);
   cr_assert(gt_status_has(&e->status, 200) && gt_status_has(&e->status, 408));
@@ -451,6 +456,19 @@ Test(fault_expand, wrong_method_only_unused_methods) {
   expand(NULL);
   const gt_case *c = find("get app [wrong_method]");
   cr_assert_not_null(c->skip_reason);
+}
+
+Test(fault_expand, wrong_method_leaves_out_the_profiles_request_methods) {
+  static const gt_fault_id f[] = {GT_FAULT_WRONG_METHOD};
+  set_faults(scenario("send", "POST", "/send/message"), f, 1);
+  static char *rpc[] = {"GET", "POST", "PUT", "PATCH"};
+  fx.suite.profile.request.any_method = rpc; /* borrowed: reset before teardown */
+  fx.suite.profile.request.n_any_method = 4;
+  expand(NULL);
+  fx.suite.profile.request.any_method = NULL;
+  fx.suite.profile.request.n_any_method = 0;
+  cr_assert_eq(count_fault(GT_FAULT_WRONG_METHOD), 1);
+  cr_assert_str_eq(find("send [wrong_method #1 DELETE]")->param_text, "DELETE");
 }
 
 Test(fault_expand, path_template_matching) {

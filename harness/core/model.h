@@ -133,7 +133,16 @@ typedef struct gt_expect {
   /* expect.schema, compiled at load time; owned by the suite (gt_suite.schemas),
    * so merged copies share it. NULL = unset. */
   const gt_schema *schema;
+  /* `if_status`: MAP status -> expectation judged only on answers with that
+   * status; each key node's aux is its gt_expect_when. NULL = unset. */
+  const gt_node *if_status;
 } gt_expect;
+
+/* One entry of `expect.if_status` (owned by its key node, freed with the tree). */
+typedef struct gt_expect_when {
+  gt_status_set status;
+  gt_expect expect; /* no status, no if_status of its own */
+} gt_expect_when;
 
 void gt_expect_init(gt_expect *e); /* all unset */
 /* dst := dst overridden by every set field of src (node pointers borrowed). */
@@ -288,8 +297,10 @@ typedef struct gt_profile {
      * NULL (owned by the suite: gt_suite.schemas) */
     const gt_schema *schema;
   } errors;
-  const gt_node *envelope;  /* template every response must match, or NULL */
-  gt_param_reading request; /* how request parameters are read */
+  const gt_node *envelope; /* template every response must match, or NULL */
+  bool has_envelope_statuses;
+  gt_status_set envelope_statuses; /* `envelope_statuses`: only these answers (default all) */
+  gt_param_reading request;        /* how request parameters are read */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */

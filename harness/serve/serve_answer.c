@@ -83,10 +83,13 @@ static bool exact_body(const gt_node *json) {
   return !strcmp(t, "exact");
 }
 
-/* envelope < body, when both are objects (every answer of an RPC API). */
-static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
-  const gt_node *env = c->ss->suite->profile.envelope;
+/* envelope < body, when both are objects (every answer of an RPC API) and
+ * the status is one the profile's `envelope_statuses` names (default: all). */
+static cJSON *enveloped(const serve_ctx *c, int status, cJSON *body) {
+  const gt_profile *p = &c->ss->suite->profile;
+  const gt_node *env = p->envelope;
   if (!env || !cJSON_IsObject(body)) return body;
+  if (p->has_envelope_statuses && !gt_status_has(&p->envelope_statuses, status)) return body;
   serve_ctx quiet = *c;
   quiet.message = NULL;
   cJSON *merged = gt_json_merge_deep(serve_value(&quiet, env), body);
@@ -135,7 +138,7 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
       body = gt_json_merge_deep(body, over);
       cJSON_Delete(over);
     }
-    body = enveloped(c, body);
+    body = enveloped(c, status, body);
   }
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
@@ -220,7 +223,7 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
         v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
         cJSON_Delete(answer);
       }
-      v = enveloped(c, v);
+      v = enveloped(c, resp->status, v);
     }
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);
@@ -247,15 +250,39 @@ static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *b
   free(msg);
 }
 
+/* A validate item's `unless: {value: EXPR, match: TEMPLATE}`: true when the
+ * item does not apply to this request (e.g. a payload format chosen by a
+ * token claim). */
+static bool validate_skipped(serve_ctx *c, const gt_node *it) {
+  const gt_node *un = gt_node_get(it, "unless");
+  const gt_node *value = un ? gt_node_get(un, "value") : NULL;
+  const gt_node *match = un ? gt_node_get(un, "match") : NULL;
+  if (!value || !match) return false;
+  gt_failures fails = {0};
+  cJSON *val = serve_value(c, value);
+  bool skip = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, "unless", &fails);
+  cJSON_Delete(val);
+  gt_failures_free(&fails);
+  return skip;
+}
+
 static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
                          gt_serve_response *resp, gt_buf *detail) {
   for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
     const gt_node *it = v->items[i];
+    if (validate_skipped(c, it)) continue;
     const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
+    const gt_node *equals = gt_node_get(it, "equals");
     gt_failures fails = {0};
     bool ok;
     cJSON *val = serve_value(c, value);
-    if (match->tag && strstr(match->tag, "regex")) {
+    if (equals) { /* both sides are request expressions, compared as text */
+      char *want = serve_value_text(c, equals), *got = serve_value_text(c, value);
+      ok = !strcmp(want, got);
+      if (!ok) gt_failures_add(&fails, GT_CHECK_JSON, value->text, "the expected value", got);
+      free(want);
+      free(got);
+    } else if (match->tag && strstr(match->tag, "regex")) {
       gt_buf t;
       gt_buf_init(&t);
       if (cJSON_IsString(val))
@@ -305,12 +332,24 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
   return true;
 }
 
+/* The field a `where` key names: a top-level name, or a dotted path into
+ * nested objects (`commit_info.branch`). NULL when absent. */
+static const cJSON *record_field(const cJSON *rec, const char *key) {
+  if (!strchr(key, '.')) return cJSON_GetObjectItemCaseSensitive(rec, key);
+  char *path = gt_xstrdup(key), *save = NULL;
+  const cJSON *node = rec;
+  for (char *name = strtok_r(path, ".", &save); name && node; name = strtok_r(NULL, ".", &save))
+    node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, name) : NULL;
+  free(path);
+  return node;
+}
+
 static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {
   for (size_t i = 0; where && where->kind == GT_NODE_MAP && i < where->count; i++) {
     char *want = serve_value_text(c, where->items[i]);
     bool skip = !*want, ok = true;
     if (!skip) {
-      const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, where->keys[i]->text);
+      const cJSON *f = record_field(rec, where->keys[i]->text);
       if (cJSON_IsString(f))
         ok = !strcmp(f->valuestring, want);
       else if (f) {
@@ -395,9 +434,19 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
       free(id);
     }
     if (ok && (b = gt_node_get(r, "conflict"))) {
-      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"),
-           *unless = text_of(c, b, "unless");
-      if (coll && id && serve_store_get(&c->s->store, coll, id) && !is_true(unless)) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"), *unless = NULL;
+      const gt_node *un = gt_node_get(b, "unless");
+      bool overridden;
+      if (un && un->kind == GT_NODE_MAP) { /* unless: { value: EXPR, equals: EXPR } */
+        char *v = text_of(c, un, "value"), *want = text_of(c, un, "equals");
+        overridden = v && want && !strcmp(v, want);
+        free(v);
+        free(want);
+      } else {
+        unless = text_of(c, b, "unless");
+        overridden = is_true(unless);
+      }
+      if (coll && id && serve_store_get(&c->s->store, coll, id) && !overridden) {
         const gt_node *a = gt_node_get(b, "answer");
         if (a)
           explicit_answer(c, a, 409, resp);
@@ -424,8 +473,13 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
     if (ok && (b = gt_node_get(r, "store"))) {
       char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
       const gt_node *rec = gt_node_get(b, "record");
-      if (coll && id)
-        serve_store_put(&c->s->store, coll, id, rec ? serve_value(c, rec) : cJSON_CreateObject());
+      if (coll && id) {
+        cJSON *stored = rec ? serve_value(c, rec) : cJSON_CreateObject();
+        /* ${record} is now what was stored (the answer may echo it) */
+        cJSON_Delete(c->record);
+        c->record = cJSON_Duplicate(stored, true);
+        serve_store_put(&c->s->store, coll, id, stored);
+      }
       /* later: { after: 2s, record: {...} } — the record changes on its own */
       const gt_node *later = gt_node_get(b, "later");
       if (coll && id && later) {
@@ -458,7 +512,7 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
-    if (!exact_body(json)) v = enveloped(c, v);
+    if (!exact_body(json)) v = enveloped(c, resp->status, v);
     set_json_body(resp, v);
     cJSON_Delete(v);
   }

@@ -50,7 +50,8 @@
   X(checks.content_type_match)                                                                     \
   X(respond)
 
-/* gt_expect (besides its jsonpath entries) */
-#define GT_EXPECT_BORROWED(X) X(headers) X(json) X(body)
+/* gt_expect (besides its jsonpath entries; the expectations of if_status
+ * hang on its keys and are moved first, by hand) */
+#define GT_EXPECT_BORROWED(X) X(headers) X(json) X(body) X(if_status)
 
 #endif

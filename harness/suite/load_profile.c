@@ -257,9 +257,9 @@ static bool load_checks(loader *L, gt_profile *p, gt_node *n) {
 }
 
 static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *what) {
-  static const char *const keys[] = {"profile",  "auth",    "transport", "versioning", "errors",
-                                     "envelope", "limits",  "faults",    "checks",     "serve",
-                                     "liveness", "request", NULL};
+  static const char *const keys[] = {
+      "profile", "auth",   "transport", "versioning", "errors",  "envelope",          "limits",
+      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -282,6 +282,11 @@ static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *w
         ok = ld_template(L, v);
         p->envelope = v;
       }
+    } else if (!strcmp(k, "envelope_statuses")) {
+      char *text = NULL;
+      ok = ld_status(L, v, &p->envelope_statuses, &text);
+      free(text);
+      p->has_envelope_statuses = ok;
     } else if (!strcmp(k, "limits")) {
       ok = load_limits(L, p, v);
     } else if (!strcmp(k, "faults")) {

@@ -287,3 +287,32 @@ Test(check_schema, schema_dialect_and_strict_formats_shape_the_compile) {
   ts_rmtree(dir);
   free(dir);
 }
+
+Test(check_schema, a_schema_per_status_under_if_status) {
+  char *dir = ts_tempdir();
+  const char *yaml = "suite: s\n"
+                     "base_url: http://127.0.0.1:1\n"
+                     "scenarios:\n"
+                     "  - name: a\n"
+                     "    request: { method: GET, path: /a }\n"
+                     "    expect:\n"
+                     "      status: [200, 404]\n"
+                     "      if_status:\n"
+                     "        404: { schema: { required: [error] } }\n";
+  gt_err err = {0};
+  gt_suite *s = load(dir, yaml, NULL, &err);
+  cr_assert_not_null(s, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+  gt_check_ctx ctx = {&s->profile, &s->scenarios[0].expect, NULL, false, false};
+  resp(404, "{\"message\": \"no\"}");
+  cr_expect_not(gt_check_response(&ctx, &R, &F, NULL), "the 404 entry's schema applies");
+  cr_assert_eq(F.count, 1);
+  char *l = line(0);
+  cr_expect_str_eq(l, "schema $: required property \"error\" is missing (#/required)");
+  free(l);
+  gt_failures_free(&F);
+  R.status = 200;
+  cr_expect(gt_check_response(&ctx, &R, &F, NULL), "not on a 200");
+  gt_suite_free(s);
+  ts_rmtree(dir);
+  free(dir);
+}

@@ -159,7 +159,7 @@ void cli_usage(FILE *out) {
         "      --junit FILE            client-conformance report (default "
         "reports/serve-junit.xml)\n"
         "      --inject LIST           status:429,status:500,status:503,malformed_json,truncated,\n"
-        "                              reset,slow:DURATION,empty\n"
+        "                              reset,reset_after,slow:DURATION,empty\n"
         "      --inject-rate P         share of answers to fault, 0..1 (default 0; 1 with "
         "--inject\n"
         "                              when not given)\n"

@@ -292,7 +292,8 @@ typedef struct gt_profile {
   struct {
     bool has_statuses;
     gt_status_set statuses;
-    const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *shape;   /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *answers; /* MAP status -> body template a server answers with it, or NULL */
     /* errors.schema: JSON Schema every 4xx/5xx body must be valid against, or
      * NULL (owned by the suite: gt_suite.schemas) */
     const gt_schema *schema;

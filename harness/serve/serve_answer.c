@@ -125,6 +125,7 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
   int status = canonical_status(f);
   if (e.has_status && !gt_status_has(&e.status, status)) status = lowest_status(&e.status);
   if (f == GT_FAULT_HTTP_ONLY && status < 300) status = 403; /* never 2xx over plain HTTP */
+  if (c->injected_status) status = c->injected_status;
   resp->status = status;
   serve_ctx ec = *c;
   ec.error_status = status;
@@ -143,6 +144,30 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
   gt_expect_free(&e);
+}
+
+bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp) {
+  const gt_node *answers = c->ss->suite->profile.errors.answers;
+  const gt_node *tmpl = NULL;
+  for (size_t i = 0; answers && i < answers->count && !tmpl; i++)
+    if (atoi(answers->keys[i]->text) == status) tmpl = answers->items[i];
+  if (!tmpl) return false;
+  c->answered_error = true;
+  resp->status = status;
+  serve_ctx ec = *c;
+  ec.error_status = status;
+  cJSON *body = serve_value(&ec, tmpl);
+  if (!exact_body(tmpl)) {
+    if (c->ss->suite->profile.errors.shape && cJSON_IsObject(body)) {
+      cJSON *own = body;
+      body = gt_json_merge_deep(serve_value(&ec, c->ss->suite->profile.errors.shape), own);
+      cJSON_Delete(own);
+    }
+    body = enveloped(c, status, body);
+  }
+  set_json_body(resp, body);
+  cJSON_Delete(body);
+  return true;
 }
 
 static bool ends_with_ci(const char *s, const char *suffix) {
@@ -165,6 +190,10 @@ void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_res
   for (size_t i = 0; hs && hs->kind == GT_NODE_MAP && i < hs->count; i++) {
     const char *name = hs->keys[i]->text;
     if (gt_serve_response_header(resp, name)) continue;
+    /* A CORS header the profile describes by a matcher has no value of its
+     * own: Access-Control-Allow-Origin is the request's Origin (below), and
+     * without an Origin no CORS header is sent (never a placeholder). */
+    if (!strncasecmp(name, "Access-Control-", 15) && hs->items[i]->tag) continue;
     char num[32];
     char *v = NULL;
     if (ends_with_ci(name, "ratelimit-limit"))
@@ -253,7 +282,7 @@ static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *b
 /* A validate item's `unless: {value: EXPR, match: TEMPLATE}`: true when the
  * item does not apply to this request (e.g. a payload format chosen by a
  * token claim). */
-static bool validate_skipped(serve_ctx *c, const gt_node *it) {
+static bool validate_skipped(const serve_ctx *c, const gt_node *it) {
   const gt_node *un = gt_node_get(it, "unless");
   const gt_node *value = un ? gt_node_get(un, "value") : NULL;
   const gt_node *match = un ? gt_node_get(un, "match") : NULL;
@@ -266,52 +295,103 @@ static bool validate_skipped(serve_ctx *c, const gt_node *it) {
   return skip;
 }
 
-static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
-                         gt_serve_response *resp, gt_buf *detail) {
-  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
-    const gt_node *it = v->items[i];
-    if (validate_skipped(c, it)) continue;
-    const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
-    const gt_node *equals = gt_node_get(it, "equals");
-    gt_failures fails = {0};
-    bool ok;
-    cJSON *val = serve_value(c, value);
-    if (equals) { /* both sides are request expressions, compared as text */
-      char *want = serve_value_text(c, equals), *got = serve_value_text(c, value);
-      ok = !strcmp(want, got);
-      if (!ok) gt_failures_add(&fails, GT_CHECK_JSON, value->text, "the expected value", got);
-      free(want);
-      free(got);
-    } else if (match->tag && strstr(match->tag, "regex")) {
-      gt_buf t;
-      gt_buf_init(&t);
-      if (cJSON_IsString(val))
-        gt_buf_adds(&t, val->valuestring);
-      else if (val && !cJSON_IsNull(val)) {
-        char *s = cJSON_PrintUnformatted(val);
-        gt_buf_adds(&t, s);
-        free(s);
-      } else
-        gt_buf_adds(&t, "");
-      ok = gt_template_match_text(match, t.data, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
-      gt_buf_free(&t);
-    } else {
-      ok = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
-    }
-    cJSON_Delete(val);
-    if (ok) {
-      gt_failures_free(&fails);
-      continue;
-    }
-    /* "invalid ${query.status}: expected ..., got ..." names the field */
+/* One validate item against one value expression (`match:` a template, or
+ * `equals:` another request expression, compared as text); on failure, the
+ * message naming the field ("invalid body.to: expected ..., got ..."). */
+static char *validate_one(const serve_ctx *c, const gt_node *value, const gt_node *match,
+                          const gt_node *equals) {
+  gt_failures fails = {0};
+  bool ok;
+  cJSON *val = serve_value(c, value);
+  if (equals) { /* both sides are request expressions, compared as text */
+    char *want = serve_value_text(c, equals), *got = serve_value_text(c, value);
+    ok = !strcmp(want, got);
+    if (!ok) gt_failures_add(&fails, GT_CHECK_JSON, value->text, "the expected value", got);
+    free(want);
+    free(got);
+  } else if (match->tag && strstr(match->tag, "regex")) {
+    gt_buf t;
+    gt_buf_init(&t);
+    if (cJSON_IsString(val))
+      gt_buf_adds(&t, val->valuestring);
+    else if (val && !cJSON_IsNull(val)) {
+      char *s = cJSON_PrintUnformatted(val);
+      gt_buf_adds(&t, s);
+      free(s);
+    } else
+      gt_buf_adds(&t, "");
+    ok = gt_template_match_text(match, t.data, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+    gt_buf_free(&t);
+  } else {
+    ok = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+  }
+  cJSON_Delete(val);
+  char *msg = NULL;
+  if (!ok) {
     const char *src = value->text;
     size_t n = strlen(src);
     char *field = (n > 3 && !strncmp(src, "${", 2)) ? gt_xstrndup(src + 2, strcspn(src + 2, ":}"))
                                                     : gt_xstrdup(src);
-    char *msg = fails.count ? gt_xasprintf("invalid %s: expected %s, got %s", field,
-                                           fails.items[0].expected, fails.items[0].actual)
-                            : gt_xasprintf("invalid %s", field);
+    msg = fails.count ? gt_xasprintf("invalid %s: expected %s, got %s", field,
+                                     fails.items[0].expected, fails.items[0].actual)
+                      : gt_xasprintf("invalid %s", field);
+    free(field);
+  }
+  gt_failures_free(&fails);
+  return msg;
+}
+
+/* Where a value expression names element 0 of an array of the request
+ * ("${body.messages.0.message.timestamp}"), the item stands for every
+ * element: the offset of that "0" segment and the array's size, else 0. */
+static size_t element_index(const serve_ctx *c, const char *text, size_t *count) {
+  *count = 0;
+  const char *open = strstr(text, "${");
+  if (!open) return 0;
+  const char *end = open + 2 + strcspn(open + 2, ":}");
+  for (const char *p = open + 2; p + 1 < end; p++) {
+    if (p[0] != '.' || p[1] != '0' || (p + 2 < end && p[2] != '.')) continue;
+    char *name = gt_xstrndup(open + 2, (size_t)(p - open - 2));
+    cJSON *arr = serve_lookup(c, name);
+    free(name);
+    if (cJSON_IsArray(arr)) *count = (size_t)cJSON_GetArraySize(arr);
+    cJSON_Delete(arr);
+    if (*count) return (size_t)(p + 1 - text);
+    return 0;
+  }
+  return 0;
+}
+
+/* The first failing element of a validate item (every element of an array
+ * named by index 0), or NULL; NULL too when its `unless` holds. */
+static char *validate_item(const serve_ctx *c, const gt_node *it) {
+  if (validate_skipped(c, it)) return NULL;
+  const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
+  const gt_node *equals = gt_node_get(it, "equals");
+  size_t count = 0;
+  size_t at = value->kind == GT_NODE_SCALAR ? element_index(c, value->text, &count) : 0;
+  if (!count) return validate_one(c, value, match, equals);
+  char *msg = NULL;
+  for (size_t i = 0; !msg && i < count; i++) {
+    char *text = gt_xasprintf("%.*s%zu%s", (int)at, value->text, i, value->text + at + 1);
+    gt_node each = *value;
+    each.text = text;
+    each.text_len = strlen(text);
+    msg = validate_one(c, &each, match, equals);
+    free(text);
+  }
+  return msg;
+}
+
+static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
+                         gt_serve_response *resp, gt_buf *detail) {
+  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
+    const gt_node *it = v->items[i];
+    char *msg = validate_item(c, it);
+    if (!msg) continue;
     gt_buf_adds(detail, msg);
+    free(c->invalid_detail);
+    c->invalid_detail = gt_xstrdup(msg);
     c->message = msg;
     c->invalid = true;
     const gt_node *ans = gt_node_get(it, "answer");
@@ -325,11 +405,18 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
     c->message = NULL;
     free(fname);
     free(msg);
-    free(field);
-    gt_failures_free(&fails);
     return false;
   }
   return true;
+}
+
+char *serve_validate_probe(const serve_ctx *c, const serve_route *rt) {
+  const gt_node *v = rt->respond ? gt_node_get(rt->respond, "validate") : NULL;
+  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
+    char *msg = validate_item(c, v->items[i]);
+    if (msg) return msg;
+  }
+  return NULL;
 }
 
 /* The field a `where` key names: a top-level name, or a dotted path into

@@ -155,44 +155,60 @@ static void cors_preflight(serve_ctx *c, const char *path, gt_serve_response *re
   gt_buf_free(&methods);
 }
 
-/* --inject: replaces or spoils the answer (locks s->lock for the draws). */
-static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit *a,
-                   gt_serve_response *resp) {
-  if (!s->n_injects || s->opts.inject_rate <= 0) return;
-  pthread_mutex_lock(&s->lock); /* the draws */
+/* --inject: whether this answer is faulted, and how (locks s->lock for the
+ * draws). NULL: answered as a conformant server. */
+static const serve_inject *draw_inject(gt_serve *s) {
+  if (!s->n_injects || s->opts.inject_rate <= 0) return NULL;
+  pthread_mutex_lock(&s->lock);
   double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
   const serve_inject *in =
       draw < s->opts.inject_rate ? &s->injects[gt_splitmix64(&s->prng) % s->n_injects] : NULL;
   pthread_mutex_unlock(&s->lock);
-  if (!in) return;
-  a->inject = in;
-  switch (in->kind) {
-  case INJ_STATUS: {
-    gt_serve_response fresh;
-    gt_serve_response_init(&fresh);
-    c->message = in->status == 429 ? "rate limit exceeded (injected)" : "injected server error";
-    serve_error_answer(c, rt, in->status == 429 ? GT_FAULT_RATE_LIMIT : GT_FAULT_VALID, &fresh);
-    c->message = NULL;
-    fresh.status = in->status;
-    fresh.action = GT_SERVE_ANSWER;
-    if (in->status == 429) c->rl_remaining = 0;
-    serve_common_headers(c, NULL, &fresh);
-    if (in->status == 429) {
-      char num[32];
-      snprintf(num, sizeof num, "%ld", c->rl_limit);
-      serve_resp_add_header(&fresh, "X-RateLimit-Limit", num);
-      serve_resp_add_header(&fresh, "X-RateLimit-Remaining", "0");
-      snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
-      serve_resp_add_header(&fresh, "X-RateLimit-Reset", num);
-    }
-    if (in->status == 429 || in->status == 503) {
-      serve_resp_add_header(&fresh, "Retry-After", "1");
-      a->retry_after = 1;
-    }
-    gt_serve_response_free(resp);
-    *resp = fresh;
-    break;
+  return in;
+}
+
+/* Faults that replace the answer happen before the request is acted on: an
+ * injected 503 stores nothing, so a client that retries it creates nothing
+ * twice. */
+static bool injected_before(const serve_inject *in) {
+  return in && (in->kind == INJ_STATUS || in->kind == INJ_RESET);
+}
+
+/* An injected status: the profile's error answer for that status, with a
+ * message saying it was injected where the shape has one. */
+static void injected_status(exchange *x, const serve_inject *in, gt_serve_response *resp) {
+  serve_ctx *c = &x->c;
+  char *msg = gt_xasprintf("injected %d (gauntlet serve --inject %s)", in->status, in->text);
+  c->message = msg;
+  c->injected_status = in->status;
+  if (in->status == 429)
+    serve_error_answer(c, x->rt, GT_FAULT_RATE_LIMIT, resp);
+  else if (!serve_status_answer(c, in->status, resp))
+    serve_error_answer(c, x->rt, GT_FAULT_VALID, resp);
+  c->message = NULL;
+  c->injected_status = 0;
+  free(msg);
+  resp->status = in->status;
+  resp->action = GT_SERVE_ANSWER;
+  rate_account(x->s, c, x->si, x->presented, false);
+  if (in->status == 429) {
+    c->rl_remaining = 0;
+    char num[32];
+    snprintf(num, sizeof num, "%ld", c->rl_limit);
+    serve_resp_add_header(resp, "X-RateLimit-Limit", num);
+    serve_resp_add_header(resp, "X-RateLimit-Remaining", "0");
+    snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
+    serve_resp_add_header(resp, "X-RateLimit-Reset", num);
   }
+  if (in->status == 429 || in->status == 503) {
+    serve_resp_add_header(resp, "Retry-After", "1");
+    x->a.retry_after = 1;
+  }
+}
+
+/* Faults that spoil the answer of a request that was acted on. */
+static void spoil(const serve_inject *in, gt_serve_response *resp) {
+  switch (in->kind) {
   case INJ_MALFORMED_JSON:
     if (resp->status == 204 || resp->status == 304) resp->status = 200;
     if (resp->body.len >= 2) {
@@ -208,7 +224,7 @@ static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit
     if (!resp->body.len) gt_buf_adds(&resp->body, "{\"truncated\": true}");
     resp->action = GT_SERVE_TRUNCATE;
     break;
-  case INJ_RESET:
+  case INJ_RESET_AFTER:
     resp->action = GT_SERVE_RESET;
     break;
   case INJ_SLOW:
@@ -359,6 +375,27 @@ static void answer_unrouted(exchange *x, gt_serve_response *resp) {
   gt_buf_free(&allow);
 }
 
+/* Every rule the request breaks is recorded, not only the one that decided
+ * the answer: when an earlier finding (plain HTTP, the credential, an
+ * injected answer...) answered, the body and the respond.validate items are
+ * still judged (without answering). */
+static void judge_unanswered(exchange *x, bool body_answered) {
+  if (!x->rt || x->req->framing || x->preflight || body_answered) return;
+  serve_ctx *c = &x->c;
+  if (x->body_fault != GT_FAULT_VALID) {
+    serve_rule_id broken = rule_for_refused_body(x->body_fault);
+    if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
+    return;
+  }
+  if (!c->body) {
+    c->body = x->body;
+    x->body = NULL;
+  }
+  char *why = serve_validate_probe(c, x->rt);
+  if (why) serve_rule(&x->a, RULE_REQUEST_VALID, "%s", why);
+  free(why);
+}
+
 /* Answer: the first finding that decides the answer, in the order a careful
  * server checks; else the route's respond:. Then the common headers and
  * --inject. */
@@ -371,9 +408,18 @@ static void answer(exchange *x, gt_serve_response *resp) {
   serve_random_uuid(s, c->new_uuid);
   c->new_int = ++s->next_int;
   pthread_mutex_unlock(&s->lock);
+  /* a refusal stays a refusal: framing is never injected */
+  const serve_inject *in = x->req->framing ? NULL : draw_inject(s);
+  x->a.inject = in;
+  bool body_answered = false;
 
   if (x->req->framing) {
     refuse_framing(x, resp);
+  } else if (injected_before(in)) {
+    if (in->kind == INJ_STATUS)
+      injected_status(x, in, resp);
+    else
+      resp->action = GT_SERVE_RESET;
   } else if (x->preflight) {
     cors_preflight(c, x->dpath.data, resp);
   } else if (!x->path_ok || !x->query_ok) {
@@ -399,6 +445,7 @@ static void answer(exchange *x, gt_serve_response *resp) {
     serve_resp_add_header(resp, "Retry-After", ra);
     x->a.retry_after = atoi(ra);
   } else {
+    body_answered = true;
     c->body = x->body; /* the body is read from here on */
     x->body = NULL;
     if (x->body_fault != GT_FAULT_VALID) {
@@ -411,14 +458,15 @@ static void answer(exchange *x, gt_serve_response *resp) {
       bool served = serve_respond(c, x->rt, resp);
       pthread_mutex_unlock(&s->lock);
       if (!served && c->invalid)
-        serve_rule(&x->a, RULE_REQUEST_VALID, "a parameter was refused as invalid (answered %d)",
-                   resp->status);
+        serve_rule(&x->a, RULE_REQUEST_VALID, "%s (answered %d)",
+                   c->invalid_detail ? c->invalid_detail : "a parameter was refused", resp->status);
     }
   }
+  judge_unanswered(x, body_answered);
   c->message = NULL;
   if (!c->rl_limit) rate_account(s, c, x->si, x->presented, false);
   serve_common_headers(c, x->presented, resp);
-  if (!x->req->framing) inject(s, c, x->rt, &x->a, resp); /* a refusal stays a refusal */
+  if (in && !injected_before(in)) spoil(in, resp);
 }
 
 /* Record: finish the audit record, append it, count the answer (for
@@ -458,6 +506,7 @@ static void exchange_free(exchange *x) {
   gt_buf_free(&x->dpath);
   free(x->raw_path);
   free(x->c.path);
+  free(x->c.invalid_detail);
   cJSON_Delete(x->c.path_vars);
   cJSON_Delete(x->c.query);
   cJSON_Delete(x->c.body);

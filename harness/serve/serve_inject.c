@@ -1,5 +1,5 @@
 /* serve_inject.c — parsing --inject lists (status:N, malformed_json,
- * truncated, reset, slow:DURATION, empty). */
+ * truncated, reset, reset_after, slow:DURATION, empty). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +35,14 @@ static bool parse_one(const char *item, serve_inject *out, gt_err *err) {
     out->kind = INJ_TRUNCATED;
   } else if (!strcmp(item, "reset")) {
     out->kind = INJ_RESET;
+  } else if (!strcmp(item, "reset_after")) {
+    out->kind = INJ_RESET_AFTER;
   } else if (!strcmp(item, "empty")) {
     out->kind = INJ_EMPTY;
   } else {
     return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
                       "--inject: unknown fault '%s' (status:N, malformed_json, truncated, "
-                      "reset, slow:DURATION, empty)",
+                      "reset, reset_after, slow:DURATION, empty)",
                       item);
   }
   out->text = gt_xstrdup(item);

@@ -66,7 +66,8 @@ typedef enum {
   INJ_STATUS,
   INJ_MALFORMED_JSON,
   INJ_TRUNCATED,
-  INJ_RESET,
+  INJ_RESET,       /* close without answering, before the request is acted on */
+  INJ_RESET_AFTER, /* act on the request, then close without answering */
   INJ_SLOW,
   INJ_EMPTY
 } serve_inject_kind;
@@ -188,10 +189,12 @@ typedef struct serve_ctx {
   cJSON *records;              /* owned array, or NULL */
   const char *message;         /* text for synthesized !string in error bodies */
   int error_status;            /* an error body's HTTP status: synthesized !integer */
+  int injected_status;         /* non-zero: the status an error answer is given (--inject) */
   long rl_limit, rl_remaining; /* rate-limit headers of this answer */
   time_t rl_reset;
-  bool answered_error; /* an error answer (for the audit) */
-  bool invalid;        /* a respond.validate item failed */
+  bool answered_error;  /* an error answer (for the audit) */
+  bool invalid;         /* a respond.validate item failed */
+  char *invalid_detail; /* then: which parameter and why (owned) */
 } serve_ctx;
 
 /* Expression expansion (docs/serve.md "Expressions"). */
@@ -241,7 +244,15 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
 void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
                         gt_serve_response *resp);
 void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_response *resp);
+/* The profile's `errors.answers` body for status (error shape and envelope
+ * merged in unless `!exact`); false when the profile has none for it. */
+bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp);
 bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);
+/* The first respond.validate item of rt the request fails, as "invalid
+ * body.x: expected ..., got ..." (caller frees), or NULL; answers nothing
+ * (for a request another finding already answered). An item whose value
+ * names element 0 of an array (`${body.messages.0.x}`) checks every element. */
+char *serve_validate_probe(const serve_ctx *c, const serve_route *rt);
 
 /* Body checks (serve_body.c): GT_FAULT_VALID or the fault; fills c->body. */
 gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail);

@@ -31,6 +31,7 @@
   X(transport.headers)                                                                             \
   X(transport.content_type_match)                                                                  \
   X(errors.shape)                                                                                  \
+  X(errors.answers)                                                                                \
   X(envelope)                                                                                      \
   X(limits.rate_limit)                                                                             \
   X(liveness.method)                                                                               \

@@ -144,8 +144,19 @@ static bool load_versioning(loader *L, gt_profile *p, gt_node *n) {
 }
 
 static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
-  static const char *const keys[] = {"statuses", "shape", "schema", NULL};
+  static const char *const keys[] = {"statuses", "shape", "answers", "schema", NULL};
   if (!ld_want_map(L, n, "errors") || !ld_check_keys(L, n, keys, "errors")) return false;
+  gt_node *answers = gt_node_get_mut(n, "answers");
+  if (answers && !ld_is_null(answers)) {
+    if (!ld_want_map(L, answers, "errors.answers")) return false;
+    for (size_t i = 0; i < answers->count; i++) {
+      long code;
+      if (!ld_int(L, answers->keys[i], "errors.answers", 400, 599, &code) ||
+          !ld_template(L, answers->items[i]))
+        return false;
+    }
+    p->errors.answers = answers;
+  }
   gt_node *statuses = gt_node_get_mut(n, "statuses");
   if (statuses) {
     char *text = NULL;

@@ -31,6 +31,8 @@ static const char suite_yaml[] =
     "  errors:\n"
     "    shape:\n"
     "      error: !string\n"
+    "    answers:\n"
+    "      503: !exact {status: maintenance}\n"
     "  envelope:\n"
     "    ok: !boolean\n"
     "  limits: {rate_limit: 5}\n"

@@ -39,6 +39,7 @@ enum {
   OPT_INJECT,
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
+  OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
   OPT_STRICT_FORMATS,
@@ -86,6 +87,7 @@ static const cli_option options[] = {
     {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
+    {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
@@ -165,6 +167,8 @@ void cli_usage(FILE *out) {
         "                              when not given)\n"
         "      --seed N                seeds ids and injection draws (default: time)\n"
         "      --max-requests N        stop after N requests and write the report\n"
+        "      --har FILE              also write every exchange as HAR 1.2 (credentials "
+        "redacted)\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
         "  -q, --quiet                 no per-request log lines\n"
         "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
@@ -303,6 +307,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_TLS_LISTEN:
       o->serve.tls_listen = optarg;
+      break;
+    case OPT_HAR:
+      o->serve.har_path = optarg;
       break;
     case OPT_INJECT:
       o->serve.inject = optarg;

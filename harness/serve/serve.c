@@ -84,19 +84,12 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   if (ok) ok = serve_routes_build(s, err);
   if (ok && s->tls_listen && (!s->cert || !s->key))
     ok = gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--tls-listen needs --cert and --key");
+  if (ok) ok = serve_audit_open(s, err); /* last: it creates the report's temporary file */
   if (!ok) {
     gt_serve_free(s);
     return NULL;
   }
   return s;
-}
-
-static void audit_free(serve_audit *a) {
-  free(a->method);
-  free(a->path);
-  free(a->suite);
-  gt_buf_free(&a->failed);
-  gt_buf_free(&a->out);
 }
 
 void gt_serve_free(gt_serve *s) {
@@ -119,9 +112,7 @@ void gt_serve_free(gt_serve *s) {
   for (size_t i = 0; i < s->n_rates; i++)
     free(s->rates[i].key);
   free(s->rates);
-  for (size_t i = 0; i < s->n_audit; i++)
-    audit_free(&s->audit[i]);
-  free(s->audit);
+  serve_audit_free(s);
   serve_inject_free(s->injects, s->n_injects);
   free(s->listen);
   free(s->tls_listen);
@@ -150,11 +141,4 @@ int gt_serve_http_port(const gt_serve *s) {
 }
 int gt_serve_https_port(const gt_serve *s) {
   return s->https_port;
-}
-
-size_t gt_serve_request_count(gt_serve *s) {
-  pthread_mutex_lock(&s->audit_lock);
-  size_t n = s->n_audit;
-  pthread_mutex_unlock(&s->audit_lock);
-  return n;
 }

@@ -22,7 +22,7 @@ typedef struct exchange {
   gt_serve *s;
   const gt_serve_request *req;
   serve_ctx c;            /* answers and ${..} read it (its owned fields: see serve_ctx) */
-  serve_audit a;          /* this request's record; record() hands it to s->audit */
+  serve_audit a;          /* this request's record; record() hands it to the stream */
   char *raw_path;         /* the target up to '?' (owned) */
   gt_buf dpath;           /* raw_path percent-decoded */
   bool path_ok, query_ok; /* valid percent-encoding */
@@ -239,25 +239,6 @@ static void spoil(const serve_inject *in, gt_serve_response *resp) {
   }
 }
 
-static void describe_request(gt_serve *s, const gt_serve_request *r, serve_audit *a) {
-  gt_buf raw;
-  gt_buf_init(&raw);
-  gt_buf_printf(&raw, "%s %s%s\n", r->method, r->target, r->tls ? " (https)" : " (http)");
-  for (size_t i = 0; i < r->n_headers; i++)
-    gt_buf_printf(&raw, "%s: %s\n", r->headers[i].name, r->headers[i].value);
-  if (r->body_len) {
-    gt_buf_addc(&raw, '\n');
-    gt_buf_add(&raw, r->body, r->body_len < 1024 ? r->body_len : 1024);
-    if (r->body_total > 1024) gt_buf_printf(&raw, "\n[%zu bytes in all]", r->body_total);
-    gt_buf_addc(&raw, '\n');
-  }
-  if (s->opts.secrets)
-    gt_secrets_redact(s->opts.secrets, raw.data, raw.len, &a->out);
-  else
-    gt_buf_add(&a->out, raw.data, raw.len);
-  gt_buf_free(&raw);
-}
-
 /* Route: parse the target, find the route and the suite that answers, and
  * the rules about where the request went. */
 static void route(exchange *x) {
@@ -273,7 +254,7 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
-  describe_request(s, req, a);
+  serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;
   *c = (serve_ctx){.s = s, .req = req, .now = time(NULL)};
@@ -469,34 +450,10 @@ static void answer(exchange *x, gt_serve_response *resp) {
   if (in && !injected_before(in)) spoil(in, resp);
 }
 
-/* Record: finish the audit record, append it, count the answer (for
- * --max-requests), then log outside the lock. */
+/* Record: hand the record to the audit stream (serve_audit.c), which adds
+ * the answer, counts it (for --max-requests), writes it and logs. */
 static void record(exchange *x, const gt_serve_response *resp) {
-  gt_serve *s = x->s;
-  serve_audit *a = &x->a;
-  a->status = resp->action == GT_SERVE_RESET ? 0 : resp->status;
-  a->t_out = serve_now_mono() + (double)resp->delay_ms / 1000.0;
-  gt_buf_printf(&a->out, "-> %s %d%s%s\n", resp->action == GT_SERVE_RESET ? "reset" : "answered",
-                a->status, a->inject ? " injected " : "", a->inject ? a->inject->text : "");
-  char *line = NULL;
-  if (s->opts.log)
-    line = gt_xasprintf("%s %s -> %d%s%s%s%s", x->req->method, a->path, a->status,
-                        a->inject ? " [inject " : "", a->inject ? a->inject->text : "",
-                        a->inject ? "]" : "", a->first_rule ? " (client broke a rule)" : "");
-
-  pthread_mutex_lock(&s->audit_lock);
-  if (s->n_audit == s->cap_audit) {
-    s->cap_audit = s->cap_audit ? s->cap_audit * 2 : 64;
-    s->audit = gt_xrealloc(s->audit, s->cap_audit * sizeof *s->audit);
-  }
-  s->audit[s->n_audit++] = *a; /* takes a's owned fields */
-  s->answered++;
-  if (s->opts.max_requests > 0 && (long)s->answered >= s->opts.max_requests) s->done = true;
-  pthread_mutex_unlock(&s->audit_lock);
-  memset(a, 0, sizeof *a);
-
-  if (line) s->opts.log(s->opts.log_ud, line);
-  free(line);
+  serve_audit_record(x->s, &x->a, x->rt, x->req, resp);
 }
 
 static void exchange_free(exchange *x) {

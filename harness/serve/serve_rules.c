@@ -37,6 +37,7 @@ const serve_rule_info serve_rules[SERVE_RULE_COUNT] = {
 void serve_rule_vrecord(serve_audit *a, const serve_rule_info *r, const char *fmt, va_list ap) {
   /* a note is reported with the request but does not fail it */
   gt_buf *to = r->severity == SERVE_RULE_NOTE ? &a->out : &a->failed;
+  if ((unsigned)r->id < 64) a->rules |= UINT64_C(1) << r->id; /* for the summary's counts */
   if (r->severity == SERVE_RULE_NOTE)
     gt_buf_adds(to, "note: ");
   else if (a->first_rule == NULL)

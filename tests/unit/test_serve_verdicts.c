@@ -68,9 +68,12 @@ static const char *text(const gt_serve_response *r) {
   return r->body.data ? r->body.data : "";
 }
 
+/* The rule lines of the last request (records are streamed, not kept). */
 static const char *last_failed(void) {
-  const serve_audit *a = &srv->audit[srv->n_audit - 1];
-  return a->failed.data ? a->failed.data : "";
+  static char *last; /* the previous call's copy */
+  free(last);
+  last = serve_audit_last_failed(srv);
+  return last;
 }
 
 static size_t stored(const char *collection) {

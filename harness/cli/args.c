@@ -39,6 +39,7 @@ enum {
   OPT_INJECT,
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
+  OPT_UNKNOWN_ROUTES,
   OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
@@ -87,6 +88,7 @@ static const cli_option options[] = {
     {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
+    {{"unknown-routes", required_argument, 0, OPT_UNKNOWN_ROUTES}, FOR(CLI_SERVE)},
     {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
@@ -161,12 +163,15 @@ void cli_usage(FILE *out) {
         "      --junit FILE            client-conformance report (default "
         "reports/serve-junit.xml)\n"
         "      --inject LIST           status:429,status:500,status:503,malformed_json,truncated,\n"
-        "                              reset,reset_after,slow:DURATION,empty\n"
+        "                              reset,reset_after,slow:DURATION,empty; targeted:\n"
+        "                              KIND@METHOD /path/*, KIND#N, [503,503,200]@POST /path\n"
         "      --inject-rate P         share of answers to fault, 0..1 (default 0; 1 with "
         "--inject\n"
         "                              when not given)\n"
         "      --seed N                seeds ids and injection draws (default: time)\n"
         "      --max-requests N        stop after N requests and write the report\n"
+        "      --unknown-routes fail|note[:STATUS]  undeclared routes fail the client (default),\n"
+        "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
         "redacted)\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
@@ -322,6 +327,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       rate_given = true;
       break;
     }
+    case OPT_UNKNOWN_ROUTES:
+      o->serve.unknown_routes = optarg;
+      break;
     case OPT_MAX_REQUESTS:
       if (!parse_positive(optarg, LONG_MAX, &n))
         return usage_error("--max-requests expects a positive integer, got '%s'", optarg);

@@ -24,6 +24,12 @@ static bool prepare_suite(gt_serve *s, serve_suite *ss, const gt_suite *su, gt_e
                          .n_cli_vars = s->opts.n_cli_vars,
                          .suite_vars = su->variables,
                          .use_env = s->opts.use_env};
+  if (p->auth.scheme == GT_AUTH_QUERY)
+    return gt_err_set(err, GT_ERR_INPUT, p->file, p->auth.params ? p->auth.params->line : 0,
+                      p->auth.params ? p->auth.params->col : 0,
+                      "%s: auth.scheme query is not served yet: gauntlet serve checks header "
+                      "credentials only",
+                      su->name);
   ss->credential = expand_scalar(s, ss, p->auth.token);
   if (p->auth.scheme != GT_AUTH_NONE && !ss->credential)
     return gt_err_set(err, GT_ERR_INPUT, p->file, p->auth.token ? p->auth.token->line : 0,
@@ -48,6 +54,23 @@ static bool prepare_suite(gt_serve *s, serve_suite *ss, const gt_suite *su, gt_e
     }
     if (ss->jwt_secret) gt_secrets_add(s->opts.secrets, "jwt_secret", ss->jwt_secret);
   }
+  return true;
+}
+
+/* --unknown-routes fail | note | note:STATUS */
+static bool parse_unknown_routes(gt_serve *s, const char *v, gt_err *err) {
+  if (!v || !strcmp(v, "fail")) return true;
+  if (strncmp(v, "note", 4) || (v[4] && v[4] != ':'))
+    return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                      "--unknown-routes: expected fail, note or note:STATUS, got '%s'", v);
+  s->unknown_note = true;
+  if (!v[4]) return true;
+  char *end;
+  long st = strtol(v + 5, &end, 10);
+  if (end == v + 5 || *end || st < 200 || st > 599)
+    return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                      "--unknown-routes: '%s': the status must be 200..599 (note:501)", v);
+  s->unknown_status = (int)st;
   return true;
 }
 
@@ -79,6 +102,8 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->suites = gt_xcalloc(n_suites, sizeof *s->suites);
   s->n_suites = n_suites;
   bool ok = serve_inject_parse(o->inject, &s->injects, &s->n_injects, err);
+  if (ok) ok = parse_unknown_routes(s, o->unknown_routes, err);
+  s->inject_seen = gt_xcalloc(s->n_injects ? s->n_injects : 1, sizeof *s->inject_seen);
   for (size_t i = 0; ok && i < n_suites; i++)
     ok = prepare_suite(s, &s->suites[i], suites[i], err);
   if (ok) ok = serve_routes_build(s, err);
@@ -114,6 +139,7 @@ void gt_serve_free(gt_serve *s) {
   free(s->rates);
   serve_audit_free(s);
   serve_inject_free(s->injects, s->n_injects);
+  free(s->inject_seen);
   free(s->listen);
   free(s->tls_listen);
   free(s->cert);

@@ -24,10 +24,11 @@ typedef void (*gt_serve_log_fn)(void *ud, const char *line);
 
 typedef struct gt_serve_opts {
   const char *listen; /* "127.0.0.1:8080" (port 0: any); NULL with tls_listen NULL: the default */
-  const char *tls_listen; /* "127.0.0.1:8443" or NULL */
-  const char *cert, *key; /* PEM files, required with tls_listen */
-  const char *inject;     /* "status:429,reset,slow:2s" or NULL */
-  double inject_rate;     /* 0..1 */
+  const char *tls_listen;     /* "127.0.0.1:8443" or NULL */
+  const char *cert, *key;     /* PEM files, required with tls_listen */
+  const char *inject;         /* "status:429,reset,slow:2s" or NULL */
+  double inject_rate;         /* 0..1 */
+  const char *unknown_routes; /* "fail" (NULL: the default), "note" or "note:STATUS" */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
   const gt_cli_var *cli_vars; /* --var (borrowed) */

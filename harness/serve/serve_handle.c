@@ -7,6 +7,7 @@
  * s->lock around the random draws, the rate windows and respond:'s store
  * (answer), s->audit_lock around appending the record (record). Parsing,
  * routing, checks and logging run unlocked, concurrently. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -155,14 +156,46 @@ static void cors_preflight(serve_ctx *c, const char *path, gt_serve_response *re
   gt_buf_free(&methods);
 }
 
+static bool inject_targets(const serve_inject *in, const char *method, const char *path) {
+  return (!in->method || !strcasecmp(in->method, method)) &&
+         (!in->path || fnmatch(in->path, path, 0) == 0);
+}
+
 /* --inject: whether this answer is faulted, and how (locks s->lock for the
- * draws). NULL: answered as a conformant server. */
-static const serve_inject *draw_inject(gt_serve *s) {
-  if (!s->n_injects || s->opts.inject_rate <= 0) return NULL;
+ * counters and draws). The first targeted item that matches decides (its Nth
+ * match, its sequence's next element); else the untargeted items at
+ * --inject-rate, drawn from --seed. NULL: answered as a conformant server. */
+static const serve_inject *draw_inject(gt_serve *s, const char *method, const char *path) {
+  if (!s->n_injects) return NULL;
+  const serve_inject *in = NULL;
+  size_t untargeted = 0;
   pthread_mutex_lock(&s->lock);
-  double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
-  const serve_inject *in =
-      draw < s->opts.inject_rate ? &s->injects[gt_splitmix64(&s->prng) % s->n_injects] : NULL;
+  for (size_t i = 0; i < s->n_injects; i++) {
+    const serve_inject *t = &s->injects[i];
+    if (!t->targeted) {
+      untargeted++;
+      continue;
+    }
+    if (!inject_targets(t, method, path)) continue;
+    long seen = ++s->inject_seen[i];
+    if (t->nth && seen != t->nth) continue;
+    if (t->n_seq) {
+      if ((size_t)seen > t->n_seq) continue; /* the script is over: answered as usual */
+      in = &t->seq[seen - 1];
+    } else {
+      in = t;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return in->kind == INJ_NONE ? NULL : in; /* a script's 200: a conformant answer */
+  }
+  if (untargeted && s->opts.inject_rate > 0) {
+    double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
+    if (draw < s->opts.inject_rate) {
+      size_t k = (size_t)(gt_splitmix64(&s->prng) % untargeted);
+      for (size_t i = 0; i < s->n_injects && !in; i++)
+        if (!s->injects[i].targeted && k-- == 0) in = &s->injects[i];
+    }
+  }
   pthread_mutex_unlock(&s->lock);
   return in;
 }
@@ -282,8 +315,8 @@ static void route(exchange *x) {
     serve_rule(a, RULE_HTTPS_REQUIRED, "%s requires HTTPS; the request came over plain HTTP",
                c->ss->suite->name);
   if (!x->rt && !x->preflight)
-    serve_rule(a, RULE_DOCUMENTED_ROUTE, "%s %s is not a documented method and path", req->method,
-               a->path);
+    serve_rule(a, s->unknown_note ? RULE_UNDOCUMENTED_ROUTE : RULE_DOCUMENTED_ROUTE,
+               "%s %s is not a documented method and path", req->method, a->path);
 }
 
 /* Authenticate: the credential the request presents, and the rules about it. */
@@ -344,7 +377,9 @@ static void refuse_framing(exchange *x, gt_serve_response *resp) {
 static void answer_unrouted(exchange *x, gt_serve_response *resp) {
   gt_serve *s = x->s;
   x->c.message = x->why == GT_FAULT_WRONG_METHOD ? "method not allowed on this path" : "not found";
+  x->c.injected_status = s->unknown_status; /* --unknown-routes note:STATUS */
   serve_error_answer(&x->c, NULL, x->why, resp);
+  x->c.injected_status = 0;
   if (x->why != GT_FAULT_WRONG_METHOD || resp->status != 405) return;
   gt_buf allow;
   gt_buf_init(&allow);
@@ -390,7 +425,7 @@ static void answer(exchange *x, gt_serve_response *resp) {
   c->new_int = ++s->next_int;
   pthread_mutex_unlock(&s->lock);
   /* a refusal stays a refusal: framing is never injected */
-  const serve_inject *in = x->req->framing ? NULL : draw_inject(s);
+  const serve_inject *in = x->req->framing ? NULL : draw_inject(s, x->req->method, x->dpath.data);
   x->a.inject = in;
   bool body_answered = false;
 

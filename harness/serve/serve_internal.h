@@ -73,10 +73,18 @@ typedef enum {
 } serve_inject_kind;
 
 typedef struct serve_inject {
-  serve_inject_kind kind;
-  int status;    /* INJ_STATUS */
-  long delay_ms; /* INJ_SLOW */
-  char *text;    /* as written, for reports (owned) */
+  serve_inject_kind kind; /* INJ_NONE: answer as a conformant server (a sequence's "200") */
+  int status;             /* INJ_STATUS */
+  long delay_ms;          /* INJ_SLOW */
+  char *text;             /* as written, for reports (owned) */
+  /* Targeting (docs/serve.md "Targeted injection"): a targeted item applies
+   * to every request it matches, whatever --inject-rate. */
+  bool targeted;
+  char *method;             /* "@METHOD PATH": NULL or "*" any method (owned) */
+  char *path;               /* a glob on the decoded path, `*` any text; NULL any (owned) */
+  long nth;                 /* "#N": only the Nth matching request; 0 every one */
+  struct serve_inject *seq; /* "[503,503,200]": element k answers the k-th match (owned) */
+  size_t n_seq;
 } serve_inject;
 
 bool serve_inject_parse(const char *list, serve_inject **out, size_t *n, gt_err *err);
@@ -98,6 +106,7 @@ typedef enum serve_rule_id {
   RULE_REQUEST_VALID,
   RULE_HTTP_FRAMING,
   RULE_RETRY_AFTER,
+  RULE_UNDOCUMENTED_ROUTE,
   SERVE_RULE_COUNT,
   SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
 } serve_rule_id;
@@ -154,6 +163,9 @@ struct gt_serve {
   size_t n_routes;
   serve_inject *injects;
   size_t n_injects;
+  long *inject_seen;  /* per injection: matching requests so far (s->lock) */
+  bool unknown_note;  /* --unknown-routes note: undocumented_route notes, not failures */
+  int unknown_status; /* with note:STATUS, the status undeclared routes are answered; 0: as ever */
   /* Everything above is read-only once gt_serve_new returns: requests read
    * it without a lock. Each lock below guards one short step of a request. */
   pthread_mutex_t lock; /* the state the answers change: store, rates, prng, next_int */

@@ -61,7 +61,7 @@ static void resp(int status, const char *body) {
 }
 
 static bool run(void) {
-  gt_check_ctx ctx = {&P, &E, NULL, false, false};
+  gt_check_ctx ctx = {.profile = &P, .expect = &E};
   gt_failures_free(&F);
   bool ok = gt_check_response(&ctx, &R, &F, NULL);
   cr_expect_eq(ok, F.count == 0, "verdict agrees with the failure list");
@@ -302,7 +302,7 @@ Test(check_schema, a_schema_per_status_under_if_status) {
   gt_err err = {0};
   gt_suite *s = load(dir, yaml, NULL, &err);
   cr_assert_not_null(s, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-  gt_check_ctx ctx = {&s->profile, &s->scenarios[0].expect, NULL, false, false};
+  gt_check_ctx ctx = {.profile = &s->profile, .expect = &s->scenarios[0].expect};
   resp(404, "{\"message\": \"no\"}");
   cr_expect_not(gt_check_response(&ctx, &R, &F, NULL), "the 404 entry's schema applies");
   cr_assert_eq(F.count, 1);

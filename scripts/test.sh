@@ -33,6 +33,14 @@ else
     warning="test.sh: WARNING: real servers not installed (scripts/install-real-servers.sh failed, see above): the realserver tests are SKIPPED"
     echo "$warning" >&2
   fi
+  if [ "${GAUNTLET_CONFIGURE_ONLY:-0}" != 1 ] && ! scripts/install-report-tools.sh; then
+    if [ "${CI:-}" = true ]; then
+      echo "test.sh: CI=true and the report consumers could not be installed" >&2
+      exit 1
+    fi
+    warning="${warning:-} test.sh: WARNING: report consumers not installed (scripts/install-report-tools.sh failed): realserver/report_consumers is SKIPPED"
+    echo "$warning" >&2
+  fi
   scripts/build.sh -DGAUNTLET_TESTS=ON "$@"
   ctest_args=()
 fi

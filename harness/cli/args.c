@@ -45,6 +45,13 @@ enum {
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
   OPT_STRICT_FORMATS,
+  OPT_BASELINE,
+  OPT_WRITE_BASELINE,
+  OPT_JSON,
+  OPT_SARIF,
+  OPT_TAP,
+  OPT_ANNOTATIONS,
+  OPT_HTML,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -94,6 +101,13 @@ static const cli_option options[] = {
     {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
+    {{"baseline", required_argument, 0, OPT_BASELINE}, FOR(CLI_RUN)},
+    {{"write-baseline", required_argument, 0, OPT_WRITE_BASELINE}, FOR(CLI_RUN)},
+    {{"json", required_argument, 0, OPT_JSON}, FOR(CLI_RUN)},
+    {{"sarif", required_argument, 0, OPT_SARIF}, FOR(CLI_RUN)},
+    {{"tap", required_argument, 0, OPT_TAP}, FOR(CLI_RUN)},
+    {{"annotations", required_argument, 0, OPT_ANNOTATIONS}, FOR(CLI_RUN)},
+    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -132,6 +146,15 @@ void cli_usage(FILE *out) {
         "      --rate N            at most N requests per second, evenly spaced\n"
         "      --timeout DURATION  per request (default 10s; 150ms, 2s, 1m)\n"
         "      --junit FILE        JUnit XML report (default reports/junit.xml)\n"
+        "      --baseline FILE     accepted findings: reported, but only a new one fails\n"
+        "      --write-baseline FILE  write this run's findings as a baseline\n"
+        "      --json FILE         JSON report: cases, checks, findings, timings\n"
+        "      --sarif FILE        SARIF 2.1.0: one result per finding, at its suite line\n"
+        "      --html FILE         one self-contained HTML report (findings, matrix, cases)\n"
+        "      --tap FILE|-        TAP version 14 with YAML diagnostics (-: stdout; the\n"
+        "                          console then goes to stderr)\n"
+        "      --annotations github|none  GitHub Actions annotations for findings (default:\n"
+        "                          github when GITHUB_ACTIONS=true)\n"
         "      --filter GLOB       only cases whose id matches (e.g. '*[valid]'; * and ? are\n"
         "                          wildcards, [ ] are literal, \\ escapes)\n"
         "      --case ID           only the case with exactly this id (repeatable)\n"
@@ -218,6 +241,8 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
   o->run.http.body_cap = 1 << 20;
   o->serve.use_env = true;
   o->junit_path = serve ? "reports/serve-junit.xml" : "reports/junit.xml";
+  const char *gha = getenv("GITHUB_ACTIONS");
+  o->annotations = gha && !strcmp(gha, "true");
   o->vars = gt_xcalloc((size_t)argc, sizeof *o->vars);
   o->tags = gt_xcalloc((size_t)argc, sizeof *o->tags);
   o->case_ids = gt_xcalloc((size_t)argc, sizeof *o->case_ids);
@@ -385,6 +410,37 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_EXPLAIN:
       o->explain = true;
+      break;
+    case OPT_BASELINE:
+      o->baseline_path = optarg;
+      break;
+    case OPT_JSON:
+      if (!*optarg) return usage_error("--json expects a file name");
+      o->json_path = optarg;
+      break;
+    case OPT_SARIF:
+      if (!*optarg) return usage_error("--sarif expects a file name");
+      o->sarif_path = optarg;
+      break;
+    case OPT_TAP:
+      if (!*optarg) return usage_error("--tap expects a file name or -");
+      o->tap_path = optarg;
+      break;
+    case OPT_HTML:
+      if (!*optarg) return usage_error("--html expects a file name");
+      o->html_path = optarg;
+      break;
+    case OPT_ANNOTATIONS:
+      if (!strcmp(optarg, "github"))
+        o->annotations = 1;
+      else if (!strcmp(optarg, "none"))
+        o->annotations = 0;
+      else
+        return usage_error("--annotations expects github or none, got '%s'", optarg);
+      break;
+    case OPT_WRITE_BASELINE:
+      if (!*optarg) return usage_error("--write-baseline expects a file name");
+      o->write_baseline_path = optarg;
       break;
     case OPT_NOW_MS: {
       char *end;

@@ -23,10 +23,17 @@ typedef enum { CLI_RUN, CLI_LIST, CLI_CHECK, CLI_SERVE } cli_command;
 
 typedef struct cli_opts {
   cli_command command;
-  const char *command_name; /* "run", "list", "check", "serve" */
-  gt_run_opts run;          /* run, list, check; run.vars / run.n_vars: every --var */
-  gt_serve_opts serve;      /* serve; serve.cli_vars points at the same --var list */
-  const char *junit_path;   /* run: reports/junit.xml, serve: reports/serve-junit.xml */
+  const char *command_name;        /* "run", "list", "check", "serve" */
+  gt_run_opts run;                 /* run, list, check; run.vars / run.n_vars: every --var */
+  gt_serve_opts serve;             /* serve; serve.cli_vars points at the same --var list */
+  const char *junit_path;          /* run: reports/junit.xml, serve: reports/serve-junit.xml */
+  const char *baseline_path;       /* run --baseline: accepted findings, or NULL */
+  const char *write_baseline_path; /* run --write-baseline, or NULL */
+  const char *json_path;           /* run --json, or NULL */
+  const char *sarif_path;          /* run --sarif, or NULL */
+  const char *tap_path;            /* run --tap (FILE or "-"), or NULL */
+  const char *html_path;           /* run --html, or NULL */
+  bool annotations; /* run: GitHub annotations (--annotations, or GITHUB_ACTIONS=true) */
   cli_color color;
   bool quiet, verbose;
   bool seed_given;

@@ -32,7 +32,8 @@ struct gt_console {
   size_t total, done;
   unsigned long long passed, failed, errors, skipped;
   struct timespec started, last_draw;
-  bool progress_shown; /* a progress line is on screen and must be cleared */
+  bool progress_shown;          /* a progress line is on screen and must be cleared */
+  unsigned long long condensed; /* failed cases not printed: their cause was shown */
 };
 
 static long long ns_between(const struct timespec *a, const struct timespec *b) {
@@ -153,6 +154,10 @@ static void print_block(gt_console *c, const gt_case_result *r) {
 }
 
 void gt_console_case(gt_console *c, const gt_case_result *r) {
+  gt_console_case_cause(c, r, true);
+}
+
+void gt_console_case_cause(gt_console *c, const gt_case_result *r, bool new_cause) {
   c->done++;
   switch (r->kind) {
   case GT_RESULT_PASS:
@@ -168,8 +173,12 @@ void gt_console_case(gt_console *c, const gt_case_result *r) {
     c->skipped++;
     break;
   }
-  bool show =
-      !c->o.quiet && (r->kind == GT_RESULT_FAIL || r->kind == GT_RESULT_ERROR || c->o.verbose);
+  bool bad = r->kind == GT_RESULT_FAIL || r->kind == GT_RESULT_ERROR;
+  /* Without --verbose a failure is printed in full once per cause; the
+   * findings at the end count the rest. */
+  bool shown_cause = bad && c->o.condense && !new_cause && !c->o.verbose;
+  if (shown_cause && !c->o.quiet) c->condensed++;
+  bool show = !c->o.quiet && ((bad && !shown_cause) || c->o.verbose);
   if (show) {
     clear_progress(c);
     print_block(c, r);
@@ -180,6 +189,28 @@ void gt_console_case(gt_console *c, const gt_case_result *r) {
 void gt_console_note(gt_console *c, const char *line) {
   clear_progress(c);
   fprintf(c->o.out, "%s\n", line);
+}
+
+void gt_console_findings(gt_console *c, gt_findings *f) {
+  FILE *out = c->o.out;
+  clear_progress(c);
+  size_t n = gt_findings_count(f);
+  if (!n) return;
+  size_t failed = gt_findings_failed_cases(f), accepted = n - gt_findings_new_count(f);
+  if (c->condensed)
+    fprintf(out, "(%llu more failed case%s with a cause shown above: --verbose prints each)\n",
+            c->condensed, c->condensed == 1 ? "" : "s");
+  fprintf(out, "%s%zu finding%s%s in %zu failed case%s", col(c, BOLD_RED), n, n == 1 ? "" : "s",
+          col(c, RESET), failed, failed == 1 ? "" : "s");
+  if (accepted) fprintf(out, " (%zu accepted in the baseline)", accepted);
+  fputs(":\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const gt_finding *x = gt_findings_get(f, i);
+    char *line = gt_finding_line(x);
+    fprintf(out, "  %s%s%s %s%s\n", col(c, DIM), x->id, col(c, RESET), line,
+            x->accepted ? " [accepted]" : "");
+    free(line);
+  }
 }
 
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,

@@ -24,6 +24,15 @@
 
 typedef enum { GT_RESULT_PASS, GT_RESULT_FAIL, GT_RESULT_ERROR, GT_RESULT_SKIP } gt_result_kind;
 
+/* One failed check of a case, redacted (the reports' structured view). */
+typedef struct gt_case_check {
+  const char *check;    /* check name (check/names.c) */
+  const char *where;    /* "$.error", "header Content-Type", "status", "" */
+  const char *expected; /* human text */
+  const char *actual;   /* human text: "missing", "200", "\"abc\"" */
+  const char *context;  /* what was there: "body: {...}" / "keys: a, b; body: ..."; or NULL */
+} gt_case_check;
+
 typedef struct gt_case_result {
   const char *classname; /* suite name */
   const char *name;      /* "scenario [fault]" */
@@ -34,6 +43,19 @@ typedef struct gt_case_result {
   const char *system_out; /* request line, response status/headers, first 4 KiB of body */
   const char *repro;      /* curl command reproducing the request (secrets as ${NAME}) */
   double time;            /* seconds */
+  /* Structured view for findings and the JSON/SARIF/TAP/HTML reports (all
+   * may be NULL/0: a case from a writer that does not know them). */
+  const char *suite_file;  /* the suite's file as given */
+  const char *scenario;    /* scenario name */
+  const char *fault;       /* fault name ("valid" for the valid case) */
+  int line, col;           /* of the scenario in suite_file (0: unknown) */
+  int fault_line;          /* of the fault in the scenario's `faults:` (0: not listed there) */
+  const char *const *tags; /* the scenario's tags */
+  size_t n_tags;
+  const gt_case_check *checks; /* every failed check (kind FAIL/ERROR) */
+  size_t n_checks;
+  const char *method, *url; /* the request (redacted), or NULL */
+  int status;               /* response status, 0 when none */
 } gt_case_result;
 
 typedef struct gt_property {
@@ -71,6 +93,151 @@ void gt_xml_escape(FILE *out, const char *s, size_t len, bool attribute, size_t 
  * 32 bytes. Used for report times and console rates. */
 void gt_format_decimal(char out[32], double v, int decimals);
 
+/* ---- findings (findings.c): failures grouped by cause (docs/reports.md) ----
+ * A cause is a failed check at a location, whatever the fault: the check's
+ * name plus its location with array indices generalised ($.items[3].id ->
+ * $.items[*].id); for status checks the location is the status class that
+ * came back, plus what was expected. Failed checks at the same location of
+ * one case are one cause (the first universal check names it: a missing
+ * $.error fails both `json` and `error_shape`, and is one defect). A case
+ * can belong to several findings; errors are grouped by their type. The id
+ * is a hash of suite, check and location: the same defect has the same id in
+ * every run, whatever the order, the seed or the number of cases. */
+typedef struct gt_finding {
+  char id[12];      /* 8 hex digits */
+  char *suite;      /* suite name */
+  char *suite_file; /* or NULL */
+  char *check;      /* check name, or the error type */
+  char *location;   /* normalised location ("$.error", "status 2xx", "header X-Y", "") */
+  char *summary;    /* "error_shape $.error missing" */
+  char *expected;   /* of the representative case */
+  char *actual;     /* of the representative case */
+  char *context;    /* what was there (or NULL) */
+  bool error;       /* grouped errors (could not run), not failed checks */
+  bool accepted;    /* listed in the --baseline file */
+  size_t n_cases;   /* cases with this cause */
+  char **scenarios; /* distinct scenario names, in first-seen order */
+  size_t n_scenarios;
+  char **faults; /* distinct fault names, in first-seen order */
+  size_t n_faults;
+  char **cases; /* the first GT_FINDING_CASES_KEPT case names */
+  size_t n_cases_kept;
+  /* the representative exchange: the first case seen with this cause */
+  char *example; /* case name */
+  char *example_message, *example_detail, *example_exchange, *example_repro;
+  int line, col;  /* of the representative case's scenario */
+  int fault_line; /* of its fault in `faults:` (0: none) */
+} gt_finding;
+
+#define GT_FINDING_CASES_KEPT 50
+
+typedef struct gt_findings gt_findings;
+
+gt_findings *gt_findings_new(void); /* freed by gt_findings_free */
+void gt_findings_free(gt_findings *f);
+/* Adds a case: nothing for passed/skipped ones. Returns true when the case
+ * brought a cause not seen before (the console prints such a case in full). */
+bool gt_findings_add(gt_findings *f, const gt_case_result *r);
+/* The ids of the findings the last added case belongs to (valid until the
+ * next add). */
+size_t gt_findings_last_ids(const gt_findings *f, const char (**ids)[12]);
+/* Sorted worst first (more cases, then more scenarios, errors before
+ * failures, then by id); the pointer is valid until the next add. */
+size_t gt_findings_count(const gt_findings *f);
+const gt_finding *gt_findings_get(gt_findings *f, size_t i);
+/* Cases that failed or errored (each counted once). */
+size_t gt_findings_failed_cases(const gt_findings *f);
+/* Findings not accepted by the baseline (a run fails on these). */
+size_t gt_findings_new_count(gt_findings *f);
+/* Marks the findings listed in a baseline file (--baseline). false with err
+ * (FILE:LINE: message, GT_ERR_USAGE) when it cannot be read or a line is not
+ * "ID [comment]". */
+bool gt_findings_load_baseline(gt_findings *f, const char *path, gt_err *err);
+/* Adds one id to the accepted set (the baseline loader calls it). */
+void gt_findings_accept_id(gt_findings *f, const char *id);
+/* true when id is in the loaded baseline (used before findings exist). */
+bool gt_findings_baseline_has(const gt_findings *f, const char *id);
+/* Writes every finding's id and summary to path atomically (--write-baseline). */
+bool gt_findings_write_baseline(gt_findings *f, const char *path, gt_err *err);
+/* The findings of one suite as JUnit properties "finding.<id>" = "<summary> —
+ * N cases across M scenarios (e.g. CASE)[; accepted]" plus "findings" = count.
+ * Fills props (freed with gt_properties_free) and returns their number. */
+size_t gt_findings_properties(gt_findings *f, const char *suite, gt_property **props);
+void gt_properties_free(gt_property *props, size_t n); /* names and values too */
+/* One line: "error_shape $.error missing — 38 cases across 9 scenarios (e.g.
+ * list apps [unauthenticated])". Caller frees. */
+char *gt_finding_line(const gt_finding *x);
+
+/* Writes path atomically: the text goes to "<path>.tmp.<pid>", is synced
+ * and renamed onto path; the directories are created. "-" is stdout. Used by
+ * every report writer below; write is called with the open FILE. */
+bool gt_report_make_parent_dirs(const char *path, gt_err *err); /* mkdir -p of its folder */
+bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud), void *ud,
+                            gt_err *err);
+
+/* s as valid UTF-8 (bytes of invalid sequences written as the text "\xNN"),
+ * for formats that require it (JSON, SARIF, HTML). Caller frees; NULL -> "". */
+char *gt_report_utf8(const char *s);
+/* cJSON string node of gt_report_utf8(s) (NULL s -> JSON null). */
+struct cJSON *gt_report_json_str(const char *s);
+
+/* ---- the run as a whole, for the reports written at its end ---- */
+typedef struct gt_run_totals {
+  unsigned long long seed;
+  double elapsed;      /* seconds, wall clock */
+  bool interrupted;    /* SIGINT/SIGTERM: the reports hold the finished cases */
+  const char *stopped; /* why the run stopped early, or NULL */
+  size_t total, passed, failed, errors, skipped;
+} gt_run_totals;
+
+/* ---- JSON report (json_report.c; docs/reports.md "JSON", schema in
+ * docs/report.schema.json): cases stream to a spool, the document is
+ * assembled at close and written atomically. ---- */
+typedef struct gt_json_report gt_json_report;
+
+gt_json_report *gt_json_report_open(const char *path, gt_err *err);
+void gt_json_report_suite(gt_json_report *j, const char *name, const char *file,
+                          const gt_property *props, size_t n_props);
+/* ids: the findings the case belongs to (gt_findings_last_ids). */
+bool gt_json_report_case(gt_json_report *j, const gt_case_result *r, const char (*ids)[12],
+                         size_t n_ids, gt_err *err);
+bool gt_json_report_close(gt_json_report *j, gt_findings *f, const gt_run_totals *t,
+                          gt_err *err); /* writes and frees */
+void gt_json_report_abort(gt_json_report *j);
+
+/* ---- SARIF 2.1.0 (sarif.c; docs/reports.md "SARIF"): one result per
+ * finding, located at its scenario in the suite file; rules = checks and
+ * faults. Written atomically. ---- */
+bool gt_sarif_write(const char *path, gt_findings *f, const gt_run_totals *t, gt_err *err);
+
+/* ---- TAP 14 (tap.c; docs/reports.md "TAP"): FILE or "-" (stdout) ---- */
+typedef struct gt_tap gt_tap;
+gt_tap *gt_tap_open(const char *path, gt_err *err);
+void gt_tap_suite(gt_tap *t, const char *name, const char *file); /* a comment line */
+bool gt_tap_case(gt_tap *t, const gt_case_result *r, const char (*ids)[12], size_t n_ids,
+                 gt_err *err);
+/* The plan and the findings (as comments); renames the file into place. */
+bool gt_tap_close(gt_tap *t, gt_findings *f, gt_err *err);
+void gt_tap_abort(gt_tap *t);
+
+/* ---- HTML (html.c; docs/reports.md "HTML"): one self-contained file ---- */
+typedef struct gt_html gt_html;
+gt_html *gt_html_open(const char *path, gt_err *err);
+bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], size_t n_ids,
+                  gt_err *err);
+bool gt_html_close(gt_html *h, gt_findings *f, const gt_run_totals *t, gt_err *err);
+void gt_html_abort(gt_html *h);
+
+/* ---- GitHub Actions (github.c; docs/reports.md "GitHub Actions") ---- */
+/* `::error file=..,line=..,col=..,title=..::..` per finding, worst first (an
+ * accepted one as ::notice), at most cap, then one ::warning saying how many
+ * were left out. */
+void gt_github_annotations(FILE *out, gt_findings *f, size_t cap);
+/* Appends a Markdown summary (totals, findings table) to path
+ * ($GITHUB_STEP_SUMMARY). */
+bool gt_github_step_summary(const char *path, gt_findings *f, const gt_run_totals *t, gt_err *err);
+#define GT_GITHUB_ANNOTATIONS_CAP 10
+
 /* ---- console ---- */
 typedef struct gt_console_opts {
   FILE *out;     /* stdout normally */
@@ -78,6 +245,7 @@ typedef struct gt_console_opts {
   bool progress; /* one updating progress line (TTY only) */
   bool quiet;    /* only the summary */
   bool verbose;  /* print system_out of every case */
+  bool condense; /* print a failed case in full only when it brings a new cause */
 } gt_console_opts;
 
 typedef struct gt_console gt_console;
@@ -86,8 +254,14 @@ gt_console *gt_console_new(const gt_console_opts *o);
 void gt_console_free(gt_console *c);
 void gt_console_set_total(gt_console *c, size_t total);
 void gt_console_case(gt_console *c, const gt_case_result *r);
+/* The same, saying whether the case brought a cause not seen before
+ * (gt_findings_add): with opts.condense, others are only counted. */
+void gt_console_case_cause(gt_console *c, const gt_case_result *r, bool new_cause);
 /* One line printed above the summary, even with --quiet (clears the progress line). */
 void gt_console_note(gt_console *c, const char *line);
+/* Prints the findings, worst first, above the summary (even with --quiet):
+ * "N findings in M failed cases:" and one line each. */
+void gt_console_findings(gt_console *c, gt_findings *f);
 /* Final summary: passed, failed, errors, skipped, time, seed, report path. */
 void gt_console_summary(gt_console *c, unsigned long long seed, const char *junit_path,
                         double elapsed);

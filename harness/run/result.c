@@ -3,6 +3,7 @@
  * every failed check, the system-out dump and the repro curl command. */
 #include "result.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,28 @@ static void dump_response(gt_buf *b, const gt_http_response *resp) {
                 resp->timing.first_byte);
 }
 
+/* The structured, redacted copy of every failed check (t owns it). */
+static void add_checks(gt_result_texts *t, const gt_secrets *secrets, const gt_failures *failures,
+                       const gt_http_response *resp) {
+  if (!failures->count) return;
+  t->checks = gt_xcalloc(failures->count, sizeof *t->checks);
+  t->n_checks = failures->count;
+  for (size_t i = 0; i < failures->count; i++) {
+    const gt_failure *f = &failures->items[i];
+    gt_case_check *c = &t->checks[i];
+    const char *where = f->where ? f->where : "";
+    const char *exp = f->expected ? f->expected : "";
+    const char *act = f->actual ? f->actual : "";
+    c->check = gt_check_name(f->check); /* static table text */
+    c->where = redact(secrets, where, strlen(where));
+    c->expected = redact(secrets, exp, strlen(exp));
+    c->actual = redact(secrets, act, strlen(act));
+    char *ctx = gt_failure_context(f, resp);
+    if (ctx) c->context = redact(secrets, ctx, strlen(ctx));
+    free(ctx);
+  }
+}
+
 void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *secrets,
                      const gt_http_request *req, const gt_http_response *resp,
                      const gt_failures *failures, const gt_repro_opts *repro) {
@@ -110,9 +133,17 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
     const gt_failure *f = &failures->items[0];
     t->type = gt_xstrdup(gt_check_name(f->check));
     char *line = gt_failure_line(f);
+    char *ctx = gt_failure_context(f, resp);
+    if (ctx) {
+      char *with = gt_xasprintf("%s (%s)", line, ctx);
+      free(line);
+      line = with;
+    }
     t->message = redact(secrets, line, strlen(line));
     free(line);
+    free(ctx);
   }
+  add_checks(t, secrets, failures, resp);
 
   gt_buf_reset(&b);
   for (size_t i = 0; i < failures->count; i++) {
@@ -126,6 +157,7 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
     gt_buf_printf(&b, "%s%s%s\n  expected: %s\n  actual:   %s\n", gt_check_name(f->check),
                   f->where && f->where[0] ? " at " : "", f->where ? f->where : "", f->expected,
                   f->actual);
+    if (t->checks[i].context) gt_buf_printf(&b, "  there:    %s\n", t->checks[i].context);
   }
   if (b.len) t->detail = redact(secrets, b.data, b.len);
 
@@ -151,6 +183,15 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   r->system_out = t->system_out;
   r->repro = t->repro;
   r->time = resp ? resp->timing.total : 0;
+  r->checks = t->checks;
+  r->n_checks = t->n_checks;
+  if (req) {
+    t->method = req->method ? gt_xstrdup(req->method) : NULL;
+    t->url = req->url ? redact(secrets, req->url, strlen(req->url)) : NULL;
+  }
+  r->method = t->method;
+  r->url = t->url;
+  r->status = resp ? resp->status : 0;
 }
 
 char *gt_failure_line(const gt_failure *f) {
@@ -172,6 +213,10 @@ void gt_result_simple(gt_case_result *r, gt_result_texts *t, const gt_secrets *s
   r->type = t->type;
   r->detail = r->system_out = r->repro = NULL;
   r->time = 0;
+  r->checks = NULL;
+  r->n_checks = 0;
+  r->method = r->url = NULL;
+  r->status = 0;
 }
 
 void gt_result_texts_free(gt_result_texts *t) {
@@ -180,5 +225,15 @@ void gt_result_texts_free(gt_result_texts *t) {
   free(t->detail);
   free(t->system_out);
   free(t->repro);
+  free(t->method);
+  free(t->url);
+  for (size_t i = 0; i < t->n_checks; i++) {
+    /* check names are the table's; the rest was allocated by add_checks */
+    free((char *)(uintptr_t)t->checks[i].where);
+    free((char *)(uintptr_t)t->checks[i].expected);
+    free((char *)(uintptr_t)t->checks[i].actual);
+    free((char *)(uintptr_t)t->checks[i].context);
+  }
+  free(t->checks);
   memset(t, 0, sizeof *t);
 }

@@ -11,6 +11,9 @@
 /* Owned texts behind a gt_case_result; freed with gt_result_texts_free. */
 typedef struct gt_result_texts {
   char *message, *type, *detail, *system_out, *repro;
+  char *method, *url;    /* the request, redacted */
+  gt_case_check *checks; /* every failed check; its strings are owned too */
+  size_t n_checks;
 } gt_result_texts;
 
 /* Fills r (pointing into t) for a case that ran. resp may be NULL (not sent).
@@ -26,5 +29,11 @@ void gt_result_texts_free(gt_result_texts *t);
 /* "check where: expected X, got Y", the one-line form of a failure (caller
  * frees). Not redacted: callers redact what they output. */
 char *gt_failure_line(const gt_failure *f);
+
+/* What was there at a failed check's location, one line, for messages:
+ * "body: {...}" (an escaped excerpt of the body), with "keys: a, b; " first
+ * when the location is a missing object member; NULL when the location is
+ * not inside a JSON body or there is no body. Caller frees; not redacted. */
+char *gt_failure_context(const gt_failure *f, const gt_http_response *resp);
 
 #endif

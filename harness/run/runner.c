@@ -104,6 +104,17 @@ static void emit(runner *r, size_t ci, gt_case_result *res) {
   const gt_case *c = &r->cases.items[ci];
   res->classname = r->suite->name;
   res->name = c->name;
+  const gt_scenario *sc = &r->suite->scenarios[c->scenario];
+  res->suite_file = r->suite->file;
+  res->scenario = sc->name;
+  res->fault = gt_fault_name(c->fault);
+  res->line = sc->line;
+  res->col = sc->col;
+  res->fault_line = 0;
+  for (size_t i = 0; i < sc->n_faults; i++)
+    if (sc->faults[i].id == c->fault) res->fault_line = sc->faults[i].line;
+  res->tags = (const char *const *)sc->tags;
+  res->n_tags = sc->n_tags;
   r->reported[ci] = true;
   bool was_stopped = r->stats->stopped_early;
   count(r, res->kind);

@@ -7,7 +7,8 @@
 # `scripts/demo.sh` left in the CMake cache), and a run that executed no test
 # fails (ctest --no-tests=error) instead of passing vacuously.
 # The normal run also installs the third-party servers of the `realserver`
-# tests (scripts/install-real-servers.sh); where that fails their tests skip
+# tests (scripts/install-real-servers.sh, and ajv for the JSON Schema
+# differential test: scripts/install-schema-diff.sh); where that fails their tests skip
 # loudly, unless CI=true (then it is an error). The sanitizer run leaves the
 # `realserver` label out: those tests run once, in the normal build.
 set -euo pipefail
@@ -23,7 +24,8 @@ if [ "${1:-}" = "--sanitize" ]; then
   ctest_args=(-LE realserver)
 else
   export BUILD_DIR=${BUILD_DIR:-build}
-  if [ "${GAUNTLET_CONFIGURE_ONLY:-0}" != 1 ] && ! scripts/install-real-servers.sh; then
+  if [ "${GAUNTLET_CONFIGURE_ONLY:-0}" != 1 ] &&
+    ! { scripts/install-real-servers.sh && scripts/install-schema-diff.sh; }; then
     if [ "${CI:-}" = true ]; then
       echo "test.sh: CI=true and the real servers could not be installed" >&2
       exit 1

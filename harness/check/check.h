@@ -66,6 +66,10 @@ typedef struct gt_failure {
   char *where;    /* "$.error.code", "header X-RateLimit-Limit", "" */
   char *expected; /* human text */
   char *actual;
+  /* NULL, or the failure told in one piece: the text after "CHECK WHERE: ".
+   * Schema errors use it (`7.5 is not of type "integer" (#/properties/qty/type)`);
+   * expected/actual then hold its parts (the keyword's location, the problem). */
+  char *message;
 } gt_failure;
 
 typedef struct gt_failures {
@@ -75,6 +79,9 @@ typedef struct gt_failures {
 
 void gt_failures_add(gt_failures *f, gt_check_id check, const char *where, const char *expected,
                      const char *actual);
+/* The same with a whole-message text (see gt_failure.message). */
+void gt_failures_add_message(gt_failures *f, gt_check_id check, const char *where,
+                             const char *expected, const char *actual, const char *message);
 void gt_failures_free(gt_failures *f);
 
 /* ---- templates (docs/suite-format.md): a MAP matches an object having at least those keys;
@@ -114,6 +121,13 @@ cJSON *gt_json_merge_deep(cJSON *dst, const cJSON *src);
 /* One-line description of what a template accepts ("an integer",
  * "a string matching /^a$/", "{\"code\": 5}") for messages. Caller frees. */
 char *gt_template_describe(const gt_node *tmpl);
+
+/* ---- JSON Schema (expect.schema, errors.schema) ---- */
+/* true when doc is valid against s; otherwise appends one failure per schema
+ * error under `check` (where: the instance path; message: `7.5 is not of type
+ * "integer" (#/properties/qty/type)`; at most 20, then one counting the rest)
+ * and returns false. */
+bool gt_check_schema(const gt_schema *s, const cJSON *doc, gt_check_id check, gt_failures *out);
 
 /* ---- status expectations ---- */
 /* Parses an expect.status node: 200, [200, 201], "2xx", "4xx". Fills set and a

@@ -22,8 +22,9 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
                               "or due as JSON by `transport.content_type`, is one strict JSON "
                               "document with nothing after it; responses with a body only"},
     [GT_CHECK_ERROR_SHAPE] = {GT_CHECK_ERROR_SHAPE, "error_shape", UNIVERSAL,
-                              "every 4xx/5xx body matches `errors.shape` where the expectation "
-                              "asks for it (the fault defaults marked \"+ error shape\")"},
+                              "every 4xx/5xx body matches `errors.shape` and is valid against "
+                              "`errors.schema` where the expectation asks for it (the fault "
+                              "defaults marked \"+ error shape\")"},
     [GT_CHECK_DOCUMENTED_STATUS] = {GT_CHECK_DOCUMENTED_STATUS, "documented_status", UNIVERSAL,
                                     "the status is in `errors.statuses` (not applied to "
                                     "`cors_preflight`)"},
@@ -41,6 +42,9 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
     [GT_CHECK_JSON] = {GT_CHECK_JSON, "json", SCENARIO, "`expect.json`: the body as a template"},
     [GT_CHECK_JSONPATH] = {GT_CHECK_JSONPATH, "jsonpath", SCENARIO,
                            "`expect.jsonpath`: every selected node matches its template"},
+    [GT_CHECK_SCHEMA] = {GT_CHECK_SCHEMA, "schema", SCENARIO,
+                         "`expect.schema`: the body is valid against the JSON Schema "
+                         "(docs/schema.md); one failure per schema error"},
     [GT_CHECK_BODY] = {GT_CHECK_BODY, "body", SCENARIO,
                        "`expect.body`: exact text, a matcher, or a JSON template"},
     [GT_CHECK_MAX_TIME] = {GT_CHECK_MAX_TIME, "max_time", SCENARIO,

@@ -230,6 +230,12 @@ static void scenario_checks(const gt_check_ctx *ctx, const gt_http_response *r, 
     else
       gt_template_match(e->json, bi->json, ctx->scope, GT_CHECK_JSON, "$", out);
   }
+  if (e->schema) {
+    if (!bi->json)
+      fail_no_json(out, GT_CHECK_SCHEMA, "a JSON body valid against the schema", bi);
+    else
+      gt_check_schema(e->schema, bi->json, GT_CHECK_SCHEMA, out);
+  }
   check_jsonpaths(ctx, bi, out);
   check_body(ctx, r, bi, out);
   /* if_status: the entries whose status the answer has (no status of their own). */
@@ -336,12 +342,15 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
       free(act);
     }
   }
-  if (enabled(p, GT_CHECK_ERROR_SHAPE) && p->errors.shape && e->error_shape != 0 && st >= 400 &&
-      st <= 599 && !ctx->is_head) {
-    if (bi->json)
-      gt_template_match(p->errors.shape, bi->json, ctx->scope, GT_CHECK_ERROR_SHAPE, "$", out);
-    else
+  if (enabled(p, GT_CHECK_ERROR_SHAPE) && (p->errors.shape || p->errors.schema) &&
+      e->error_shape != 0 && st >= 400 && st <= 599 && !ctx->is_head) {
+    if (!bi->json) {
       fail_no_json(out, GT_CHECK_ERROR_SHAPE, "a JSON body with the error shape", bi);
+    } else {
+      if (p->errors.shape)
+        gt_template_match(p->errors.shape, bi->json, ctx->scope, GT_CHECK_ERROR_SHAPE, "$", out);
+      if (p->errors.schema) gt_check_schema(p->errors.schema, bi->json, GT_CHECK_ERROR_SHAPE, out);
+    }
   }
   if (enabled(p, GT_CHECK_DOCUMENTED_STATUS) && p->errors.has_statuses &&
       !gt_status_has(&p->errors.statuses, st)) {

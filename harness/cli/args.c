@@ -44,6 +44,7 @@ enum {
   OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
+  OPT_STRICT_FORMATS,
   OPT_BASELINE,
   OPT_WRITE_BASELINE,
   OPT_JSON,
@@ -99,6 +100,7 @@ static const cli_option options[] = {
     {{"retry-window", required_argument, 0, OPT_RETRY_WINDOW}, FOR(CLI_SERVE)},
     {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
+    {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
     {{"baseline", required_argument, 0, OPT_BASELINE}, FOR(CLI_RUN)},
     {{"write-baseline", required_argument, 0, OPT_WRITE_BASELINE}, FOR(CLI_RUN)},
     {{"json", required_argument, 0, OPT_JSON}, FOR(CLI_RUN)},
@@ -170,6 +172,8 @@ void cli_usage(FILE *out) {
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
         "      --wait-for DURATION wait (with backoff) until the target accepts connections\n"
         "      --explain           (list) where each case's expectation comes from\n"
+        "      --strict-formats    `format` asserts in expect.schema / errors.schema\n"
+        "                          (as the suite's strict_formats: true)\n"
         "      --now-ms N          pin the clock (Unix ms) of minted tokens and ${gen.now_*}\n"
         "                          (repro lines set it to replay a case byte for byte)\n"
         "      --color auto|always|never\n"
@@ -401,6 +405,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       o->body_cap_given = true;
       break;
     }
+    case OPT_STRICT_FORMATS:
+      o->strict_formats = true;
+      break;
     case OPT_EXPLAIN:
       o->explain = true;
       break;

@@ -37,7 +37,8 @@ typedef struct cli_opts {
   cli_color color;
   bool quiet, verbose;
   bool seed_given;
-  bool explain; /* list --explain */
+  bool explain;        /* list --explain */
+  bool strict_formats; /* --strict-formats */
   bool body_cap_given;
   char **files; /* borrowed from argv */
   int n_files;

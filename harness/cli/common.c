@@ -29,6 +29,7 @@ bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
                      .n_cli_vars = o->run.n_vars,
                      .use_env = true,
                      .secrets = secrets,
+                     .strict_formats = o->strict_formats,
                      /* serve uses only base_url's path: its host may stay unset */
                      .base_url_placeholders = o->command == CLI_SERVE,
                      .on_placeholder = o->quiet ? NULL : note_placeholder};

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../check/check.h"
+#include "../schema/schema.h"
 #include "cli.h"
 
 typedef struct layer {
@@ -93,6 +94,12 @@ static void explain_expect(const layer *l, size_t n) {
       src = l[i].source,
       snprintf(v, sizeof v, "%zu path(s), first %s", l[i].e->n_jsonpath, l[i].e->jsonpath[0].src);
   if (src) row("jsonpath", v, src);
+  src = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (l[i].e->schema)
+      src = l[i].source, snprintf(v, sizeof v, "a JSON Schema (%s)",
+                                  gt_schema_dialect_name(gt_schema_dialect_of(l[i].e->schema)));
+  if (src) row("schema", v, src);
   src = NULL;
   for (size_t i = 0; i < n; i++)
     if (l[i].e->max_time_ms >= 0)

@@ -77,6 +77,7 @@ typedef enum gt_check_id {
   GT_CHECK_HEADERS,
   GT_CHECK_JSON,
   GT_CHECK_JSONPATH,
+  GT_CHECK_SCHEMA, /* expect.schema: the body is valid against a JSON Schema */
   GT_CHECK_BODY,
   GT_CHECK_MAX_TIME,
   GT_CHECK_REFUSED,    /* expected the connection refused/reset or a non-2xx */
@@ -105,6 +106,9 @@ static inline bool gt_status_has(const gt_status_set *s, int code) {
 /* ---- JSONPath (compiled by check/jsonpath.c; opaque here) ---- */
 typedef struct gt_jsonpath gt_jsonpath;
 
+/* ---- JSON Schema (compiled by schema/, see schema/schema.h; opaque here) ---- */
+typedef struct gt_schema gt_schema;
+
 typedef struct gt_path_template {
   const char *src;     /* "$.build_id" as written (borrowed: its key node's text) */
   gt_jsonpath *path;   /* compiled (owned by that key node's aux) */
@@ -126,6 +130,9 @@ typedef struct gt_expect {
   long max_time_ms;    /* -1 = unset */
   int refused;         /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
   int error_shape;     /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
+  /* expect.schema, compiled at load time; owned by the suite (gt_suite.schemas),
+   * so merged copies share it. NULL = unset. */
+  const gt_schema *schema;
   /* `if_status`: MAP status -> expectation judged only on answers with that
    * status; each key node's aux is its gt_expect_when. NULL = unset. */
   const gt_node *if_status;
@@ -297,6 +304,9 @@ typedef struct gt_profile {
     gt_status_set statuses;
     const gt_node *shape;   /* template every 4xx/5xx body must match, or NULL */
     const gt_node *answers; /* MAP status -> body template a server answers with it, or NULL */
+    /* errors.schema: JSON Schema every 4xx/5xx body must be valid against, or
+     * NULL (owned by the suite: gt_suite.schemas) */
+    const gt_schema *schema;
   } errors;
   const gt_node *envelope; /* template every response must match, or NULL */
   bool has_envelope_statuses;
@@ -354,6 +364,14 @@ typedef struct gt_suite {
   size_t n_scenarios;
   gt_wait_for wait_for;
   bool shard_replay_writes; /* shard: { replay_writes: true } (run/select.c) */
+  /* schema_dialect: (a gt_schema_dialect; 0 = 2020-12) and strict_formats:
+   * how the suite's JSON Schemas are compiled (docs/schema.md). */
+  int schema_dialect;
+  bool strict_formats;
+  /* Every compiled schema expect.schema / errors.schema point at (owned;
+   * gt_schema_free each). */
+  gt_schema **schemas;
+  size_t n_schemas;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

@@ -148,6 +148,12 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
   gt_buf_reset(&b);
   for (size_t i = 0; i < failures->count; i++) {
     const gt_failure *f = &failures->items[i];
+    if (f->message) { /* told in one piece: the same line as the message */
+      char *line = gt_failure_line(f);
+      gt_buf_printf(&b, "%s\n", line);
+      free(line);
+      continue;
+    }
     gt_buf_printf(&b, "%s%s%s\n  expected: %s\n  actual:   %s\n", gt_check_name(f->check),
                   f->where && f->where[0] ? " at " : "", f->where ? f->where : "", f->expected,
                   f->actual);
@@ -190,6 +196,9 @@ void gt_result_build(gt_case_result *r, gt_result_texts *t, const gt_secrets *se
 
 char *gt_failure_line(const gt_failure *f) {
   bool where = f->where && f->where[0];
+  if (f->message)
+    return gt_xasprintf("%s%s%s: %s", gt_check_name(f->check), where ? " " : "",
+                        where ? f->where : "", f->message);
   return gt_xasprintf("%s%s%s: expected %s, got %s", gt_check_name(f->check), where ? " " : "",
                       where ? f->where : "", f->expected, f->actual);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/buf.h"
 #include "../check/check.h"
@@ -198,7 +199,13 @@ sc_node *sc_compile_document(sc_cc *c, sc_doc *d, const gt_node *root, const cha
   unsigned vocab = VOC_DEFAULT;
   const gt_node *v = root->kind == GT_NODE_MAP ? gt_node_get(root, "$schema") : NULL;
   if (v) {
-    if (v->kind != GT_NODE_SCALAR || !v->quoted) {
+    /* A YAML schema writes it unquoted: any scalar that reads as a string. */
+    cJSON *as = v->kind == GT_NODE_SCALAR
+                    ? gt_scalar_to_json(v->text ? v->text : "", v->text_len, v->quoted)
+                    : NULL;
+    bool is_string = cJSON_IsString(as);
+    cJSON_Delete(as);
+    if (!is_string) {
       sc_compile_fail(c, v, "$schema must be a string");
       return NULL;
     }
@@ -273,6 +280,18 @@ static char *mapped_path(sc_cc *c, const char *uri) {
   return NULL;
 }
 
+/* How messages name a file read for a $ref: relative to the working
+ * directory when it is below it (as the user wrote the suite's or schema's
+ * path), else absolute. Caller frees. */
+static char *shown_path(const char *path) {
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) return gt_xstrdup(path);
+  size_t n = strlen(cwd);
+  if (n > 1 && !strncmp(path, cwd, n) && path[n] == '/' && path[n + 1])
+    return gt_xstrdup(path + n + 1);
+  return gt_xstrdup(path);
+}
+
 /* Only regular files: a $ref to /dev/zero or a FIFO must not hang the load. */
 static bool regular_file(const char *path) {
   struct stat st;
@@ -303,7 +322,9 @@ static sc_doc *fetch_doc(sc_cc *c, const char *uri, const char *what, const char
       sc_compile_fail(c, at, "%s \"%s\": cannot read %s: %s", what, text, path,
                       errnum ? strerror(errnum) : "not a regular file");
     } else {
-      d = new_doc(c, NULL, path, path);
+      char *shown = shown_path(path);
+      d = new_doc(c, NULL, shown, shown);
+      free(shown);
       d->tree = sc_parse_text(d->file, body, len, c->err);
       free(body);
     }

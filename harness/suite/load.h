@@ -40,6 +40,14 @@ typedef struct loader {
   /* How many scenarios at the start of the list came from included files
    * (load_include.c); the suite's own follow. */
   size_t n_included_scenarios;
+  /* `{$ref: FILE}` schemas compiled so far, by resolved reference
+   * (load_schema.c): each file is compiled once. Keys owned; schemas are the
+   * suite's. Freed by ld_schema_cache_free. */
+  struct ld_schema_cached {
+    char *key;
+    gt_schema *schema;
+  } * schema_cache;
+  size_t n_schema_cache;
 } loader;
 
 /* ---- load_util.c ---- */
@@ -121,6 +129,18 @@ bool ld_fault_list(loader *L, gt_node *n, gt_fault_ref **out, size_t *count);
 /* A content type: a media type (*text) or a !one_of / !regex matcher (*match,
  * and *text = its first option when it has one). */
 bool ld_content_type(loader *L, gt_node *v, char **text, const gt_node **match, const char *what);
+
+/* ---- load_schema.c ---- */
+/* A JSON Schema n (a mapping, or true/false; the value of `key`), compiled
+ * now with the suite's schema_dialect / strict_formats; *out points at it
+ * (the suite owns it). Bad schemas fail at the offending keyword's
+ * FILE:LINE:COL (an empty value: at key). */
+bool ld_schema(loader *L, const gt_node *key, const gt_node *n, const gt_schema **out,
+               const char *what);
+/* The suite keys schema_dialect: and strict_formats: of root (before anything
+ * that holds a schema loads). */
+bool ld_schema_options(loader *L, const gt_node *root);
+void ld_schema_cache_free(loader *L);
 
 /* ---- load_profile.c ---- */
 bool ld_profile(loader *L, gt_node *value, const char *suite_file);

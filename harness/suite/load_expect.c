@@ -111,8 +111,9 @@ static bool load_if_status(loader *L, gt_node *map, gt_expect *out) {
 }
 
 bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
-  static const char *const keys[] = {"status",   "headers", "json",        "jsonpath",  "body",
-                                     "max_time", "refused", "error_shape", "if_status", NULL};
+  static const char *const keys[] = {"status", "headers",   "json",    "jsonpath",
+                                     "body",   "max_time",  "refused", "error_shape",
+                                     "schema", "if_status", NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -142,6 +143,8 @@ bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
     } else if (!strcmp(k, "error_shape")) {
       if (!ld_bool(L, v, "expect.error_shape", &b)) return false;
       out->error_shape = b;
+    } else if (!strcmp(k, "schema")) {
+      if (!ld_schema(L, n->keys[i], v, &out->schema, "expect.schema")) return false;
     } else if (!strcmp(k, "if_status")) {
       if (!load_if_status(L, v, out)) return false;
     }

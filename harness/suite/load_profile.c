@@ -163,7 +163,7 @@ static bool load_versioning(loader *L, gt_profile *p, gt_node *n) {
 }
 
 static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
-  static const char *const keys[] = {"statuses", "shape", "answers", NULL};
+  static const char *const keys[] = {"statuses", "shape", "answers", "schema", NULL};
   if (!ld_want_map(L, n, "errors") || !ld_check_keys(L, n, keys, "errors")) return false;
   gt_node *answers = gt_node_get_mut(n, "answers");
   if (answers && !ld_is_null(answers)) {
@@ -190,6 +190,10 @@ static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
     if (!ld_template(L, shape)) return false;
     p->errors.shape = shape;
   }
+  for (size_t i = 0; i < n->count; i++)
+    if (!strcmp(n->keys[i]->text, "schema") &&
+        !ld_schema(L, n->keys[i], n->items[i], &p->errors.schema, "errors.schema"))
+      return false;
   return true;
 }
 

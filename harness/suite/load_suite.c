@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "load.h"
+#include "../schema/schema.h"
 
 #define DEFAULT_MAX_BODY ((size_t)8 * 1024 * 1024)
 
@@ -231,9 +232,9 @@ static bool load_defaults_parts(loader *L, gt_node *const *parts, size_t n_parts
 }
 
 static bool load_root(loader *L, gt_node *root) {
-  static const char *const keys[] = {"suite",     "include",  "base_url", "profile",
-                                     "variables", "defaults", "wait_for", "shard",
-                                     "scenarios", "x-*",      NULL};
+  static const char *const keys[] = {
+      "suite", "include",   "base_url",       "profile",        "variables", "defaults", "wait_for",
+      "shard", "scenarios", "schema_dialect", "strict_formats", "x-*",       NULL};
   gt_suite *s = L->suite;
   if (ld_is_null(root))
     return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");
@@ -264,6 +265,8 @@ static bool load_root(loader *L, gt_node *root) {
   }
   const gt_node *base = gt_node_get(root, "base_url");
   if (ok && base && !ld_is_null(base)) ok = load_base_url(L, base);
+  /* How schemas compile: known before the profile's errors.schema. */
+  ok = ok && ld_schema_options(L, root);
   ok = ok && load_profile_part(L, root, parts, n_parts);
   ok = ok && load_defaults_parts(L, parts, n_parts);
   ok = ok && ld_wait_for(L, gt_node_get(root, "wait_for")) &&
@@ -302,6 +305,7 @@ static gt_suite *load_text(const char *name, char *owned, const char *yaml, size
   /* Compaction stopping early only means trees stay (see load_compact.c). */
   ld_compact_finish(&L, ok);
   free(L.jsonpath_keys);
+  ld_schema_cache_free(&L);
   for (size_t i = 0; L.dep_refs && i < s->n_scenarios; i++)
     cJSON_Delete(L.dep_refs[i]);
   free(L.dep_refs);
@@ -391,6 +395,9 @@ void gt_suite_free(gt_suite *s) {
   for (size_t i = 0; i < s->n_secret_vars; i++)
     free(s->secret_vars[i]);
   free(s->secret_vars);
+  for (size_t i = 0; i < s->n_schemas; i++)
+    gt_schema_free(s->schemas[i]);
+  free(s->schemas);
   /* Trees last: the model borrowed from them (and compiled paths hang off
    * them). After compaction, trees[0] is the arena of the kept copies. */
   for (size_t i = 0; i < s->n_trees; i++)

@@ -24,6 +24,9 @@ typedef struct gt_load_opts {
    * arena's root, whose tree is empty). true: suite->trees are the parsed
    * trees, whole, for a caller that reads more of them than the model. */
   bool keep_trees;
+  /* --strict-formats: `format` asserts in every schema of the suite, whatever
+   * its strict_formats: key says (docs/schema.md). */
+  bool strict_formats;
   /* serve reads only the path of base_url. true: a ${NAME} without a default
    * in base_url that nothing defines is not an error; NAME becomes a suite
    * variable with a placeholder value ("http://placeholder" when the URL

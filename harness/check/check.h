@@ -123,10 +123,11 @@ bool gt_status_parse(const gt_node *n, gt_status_set *set, char **text, gt_err *
 /* ---- the whole verdict for one response ---- */
 typedef struct gt_check_ctx {
   const gt_profile *profile;
-  const gt_expect *expect; /* merged expectation for this case */
-  const gt_scope *scope;   /* for ${..} in templates */
-  bool is_head;            /* HEAD request: no body checks */
-  bool transport_only;     /* http_only / wire_*: judged by the expectation only */
+  const gt_expect *expect;     /* merged expectation for this case */
+  const gt_scope *scope;       /* for ${..} in templates */
+  bool is_head;                /* HEAD request: no body checks */
+  bool transport_only;         /* http_only / wire_*: judged by the expectation only */
+  const gt_contract *contract; /* the scenario's API-description contract, or NULL */
 } gt_check_ctx;
 
 /* Applies the scenario-level expectation and every enabled universal check to

@@ -35,6 +35,16 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
                        "`application/octet-stream` excepted); responses with a body only"},
     [GT_CHECK_ENVELOPE] = {GT_CHECK_ENVELOPE, "envelope", UNIVERSAL,
                            "every body matches `envelope`; responses with a body only"},
+    [GT_CHECK_SCHEMA] = {GT_CHECK_SCHEMA, "schema", UNIVERSAL,
+                         "suites derived from an OpenAPI document: the status is documented "
+                         "for the operation (`default` and classes such as `4XX` count; a "
+                         "status the case's expectation names passes), the body is valid "
+                         "against that status's schema for its media type, and every "
+                         "documented required response header is present and valid"},
+    [GT_CHECK_SECURITY_PUBLIC] = {GT_CHECK_SECURITY_PUBLIC, "security_public", UNIVERSAL,
+                                  "suites derived from an OpenAPI document: an operation "
+                                  "documented as public (`security: []`) does not answer 401 "
+                                  "to a request without a credential"},
     [GT_CHECK_STATUS] = {GT_CHECK_STATUS, "status", SCENARIO, "`expect.status`"},
     [GT_CHECK_HEADERS] = {GT_CHECK_HEADERS, "headers", SCENARIO,
                           "`expect.headers` (names case-insensitive)"},

@@ -68,6 +68,8 @@ typedef enum gt_check_id {
   GT_CHECK_REQUIRED_HEADERS,
   GT_CHECK_UTF8,
   GT_CHECK_ENVELOPE,
+  GT_CHECK_SCHEMA,          /* the API description's responses (openapi/) */
+  GT_CHECK_SECURITY_PUBLIC, /* a `security: []` operation demanded a credential */
   GT_CHECK_UNIVERSAL_COUNT, /* the ones above can be disabled in a profile */
   GT_CHECK_STATUS = GT_CHECK_UNIVERSAL_COUNT,
   GT_CHECK_HEADERS,
@@ -194,6 +196,19 @@ typedef struct gt_check_switches {
   const gt_node *content_type_match;          /* or a matcher (borrowed), or NULL */
 } gt_check_switches;
 
+/* A response contract from an API description (openapi/): the `schema` and
+ * `security_public` checks call judge on every response of the scenario's
+ * cases. parsed: the JSON body or NULL; expect: the case's expectation (a
+ * status it names passes even when the description does not document it);
+ * out: a gt_failures (check/check.h). Owned by the suite (contract_owner). */
+struct gt_http_response;
+struct gt_failures;
+typedef struct gt_contract gt_contract;
+struct gt_contract {
+  void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
+                const struct gt_expect *expect, bool is_head, struct gt_failures *out);
+};
+
 typedef struct gt_scenario {
   char *name;
   const char *file;
@@ -212,7 +227,8 @@ typedef struct gt_scenario {
   long timeout_ms;        /* 0: suite default */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
   size_t n_deps;
-  gt_poll *poll; /* owned; NULL when the scenario does not poll */
+  gt_poll *poll;               /* owned; NULL when the scenario does not poll */
+  const gt_contract *contract; /* borrowed from the suite's contract_owner; NULL: none */
 } gt_scenario;
 
 typedef enum { GT_AUTH_NONE, GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC } gt_auth_scheme;
@@ -286,6 +302,10 @@ typedef struct gt_suite {
   size_t n_scenarios;
   gt_wait_for wait_for;
   bool shard_replay_writes; /* shard: { replay_writes: true } (run/select.c) */
+  /* What the scenarios' contracts live in (an OpenAPI document), freed with
+   * the suite by contract_owner_free; NULL when none. */
+  void *contract_owner;
+  void (*contract_owner_free)(void *owner);
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

@@ -235,6 +235,7 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
       .scope = &r->scope,
       .is_head = req->method && !strcasecmp(req->method, "HEAD"),
       .transport_only = transport_only,
+      .contract = r->suite->scenarios[c->scenario].contract,
   };
   /* A CORS preflight is answered by the CORS protocol (204 is usual), not by
    * the API: its status need not be in the API's documented set. */

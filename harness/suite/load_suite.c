@@ -390,6 +390,7 @@ void gt_suite_free(gt_suite *s) {
   for (size_t i = 0; i < s->n_secret_vars; i++)
     free(s->secret_vars[i]);
   free(s->secret_vars);
+  if (s->contract_owner_free) s->contract_owner_free(s->contract_owner);
   /* Trees last: the model borrowed from them (and compiled paths hang off
    * them). After compaction, trees[0] is the arena of the kept copies. */
   for (size_t i = 0; i < s->n_trees; i++)

@@ -170,23 +170,60 @@ static const char *id_property(deriver *D, const gt_oa_response *r, const char *
  * registered on the producing operation; returns the capture name or NULL. */
 typedef struct capture_plan {
   size_t producer;
-  char *name; /* variable */
-  char *path; /* JSONPath */
+  char *param; /* the parameter it feeds */
+  char *name;  /* the variable: the parameter's name, made unique per producer */
+  char *path;  /* JSONPath */
 } capture_plan;
 
 typedef struct plan {
   capture_plan *caps;
   size_t n_caps;
+  size_t (*edges)[2]; /* consumer, producer */
+  size_t n_edges;
 } plan;
 
-static const char *plan_capture(deriver *D, plan *P, size_t producer, const char *name,
+/* true when op `from` already depends, through planned captures, on `to`. */
+static bool depends_on(const plan *P, size_t from, size_t to, int depth) {
+  if (from == to) return true;
+  if (depth > 64) return true; /* deeper than any real chain: refuse */
+  for (size_t i = 0; i < P->n_edges; i++)
+    if (P->edges[i][0] == from && depends_on(P, P->edges[i][1], to, depth + 1)) return true;
+  return false;
+}
+
+/* The capture of `param` by `producer` for `consumer` (planned once per
+ * producer and parameter); NULL when it would make a cycle. */
+static const char *plan_capture(plan *P, size_t consumer, size_t producer, const char *param,
                                 const char *jpath) {
-  for (size_t i = 0; i < P->n_caps; i++)
-    if (!strcmp(P->caps[i].name, name)) return P->caps[i].name;
-  P->caps = gt_xrealloc(P->caps, (P->n_caps + 1) * sizeof *P->caps);
-  P->caps[P->n_caps] = (capture_plan){producer, gt_xstrdup(name), gt_xstrdup(jpath)};
-  (void)D;
-  return P->caps[P->n_caps++].name;
+  if (depends_on(P, producer, consumer, 0)) return NULL;
+  const char *name = NULL;
+  for (size_t i = 0; i < P->n_caps && !name; i++)
+    if (P->caps[i].producer == producer && !strcmp(P->caps[i].param, param)) name = P->caps[i].name;
+  if (!name) {
+    char *base = var_of(param);
+    char *var = gt_xstrdup(base);
+    for (int n = 2;; n++) {
+      bool taken = false;
+      for (size_t i = 0; i < P->n_caps && !taken; i++)
+        taken = !strcmp(P->caps[i].name, var);
+      if (!taken) break;
+      free(var);
+      var = gt_xasprintf("%s_%d", base, n);
+    }
+    free(base);
+    P->caps = gt_xrealloc(P->caps, (P->n_caps + 1) * sizeof *P->caps);
+    P->caps[P->n_caps] = (capture_plan){producer, gt_xstrdup(param), var, gt_xstrdup(jpath)};
+    name = P->caps[P->n_caps++].name;
+  }
+  bool known = false;
+  for (size_t i = 0; i < P->n_edges && !known; i++)
+    known = P->edges[i][0] == consumer && P->edges[i][1] == producer;
+  if (!known) {
+    P->edges = gt_xrealloc(P->edges, (P->n_edges + 1) * sizeof *P->edges);
+    P->edges[P->n_edges][0] = consumer;
+    P->edges[P->n_edges++][1] = producer;
+  }
+  return name;
 }
 
 /* `links` of any operation's response that names op (operationId) and sets
@@ -225,11 +262,9 @@ static const char *from_links(deriver *D, plan *P, size_t self, const char *para
           p += n;
           if (*p == '/') p++;
         }
-        char *var = var_of(param);
-        const char *name = plan_capture(D, P, i, var, jp.data);
-        free(var);
+        const char *name = plan_capture(P, self, i, param, jp.data);
         gt_buf_free(&jp);
-        return name;
+        if (name) return name;
       }
     }
   return NULL;
@@ -252,9 +287,7 @@ static const char *infer_producer(deriver *D, plan *P, size_t self, const char *
       const char *id = id_property(D, success(p), param, pass == 1, prop, sizeof prop);
       if (!id) continue;
       char *jp = gt_xasprintf(pass == 0 ? "$.%s" : "$[0].%s", id);
-      char *var = var_of(param);
-      name = plan_capture(D, P, i, var, jp);
-      free(var);
+      name = plan_capture(P, self, i, param, jp);
       free(jp);
     }
   free(coll);
@@ -804,10 +837,12 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   for (size_t k = 0; k < d->n_ops; k++)
     emit_scenario(&D, &P, order, k);
   for (size_t i = 0; i < P.n_caps; i++) {
+    free(P.caps[i].param);
     free(P.caps[i].name);
     free(P.caps[i].path);
   }
   free(P.caps);
+  free(P.edges);
   free(order);
   return gt_buf_steal(b);
 }

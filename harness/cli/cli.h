@@ -1,6 +1,6 @@
 /* cli.h — the gauntlet command line: one options struct, one option parser,
  * one suite loader and one error printer for every subcommand (run, list,
- * check, serve). Only this folder prints and decides exit codes (see README
+ * check, serve). Only this folder prints and decides exit codes (see docs/cli.md
  * "Exit codes"). */
 #ifndef GT_CLI_CLI_H
 #define GT_CLI_CLI_H

@@ -32,6 +32,12 @@ char *gt_read_file(const char *path, size_t *len, int *errnum) {
     *len = got;
     return data;
   }
+  char *data = gt_read_stream(f, len, errnum);
+  fclose(f);
+  return data;
+}
+
+char *gt_read_stream(FILE *f, size_t *len, int *errnum) {
   gt_buf b;
   gt_buf_init(&b);
   char chunk[65536];
@@ -39,12 +45,12 @@ char *gt_read_file(const char *path, size_t *len, int *errnum) {
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
     gt_buf_add(&b, chunk, n);
   bool failed = ferror(f);
-  *errnum = errno;
-  fclose(f);
+  *errnum = failed ? errno : 0;
   if (failed) {
     gt_buf_free(&b);
     return NULL;
   }
+  if (!b.data) gt_buf_adds(&b, ""); /* empty input is an empty string, not NULL */
   *len = b.len;
   return gt_buf_steal(&b);
 }

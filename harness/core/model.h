@@ -5,6 +5,10 @@
  * variable values stay gt_node trees (see node.h) and are expanded at run time,
  * because captures are only known then. Everything hangs off gt_suite, which
  * owns it all; gt_suite_free releases it. */
+/* Ownership: `char *` fields are owned (freed by the *_free of their struct)
+ * unless marked borrowed; `const gt_node *` fields are borrowed from the
+ * suite's parsed trees (suite->trees), and suite/borrowed.h is the one list
+ * of them the loader's compaction and its test follow. */
 #ifndef GT_CORE_MODEL_H
 #define GT_CORE_MODEL_H
 
@@ -104,8 +108,8 @@ static inline bool gt_status_has(const gt_status_set *s, int code) {
 typedef struct gt_jsonpath gt_jsonpath;
 
 typedef struct gt_path_template {
-  char *src;           /* "$.build_id" as written */
-  gt_jsonpath *path;   /* compiled */
+  const char *src;     /* "$.build_id" as written (borrowed: its key node's text) */
+  gt_jsonpath *path;   /* compiled (owned by that key node's aux) */
   const gt_node *tmpl; /* borrowed from the suite's tree */
 } gt_path_template;
 
@@ -135,7 +139,7 @@ void gt_expect_free(gt_expect *e); /* frees status_text and jsonpath array (not 
 typedef enum { GT_BODY_NONE, GT_BODY_JSON, GT_BODY_FORM, GT_BODY_RAW } gt_body_kind;
 
 /* A credential other than the profile's for one scenario: `request.auth:`
- * as a mapping (README "Per-scenario auth"). */
+ * as a mapping (docs/suite-format.md "Per-scenario auth"). */
 typedef struct gt_auth_with {
   bool given;
   int scheme; /* gt_auth_scheme; the profile's when not written */
@@ -160,10 +164,10 @@ typedef struct gt_request {
 } gt_request;
 
 typedef struct gt_capture {
-  char *name;
-  char *src;
-  gt_jsonpath *path;
-  bool from_header; /* `header: Name` form: capture a response header */
+  char *name;        /* owned */
+  char *src;         /* owned: the JSONPath or header name as written */
+  gt_jsonpath *path; /* owned */
+  bool from_header;  /* `header: Name` form: capture a response header */
   int line, col;
 } gt_capture;
 
@@ -187,8 +191,8 @@ typedef struct gt_poll {
 } gt_poll;
 
 /* `checks:` of a scenario: each universal check as the profile says, off or
- * on, and the content type its responses must have (README "Per-scenario
- * checks"). Zero-initialised = no change. */
+ * on, and the content type its responses must have (docs/checks.md, per
+ * scenario). Zero-initialised = no change. */
 enum { GT_SWITCH_PROFILE = 0, GT_SWITCH_OFF, GT_SWITCH_ON };
 typedef struct gt_check_switches {
   unsigned char on[GT_CHECK_UNIVERSAL_COUNT]; /* GT_SWITCH_* */

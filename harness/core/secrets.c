@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
+
 #define MIN_SECRET_LEN 4
 
 typedef struct entry {
@@ -99,27 +101,6 @@ static void add_literal(gt_secrets *s, const char *name, const char *value, size
   s->n++;
 }
 
-static void base64(const unsigned char *in, size_t len, bool url, gt_buf *out) {
-  const char *abc = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i = 0;
-  for (; i + 2 < len; i += 3) {
-    unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-    char q[4] = {abc[v >> 18], abc[v >> 12 & 63], abc[v >> 6 & 63], abc[v & 63]};
-    gt_buf_add(out, q, 4);
-  }
-  /* No padding: the unpadded prefix matches padded and unpadded renderings. */
-  if (len - i == 1) {
-    unsigned v = (unsigned)in[i] << 16;
-    char q[2] = {abc[v >> 18], abc[v >> 12 & 63]};
-    gt_buf_add(out, q, 2);
-  } else if (len - i == 2) {
-    unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
-    char q[3] = {abc[v >> 18], abc[v >> 12 & 63], abc[v >> 6 & 63]};
-    gt_buf_add(out, q, 3);
-  }
-}
-
 static void percent_encode(const unsigned char *in, size_t len, bool lower, gt_buf *out) {
   const char *hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
   for (size_t i = 0; i < len; i++) {
@@ -172,8 +153,8 @@ static void add_with_derived(gt_secrets *s, const char *name, const char *value,
   gt_buf_init(&b);
   for (int form = 0; form < 7; form++) {
     gt_buf_reset(&b);
-    if (form < 2)
-      base64(u, len, form == 1, &b);
+    if (form < 2) /* No padding: the unpadded prefix matches padded and unpadded renderings. */
+      gt_base64_encode_as(&b, u, len, form == 1 ? GT_B64_URL : GT_B64_STD, false);
     else if (form < 4)
       percent_encode(u, len, form == 3, &b);
     else if (form == 4)

@@ -31,7 +31,7 @@ typedef struct gt_cli_var {
 typedef cJSON *(*gt_gen_fn)(void *ud, const char *name, size_t len);
 
 /* The generated values gauntlet knows ("uuid", "hex16", "now_ms", ...),
- * NULL-terminated; README "Generated values". */
+ * NULL-terminated; docs/suite-format.md "Generated values". */
 extern const char *const gt_gen_names[];
 /* True when name (without "gen.") is one of gt_gen_names. */
 bool gt_gen_known(const char *name, size_t len);

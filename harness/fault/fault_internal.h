@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/base64.h"
 #include "../core/prng.h"
 #include "fault.h"
 
@@ -31,12 +32,6 @@ typedef struct gt_url_parts {
   size_t path_start; /* offset of the first '/', '?' or '#' after the authority (or strlen) */
 } gt_url_parts;
 bool gt_url_split(const char *url, gt_url_parts *p);
-
-/* ---- base64 ---- */
-void gt_base64_encode(gt_buf *out, const unsigned char *data, size_t len);
-void gt_base64url_encode(gt_buf *out, const unsigned char *data, size_t len);
-/* Decodes base64url (no padding, '=' tolerated at the end); caller frees. */
-unsigned char *gt_base64url_decode(const char *s, size_t len, size_t *out_len);
 
 /* "${NAME}" or "${NAME:-default}" exactly -> NAME (caller frees), else NULL:
  * the name a secret is redacted as. */

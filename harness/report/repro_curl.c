@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "../core/base64.h"
 #include "../core/buf.h"
 
 #define BODY_INLINE_MAX 4096
@@ -156,42 +157,6 @@ bool gt_shell_quote_secrets(gt_buf *out, const gt_secrets *secrets, const char *
   return false;
 }
 
-static int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-/* Standard base64 (padding optional) -> bytes; NULL when not base64. */
-static char *b64_decode(const char *s, size_t *out_len) {
-  size_t n = strlen(s);
-  while (n && s[n - 1] == '=')
-    n--;
-  char *out = gt_xmalloc(n * 3 / 4 + 1);
-  size_t k = 0;
-  unsigned acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; i++) {
-    int v = b64_value(s[i]);
-    if (v < 0) {
-      free(out);
-      return NULL;
-    }
-    acc = acc << 6 | (unsigned)v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[k++] = (char)(acc >> bits & 0xff);
-    }
-  }
-  out[k] = 0;
-  *out_len = k;
-  return out;
-}
-
 /* `Authorization: Basic B64` whose user:password comes from the environment:
  * curl -u WORD sends exactly that header. */
 static bool basic_as_user(gt_buf *out, const gt_secrets *secrets, const gt_header *h) {
@@ -202,7 +167,8 @@ static bool basic_as_user(gt_buf *out, const gt_secrets *secrets, const gt_heade
   free(hits);
   if (nh == 0) return false; /* no secret in it: the header is written as it is */
   size_t plain_len = 0;
-  char *plain = b64_decode(h->value + 6, &plain_len);
+  char *plain = (char *)gt_base64_decode(h->value + 6, strlen(h->value + 6), GT_B64_STD,
+                                         GT_B64_PAD_OPTIONAL, &plain_len);
   bool ok = plain && plain_len == strlen(plain) && memchr(plain, ':', plain_len);
   gt_buf word;
   gt_buf_init(&word);

@@ -1,6 +1,6 @@
 /* run.h — the runner: executes the cases of loaded suites and reports them.
  *
- * Scheduling (documented in README "Execution order"):
+ * Scheduling (documented in docs/suite-format.md "Execution order"):
  *  - a scenario's cases start once every scenario it captures from is done;
  *    a failed capture skips its dependants;
  *  - within a scenario, fault cases run first (concurrently), then the valid

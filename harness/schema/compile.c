@@ -243,6 +243,18 @@ static sc_kw *add_kw(kwlist *l, sc_cc *c, const sc_where *w, sc_op op, unsigned 
   return k;
 }
 
+/* `$ref` or (dynamic) `$dynamicRef`: a keyword whose target is resolved once
+ * the whole document set is compiled (sc_add_pending). */
+static bool compile_ref(sc_cc *c, kwlist *l, const sc_where *w, const gt_node *v, bool dynamic) {
+  const char *name = dynamic ? "$dynamicRef" : "$ref";
+  const char *r = read_string(c, v, name);
+  if (!r) return false;
+  sc_kw *k = add_kw(l, c, w, dynamic ? OP_DYNREF : OP_REF, T_ANY, name);
+  k->u.ref = sc_alloc(c->s, sizeof *k->u.ref);
+  sc_add_pending(c, k->u.ref, dynamic, r, v, w);
+  return true;
+}
+
 static bool is_modern(gt_schema_dialect d) {
   return d == GT_DIALECT_2020_12;
 }
@@ -644,13 +656,7 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
   s->loc = loc_of(c, w, w->ptr);
   s->res = w->res;
   if (ok && ref) {
-    const char *r = read_string(c, ref, "$ref");
-    ok = r != NULL;
-    if (ok) {
-      sc_kw *k = add_kw(l, c, w, OP_REF, T_ANY, "$ref");
-      k->u.ref = sc_alloc(c->s, sizeof *k->u.ref);
-      sc_add_pending(c, k->u.ref, false, r, ref, w);
-    }
+    ok = compile_ref(c, l, w, ref, false);
   }
   if (ok && !only_ref) {
     bool val = w->vocab & VOC_VALIDATION;
@@ -670,15 +676,7 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
          (!(w->vocab & VOC_APPLICATOR) || compile_applicators(c, n, w, depth, l)) &&
          compile_defs(c, n, w, depth);
     if (ok && is_modern(w->dialect)) {
-      if ((v = gt_node_get(n, "$dynamicRef"))) {
-        const char *r = read_string(c, v, "$dynamicRef");
-        ok = r != NULL;
-        if (ok) {
-          sc_kw *k = add_kw(l, c, w, OP_DYNREF, T_ANY, "$dynamicRef");
-          k->u.ref = sc_alloc(c->s, sizeof *k->u.ref);
-          sc_add_pending(c, k->u.ref, true, r, v, w);
-        }
-      }
+      if ((v = gt_node_get(n, "$dynamicRef"))) ok = compile_ref(c, l, w, v, true);
       bool unev = w->vocab & VOC_UNEVALUATED;
       if (ok && unev && (v = gt_node_get(n, "unevaluatedItems"))) {
         sc_node *sub = sub_at(c, v, w, "unevaluatedItems", NULL, depth);

@@ -17,15 +17,19 @@ char *sc_read_all(const char *path, size_t *len, gt_err *err) {
     if (!text) gt_err_set(err, GT_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(errnum));
     return text;
   }
-  gt_buf b;
-  gt_buf_init(&b);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    gt_buf_add(&b, chunk, n);
-  if (!b.data) gt_buf_adds(&b, "");
-  *len = b.len;
-  return gt_buf_steal(&b);
+  int errnum = 0;
+  char *text = gt_read_stream(stdin, len, &errnum);
+  if (!text) gt_err_set(err, GT_ERR_INPUT, "-", 0, 0, "cannot read stdin: %s", strerror(errnum));
+  return text;
+}
+
+gt_node *sc_load_tree(const char *path, gt_err *err) {
+  size_t len = 0;
+  char *text = sc_read_all(path, &len, err);
+  if (!text) return NULL;
+  gt_node *tree = sc_parse_text(path, text, len, err);
+  free(text);
+  return tree;
 }
 
 cJSON *gt_schema_read_instance(const char *path, gt_err *err) {

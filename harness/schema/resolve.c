@@ -615,11 +615,7 @@ gt_schema *gt_schema_load_file(const char *path, const gt_schema_opts *opts, gt_
   gt_err local;
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
-  size_t len = 0;
-  char *text = sc_read_all(path, &len, err);
-  if (!text) return NULL;
-  gt_node *tree = sc_parse_text(path, text, len, err);
-  free(text);
+  gt_node *tree = sc_load_tree(path, err);
   if (!tree) return NULL;
   gt_schema *s = gt_schema_compile(tree, opts, err);
   gt_node_free(tree);

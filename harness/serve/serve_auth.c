@@ -6,23 +6,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../core/base64.h"
 #include "../fault/fault.h"
 #include "serve_internal.h"
 
+/* The padded standard base64 of s (HTTP Basic); the caller frees. */
 static char *base64(const char *s) {
-  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t n = strlen(s);
   gt_buf b;
   gt_buf_init(&b);
-  for (size_t i = 0; i < n; i += 3) {
-    unsigned v = (unsigned char)s[i] << 16;
-    if (i + 1 < n) v |= (unsigned char)s[i + 1] << 8;
-    if (i + 2 < n) v |= (unsigned char)s[i + 2];
-    gt_buf_addc(&b, tab[v >> 18 & 63]);
-    gt_buf_addc(&b, tab[v >> 12 & 63]);
-    gt_buf_addc(&b, i + 1 < n ? tab[v >> 6 & 63] : '=');
-    gt_buf_addc(&b, i + 2 < n ? tab[v & 63] : '=');
-  }
+  gt_base64_encode(&b, s, strlen(s));
   if (!b.data) gt_buf_adds(&b, "");
   return gt_buf_steal(&b);
 }

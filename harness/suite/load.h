@@ -73,6 +73,11 @@ void ld_keep_file(loader *L, char *file);
  * the suite); the model may borrow nodes from it. */
 void ld_keep_tree(loader *L, gt_node *tree);
 
+/* Reads and parses the YAML file at path, kept with ld_keep_tree (borrowed
+ * by the caller). NULL with the error set: "CANNOT_READ 'PATH': why" at `at`
+ * when the file cannot be read, the parser's FILE:LINE:COL otherwise. */
+gt_node *ld_read_tree(loader *L, const gt_node *at, const char *path, const char *cannot_read);
+
 /* A path relative to the directory of `from` (a file); absolute paths stay.
  * Caller frees. */
 char *ld_resolve_relative(const char *from, const char *path);

@@ -23,24 +23,13 @@
  * it, yaml_read.c) and from the suite level and profile, which are never
  * given back early. ld_compact_finish frees the rest of the parsed trees.
  *
- * A borrowed pointer missed here dangles, so this is THE list of what the
- * loader lends from the trees to the model (model.h), kept with the code that
- * moves it:
- *   gt_suite:    base_url, default_headers
- *   gt_profile:  auth.token, auth.jwt_secret, auth.jwt_claims,
- *                transport.headers, transport.content_type_match, errors.shape, envelope,
- * limits.rate_limit, default_faults[*].expect, fault_expect[*] gt_scenario:
- * request.method/path/query/headers/body, request.auth_with.token/mint, checks.content_type_match,
- * expect, faults[*].expect, respond, poll->until gt_expect:   headers, json, body,
- * jsonpath[*].tmpl, and jsonpath[*].src: the text of the map's KEY node, whose aux owns
- * jsonpath[*].path (load_expect.c); the key nodes are noted in L->jsonpath_keys because an entry
- * does not point at its key. Everything else in the model is owned (strdup'd names, tags, capture
- * sources, required paths, compiled paths) or points at suite->file/files.
- * If you add a borrowed pointer to the loader, add it here (and to the test
- * in tests/unit/test_suite_compact.c). */
+ * What it moves is THE table of borrowed pointers, suite/borrowed.h: add a
+ * new borrowed field there (the test in tests/unit/test_suite_compact.c
+ * expands the same table). */
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "borrowed.h"
 #include "load.h"
 
 typedef struct path_key {
@@ -115,9 +104,9 @@ static void mv(const ld_compactor *C, const gt_node **slot) {
 }
 
 static void move_expect(const ld_compactor *C, gt_expect *e) {
-  mv(C, &e->headers);
-  mv(C, &e->json);
-  mv(C, &e->body);
+#define MOVE(field) mv(C, &e->field);
+  GT_EXPECT_BORROWED(MOVE)
+#undef MOVE
   for (size_t i = 0; i < e->n_jsonpath; i++) {
     gt_path_template *t = &e->jsonpath[i];
     gt_node *key = gt_node_arena_move(C->arena, key_of(C, t)); /* takes .path along (aux) */
@@ -132,33 +121,21 @@ static void move_refs(const ld_compactor *C, gt_fault_ref *refs, size_t n) {
 }
 
 static void move_profile(const ld_compactor *C, gt_profile *p) {
-  mv(C, &p->auth.token);
-  mv(C, &p->auth.jwt_secret);
-  mv(C, &p->auth.jwt_claims);
-  mv(C, &p->transport.headers);
-  mv(C, &p->transport.content_type_match);
-  mv(C, &p->errors.shape);
-  mv(C, &p->envelope);
-  mv(C, &p->limits.rate_limit);
+#define MOVE(field) mv(C, &p->field);
+  GT_PROFILE_BORROWED(MOVE)
+#undef MOVE
   move_refs(C, p->default_faults, p->n_default_faults);
   for (int f = 0; f < GT_FAULT_COUNT; f++)
     move_expect(C, &p->fault_expect[f]);
 }
 
 static void move_scenario(const ld_compactor *C, gt_scenario *sc) {
-  gt_request *r = &sc->request;
-  mv(C, &r->method);
-  mv(C, &r->path);
-  mv(C, &r->query);
-  mv(C, &r->headers);
-  mv(C, &r->body);
-  mv(C, &r->auth_with.token);
-  mv(C, &r->auth_with.mint);
-  mv(C, &sc->checks.content_type_match);
+#define MOVE(field) mv(C, &sc->field);
+  GT_SCENARIO_BORROWED(MOVE)
+#undef MOVE
   move_expect(C, &sc->expect);
   move_refs(C, sc->faults, sc->n_faults);
   if (sc->poll) move_expect(C, &sc->poll->until);
-  mv(C, &sc->respond);
 }
 
 bool ld_compact_begin(loader *L, gt_node *list) {
@@ -187,8 +164,9 @@ bool ld_compact_begin(loader *L, gt_node *list) {
    * included files (load_include.c) come before it and live in other arenas. */
   C->first = L->n_included_scenarios < list->count ? list->items[L->n_included_scenarios] : NULL;
   ld_keep_tree(L, C->holder);
-  mv(C, &s->base_url);
-  mv(C, &s->default_headers);
+#define MOVE(field) mv(C, &s->field);
+  GT_SUITE_BORROWED(MOVE)
+#undef MOVE
   move_profile(C, &s->profile);
   /* Keys noted from here on are the current scenario's (see below). */
   L->n_jsonpath_keys = 0;

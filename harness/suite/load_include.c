@@ -97,14 +97,8 @@ static bool include_file(includer *I, const gt_node *item) {
   I->seen[I->n_seen++] = id; /* freed with I->seen */
   if (I->depth >= MAX_INCLUDE_DEPTH)
     return ld_fail(L, item, "include: more than %d levels of nested includes", MAX_INCLUDE_DEPTH);
-  size_t len = 0;
-  int errnum = 0;
-  char *data = gt_read_file(path, &len, &errnum);
-  if (!data) return ld_fail(L, item, "include: cannot read '%s': %s", path, strerror(errnum));
-  gt_node *root = gt_yaml_parse(path, data, len, L->err);
-  free(data);
-  if (!root) return false;
-  ld_keep_tree(L, root); /* after the suite's tree: freed after it */
+  gt_node *root = ld_read_tree(L, item, path, "include: cannot read");
+  if (!root) return false; /* kept after the suite's tree: freed after it */
   if (root->kind != GT_NODE_MAP)
     return ld_fail(L, root,
                    "an included file must be a mapping (variables:, defaults:, scenarios:, "

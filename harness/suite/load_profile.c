@@ -307,14 +307,8 @@ bool ld_profile(loader *L, gt_node *value, const char *suite_file) {
   if (!ld_want_scalar(L, value, "profile") || !ld_plain_data(L, value, "profile")) return false;
   char *path = ld_resolve_relative(suite_file, value->text);
   ld_keep_file(L, path); /* the suite owns it: nodes and p->file point at it */
-  size_t len = 0;
-  int errnum = 0;
-  char *data = gt_read_file(path, &len, &errnum);
-  if (!data) return ld_fail(L, value, "cannot read profile '%s': %s", path, strerror(errnum));
-  gt_node *tree = gt_yaml_parse(path, data, len, L->err);
-  free(data);
+  gt_node *tree = ld_read_tree(L, value, path, "cannot read profile");
   if (!tree) return false;
-  ld_keep_tree(L, tree);
   p->file = path;
   free(p->name);
   p->name = default_name(path);

@@ -217,6 +217,20 @@ void ld_keep_tree(loader *L, gt_node *tree) {
   s->trees[s->n_trees++] = tree;
 }
 
+gt_node *ld_read_tree(loader *L, const gt_node *at, const char *path, const char *cannot_read) {
+  size_t len = 0;
+  int errnum = 0;
+  char *data = gt_read_file(path, &len, &errnum);
+  if (!data) {
+    ld_fail(L, at, "%s '%s': %s", cannot_read, path, strerror(errnum));
+    return NULL;
+  }
+  gt_node *tree = gt_yaml_parse(path, data, len, L->err);
+  free(data);
+  if (tree) ld_keep_tree(L, tree);
+  return tree;
+}
+
 char *ld_resolve_relative(const char *from, const char *path) {
   if (path[0] == '/') return gt_xstrdup(path);
   char *copy = gt_xstrdup(from);

@@ -136,6 +136,16 @@ static void copy_anchor(scan *sc) {
     adv(sc);
 }
 
+/* A tag or an anchor where a node starts: copied whole; true when done. */
+static bool node_property(scan *sc, char c) {
+  if (!sc->node_start || (c != '!' && c != '&')) return false;
+  if (c == '!')
+    copy_tag(sc);
+  else
+    copy_anchor(sc);
+  return true;
+}
+
 static void step_flow(scan *sc, char c) {
   char next = peek(sc, 1);
   if (c == '[' || c == '{') {
@@ -148,14 +158,10 @@ static void step_flow(scan *sc, char c) {
     sc->node_start = true;
   } else if ((c == ':' || c == '?') && (is_space(next) || is_flow(next) || next == '\0')) {
     sc->node_start = true;
-  } else if (sc->node_start && c == '!') {
-    copy_tag(sc);
-    return;
-  } else if (sc->node_start && c == '&') {
-    copy_anchor(sc);
-    return;
-  } else {
+  } else if (!node_property(sc, c)) {
     sc->node_start = false;
+  } else {
+    return;
   }
   adv(sc);
 }
@@ -171,14 +177,10 @@ static void step_block(scan *sc, char c) {
     return;
   } else if ((c == ':' && spaced) || (sc->node_start && (c == '-' || c == '?') && spaced)) {
     sc->node_start = true;
-  } else if (sc->node_start && c == '!') {
-    copy_tag(sc);
-    return;
-  } else if (sc->node_start && c == '&') {
-    copy_anchor(sc);
-    return;
-  } else {
+  } else if (!node_property(sc, c)) {
     sc->node_start = false;
+  } else {
+    return;
   }
   adv(sc);
 }

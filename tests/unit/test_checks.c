@@ -39,10 +39,8 @@ static void teardown(void) {
   free(R.headers);
   gt_buf_free(&R.body);
   free(E.status_text);
-  for (size_t i = 0; i < E.n_jsonpath; i++) {
-    free(E.jsonpath[i].src);
+  for (size_t i = 0; i < E.n_jsonpath; i++)
     gt_jsonpath_free(E.jsonpath[i].path);
-  }
   free(E.jsonpath);
   gt_failures_free(&F);
   cJSON_Delete(parsed);
@@ -89,9 +87,9 @@ static void expect_status(const char *yaml) {
 static void add_jsonpath(const char *src, const char *tmpl) {
   E.jsonpath = gt_xrealloc(E.jsonpath, (E.n_jsonpath + 1) * sizeof *E.jsonpath);
   gt_path_template *pt = &E.jsonpath[E.n_jsonpath++];
-  pt->src = gt_xstrdup(src);
   pt->path = gt_jsonpath_compile(src, NULL);
   cr_assert_not_null(pt->path);
+  pt->src = gt_jsonpath_source(pt->path); /* borrowed, as the loader's are */
   pt->tmpl = T(tmpl);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "core/base64.h"
 #include "core/headers.h"
 #include "core/hex.h"
 #include "core/prng.h"
@@ -233,4 +234,38 @@ Test(outcome, one_name_and_kind_per_outcome) {
   cr_expect_str_eq(gt_http_outcome_kind(GT_HTTP_DNS), "dns");
   cr_expect_str_eq(gt_http_outcome_kind(GT_HTTP_OTHER), "transport");
   cr_expect_str_eq(gt_http_outcome_kind((gt_http_outcome)99), "transport");
+}
+
+/* One base64 codec: the padding rule is the caller's choice (contentEncoding
+ * requires it, Basic and JWT tolerate its absence), not a property of a copy. */
+Test(base64, one_codec_two_padding_rules) {
+  size_t n = 0;
+  unsigned char *d = gt_base64_decode("YWI=", 4, GT_B64_STD, GT_B64_PAD_REQUIRED, &n);
+  cr_assert_not_null(d);
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq((char *)d, "ab");
+  free(d);
+  cr_assert_null(gt_base64_decode("YWI", 3, GT_B64_STD, GT_B64_PAD_REQUIRED, &n));
+  cr_assert_null(gt_base64_decode("YW=I", 4, GT_B64_STD, GT_B64_PAD_REQUIRED, &n));
+  cr_assert_null(gt_base64_decode("Y===", 4, GT_B64_STD, GT_B64_PAD_REQUIRED, &n));
+  d = gt_base64_decode("YWI", 3, GT_B64_STD, GT_B64_PAD_OPTIONAL, &n);
+  cr_assert_not_null(d);
+  cr_assert_str_eq((char *)d, "ab");
+  free(d);
+  /* '+' and '/' belong to the standard alphabet only. */
+  d = gt_base64_decode("+/8=", 4, GT_B64_STD, GT_B64_PAD_REQUIRED, &n);
+  cr_assert_not_null(d);
+  cr_assert_eq(n, 2);
+  cr_assert_eq(d[0], 0xfb);
+  cr_assert_eq(d[1], 0xff);
+  free(d);
+  cr_assert_null(gt_base64_decode("+/8", 3, GT_B64_URL, GT_B64_PAD_OPTIONAL, &n));
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_base64_encode_as(&b, "ab", 2, GT_B64_STD, false);
+  cr_assert_str_eq(b.data, "YWI");
+  gt_buf_reset(&b);
+  gt_base64_encode(&b, "ab", 2);
+  cr_assert_str_eq(b.data, "YWI=");
+  gt_buf_free(&b);
 }

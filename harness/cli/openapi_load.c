@@ -64,6 +64,7 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
   for (size_t i = 0; i < n_cred && lo->secrets; i++) {
     const char *v = var_value(o, cred[i]);
     if (v && *v) gt_secrets_add(lo->secrets, cred[i], v);
+    if (v) gt_openapi_set_credential(d, cred[i], v);
   }
   if (!d->n_ops) {
     gt_err_set(e, GT_ERR_INPUT, path, 1, 1,
@@ -72,7 +73,7 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
     gt_openapi_free(d);
     return NULL;
   }
-  if (o->command == CLI_RUN) {
+  if (o->command == CLI_RUN || o->command == CLI_SERVE) {
     const char *vars[64];
     size_t n = gt_openapi_credential_vars(d, vars, 64);
     for (size_t i = 0; i < n; i++)
@@ -89,7 +90,8 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
                                      : d->server_url ? d->server_url
                                                      : "http://127.0.0.1",
                          .seed = o->seed_given ? o->run.seed : 0,
-                         .var_defaults = o->command != CLI_RUN};
+                         .var_defaults = o->command != CLI_RUN && o->command != CLI_SERVE,
+                         .serve = o->command == CLI_SERVE};
   char *yaml = gt_openapi_suite_yaml(d, &so);
   if (getenv("GAUNTLET_OPENAPI_DUMP")) fputs(yaml, stderr);
   gt_suite *s = gt_suite_load_string(path, yaml, strlen(yaml), lo, e);

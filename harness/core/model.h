@@ -211,6 +211,15 @@ typedef struct gt_contract gt_contract;
 struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
                 const struct gt_expect *expect, bool is_head, struct gt_failures *out);
+  /* serve: is a request valid for the operation? query and headers are
+   * objects of text values (header names lower-case), body the parsed JSON
+   * body or NULL. false with why filled (one line) when it is not. */
+  bool (*check_request)(const gt_contract *c, const cJSON *query, const cJSON *headers,
+                        const cJSON *body, char *why, size_t cap);
+  /* serve: the credential of an operation whose scheme is not the profile's:
+   * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
+   * GT_FAULT_INVALID_TOKEN (another value). */
+  int (*check_credential)(const gt_contract *c, const cJSON *query, const cJSON *headers);
 };
 
 typedef struct gt_scenario {

@@ -120,6 +120,12 @@ static char *var_of(const char *name) {
   return gt_buf_steal(&b);
 }
 
+static bool is_required_name(const gt_node *req, const char *name) {
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
+    if (req->items[i]->text && !strcmp(req->items[i]->text, name)) return true;
+  return false;
+}
+
 /* ---- producers ---- */
 
 /* The parent collection of "/pets/{petId}" is "/pets" when {petId} is the
@@ -344,10 +350,27 @@ static char *request_path(deriver *D, plan *P, size_t self) {
     if (cap) {
       gt_buf_printf(&b, "${%s}", cap);
     } else {
+      /* ${NAME:-value}: --var NAME=... sets it; as a template segment, the
+       * fault engine and serve see it as "any one segment" */
       const gt_oa_param *pp = find_param(op, name, "path");
       cJSON *v = pp ? param_value(D, pp) : cJSON_CreateString("1");
       char *t = as_text(v);
+      char *var = var_of(name);
+      /* never the name of a capture: that would read the captured value */
+      for (bool taken = true; taken;) {
+        taken = false;
+        for (size_t i = 0; i < P->n_caps && !taken; i++)
+          taken = !strcmp(P->caps[i].name, var);
+        if (taken) {
+          char *longer = gt_xasprintf("path_%s", var);
+          free(var);
+          var = longer;
+        }
+      }
+      gt_buf_printf(&b, "${%s:-", var);
       pct_encode(&b, t);
+      gt_buf_addc(&b, '}');
+      free(var);
       free(t);
       cJSON_Delete(v);
     }
@@ -373,22 +396,7 @@ static void put_cred_ref(deriver *D, const gt_oa_scheme *s) {
   free(t);
 }
 
-/* The profile's scheme: the sendable one most operations require. */
-static int pick_profile_scheme(const gt_openapi *d) {
-  int best = -1;
-  size_t best_n = 0;
-  for (size_t s = 0; s < d->n_schemes; s++) {
-    if (!sendable(d->schemes[s].kind)) continue;
-    size_t n = 0;
-    for (size_t i = 0; i < d->n_ops; i++)
-      n += d->ops[i].n_security && d->ops[i].security[0] == (int)s;
-    if (n > best_n) {
-      best = (int)s;
-      best_n = n;
-    }
-  }
-  return best;
-}
+static void emit_error_shape(deriver *D);
 
 static void emit_profile(deriver *D) {
   const gt_openapi *d = D->R.d;
@@ -407,6 +415,7 @@ static void emit_profile(deriver *D) {
       gt_buf_addc(b, '\n');
     }
   }
+  if (D->o->serve) emit_error_shape(D);
   gt_buf_adds(b, "  faults:\n    default: []\n");
 }
 
@@ -437,9 +446,16 @@ static void add_text(cJSON *obj, const char *name, const cJSON *v) {
   free(t);
 }
 
+/* Each operation's values come from its own stream (the seed and its method
+ * and path), so they do not depend on the order or on what else is derived. */
+static void seed_for(deriver *D, const gt_oa_op *op, uint64_t salt) {
+  D->rng = D->o->seed ^ gt_fnv1a(op->method) ^ (gt_fnv1a(op->path) * 31) ^ salt;
+}
+
 static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
   const gt_oa_op *op = &D->R.d->ops[self];
   memset(r, 0, sizeof *r);
+  seed_for(D, op, 1);
   r->path = request_path(D, P, self);
   r->query = cJSON_CreateObject();
   r->headers = cJSON_CreateObject();
@@ -464,8 +480,8 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
   }
   /* credentials */
   r->auth = op->is_public ? -2 : -1;
-  if (!op->is_public && op->n_security) {
-    int s = op->security[0];
+  int s = gt_openapi_op_scheme(D->R.d, op);
+  if (s >= 0) {
     const gt_oa_scheme *sc = &D->R.d->schemes[s];
     if (!sendable(sc->kind)) {
       r->auth = -2; /* carried as a parameter: no auth faults (docs/openapi.md) */
@@ -476,7 +492,9 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
         gt_buf_printf(&cookies, "%s%s=%s", cookies.len ? "; " : "", sc->param, ref);
       free(ref);
     } else if (s != D->profile_scheme) {
-      r->auth = s;
+      /* serve checks the profile's credential itself, this one through the
+       * operation's contract (check_credential) */
+      r->auth = D->o->serve ? -2 : s;
     }
   }
   if (cookies.len) cJSON_AddStringToObject(r->headers, "Cookie", cookies.data);
@@ -494,9 +512,9 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     if (m) {
       r->json = v;
       oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
-      const gt_node *s = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
+      const gt_node *bs = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
       oa_at_free(&at);
-      const gt_node *req = s ? gt_node_get(s, "required") : NULL;
+      const gt_node *req = bs ? gt_node_get(bs, "required") : NULL;
       if (req && req->kind == GT_NODE_SEQ && cJSON_IsObject(v)) {
         r->required = cJSON_CreateArray();
         for (size_t i = 0; i < req->count; i++)
@@ -757,6 +775,117 @@ static size_t emit_negatives(deriver *D, const gt_oa_op *op, const request_parts
   return count;
 }
 
+/* serve: the documented success answer, from its example or synthesized. */
+static void emit_respond(deriver *D, const gt_oa_op *op) {
+  /* the documented success; else `default`; else the first documented status */
+  const gt_oa_response *ok = success(op);
+  for (size_t i = 0; !ok && i < op->n_responses; i++)
+    if (!strcmp(op->responses[i].status, "default")) ok = &op->responses[i];
+  if (!ok && op->n_responses) ok = &op->responses[0];
+  if (!ok) return;
+  seed_for(D, op, 2);
+  gt_buf *b = &D->out;
+  int status = status_num(ok->status) ? status_num(ok->status) : 200;
+  gt_buf_printf(b, "    respond:\n      status: %d\n", status);
+  bool first = true;
+  for (size_t i = 0; i < ok->n_headers; i++) {
+    const gt_oa_header *h = &ok->headers[i];
+    if (!h->required || !strcasecmp(h->name, "Content-Type")) continue;
+    cJSON *v = oa_synthesize_for(&D->R, h->schema.node, &D->rng, true);
+    char *t = as_text(v);
+    gt_buf_adds(b, first ? "      headers: { " : ", ");
+    put_str(b, h->name);
+    gt_buf_adds(b, ": ");
+    put_str(b, t);
+    free(t);
+    cJSON_Delete(v);
+    first = false;
+  }
+  if (!first) gt_buf_adds(b, " }\n");
+  const gt_oa_media *m = json_media(ok->media, ok->n_media);
+  if (status == 204 || status == 304 || !m) return;
+  cJSON *body = oa_example_json(m->example);
+  if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
+  gt_buf_adds(b, "      json: ");
+  put_json(b, body);
+  gt_buf_addc(b, '\n');
+  cJSON_Delete(body);
+}
+
+/* The template of a schema (serve's error answers): objects with their
+ * required properties, typed by matchers; the first enum value. */
+static void put_template_of(deriver *D, const gt_node *s0, const oa_at *at0, int depth) {
+  gt_buf *b = &D->out;
+  oa_at at = oa_copy(at0);
+  const gt_node *s = s0 ? oa_resolve(&D->R, s0, &at) : NULL;
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  if (all && all->kind == GT_NODE_SEQ && all->count == 1) s = oa_resolve(&D->R, all->items[0], &at);
+  const char *type = s ? oa_text(s, "type") : NULL;
+  const gt_node *en = s ? gt_node_get(s, "enum") : NULL;
+  if (en && en->kind == GT_NODE_SEQ && en->count) {
+    cJSON *v = gt_node_to_json(en->items[0]);
+    put_json(b, v);
+    cJSON_Delete(v);
+  } else if (type && !strcmp(type, "object") && depth < 4) {
+    const gt_node *props = gt_node_get(s, "properties");
+    const gt_node *req = gt_node_get(s, "required");
+    gt_buf_adds(b, "{");
+    bool first = true;
+    for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
+      if (req && !is_required_name(req, props->keys[i]->text)) continue;
+      gt_buf_adds(b, first ? "" : ", ");
+      put_str(b, props->keys[i]->text);
+      gt_buf_adds(b, ": ");
+      put_template_of(D, props->items[i], &at, depth + 1);
+      first = false;
+    }
+    gt_buf_adds(b, "}");
+  } else if (type && !strcmp(type, "integer")) {
+    gt_buf_adds(b, "!integer");
+  } else if (type && !strcmp(type, "number")) {
+    gt_buf_adds(b, "!number");
+  } else if (type && !strcmp(type, "boolean")) {
+    gt_buf_adds(b, "!boolean");
+  } else if (type && !strcmp(type, "array")) {
+    gt_buf_adds(b, "!array");
+  } else if (type && !strcmp(type, "string")) {
+    gt_buf_adds(b, "!string");
+  } else {
+    gt_buf_adds(b, "!any");
+  }
+  oa_at_free(&at);
+}
+
+/* serve: the schema most 4xx responses document becomes errors.shape. */
+static void emit_error_shape(deriver *D) {
+  const gt_openapi *d = D->R.d;
+  const gt_node *best = NULL;
+  size_t best_n = 0;
+  for (size_t i = 0; i < d->n_ops; i++)
+    for (size_t r = 0; r < d->ops[i].n_responses; r++) {
+      const gt_oa_response *x = &d->ops[i].responses[r];
+      const gt_oa_media *m = x->status[0] == '4' ? json_media(x->media, x->n_media) : NULL;
+      if (!m || !m->schema.node) continue;
+      size_t n = 0;
+      for (size_t k = 0; k < d->n_ops; k++)
+        for (size_t q = 0; q < d->ops[k].n_responses; q++) {
+          const gt_oa_response *y = &d->ops[k].responses[q];
+          const gt_oa_media *mm = y->status[0] == '4' ? json_media(y->media, y->n_media) : NULL;
+          n += mm && mm->schema.node == m->schema.node;
+        }
+      if (n > best_n) {
+        best = m->schema.node;
+        best_n = n;
+      }
+    }
+  if (!best) return;
+  oa_at at = {oa_doc_of(d, best), gt_xstrdup("")};
+  gt_buf_adds(&D->out, "  errors:\n    shape: ");
+  put_template_of(D, best, &at, 0);
+  gt_buf_addc(&D->out, '\n');
+  oa_at_free(&at);
+}
+
 static bool path_seen_before(const gt_openapi *d, const size_t *order, size_t k) {
   for (size_t j = 0; j < k; j++)
     if (!strcmp(d->ops[order[j]].path, d->ops[order[k]].path)) return true;
@@ -799,7 +928,10 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
   }
   if (!path_seen_before(D->R.d, order, k)) gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
   gt_buf_adds(b, "]\n");
-  emit_negatives(D, op, &r);
+  if (D->o->serve)
+    emit_respond(D, op);
+  else
+    emit_negatives(D, op, &r);
   parts_free(&r);
 }
 
@@ -809,7 +941,7 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
   D.rng = D.o->seed ^ 0x6f70656e617069ULL;
   gt_buf_init(&D.out);
-  D.profile_scheme = pick_profile_scheme(d);
+  D.profile_scheme = gt_openapi_profile_scheme(d);
   gt_buf *b = &D.out;
   gt_buf_printf(b, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
                 d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);

@@ -41,6 +41,8 @@ const char *oa_text(const gt_node *map, const char *key);
  * null): its example, default, first enum value, or one synthesized from its
  * type and format with bounds respected. Caller owns. */
 cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng);
+/* The same for a response body (response: readOnly included, writeOnly not). */
+cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response);
 /* The index of the document node n belongs to. */
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */

@@ -34,6 +34,7 @@ typedef struct gt_oa_scheme {
   char *var;   /* the variable holding its credential (docs/openapi.md naming rule) */
   char *param; /* apiKey: the header, query parameter or cookie name; else NULL */
   gt_oa_sec_kind kind;
+  char *value; /* the credential (a secret; serve checks it), set by gt_openapi_set_credential */
 } gt_oa_scheme;
 
 /* A schema somewhere in the document set: the node (resolved) and where it
@@ -47,8 +48,10 @@ typedef struct gt_oa_param {
   char *name;
   char *in; /* path, query, header, cookie */
   bool required;
-  gt_oa_schema schema;    /* 2.0: the parameter itself (type, enum, ...) */
-  const gt_node *example; /* example / first of examples / x-example, or NULL */
+  gt_oa_schema schema;             /* 2.0: the parameter itself (type, enum, ...) */
+  const gt_node *example;          /* example / first of examples / x-example, or NULL */
+  long part;                       /* as gt_oa_media.part */
+  struct gt_schema *inline_schema; /* 2.0 query/header: compiled apart (contract.c owns it) */
 } gt_oa_param;
 
 typedef struct gt_oa_media {
@@ -87,6 +90,8 @@ typedef struct gt_oa_op {
   size_t n_responses;
   int *security; /* indices into gt_openapi.schemes: the first requirement's schemes */
   size_t n_security;
+  int *alts; /* the first scheme of each requirement (the alternatives) */
+  size_t n_alts;
   bool is_public; /* `security: []` (or no security anywhere) */
   const gt_node *at;
 } gt_oa_op;
@@ -122,6 +127,7 @@ typedef struct gt_oa_suite_opts {
   unsigned long seed;   /* choices in synthesized values */
   bool comments;        /* `# from: GET /pets/{petId}` comments (init) */
   bool var_defaults;    /* credentials as ${NAME:-} (list/check: nothing needs to be set) */
+  bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
 } gt_oa_suite_opts;
 
 /* The derived suite as YAML text (caller frees): profile, scenarios, faults.
@@ -134,7 +140,17 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o);
  * (freed with it). false + err on a schema the validator rejects. */
 bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err);
 
-/* "bearerAuth", "api_key" ...: the variable of each scheme (borrowed). */
+/* The scheme most operations accept among bearer, basic and header API keys
+ * (the derived profile's credential), or -1. */
+int gt_openapi_profile_scheme(const gt_openapi *d);
+/* The scheme a derived request for op carries: the profile's when op accepts
+ * it, else the first requirement's first scheme; -1 for a public operation. */
+int gt_openapi_op_scheme(const gt_openapi *d, const gt_oa_op *op);
+/* Keeps the credential of the scheme whose variable is var (copied). */
+void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value);
+
+/* "bearerAuth", "api_key" ...: the variable of each scheme some derived
+ * request carries (borrowed). */
 size_t gt_openapi_credential_vars(const gt_openapi *d, const char **out, size_t max);
 
 #endif

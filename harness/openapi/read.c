@@ -119,8 +119,20 @@ static bool read_security(oa_reader *R, const gt_node *sec, gt_oa_op *op) {
     op->is_public = true;
     return true;
   }
+  op->alts = gt_xcalloc(sec->count, sizeof *op->alts);
+  for (size_t a = 0; a < sec->count; a++) {
+    const gt_node *alt = sec->items[a];
+    if (alt->kind != GT_NODE_MAP)
+      return oa_fail(R, alt, "a security requirement must be a mapping");
+    if (!alt->count) continue;
+    size_t k = 0;
+    while (k < R->d->n_schemes && strcmp(R->d->schemes[k].name, alt->keys[0]->text))
+      k++;
+    if (k == R->d->n_schemes)
+      return oa_fail(R, alt->keys[0], "security scheme '%s' is not defined", alt->keys[0]->text);
+    op->alts[op->n_alts++] = (int)k;
+  }
   const gt_node *req = sec->items[0];
-  if (req->kind != GT_NODE_MAP) return oa_fail(R, req, "a security requirement must be a mapping");
   op->security = gt_xcalloc(req->count, sizeof *op->security);
   for (size_t i = 0; i < req->count; i++) {
     size_t k = 0;
@@ -211,7 +223,7 @@ static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_o
     char idx[24];
     snprintf(idx, sizeof idx, "%zu", i);
     oa_at pat = oa_child(&lat, idx);
-    gt_oa_param p = {0};
+    gt_oa_param p = {.part = -1};
     ok = read_param(C, list->items[i], &pat, &p);
     oa_at_free(&pat);
     if (!ok) {
@@ -604,12 +616,14 @@ void gt_openapi_free(gt_openapi *d) {
     }
     free(op->responses);
     free(op->security);
+    free(op->alts);
   }
   free(d->ops);
   for (size_t i = 0; i < d->n_schemes; i++) {
     free(d->schemes[i].name);
     free(d->schemes[i].var);
     free(d->schemes[i].param);
+    free(d->schemes[i].value);
   }
   free(d->schemes);
   for (size_t i = 0; i < d->n_docs; i++) {
@@ -627,13 +641,54 @@ void gt_openapi_free(gt_openapi *d) {
   free(d);
 }
 
+static bool sendable(gt_oa_sec_kind k) {
+  return k == GT_OA_SEC_BEARER || k == GT_OA_SEC_BASIC || k == GT_OA_SEC_APIKEY_HEADER;
+}
+
+static bool accepts(const gt_oa_op *op, int scheme) {
+  for (size_t i = 0; i < op->n_alts; i++)
+    if (op->alts[i] == scheme) return true;
+  return false;
+}
+
+int gt_openapi_profile_scheme(const gt_openapi *d) {
+  int best = -1;
+  size_t best_n = 0;
+  for (size_t s = 0; s < d->n_schemes; s++) {
+    if (!sendable(d->schemes[s].kind)) continue;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_ops; i++)
+      n += !d->ops[i].is_public && accepts(&d->ops[i], (int)s);
+    if (n > best_n) {
+      best = (int)s;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+int gt_openapi_op_scheme(const gt_openapi *d, const gt_oa_op *op) {
+  if (op->is_public || !op->n_alts) return -1;
+  int p = gt_openapi_profile_scheme(d);
+  return p >= 0 && accepts(op, p) ? p : op->alts[0];
+}
+
+void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value) {
+  for (size_t i = 0; i < d->n_schemes; i++)
+    if (!strcmp(d->schemes[i].var, var)) {
+      free(d->schemes[i].value);
+      d->schemes[i].value = gt_xstrdup(value);
+    }
+}
+
 size_t gt_openapi_credential_vars(const gt_openapi *d, const char **out, size_t max) {
   size_t n = 0;
+  int profile = gt_openapi_profile_scheme(d);
   for (size_t i = 0; i < d->n_schemes; i++) {
     bool used = false;
     for (size_t k = 0; k < d->n_ops && !used; k++)
-      for (size_t s = 0; s < d->ops[k].n_security && !used; s++)
-        used = d->ops[k].security[s] == (int)i;
+      used = gt_openapi_op_scheme(d, &d->ops[k]) == (int)i;
+    if (!used && (int)i == profile) used = true;
     if (used && n < max) out[n++] = d->schemes[i].var;
   }
   return n;

@@ -18,6 +18,7 @@
 typedef struct synther {
   oa_reader *R;
   uint64_t *rng;
+  bool response; /* a response body: readOnly properties included, writeOnly ones not */
 } synther;
 
 cJSON *oa_example_json(const gt_node *example) {
@@ -149,9 +150,9 @@ static bool is_required(const gt_node *req, const char *name) {
   return false;
 }
 
-static bool read_only(const gt_node *prop) {
-  const char *ro = oa_text(prop, "readOnly");
-  return ro && !strcmp(ro, "true");
+static bool flag(const gt_node *prop, const char *key) {
+  const char *v = oa_text(prop, key);
+  return v && !strcmp(v, "true");
 }
 
 static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth) {
@@ -161,8 +162,9 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
   bool any_required = req && req->kind == GT_NODE_SEQ && req->count;
   for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
     const char *name = props->keys[i]->text;
-    /* a request never carries readOnly properties, required or not */
-    if (read_only(props->items[i]) || (any_required && !is_required(req, name))) continue;
+    /* a request never carries readOnly properties, a response never writeOnly ones */
+    if (flag(props->items[i], S->response ? "writeOnly" : "readOnly")) continue;
+    if (any_required && !is_required(req, name)) continue;
     if (depth >= MAX_SYNTH_DEPTH && !is_required(req, name)) continue;
     cJSON *v = synth_sub(S, props->items[i], at, depth);
     if (v) cJSON_AddItemToObject(o, name, v);
@@ -242,7 +244,11 @@ size_t oa_doc_of(const gt_openapi *d, const gt_node *n) {
 }
 
 cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng) {
-  synther S = {R, rng};
+  return oa_synthesize_for(R, schema, rng, false);
+}
+
+cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
+  synther S = {R, rng, response};
   oa_at at = {oa_doc_of(R->d, schema), gt_xstrdup("")};
   cJSON *v = synth(&S, schema, &at, 0);
   oa_at_free(&at);

@@ -4,7 +4,9 @@
 #   3.1; JSON and YAML) exits 0, or exits 2 naming exactly what it does not
 #   support (or what is wrong in the document) as corpus-expected.txt says;
 # - `gauntlet list` of GitHub's REST API description (@octokit/openapi)
-#   completes with a case per operation.
+#   completes with a case per operation;
+# - the suite derived from the corpus's petstore (3.0) passes against
+#   `gauntlet serve` of the same document (docs/openapi.md tutorial).
 # Usage: corpus.sh SOURCE_DIR GAUNTLET_BIN. Exit 77 (skip) when the corpus is
 # not installed, unless CI=true (then 1).
 set -uo pipefail
@@ -59,4 +61,31 @@ if [ "$rc" != 0 ] || [ "$valid" -lt 1000 ]; then
   fail=1
 fi
 echo "corpus: api.github.com.json: $valid scenarios, $(wc -l <"$work/gh.out") cases"
+
+# petstore: serve it, run the derived suite against it
+pet=$ex/3.0/yaml/petstore.yaml
+export petstore_auth=corpus-token api_key=corpus-key
+"$bin" serve -q --listen 127.0.0.1:0 --junit "$work/serve.xml" "$pet" >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's|^listening http://127.0.0.1:||p' "$work/serve.out")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+if [ -z "$port" ]; then
+  echo "FAIL gauntlet serve petstore.yaml did not start: $(head -3 "$work/serve.err")"
+  fail=1
+else
+  "$bin" run -q --seed 1 --junit "$work/pet.xml" --base-url "http://127.0.0.1:$port/v2" "$pet" \
+    >"$work/pet.out" 2>"$work/pet.err"
+  rc=$?
+  echo "corpus: petstore against gauntlet serve: $(cat "$work/pet.out" "$work/pet.err" | tail -1)"
+  if [ "$rc" != 0 ]; then
+    echo "FAIL the derived petstore suite against gauntlet serve: exit $rc"
+    fail=1
+  fi
+fi
+kill "$serve_pid" 2>/dev/null
+wait "$serve_pid" 2>/dev/null
 exit $fail

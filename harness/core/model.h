@@ -149,6 +149,35 @@ typedef struct gt_auth_with {
   const gt_node *mint;  /* MAP of claims: a JWT minted with jwt_secret, or NULL (borrowed) */
 } gt_auth_with;
 
+/* What a JSON `null` (or an empty string) sent as a request parameter means to
+ * the API (profile `request.nulls`, `request.empty_strings`; a scenario's
+ * `request:` may override them). UNSET: the default, VALUE. */
+typedef enum gt_null_reading {
+  GT_NULLS_UNSET = 0,
+  GT_NULLS_VALUE,   /* a value of its own type, checked like any other */
+  GT_NULLS_ABSENT,  /* the same as a parameter not sent */
+  GT_NULLS_INVALID, /* always refused (wrong_type) */
+} gt_null_reading;
+
+/* Body encodings an API reads parameters from (profile `request.encodings`). */
+enum {
+  GT_ENC_JSON = 1,        /* application/json (or +json) body */
+  GT_ENC_FORM = 2,        /* application/x-www-form-urlencoded fields, as strings */
+  GT_ENC_FORM_FIELD = 4,  /* a form field holding the parameters as JSON (`form:params`) */
+  GT_ENC_QUERY_FIELD = 8, /* a query parameter holding them as JSON (`query:params`) */
+};
+
+/* How the API reads request parameters: profile `request:` (docs/suite-format.md
+ * "Profile keys"). Everything owned. */
+typedef struct gt_param_reading {
+  gt_null_reading nulls, empty_strings;
+  unsigned encodings;             /* GT_ENC_* bits; 0: not written (json and form) */
+  char *form_field, *query_field; /* the field names of FORM_FIELD / QUERY_FIELD, or NULL */
+  bool ignore_other;              /* `other_content_type: ignore`: such a body is not read */
+  char **any_method;              /* `methods:` every route also runs for (upper-case) */
+  size_t n_any_method;
+} gt_param_reading;
+
 typedef struct gt_request {
   const gt_node *method;  /* scalar; upper-cased at load */
   const gt_node *path;    /* scalar, may hold ${..} */
@@ -161,6 +190,7 @@ typedef struct gt_request {
   char **required; /* JSONPath sources of required body fields */
   gt_jsonpath **required_paths;
   size_t n_required;
+  gt_null_reading nulls, empty_strings; /* UNSET: the profile's */
 } gt_request;
 
 typedef struct gt_capture {
@@ -273,11 +303,23 @@ typedef struct gt_profile {
     gt_status_set statuses;
     const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
   } errors;
-  const gt_node *envelope; /* template every response must match, or NULL */
+  const gt_node *envelope;  /* template every response must match, or NULL */
+  gt_param_reading request; /* how request parameters are read */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */
   } limits;
+  /* `liveness:` the safe request (GET, HEAD or OPTIONS) sent after a
+   * raw-connection fault to see that the target still answers, when the
+   * scenario's own request is not safe (run/runner.c). Nodes borrowed. */
+  struct {
+    bool given;
+    const gt_node *method;  /* scalar, upper-cased at load; NULL: GET */
+    const gt_node *path;    /* scalar, may hold ${..} */
+    const gt_node *query;   /* MAP or NULL */
+    const gt_node *headers; /* MAP or NULL */
+    bool auth;              /* with the profile's credential (default true) */
+  } liveness;
   gt_fault_ref *default_faults;
   size_t n_default_faults;
   bool has_fault_expect[GT_FAULT_COUNT];

@@ -179,9 +179,18 @@ static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_dr
   }
   d->auth_name = gt_xstrdup(gt_auth_header_name(p));
   d->auth_value = gt_auth_value(p, d->token);
-  /* Basic: the base64 form is as secret as the password it encodes. */
-  if (p->auth.scheme == GT_AUTH_BASIC && ctx->secrets)
+  /* Basic: the base64 form is as secret as the password it encodes, and the
+   * password alone is secret too (invalid_token #2 sends it with another
+   * user). Written "${USER}:${PASS}", it is redacted as ${PASS}. */
+  if (p->auth.scheme == GT_AUTH_BASIC && ctx->secrets) {
     gt_secrets_add(ctx->secrets, d->token_name, d->auth_value + strlen("Basic "));
+    const char *colon = strchr(d->token, ':');
+    const char *sep = mint ? NULL : strstr(p->auth.token->text, "}:${");
+    char *pass_name = sep ? gt_single_var_name(sep + 2) : NULL;
+    if (colon && colon[1])
+      gt_secrets_add(ctx->secrets, pass_name ? pass_name : d->token_name, colon + 1);
+    free(pass_name);
+  }
   return true;
 }
 
@@ -319,6 +328,53 @@ bool gt_case_build_valid(const gt_build_ctx *octx, const gt_case *c, gt_http_req
   if (ok) assemble(ctx, sc, &d, out);
   if (ok) out->clock_ms = g.clock_used ? (long long)g.now_ms : 0;
   gt_draft_free(&d);
+  if (!ok) gt_http_request_free(out);
+  return ok;
+}
+
+bool gt_method_is_safe(const char *m) {
+  return m && (!strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS"));
+}
+
+gt_liveness_kind gt_liveness_kind_of(const gt_suite *s, const gt_scenario *sc) {
+  const char *m = sc->request.method && sc->request.method->text ? sc->request.method->text : "GET";
+  if (gt_method_is_safe(m)) return GT_LIVENESS_VALID;
+  return s->profile.liveness.given ? GT_LIVENESS_PROFILE : GT_LIVENESS_BASE_URL;
+}
+
+bool gt_case_build_liveness(const gt_build_ctx *octx, const gt_case *c, gt_http_request *out,
+                            gt_err *err) {
+  memset(out, 0, sizeof *out);
+  if (!octx || !octx->suite || !c || c->scenario >= octx->suite->n_scenarios)
+    return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "gt_case_build_liveness: bad arguments");
+  const gt_suite *su = octx->suite;
+  const gt_scenario *sc = &su->scenarios[c->scenario];
+  gt_liveness_kind kind = gt_liveness_kind_of(su, sc);
+  if (kind == GT_LIVENESS_VALID) return gt_case_build_valid(octx, c, out, err);
+  /* A scenario of its own: the profile's liveness request, or a GET of the
+   * base URL; no body, the scenario's timeout, the profile's credential
+   * unless the scenario or the liveness request goes without. */
+  gt_scenario probe = {.name = sc->name, .file = sc->file, .timeout_ms = sc->timeout_ms};
+  probe.request.auth = sc->request.auth;
+  if (kind == GT_LIVENESS_PROFILE) {
+    probe.request.method = su->profile.liveness.method;
+    probe.request.path = su->profile.liveness.path;
+    probe.request.query = su->profile.liveness.query;
+    probe.request.headers = su->profile.liveness.headers;
+    probe.request.auth = probe.request.auth && su->profile.liveness.auth;
+  }
+  char *name = gt_xasprintf("%s [liveness]", sc->name ? sc->name : "");
+  gt_gen_state g;
+  gt_scope scope;
+  gt_suite su_copy;
+  gt_build_ctx cx;
+  with_gen(octx, &probe, name, &g, &scope, &su_copy, &cx);
+  gt_draft d;
+  bool ok = draft_init(&cx, &probe, name, &d, err);
+  if (ok) assemble(&cx, &probe, &d, out);
+  if (ok) out->clock_ms = g.clock_used ? (long long)g.now_ms : 0;
+  gt_draft_free(&d);
+  free(name);
   if (!ok) gt_http_request_free(out);
   return ok;
 }

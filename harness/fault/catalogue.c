@@ -65,9 +65,12 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                 .family = "credentials",
                                 .needs = CREDENTIAL,
                                 .mutate = gt_mutate_auth,
+                                .variants = gt_variants_invalid_token,
                                 .expect = {"401", {{401, 401}}, .error_shape = true},
                                 .sends = "a random credential of the same length and character "
-                                         "classes",
+                                         "classes; with `scheme: basic` two cases: #1 the real "
+                                         "user with a wrong password, #2 an unknown user with the "
+                                         "real password",
                                 .expect_doc = "401 + error shape"},
     [GT_FAULT_MALFORMED_AUTH] = {.id = GT_FAULT_MALFORMED_AUTH,
                                  .name = "malformed_auth",
@@ -222,7 +225,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
          .variants = gt_variants_wrong_method,
          .expect = {"404 or 405", {{404, 405}}, .error_shape = true},
          .sends = "one case per method of GET, POST, PUT, PATCH, DELETE "
-                  "that no scenario uses on that path",
+                  "that no scenario uses on that path and the profile's "
+                  "`request.methods` does not list",
          .expect_doc = "404 or 405 + error shape",
          .skip_doc = "every one of GET, POST, PUT, PATCH and DELETE is used on that path"},
     [GT_FAULT_BAD_PERCENT_ENCODING] = {.id = GT_FAULT_BAD_PERCENT_ENCODING,
@@ -253,8 +257,12 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .mutate = gt_mutate_body,
                                  .expect = {.status_text = "413 or 400",
                                             .status = {{400, 400}, {413, 413}}},
-                                 .sends = "a JSON body one byte larger than `limits.max_body` "
-                                          "(default 8 MiB)",
+                                 .sends = "the body grown to one byte over `limits.max_body` "
+                                          "(default 8 MiB) by padding a real string field (the "
+                                          "first required one, else the first top-level one, "
+                                          "else any; a form's first field), so the size limit is "
+                                          "what is tested; a `gauntlet_padding` field only when "
+                                          "the body has no string field",
                                  .expect_doc = "413 or 400"},
     /* A close/reset is fine (the server may give up); never 2xx. */
     [GT_FAULT_TRUNCATED_BODY] = {.id = GT_FAULT_TRUNCATED_BODY,

@@ -319,9 +319,9 @@ static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const g
   gt_variant_vec v = {0};
   if (!reason && row->variants) {
     row->variants(s, sc, &v);
-    if (!v.count) reason = v.none_reason ? v.none_reason : "no variant applies";
+    if (!v.count && !v.single) reason = v.none_reason ? v.none_reason : "no variant applies";
   }
-  bool single = reason || !row->variants;
+  bool single = reason || !row->variants || (!v.count && v.single);
   size_t n = single ? 1 : v.count;
   for (size_t i = 0; i < n; i++) {
     gt_case *c = push(out);

@@ -202,9 +202,20 @@ typedef struct gt_build_ctx {
  * Fails with GT_ERR_INPUT when a variable is undefined (a missing capture is
  * reported by the runner as a skip before calling this). */
 bool gt_case_build(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out, gt_err *err);
-/* The liveness probe / the valid request of c's scenario. */
+/* The valid request of c's scenario. */
 bool gt_case_build_valid(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out,
                          gt_err *err);
+
+/* The liveness probe after a raw-connection fault must not repeat a side
+ * effect: it is the scenario's valid request when its method is safe (GET,
+ * HEAD, OPTIONS), else the profile's `liveness:` request, else a GET of the
+ * base URL (docs/faults.md). */
+typedef enum { GT_LIVENESS_VALID, GT_LIVENESS_PROFILE, GT_LIVENESS_BASE_URL } gt_liveness_kind;
+gt_liveness_kind gt_liveness_kind_of(const gt_suite *s, const gt_scenario *sc);
+bool gt_case_build_liveness(const gt_build_ctx *ctx, const gt_case *c, gt_http_request *out,
+                            gt_err *err);
+/* GET, HEAD or OPTIONS (upper case). */
+bool gt_method_is_safe(const char *method);
 
 /* JWT helpers (HS256 with libcrypto), exposed for tests and serve. */
 /* Returns a newly allocated token "h.p.s" for the claims object; caller frees. */

@@ -93,6 +93,7 @@ typedef struct gt_variant_vec {
   gt_variant *items;
   size_t count;
   const char *none_reason; /* static text: when count == 0, why (the skip reason) */
+  bool single;             /* count == 0: one case without a variant (not a skip) */
 } gt_variant_vec;
 
 void gt_variants_free(gt_variant_vec *v);
@@ -102,6 +103,7 @@ void gt_variants_missing_field(const gt_suite *s, const gt_scenario *sc, gt_vari
 void gt_variants_wrong_type(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 
 /* ---- fault mutations (one file per family); each returns false + err ---- */
 bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err);

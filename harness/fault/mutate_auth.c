@@ -265,6 +265,23 @@ bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_e
     return true;
   case GT_FAULT_INVALID_TOKEN: {
     if (!need_token(ctx, c, d, err)) return false;
+    char *colon = strchr(d->token, ':');
+    if (profile_of(ctx)->auth.scheme == GT_AUTH_BASIC && c->index && colon) {
+      /* #1 the real user, a wrong password; #2 an unknown user, the real password */
+      char *user = gt_xstrndup(d->token, (size_t)(colon - d->token));
+      char *forged =
+          c->index == 1 ? gt_random_like(&d->rng, colon + 1) : gt_random_like(&d->rng, user);
+      char *cred = c->index == 1 ? gt_xasprintf("%s:%s", user, forged)
+                                 : gt_xasprintf("%s:%s", forged, colon + 1);
+      set_token_value(ctx, d, cred);
+      /* #2 still carries the real password: its base64 form is as secret. */
+      if (ctx->secrets && d->auth_value && !strncmp(d->auth_value, "Basic ", 6))
+        gt_secrets_add(ctx->secrets, d->token_name, d->auth_value + 6);
+      free(cred);
+      free(forged);
+      free(user);
+      return true;
+    }
     char *forged = gt_random_like(&d->rng, d->token);
     set_token_value(ctx, d, forged);
     free(forged);

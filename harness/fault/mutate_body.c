@@ -2,6 +2,7 @@
  * missing or mistyped fields, oversized. */
 #include "fault_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,11 +138,11 @@ static bool wrong_type(const gt_case *c, gt_draft *d, gt_err *err) {
 }
 
 /* {"gauntlet_padding":"aaa..."} of exactly limit + 1 bytes (at least the
- * smallest such document), written straight into one allocation. */
-static void oversized(const gt_profile *p, gt_draft *d) {
+ * smallest such document), written straight into one allocation: for a body
+ * that has no field to pad (a raw body, a JSON array or scalar). */
+static void padding_document(size_t limit, gt_draft *d) {
   static const char head[] = "{\"gauntlet_padding\":\"";
   static const char tail[] = "\"}";
-  size_t limit = p->limits.max_body ? p->limits.max_body : (size_t)8 << 20;
   size_t fixed = sizeof head - 1 + sizeof tail - 1;
   size_t total = limit + 1 > fixed + 1 ? limit + 1 : fixed + 1;
   char *b = gt_xmalloc(total + 1);
@@ -154,6 +155,83 @@ static void oversized(const gt_profile *p, gt_draft *d) {
   d->body_len = total;
   d->body_final = true;
   gt_draft_set_header(d, "Content-Type", "application/json");
+}
+
+/* Where padding goes: a marker no real value holds, appended to the padded
+ * string and replaced by the padding once the document is serialised. */
+static const char pad_marker[] = "gauntlet-oversized-9f27c1e4-padding";
+
+/* The string field to pad: the first required field that is a string, else
+ * the first top-level string member, else the first string at any depth;
+ * NULL when the body has none. */
+static cJSON *field_to_pad(const gt_scenario *sc, cJSON *json) {
+  for (size_t i = 0; i < sc->request.n_required; i++) {
+    const cJSON *hit[1];
+    if (sc->request.required_paths[i] &&
+        gt_jsonpath_eval(sc->request.required_paths[i], json, hit, 1) >= 1 &&
+        cJSON_IsString(hit[0]))
+      return (cJSON *)(uintptr_t)hit[0];
+  }
+  for (cJSON *m = cJSON_IsObject(json) ? json->child : NULL; m; m = m->next)
+    if (cJSON_IsString(m)) return m;
+  return first_string(json);
+}
+
+/* A JSON body one byte over the limit, grown in a real string field so the
+ * server's size limit is what refuses it (a server that drops unknown
+ * fields would answer "field missing" to a padding field and never reach
+ * its size check). Without a string field, one is added to an object. */
+static bool oversized_json(const gt_scenario *sc, size_t limit, gt_draft *d) {
+  cJSON *field = field_to_pad(sc, d->json);
+  if (!field && !cJSON_IsObject(d->json)) return false;
+  char *value = gt_xasprintf("%s%s", field ? field->valuestring : "", pad_marker);
+  if (field) {
+    free(field->valuestring); /* cJSON_SetValuestring refuses to grow a string */
+    field->valuestring = value;
+  } else {
+    cJSON_AddStringToObject(d->json, "gauntlet_padding", value);
+    free(value);
+  }
+  char *text = cJSON_PrintUnformatted(d->json);
+  if (!text) gt_oom();
+  char *at = strstr(text, pad_marker);
+  size_t len = strlen(text), mark = sizeof pad_marker - 1;
+  size_t rest = len - mark, pad = limit + 1 > rest ? limit + 1 - rest : 0;
+  size_t before = (size_t)(at - text), total = rest + pad;
+  char *b = gt_xmalloc(total + 1);
+  memcpy(b, text, before);
+  memset(b + before, 'a', pad);
+  memcpy(b + before + pad, at + mark, len - before - mark);
+  b[total] = '\0';
+  free(text);
+  free(d->body);
+  d->body = b;
+  d->body_len = total;
+  d->body_final = true;
+  return true;
+}
+
+/* A form body: its first field grown the same way. */
+static bool oversized_form(size_t limit, gt_draft *d) {
+  if (!d->n_form) return false;
+  size_t len = 0;
+  free(gt_draft_body_bytes(d, &len));
+  size_t pad = limit + 1 > len ? limit + 1 - len : 0;
+  size_t old = strlen(d->form[0].value);
+  char *v = gt_xmalloc(old + pad + 1);
+  memcpy(v, d->form[0].value, old);
+  memset(v + old, 'a', pad); /* unreserved: one byte each once encoded */
+  v[old + pad] = '\0';
+  free(d->form[0].value);
+  d->form[0].value = v;
+  return true;
+}
+
+static void oversized(const gt_scenario *sc, const gt_profile *p, gt_draft *d) {
+  size_t limit = p->limits.max_body ? p->limits.max_body : (size_t)8 << 20;
+  if (d->body_kind == GT_BODY_JSON && d->json && oversized_json(sc, limit, d)) return;
+  if (d->body_kind == GT_BODY_FORM && oversized_form(limit, d)) return;
+  padding_document(limit, d);
 }
 
 bool gt_mutate_body(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
@@ -181,7 +259,7 @@ bool gt_mutate_body(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_e
     if (!d->json) return gt_err_set(err, GT_ERR_INPUT, NULL, 0, 0, "%s: no JSON body", c->name);
     return wrong_type(c, d, err);
   case GT_FAULT_OVERSIZED_BODY:
-    oversized(&ctx->suite->profile, d);
+    oversized(sc, &ctx->suite->profile, d);
     return true;
   default:
     return true;

@@ -110,6 +110,9 @@ void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_varia
   const char *path = sc->request.path ? sc->request.path->text : "";
   for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
     bool used = false;
+    /* the profile's request.methods run every route: never a wrong method */
+    for (size_t i = 0; i < s->profile.request.n_any_method && !used; i++)
+      used = strcmp(s->profile.request.any_method[i], methods[m]) == 0;
     for (size_t i = 0; i < s->n_scenarios && !used; i++) {
       const gt_request *o = &s->scenarios[i].request;
       const char *om = o->method && o->method->text ? o->method->text : "GET";
@@ -145,6 +148,21 @@ void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_var
   }
   add_variant(v, "wrong scheme", NULL, -1);
   add_variant(v, "trailing extra", NULL, -1);
+}
+
+/* Basic: a credential is a user and a password; a server that checks only
+ * one of them must be caught, so #1 keeps the real user with a wrong
+ * password and #2 sends an unknown user with the real password. Any other
+ * scheme has one opaque credential: one case. */
+void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  const gt_auth_with *a = &sc->request.auth_with;
+  int scheme = a->given && a->scheme_given ? a->scheme : (int)s->profile.auth.scheme;
+  if (scheme != GT_AUTH_BASIC) {
+    v->single = true;
+    return;
+  }
+  add_variant(v, "wrong password", NULL, 1);
+  add_variant(v, "wrong user", NULL, 2);
 }
 
 void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {

@@ -223,6 +223,14 @@ static void finish_case(runner *r, slot *s) {
   slot_free(r, s);
 }
 
+/* A refused-or-answered fault (truncated_body, slow_body, wire_*) also
+ * accepts the status the scenario's valid case expects when it is 401, 403
+ * or a 5xx: the server answered as it does for the valid request. */
+static bool own_refusal(const gt_expect *valid, int status) {
+  return valid->has_status && gt_status_has(&valid->status, status) &&
+         (status == 401 || status == 403 || (status >= 500 && status <= 599));
+}
+
 static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool transport_only,
                        const gt_http_request *req, const gt_http_response *resp, gt_failures *f,
                        cJSON **parsed) {
@@ -247,6 +255,7 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
   }
   const gt_fault_info *row = gt_fault_info_of(c->fault);
   gt_expect unfolded;
+  char *own_text = NULL; /* owned: the status text of an accepted own answer */
   if (row && row->refusal_rule && resp->outcome == GT_HTTP_OK) {
     /* One rule for refused-or-answered faults: an answer in the refusal set
      * comes from the HTTP layer refusing a broken message before the
@@ -256,7 +265,19 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
     /* A server that may also serve the request (wire_obs_fold: RFC 9112
      * §5.2 lets it replace obs-fold with SP) answers as to the valid one. */
     const gt_expect *valid = &r->suite->scenarios[c->scenario].expect;
-    if (row->accepts_valid_answer && !ctx.transport_only) {
+    if (!ctx.transport_only && own_refusal(valid, resp->status) &&
+        !(e->has_status && gt_status_has(&e->status, resp->status))) {
+      /* The server answered as it does for the valid request (a 401 before
+       * it reads the body, the scenario's own 500): that status passes too,
+       * with every universal check. */
+      unfolded = *e; /* shallow: nothing in it is freed through this copy */
+      gt_status_add(&unfolded.status, resp->status);
+      unfolded.has_status = true;
+      own_text = gt_xasprintf("%s, or the scenario's own %d", e->status_text ? e->status_text : "",
+                              resp->status);
+      unfolded.status_text = own_text;
+      ctx.expect = &unfolded;
+    } else if (row->accepts_valid_answer && !ctx.transport_only) {
       unfolded = *e; /* shallow: nothing in it is freed through this copy */
       if (valid->has_status) {
         unfolded.status = valid->status;
@@ -275,30 +296,43 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
    * MAY): a server that does not still waits for the end of the head. No
    * answer within the timeout is not a defect; the liveness probe that
    * follows shows whether it still serves. */
-  if (row && row->accepts_no_answer && resp->outcome == GT_HTTP_TIMEOUT && resp->status == 0)
+  if (row && row->accepts_no_answer && resp->outcome == GT_HTTP_TIMEOUT && resp->status == 0) {
+    free(own_text);
     return;
+  }
   gt_check_response(&ctx, resp, f, parsed);
+  free(own_text);
 }
 
 /* The probe after a transport fault asks "does the server still answer?",
  * not "does the valid case pass?" (its own case judges that, once): a
- * complete response within the timeout that is not a 5xx, unless the valid
- * case itself expects that 5xx. */
-static void judge_liveness(const gt_scenario *sc, const gt_http_response *resp, gt_failures *f) {
-  static const char expected[] = "a complete answer to the valid request, not a 5xx";
+ * complete response within the timeout that is not a 5xx, unless the probe is
+ * the valid request and the valid case itself expects that 5xx. The probe is
+ * a safe request (gt_case_build_liveness): a DELETE is never repeated. */
+static void judge_liveness(const gt_suite *su, const gt_scenario *sc, const gt_http_request *probe,
+                           const gt_http_response *resp, gt_failures *f) {
+  gt_liveness_kind kind = gt_liveness_kind_of(su, sc);
+  const char *which = kind == GT_LIVENESS_VALID     ? "the valid request"
+                      : kind == GT_LIVENESS_PROFILE ? "the profile's liveness request"
+                                                    : "a GET of the base URL";
+  char *expected =
+      gt_xasprintf("a complete answer to %s (%s %s), not a 5xx", which,
+                   probe->method ? probe->method : "GET", probe->url ? probe->url : "");
   if (resp->outcome != GT_HTTP_OK) {
     char *act = gt_xasprintf("%s%s%s", gt_http_outcome_name(resp->outcome),
                              resp->error[0] ? ": " : "", resp->error);
     gt_failures_add(f, GT_CHECK_ALIVE, "", expected, act);
     free(act);
-    return;
+  } else {
+    bool expected_5xx = kind == GT_LIVENESS_VALID && sc->expect.has_status &&
+                        gt_status_has(&sc->expect.status, resp->status);
+    if (resp->status >= 500 && resp->status <= 599 && !expected_5xx) {
+      char act[32];
+      snprintf(act, sizeof act, "HTTP %d", resp->status);
+      gt_failures_add(f, GT_CHECK_ALIVE, "", expected, act);
+    }
   }
-  bool expected_5xx = sc->expect.has_status && gt_status_has(&sc->expect.status, resp->status);
-  if (resp->status >= 500 && resp->status <= 599 && !expected_5xx) {
-    char act[32];
-    snprintf(act, sizeof act, "HTTP %d", resp->status);
-    gt_failures_add(f, GT_CHECK_ALIVE, "", expected, act);
-  }
+  free(expected);
 }
 
 static void on_response(runner *r, slot *s, gt_http_response *resp) {
@@ -306,7 +340,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
   const gt_scenario *sc = &r->suite->scenarios[c->scenario];
 
   if (s->probing) {
-    judge_liveness(sc, resp, &s->failures);
+    judge_liveness(r->suite, sc, &s->probe_req, resp, &s->failures);
     gt_http_response_free(resp);
     finish_case(r, s);
     return;
@@ -335,7 +369,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
 
   if (c->needs_alive && !r->stop) {
     gt_err e = {0};
-    if (gt_case_build_valid(&r->build, c, &s->probe_req, &e)) {
+    if (gt_case_build_liveness(&r->build, c, &s->probe_req, &e)) {
       s->probe_req.follow_redirects = r->o->follow_redirects;
       s->probing = true;
       gt_http_exec_add(r->exec, &s->probe_req, s);

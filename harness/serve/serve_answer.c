@@ -72,6 +72,17 @@ static void set_json_body(gt_serve_response *resp, cJSON *body) {
   free(text);
 }
 
+/* `json: !exact {...}`: the answer's body is that and nothing else (no
+ * error shape, no envelope merged in): a bare body such as Moonrope's
+ * `{"status": "invalid-controller-or-action"}`. */
+static bool exact_body(const gt_node *json) {
+  if (!json || !json->tag) return false;
+  const char *t = json->tag;
+  while (*t == '!')
+    t++;
+  return !strcmp(t, "exact");
+}
+
 /* envelope < body, when both are objects (every answer of an RPC API). */
 static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
   const gt_node *env = c->ss->suite->profile.envelope;
@@ -114,13 +125,18 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
   resp->status = status;
   serve_ctx ec = *c;
   ec.error_status = status;
-  cJSON *body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
-  if (e.json) {
-    cJSON *over = serve_value(&ec, e.json);
-    body = gt_json_merge_deep(body, over);
-    cJSON_Delete(over);
+  cJSON *body;
+  if (exact_body(e.json)) {
+    body = serve_value(&ec, e.json);
+  } else {
+    body = p->errors.shape ? serve_value(&ec, p->errors.shape) : cJSON_CreateObject();
+    if (e.json) {
+      cJSON *over = serve_value(&ec, e.json);
+      body = gt_json_merge_deep(body, over);
+      cJSON_Delete(over);
+    }
+    body = enveloped(c, body);
   }
-  body = enveloped(c, body);
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
   gt_expect_free(&e);
@@ -198,12 +214,14 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
     free(t);
   } else {
     cJSON *v = json ? serve_value(c, json) : cJSON_CreateObject();
-    if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v)) {
-      cJSON *answer = v;
-      v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
-      cJSON_Delete(answer);
+    if (!exact_body(json)) {
+      if (resp->status >= 400 && c->ss->suite->profile.errors.shape && cJSON_IsObject(v)) {
+        cJSON *answer = v;
+        v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
+        cJSON_Delete(answer);
+      }
+      v = enveloped(c, v);
     }
-    v = enveloped(c, v);
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);
   }
@@ -440,7 +458,7 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
-    v = enveloped(c, v);
+    if (!exact_body(json)) v = enveloped(c, v);
     set_json_body(resp, v);
     cJSON_Delete(v);
   }

@@ -142,6 +142,157 @@ static bool required_present(serve_ctx *c, const serve_route *rt, gt_buf *detail
   return true;
 }
 
+/* The profile's reading with the scenario's overrides; defaults filled in. */
+typedef struct reading {
+  unsigned encodings;
+  const char *form_field, *query_field;
+  bool ignore_other;
+  gt_null_reading nulls, empty_strings;
+} reading;
+
+static reading reading_of(const serve_ctx *c, const gt_scenario *sc) {
+  const gt_param_reading *pr = &c->ss->suite->profile.request;
+  reading r = {.encodings = pr->encodings ? pr->encodings : GT_ENC_JSON | GT_ENC_FORM,
+               .form_field = pr->form_field,
+               .query_field = pr->query_field,
+               .ignore_other = pr->ignore_other,
+               .nulls = sc->request.nulls ? sc->request.nulls : pr->nulls,
+               .empty_strings =
+                   sc->request.empty_strings ? sc->request.empty_strings : pr->empty_strings};
+  if (!r.nulls) r.nulls = GT_NULLS_VALUE;
+  if (!r.empty_strings) r.empty_strings = GT_NULLS_VALUE;
+  return r;
+}
+
+/* "application/json, application/x-www-form-urlencoded or a `params` query
+ * field": what the API reads, for messages. */
+static void describe_encodings(const reading *r, gt_buf *out) {
+  const char *parts[3];
+  char *field = NULL;
+  size_t n = 0;
+  if (r->encodings & GT_ENC_JSON) parts[n++] = "application/json";
+  if (r->encodings & (GT_ENC_FORM | GT_ENC_FORM_FIELD))
+    parts[n++] = "application/x-www-form-urlencoded";
+  if (r->encodings & GT_ENC_QUERY_FIELD)
+    parts[n++] = field = gt_xasprintf("a `%s` query field", r->query_field);
+  for (size_t i = 0; i < n; i++)
+    gt_buf_printf(out, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", parts[i]);
+  free(field);
+}
+
+/* Parses JSON text held in a form or query field; NULL with detail when it
+ * is not JSON. */
+static cJSON *json_field(const char *text, const char *where, gt_buf *detail) {
+  const char *why = NULL;
+  size_t at = 0;
+  cJSON *j = gt_json_parse_strict(text, strlen(text), &at, &why);
+  if (!j)
+    gt_buf_printf(detail, "%s is not valid JSON (%s at byte %zu)", where, why ? why : "syntax", at);
+  return j;
+}
+
+/* nulls / empty_strings: absent -> the member is removed (as if not sent),
+ * at any depth of objects; invalid -> the first one found is reported.
+ * Array elements are values, never "absent". Returns false on invalid. */
+static bool apply_nulls(cJSON *v, const reading *r, gt_buf *where, gt_buf *detail) {
+  if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) return true;
+  size_t mark = where->len;
+  int i = 0;
+  for (cJSON *m = v->child, *next; m; m = next, i++) {
+    next = m->next;
+    bool is_null = cJSON_IsNull(m), is_empty = cJSON_IsString(m) && !*m->valuestring;
+    gt_null_reading how = is_null ? r->nulls : is_empty ? r->empty_strings : GT_NULLS_VALUE;
+    if (cJSON_IsObject(v))
+      gt_buf_printf(where, ".%s", m->string);
+    else
+      gt_buf_printf(where, "[%d]", i);
+    bool ok = true;
+    if (how == GT_NULLS_INVALID) {
+      gt_buf_printf(detail, "field %s must not be %s", where->data, is_null ? "null" : "empty");
+      ok = false;
+    } else if (how == GT_NULLS_ABSENT && cJSON_IsObject(v)) {
+      cJSON_Delete(cJSON_DetachItemViaPointer(v, m));
+    } else {
+      ok = apply_nulls(m, r, where, detail);
+    }
+    where->len = mark;
+    where->data[mark] = '\0';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/* Decodes the parameters the request carries, as the profile's encodings
+ * say, into c->body (typed: JSON values, else form strings). GT_FAULT_VALID,
+ * or the fault with detail. c->body stays NULL when nothing was read. */
+static gt_fault_id decode_params(serve_ctx *c, const reading *r, bool *typed, gt_buf *detail) {
+  const gt_serve_request *q = c->req;
+  const char *ct = serve_req_header(q, "Content-Type");
+  bool has_body = q->body_total > 0;
+  bool json = gt_media_is_json(ct), form = media_is(ct, "application/x-www-form-urlencoded");
+  *typed = false;
+  if (has_body && json && (r->encodings & GT_ENC_JSON)) {
+    /* UTF-8 first: the strict parser would call bad bytes a syntax error. */
+    if (!gt_utf8_valid(q->body, q->body_len)) {
+      gt_buf_adds(detail, "the body is not valid UTF-8");
+      return GT_FAULT_INVALID_UTF8;
+    }
+    const char *why = NULL;
+    size_t at = 0;
+    c->body = gt_json_parse_strict(q->body, q->body_len, &at, &why);
+    if (!c->body) {
+      gt_buf_printf(detail, "the body is not valid JSON (%s at byte %zu)", why ? why : "syntax",
+                    at);
+      return GT_FAULT_MALFORMED_JSON;
+    }
+    *typed = true;
+  } else if (has_body && form && (r->encodings & (GT_ENC_FORM | GT_ENC_FORM_FIELD))) {
+    cJSON *fields = NULL;
+    bool ok = parse_form(q->body, q->body_len, &fields);
+    if (!ok) {
+      cJSON_Delete(fields);
+      gt_buf_adds(detail, "bad percent-encoding in the form body");
+      return GT_FAULT_MALFORMED_JSON;
+    }
+    if (!gt_utf8_valid(q->body, q->body_len)) {
+      cJSON_Delete(fields);
+      gt_buf_adds(detail, "the body is not valid UTF-8");
+      return GT_FAULT_INVALID_UTF8;
+    }
+    const cJSON *field = (r->encodings & GT_ENC_FORM_FIELD)
+                             ? cJSON_GetObjectItemCaseSensitive(fields, r->form_field)
+                             : NULL;
+    if (cJSON_IsString(field)) {
+      char *where = gt_xasprintf("the form field `%s`", r->form_field);
+      c->body = json_field(field->valuestring, where, detail);
+      free(where);
+      cJSON_Delete(fields);
+      if (!c->body) return GT_FAULT_MALFORMED_JSON;
+      *typed = true;
+    } else if (r->encodings & GT_ENC_FORM) {
+      c->body = fields;
+    } else {
+      cJSON_Delete(fields); /* a form without the field: no parameters in the body */
+    }
+  } else if (has_body && !r->ignore_other) {
+    gt_buf_printf(detail, "Content-Type must be ");
+    describe_encodings(r, detail);
+    gt_buf_printf(detail, ", not %s", ct ? ct : "(none)");
+    return GT_FAULT_WRONG_CONTENT_TYPE;
+  } /* else: a body of another content type, not read */
+  if (!c->body && (r->encodings & GT_ENC_QUERY_FIELD)) {
+    const cJSON *qf = cJSON_GetObjectItemCaseSensitive(c->query, r->query_field);
+    if (cJSON_IsString(qf)) {
+      char *where = gt_xasprintf("the query field `%s`", r->query_field);
+      c->body = json_field(qf->valuestring, where, detail);
+      free(where);
+      if (!c->body) return GT_FAULT_MALFORMED_JSON;
+      *typed = true;
+    }
+  }
+  return GT_FAULT_VALID;
+}
+
 gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail) {
   const gt_serve_request *r = c->req;
   const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];
@@ -163,56 +314,40 @@ gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail
       parse_form(r->body, r->body_len, &c->body);
     return GT_FAULT_VALID;
   }
-  const gt_node *opt = rt->respond ? gt_node_get(rt->respond, "body_optional") : NULL;
-  if (!has_body) {
-    if (opt && opt->kind == GT_NODE_SCALAR && !strcmp(opt->text, "true")) {
-      c->body = cJSON_CreateObject();
-      return GT_FAULT_VALID;
+  reading rd = reading_of(c, sc);
+  bool typed = false;
+  gt_fault_id f = decode_params(c, &rd, &typed, detail);
+  if (f != GT_FAULT_VALID) return f;
+  if (!c->body) {
+    const gt_node *opt = rt->respond ? gt_node_get(rt->respond, "body_optional") : NULL;
+    bool optional = opt && opt->kind == GT_NODE_SCALAR && !strcmp(opt->text, "true");
+    /* Parameters that may come from the query, or a body that is not read,
+     * leave the action without parameters: not an empty body. */
+    if (!has_body && !optional && !(rd.encodings & GT_ENC_QUERY_FIELD)) {
+      gt_buf_adds(detail, "a request body is required");
+      return GT_FAULT_EMPTY_BODY;
     }
-    gt_buf_adds(detail, "a request body is required");
-    return GT_FAULT_EMPTY_BODY;
-  }
-  if (form) {
-    bool ok = parse_form(r->body, r->body_len, &c->body);
-    if (!ok) {
-      gt_buf_adds(detail, "bad percent-encoding in the form body");
-      return GT_FAULT_MALFORMED_JSON;
-    }
-    if (!gt_utf8_valid(r->body, r->body_len)) {
-      gt_buf_adds(detail, "the body is not valid UTF-8");
-      return GT_FAULT_INVALID_UTF8;
-    }
-  } else if (json) {
-    /* UTF-8 first: the strict parser would call bad bytes a syntax error. */
-    if (!gt_utf8_valid(r->body, r->body_len)) {
-      gt_buf_adds(detail, "the body is not valid UTF-8");
-      return GT_FAULT_INVALID_UTF8;
-    }
-    const char *why = NULL;
-    size_t at = 0;
-    c->body = gt_json_parse_strict(r->body, r->body_len, &at, &why);
-    if (!c->body) {
-      gt_buf_printf(detail, "the body is not valid JSON (%s at byte %zu)", why ? why : "syntax",
-                    at);
-      return GT_FAULT_MALFORMED_JSON;
-    }
-  } else {
-    gt_buf_printf(detail, "Content-Type must be application/json, not %s", ct ? ct : "(none)");
-    return GT_FAULT_WRONG_CONTENT_TYPE;
+    c->body = cJSON_CreateObject();
+    if (!has_body && optional) return GT_FAULT_VALID; /* the defaults apply */
   }
   const gt_node *ex = sc->request.body;
-  if (json && ex && ex->kind == GT_NODE_MAP && !cJSON_IsObject(c->body)) {
+  if (typed && ex && ex->kind == GT_NODE_MAP && !cJSON_IsObject(c->body)) {
     gt_buf_printf(detail, "the body must be a JSON object, not %s", json_type(c->body));
     return GT_FAULT_MALFORMED_JSON;
   }
-  if (!required_present(c, rt, detail)) return GT_FAULT_MISSING_FIELD;
-  if (json && ex && kind == GT_BODY_JSON) {
-    gt_buf where;
-    gt_buf_init(&where);
-    gt_buf_adds(&where, "$");
-    bool ok = types_match(ex, c->body, &where, detail);
+  gt_buf where;
+  gt_buf_init(&where);
+  gt_buf_adds(&where, "$");
+  bool ok = apply_nulls(c->body, &rd, &where, detail);
+  if (!ok) {
     gt_buf_free(&where);
-    if (!ok) return GT_FAULT_WRONG_TYPE;
+    return GT_FAULT_WRONG_TYPE;
   }
-  return GT_FAULT_VALID;
+  if (!required_present(c, rt, detail)) {
+    gt_buf_free(&where);
+    return GT_FAULT_MISSING_FIELD;
+  }
+  if (typed && ex && kind == GT_BODY_JSON) ok = types_match(ex, c->body, &where, detail);
+  gt_buf_free(&where);
+  return ok ? GT_FAULT_VALID : GT_FAULT_WRONG_TYPE;
 }

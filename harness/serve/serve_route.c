@@ -154,8 +154,15 @@ bool serve_routes_build(gt_serve *s, gt_err *err) {
   return true;
 }
 
-static bool method_matches(const char *route, const char *req) {
-  return !strcasecmp(route, req) || (!strcasecmp(req, "HEAD") && !strcasecmp(route, "GET"));
+/* The route's own method (HEAD for GET), or one the profile says every
+ * route runs for (`request.methods`: an RPC action runs for GET and POST). */
+static bool method_matches(const serve_suite *ss, const char *route, const char *req) {
+  if (!strcasecmp(route, req) || (!strcasecmp(req, "HEAD") && !strcasecmp(route, "GET")))
+    return true;
+  const gt_param_reading *pr = &ss->suite->profile.request;
+  for (size_t i = 0; i < pr->n_any_method; i++)
+    if (!strcasecmp(pr->any_method[i], req)) return true;
+  return false;
 }
 
 /* Path under a base ("/v1/apps" under "/v1" -> "/apps"), or NULL. */
@@ -182,7 +189,7 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
     for (size_t i = 0; i < s->n_routes; i++) {
       serve_route *r = &s->routes[i];
       if (r->suite != si || !gt_serve_path_match(r->tmpl, rest, NULL)) continue;
-      if (!method_matches(r->method, method)) {
+      if (!method_matches(&s->suites[si], r->method, method)) {
         if (wrong_method_suite < 0) wrong_method_suite = (long)si;
         continue;
       }

@@ -32,7 +32,11 @@
   X(transport.content_type_match)                                                                  \
   X(errors.shape)                                                                                  \
   X(envelope)                                                                                      \
-  X(limits.rate_limit)
+  X(limits.rate_limit)                                                                             \
+  X(liveness.method)                                                                               \
+  X(liveness.path)                                                                                 \
+  X(liveness.query)                                                                                \
+  X(liveness.headers)
 
 /* gt_scenario */
 #define GT_SCENARIO_BORROWED(X)                                                                    \

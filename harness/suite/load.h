@@ -124,6 +124,15 @@ bool ld_content_type(loader *L, gt_node *v, char **text, const gt_node **match, 
 
 /* ---- load_profile.c ---- */
 bool ld_profile(loader *L, gt_node *value, const char *suite_file);
+/* ---- load_liveness.c: the profile's `liveness:` request ---- */
+bool ld_liveness(loader *L, gt_profile *p, gt_node *n);
+
+/* ---- load_reading.c ---- */
+/* The profile's `request:` block into r (owned strings: ld_param_reading_free). */
+bool ld_param_reading(loader *L, gt_param_reading *r, gt_node *n);
+void ld_param_reading_free(gt_param_reading *r);
+/* `absent`, `value` or `invalid` (request.nulls, request.empty_strings). */
+bool ld_null_reading(loader *L, const gt_node *v, const char *what, gt_null_reading *out);
 
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);

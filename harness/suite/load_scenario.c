@@ -129,8 +129,9 @@ static bool load_auth_with(loader *L, gt_request *r, gt_node *n) {
 }
 
 static bool load_request(loader *L, gt_request *r, gt_node *n) {
-  static const char *const keys[] = {"method", "path", "query", "headers",  "json",
-                                     "form",   "body", "auth",  "required", NULL};
+  static const char *const keys[] = {"method",   "path",  "query",         "headers",
+                                     "json",     "form",  "body",          "auth",
+                                     "required", "nulls", "empty_strings", NULL};
   if (!ld_want_map(L, n, "request") || !ld_check_keys(L, n, keys, "request")) return false;
   r->auth = true;
   const gt_node *first_body_key = NULL;
@@ -163,6 +164,10 @@ static bool load_request(loader *L, gt_request *r, gt_node *n) {
       }
     } else if (!strcmp(k, "required")) {
       if (!load_required(L, r, v)) return false;
+    } else if (!strcmp(k, "nulls")) {
+      if (!ld_null_reading(L, v, "request.nulls", &r->nulls)) return false;
+    } else if (!strcmp(k, "empty_strings")) {
+      if (!ld_null_reading(L, v, "request.empty_strings", &r->empty_strings)) return false;
     }
   }
   if (!r->method) return ld_fail(L, n, "request: missing required key 'method'");

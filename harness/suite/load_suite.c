@@ -373,6 +373,7 @@ static void free_profile(gt_profile *p) {
   free(p->transport.content_type);
   free(p->transport.charset);
   free(p->version_prefix);
+  ld_param_reading_free(&p->request);
   free_fault_refs(p->default_faults, p->n_default_faults);
   for (int i = 0; i < GT_FAULT_COUNT; i++)
     gt_expect_free(&p->fault_expect[i]);

@@ -189,6 +189,30 @@ static gt_node at_scenario(const gt_scenario *sc) {
   return (gt_node){.file = sc->file, .line = sc->line, .col = sc->col};
 }
 
+/* Scenario i runs after every scenario that captures var. Capturing var itself
+ * is an error: a capture is only available to the scenarios after it, and a
+ * scenario capturing the profile's credential cannot send it. */
+static bool depend_on_captors(loader *L, size_t i, const char *var, bool for_credential) {
+  gt_suite *s = L->suite;
+  gt_scenario *sc = &s->scenarios[i];
+  for (size_t j = 0; j < s->n_scenarios; j++) {
+    if (!captures(&s->scenarios[j], var)) continue;
+    if (j != i) {
+      add_dep(sc, j);
+      continue;
+    }
+    gt_node at = at_scenario(sc);
+    return ld_fail(L, &at,
+                   for_credential
+                       ? "scenario '%s' captures ${%s}, which the profile's credential uses, but "
+                         "also sends that credential: give it `auth: false`"
+                       : "scenario '%s' uses ${%s}, which it captures itself (a capture is only "
+                         "available to the scenarios that run after it)",
+                   sc->name, var);
+  }
+  return true;
+}
+
 /* A profile credential may come from a capture (a login scenario captures
  * the access token): every scenario that sends the credential then runs
  * after the scenario that captures it. */
@@ -202,21 +226,8 @@ static bool credential_deps(loader *L) {
   if (p->auth.jwt_claims) gt_collect_node_var_refs(p->auth.jwt_claims, refs, true);
   bool ok = true;
   for (const cJSON *r = refs->child; r && ok; r = r->next)
-    for (size_t j = 0; j < s->n_scenarios && ok; j++) {
-      if (!captures(&s->scenarios[j], r->valuestring)) continue;
-      for (size_t i = 0; i < s->n_scenarios && ok; i++) {
-        gt_scenario *sc = &s->scenarios[i];
-        if (!sc->request.auth) continue;
-        if (i == j) {
-          gt_node at = at_scenario(sc);
-          ok = ld_fail(L, &at,
-                       "scenario '%s' captures ${%s}, which the profile's credential uses, but "
-                       "also sends that credential: give it `auth: false`",
-                       sc->name, r->valuestring);
-        } else
-          add_dep(sc, j);
-      }
-    }
+    for (size_t i = 0; i < s->n_scenarios && ok; i++)
+      if (s->scenarios[i].request.auth) ok = depend_on_captors(L, i, r->valuestring, true);
   cJSON_Delete(refs);
   return ok;
 }
@@ -224,24 +235,9 @@ static bool credential_deps(loader *L) {
 static bool compute_deps(loader *L) {
   gt_suite *s = L->suite;
   for (size_t i = 0; L->dep_refs && i < s->n_scenarios; i++) {
-    gt_scenario *sc = &s->scenarios[i];
     const cJSON *refs = L->dep_refs[i];
-    bool ok = true;
-    for (const cJSON *r = refs ? refs->child : NULL; r && ok; r = r->next) {
-      for (size_t j = 0; j < s->n_scenarios && ok; j++) {
-        if (!captures(&s->scenarios[j], r->valuestring)) continue;
-        if (j == i) {
-          gt_node at = at_scenario(sc);
-          ok = ld_fail(L, &at,
-                       "scenario '%s' uses ${%s}, which it captures itself (a capture is only "
-                       "available to the scenarios that run after it)",
-                       sc->name, r->valuestring);
-        } else {
-          add_dep(sc, j);
-        }
-      }
-    }
-    if (!ok) return false;
+    for (const cJSON *r = refs ? refs->child : NULL; r; r = r->next)
+      if (!depend_on_captors(L, i, r->valuestring, false)) return false;
   }
   return credential_deps(L);
 }

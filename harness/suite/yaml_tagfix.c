@@ -136,7 +136,8 @@ static void copy_anchor(scan *sc) {
     adv(sc);
 }
 
-/* A tag or an anchor where a node starts: copied whole; true when done. */
+/* A tag or an anchor where a node starts (in flow or block context alike):
+ * copied whole; true when it was one. */
 static bool node_property(scan *sc, char c) {
   if (!sc->node_start || (c != '!' && c != '&')) return false;
   if (c == '!')
@@ -158,10 +159,8 @@ static void step_flow(scan *sc, char c) {
     sc->node_start = true;
   } else if ((c == ':' || c == '?') && (is_space(next) || is_flow(next) || next == '\0')) {
     sc->node_start = true;
-  } else if (!node_property(sc, c)) {
-    sc->node_start = false;
   } else {
-    return;
+    sc->node_start = false;
   }
   adv(sc);
 }
@@ -177,10 +176,8 @@ static void step_block(scan *sc, char c) {
     return;
   } else if ((c == ':' && spaced) || (sc->node_start && (c == '-' || c == '?') && spaced)) {
     sc->node_start = true;
-  } else if (!node_property(sc, c)) {
-    sc->node_start = false;
   } else {
-    return;
+    sc->node_start = false;
   }
   adv(sc);
 }
@@ -203,6 +200,8 @@ size_t gt_yaml_tagfix(const char *data, size_t len, gt_tagfix *fix) {
     } else if (c == '"' || c == '\'') {
       copy_quoted(&sc);
       sc.node_start = false;
+    } else if (node_property(&sc, c)) {
+      /* copied whole; the node still starts after an anchor */
     } else if (sc.depth > 0) {
       step_flow(&sc, c);
     } else {

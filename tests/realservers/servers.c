@@ -68,7 +68,8 @@ static const rs_expect httpbin_expect[] = {
     {"bearer token [malformed_auth #3 trailing extra]", FAIL, "status"},
     {"basic auth [valid]", PASS, NULL},
     {"basic auth [unauthenticated]", PASS, NULL},
-    {"basic auth [invalid_token]", PASS, NULL},
+    {"basic auth [invalid_token #1 wrong password]", PASS, NULL},
+    {"basic auth [invalid_token #2 wrong user]", PASS, NULL},
     {"basic auth with a wrong password [valid]", PASS, NULL},
     /* Compressed answers decoded (issue 9, wrong verdict 1). */
     {"gzip [valid]", PASS, NULL},

@@ -36,6 +36,9 @@ static size_t on_header(char *b, size_t size, size_t n, void *ud) {
   size_t len = size * n;
   header_value(b, len, "Retry-After:", r->retry_after, sizeof r->retry_after);
   header_value(b, len, "X-RateLimit-Remaining:", r->remaining, sizeof r->remaining);
+  size_t have = strlen(r->head), room = sizeof r->head - 1 - have;
+  memcpy(r->head + have, b, len < room ? len : room);
+  r->head[have + (len < room ? len : room)] = '\0';
   return len;
 }
 
@@ -52,6 +55,8 @@ void ts_curl(const ts_http_call *call, ts_http_reply *r) {
     snprintf(line, sizeof line, "Content-Type: %s", call->content_type);
     h = curl_slist_append(h, line);
   }
+  for (size_t i = 0; call->headers && call->headers[i]; i++)
+    h = curl_slist_append(h, call->headers[i]);
   curl_easy_setopt(c, CURLOPT_URL, call->url);
   if (call->method) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);

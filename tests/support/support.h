@@ -200,10 +200,11 @@ void ts_serve_free(ts_serve *s);
 typedef struct ts_http_call {
   const char *method; /* NULL: GET, or POST with a body */
   const char *url;
-  const char *bearer;       /* "Authorization: Bearer X" when set */
-  const char *content_type; /* Content-Type when set */
-  const char *body;         /* NUL-terminated, or NULL */
-  const char *cacert;       /* trust this CA (HTTPS), or NULL */
+  const char *bearer;         /* "Authorization: Bearer X" when set */
+  const char *content_type;   /* Content-Type when set */
+  const char *body;           /* NUL-terminated, or NULL */
+  const char *cacert;         /* trust this CA (HTTPS), or NULL */
+  const char *const *headers; /* more "Name: value" lines, NULL-terminated; may be NULL */
 } ts_http_call;
 
 typedef struct ts_http_reply {
@@ -213,6 +214,7 @@ typedef struct ts_http_reply {
   size_t len;
   char retry_after[32], remaining[32]; /* Retry-After, X-RateLimit-Remaining ("" when absent) */
   double total;                        /* seconds */
+  char head[4096]; /* every response header line as received (first bytes, NUL-terminated) */
 } ts_http_reply;
 
 /* One request through libcurl (10 s timeout), as an API client makes it. */

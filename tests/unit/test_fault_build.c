@@ -401,15 +401,58 @@ Test(fault_build, oversized_body) {
   fx.suite.profile.limits.max_body = 1000;
   build("create [oversized_body]");
   cr_assert_eq(req.body_len, 1001);
-  cr_assert_eq(strncmp(req.body, "{\"gauntlet_padding\":\"aaa", 24), 0);
-  cr_assert_eq(memcmp(req.body + 999, "\"}", 2), 0);
+  /* a real string field grows (user.name: the body has no top-level string);
+   * every other field is kept, no padding field is added */
   cJSON *j = cJSON_ParseWithLength(req.body, req.body_len);
   cr_assert_not_null(j);
+  const cJSON *name = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user"), "name");
+  cr_assert(cJSON_IsString(name));
+  cr_assert_eq(strncmp(name->valuestring, "annaaaa", 7), 0);
+  cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user"), "id")->valueint, 7);
+  cr_assert_eq(cJSON_GetObjectItem(j, "count")->valueint, 5);
+  cr_assert_null(cJSON_GetObjectItem(j, "gauntlet_padding"));
   cJSON_Delete(j);
   cr_assert_str_eq(hdr("Content-Type"), "application/json");
   fx.suite.profile.limits.max_body = 0; /* default 8 MiB */
   build("create [oversized_body]");
   cr_assert_eq(req.body_len, ((size_t)8 << 20) + 1);
+}
+
+/* A required string field is padded first; a body without any string gets a
+ * padding field next to its own; a form grows its first field. */
+Test(fault_build, oversized_body_field_choice) {
+  gt_scenario *sc = &fx.suite.scenarios[0];
+  gt_err err = {0};
+  fx.suite.profile.limits.max_body = 200;
+  sc->request.body = Y("{key: k1, value: v1, owner: {id: u1}}");
+  sc->request.n_required = 1;
+  sc->request.required = calloc(1, sizeof(char *));
+  sc->request.required_paths = calloc(1, sizeof(gt_jsonpath *));
+  sc->request.required[0] = strdup("$.owner.id");
+  sc->request.required_paths[0] = gt_jsonpath_compile("$.owner.id", &err);
+  build("create [oversized_body]");
+  cr_assert_eq(req.body_len, 201);
+  cJSON *j = cJSON_ParseWithLength(req.body, req.body_len);
+  cr_assert_str_eq(cJSON_GetObjectItem(j, "key")->valuestring, "k1");
+  cr_assert_eq(
+      strncmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "owner"), "id")->valuestring, "u1aaa", 5),
+      0);
+  cJSON_Delete(j);
+  gt_http_request_free(&req);
+  sc->request.body = Y("{n: 1, ok: true}");
+  build("create [oversized_body]");
+  cr_assert_eq(req.body_len, 201);
+  j = cJSON_ParseWithLength(req.body, req.body_len);
+  cr_assert_eq(cJSON_GetObjectItem(j, "n")->valueint, 1);
+  cr_assert(cJSON_IsString(cJSON_GetObjectItem(j, "gauntlet_padding")));
+  cJSON_Delete(j);
+  gt_http_request_free(&req);
+  sc->request.body_kind = GT_BODY_FORM;
+  sc->request.body = Y("{name: ann, n: 5}");
+  build("create [oversized_body]");
+  cr_assert_eq(req.body_len, 201);
+  cr_assert_eq(strncmp(req.body, "name=annaaa", 11), 0, "%.40s", req.body);
+  cr_assert(strstr(req.body, "&n=5"));
 }
 
 Test(fault_build, target_mutations) {

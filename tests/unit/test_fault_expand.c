@@ -453,6 +453,19 @@ Test(fault_expand, wrong_method_only_unused_methods) {
   cr_assert_not_null(c->skip_reason);
 }
 
+Test(fault_expand, wrong_method_leaves_out_the_profiles_request_methods) {
+  static const gt_fault_id f[] = {GT_FAULT_WRONG_METHOD};
+  set_faults(scenario("send", "POST", "/send/message"), f, 1);
+  static char *rpc[] = {"GET", "POST", "PUT", "PATCH"};
+  fx.suite.profile.request.any_method = rpc; /* borrowed: reset before teardown */
+  fx.suite.profile.request.n_any_method = 4;
+  expand(NULL);
+  fx.suite.profile.request.any_method = NULL;
+  fx.suite.profile.request.n_any_method = 0;
+  cr_assert_eq(count_fault(GT_FAULT_WRONG_METHOD), 1);
+  cr_assert_str_eq(find("send [wrong_method #1 DELETE]")->param_text, "DELETE");
+}
+
 Test(fault_expand, path_template_matching) {
   cr_assert(gt_path_templates_match("/a/${x}/b", "/a/1/b"));
   cr_assert(gt_path_templates_match("/a/", "/a"));

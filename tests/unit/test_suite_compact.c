@@ -34,6 +34,7 @@ static const char suite_yaml[] =
     "  envelope:\n"
     "    ok: !boolean\n"
     "  limits: {rate_limit: 5}\n"
+    "  liveness: {method: head, path: /health, query: {q: '1'}, headers: {X-Probe: yes}}\n"
     "  faults:\n"
     "    default:\n"
     "      - unauthenticated:\n"
@@ -143,6 +144,8 @@ Test(compact, every_borrowed_pointer_is_an_equal_copy) {
 #define SAME(field) same_tree(pc->field, pk->field, "profile." #field);
   GT_PROFILE_BORROWED(SAME)
 #undef SAME
+  cr_assert_not_null(pc->liveness.path);
+  cr_assert_str_eq(pc->liveness.method->text, "HEAD");
   cr_assert_eq(pc->n_default_faults, 1);
   same_expect(&pc->default_faults[0].expect, &pk->default_faults[0].expect, "default_faults");
   for (int f = 0; f < GT_FAULT_COUNT; f++)

@@ -109,3 +109,30 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
   }
   return s;
 }
+
+bool cli_attach_openapi(const cli_opts *o, gt_suite *s, gt_err *e) {
+  if (!s->openapi.file) return true;
+  FILE *f = fopen(s->openapi.file, "rb");
+  if (!f) {
+    gt_err_set(e, GT_ERR_INPUT, s->file, s->openapi.line, s->openapi.col, "openapi: cannot read %s",
+               s->openapi.file);
+    return false;
+  }
+  fclose(f);
+  gt_openapi *d = gt_openapi_load(s->openapi.file, e);
+  if (!d) return false;
+  if (!gt_openapi_attach(d, s, e)) {
+    gt_openapi_free(d);
+    return false;
+  }
+  const char *missing[16];
+  size_t n = gt_openapi_uncovered(s, missing, 16);
+  if (n && !o->quiet && o->command != CLI_SERVE) {
+    fprintf(stderr, "%s: %zu operation%s of %s not covered by a scenario:", s->file, n,
+            n == 1 ? "" : "s", s->openapi.file);
+    for (size_t i = 0; i < n && i < 16; i++)
+      fprintf(stderr, "%s %s", i ? "," : "", missing[i]);
+    fprintf(stderr, "%s\n", n > 16 ? ", ..." : "");
+  }
+  return true;
+}

@@ -361,6 +361,13 @@ typedef struct gt_suite {
    * the suite by contract_owner_free; NULL when none. */
   void *contract_owner;
   void (*contract_owner_free)(void *owner);
+  /* `openapi:` (docs/openapi.md): the document every response is checked
+   * against; file is resolved against the suite's folder (owned), NULL when
+   * the suite names none. */
+  struct {
+    char *file;
+    int line, col; /* of the value, for errors in the document's loading */
+  } openapi;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

@@ -24,6 +24,7 @@ typedef struct oa_owner {
   gt_openapi *d;
   gt_schema *schema;
   oa_contract *contracts; /* one per operation */
+  char **labels;          /* "GET /pets/{petId}" per operation */
 } oa_owner;
 
 void oa_contract_free(void *p) {
@@ -33,6 +34,9 @@ void oa_contract_free(void *p) {
     for (size_t k = 0; k < o->d->ops[i].n_params; k++)
       gt_schema_free(o->d->ops[i].params[k].inline_schema);
   gt_schema_free(o->schema);
+  for (size_t i = 0; i < o->d->n_ops; i++)
+    free(o->labels[i]);
+  free(o->labels);
   gt_openapi_free(o->d);
   free(o->contracts);
   free(o);
@@ -431,6 +435,65 @@ static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_er
   return true;
 }
 
+/* One segment of each path at a time: a `{param}` of the document and a
+ * `${NAME}` of the suite match any one segment; others must be equal. */
+static bool same_route(const char *doc, const char *suite) {
+  for (;;) {
+    while (*doc == '/')
+      doc++;
+    while (*suite == '/')
+      suite++;
+    if (!*doc || !*suite) return !*doc && !*suite;
+    size_t dn = strcspn(doc, "/"), sn = strcspn(suite, "/?");
+    bool wild = memchr(doc, '{', dn) || memchr(suite, '$', sn);
+    if (!wild && (dn != sn || strncmp(doc, suite, dn))) return false;
+    doc += dn;
+    suite += sn;
+    if (*suite == '?') suite += strlen(suite);
+  }
+}
+
+/* The operation a scenario exercises: by its derived name ("METHOD /path",
+ * "METHOD /path · what"), else (a hand-written suite) by its request's
+ * method and path. */
+static const gt_oa_op *op_of_scenario(const gt_openapi *d, const gt_scenario *sc) {
+  const char *name = sc->name ? sc->name : "";
+  for (size_t i = 0; i < d->n_ops; i++) {
+    size_t ml = strlen(d->ops[i].method), pl = strlen(d->ops[i].path);
+    if (strncmp(name, d->ops[i].method, ml) || name[ml] != ' ' ||
+        strncmp(name + ml + 1, d->ops[i].path, pl))
+      continue;
+    const char *rest = name + ml + 1 + pl;
+    if (!*rest || !strncmp(rest, " \xc2\xb7 ", 4)) return &d->ops[i];
+  }
+  const char *method = sc->request.method ? sc->request.method->text : NULL;
+  const char *path = sc->request.path ? sc->request.path->text : NULL;
+  if (!method || !path) return NULL;
+  const gt_oa_op *wild = NULL;
+  for (size_t i = 0; i < d->n_ops; i++) {
+    if (strcasecmp(d->ops[i].method, method) || !same_route(d->ops[i].path, path)) continue;
+    if (!strchr(d->ops[i].path, '{')) return &d->ops[i]; /* a literal route wins */
+    if (!wild) wild = &d->ops[i];
+  }
+  return wild;
+}
+
+size_t gt_openapi_uncovered(const gt_suite *s, const char **out, size_t max) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  if (!o || s->contract_owner_free != oa_contract_free) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < o->d->n_ops; i++) {
+    bool covered = false;
+    for (size_t k = 0; k < s->n_scenarios && !covered; k++)
+      covered = s->scenarios[k].contract == &o->contracts[i].base;
+    if (!covered) {
+      if (n < max) out[n] = o->labels[i];
+      n++;
+    }
+  }
+  return n;
+}
+
 bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   parts_list P = {0};
   for (size_t i = 0; i < d->n_ops; i++)
@@ -468,21 +531,14 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   o->d = d;
   o->schema = schema;
   o->contracts = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->contracts);
-  for (size_t i = 0; i < d->n_ops; i++)
+  o->labels = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->labels);
+  for (size_t i = 0; i < d->n_ops; i++) {
     o->contracts[i] = (oa_contract){{judge, check_request, check_credential}, o, &d->ops[i]};
-  /* scenario names: "METHOD /path" or "METHOD /path · what" */
+    o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
+  }
   for (size_t k = 0; s && k < s->n_scenarios; k++) {
-    const char *name = s->scenarios[k].name;
-    for (size_t i = 0; i < d->n_ops; i++) {
-      size_t ml = strlen(d->ops[i].method), pl = strlen(d->ops[i].path);
-      if (strncmp(name, d->ops[i].method, ml) || name[ml] != ' ' ||
-          strncmp(name + ml + 1, d->ops[i].path, pl))
-        continue;
-      const char *rest = name + ml + 1 + pl;
-      if (*rest && strncmp(rest, " \xc2\xb7 ", 4)) continue;
-      s->scenarios[k].contract = &o->contracts[i].base;
-      break;
-    }
+    const gt_oa_op *op = op_of_scenario(d, &s->scenarios[k]);
+    if (op) s->scenarios[k].contract = &o->contracts[op - d->ops].base;
   }
   if (s) {
     s->contract_owner = o;

@@ -401,6 +401,11 @@ static void emit_error_shape(deriver *D);
 static void emit_profile(deriver *D) {
   const gt_openapi *d = D->R.d;
   gt_buf *b = &D->out;
+  if (D->o->comments)
+    gt_buf_adds(b,
+                "# The API's conventions (docs/suite-format.md \"Profile keys\"): the credential\n"
+                "# is the security scheme most operations accept; add transport, errors and\n"
+                "# faults.default as you learn them.\n");
   gt_buf_adds(b, "profile:\n  profile: ");
   put_str(b, d->title);
   gt_buf_addc(b, '\n');
@@ -935,6 +940,36 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
   parts_free(&r);
 }
 
+char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
+  static const gt_oa_suite_opts defaults;
+  gt_err ignored = {0};
+  deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
+  gt_buf_init(&D.out);
+  D.profile_scheme = gt_openapi_profile_scheme(d);
+  gt_buf_printf(&D.out, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
+                d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
+  emit_profile(&D);
+  /* a profile file is the mapping itself: the lines under `profile:` */
+  char *text = gt_buf_steal(&D.out);
+  gt_buf out;
+  gt_buf_init(&out);
+  for (char *line = text; *line;) {
+    size_t n = strcspn(line, "\n");
+    if (!strncmp(line, "profile:", 8) && n == 8) {
+      /* dropped: the mapping's own key */
+    } else if (!strncmp(line, "  ", 2)) {
+      gt_buf_add(&out, line + 2, n - 2);
+      gt_buf_addc(&out, '\n');
+    } else {
+      gt_buf_add(&out, line, n);
+      gt_buf_addc(&out, '\n');
+    }
+    line += n + (line[n] == '\n');
+  }
+  free(text);
+  return gt_buf_steal(&out);
+}
+
 char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   static const gt_oa_suite_opts defaults;
   gt_err ignored = {0};
@@ -951,9 +986,15 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   if (D.o->base_url)
     put_str(b, D.o->base_url);
   else
-    put_template(b, "${BASE_URL}");
+    put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
   gt_buf_addc(b, '\n');
-  emit_profile(&D);
+  if (D.o->profile_file) {
+    gt_buf_adds(b, "profile: ");
+    put_str(b, D.o->profile_file);
+    gt_buf_addc(b, '\n');
+  } else {
+    emit_profile(&D);
+  }
   size_t *order = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *order);
   for (size_t i = 0; i < d->n_ops; i++)
     order[i] = i;

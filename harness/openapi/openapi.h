@@ -128,14 +128,19 @@ typedef struct gt_oa_suite_opts {
   bool comments;        /* `# from: GET /pets/{petId}` comments (init) */
   bool var_defaults;    /* credentials as ${NAME:-} (list/check: nothing needs to be set) */
   bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
+  const char *profile_file; /* `profile: FILE` instead of the profile inline (init) */
 } gt_oa_suite_opts;
 
 /* The derived suite as YAML text (caller frees): profile, scenarios, faults.
  * Files that schemas refer to are read into d on the way. */
 char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o);
 
+/* The derived profile alone, as the text of a profile file (caller frees). */
+char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o);
+
 /* The response contracts: compiles every documented response schema and
- * points each derived scenario of s (matched by name) at its operation, so
+ * points each scenario of s at its operation (a derived scenario by its
+ * name, a hand-written one by its request's method and path), so
  * the `schema` check judges its responses. The suite takes ownership of d
  * (freed with it). false + err on a schema the validator rejects. */
 bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err);
@@ -148,6 +153,11 @@ int gt_openapi_profile_scheme(const gt_openapi *d);
 int gt_openapi_op_scheme(const gt_openapi *d, const gt_oa_op *op);
 /* Keeps the credential of the scheme whose variable is var (copied). */
 void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value);
+
+/* The operations of the suite's document (attached) that no scenario
+ * exercises, as "GET /pets/{petId}" (borrowed from the suite); returns how
+ * many (only the first max are stored). */
+size_t gt_openapi_uncovered(const gt_suite *s, const char **out, size_t max);
 
 /* "bearerAuth", "api_key" ...: the variable of each scheme some derived
  * request carries (borrowed). */

@@ -522,6 +522,16 @@ static char *server_url(oa_reader *R, const gt_node *root) {
 
 /* ---- entry points ---- */
 
+/* After `key` and its colon: optional blanks and a quote, then a digit (a
+ * version: "3.0.3", 2.0), so a suite's `openapi: api.yaml` is not one. */
+static bool version_follows(const char *p) {
+  p += strspn(p, " \t\"'");
+  if (*p != ':') return false;
+  p++;
+  p += strspn(p, " \t\"'");
+  return *p >= '0' && *p <= '9';
+}
+
 bool gt_openapi_sniff(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return false;
@@ -529,11 +539,15 @@ bool gt_openapi_sniff(const char *path) {
   size_t n = fread(head, 1, sizeof head - 1, f);
   fclose(f);
   head[n] = 0;
-  /* A top-level key `openapi:` / `swagger:` (YAML) or "openapi": / "swagger": (JSON). */
-  for (char *p = head; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-    if (!strncmp(p, "openapi:", 8) || !strncmp(p, "swagger:", 8)) return true;
-  }
-  return strstr(head, "\"openapi\"") || strstr(head, "\"swagger\"");
+  /* YAML: a top-level `openapi:` / `swagger:` line with a version */
+  for (char *p = head; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+    if ((!strncmp(p, "openapi", 7) || !strncmp(p, "swagger", 7)) && version_follows(p + 7))
+      return true;
+  /* JSON: "openapi": "3..." anywhere in the head */
+  for (const char *k = head; (k = strchr(k, '"')) != NULL; k++)
+    if ((!strncmp(k, "\"openapi\"", 9) || !strncmp(k, "\"swagger\"", 9)) && version_follows(k + 9))
+      return true;
+  return false;
 }
 
 static bool read_version(oa_reader *R, const gt_node *root) {

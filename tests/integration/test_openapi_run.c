@@ -17,7 +17,13 @@ typedef struct oa_run {
   char *junit;
 } oa_run;
 
+static void run_file(oa_run *r, const char *file, const char *defect, const char *const extra[]);
+
 static void run_doc(oa_run *r, const char *defect, const char *const extra[]) {
+  run_file(r, "pets.yaml", defect, extra);
+}
+
+static void run_file(oa_run *r, const char *file, const char *defect, const char *const extra[]) {
   memset(r, 0, sizeof *r);
   r->dir = ts_tempdir();
   cr_assert(r->dir);
@@ -28,10 +34,10 @@ static void run_doc(oa_run *r, const char *defect, const char *const extra[]) {
             "oa_pets did not start");
   free(p);
   r->junit = ts_fmt("%s/junit.xml", r->dir);
-  char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/%s", SOURCE_DIR, file);
   char *base = ts_fmt("http://127.0.0.1:%d/v1", r->port);
-  const char *args[24] = {"run", "-q", "--seed", "7", "--junit", r->junit, "--base-url", base};
-  size_t k = 8;
+  const char *args[24] = {"run", "--seed", "7", "--junit", r->junit, "--base-url", base};
+  size_t k = 7;
   for (size_t i = 0; extra && extra[i] && k < 22; i++)
     args[k++] = extra[i];
   args[k++] = doc;
@@ -182,4 +188,71 @@ Test(openapi_run, the_secret_is_never_printed) {
   cr_expect_null(strstr(r.g.err, "t0ken"), "the token appears on stderr");
   cr_expect_null(strstr(r.j.raw, "t0ken"), "the token appears in the report");
   run_free(&r);
+}
+
+Test(openapi_run, a_hand_written_suite_with_openapi_is_checked_against_the_document) {
+  oa_run r;
+  run_file(&r, "handwritten.yaml", NULL, NULL);
+  expect_failures(&r, NONE);
+  cr_expect_eq(r.j.n, 3, "%zu cases", r.j.n);
+  cr_expect(strstr(r.g.err, "3 operations of ") &&
+                strstr(r.g.err, "not covered by a scenario: GET /health, GET /pets, "
+                                "DELETE /pets/{petId}"),
+            "%s", r.g.err);
+  run_free(&r);
+  run_file(&r, "handwritten.yaml", "wrong_error_schema", NULL);
+  static const char *const want[] = {"create a cat [unauthenticated]|schema", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+}
+
+Test(openapi_run, init_writes_an_editable_suite_that_runs) {
+  char *dir = ts_tempdir();
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
+  char *out = ts_fmt("%s/suite", dir);
+  ts_gauntlet g;
+  const char *a1[] = {"init", "--openapi", doc, "--out", out, NULL};
+  ts_gauntlet_run(&g, dir, a1, NULL, 30000);
+  cr_expect_eq(g.exit_code, 0, "%s", g.err);
+  cr_expect(strstr(g.out, "bearerAuth"), "%s", g.out);
+  ts_gauntlet_free(&g);
+  char *suite_path = ts_fmt("%s/suite.yaml", out);
+  char *suite = ts_read_file(suite_path, NULL);
+  cr_assert_not_null(suite);
+  cr_expect(strstr(suite, "profile: \"profile.yaml\"\n"), "%s", suite);
+  cr_expect(strstr(suite, "  # from: GET /pets/{petId}\n  - name: \"GET /pets/{petId}\""), "%s",
+            suite);
+  free(suite);
+  /* not replaced without --force */
+  ts_gauntlet_run(&g, dir, a1, NULL, 30000);
+  cr_expect_eq(g.exit_code, 3);
+  cr_expect(strstr(g.err, "exists (--force replaces it)"), "%s", g.err);
+  ts_gauntlet_free(&g);
+  /* the written suite runs against the pets target: every case passes */
+  ts_target t;
+  int port = ts_free_port();
+  char *p = ts_fmt("%d", port);
+  const char *targs[] = {"--http-port", p, NULL};
+  cr_assert(ts_target_start(&t, "oa_pets", targs, port, dir));
+  char *base = ts_fmt("http://127.0.0.1:%d/v1", port);
+  char *junit = ts_fmt("%s/junit.xml", dir);
+  const char *a2[] = {"run", "-q", "--junit", junit, "--base-url", base, suite_path, NULL};
+  const char *env[] = {"bearerAuth=t0ken", NULL};
+  ts_gauntlet_run(&g, dir, a2, env, 60000);
+  cr_expect_eq(g.exit_code, 0, "%s%s", g.out, g.err);
+  ts_junit j;
+  cr_assert(ts_junit_load(junit, &j));
+  cr_expect_eq(j.n, 35, "%zu cases", j.n);
+  ts_junit_free(&j);
+  ts_gauntlet_free(&g);
+  cr_expect(ts_target_stop(&t));
+  ts_rmtree(out);
+  ts_rmtree(dir);
+  free(dir);
+  free(doc);
+  free(out);
+  free(suite_path);
+  free(p);
+  free(base);
+  free(junit);
 }

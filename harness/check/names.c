@@ -63,9 +63,11 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
     [GT_CHECK_ALIVE] = {GT_CHECK_ALIVE, "alive", RUNNER,
                         "after `truncated_body`, `slow_body` and `wire_*`, the valid request "
                         "is sent again and passes"},
-    [GT_CHECK_SMUGGLING] = {GT_CHECK_SMUGGLING, "smuggling", RUNNER,
-                            "a raw-connection fault got one response, not a second (smuggled) "
-                            "one"},
+    [GT_CHECK_SMUGGLING] =
+        {GT_CHECK_SMUGGLING, "request_smuggling", RUNNER,
+         "a framing fault's kept-alive connection carried back no more "
+         "answers than its framing allows and was closed where the RFCs "
+         "require it (desync detection, [faults.md](faults.md#desync-detection))"},
     [GT_CHECK_TRANSPORT] = {GT_CHECK_TRANSPORT, "transport", RUNNER,
                             "a response came (no refusal, reset, timeout, TLS or DNS failure) "
                             "where one was due"},

@@ -108,10 +108,9 @@ typedef struct gt_fault_info {
    * refusal set (400 408 413 414 431 501; gt_status_in_refusal_set) is judged
    * by its status alone; any other answer gets every universal check. */
   bool refusal_rule;
-  bool accepts_valid_answer; /* also the valid request's status (wire_obs_fold, RFC 9112 §5.2) */
-  bool accepts_no_answer;    /* no answer within the timeout passes (wire_bare_lf, §2.2) */
-  bool all_only_when_needed; /* --faults all: only when its needs are met */
-  gt_fault_mutate_fn mutate; /* NULL: nothing to mutate in the draft */
+  bool accepts_no_answer;        /* no answer within the timeout passes (wire_bare_lf, §2.2) */
+  bool all_only_when_needed;     /* --faults all: only when its needs are met */
+  gt_fault_mutate_fn mutate;     /* NULL: nothing to mutate in the draft */
   gt_fault_variants_fn variants; /* NULL: one case per scenario */
   struct {
     const char *status_text; /* NULL: no status expectation */

@@ -104,6 +104,7 @@ void gt_variants_wrong_type(const gt_suite *s, const gt_scenario *sc, gt_variant
 void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_cl_te(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 
 /* ---- fault mutations (one file per family); each returns false + err ---- */
 bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err);

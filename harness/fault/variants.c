@@ -172,3 +172,13 @@ void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_varian
   add_variant(v, "Accept-Version header", NULL, -1);
   add_variant(v, "X-API-Version header", NULL, -1);
 }
+
+/* Content-Length with Transfer-Encoding, both ways a front end and a back
+ * end can disagree: #1 CL.TE (a request hidden after the chunked body), #2
+ * TE.CL (a request inside the chunk). */
+void gt_variants_cl_te(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
+  (void)s;
+  (void)sc;
+  add_variant(v, "CL.TE", NULL, 1);
+  add_variant(v, "TE.CL", NULL, 2);
+}

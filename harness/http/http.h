@@ -35,6 +35,12 @@ typedef struct gt_http_request {
   long raw_delay_ms;
   size_t raw_chunk;
   bool raw_close_after;
+  /* Desync detection (wire_*): raw holds the faulted request sent keep-alive,
+   * then at raw_pipelined_at a well-formed request (the liveness request,
+   * `Connection: close`); 0 = nothing pipelined. raw_note (owned, or NULL)
+   * says in words what the bytes are, for a request_smuggling finding. */
+  size_t raw_pipelined_at;
+  char *raw_note;
   long timeout_ms; /* whole exchange */
   bool follow_redirects;
   /* A new connection, not one from the pool: a poll attempt after a wait
@@ -59,6 +65,8 @@ typedef enum {
   GT_HTTP_OTHER,
 } gt_http_outcome;
 
+#define GT_HTTP_MAX_ANSWERS 6
+
 typedef struct gt_http_response {
   gt_http_outcome outcome;
   char error[256];    /* human text for outcome != OK (from libcurl) */
@@ -80,6 +88,16 @@ typedef struct gt_http_response {
    * request named its own or was sent raw. */
   const char *accept_encoding;
   int extra_responses; /* raw mode: complete responses seen after the first (smuggling) */
+  /* Raw mode: the status line of every response on the connection, in order
+   * (the first is the one above), at most GT_HTTP_MAX_ANSWERS kept; n_answers
+   * counts them all. conn_open: the peer had not closed the connection when
+   * gauntlet stopped listening (nothing more came for a while). */
+  int n_answers;
+  struct {
+    int status;
+    char line[64]; /* "HTTP/1.1 404 Not Found", cut */
+  } answers[GT_HTTP_MAX_ANSWERS];
+  bool conn_open;
   gt_http_timing timing;
 } gt_http_response;
 

@@ -13,6 +13,7 @@ void gt_http_request_free(gt_http_request *r) {
   gt_headers_free(&r->headers, &r->n_headers);
   free(r->body);
   free(r->raw);
+  free(r->raw_note);
   memset(r, 0, sizeof *r);
 }
 

@@ -19,6 +19,10 @@
  * (smuggled) response; a server that keeps the connection open would
  * otherwise hold every raw case for the whole timeout. */
 #define LINGER_MS 750
+/* With a request pipelined behind the faulted one (desync detection), a
+ * server that keeps the connection open after an ambiguous framing is a
+ * finding: wait longer before calling the connection "left open". */
+#define LINGER_PIPELINED_MS 1500
 /* Poll slices, so cancellation is seen promptly. */
 #define SLICE_MS 50
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -91,7 +95,7 @@ static void set_error(gt_http_response *resp, gt_http_outcome o, const char *msg
  * response is complete and nothing more came for LINGER_MS. */
 static void read_answer(CURL *easy, curl_socket_t sock, gt_http_raw_parser *p,
                         gt_http_response *resp, bool tls, double start, double deadline,
-                        const _Atomic bool *cancel) {
+                        long linger_ms, const _Atomic bool *cancel) {
   char buf[16384];
   double linger_until = 0;
   bool got_bytes = false;
@@ -105,7 +109,10 @@ static void read_answer(CURL *easy, curl_socket_t sock, gt_http_raw_parser *p,
     if (rc == CURLE_AGAIN) {
       if (wait_sock(sock, POLLIN, limit, cancel)) continue;
       if (cancelled(cancel)) return set_error(resp, GT_HTTP_OTHER, "cancelled");
-      if (gt_http_raw_parser_first_done(p)) return; /* answered; linger over */
+      if (gt_http_raw_parser_first_done(p)) { /* answered; linger over, still open */
+        resp->conn_open = true;
+        return;
+      }
       return set_error(resp, GT_HTTP_TIMEOUT, "timed out waiting for the response");
     }
     if (rc != CURLE_OK) { /* reset, or a TLS error mid-stream */
@@ -130,7 +137,7 @@ static void read_answer(CURL *easy, curl_socket_t sock, gt_http_raw_parser *p,
     gt_http_raw_parser_feed(p, buf, n);
     if (gt_http_raw_parser_malformed(p))
       return set_error(resp, GT_HTTP_OTHER, "malformed HTTP response");
-    if (gt_http_raw_parser_first_done(p)) linger_until = now_s() + LINGER_MS / 1000.0;
+    if (gt_http_raw_parser_first_done(p)) linger_until = now_s() + (double)linger_ms / 1000.0;
   }
 }
 
@@ -189,7 +196,8 @@ void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
 
   gt_http_raw_parser *p = gt_http_raw_parser_new(resp, cap, is_head(req)); /* freed below */
   resp->outcome = GT_HTTP_OK;
-  read_answer(easy, sock, p, resp, tls, start, deadline, cancel);
+  read_answer(easy, sock, p, resp, tls, start, deadline,
+              req->raw_pipelined_at ? LINGER_PIPELINED_MS : LINGER_MS, cancel);
   gt_http_raw_parser_free(p);
   curl_easy_cleanup(easy);
   resp->timing.total = now_s() - start;

@@ -9,6 +9,7 @@
 
 #include "../core/hex.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +39,7 @@ struct gt_http_raw_parser {
   bool malformed;
   unsigned long long remaining; /* body or chunk bytes left */
   gt_buf in;                    /* unconsumed input; owned */
+  char status_line[64];         /* of the response being parsed */
   size_t pos;
 };
 
@@ -122,6 +124,12 @@ static void headers_end(gt_http_raw_parser *p) {
     return;
   }
   if (p->first_done) p->resp->extra_responses++;
+  gt_http_response *to = p->resp;
+  if (to->n_answers < GT_HTTP_MAX_ANSWERS) {
+    to->answers[to->n_answers].status = r->status;
+    snprintf(to->answers[to->n_answers].line, sizeof to->answers[0].line, "%s", p->status_line);
+  }
+  to->n_answers++;
   bool no_body = r->status == 204 || r->status == 304 || (!p->first_done && p->head_request);
   unsigned long long n;
   if (no_body) {
@@ -153,6 +161,11 @@ static void on_line(gt_http_raw_parser *p, const char *line, size_t len) {
     if (l < 7 || memcmp(line, "HTTP/1.", 7) != 0) return stop(p);
     if (p->first_done) gt_http_response_free(&p->scratch);
     gt_http_response_header_line(cur(p), line, l);
+    /* kept for the list of answers: printable bytes only */
+    size_t k = 0;
+    for (; k < l && k + 1 < sizeof p->status_line; k++)
+      p->status_line[k] = line[k] >= 0x20 && line[k] < 0x7f ? line[k] : '?';
+    p->status_line[k] = '\0';
     p->st = S_HEADERS;
     return;
   case S_HEADERS:

@@ -12,6 +12,7 @@
 
 #include "../check/check.h"
 #include "../core/buf.h"
+#include "desync.h"
 #include "poll.h"
 #include "result.h"
 
@@ -262,8 +263,6 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
      * application sees it, so it is judged by its status alone (no error
      * shape, no content type); any other answer gets every universal check. */
     ctx.transport_only = gt_status_in_refusal_set(resp->status);
-    /* A server that may also serve the request (wire_obs_fold: RFC 9112
-     * §5.2 lets it replace obs-fold with SP) answers as to the valid one. */
     const gt_expect *valid = &r->suite->scenarios[c->scenario].expect;
     if (!ctx.transport_only && own_refusal(valid, resp->status) &&
         !(e->has_status && gt_status_has(&e->status, resp->status))) {
@@ -276,19 +275,6 @@ static void check_into(runner *r, const gt_case *c, const gt_expect *e, bool tra
       own_text = gt_xasprintf("%s, or the scenario's own %d", e->status_text ? e->status_text : "",
                               resp->status);
       unfolded.status_text = own_text;
-      ctx.expect = &unfolded;
-    } else if (row->accepts_valid_answer && !ctx.transport_only) {
-      unfolded = *e; /* shallow: nothing in it is freed through this copy */
-      if (valid->has_status) {
-        unfolded.status = valid->status;
-        unfolded.status_text = valid->status_text;
-      } else {
-        memset(&unfolded.status, 0, sizeof unfolded.status);
-        for (int code = 200; code <= 299; code++)
-          gt_status_add(&unfolded.status, code);
-        unfolded.status_text = "2xx";
-      }
-      unfolded.has_status = true;
       ctx.expect = &unfolded;
     }
   }
@@ -341,6 +327,8 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
 
   if (s->probing) {
     judge_liveness(r->suite, sc, &s->probe_req, resp, &s->failures);
+    gt_judge_desync(c, &s->req, &s->resp, resp->outcome == GT_HTTP_OK ? resp->status : 0,
+                    &s->failures);
     gt_http_response_free(resp);
     finish_case(r, s);
     return;
@@ -356,9 +344,6 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
   memset(resp, 0, sizeof *resp);
   cJSON *parsed = NULL;
   check_into(r, c, &c->expect, c->transport_only, &s->req, &s->resp, &s->failures, &parsed);
-  if (c->mode == GT_MODE_RAW && s->resp.extra_responses > 0)
-    gt_failures_add(&s->failures, GT_CHECK_SMUGGLING, "", "one response on the connection",
-                    "a second response followed (request smuggling)");
 
   if (c->fault == GT_FAULT_VALID) {
     sc_state *st = &r->sc[c->scenario];
@@ -377,6 +362,7 @@ static void on_response(runner *r, slot *s, gt_http_response *resp) {
     }
     gt_failures_add(&s->failures, GT_CHECK_ALIVE, "", "a liveness probe", e.msg);
   }
+  if (c->mode == GT_MODE_RAW) gt_judge_desync(c, &s->req, &s->resp, 0, &s->failures);
   finish_case(r, s);
 }
 

@@ -43,8 +43,10 @@ static const rs_expect httpbin_expect[] = {
     /* RFC 9112 5.2: a server may replace obs-fold by SP; gunicorn does
      * (issue 9, wrong verdict 4). */
     {"echo a GET [wire_obs_fold]", PASS, NULL},
-    /* gunicorn takes the NUL byte into the header value and the app answers. */
-    {"echo a GET [wire_nul_header]", FAIL, "status"},
+    /* gunicorn takes the NUL byte into the header value and the app answers;
+     * RFC 9110 §5.5 lets a server replace it with SP instead, and from the
+     * outside a 200 cannot tell the two apart: not a finding (issue 16). */
+    {"echo a GET [wire_nul_header]", PASS, NULL},
     /* gunicorn does not take a bare LF as a line end, waits for the rest of
      * the head; no answer, nothing smuggled, still alive (issue 9, item 5). */
     {"echo a GET [wire_bare_lf]", PASS, NULL},
@@ -55,7 +57,8 @@ static const rs_expect httpbin_expect[] = {
     {"echo a JSON body [truncated_body]", FAIL, "status"},
     {"echo a JSON body [slow_body]", PASS, NULL},
     {"echo a JSON body [wire_dup_content_length]", PASS, NULL},
-    {"echo a JSON body [wire_cl_te]", PASS, NULL},
+    {"echo a JSON body [wire_cl_te #1 CL.TE]", PASS, NULL},
+    {"echo a JSON body [wire_cl_te #2 TE.CL]", PASS, NULL},
     /* gunicorn raises InvalidChunkSize inside the app's read: 500. */
     {"echo a JSON body [wire_bad_chunk]", FAIL, "status|no_server_error"},
     /* /bearer echoes the token through str.lstrip('Bearer '): abc-123 -> bc-123. */
@@ -110,7 +113,8 @@ static const rs_expect json_server_expect[] = {
     {"create a post [truncated_body]", PASS, NULL},
     {"create a post [slow_body]", PASS, NULL},
     {"create a post [wire_dup_content_length]", PASS, NULL},
-    {"create a post [wire_cl_te]", PASS, NULL},
+    {"create a post [wire_cl_te #1 CL.TE]", PASS, NULL},
+    {"create a post [wire_cl_te #2 TE.CL]", PASS, NULL},
     {"create a post [wire_bare_lf]", PASS, NULL},
     {"create a post [wire_obs_fold]", PASS, NULL},
     {"create a post [wire_nul_header]", PASS, NULL},
@@ -250,7 +254,8 @@ static const rs_expect prism_expect[] = {
     {"create an item [truncated_body]", PASS, NULL},
     {"create an item [slow_body]", PASS, NULL},
     {"create an item [wire_dup_content_length]", PASS, NULL},
-    {"create an item [wire_cl_te]", PASS, NULL},
+    {"create an item [wire_cl_te #1 CL.TE]", PASS, NULL},
+    {"create an item [wire_cl_te #2 TE.CL]", PASS, NULL},
     {"create an item [wire_bare_lf]", PASS, NULL},
     {"create an item [wire_obs_fold]", PASS, NULL},
     {"create an item [wire_nul_header]", PASS, NULL},

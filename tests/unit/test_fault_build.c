@@ -559,66 +559,121 @@ Test(fault_build, raw_truncated_and_slow) {
   cr_assert_leq(total, 200);
 }
 
-Test(fault_build, raw_wire_framing) {
-  build("create [wire_dup_content_length]");
-  RAW_IS(HEAD_START HEAD_HEADERS
-         "Content-Length: 66\r\nContent-Length: 65\r\nConnection: close\r\n\r\n" VALID_BODY);
+/* The request pipelined behind every wire_* fault: the liveness request,
+ * `Connection: close`. "create" is a POST: a GET of the base URL; "list" is a
+ * GET: its own valid request. */
+#define PIPELINED_CREATE                                                                           \
+  "GET /v2 HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\nX-Client: "            \
+  "gauntlet\r\nAuthorization: Bearer " TOKEN "\r\nConnection: close\r\n\r\n"
+#define PIPELINED_LIST                                                                             \
+  "GET /v2/apps HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\nX-Client: "       \
+  "gauntlet\r\nAuthorization: Bearer " TOKEN "\r\nConnection: close\r\n\r\n"
 
-  build("create [wire_cl_te]");
+/* The hidden request's path in req.raw: /gauntlet-smuggled- and 8 hex digits. */
+static void hidden_path(char out[64]) {
+  const char *p = memmem(req.raw, req.raw_len, "/gauntlet-smuggled-", 19);
+  cr_assert_not_null(p, "no hidden request");
+  cr_assert_eq(strspn(p + 19, "0123456789abcdef"), 8);
+  snprintf(out, 64, "%.27s", p);
+}
+
+static void pipelined_at_end(const char *pipelined) {
+  size_t n = strlen(pipelined);
+  cr_assert_geq(req.raw_len, n);
+  cr_assert_eq(req.raw_pipelined_at, req.raw_len - n);
+  cr_assert_eq(memcmp(req.raw + req.raw_pipelined_at, pipelined, n), 0, "raw: %.*s",
+               (int)req.raw_len, req.raw);
+  cr_assert_not_null(req.raw_note);
+}
+
+Test(fault_build, raw_wire_framing) {
+  char path[64], want[4096], hidden[256];
+  build("create [wire_dup_content_length]");
+  hidden_path(path);
+  snprintf(hidden, sizeof hidden, "GET %s HTTP/1.1\r\nHost: api.example.com\r\n\r\n", path);
+  snprintf(want, sizeof want, "%s%sContent-Length: 66\r\nContent-Length: %zu\r\n\r\n%s%s%s",
+           HEAD_START, HEAD_HEADERS, 66 + strlen(hidden), VALID_BODY, hidden, PIPELINED_CREATE);
+  raw_is(want, strlen(want));
+  pipelined_at_end(PIPELINED_CREATE);
+  cr_assert(strstr(req.raw_note, path), "%s", req.raw_note);
+
+  build("create [wire_cl_te #1 CL.TE]");
+  hidden_path(path);
+  snprintf(hidden, sizeof hidden, "GET %s HTTP/1.1\r\nHost: api.example.com\r\n\r\n", path);
   {
-    const char payload[] = "42\r\n" VALID_BODY "\r\n0\r\n\r\n"
-                           "GET /gauntlet-smuggled HTTP/1.1\r\nHost: api.example.com\r\n\r\n";
-    char want[4096], cl[64];
-    snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", sizeof payload - 1);
-    snprintf(want, sizeof want, "%s%s%sTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s",
-             HEAD_START, HEAD_HEADERS, cl, payload);
+    char payload[1024];
+    snprintf(payload, sizeof payload, "42\r\n%s\r\n0\r\n\r\n%s", VALID_BODY, hidden);
+    snprintf(want, sizeof want, "%s%sContent-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s%s",
+             HEAD_START, HEAD_HEADERS, strlen(payload), payload, PIPELINED_CREATE);
+    raw_is(want, strlen(want));
+  }
+
+  build("create [wire_cl_te #2 TE.CL]");
+  hidden_path(path);
+  {
+    char chunk[512], size_line[16];
+    snprintf(chunk, sizeof chunk,
+             "POST %s HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: text/plain\r\n"
+             "Content-Length: 7\r\n\r\n",
+             path);
+    snprintf(size_line, sizeof size_line, "%zx\r\n", strlen(chunk));
+    snprintf(want, sizeof want,
+             "%s%sContent-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s%s\r\n0\r\n\r\n%s",
+             HEAD_START, HEAD_HEADERS, strlen(size_line), size_line, chunk, PIPELINED_CREATE);
     raw_is(want, strlen(want));
   }
 
   build("create [wire_bad_chunk]");
-  RAW_IS(HEAD_START HEAD_HEADERS
-         "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n" VALID_BODY
-         "\r\n0\r\n\r\n");
+  RAW_IS(HEAD_START HEAD_HEADERS "Transfer-Encoding: chunked\r\n\r\nzz\r\n" VALID_BODY
+                                 "\r\n0\r\n\r\n" PIPELINED_CREATE);
 
-  build("create [wire_bare_lf]");
+  build("create [wire_bare_lf]"); /* the pipelined request keeps its CRLFs */
   RAW_IS("POST /v2/apps/42/users?q=a%20b%26c&ids=1&ids=2 HTTP/1.1\nHost: api.example.com\n"
          "Accept: text/html\nX-Client: gauntlet\nX-Trace: t1\nContent-Type: application/json\n"
-         "Authorization: Bearer " TOKEN "\nContent-Length: 66\nConnection: close\n\n" VALID_BODY);
+         "Authorization: Bearer " TOKEN "\nContent-Length: 66\n\n" VALID_BODY PIPELINED_CREATE);
 
   build("create [wire_obs_fold]");
   RAW_IS(HEAD_START HEAD_HEADERS "X-Gauntlet-Fold: first\r\n second\r\nContent-Length: "
-                                 "66\r\nConnection: close\r\n\r\n" VALID_BODY);
+                                 "66\r\n\r\n" VALID_BODY PIPELINED_CREATE);
 
   build("create [wire_nul_header]");
-  RAW_IS(HEAD_START HEAD_HEADERS "X-Gauntlet-Nul: a\0b\r\nContent-Length: 66\r\nConnection: "
-                                 "close\r\n\r\n" VALID_BODY);
+  RAW_IS(HEAD_START HEAD_HEADERS
+         "X-Gauntlet-Nul: a\0b\r\nContent-Length: 66\r\n\r\n" VALID_BODY PIPELINED_CREATE);
 
   build("list [wire_huge_header]");
   const char *h = memmem(req.raw, req.raw_len, "X-Gauntlet-Huge: ", 17);
   cr_assert_not_null(h);
   cr_assert_eq(strspn(h + 17, "a"), 65536);
-  cr_assert_eq(memcmp(h + 17 + 65536, "\r\nConnection: close\r\n\r\n", 23), 0);
+  cr_assert_eq(memcmp(h + 17 + 65536, "\r\n\r\n" PIPELINED_LIST, 4 + sizeof PIPELINED_LIST - 1), 0);
+  pipelined_at_end(PIPELINED_LIST);
 
   build("list [wire_long_uri]");
   cr_assert_eq(strncmp(req.raw, "GET /v2/apps/aaaa", 17), 0);
   cr_assert_eq(strspn(req.raw + 13, "a"), 65536);
   cr_assert_eq(strncmp(req.raw + 13 + 65536, " HTTP/1.1\r\nHost: api.example.com\r\n", 34), 0);
+  pipelined_at_end(PIPELINED_LIST);
+
+  /* truncated_body and slow_body close after themselves: nothing pipelined */
+  build("create [truncated_body]");
+  cr_assert_eq(req.raw_pipelined_at, 0);
+  cr_assert(memmem(req.raw, req.raw_len, "Connection: close\r\n\r\n", 21));
 }
 
 Test(fault_build, raw_wire_without_body_sends_a_small_one) {
   build("list [wire_bad_chunk]");
   RAW_IS("GET /v2/apps HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\n"
          "X-Client: gauntlet\r\nAuthorization: Bearer " TOKEN "\r\n"
-         "Transfer-Encoding: chunked\r\nConnection: "
-         "close\r\n\r\nzz\r\n{\"gauntlet\":\"probe\"}\r\n0\r\n\r\n");
+         "Transfer-Encoding: "
+         "chunked\r\n\r\nzz\r\n{\"gauntlet\":\"probe\"}\r\n0\r\n\r\n" PIPELINED_LIST);
   build("list [wire_bare_lf]"); /* no body: no Content-Length */
-  cr_assert_null(memmem(req.raw, req.raw_len, "Content-Length", 14));
-  cr_assert_null(memchr(req.raw, '\r', req.raw_len));
+  cr_assert_null(memmem(req.raw, req.raw_pipelined_at, "Content-Length", 14));
+  cr_assert_null(memchr(req.raw, '\r', req.raw_pipelined_at));
 }
 
 Test(fault_build, same_seed_same_bytes) {
-  static const char *const names[] = {"list [invalid_token]", "list [unknown_path]",
-                                      "create [wire_cl_te]", "create [wrong_type #2 $.user.id]"};
+  static const char *const names[] = {
+      "list [invalid_token]", "list [unknown_path]", "create [wire_cl_te #1 CL.TE]",
+      "create [wire_cl_te #2 TE.CL]", "create [wrong_type #2 $.user.id]"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     build(names[i]);
     char *url1 = strdup(req.url);

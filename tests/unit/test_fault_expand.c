@@ -99,9 +99,14 @@ Test(fault_expand, catalogue_defaults) {
   cr_assert_eq(e->refused, 1);
   cr_assert(gt_status_has(&e->status, 301) && gt_status_has(&e->status, 403));
   cr_assert(!gt_status_has(&e->status, 200) && !gt_status_has(&e->status, 503));
+  /* RFC 9112 §6.1: CL+TE may be read by chunked: any answer but a 5xx */
   e = gt_fault_default_expect(GT_FAULT_WIRE_CL_TE);
   cr_assert_eq(e->refused, 1);
-  cr_assert(gt_status_has(&e->status, 431) && gt_status_has(&e->status, 501));
+  cr_assert(gt_status_has(&e->status, 431) && gt_status_has(&e->status, 201));
+  cr_assert(!gt_status_has(&e->status, 500) && !gt_status_has(&e->status, 501));
+  /* §6.3: two different lengths MUST get a 400: the refusal set */
+  e = gt_fault_default_expect(GT_FAULT_WIRE_DUP_CONTENT_LENGTH);
+  cr_assert(gt_status_has(&e->status, 400) && gt_status_has(&e->status, 501));
   cr_assert(!gt_status_has(&e->status, 200) && !gt_status_has(&e->status, 500));
   e = gt_fault_default_expect(GT_FAULT_SLOW_BODY);
   cr_assert(gt_status_has(&e->status, 200) && gt_status_has(&e->status, 408));

@@ -31,7 +31,7 @@ rand() { openssl rand -hex "$1"; }
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 export BOTANALYTICS_JWT_SECRET=$(rand 24)
 hdr=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"channel":"demo","exp":%d}' $(( $(date +%s) + 86400 )) | b64url)
+payload=$(printf '{"channel":"universal","exp":%d}' $(( $(date +%s) + 86400 )) | b64url)
 sig=$(printf '%s.%s' "$hdr" "$payload" | openssl dgst -sha256 -hmac "$BOTANALYTICS_JWT_SECRET" -binary | b64url)
 export BOTANALYTICS_TOKEN="$hdr.$payload.$sig"
 export BUDDYBUILD_TOKEN=$(rand 20)

@@ -232,6 +232,14 @@ static void scenario_checks(const gt_check_ctx *ctx, const gt_http_response *r, 
   }
   check_jsonpaths(ctx, bi, out);
   check_body(ctx, r, bi, out);
+  /* if_status: the entries whose status the answer has (no status of their own). */
+  for (size_t i = 0; e->if_status && i < e->if_status->count; i++) {
+    const gt_expect_when *w = e->if_status->keys[i]->aux;
+    if (!w || !gt_status_has(&w->status, r->status)) continue;
+    gt_check_ctx sub = *ctx;
+    sub.expect = &w->expect;
+    scenario_checks(&sub, r, bi, out);
+  }
   if (e->max_time_ms >= 0) {
     double ms = r->timing.total * 1000.0;
     if (ms > (double)e->max_time_ms) {
@@ -344,7 +352,8 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
   }
   if (enabled(p, GT_CHECK_REQUIRED_HEADERS))
     check_header_map(p->transport.headers, r, ctx->scope, GT_CHECK_REQUIRED_HEADERS, out);
-  if (enabled(p, GT_CHECK_ENVELOPE) && p->envelope && bi->has_body) {
+  if (enabled(p, GT_CHECK_ENVELOPE) && p->envelope && bi->has_body &&
+      (!p->has_envelope_statuses || gt_status_has(&p->envelope_statuses, st))) {
     if (bi->json)
       gt_template_match(p->envelope, bi->json, ctx->scope, GT_CHECK_ENVELOPE, "$", out);
     else

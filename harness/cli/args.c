@@ -39,6 +39,8 @@ enum {
   OPT_INJECT,
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
+  OPT_UNKNOWN_ROUTES,
+  OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
 };
@@ -85,6 +87,8 @@ static const cli_option options[] = {
     {{"inject", required_argument, 0, OPT_INJECT}, FOR(CLI_SERVE)},
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
+    {{"unknown-routes", required_argument, 0, OPT_UNKNOWN_ROUTES}, FOR(CLI_SERVE)},
+    {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
@@ -157,12 +161,17 @@ void cli_usage(FILE *out) {
         "      --junit FILE            client-conformance report (default "
         "reports/serve-junit.xml)\n"
         "      --inject LIST           status:429,status:500,status:503,malformed_json,truncated,\n"
-        "                              reset,slow:DURATION,empty\n"
+        "                              reset,reset_after,slow:DURATION,empty; targeted:\n"
+        "                              KIND@METHOD /path/*, KIND#N, [503,503,200]@POST /path\n"
         "      --inject-rate P         share of answers to fault, 0..1 (default 0; 1 with "
         "--inject\n"
         "                              when not given)\n"
         "      --seed N                seeds ids and injection draws (default: time)\n"
         "      --max-requests N        stop after N requests and write the report\n"
+        "      --unknown-routes fail|note[:STATUS]  undeclared routes fail the client (default),\n"
+        "                              or are notes (answered STATUS, default the profile's)\n"
+        "      --har FILE              also write every exchange as HAR 1.2 (credentials "
+        "redacted)\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
         "  -q, --quiet                 no per-request log lines\n"
         "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
@@ -302,6 +311,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     case OPT_TLS_LISTEN:
       o->serve.tls_listen = optarg;
       break;
+    case OPT_HAR:
+      o->serve.har_path = optarg;
+      break;
     case OPT_INJECT:
       o->serve.inject = optarg;
       break;
@@ -313,6 +325,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       rate_given = true;
       break;
     }
+    case OPT_UNKNOWN_ROUTES:
+      o->serve.unknown_routes = optarg;
+      break;
     case OPT_MAX_REQUESTS:
       if (!parse_positive(optarg, LONG_MAX, &n))
         return usage_error("--max-requests expects a positive integer, got '%s'", optarg);

@@ -2,6 +2,7 @@
  * or --max-requests, write the client-conformance report. The server itself
  * lives in serve/ (no printing there: it logs through a callback). */
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,9 @@ static int serve_until_stopped(gt_serve *s, const cli_opts *o, const gt_secrets 
     return EXIT_RUNTIME;
   }
   size_t n = gt_serve_request_count(s);
+  char *summary = gt_serve_summary(s); /* printed even with -q: it is the result */
+  fputs(summary, stderr);
+  free(summary);
   if (!o->quiet)
     fprintf(stderr, "serve: %zu request%s; client %s; report %s; seed %llu\n", n, n == 1 ? "" : "s",
             conformed ? "conformed" : "broke rules", o->junit_path,
@@ -58,6 +62,7 @@ int cli_serve(int argc, char **argv) {
   int rc = cli_open(argc, argv, CLI_SERVE, &o, &secrets, &suites);
   if (rc != EXIT_PASS) return rc;
   o.serve.secrets = secrets;
+  o.serve.junit_path = o.junit_path;
   o.serve.log = o.quiet ? NULL : log_line;
   gt_err err = {0};
   gt_serve *s = gt_serve_new(suites, (size_t)o.n_files, &o.serve, &err);

@@ -37,6 +37,7 @@ void gt_expect_merge(gt_expect *dst, const gt_expect *src) {
   if (src->max_time_ms >= 0) dst->max_time_ms = src->max_time_ms;
   if (src->refused >= 0) dst->refused = src->refused;
   if (src->error_shape >= 0) dst->error_shape = src->error_shape;
+  if (src->if_status) dst->if_status = src->if_status;
 }
 
 void gt_expect_free(gt_expect *e) {

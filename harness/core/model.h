@@ -128,7 +128,16 @@ typedef struct gt_expect {
   long max_time_ms;    /* -1 = unset */
   int refused;         /* -1 unset, 0 false, 1 true: connection refused/reset is the pass */
   int error_shape;     /* -1 unset, 0 do not require, 1 require error shape on 4xx/5xx */
+  /* `if_status`: MAP status -> expectation judged only on answers with that
+   * status; each key node's aux is its gt_expect_when. NULL = unset. */
+  const gt_node *if_status;
 } gt_expect;
+
+/* One entry of `expect.if_status` (owned by its key node, freed with the tree). */
+typedef struct gt_expect_when {
+  gt_status_set status;
+  gt_expect expect; /* no status, no if_status of its own */
+} gt_expect_when;
 
 void gt_expect_init(gt_expect *e); /* all unset */
 /* dst := dst overridden by every set field of src (node pointers borrowed). */
@@ -301,10 +310,13 @@ typedef struct gt_profile {
   struct {
     bool has_statuses;
     gt_status_set statuses;
-    const gt_node *shape; /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *shape;   /* template every 4xx/5xx body must match, or NULL */
+    const gt_node *answers; /* MAP status -> body template a server answers with it, or NULL */
   } errors;
-  const gt_node *envelope;  /* template every response must match, or NULL */
-  gt_param_reading request; /* how request parameters are read */
+  const gt_node *envelope; /* template every response must match, or NULL */
+  bool has_envelope_statuses;
+  gt_status_set envelope_statuses; /* `envelope_statuses`: only these answers (default all) */
+  gt_param_reading request;        /* how request parameters are read */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */

@@ -38,6 +38,7 @@ struct gt_junit {
   char timestamp[32];      /* suite start, UTC */
   struct timespec started; /* suite start, monotonic */
   counts suite;
+  gt_buf props; /* the open suite's <property> elements, written at suite end */
 };
 
 static bool io_error(gt_err *err, const char *what, const char *path) {
@@ -77,20 +78,27 @@ static bool make_parent_dirs(const char *path, gt_err *err) {
   return ok;
 }
 
+/* Creates path's directories and opens the temporary document. */
+static bool open_document(gt_junit *j, const char *path, gt_err *err) {
+  if (!path || !*path) return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
+  if (!make_parent_dirs(path, err)) return false;
+  j->path = gt_xstrdup(path);
+  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
+  j->doc = fopen(j->tmp_path, "w");
+  if (!j->doc) return io_error(err, "cannot write report", j->tmp_path);
+  return true;
+}
+
 gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err) {
-  if (!path || !*path) {
+  if (path && !*path) {
     gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
     return NULL;
   }
-  if (!make_parent_dirs(path, err)) return NULL;
   gt_junit *j = gt_xcalloc(1, sizeof *j); /* freed by gt_junit_close / gt_junit_abort */
-  j->path = gt_xstrdup(path);
-  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
   j->name = gt_xstrdup(name ? name : "gauntlet");
+  gt_buf_init(&j->props);
   /* Opened now so an unwritable location fails before anything is sent. */
-  j->doc = fopen(j->tmp_path, "w");
-  if (!j->doc) {
-    io_error(err, "cannot write report", j->tmp_path);
+  if (path && !open_document(j, path, err)) {
     gt_junit_abort(j);
     return NULL;
   }
@@ -119,17 +127,26 @@ bool gt_junit_suite_begin(gt_junit *j, const char *suite_name, const gt_property
   j->suite = (counts){0};
   utc_timestamp(j->timestamp);
   clock_gettime(CLOCK_MONOTONIC, &j->started);
-  if (n_props > 0) { /* properties first, as consumers expect */
-    fputs("    <properties>\n", j->spool);
-    for (size_t i = 0; i < n_props; i++) {
-      fputs("      <property", j->spool);
-      attr(j->spool, "name", props[i].name);
-      attr(j->spool, "value", props[i].value);
-      fputs("/>\n", j->spool);
-    }
-    fputs("    </properties>\n", j->spool);
-  }
+  gt_buf_reset(&j->props);
+  gt_junit_suite_properties(j, props, n_props);
   return true;
+}
+
+void gt_junit_suite_properties(gt_junit *j, const gt_property *props, size_t n_props) {
+  if (n_props == 0) return;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len); /* attr() escapes to a FILE */
+  if (!m) gt_oom();
+  for (size_t i = 0; i < n_props; i++) {
+    fputs("      <property", m);
+    attr(m, "name", props[i].name);
+    attr(m, "value", props[i].value);
+    fputs("/>\n", m);
+  }
+  fclose(m);
+  gt_buf_add(&j->props, text, len);
+  free(text);
 }
 
 /* A one-line message attribute: CR/LF/tab become spaces, capped at
@@ -249,6 +266,12 @@ bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
   attr(d, "timestamp", j->timestamp);
   attr(d, "hostname", host);
   fputs(">\n", d);
+  if (j->props.len) { /* properties first, as consumers expect */
+    fputs("    <properties>\n", d);
+    fwrite(j->props.data, 1, j->props.len, d);
+    fputs("    </properties>\n", d);
+  }
+  gt_buf_reset(&j->props);
   bool ok = true;
   if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0) {
     ok = io_error(err, "cannot read report spool", NULL);
@@ -289,14 +312,28 @@ static bool finish_document(gt_junit *j, gt_err *err) {
 }
 
 bool gt_junit_close(gt_junit *j, gt_err *err) {
+  return gt_junit_close_as(j, NULL, err);
+}
+
+bool gt_junit_close_as(gt_junit *j, const char *path, gt_err *err) {
   if (!j) return true;
-  bool ok = gt_junit_suite_end(j, err) && finish_document(j, err);
+  bool ok = true;
+  if (!j->doc) {
+    ok = path ? open_document(j, path, err)
+              : gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "no JUnit report path");
+    if (!ok) {
+      gt_junit_abort(j);
+      return false;
+    }
+  }
+  ok = gt_junit_suite_end(j, err) && finish_document(j, err);
   if (fclose(j->doc) != 0 && ok) ok = io_error(err, "cannot write report", j->tmp_path);
   j->doc = NULL;
   if (ok && rename(j->tmp_path, j->path) != 0)
     ok = io_error(err, "cannot rename report to", j->path);
   if (!ok) unlink(j->tmp_path);
   fclose(j->suites);
+  gt_buf_free(&j->props);
   free(j->name), free(j->tmp_path), free(j->path), free(j);
   return ok;
 }
@@ -309,5 +346,6 @@ void gt_junit_abort(gt_junit *j) {
     fclose(j->doc);
     unlink(j->tmp_path);
   }
+  gt_buf_free(&j->props);
   free(j->suite_name), free(j->name), free(j->tmp_path), free(j->path), free(j);
 }

@@ -43,13 +43,20 @@ typedef struct gt_property {
 /* ---- JUnit: streams testcases to a spool, writes <path>.tmp, renames. ---- */
 typedef struct gt_junit gt_junit;
 
+/* path NULL: the report's path is given to gt_junit_close_as (a writer that
+ * streams before it knows where the report goes). */
 gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err);
 bool gt_junit_suite_begin(gt_junit *j, const char *suite_name, const gt_property *props,
                           size_t n_props, gt_err *err);
+/* More properties of the open suite, known only later (a summary): they are
+ * written with the suite's opening tag, before its cases, at suite end. */
+void gt_junit_suite_properties(gt_junit *j, const gt_property *props, size_t n_props);
 bool gt_junit_case(gt_junit *j, const gt_case_result *r, gt_err *err);
 bool gt_junit_suite_end(gt_junit *j, gt_err *err);
 /* Writes the final file atomically (rename). Closes any open suite. */
 bool gt_junit_close(gt_junit *j, gt_err *err);
+/* The same, to path when gt_junit_open had none (else path is ignored). */
+bool gt_junit_close_as(gt_junit *j, const char *path, gt_err *err);
 /* Frees without writing (a run that never started). */
 void gt_junit_abort(gt_junit *j);
 

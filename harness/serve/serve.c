@@ -51,6 +51,23 @@ static bool prepare_suite(gt_serve *s, serve_suite *ss, const gt_suite *su, gt_e
   return true;
 }
 
+/* --unknown-routes fail | note | note:STATUS */
+static bool parse_unknown_routes(gt_serve *s, const char *v, gt_err *err) {
+  if (!v || !strcmp(v, "fail")) return true;
+  if (strncmp(v, "note", 4) || (v[4] && v[4] != ':'))
+    return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                      "--unknown-routes: expected fail, note or note:STATUS, got '%s'", v);
+  s->unknown_note = true;
+  if (!v[4]) return true;
+  char *end;
+  long st = strtol(v + 5, &end, 10);
+  if (end == v + 5 || *end || st < 200 || st > 599)
+    return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                      "--unknown-routes: '%s': the status must be 200..599 (note:501)", v);
+  s->unknown_status = (int)st;
+  return true;
+}
+
 gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_opts *o,
                        gt_err *err) {
   if (n_suites == 0) {
@@ -79,24 +96,19 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->suites = gt_xcalloc(n_suites, sizeof *s->suites);
   s->n_suites = n_suites;
   bool ok = serve_inject_parse(o->inject, &s->injects, &s->n_injects, err);
+  if (ok) ok = parse_unknown_routes(s, o->unknown_routes, err);
+  s->inject_seen = gt_xcalloc(s->n_injects ? s->n_injects : 1, sizeof *s->inject_seen);
   for (size_t i = 0; ok && i < n_suites; i++)
     ok = prepare_suite(s, &s->suites[i], suites[i], err);
   if (ok) ok = serve_routes_build(s, err);
   if (ok && s->tls_listen && (!s->cert || !s->key))
     ok = gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--tls-listen needs --cert and --key");
+  if (ok) ok = serve_audit_open(s, err); /* last: it creates the report's temporary file */
   if (!ok) {
     gt_serve_free(s);
     return NULL;
   }
   return s;
-}
-
-static void audit_free(serve_audit *a) {
-  free(a->method);
-  free(a->path);
-  free(a->suite);
-  gt_buf_free(&a->failed);
-  gt_buf_free(&a->out);
 }
 
 void gt_serve_free(gt_serve *s) {
@@ -119,10 +131,9 @@ void gt_serve_free(gt_serve *s) {
   for (size_t i = 0; i < s->n_rates; i++)
     free(s->rates[i].key);
   free(s->rates);
-  for (size_t i = 0; i < s->n_audit; i++)
-    audit_free(&s->audit[i]);
-  free(s->audit);
+  serve_audit_free(s);
   serve_inject_free(s->injects, s->n_injects);
+  free(s->inject_seen);
   free(s->listen);
   free(s->tls_listen);
   free(s->cert);
@@ -150,11 +161,4 @@ int gt_serve_http_port(const gt_serve *s) {
 }
 int gt_serve_https_port(const gt_serve *s) {
   return s->https_port;
-}
-
-size_t gt_serve_request_count(gt_serve *s) {
-  pthread_mutex_lock(&s->audit_lock);
-  size_t n = s->n_audit;
-  pthread_mutex_unlock(&s->audit_lock);
-  return n;
 }

@@ -24,18 +24,23 @@ typedef void (*gt_serve_log_fn)(void *ud, const char *line);
 
 typedef struct gt_serve_opts {
   const char *listen; /* "127.0.0.1:8080" (port 0: any); NULL with tls_listen NULL: the default */
-  const char *tls_listen; /* "127.0.0.1:8443" or NULL */
-  const char *cert, *key; /* PEM files, required with tls_listen */
-  const char *inject;     /* "status:429,reset,slow:2s" or NULL */
-  double inject_rate;     /* 0..1 */
+  const char *tls_listen;     /* "127.0.0.1:8443" or NULL */
+  const char *cert, *key;     /* PEM files, required with tls_listen */
+  const char *inject;         /* "status:429,reset,slow:2s" or NULL */
+  double inject_rate;         /* 0..1 */
+  const char *unknown_routes; /* "fail" (NULL: the default), "note" or "note:STATUS" */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
   const gt_cli_var *cli_vars; /* --var (borrowed) */
   int n_cli_vars;
   bool use_env;
-  gt_secrets *secrets; /* borrowed; credentials are added; may be NULL */
-  gt_serve_log_fn log; /* one line per request and per notable event; may be NULL. Called
-                          from the request threads, concurrently: it must be thread-safe */
+  gt_secrets *secrets;    /* borrowed; credentials are added; may be NULL */
+  const char *junit_path; /* the report, streamed while serving (its directory is created and
+                             its temporary file opened by gt_serve_new); NULL: the path is
+                             given to gt_serve_write_junit */
+  const char *har_path;   /* --har: every exchange as HAR 1.2 (redacted), or NULL */
+  gt_serve_log_fn log;    /* one line per request and per notable event; may be NULL. Called
+                             from the request threads, concurrently: it must be thread-safe */
   void *log_ud;
 } gt_serve_opts;
 
@@ -55,9 +60,15 @@ bool gt_serve_done(gt_serve *s); /* locks: not const */
 size_t gt_serve_request_count(gt_serve *s);
 /* Stops the listeners (idempotent). */
 void gt_serve_stop(gt_serve *s);
-/* Writes the client-conformance JUnit report; *conformed is true when no
- * request broke a rule. */
+/* Finishes the client-conformance JUnit report (and the --har file): the
+ * records still waiting for a retry are judged, the summary is added as
+ * properties, the files are renamed into place. path: where the report goes
+ * when opts.junit_path was NULL (else ignored). Once only; call after
+ * gt_serve_stop. *conformed is true when no request broke a rule. */
 bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err *err);
+/* The human summary (per rule, per route, retries) as lines of text, after
+ * gt_serve_write_junit; caller frees. */
+char *gt_serve_summary(gt_serve *s);
 void gt_serve_free(gt_serve *s);
 
 /* ---- the pure core ---- */

@@ -83,10 +83,13 @@ static bool exact_body(const gt_node *json) {
   return !strcmp(t, "exact");
 }
 
-/* envelope < body, when both are objects (every answer of an RPC API). */
-static cJSON *enveloped(const serve_ctx *c, cJSON *body) {
-  const gt_node *env = c->ss->suite->profile.envelope;
+/* envelope < body, when both are objects (every answer of an RPC API) and
+ * the status is one the profile's `envelope_statuses` names (default: all). */
+static cJSON *enveloped(const serve_ctx *c, int status, cJSON *body) {
+  const gt_profile *p = &c->ss->suite->profile;
+  const gt_node *env = p->envelope;
   if (!env || !cJSON_IsObject(body)) return body;
+  if (p->has_envelope_statuses && !gt_status_has(&p->envelope_statuses, status)) return body;
   serve_ctx quiet = *c;
   quiet.message = NULL;
   cJSON *merged = gt_json_merge_deep(serve_value(&quiet, env), body);
@@ -122,6 +125,7 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
   int status = canonical_status(f);
   if (e.has_status && !gt_status_has(&e.status, status)) status = lowest_status(&e.status);
   if (f == GT_FAULT_HTTP_ONLY && status < 300) status = 403; /* never 2xx over plain HTTP */
+  if (c->injected_status) status = c->injected_status;
   resp->status = status;
   serve_ctx ec = *c;
   ec.error_status = status;
@@ -135,11 +139,35 @@ void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
       body = gt_json_merge_deep(body, over);
       cJSON_Delete(over);
     }
-    body = enveloped(c, body);
+    body = enveloped(c, status, body);
   }
   if (status != 204 && status != 304) set_json_body(resp, body);
   cJSON_Delete(body);
   gt_expect_free(&e);
+}
+
+bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp) {
+  const gt_node *answers = c->ss->suite->profile.errors.answers;
+  const gt_node *tmpl = NULL;
+  for (size_t i = 0; answers && i < answers->count && !tmpl; i++)
+    if (atoi(answers->keys[i]->text) == status) tmpl = answers->items[i];
+  if (!tmpl) return false;
+  c->answered_error = true;
+  resp->status = status;
+  serve_ctx ec = *c;
+  ec.error_status = status;
+  cJSON *body = serve_value(&ec, tmpl);
+  if (!exact_body(tmpl)) {
+    if (c->ss->suite->profile.errors.shape && cJSON_IsObject(body)) {
+      cJSON *own = body;
+      body = gt_json_merge_deep(serve_value(&ec, c->ss->suite->profile.errors.shape), own);
+      cJSON_Delete(own);
+    }
+    body = enveloped(c, status, body);
+  }
+  set_json_body(resp, body);
+  cJSON_Delete(body);
+  return true;
 }
 
 static bool ends_with_ci(const char *s, const char *suffix) {
@@ -162,6 +190,10 @@ void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_res
   for (size_t i = 0; hs && hs->kind == GT_NODE_MAP && i < hs->count; i++) {
     const char *name = hs->keys[i]->text;
     if (gt_serve_response_header(resp, name)) continue;
+    /* A CORS header the profile describes by a matcher has no value of its
+     * own: Access-Control-Allow-Origin is the request's Origin (below), and
+     * without an Origin no CORS header is sent (never a placeholder). */
+    if (!strncasecmp(name, "Access-Control-", 15) && hs->items[i]->tag) continue;
     char num[32];
     char *v = NULL;
     if (ends_with_ci(name, "ratelimit-limit"))
@@ -220,7 +252,7 @@ static void explicit_answer(const serve_ctx *c, const gt_node *a, int default_st
         v = gt_json_merge_deep(serve_value(c, c->ss->suite->profile.errors.shape), answer);
         cJSON_Delete(answer);
       }
-      v = enveloped(c, v);
+      v = enveloped(c, resp->status, v);
     }
     if (resp->status != 204 && resp->status != 304) set_json_body(resp, v);
     cJSON_Delete(v);
@@ -247,44 +279,119 @@ static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *b
   free(msg);
 }
 
-static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
-                         gt_serve_response *resp, gt_buf *detail) {
-  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
-    const gt_node *it = v->items[i];
-    const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
-    gt_failures fails = {0};
-    bool ok;
-    cJSON *val = serve_value(c, value);
-    if (match->tag && strstr(match->tag, "regex")) {
-      gt_buf t;
-      gt_buf_init(&t);
-      if (cJSON_IsString(val))
-        gt_buf_adds(&t, val->valuestring);
-      else if (val && !cJSON_IsNull(val)) {
-        char *s = cJSON_PrintUnformatted(val);
-        gt_buf_adds(&t, s);
-        free(s);
-      } else
-        gt_buf_adds(&t, "");
-      ok = gt_template_match_text(match, t.data, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
-      gt_buf_free(&t);
-    } else {
-      ok = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
-    }
-    cJSON_Delete(val);
-    if (ok) {
-      gt_failures_free(&fails);
-      continue;
-    }
-    /* "invalid ${query.status}: expected ..., got ..." names the field */
+/* A validate item's `unless: {value: EXPR, match: TEMPLATE}`: true when the
+ * item does not apply to this request (e.g. a payload format chosen by a
+ * token claim). */
+static bool validate_skipped(const serve_ctx *c, const gt_node *it) {
+  const gt_node *un = gt_node_get(it, "unless");
+  const gt_node *value = un ? gt_node_get(un, "value") : NULL;
+  const gt_node *match = un ? gt_node_get(un, "match") : NULL;
+  if (!value || !match) return false;
+  gt_failures fails = {0};
+  cJSON *val = serve_value(c, value);
+  bool skip = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, "unless", &fails);
+  cJSON_Delete(val);
+  gt_failures_free(&fails);
+  return skip;
+}
+
+/* One validate item against one value expression (`match:` a template, or
+ * `equals:` another request expression, compared as text); on failure, the
+ * message naming the field ("invalid body.to: expected ..., got ..."). */
+static char *validate_one(const serve_ctx *c, const gt_node *value, const gt_node *match,
+                          const gt_node *equals) {
+  gt_failures fails = {0};
+  bool ok;
+  cJSON *val = serve_value(c, value);
+  if (equals) { /* both sides are request expressions, compared as text */
+    char *want = serve_value_text(c, equals), *got = serve_value_text(c, value);
+    ok = !strcmp(want, got);
+    if (!ok) gt_failures_add(&fails, GT_CHECK_JSON, value->text, "the expected value", got);
+    free(want);
+    free(got);
+  } else if (match->tag && strstr(match->tag, "regex")) {
+    gt_buf t;
+    gt_buf_init(&t);
+    if (cJSON_IsString(val))
+      gt_buf_adds(&t, val->valuestring);
+    else if (val && !cJSON_IsNull(val)) {
+      char *s = cJSON_PrintUnformatted(val);
+      gt_buf_adds(&t, s);
+      free(s);
+    } else
+      gt_buf_adds(&t, "");
+    ok = gt_template_match_text(match, t.data, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+    gt_buf_free(&t);
+  } else {
+    ok = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, value->text, &fails);
+  }
+  cJSON_Delete(val);
+  char *msg = NULL;
+  if (!ok) {
     const char *src = value->text;
     size_t n = strlen(src);
     char *field = (n > 3 && !strncmp(src, "${", 2)) ? gt_xstrndup(src + 2, strcspn(src + 2, ":}"))
                                                     : gt_xstrdup(src);
-    char *msg = fails.count ? gt_xasprintf("invalid %s: expected %s, got %s", field,
-                                           fails.items[0].expected, fails.items[0].actual)
-                            : gt_xasprintf("invalid %s", field);
+    msg = fails.count ? gt_xasprintf("invalid %s: expected %s, got %s", field,
+                                     fails.items[0].expected, fails.items[0].actual)
+                      : gt_xasprintf("invalid %s", field);
+    free(field);
+  }
+  gt_failures_free(&fails);
+  return msg;
+}
+
+/* Where a value expression names element 0 of an array of the request
+ * ("${body.messages.0.message.timestamp}"), the item stands for every
+ * element: the offset of that "0" segment and the array's size, else 0. */
+static size_t element_index(const serve_ctx *c, const char *text, size_t *count) {
+  *count = 0;
+  const char *open = strstr(text, "${");
+  if (!open) return 0;
+  const char *end = open + 2 + strcspn(open + 2, ":}");
+  for (const char *p = open + 2; p + 1 < end; p++) {
+    if (p[0] != '.' || p[1] != '0' || (p + 2 < end && p[2] != '.')) continue;
+    char *name = gt_xstrndup(open + 2, (size_t)(p - open - 2));
+    cJSON *arr = serve_lookup(c, name);
+    free(name);
+    if (cJSON_IsArray(arr)) *count = (size_t)cJSON_GetArraySize(arr);
+    cJSON_Delete(arr);
+    if (*count) return (size_t)(p + 1 - text);
+    return 0;
+  }
+  return 0;
+}
+
+/* The first failing element of a validate item (every element of an array
+ * named by index 0), or NULL; NULL too when its `unless` holds. */
+static char *validate_item(const serve_ctx *c, const gt_node *it) {
+  if (validate_skipped(c, it)) return NULL;
+  const gt_node *value = gt_node_get(it, "value"), *match = gt_node_get(it, "match");
+  const gt_node *equals = gt_node_get(it, "equals");
+  size_t count = 0;
+  size_t at = value->kind == GT_NODE_SCALAR ? element_index(c, value->text, &count) : 0;
+  if (!count) return validate_one(c, value, match, equals);
+  char *msg = NULL;
+  for (size_t i = 0; !msg && i < count; i++) {
+    char *text = gt_xasprintf("%.*s%zu%s", (int)at, value->text, i, value->text + at + 1);
+    gt_node each = *value;
+    each.text = text;
+    each.text_len = strlen(text);
+    msg = validate_one(c, &each, match, equals);
+    free(text);
+  }
+  return msg;
+}
+
+static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
+                         gt_serve_response *resp, gt_buf *detail) {
+  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
+    const gt_node *it = v->items[i];
+    char *msg = validate_item(c, it);
+    if (!msg) continue;
     gt_buf_adds(detail, msg);
+    free(c->invalid_detail);
+    c->invalid_detail = gt_xstrdup(msg);
     c->message = msg;
     c->invalid = true;
     const gt_node *ans = gt_node_get(it, "answer");
@@ -298,11 +405,30 @@ static bool run_validate(serve_ctx *c, const serve_route *rt, const gt_node *v,
     c->message = NULL;
     free(fname);
     free(msg);
-    free(field);
-    gt_failures_free(&fails);
     return false;
   }
   return true;
+}
+
+char *serve_validate_probe(const serve_ctx *c, const serve_route *rt) {
+  const gt_node *v = rt->respond ? gt_node_get(rt->respond, "validate") : NULL;
+  for (size_t i = 0; v && v->kind == GT_NODE_SEQ && i < v->count; i++) {
+    char *msg = validate_item(c, v->items[i]);
+    if (msg) return msg;
+  }
+  return NULL;
+}
+
+/* The field a `where` key names: a top-level name, or a dotted path into
+ * nested objects (`commit_info.branch`). NULL when absent. */
+static const cJSON *record_field(const cJSON *rec, const char *key) {
+  if (!strchr(key, '.')) return cJSON_GetObjectItemCaseSensitive(rec, key);
+  char *path = gt_xstrdup(key), *save = NULL;
+  const cJSON *node = rec;
+  for (char *name = strtok_r(path, ".", &save); name && node; name = strtok_r(NULL, ".", &save))
+    node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, name) : NULL;
+  free(path);
+  return node;
 }
 
 static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {
@@ -310,7 +436,7 @@ static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *
     char *want = serve_value_text(c, where->items[i]);
     bool skip = !*want, ok = true;
     if (!skip) {
-      const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, where->keys[i]->text);
+      const cJSON *f = record_field(rec, where->keys[i]->text);
       if (cJSON_IsString(f))
         ok = !strcmp(f->valuestring, want);
       else if (f) {
@@ -395,9 +521,19 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
       free(id);
     }
     if (ok && (b = gt_node_get(r, "conflict"))) {
-      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"),
-           *unless = text_of(c, b, "unless");
-      if (coll && id && serve_store_get(&c->s->store, coll, id) && !is_true(unless)) {
+      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id"), *unless = NULL;
+      const gt_node *un = gt_node_get(b, "unless");
+      bool overridden;
+      if (un && un->kind == GT_NODE_MAP) { /* unless: { value: EXPR, equals: EXPR } */
+        char *v = text_of(c, un, "value"), *want = text_of(c, un, "equals");
+        overridden = v && want && !strcmp(v, want);
+        free(v);
+        free(want);
+      } else {
+        unless = text_of(c, b, "unless");
+        overridden = is_true(unless);
+      }
+      if (coll && id && serve_store_get(&c->s->store, coll, id) && !overridden) {
         const gt_node *a = gt_node_get(b, "answer");
         if (a)
           explicit_answer(c, a, 409, resp);
@@ -424,8 +560,13 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
     if (ok && (b = gt_node_get(r, "store"))) {
       char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
       const gt_node *rec = gt_node_get(b, "record");
-      if (coll && id)
-        serve_store_put(&c->s->store, coll, id, rec ? serve_value(c, rec) : cJSON_CreateObject());
+      if (coll && id) {
+        cJSON *stored = rec ? serve_value(c, rec) : cJSON_CreateObject();
+        /* ${record} is now what was stored (the answer may echo it) */
+        cJSON_Delete(c->record);
+        c->record = cJSON_Duplicate(stored, true);
+        serve_store_put(&c->s->store, coll, id, stored);
+      }
       /* later: { after: 2s, record: {...} } — the record changes on its own */
       const gt_node *later = gt_node_get(b, "later");
       if (coll && id && later) {
@@ -458,7 +599,7 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
-    if (!exact_body(json)) v = enveloped(c, v);
+    if (!exact_body(json)) v = enveloped(c, resp->status, v);
     set_json_body(resp, v);
     cJSON_Delete(v);
   }

@@ -53,10 +53,12 @@ static gt_fault_id judge_jwt(const serve_suite *ss, const char *tok) {
   }
   if (f == GT_FAULT_VALID) {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+    /* exp is optional (long-lived API keys carry none); when present it is
+     * a number in the future. */
     if (cJSON_IsNumber(exp) && exp->valuedouble <= (double)time(NULL))
       f = GT_FAULT_JWT_EXPIRED;
-    else if (!cJSON_IsNumber(exp) && ss->jwt_secret)
-      f = GT_FAULT_JWT_MISSING_CLAIM;
+    else if (exp && !cJSON_IsNumber(exp))
+      f = GT_FAULT_JWT_EXPIRED;
   }
   if (f == GT_FAULT_VALID && ss->jwt_claims) {
     for (const cJSON *c = ss->jwt_claims->child; c; c = c->next)

@@ -1,6 +1,7 @@
 /* serve_body.c — judging a request body as a conformant server would:
  * size, content type, JSON syntax, UTF-8, required fields, field types. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -104,28 +105,52 @@ static bool types_match(const gt_node *ex, const cJSON *v, gt_buf *where, gt_buf
   return ok;
 }
 
+/* A required path is present in body; an index [0] (from `from` on) stands
+ * for every element of that array, so each element must have the field.
+ * On a miss, detail names the path with the element's index. */
+static bool present_each(const char *src, size_t from, const cJSON *body, gt_buf *detail) {
+  const char *z = strstr(src + from, "[0]");
+  gt_err e;
+  if (z) {
+    char *prefix = gt_xstrndup(src, (size_t)(z - src));
+    gt_jsonpath *pp = gt_jsonpath_compile(prefix, &e);
+    const cJSON *arr = NULL;
+    if (pp) gt_jsonpath_eval(pp, body, &arr, 1);
+    gt_jsonpath_free(pp);
+    free(prefix);
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    for (int i = 0; i < n; i++) {
+      char *each = gt_xasprintf("%.*s[%d]%s", (int)(z - src), src, i, z + 3);
+      size_t next = (size_t)(z - src) + (size_t)snprintf(NULL, 0, "[%d]", i);
+      bool ok = present_each(each, next, body, detail);
+      free(each);
+      if (!ok) return false;
+    }
+    if (n) return true; /* else: judged as written (an absent or empty array) */
+  }
+  gt_jsonpath *p = gt_jsonpath_compile(src, &e);
+  size_t n = p ? gt_jsonpath_count(p, body) : 1; /* a bad path was reported nowhere: ignore */
+  gt_jsonpath_free(p);
+  if (n == 0) gt_buf_printf(detail, "missing field %s", src);
+  return n != 0;
+}
+
 static bool required_present(serve_ctx *c, const serve_route *rt, gt_buf *detail) {
   const gt_scenario *sc = &c->ss->suite->scenarios[rt->scenario];
   const gt_node *req = rt->respond ? gt_node_get(rt->respond, "required") : NULL;
   if (req && req->kind == GT_NODE_SEQ) {
-    for (size_t i = 0; i < req->count; i++) {
-      gt_err e;
-      gt_jsonpath *p = gt_jsonpath_compile(req->items[i]->text, &e);
-      size_t n =
-          p ? gt_jsonpath_count(p, c->body) : 1; /* a bad path was reported nowhere: ignore */
-      gt_jsonpath_free(p);
-      if (n == 0) {
-        gt_buf_printf(detail, "missing field %s", req->items[i]->text);
-        return false;
-      }
-    }
+    for (size_t i = 0; i < req->count; i++)
+      if (!present_each(req->items[i]->text, 0, c->body, detail)) return false;
     return true;
   }
   if (sc->request.n_required) {
     for (size_t i = 0; i < sc->request.n_required; i++) {
-      if (sc->request.required_paths && sc->request.required_paths[i] &&
-          gt_jsonpath_count(sc->request.required_paths[i], c->body) == 0) {
-        gt_buf_printf(detail, "missing field %s", sc->request.required[i]);
+      const char *src = sc->request.required[i];
+      if (src && strstr(src, "[0]")) {
+        if (!present_each(src, 0, c->body, detail)) return false;
+      } else if (sc->request.required_paths && sc->request.required_paths[i] &&
+                 gt_jsonpath_count(sc->request.required_paths[i], c->body) == 0) {
+        gt_buf_printf(detail, "missing field %s", src);
         return false;
       }
     }

@@ -5,11 +5,13 @@
  * serve_* so it cannot clash with check/'s planned gt_template_synthesize). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../fault/fault.h" /* gt_jwt_decode */
 #include "serve_internal.h"
 
 /* Walks "a.b.0.c" into j; returns a borrowed node or NULL. */
@@ -25,6 +27,32 @@ static const cJSON *walk(const cJSON *j, const char *dotted) {
   }
   free(copy);
   return j;
+}
+
+/* The SHA-256 of the body, lowercase hex (what upload APIs echo as a checksum). */
+static cJSON *body_sha256(const gt_serve_request *req) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (!EVP_Digest(req->body ? req->body : "", req->body ? req->body_len : 0, md, &n, EVP_sha256(),
+                  NULL))
+    return NULL;
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  for (unsigned int i = 0; i < n; i++)
+    snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  return cJSON_CreateString(hex);
+}
+
+/* A claim of the request's bearer JWT (`auth.claim.channel`), read without
+ * verifying it: authentication has judged the token before respond: runs. */
+static cJSON *bearer_claim(const gt_serve_request *req, const char *claim) {
+  const char *h = serve_req_header(req, "Authorization");
+  const char *sp = h ? strchr(h, ' ') : NULL;
+  cJSON *payload = NULL;
+  if (!sp || !gt_jwt_decode(sp + 1, NULL, &payload)) return NULL;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, claim);
+  cJSON *out = v ? cJSON_Duplicate(v, true) : NULL;
+  cJSON_Delete(payload);
+  return out;
 }
 
 static cJSON *dup_or_null(const cJSON *j) {
@@ -53,6 +81,8 @@ cJSON *serve_lookup(const serve_ctx *c, const char *name) {
   if (!strcmp(name, "request.path")) return c->path ? cJSON_CreateString(c->path) : NULL;
   if (!strcmp(name, "request.body_size"))
     return c->req ? cJSON_CreateNumber((double)c->req->body_total) : NULL;
+  if (!strcmp(name, "request.body_sha256")) return c->req ? body_sha256(c->req) : NULL;
+  if (!strncmp(name, "auth.claim.", 11)) return c->req ? bearer_claim(c->req, name + 11) : NULL;
   if (!strcmp(name, "new.id")) return cJSON_CreateString(c->new_id);
   if (!strcmp(name, "new.uuid")) return cJSON_CreateString(c->new_uuid);
   if (!strcmp(name, "new.int")) return cJSON_CreateNumber((double)c->new_int);

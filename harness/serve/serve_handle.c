@@ -7,6 +7,7 @@
  * s->lock around the random draws, the rate windows and respond:'s store
  * (answer), s->audit_lock around appending the record (record). Parsing,
  * routing, checks and logging run unlocked, concurrently. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -22,7 +23,7 @@ typedef struct exchange {
   gt_serve *s;
   const gt_serve_request *req;
   serve_ctx c;            /* answers and ${..} read it (its owned fields: see serve_ctx) */
-  serve_audit a;          /* this request's record; record() hands it to s->audit */
+  serve_audit a;          /* this request's record; record() hands it to the stream */
   char *raw_path;         /* the target up to '?' (owned) */
   gt_buf dpath;           /* raw_path percent-decoded */
   bool path_ok, query_ok; /* valid percent-encoding */
@@ -155,44 +156,92 @@ static void cors_preflight(serve_ctx *c, const char *path, gt_serve_response *re
   gt_buf_free(&methods);
 }
 
-/* --inject: replaces or spoils the answer (locks s->lock for the draws). */
-static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit *a,
-                   gt_serve_response *resp) {
-  if (!s->n_injects || s->opts.inject_rate <= 0) return;
-  pthread_mutex_lock(&s->lock); /* the draws */
-  double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
-  const serve_inject *in =
-      draw < s->opts.inject_rate ? &s->injects[gt_splitmix64(&s->prng) % s->n_injects] : NULL;
-  pthread_mutex_unlock(&s->lock);
-  if (!in) return;
-  a->inject = in;
-  switch (in->kind) {
-  case INJ_STATUS: {
-    gt_serve_response fresh;
-    gt_serve_response_init(&fresh);
-    c->message = in->status == 429 ? "rate limit exceeded (injected)" : "injected server error";
-    serve_error_answer(c, rt, in->status == 429 ? GT_FAULT_RATE_LIMIT : GT_FAULT_VALID, &fresh);
-    c->message = NULL;
-    fresh.status = in->status;
-    fresh.action = GT_SERVE_ANSWER;
-    if (in->status == 429) c->rl_remaining = 0;
-    serve_common_headers(c, NULL, &fresh);
-    if (in->status == 429) {
-      char num[32];
-      snprintf(num, sizeof num, "%ld", c->rl_limit);
-      serve_resp_add_header(&fresh, "X-RateLimit-Limit", num);
-      serve_resp_add_header(&fresh, "X-RateLimit-Remaining", "0");
-      snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
-      serve_resp_add_header(&fresh, "X-RateLimit-Reset", num);
+static bool inject_targets(const serve_inject *in, const char *method, const char *path) {
+  return (!in->method || !strcasecmp(in->method, method)) &&
+         (!in->path || fnmatch(in->path, path, 0) == 0);
+}
+
+/* --inject: whether this answer is faulted, and how (locks s->lock for the
+ * counters and draws). The first targeted item that matches decides (its Nth
+ * match, its sequence's next element); else the untargeted items at
+ * --inject-rate, drawn from --seed. NULL: answered as a conformant server. */
+static const serve_inject *draw_inject(gt_serve *s, const char *method, const char *path) {
+  if (!s->n_injects) return NULL;
+  const serve_inject *in = NULL;
+  size_t untargeted = 0;
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < s->n_injects; i++) {
+    const serve_inject *t = &s->injects[i];
+    if (!t->targeted) {
+      untargeted++;
+      continue;
     }
-    if (in->status == 429 || in->status == 503) {
-      serve_resp_add_header(&fresh, "Retry-After", "1");
-      a->retry_after = 1;
+    if (!inject_targets(t, method, path)) continue;
+    long seen = ++s->inject_seen[i];
+    if (t->nth && seen != t->nth) continue;
+    if (t->n_seq) {
+      if ((size_t)seen > t->n_seq) continue; /* the script is over: answered as usual */
+      in = &t->seq[seen - 1];
+    } else {
+      in = t;
     }
-    gt_serve_response_free(resp);
-    *resp = fresh;
-    break;
+    pthread_mutex_unlock(&s->lock);
+    return in->kind == INJ_NONE ? NULL : in; /* a script's 200: a conformant answer */
   }
+  if (untargeted && s->opts.inject_rate > 0) {
+    double draw = (double)(gt_splitmix64(&s->prng) >> 11) / 9007199254740992.0;
+    if (draw < s->opts.inject_rate) {
+      size_t k = (size_t)(gt_splitmix64(&s->prng) % untargeted);
+      for (size_t i = 0; i < s->n_injects && !in; i++)
+        if (!s->injects[i].targeted && k-- == 0) in = &s->injects[i];
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  return in;
+}
+
+/* Faults that replace the answer happen before the request is acted on: an
+ * injected 503 stores nothing, so a client that retries it creates nothing
+ * twice. */
+static bool injected_before(const serve_inject *in) {
+  return in && (in->kind == INJ_STATUS || in->kind == INJ_RESET);
+}
+
+/* An injected status: the profile's error answer for that status, with a
+ * message saying it was injected where the shape has one. */
+static void injected_status(exchange *x, const serve_inject *in, gt_serve_response *resp) {
+  serve_ctx *c = &x->c;
+  char *msg = gt_xasprintf("injected %d (gauntlet serve --inject %s)", in->status, in->text);
+  c->message = msg;
+  c->injected_status = in->status;
+  if (in->status == 429)
+    serve_error_answer(c, x->rt, GT_FAULT_RATE_LIMIT, resp);
+  else if (!serve_status_answer(c, in->status, resp))
+    serve_error_answer(c, x->rt, GT_FAULT_VALID, resp);
+  c->message = NULL;
+  c->injected_status = 0;
+  free(msg);
+  resp->status = in->status;
+  resp->action = GT_SERVE_ANSWER;
+  rate_account(x->s, c, x->si, x->presented, false);
+  if (in->status == 429) {
+    c->rl_remaining = 0;
+    char num[32];
+    snprintf(num, sizeof num, "%ld", c->rl_limit);
+    serve_resp_add_header(resp, "X-RateLimit-Limit", num);
+    serve_resp_add_header(resp, "X-RateLimit-Remaining", "0");
+    snprintf(num, sizeof num, "%lld", (long long)c->rl_reset);
+    serve_resp_add_header(resp, "X-RateLimit-Reset", num);
+  }
+  if (in->status == 429 || in->status == 503) {
+    serve_resp_add_header(resp, "Retry-After", "1");
+    x->a.retry_after = 1;
+  }
+}
+
+/* Faults that spoil the answer of a request that was acted on. */
+static void spoil(const serve_inject *in, gt_serve_response *resp) {
+  switch (in->kind) {
   case INJ_MALFORMED_JSON:
     if (resp->status == 204 || resp->status == 304) resp->status = 200;
     if (resp->body.len >= 2) {
@@ -208,7 +257,7 @@ static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit
     if (!resp->body.len) gt_buf_adds(&resp->body, "{\"truncated\": true}");
     resp->action = GT_SERVE_TRUNCATE;
     break;
-  case INJ_RESET:
+  case INJ_RESET_AFTER:
     resp->action = GT_SERVE_RESET;
     break;
   case INJ_SLOW:
@@ -221,25 +270,6 @@ static void inject(gt_serve *s, serve_ctx *c, const serve_route *rt, serve_audit
   default:
     break;
   }
-}
-
-static void describe_request(gt_serve *s, const gt_serve_request *r, serve_audit *a) {
-  gt_buf raw;
-  gt_buf_init(&raw);
-  gt_buf_printf(&raw, "%s %s%s\n", r->method, r->target, r->tls ? " (https)" : " (http)");
-  for (size_t i = 0; i < r->n_headers; i++)
-    gt_buf_printf(&raw, "%s: %s\n", r->headers[i].name, r->headers[i].value);
-  if (r->body_len) {
-    gt_buf_addc(&raw, '\n');
-    gt_buf_add(&raw, r->body, r->body_len < 1024 ? r->body_len : 1024);
-    if (r->body_total > 1024) gt_buf_printf(&raw, "\n[%zu bytes in all]", r->body_total);
-    gt_buf_addc(&raw, '\n');
-  }
-  if (s->opts.secrets)
-    gt_secrets_redact(s->opts.secrets, raw.data, raw.len, &a->out);
-  else
-    gt_buf_add(&a->out, raw.data, raw.len);
-  gt_buf_free(&raw);
 }
 
 /* Route: parse the target, find the route and the suite that answers, and
@@ -257,7 +287,7 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
-  describe_request(s, req, a);
+  serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;
   *c = (serve_ctx){.s = s, .req = req, .now = time(NULL)};
@@ -285,8 +315,8 @@ static void route(exchange *x) {
     serve_rule(a, RULE_HTTPS_REQUIRED, "%s requires HTTPS; the request came over plain HTTP",
                c->ss->suite->name);
   if (!x->rt && !x->preflight)
-    serve_rule(a, RULE_DOCUMENTED_ROUTE, "%s %s is not a documented method and path", req->method,
-               a->path);
+    serve_rule(a, s->unknown_note ? RULE_UNDOCUMENTED_ROUTE : RULE_DOCUMENTED_ROUTE,
+               "%s %s is not a documented method and path", req->method, a->path);
 }
 
 /* A scenario derived from an API description whose operation requires a
@@ -388,7 +418,9 @@ static void refuse_framing(exchange *x, gt_serve_response *resp) {
 static void answer_unrouted(exchange *x, gt_serve_response *resp) {
   gt_serve *s = x->s;
   x->c.message = x->why == GT_FAULT_WRONG_METHOD ? "method not allowed on this path" : "not found";
+  x->c.injected_status = s->unknown_status; /* --unknown-routes note:STATUS */
   serve_error_answer(&x->c, NULL, x->why, resp);
+  x->c.injected_status = 0;
   if (x->why != GT_FAULT_WRONG_METHOD || resp->status != 405) return;
   gt_buf allow;
   gt_buf_init(&allow);
@@ -398,6 +430,27 @@ static void answer_unrouted(exchange *x, gt_serve_response *resp) {
       gt_buf_printf(&allow, "%s%s", allow.len ? ", " : "", s->routes[i].method);
   if (allow.data) serve_resp_add_header(resp, "Allow", allow.data);
   gt_buf_free(&allow);
+}
+
+/* Every rule the request breaks is recorded, not only the one that decided
+ * the answer: when an earlier finding (plain HTTP, the credential, an
+ * injected answer...) answered, the body and the respond.validate items are
+ * still judged (without answering). */
+static void judge_unanswered(exchange *x, bool body_answered) {
+  if (!x->rt || x->req->framing || x->preflight || body_answered) return;
+  serve_ctx *c = &x->c;
+  if (x->body_fault != GT_FAULT_VALID) {
+    serve_rule_id broken = rule_for_refused_body(x->body_fault);
+    if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
+    return;
+  }
+  if (!c->body) {
+    c->body = x->body;
+    x->body = NULL;
+  }
+  char *why = serve_validate_probe(c, x->rt);
+  if (why) serve_rule(&x->a, RULE_REQUEST_VALID, "%s", why);
+  free(why);
 }
 
 /* Answer: the first finding that decides the answer, in the order a careful
@@ -412,9 +465,18 @@ static void answer(exchange *x, gt_serve_response *resp) {
   serve_random_uuid(s, c->new_uuid);
   c->new_int = ++s->next_int;
   pthread_mutex_unlock(&s->lock);
+  /* a refusal stays a refusal: framing is never injected */
+  const serve_inject *in = x->req->framing ? NULL : draw_inject(s, x->req->method, x->dpath.data);
+  x->a.inject = in;
+  bool body_answered = false;
 
   if (x->req->framing) {
     refuse_framing(x, resp);
+  } else if (injected_before(in)) {
+    if (in->kind == INJ_STATUS)
+      injected_status(x, in, resp);
+    else
+      resp->action = GT_SERVE_RESET;
   } else if (x->preflight) {
     cors_preflight(c, x->dpath.data, resp);
   } else if (!x->path_ok || !x->query_ok) {
@@ -440,6 +502,7 @@ static void answer(exchange *x, gt_serve_response *resp) {
     serve_resp_add_header(resp, "Retry-After", ra);
     x->a.retry_after = atoi(ra);
   } else {
+    body_answered = true;
     c->body = x->body; /* the body is read from here on */
     x->body = NULL;
     if (x->body_fault != GT_FAULT_VALID) {
@@ -452,44 +515,21 @@ static void answer(exchange *x, gt_serve_response *resp) {
       bool served = serve_respond(c, x->rt, resp);
       pthread_mutex_unlock(&s->lock);
       if (!served && c->invalid)
-        serve_rule(&x->a, RULE_REQUEST_VALID, "a parameter was refused as invalid (answered %d)",
-                   resp->status);
+        serve_rule(&x->a, RULE_REQUEST_VALID, "%s (answered %d)",
+                   c->invalid_detail ? c->invalid_detail : "a parameter was refused", resp->status);
     }
   }
+  judge_unanswered(x, body_answered);
   c->message = NULL;
   if (!c->rl_limit) rate_account(s, c, x->si, x->presented, false);
   serve_common_headers(c, x->presented, resp);
-  if (!x->req->framing) inject(s, c, x->rt, &x->a, resp); /* a refusal stays a refusal */
+  if (in && !injected_before(in)) spoil(in, resp);
 }
 
-/* Record: finish the audit record, append it, count the answer (for
- * --max-requests), then log outside the lock. */
+/* Record: hand the record to the audit stream (serve_audit.c), which adds
+ * the answer, counts it (for --max-requests), writes it and logs. */
 static void record(exchange *x, const gt_serve_response *resp) {
-  gt_serve *s = x->s;
-  serve_audit *a = &x->a;
-  a->status = resp->action == GT_SERVE_RESET ? 0 : resp->status;
-  a->t_out = serve_now_mono() + (double)resp->delay_ms / 1000.0;
-  gt_buf_printf(&a->out, "-> %s %d%s%s\n", resp->action == GT_SERVE_RESET ? "reset" : "answered",
-                a->status, a->inject ? " injected " : "", a->inject ? a->inject->text : "");
-  char *line = NULL;
-  if (s->opts.log)
-    line = gt_xasprintf("%s %s -> %d%s%s%s%s", x->req->method, a->path, a->status,
-                        a->inject ? " [inject " : "", a->inject ? a->inject->text : "",
-                        a->inject ? "]" : "", a->first_rule ? " (client broke a rule)" : "");
-
-  pthread_mutex_lock(&s->audit_lock);
-  if (s->n_audit == s->cap_audit) {
-    s->cap_audit = s->cap_audit ? s->cap_audit * 2 : 64;
-    s->audit = gt_xrealloc(s->audit, s->cap_audit * sizeof *s->audit);
-  }
-  s->audit[s->n_audit++] = *a; /* takes a's owned fields */
-  s->answered++;
-  if (s->opts.max_requests > 0 && (long)s->answered >= s->opts.max_requests) s->done = true;
-  pthread_mutex_unlock(&s->audit_lock);
-  memset(a, 0, sizeof *a);
-
-  if (line) s->opts.log(s->opts.log_ud, line);
-  free(line);
+  serve_audit_record(x->s, &x->a, x->rt, x->req, resp);
 }
 
 static void exchange_free(exchange *x) {
@@ -499,6 +539,7 @@ static void exchange_free(exchange *x) {
   gt_buf_free(&x->dpath);
   free(x->raw_path);
   free(x->c.path);
+  free(x->c.invalid_detail);
   cJSON_Delete(x->c.path_vars);
   cJSON_Delete(x->c.query);
   cJSON_Delete(x->c.body);

@@ -66,16 +66,25 @@ typedef enum {
   INJ_STATUS,
   INJ_MALFORMED_JSON,
   INJ_TRUNCATED,
-  INJ_RESET,
+  INJ_RESET,       /* close without answering, before the request is acted on */
+  INJ_RESET_AFTER, /* act on the request, then close without answering */
   INJ_SLOW,
   INJ_EMPTY
 } serve_inject_kind;
 
 typedef struct serve_inject {
-  serve_inject_kind kind;
-  int status;    /* INJ_STATUS */
-  long delay_ms; /* INJ_SLOW */
-  char *text;    /* as written, for reports (owned) */
+  serve_inject_kind kind; /* INJ_NONE: answer as a conformant server (a sequence's "200") */
+  int status;             /* INJ_STATUS */
+  long delay_ms;          /* INJ_SLOW */
+  char *text;             /* as written, for reports (owned) */
+  /* Targeting (docs/serve.md "Targeted injection"): a targeted item applies
+   * to every request it matches, whatever --inject-rate. */
+  bool targeted;
+  char *method;             /* "@METHOD PATH": NULL or "*" any method (owned) */
+  char *path;               /* a glob on the decoded path, `*` any text; NULL any (owned) */
+  long nth;                 /* "#N": only the Nth matching request; 0 every one */
+  struct serve_inject *seq; /* "[503,503,200]": element k answers the k-th match (owned) */
+  size_t n_seq;
 } serve_inject;
 
 bool serve_inject_parse(const char *list, serve_inject **out, size_t *n, gt_err *err);
@@ -97,6 +106,7 @@ typedef enum serve_rule_id {
   RULE_REQUEST_VALID,
   RULE_HTTP_FRAMING,
   RULE_RETRY_AFTER,
+  RULE_UNDOCUMENTED_ROUTE,
   SERVE_RULE_COUNT,
   SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
 } serve_rule_id;
@@ -120,12 +130,20 @@ typedef struct serve_audit {
   char *suite;                /* classname: routed suite name or "serve" */
   gt_buf failed;              /* "rule: detail\n" lines */
   const char *first_rule;     /* the first failed rule's name (static), NULL when conformed */
+  uint64_t rules;             /* bit (1 << serve_rule_id) per rule broken, notes included */
   int status;                 /* answered status (0: reset) */
   const serve_inject *inject; /* borrowed from gt_serve, or NULL */
   int retry_after;            /* seconds announced, 0 if none */
   double t_in, t_out;         /* monotonic seconds: arrival, answer decided */
   uint64_t body_hash;
   gt_buf out; /* system-out text */
+  /* Filled by serve_audit_record (serve_audit.c) when the record is handed over: */
+  size_t seq;         /* the request's number, "#N" in the report (1-based, arrival order) */
+  long route;         /* index in gt_serve.routes; -1: not routed */
+  unsigned attempt;   /* 1; a retry of an injected answer: 1 + that answer's attempt */
+  size_t retry_of;    /* the seq of the injected answer this request retries, 0: none */
+  size_t retry_seq;   /* injected: the seq of the request that retried it, 0: none (yet) */
+  double retry_delay; /* injected and retried: seconds from this answer to the retry */
 } serve_audit;
 
 /* Records that the request broke rule id: "name: detail" in a->failed (a
@@ -145,6 +163,9 @@ struct gt_serve {
   size_t n_routes;
   serve_inject *injects;
   size_t n_injects;
+  long *inject_seen;  /* per injection: matching requests so far (s->lock) */
+  bool unknown_note;  /* --unknown-routes note: undocumented_route notes, not failures */
+  int unknown_status; /* with note:STATUS, the status undeclared routes are answered; 0: as ever */
   /* Everything above is read-only once gt_serve_new returns: requests read
    * it without a lock. Each lock below guards one short step of a request. */
   pthread_mutex_t lock; /* the state the answers change: store, rates, prng, next_int */
@@ -157,9 +178,8 @@ struct gt_serve {
   size_t n_rates;
   uint64_t prng;
   long long next_int;
-  pthread_mutex_t audit_lock; /* the audit records and the counts of answers */
-  serve_audit *audit;         /* in the order the answers were decided */
-  size_t n_audit, cap_audit;
+  pthread_mutex_t audit_lock;  /* the audit stream and the counts of answers */
+  struct serve_stream *stream; /* serve_audit.c: report, --har, pending records, summary */
   size_t answered;
   size_t completed; /* answers fully sent (or their connection closed) */
   bool done;
@@ -188,10 +208,12 @@ typedef struct serve_ctx {
   cJSON *records;              /* owned array, or NULL */
   const char *message;         /* text for synthesized !string in error bodies */
   int error_status;            /* an error body's HTTP status: synthesized !integer */
+  int injected_status;         /* non-zero: the status an error answer is given (--inject) */
   long rl_limit, rl_remaining; /* rate-limit headers of this answer */
   time_t rl_reset;
-  bool answered_error; /* an error answer (for the audit) */
-  bool invalid;        /* a respond.validate item failed */
+  bool answered_error;  /* an error answer (for the audit) */
+  bool invalid;         /* a respond.validate item failed */
+  char *invalid_detail; /* then: which parameter and why (owned) */
 } serve_ctx;
 
 /* Expression expansion (docs/serve.md "Expressions"). */
@@ -213,6 +235,59 @@ serve_acceptor *serve_acceptor_start(gt_serve *s, void *daemon, const struct soc
                                      unsigned sa_len, int *port, gt_err *err);
 /* Stops accepting, waits for the connections being peeked at, frees. */
 void serve_acceptor_stop(serve_acceptor *a);
+
+/* ---- the audit stream (serve_audit.c) ----
+ * Records are written to the report (and --har) as soon as nothing can
+ * change them any more, so memory stays flat however long serve runs; only
+ * records with an injected answer wait (at most the retry window) for the
+ * request that retries them. */
+bool serve_audit_open(gt_serve *s, gt_err *err);
+/* Takes a's owned fields (a is zeroed). Thread-safe (locks s->audit_lock). */
+void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
+                        const gt_serve_request *req, const gt_serve_response *resp);
+void serve_audit_free(gt_serve *s);
+/* The rule lines ("rule: detail\n") the last recorded request broke when it
+ * was recorded, "" when none: for tests that send one request at a time
+ * (records are not kept). Caller frees. */
+char *serve_audit_last_failed(gt_serve *s);
+
+/* ---- what a record says (serve_record.c) ----
+ * One redaction for the report and the HAR: the configured secrets, and
+ * whatever a client sends in the credential's place (its header, the
+ * `access_token` query parameter) whole, whether or not it is the
+ * configured credential. */
+/* The request as text (request line, headers, first KiB of the body), redacted. */
+void serve_record_request(const gt_serve *s, const gt_serve_request *r, gt_buf *out);
+/* The answer: status line, headers, first 4 KiB of the body, redacted; or "reset". */
+void serve_record_answer(const gt_serve *s, const gt_serve_response *resp, gt_buf *out);
+/* A header value as the report shows it (caller frees). */
+char *serve_redact_header(const gt_serve *s, const char *name, const char *value);
+/* A request-target / URL as the report shows it (caller frees). */
+char *serve_redact_target(const gt_serve *s, const char *target);
+/* Body text redacted (appends to out). */
+void serve_redact_text(const gt_serve *s, const char *text, size_t len, gt_buf *out);
+/* The reason phrase of an HTTP status ("Created"), "" when unknown. */
+const char *serve_reason_phrase(int status);
+
+/* ---- --har FILE (serve_har.c): HAR 1.2, streamed, renamed into place at the end ---- */
+typedef struct serve_har serve_har;
+serve_har *serve_har_open(const char *path, gt_err *err);
+/* One entry as JSON text (caller frees); built without a lock. */
+char *serve_har_entry(const gt_serve *s, const serve_audit *a, const gt_serve_request *req,
+                      const gt_serve_response *resp);
+bool serve_har_write(serve_har *h, const char *entry); /* the caller serialises */
+bool serve_har_close(serve_har *h, gt_err *err);       /* frees h */
+void serve_har_abort(serve_har *h);                    /* frees h, removes the file */
+
+/* ---- retries of injected answers (serve_retry.c) ---- */
+/* later (just recorded) may be a retry of injected (an earlier record whose
+ * answer was injected and that no request retried yet). */
+bool serve_retry_matches(const gt_serve *s, const serve_audit *injected, const serve_audit *later);
+/* injected is settled: retried (retry_seq, retry_delay) or not (retry_seq 0:
+ * its window passed, or serve stopped). Adds the verdict to its out and rules. */
+void serve_retry_judge(const gt_serve *s, serve_audit *injected);
+/* Seconds an injected answer waits for its retry. */
+double serve_retry_window(const gt_serve *s);
 
 /* The MHD glue reports an answer sent or abandoned (for --max-requests). */
 void serve_note_completed(gt_serve *s);
@@ -241,7 +316,15 @@ long serve_route_find(gt_serve *s, const char *method, const char *path, gt_faul
 void serve_error_answer(serve_ctx *c, const serve_route *rt, gt_fault_id f,
                         gt_serve_response *resp);
 void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_response *resp);
+/* The profile's `errors.answers` body for status (error shape and envelope
+ * merged in unless `!exact`); false when the profile has none for it. */
+bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp);
 bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);
+/* The first respond.validate item of rt the request fails, as "invalid
+ * body.x: expected ..., got ..." (caller frees), or NULL; answers nothing
+ * (for a request another finding already answered). An item whose value
+ * names element 0 of an array (`${body.messages.0.x}`) checks every element. */
+char *serve_validate_probe(const serve_ctx *c, const serve_route *rt);
 
 /* Body checks (serve_body.c): GT_FAULT_VALID or the fault; fills c->body. */
 gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail);

@@ -113,6 +113,11 @@ static void sleep_ms(long ms) {
   }
 }
 
+/* Set by the request thread that closes a connection on purpose (an
+ * injected reset): libmicrohttpd then logs "Application reported internal
+ * error" from that same thread, which is no error of serve's. */
+static _Thread_local bool closing_on_purpose;
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url,
                                const char *method, const char *version, const char *upload_data,
                                size_t *upload_data_size, void **con_cls) {
@@ -166,6 +171,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
   struct MHD_Response *r = NULL;
   if (resp.action == GT_SERVE_RESET) {
     rc = MHD_NO; /* MHD closes the connection without an answer */
+    closing_on_purpose = true;
   } else if (resp.action == GT_SERVE_TRUNCATE) {
     trunc_state *t = gt_xcalloc(1, sizeof *t);
     t->len = resp.body.len;
@@ -192,9 +198,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 /* libmicrohttpd's format strings are its own literals. */
 __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap) {
   gt_serve *s = cls;
-  if (!s->opts.log) return;
   char line[512];
   vsnprintf(line, sizeof line, fmt, ap);
+  if (closing_on_purpose && strstr(line, "Application reported internal error")) {
+    closing_on_purpose = true;
+    return;
+  }
+  if (!s->opts.log) return;
   size_t n = strlen(line);
   while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
     line[--n] = '\0';

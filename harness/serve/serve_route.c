@@ -105,13 +105,20 @@ static bool compile_validate(gt_node *respond, gt_err *err) {
   if (!v) return true;
   if (v->kind != GT_NODE_SEQ)
     return gt_err_set(err, GT_ERR_INPUT, v->file, v->line, v->col,
-                      "respond.validate must be a list of {value, match}");
+                      "respond.validate must be a list of {value, match|equals}");
   for (size_t i = 0; i < v->count; i++) {
     gt_node *m = gt_node_get_mut(v->items[i], "match");
-    if (!gt_node_get(v->items[i], "value") || !m)
+    bool equals = gt_node_get(v->items[i], "equals") != NULL;
+    if (!gt_node_get(v->items[i], "value") || (!m && !equals) || (m && equals))
       return gt_err_set(err, GT_ERR_INPUT, v->items[i]->file, v->items[i]->line, v->items[i]->col,
-                        "respond.validate item needs value: and match:");
-    if (!gt_template_compile(m, err)) return false;
+                        "respond.validate item needs value: and one of match: or equals:");
+    if (m && !gt_template_compile(m, err)) return false;
+    gt_node *un = gt_node_get_mut(v->items[i], "unless");
+    gt_node *um = un ? gt_node_get_mut(un, "match") : NULL;
+    if (un && (!um || !gt_node_get(un, "value")))
+      return gt_err_set(err, GT_ERR_INPUT, un->file, un->line, un->col,
+                        "respond.validate unless: needs value: and match:");
+    if (um && !gt_template_compile(um, err)) return false;
   }
   return true;
 }

@@ -32,11 +32,14 @@ const serve_rule_info serve_rules[SERVE_RULE_COUNT] = {
      "the request head is strictly framed (RFC 9112)"},
     {RULE_RETRY_AFTER, "retry_after", SERVE_RULE_FAILURE,
      "a retry after an injected answer waits the `Retry-After` it announced"},
+    {RULE_UNDOCUMENTED_ROUTE, "undocumented_route", SERVE_RULE_NOTE,
+     "with `--unknown-routes note`: the method and path are a scenario of the suite"},
 };
 
 void serve_rule_vrecord(serve_audit *a, const serve_rule_info *r, const char *fmt, va_list ap) {
   /* a note is reported with the request but does not fail it */
   gt_buf *to = r->severity == SERVE_RULE_NOTE ? &a->out : &a->failed;
+  if ((unsigned)r->id < 64) a->rules |= UINT64_C(1) << r->id; /* for the summary's counts */
   if (r->severity == SERVE_RULE_NOTE)
     gt_buf_adds(to, "note: ");
   else if (a->first_rule == NULL)

@@ -31,6 +31,7 @@
   X(transport.headers)                                                                             \
   X(transport.content_type_match)                                                                  \
   X(errors.shape)                                                                                  \
+  X(errors.answers)                                                                                \
   X(envelope)                                                                                      \
   X(limits.rate_limit)                                                                             \
   X(liveness.method)                                                                               \
@@ -50,7 +51,8 @@
   X(checks.content_type_match)                                                                     \
   X(respond)
 
-/* gt_expect (besides its jsonpath entries) */
-#define GT_EXPECT_BORROWED(X) X(headers) X(json) X(body)
+/* gt_expect (besides its jsonpath entries; the expectations of if_status
+ * hang on its keys and are moved first, by hand) */
+#define GT_EXPECT_BORROWED(X) X(headers) X(json) X(body) X(if_status)
 
 #endif

@@ -73,6 +73,10 @@ static gt_node *key_of(const ld_compactor *C, const gt_path_template *t) {
 static bool expect_ok(const ld_compactor *C, const gt_expect *e) {
   for (size_t i = 0; i < e->n_jsonpath; i++)
     if (!key_of(C, &e->jsonpath[i])) return false;
+  for (size_t i = 0; e->if_status && i < e->if_status->count; i++) {
+    const gt_expect_when *w = e->if_status->keys[i]->aux;
+    if (!w || !expect_ok(C, &w->expect)) return false;
+  }
   return true;
 }
 
@@ -104,6 +108,13 @@ static void mv(const ld_compactor *C, const gt_node **slot) {
 }
 
 static void move_expect(const ld_compactor *C, gt_expect *e) {
+  /* if_status entries first: their templates and jsonpath keys move one by
+   * one, then the map (holding them) gets the same copies, and each key's
+   * gt_expect_when (aux) travels with its key. */
+  for (size_t i = 0; e->if_status && i < e->if_status->count; i++) {
+    gt_expect_when *w = e->if_status->keys[i]->aux;
+    if (w) move_expect(C, &w->expect);
+  }
 #define MOVE(field) mv(C, &e->field);
   GT_EXPECT_BORROWED(MOVE)
 #undef MOVE

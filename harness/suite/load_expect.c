@@ -79,9 +79,40 @@ static bool load_header_templates(loader *L, gt_node *map, const char *what) {
   return true;
 }
 
+static void free_when(void *p) {
+  gt_expect_when *w = p;
+  gt_expect_free(&w->expect);
+  free(w);
+}
+
+/* `if_status: { 200: {json: ...}, 4xx: {...} }`: each key a status, a class or
+ * a list; each value an expectation without status/refused/if_status. The
+ * compiled entry hangs on the key node (aux) so that merged copies share it. */
+static bool load_if_status(loader *L, gt_node *map, gt_expect *out) {
+  if (!ld_want_map(L, map, "expect.if_status")) return false;
+  for (size_t i = 0; i < map->count; i++) {
+    gt_node *key = map->keys[i], *v = map->items[i];
+    gt_expect_when *w = gt_xcalloc(1, sizeof *w);
+    gt_expect_init(&w->expect);
+    key->aux = w;
+    key->aux_free = free_when;
+    char *text = NULL;
+    bool ok = ld_status(L, key, &w->status, &text);
+    free(text);
+    if (!ok) return false;
+    if (!ld_expect(L, v, &w->expect, "expect.if_status entry")) return false;
+    if (w->expect.has_status || w->expect.refused >= 0 || w->expect.if_status)
+      return ld_fail(L, v,
+                     "expect.if_status entry: status, refused and if_status are not allowed here "
+                     "(the key is the status)");
+  }
+  out->if_status = map;
+  return true;
+}
+
 bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
-  static const char *const keys[] = {"status",   "headers", "json",        "jsonpath", "body",
-                                     "max_time", "refused", "error_shape", NULL};
+  static const char *const keys[] = {"status",   "headers", "json",        "jsonpath",  "body",
+                                     "max_time", "refused", "error_shape", "if_status", NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -111,6 +142,8 @@ bool ld_expect(loader *L, gt_node *n, gt_expect *out, const char *what) {
     } else if (!strcmp(k, "error_shape")) {
       if (!ld_bool(L, v, "expect.error_shape", &b)) return false;
       out->error_shape = b;
+    } else if (!strcmp(k, "if_status")) {
+      if (!load_if_status(L, v, out)) return false;
     }
   }
   return true;

@@ -144,8 +144,19 @@ static bool load_versioning(loader *L, gt_profile *p, gt_node *n) {
 }
 
 static bool load_errors(loader *L, gt_profile *p, gt_node *n) {
-  static const char *const keys[] = {"statuses", "shape", NULL};
+  static const char *const keys[] = {"statuses", "shape", "answers", NULL};
   if (!ld_want_map(L, n, "errors") || !ld_check_keys(L, n, keys, "errors")) return false;
+  gt_node *answers = gt_node_get_mut(n, "answers");
+  if (answers && !ld_is_null(answers)) {
+    if (!ld_want_map(L, answers, "errors.answers")) return false;
+    for (size_t i = 0; i < answers->count; i++) {
+      long code;
+      if (!ld_int(L, answers->keys[i], "errors.answers", 400, 599, &code) ||
+          !ld_template(L, answers->items[i]))
+        return false;
+    }
+    p->errors.answers = answers;
+  }
   gt_node *statuses = gt_node_get_mut(n, "statuses");
   if (statuses) {
     char *text = NULL;
@@ -253,9 +264,9 @@ static bool load_checks(loader *L, gt_profile *p, gt_node *n) {
 }
 
 static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *what) {
-  static const char *const keys[] = {"profile",  "auth",    "transport", "versioning", "errors",
-                                     "envelope", "limits",  "faults",    "checks",     "serve",
-                                     "liveness", "request", NULL};
+  static const char *const keys[] = {
+      "profile", "auth",   "transport", "versioning", "errors",  "envelope",          "limits",
+      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -278,6 +289,11 @@ static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *w
         ok = ld_template(L, v);
         p->envelope = v;
       }
+    } else if (!strcmp(k, "envelope_statuses")) {
+      char *text = NULL;
+      ok = ld_status(L, v, &p->envelope_statuses, &text);
+      free(text);
+      p->has_envelope_statuses = ok;
     } else if (!strcmp(k, "limits")) {
       ok = load_limits(L, p, v);
     } else if (!strcmp(k, "faults")) {

@@ -8,12 +8,13 @@
  *   refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P
  *          [--https-port P --cert F --key F] --token T [--jwt-secret S]
  *          [--client-secret S] [--rate-limit N] [--rate-window SECONDS]
+ *          [--default-limit N] [--unknown-delete 404|200] [--rpc moonrope|rails]
  *          [--defect NAME]... [--mint-jwt] [--list-defects]
  *
- * --mint-jwt prints a valid Botanalytics token (HS256, channel, exp in one hour)
- * for --jwt-secret and exits. For botanalytics, --token is ignored: a token is
- * valid when it verifies with --jwt-secret. It prints "ready" once listening and
- * runs until SIGTERM/SIGINT.
+ * --mint-jwt prints a valid Botanalytics token (HS256, channel universal, no
+ * exp, like a channel API key) for --jwt-secret and exits. For botanalytics, --token is ignored: a
+ * token is valid when it verifies with --jwt-secret. It prints "ready" once listening and runs
+ * until SIGTERM/SIGINT.
  *
  * Defects (one rule each; --list-defects prints those of an api):
  *
@@ -23,22 +24,26 @@
  *   botanalytics accept_expired                  expired is 401 (needs the JWT secret)
  *   botanalytics accept_no_channel               no channel claim is 401 (needs the secret)
  *   botanalytics accept_query_token              no credentials from the query string
- *   botanalytics wrong_error_shape               {"errors": [..], "warnings": [..]}
+ *   botanalytics wrong_error_shape               {"errors": [..]}
  *   botanalytics no_cors_header                  Allow-Origin on every response
  *   botanalytics preflight_needs_auth            a preflight needs no credential
  *   botanalytics preflight_missing_allow_headers Allow-Headers names Authorization
- *   botanalytics preflight_200                   a preflight is answered 204
- *   botanalytics accept_missing_sender_type      sender.type is required
+ *   botanalytics preflight_not_2xx               a preflight is answered 2xx
  *   botanalytics accept_any_sender_type          sender.type is one of three
- *   botanalytics accept_bad_timestamp            timestamp is ISO 8601 UTC
+ *   botanalytics accept_bad_timestamp            timestamp is a number (or a string)
  *   botanalytics accept_empty_messages           messages is non-empty
- *   botanalytics require_thread                  thread and locale are optional
+ *   botanalytics require_thread                  thread is optional
+ *   botanalytics require_sender                  sender is optional
  *   botanalytics reject_human_agent              human-agent is a sender type
  *   botanalytics error_not_naming_field          a 400 names the offending field
  *   botanalytics 500_on_bad_json                 no 5xx for a client mistake
  *   botanalytics accept_invalid_utf8             a non-UTF-8 body is 400
  *   botanalytics text_content_type_on_error      application/json on errors too
- *   botanalytics created_200                     success is 201 {request_id}
+ *   botanalytics created_201                     success is 200 {request_id}
+ *   botanalytics ms_timestamps_refused           timestamp is milliseconds, a JSON number
+ *   botanalytics accept_wrong_types              optional fields are typed when present
+ *   botanalytics require_exp                     exp is optional
+ *   botanalytics channel_payloads_refused        the channel claim picks the payload format
  *   buddybuild   wrong_no_token_message          "No authorization token was found"
  *   buddybuild   wrong_invalid_token_message     "Invalid authorization token"
  *   buddybuild   accept_query_token              no credentials from the query string
@@ -51,7 +56,7 @@
  *   buddybuild   oldest_first                    builds are listed newest first
  *   buddybuild   form_not_supported              form bodies are accepted
  *   buddybuild   form_double_decode              form values decoded exactly once
- *   buddybuild   default_branch_main             branch defaults to master
+ *   buddybuild   body_required                   the body (and branch) is optional
  *   buddybuild   unknown_app_200                 an unknown app is 404
  *   buddybuild   unknown_build_500               an unknown build is 404, never 5xx
  *   buddybuild   wrong_method_200                an unserved method is 404
@@ -61,6 +66,10 @@
  *   buddybuild   latest_ignores_branch           latest honours branch
  *   buddybuild   bad_platform                    platform is ios or android
  *   buddybuild   accept_invalid_utf8             bodies are UTF-8 only
+ *   buddybuild   commit_info_missing             the branch is commit_info.branch
+ *   buddybuild   ignore_scheme_filter            the scheme filter filters
+ *   buddybuild   latest_ignores_status           latest honours status
+ *   buddybuild   latest_ignores_scheme           latest honours scheme
  *   bitpaket     accept_query_token              access_token in the query is 401
  *   bitpaket     accept_v1                       /v1 is 404
  *   bitpaket     accept_unversioned              unversioned paths are 404
@@ -72,8 +81,8 @@
  *   bitpaket     wrong_401_code                  error.code 10401
  *   bitpaket     wrong_401_message               "The access token is invalid"
  *   bitpaket     upload_wrong_error_shape        upload errors carry ns
- *   bitpaket     overwrite_ignored               X-Bit-Overwrite: true replaces
- *   bitpaket     overwrite_without_header        existing name: ERR_OBJECT_EXISTS
+ *   bitpaket     overwrite_ignored               X-Bit-Overwrite: 1 replaces
+ *   bitpaket     overwrite_without_header        an existing name without overwrite is 400
  *   bitpaket     timestamps_without_z            timestamps end in Z
  *   bitpaket     no_etag                         ETag on metadata
  *   bitpaket     client_secret_optional          a missing client_secret is 400
@@ -81,6 +90,14 @@
  *   bitpaket     client_secret_body_ignored      client_secret in a JSON body
  *   bitpaket     require_user_agent              no User-Agent is required
  *   bitpaket     wrong_size                      size is the body size
+ *   bitpaket     overwrite_needs_true            X-Bit-Overwrite: 1 replaces
+ *   bitpaket     overwrite_any_value             X-Bit-Overwrite other than 1 does not replace
+ *   bitpaket     exists_ns_shape                 an existing name: 10209, general shape
+ *   bitpaket     upload_summary_only             upload answers the metadata document
+ *   bitpaket     no_sha256_header                upload answers X-SHA256
+ *   bitpaket     no_unix_timestamps              created_on_ts/updated_on_ts integers
+ *   bitpaket     old_delete_shape                DELETE answers data.objects.valid.object_ids
+ *   bitpaket     ignore_verify_sha256            a bad X-Verify-SHA256 is 400
  *   rpc          http_400_on_error               HTTP 200 for every action outcome
  *   rpc          missing_time                    the envelope has time
  *   rpc          access_denied_for_wrong_key     a wrong key: InvalidServerAPIKey
@@ -137,18 +154,22 @@ static const char *const DEFECTS[4][40] = {
                  "no_cors_header",
                  "preflight_needs_auth",
                  "preflight_missing_allow_headers",
-                 "preflight_200",
-                 "accept_missing_sender_type",
+                 "preflight_not_2xx",
                  "accept_any_sender_type",
                  "accept_bad_timestamp",
                  "accept_empty_messages",
                  "require_thread",
+                 "require_sender",
                  "reject_human_agent",
                  "error_not_naming_field",
                  "500_on_bad_json",
                  "accept_invalid_utf8",
                  "text_content_type_on_error",
-                 "created_200",
+                 "created_201",
+                 "ms_timestamps_refused",
+                 "accept_wrong_types",
+                 "require_exp",
+                 "channel_payloads_refused",
                  NULL},
     [API_BUDDY] = {"wrong_no_token_message",
                    "wrong_invalid_token_message",
@@ -162,7 +183,7 @@ static const char *const DEFECTS[4][40] = {
                    "oldest_first",
                    "form_not_supported",
                    "form_double_decode",
-                   "default_branch_main",
+                   "body_required",
                    "unknown_app_200",
                    "unknown_build_500",
                    "wrong_method_200",
@@ -172,6 +193,10 @@ static const char *const DEFECTS[4][40] = {
                    "latest_ignores_branch",
                    "bad_platform",
                    "accept_invalid_utf8",
+                   "commit_info_missing",
+                   "ignore_scheme_filter",
+                   "latest_ignores_status",
+                   "latest_ignores_scheme",
                    NULL},
     [API_BIT] = {"accept_query_token",
                  "accept_v1",
@@ -193,6 +218,14 @@ static const char *const DEFECTS[4][40] = {
                  "client_secret_body_ignored",
                  "require_user_agent",
                  "wrong_size",
+                 "overwrite_needs_true",
+                 "overwrite_any_value",
+                 "exists_ns_shape",
+                 "upload_summary_only",
+                 "no_sha256_header",
+                 "no_unix_timestamps",
+                 "old_delete_shape",
+                 "ignore_verify_sha256",
                  NULL},
     [API_RPC] = {"http_400_on_error", "missing_time", "access_denied_for_wrong_key",
                  "invalid_key_for_missing_key", "accept_query_key", "no_pagination_flags",
@@ -206,9 +239,11 @@ static struct {
   const char *cert_file, *key_file;
   const char *token, *jwt_secret, *client_secret;
   long rate_limit, rate_window;
+  bool unknown_delete_200; /* bitpaket: unknown DELETE answered 200 (the docs allow both) */
+  long default_limit;      /* buddybuild: builds listed without `limit` (the docs say 5 and 10) */
   const char *defects[MAX_DEFECTS];
   int n_defects;
-} cfg = {.rate_limit = 5000, .rate_window = 3600};
+} cfg = {.rate_limit = 5000, .rate_window = 3600, .default_limit = 5};
 
 static bool defect(const char *name) {
   for (int i = 0; i < cfg.n_defects; i++)
@@ -531,9 +566,9 @@ static char *hs256(const char *data, size_t n) {
 
 static char *mint_jwt(void) {
   const char *hdr = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+  /* Like the channel API keys the SDKs' tests use: a channel, no exp. */
   char payload[128];
-  snprintf(payload, sizeof payload, "{\"channel\":\"refapi-channel\",\"exp\":%ld}",
-           (long)time(NULL) + 3600);
+  snprintf(payload, sizeof payload, "{\"channel\":\"universal\",\"iat\":%ld}", (long)time(NULL));
   char *h = b64url_encode((const unsigned char *)hdr, strlen(hdr));
   char *p = b64url_encode((const unsigned char *)payload, strlen(payload));
   size_t n = strlen(h) + strlen(p) + 2;
@@ -544,6 +579,20 @@ static char *mint_jwt(void) {
   strcat(hp, sig);
   free(h), free(p), free(sig);
   return hp;
+}
+
+/* The channel claim of a token already judged valid (copied into out). */
+static void jwt_channel(const char *tok, char *out, size_t n) {
+  out[0] = '\0';
+  const char *d1 = strchr(tok, '.');
+  const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  size_t pl;
+  unsigned char *p = d2 ? b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &pl) : NULL;
+  cJSON *pj = p ? cJSON_Parse((char *)p) : NULL;
+  const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
+  if (cJSON_IsString(ch)) snprintf(out, n, "%s", ch->valuestring);
+  cJSON_Delete(pj);
+  free(p);
 }
 
 /* NULL when the token is valid, else why not. */
@@ -575,9 +624,11 @@ static const char *jwt_problem(const char *tok) {
   if (!why && pj) {
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(pj, "exp");
     const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
-    if (!cJSON_IsNumber(exp))
+    if (!exp && defect("require_exp"))
       why = "The token has no exp claim";
-    else if (exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
+    else if (exp && !cJSON_IsNumber(exp))
+      why = "The token's exp claim is not a number";
+    else if (exp && exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
       why = "The token has expired";
     else if ((!cJSON_IsString(ch) || !ch->valuestring[0]) && !defect("accept_no_channel"))
       why = "The token has no channel claim";
@@ -593,9 +644,9 @@ static void bot_error(reply *rp, int status, const char *msg) {
   if (defect("wrong_error_shape")) {
     cJSON_AddStringToObject(j, "error", msg);
   } else {
+    /* warnings is optional (the SDKs read it when present): refapi omits it */
     cJSON *errs = cJSON_AddArrayToObject(j, "errors");
     cJSON_AddItemToArray(errs, cJSON_CreateString(msg));
-    cJSON_AddArrayToObject(j, "warnings");
   }
   reply_json(rp, status, j);
 }
@@ -616,12 +667,28 @@ static bool iso_utc(const char *s) {
   return s[i] == 'Z' && s[i + 1] == '\0';
 }
 
-static bool id_like(const cJSON *v) {
-  return (cJSON_IsString(v) && v->valuestring[0]) || cJSON_IsNumber(v);
+static bool is_native_channel(const char *ch) {
+  static const char *const native[] = {"facebook-messenger", "amazon-alexa",
+                                       "microsoft-bot-framework", "rasa", "samsung-bixby"};
+  for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
+    if (strcmp(ch, native[i]) == 0) return true;
+  return false;
 }
 
-/* Returns NULL when valid, else a message naming the field (written to buf). */
-static const char *bot_validate(const cJSON *body, char *buf, size_t n) {
+/* An optional field of the universal format: absent, or of its type. */
+static bool opt_string(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  return !v || cJSON_IsString(v) || defect("accept_wrong_types");
+}
+
+static bool opt_object(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  return !v || cJSON_IsObject(v) || defect("accept_wrong_types");
+}
+
+/* Returns NULL when valid, else a message naming the field (written to buf).
+ * channel: the token's channel claim (its payload format). */
+static const char *bot_validate(const cJSON *body, const char *channel, char *buf, size_t n) {
   bool naming = !defect("error_not_naming_field");
 #define BAD(...)                                                                                   \
   do {                                                                                             \
@@ -637,38 +704,52 @@ static const char *bot_validate(const cJSON *body, char *buf, size_t n) {
   if (!cJSON_IsArray(msgs)) BAD("messages must be an array");
   int count = cJSON_GetArraySize(msgs);
   if (count == 0 && !defect("accept_empty_messages")) BAD("messages must not be empty");
+  bool universal = !is_native_channel(channel) || defect("channel_payloads_refused");
   for (int i = 0; i < count; i++) {
     const cJSON *item = cJSON_GetArrayItem(msgs, i);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "message");
     if (!cJSON_IsObject(m)) BAD("messages[%d].message is required and must be an object", i);
-    if (!id_like(cJSON_GetObjectItemCaseSensitive(m, "id")))
-      BAD("messages[%d].message.id is required", i);
-    const cJSON *conv = cJSON_GetObjectItemCaseSensitive(m, "conversation");
-    if (!cJSON_IsObject(conv) || !id_like(cJSON_GetObjectItemCaseSensitive(conv, "id")))
-      BAD("messages[%d].message.conversation.id is required", i);
+    if (!universal) continue; /* a platform payload: taken as the platform sent it */
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m, "timestamp");
-    if (!cJSON_IsString(ts)) BAD("messages[%d].message.timestamp is required", i);
-    if (!iso_utc(ts->valuestring) && !defect("accept_bad_timestamp"))
-      BAD("messages[%d].message.timestamp must be ISO 8601 UTC", i);
+    if (!ts) BAD("messages[%d].message.timestamp is required", i);
+    if (defect("ms_timestamps_refused")) {
+      if (!cJSON_IsString(ts) || !iso_utc(ts->valuestring))
+        BAD("messages[%d].message.timestamp must be ISO 8601 UTC", i);
+    } else if (!cJSON_IsNumber(ts) && !defect("accept_bad_timestamp")) {
+      /* a string timestamp may be accepted or refused: refapi refuses it */
+      BAD("messages[%d].message.timestamp must be a number of milliseconds", i);
+    }
+    if (!opt_string(m, "id")) BAD("messages[%d].message.id must be a string", i);
+    if (!opt_string(m, "locale")) BAD("messages[%d].message.locale must be a string", i);
+    if (!opt_object(m, "thread")) BAD("messages[%d].message.thread must be an object", i);
+    if (!opt_object(m, "conversation"))
+      BAD("messages[%d].message.conversation must be an object", i);
+    if (!opt_object(m, "recipient")) BAD("messages[%d].message.recipient must be an object", i);
+    if (!opt_object(m, "content")) BAD("messages[%d].message.content must be an object", i);
+    if (!opt_object(m, "event")) BAD("messages[%d].message.event must be an object", i);
     const cJSON *sender = cJSON_GetObjectItemCaseSensitive(m, "sender");
-    if (!cJSON_IsObject(sender)) BAD("messages[%d].message.sender is required", i);
-    if (!id_like(cJSON_GetObjectItemCaseSensitive(sender, "id")))
-      BAD("messages[%d].message.sender.id is required", i);
+    if (!opt_object(m, "sender")) BAD("messages[%d].message.sender must be an object", i);
+    if (!sender && defect("require_sender")) BAD("messages[%d].message.sender is required", i);
+    if (sender && !opt_string(sender, "id"))
+      BAD("messages[%d].message.sender.id must be a string", i);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(sender, "type");
-    if (!type) {
-      if (!defect("accept_missing_sender_type"))
-        BAD("messages[%d].message.sender.type is required", i);
-    } else if (!cJSON_IsString(type)) {
+    if (type && !cJSON_IsString(type)) {
       BAD("messages[%d].message.sender.type must be a string", i);
-    } else if (!defect("accept_any_sender_type")) {
+    } else if (type && !defect("accept_any_sender_type")) {
       const char *t = type->valuestring;
       bool ok = strcmp(t, "user") == 0 || strcmp(t, "virtual-agent") == 0 ||
                 (strcmp(t, "human-agent") == 0 && !defect("reject_human_agent"));
       if (!ok)
         BAD("messages[%d].message.sender.type must be user, virtual-agent or human-agent", i);
     }
-    if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "content")))
-      BAD("messages[%d].message.content is required and must be an object", i);
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+    const cJSON *texts = cJSON_GetObjectItemCaseSensitive(content, "texts");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, texts) {
+      if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t, "text")) &&
+          !defect("accept_wrong_types"))
+        BAD("messages[%d].message.content.texts[].text must be a string", i);
+    }
     if (defect("require_thread") && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "thread")))
       BAD("messages[%d].message.thread is required", i);
   }
@@ -692,7 +773,11 @@ static void bot_handle(req *r, reply *rp) {
       bot_error(rp, 401, "No authorization token was found");
       return;
     }
-    rp->status = defect("preflight_200") ? 200 : 204;
+    if (defect("preflight_not_2xx")) {
+      bot_error(rp, 405, "Method not allowed");
+      return;
+    }
+    rp->status = 204;
     reply_header(rp, "Access-Control-Allow-Methods", "POST, OPTIONS");
     reply_header(rp, "Access-Control-Allow-Headers", "%s",
                  defect("preflight_missing_allow_headers") ? "Content-Type"
@@ -703,7 +788,9 @@ static void bot_handle(req *r, reply *rp) {
   /* Authentication first: nothing about the API is revealed without a token. */
   const char *auth = header(r, "Authorization");
   const char *tok = NULL;
+  /* Bearer, and the `Token` scheme of the channel pages' curl examples */
   if (auth && strncmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
+  if (auth && strncmp(auth, "Token ", 6) == 0) tok = auth + 6;
   if (!auth && defect("accept_query_token")) tok = query(r, "access_token");
   if (!auth && !tok) {
     bot_error(rp, 401, "No authorization token was found");
@@ -742,8 +829,9 @@ static void bot_handle(req *r, reply *rp) {
       bot_error(rp, 400, r->len ? "The body is not valid JSON" : "messages is required");
     return;
   }
-  char msg[256];
-  const char *bad = bot_validate(body, msg, sizeof msg);
+  char msg[256], channel[64];
+  jwt_channel(tok, channel, sizeof channel);
+  const char *bad = bot_validate(body, channel, msg, sizeof msg);
   cJSON_Delete(body);
   if (bad) {
     bot_error(rp, 400, bad);
@@ -756,7 +844,7 @@ static void bot_handle(req *r, reply *rp) {
   random_hex(id, 12);
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "request_id", id);
-  reply_json(rp, defect("created_200") ? 200 : 201, j);
+  reply_json(rp, defect("created_201") ? 201 : 200, j);
 }
 
 /* ---------- buddybuild ---------- */
@@ -774,7 +862,8 @@ static app apps[] = {
 typedef struct build {
   char id[25];
   const app *app;
-  char *branch; /* owned */
+  char *branch;       /* owned */
+  const char *scheme; /* the iOS scheme built ("" on Android) */
   const char *status;
   int number;
   long seq; /* creation order: newest = highest */
@@ -815,6 +904,7 @@ static build *add_build(app *a, const char *branch, const char *status, time_t w
   b->app = a;
   b->branch = strdup(branch);
   b->status = status;
+  b->scheme = strcmp(a->platform, "ios") == 0 ? "Weather" : "";
   b->number = ++a->builds;
   b->seq = ++build_seq;
   b->done_at = 0;
@@ -862,16 +952,40 @@ static cJSON *app_json(const app *a) {
 }
 
 static cJSON *build_json(const build *b) {
+  bool finished = !strcmp(b->status, "success") || !strcmp(b->status, "failed") ||
+                  !strcmp(b->status, "cancelled");
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "_id", b->id);
   cJSON_AddStringToObject(j, "app_id", b->app->id);
-  cJSON_AddStringToObject(j, "branch", b->branch);
   cJSON_AddStringToObject(j, "build_status", b->status);
   cJSON_AddNumberToObject(j, "build_number", b->number);
   cJSON_AddStringToObject(j, "created_at", b->created_at);
-  cJSON_AddBoolToObject(j, "finished",
-                        !strcmp(b->status, "success") || !strcmp(b->status, "failed") ||
-                            !strcmp(b->status, "cancelled"));
+  cJSON_AddBoolToObject(j, "finished", finished);
+  if (defect("commit_info_missing")) {
+    cJSON_AddStringToObject(j, "branch", b->branch); /* the old reading: a top-level branch */
+  } else {
+    cJSON *ci = cJSON_AddObjectToObject(j, "commit_info");
+    cJSON_AddStringToObject(ci, "branch", b->branch);
+    cJSON_AddStringToObject(ci, "commit_sha", "9f2c1e0b7a6d5c4b3a29180f7e6d5c4b3a291807");
+    cJSON_AddStringToObject(ci, "author", "Refapi Bot");
+    cJSON_AddStringToObject(ci, "message", "Build it");
+    cJSON_AddStringToObject(ci, "html_url", "https://git.example.com/refapi/commit/9f2c1e0");
+    cJSON_AddArrayToObject(ci, "tags");
+  }
+  cJSON_AddStringToObject(j, "repo_url", "https://git.example.com/refapi/weather");
+  if (!strcmp(b->status, "queued"))
+    cJSON_AddNullToObject(j, "started_at");
+  else
+    cJSON_AddStringToObject(j, "started_at", b->created_at);
+  if (finished)
+    cJSON_AddStringToObject(j, "finished_at", b->created_at);
+  else
+    cJSON_AddNullToObject(j, "finished_at");
+  cJSON *ts = cJSON_AddObjectToObject(j, "test_summary");
+  cJSON_AddNumberToObject(ts, "tests_count", 0);
+  cJSON *links = cJSON_AddObjectToObject(j, "links");
+  cJSON_AddArrayToObject(links, "download");
+  cJSON_AddArrayToObject(links, "install");
   return j;
 }
 
@@ -942,9 +1056,10 @@ static int cmp_builds_newest(const void *a, const void *b) {
 
 static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
   const char *branch = query(r, "branch");
-  const char *status = latest ? NULL : query(r, "status");
+  const char *status = query(r, "status");
+  const char *scheme = query(r, "scheme");
   const char *limit_s = latest ? NULL : query(r, "limit");
-  long limit = 5;
+  long limit = cfg.default_limit;
   if (limit_s && !defect("ignore_limit")) {
     char *end = NULL;
     errno = 0;
@@ -964,8 +1079,10 @@ static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
       return bb_error(rp, 400, "status must be one of cancelled, failed, queued, running, success");
     status = NULL;
   }
-  if (defect("ignore_status_filter")) status = NULL;
+  if (!latest && defect("ignore_status_filter")) status = NULL;
+  if (latest && defect("latest_ignores_status")) status = NULL;
   if (latest && defect("latest_ignores_branch")) branch = NULL;
+  if ((latest ? defect("latest_ignores_scheme") : defect("ignore_scheme_filter"))) scheme = NULL;
   build **sel = malloc(sizeof *sel * (size_t)(n_builds + 1));
   int n = 0;
   for (int i = 0; i < n_builds; i++) {
@@ -973,6 +1090,7 @@ static void bb_list_builds(req *r, reply *rp, app *a, bool latest) {
     if (b->app != a) continue;
     if (branch && strcmp(b->branch, branch) != 0) continue;
     if (status && strcmp(b->status, status) != 0) continue;
+    if (scheme && strcmp(b->scheme, scheme) != 0) continue;
     sel[n++] = b;
   }
   qsort(sel, (size_t)n, sizeof *sel, cmp_builds_newest);
@@ -1056,9 +1174,10 @@ static void bb_handle(req *r, reply *rp) {
     reply_json(rp, 200, app_json(a));
   } else if (rt == R_BUILD) {
     char *branch = NULL;
-    if (bb_body_branch(r, rp, &branch)) {
-      const char *def = defect("default_branch_main") ? "main" : "master";
-      build *b = add_build(a, branch ? branch : def, "queued", 0);
+    if (r->len == 0 && defect("body_required")) {
+      bb_error(rp, 400, "branch is required");
+    } else if (bb_body_branch(r, rp, &branch)) {
+      build *b = add_build(a, branch ? branch : "master", "queued", 0);
       if (!b) {
         bb_error(rp, 503, "Too many builds");
       } else {
@@ -1088,7 +1207,11 @@ typedef struct object {
   char id[37];
   char *name; /* owned */
   size_t size;
-  char created_at[40];
+  char sha256[65];
+  char mime[96];
+  char created_on[40], updated_on[40];
+  time_t created_ts, updated_ts;
+  int version;
   bool live;
 } object;
 
@@ -1169,12 +1292,64 @@ static object *find_object(const char *field, const char *value) {
   return NULL;
 }
 
+static void sha256_hex(const char *data, size_t n, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+  for (unsigned int i = 0; i < len && i < 32; i++)
+    sprintf(out + 2 * i, "%02x", md[i]);
+  out[64] = '\0';
+}
+
+/* The metadata document (M) of docs/api/getting-metadata.md. */
+static cJSON *object_metadata(const object *o) {
+  cJSON *d = cJSON_CreateObject();
+  cJSON_AddStringToObject(d, "object_id", o->id);
+  cJSON *p = cJSON_AddObjectToObject(d, "properties");
+  size_t size = o->size + (defect("wrong_size") ? 1 : 0);
+  char pretty[32];
+  snprintf(pretty, sizeof pretty, "%zu B", size);
+  cJSON_AddStringToObject(p, "name", o->name);
+  cJSON_AddNumberToObject(p, "size", (double)size);
+  cJSON_AddStringToObject(p, "size_pretty", pretty);
+  cJSON_AddStringToObject(p, "hash", o->sha256);
+  cJSON_AddStringToObject(p, "hash_type", "SHA256");
+  cJSON_AddNullToObject(p, "description");
+  cJSON_AddStringToObject(p, "mime_type", o->mime);
+  cJSON_AddFalseToObject(p, "is_sealed");
+  cJSON_AddFalseToObject(p, "is_secure");
+  cJSON_AddFalseToObject(p, "is_streamable");
+  cJSON_AddFalseToObject(p, "is_block");
+  cJSON_AddFalseToObject(p, "is_versioned");
+  cJSON_AddNumberToObject(p, "version", o->version);
+  char rev[17];
+  snprintf(rev, sizeof rev, "%.16s", o->sha256);
+  cJSON_AddStringToObject(p, "revision", rev);
+  cJSON_AddStringToObject(p, "created_on", o->created_on);
+  cJSON_AddStringToObject(p, "updated_on", o->updated_on);
+  if (!defect("no_unix_timestamps")) {
+    cJSON_AddNumberToObject(p, "created_on_ts", (double)o->created_ts);
+    cJSON_AddNumberToObject(p, "updated_on_ts", (double)o->updated_ts);
+  }
+  cJSON_AddObjectToObject(d, "deploy");
+  cJSON_AddNullToObject(d, "tags");
+  cJSON *urls = cJSON_AddObjectToObject(d, "urls");
+  char url[256];
+  snprintf(url, sizeof url, "https://cdn.refapi.example/%s", o->name);
+  cJSON_AddStringToObject(urls, "url", url);
+  cJSON_AddArrayToObject(urls, "domains");
+  cJSON_AddNullToObject(d, "media");
+  cJSON_AddArrayToObject(d, "blocks");
+  return d;
+}
+
+/* The first reading of the docs: a flat summary instead of M. */
 static cJSON *object_summary(const object *o) {
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "object_id", o->id);
   cJSON_AddStringToObject(d, "name", o->name);
-  cJSON_AddNumberToObject(d, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
-  cJSON_AddStringToObject(d, "created_at", o->created_at);
+  cJSON_AddNumberToObject(d, "size", (double)o->size);
+  cJSON_AddStringToObject(d, "created_at", o->created_on);
   return d;
 }
 
@@ -1222,28 +1397,58 @@ static void bp_route(req *r, reply *rp) {
     if (r->too_big)
       return bp_upload_error(rp, 400, "ERR_OBJECT_TOO_LARGE", "The object is too large");
     const char *name = r->segs[2];
+    /* X-Bit-Overwrite is an integer flag: 1 replaces, anything else does not. */
     const char *ow = header(r, "X-Bit-Overwrite");
-    bool overwrite = ow && strcasecmp(ow, "true") == 0 && !defect("overwrite_ignored");
+    bool overwrite = ow && strcmp(ow, defect("overwrite_needs_true") ? "true" : "1") == 0;
+    if (defect("overwrite_ignored")) overwrite = false;
+    if (defect("overwrite_any_value") && ow && *ow) overwrite = true;
     if (defect("overwrite_without_header")) overwrite = true;
+    const char *verify = header(r, "X-Verify-SHA256");
+    char sum[65];
+    sha256_hex(r->body, r->len, sum);
+    if (verify && strcasecmp(verify, sum) != 0 && !defect("ignore_verify_sha256"))
+      return bp_upload_error(rp, 400, "ERR_WRONG_DATA_MANIPULATION",
+                             "The data does not match X-Verify-SHA256");
     pthread_mutex_lock(&state_lock);
     object *o = find_object("name", name);
     if (o && !overwrite) {
       pthread_mutex_unlock(&state_lock);
-      return bp_upload_error(rp, 400, "ERR_OBJECT_EXISTS", "An object with this name exists");
+      if (defect("exists_ns_shape"))
+        return bp_upload_error(rp, 400, "ERR_OBJECT_EXISTS", "Object already exists");
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddFalseToObject(j, "success");
+      cJSON *e = cJSON_AddObjectToObject(j, "error");
+      cJSON_AddNumberToObject(e, "code", 10209);
+      cJSON_AddStringToObject(e, "message", "Object already exists");
+      cJSON_AddObjectToObject(e, "data");
+      return reply_json(rp, 400, j);
     }
     if (!o && n_objects >= MAX_OBJECTS) {
       pthread_mutex_unlock(&state_lock);
       return bp_upload_error(rp, 503, "ERR_STORAGE_FULL", "Storage is full");
     }
+    time_t now = time(NULL);
     if (!o) {
       o = &objects[n_objects++];
       random_uuid(o->id);
       o->name = strdup(name);
       o->live = true;
+      o->version = 0;
+      o->created_ts = now;
+      iso_now(o->created_on, sizeof o->created_on);
     }
     o->size = r->len;
-    iso_now(o->created_at, sizeof o->created_at);
-    reply_json(rp, 201, bp_success(object_summary(o)));
+    o->version++;
+    memcpy(o->sha256, sum, sizeof sum);
+    const char *mime = header(r, "X-Bit-Content-Type");
+    if (!mime) mime = header(r, "Content-Type");
+    snprintf(o->mime, sizeof o->mime, "%s", mime ? mime : "application/octet-stream");
+    o->updated_ts = now;
+    iso_now(o->updated_on, sizeof o->updated_on);
+    reply_json(rp, 201,
+               bp_success(defect("upload_summary_only") ? object_summary(o) : object_metadata(o)));
+    if (!defect("no_sha256_header")) reply_header(rp, "X-SHA256", "%s", o->sha256);
+    reply_header(rp, "X-Object-ID", "%s", o->id);
     pthread_mutex_unlock(&state_lock);
     return;
   }
@@ -1277,20 +1482,31 @@ static void bp_route(req *r, reply *rp) {
   }
   pthread_mutex_lock(&state_lock);
   object *o = find_object("id", r->segs[2]);
-  if (!o) {
+  if (!o && del && cfg.unknown_delete_200) {
+    /* A conformant alternative: 200 with the id under data.objects.invalid. */
+    cJSON *d = cJSON_CreateObject();
+    cJSON *objs = cJSON_AddObjectToObject(d, "objects");
+    cJSON *valid = cJSON_AddObjectToObject(objs, "valid");
+    cJSON_AddArrayToObject(valid, "object_ids");
+    cJSON *invalid = cJSON_AddArrayToObject(objs, "invalid");
+    cJSON_AddItemToArray(invalid, cJSON_CreateString(r->segs[2]));
+    reply_json(rp, 200, bp_success(d));
+  } else if (!o) {
     bp_error(rp, 404, 404, "Object not found", false);
   } else if (meta) {
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "object_id", o->id);
-    cJSON *p = cJSON_AddObjectToObject(d, "properties");
-    cJSON_AddStringToObject(p, "name", o->name);
-    cJSON_AddNumberToObject(p, "size", (double)o->size + (defect("wrong_size") ? 1 : 0));
-    cJSON_AddStringToObject(p, "created_at", o->created_at);
-    reply_json(rp, 200, bp_success(d));
+    reply_json(rp, 200, bp_success(object_metadata(o)));
   } else {
     o->live = false;
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "object_id", o->id);
+    if (defect("old_delete_shape")) {
+      cJSON_AddStringToObject(d, "object_id", o->id);
+    } else {
+      cJSON *objs = cJSON_AddObjectToObject(d, "objects");
+      cJSON *valid = cJSON_AddObjectToObject(objs, "valid");
+      cJSON *ids = cJSON_AddArrayToObject(valid, "object_ids");
+      cJSON_AddItemToArray(ids, cJSON_CreateString(o->id));
+      cJSON_AddArrayToObject(objs, "invalid");
+    }
     reply_json(rp, 200, bp_success(d));
   }
   pthread_mutex_unlock(&state_lock);
@@ -1664,6 +1880,8 @@ static int usage(void) {
   fprintf(stderr, "usage: refapi --api botanalytics|buddybuild|bitpaket|rpc --http-port P\n"
                   "              [--https-port P --cert F --key F] --token T [--jwt-secret S]\n"
                   "              [--client-secret S] [--rate-limit N] [--rate-window S]\n"
+                  "              [--default-limit N] [--unknown-delete 404|200]\n"
+                  "              [--rpc moonrope|rails]\n"
                   "              [--defect NAME]... [--mint-jwt] [--list-defects]\n");
   return 2;
 }
@@ -1713,6 +1931,10 @@ int main(int argc, char **argv) {
       cfg.rate_limit = atol(v);
     else if (strcmp(a, "--rate-window") == 0)
       cfg.rate_window = atol(v);
+    else if (strcmp(a, "--default-limit") == 0)
+      cfg.default_limit = atol(v);
+    else if (strcmp(a, "--unknown-delete") == 0)
+      cfg.unknown_delete_200 = strcmp(v, "200") == 0;
     else if (strcmp(a, "--defect") == 0) {
       if (cfg.n_defects >= MAX_DEFECTS) return usage();
       cfg.defects[cfg.n_defects++] = v;

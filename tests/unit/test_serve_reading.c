@@ -73,8 +73,10 @@ static const char *text(const gt_serve_response *r) {
 
 /* The failure lines recorded for the last request ("" when it conformed). */
 static const char *last_failed(void) {
-  const serve_audit *a = &srv->audit[srv->n_audit - 1];
-  return a->failed.data ? a->failed.data : "";
+  static char *last; /* the previous call's copy */
+  free(last);
+  last = serve_audit_last_failed(srv);
+  return last;
 }
 
 #define SEND_OK                                                                                    \

@@ -1,0 +1,147 @@
+/* test_serve_inject.c — `gauntlet serve` audit modes as a libcurl client sees
+ * them, beyond the injection kinds themselves (test_serve_cli.c): what serve
+ * logs about its own injected faults, targeted injection, and undeclared
+ * routes as notes (--unknown-routes). */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define FIXTURE SOURCE_DIR "/tests/fixtures/serve/items.yaml"
+
+Test(serve_inject, an_injected_reset_logs_no_internal_error) {
+  const char *suites[] = {FIXTURE, NULL};
+  const char *args[] = {
+      "--max-requests", "2", "--inject", "reset,reset_after", "--inject-rate", "1",
+      "--seed",         "3", NULL};
+  ts_serve s;
+  bool started = ts_serve_start(&s, &(ts_serve_opts){.suites = suites, .args = args});
+  char *err = ts_serve_stderr(&s);
+  cr_assert(started, "serve did not start: %s", err);
+  free(err);
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/health", s.port);
+  for (int i = 0; i < 2; i++) {
+    ts_http_reply r;
+    ts_curl(&(ts_http_call){.url = url}, &r);
+    cr_assert(r.code == CURLE_GOT_NOTHING || r.code == CURLE_RECV_ERROR, "reset: %s",
+              curl_easy_strerror((CURLcode)r.code));
+  }
+  free(url);
+  cr_assert_eq(ts_serve_stop(&s, false, 10000), 0);
+  err = ts_serve_stderr(&s);
+  cr_assert(strstr(err, "GET /v1/health -> 0 [inject reset"), "the reset is logged as such: %s",
+            err);
+  cr_assert_null(strstr(err, "internal error"), "no libmicrohttpd internal error: %s", err);
+  free(err);
+  ts_serve_free(&s);
+}
+
+/* --unknown-routes note:501: a client auditing only part of an API */
+Test(serve_inject, unknown_routes_as_notes_with_a_status) {
+  const char *suites[] = {FIXTURE, NULL};
+  const char *args[] = {"--max-requests", "2", "--unknown-routes", "note:501", NULL};
+  ts_serve s;
+  bool started = ts_serve_start(&s, &(ts_serve_opts){.suites = suites, .args = args});
+  char *err = ts_serve_stderr(&s);
+  cr_assert(started, "serve did not start: %s", err);
+  free(err);
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/widgets", s.port);
+  ts_http_reply r;
+  ts_curl(&(ts_http_call){.url = url, .bearer = "tok-0123456789abcdef"}, &r);
+  cr_assert_eq(r.status, 501);
+  cr_assert(strstr(r.body, "\"error\""), "the profile's error shape: %s", r.body);
+  free(url);
+  url = ts_fmt("http://127.0.0.1:%d/v1/health", s.port);
+  ts_curl(&(ts_http_call){.method = "DELETE", .url = url, .bearer = "tok-0123456789abcdef"}, &r);
+  cr_assert_eq(r.status, 501, "a method the path does not serve is undeclared too");
+  free(url);
+  cr_assert_eq(ts_serve_stop(&s, false, 10000), 0, "notes do not fail the client");
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  char *why = ts_case_mismatch(&j, "GET /v1/widgets #1", TS_CASE_PASS, NULL);
+  cr_assert_null(why, "%s", why);
+  cr_assert(strstr(j.raw, "note: undocumented_route: GET /v1/widgets is not a documented method"),
+            "%s", j.raw);
+  cr_assert(strstr(j.raw, "note: undocumented_route: DELETE /v1/health"), "%s", j.raw);
+  ts_junit_free(&j);
+  ts_serve_free(&s);
+}
+
+Test(serve_inject, unknown_routes_refuses_a_bad_value) {
+  const char *argv[] = {GAUNTLET_BIN, "serve", "--unknown-routes", "maybe", FIXTURE, NULL};
+  ts_proc p;
+  int rc = ts_run(argv, NULL, NULL, NULL, 10000, &p);
+  cr_assert_eq(rc, 2);
+}
+
+static long call_status(int port, const char *method, const char *path, const char *body,
+                        double *seconds) {
+  char *url = ts_fmt("http://127.0.0.1:%d%s", port, path);
+  ts_http_reply r;
+  ts_curl(&(ts_http_call){.method = method,
+                          .url = url,
+                          .bearer = "tok-0123456789abcdef",
+                          .content_type = body ? "application/json" : NULL,
+                          .body = body},
+          &r);
+  free(url);
+  if (seconds) *seconds = r.total;
+  return r.code == CURLE_OK ? r.status : -1; /* -1: no answer (reset) */
+}
+
+/* By route and method, on the Nth match, as a scripted sequence, and
+ * per-route latency; untargeted routes are answered normally. */
+Test(serve_inject, targeted_injection) {
+  const char *suites[] = {FIXTURE, NULL};
+  const char *args[] = {"--max-requests", "9", "--inject",
+                        "status:503@POST /v1/items#2,[503,reset,200]@GET /v1/items,"
+                        "slow:400ms@GET /v1/health",
+                        NULL};
+  ts_serve s;
+  bool started = ts_serve_start(&s, &(ts_serve_opts){.suites = suites, .args = args});
+  char *err = ts_serve_stderr(&s);
+  cr_assert(started, "serve did not start: %s", err);
+  free(err);
+  /* three different items: none is a retry of another */
+  cr_assert_eq(
+      call_status(s.port, "POST", "/v1/items", "{\"name\":\"a\",\"size\":1,\"tags\":[]}", NULL),
+      201);
+  cr_assert_eq(
+      call_status(s.port, "POST", "/v1/items", "{\"name\":\"b\",\"size\":1,\"tags\":[]}", NULL),
+      503, "#2 only");
+  cr_assert_eq(
+      call_status(s.port, "POST", "/v1/items", "{\"name\":\"c\",\"size\":1,\"tags\":[]}", NULL),
+      201);
+  cr_assert_eq(call_status(s.port, "GET", "/v1/items", NULL, NULL), 503, "sequence: 503");
+  cr_assert_eq(call_status(s.port, "GET", "/v1/items", NULL, NULL), -1, "sequence: reset");
+  cr_assert_eq(call_status(s.port, "GET", "/v1/items", NULL, NULL), 200, "sequence: 200");
+  cr_assert_eq(call_status(s.port, "GET", "/v1/items", NULL, NULL), 200, "after the script");
+  double t = 0;
+  cr_assert_eq(call_status(s.port, "GET", "/v1/health", NULL, &t), 200);
+  cr_assert_geq(t, 0.4, "per-route latency");
+  cr_assert_eq(call_status(s.port, "GET", "/v1/items/newest", NULL, &t), 200, "not targeted");
+  cr_assert_lt(t, 0.4);
+  /* the GET after the injected 503 came at once: it ignored Retry-After */
+  cr_assert_eq(ts_serve_stop(&s, false, 10000), 1);
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  cr_assert_eq(j.n, 9);
+  cr_assert_eq(ts_junit_count(&j, TS_CASE_FAILURE), 1, "%s", j.raw);
+  char *why = ts_case_mismatch(&j, "GET /v1/items #4", TS_CASE_FAILURE, "retry_after");
+  cr_assert_null(why, "%s", why);
+  cr_assert(strstr(j.raw, "injected 503: retried as request #5"), "%s", j.raw);
+  ts_junit_free(&j);
+  ts_serve_free(&s);
+}
+
+Test(serve_inject, targeted_injection_refuses_bad_syntax) {
+  const char *bad[] = {"status:503@items", "[]@GET /a", "status:503#0", "[503,7]", NULL};
+  for (size_t i = 0; bad[i]; i++) {
+    const char *argv[] = {GAUNTLET_BIN, "serve", "--inject", bad[i], FIXTURE, NULL};
+    ts_proc p;
+    cr_assert_eq(ts_run(argv, NULL, NULL, NULL, 10000, &p), 2, "--inject '%s'", bad[i]);
+  }
+}

@@ -123,10 +123,15 @@ bool gt_status_parse(const gt_node *n, gt_status_set *set, char **text, gt_err *
 /* ---- the whole verdict for one response ---- */
 typedef struct gt_check_ctx {
   const gt_profile *profile;
-  const gt_expect *expect;     /* merged expectation for this case */
-  const gt_scope *scope;       /* for ${..} in templates */
-  bool is_head;                /* HEAD request: no body checks */
-  bool transport_only;         /* http_only / wire_*: judged by the expectation only */
+  const gt_expect *expect; /* merged expectation for this case */
+  const gt_scope *scope;   /* for ${..} in templates */
+  bool is_head;            /* HEAD request: no body checks */
+  bool transport_only;     /* http_only / wire_*: judged by the expectation only */
+  /* The scenario's `json: stream`: the body is several JSON documents one
+   * after another (NDJSON, concatenated); each is parsed, the first is judged
+   * as the body (and captured from), every further one by the JSON checks
+   * (expect json/jsonpath, error shape, envelope) as "document N". */
+  bool json_stream;
   const gt_contract *contract; /* the scenario's API-description contract, or NULL */
 } gt_check_ctx;
 
@@ -146,6 +151,12 @@ size_t gt_utf8_invalid_at(const char *s, size_t len);
  * *err_at = byte offset and *why = a static description. Trailing bytes other
  * than whitespace are an error. Nesting deeper than 512 is refused. */
 cJSON *gt_json_parse_strict(const char *s, size_t len, size_t *err_at, const char **why);
+
+/* A body of JSON documents one after another (whitespace or nothing between
+ * objects and arrays): *docs (caller frees each and the array) and *n. False
+ * with *why (caller frees) naming the first document that does not parse,
+ * or an empty body. */
+bool gt_json_stream_parse(const char *s, size_t len, cJSON ***docs, size_t *n, char **why);
 
 /* Compact JSON of v (or "(absent)" for NULL) shortened to about max bytes at a
  * UTF-8 boundary with "..." appended. Caller frees. */

@@ -400,6 +400,30 @@ static void lead_with_root_causes(gt_failures *f, size_t from) {
   }
 }
 
+/* json: stream: document n (2, 3, ...) gets the checks that read JSON; its
+ * failures say which document. */
+static void document_checks(const gt_check_ctx *ctx, const gt_http_response *r, cJSON *doc,
+                            size_t n, gt_failures *out) {
+  size_t from = out->count;
+  body_info bi = {.has_body = true, .json = doc};
+  const gt_expect *e = ctx->expect;
+  if (e->json) gt_template_match(e->json, doc, ctx->scope, GT_CHECK_JSON, "$", out);
+  check_jsonpaths(ctx, &bi, out);
+  const gt_profile *p = ctx->profile;
+  if (p && !ctx->transport_only) {
+    if (enabled(p, GT_CHECK_ERROR_SHAPE) && p->errors.shape && e->error_shape != 0 &&
+        r->status >= 400 && r->status <= 599 && !ctx->is_head)
+      gt_template_match(p->errors.shape, doc, ctx->scope, GT_CHECK_ERROR_SHAPE, "$", out);
+    if (enabled(p, GT_CHECK_ENVELOPE) && p->envelope)
+      gt_template_match(p->envelope, doc, ctx->scope, GT_CHECK_ENVELOPE, "$", out);
+  }
+  for (size_t i = from; i < out->count; i++) {
+    char *w = gt_xasprintf("document %zu: %s", n, out->items[i].where ? out->items[i].where : "");
+    free(out->items[i].where);
+    out->items[i].where = w;
+  }
+}
+
 bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt_failures *out,
                        cJSON **parsed) {
   if (parsed) *parsed = NULL;
@@ -451,8 +475,27 @@ bool gt_check_response(const gt_check_ctx *ctx, const gt_http_response *resp, gt
 
   body_info bi;
   study_body(&c, resp, &bi);
+  cJSON **docs = NULL; /* json: stream: every document (docs[0] is bi.json) */
+  size_t n_docs = 0;
+  if (c.json_stream && bi.has_body && !bi.json && !resp->body_truncated &&
+      !resp->body_decode_stopped) {
+    char *why = NULL;
+    if (gt_json_stream_parse(resp->body.data, resp->body.len, &docs, &n_docs, &why)) {
+      bi.json = docs[0];
+      free(bi.why_not_json);
+      bi.why_not_json = NULL;
+    } else {
+      free(bi.why_not_json);
+      bi.why_not_json = why;
+    }
+  }
   scenario_checks(&c, resp, &bi, out);
   if (!c.transport_only && c.profile) universal_checks(&c, resp, &bi, out);
+  for (size_t i = 1; i < n_docs; i++) {
+    document_checks(&c, resp, docs[i], i + 1, out);
+    cJSON_Delete(docs[i]);
+  }
+  free(docs);
   lead_with_root_causes(out, before);
 
   if (parsed)

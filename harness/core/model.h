@@ -277,13 +277,22 @@ typedef struct gt_scenario {
   gt_check_switches checks;
   const gt_node *respond; /* serve: explicit response (MAP), or NULL */
   long timeout_ms;        /* 0: suite default */
+  bool json_stream;       /* `json: stream`: answers are JSON documents one after another */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
   size_t n_deps;
   gt_poll *poll;               /* owned; NULL when the scenario does not poll */
   const gt_contract *contract; /* borrowed from the suite's contract_owner; NULL: none */
 } gt_scenario;
 
-typedef enum { GT_AUTH_NONE, GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC } gt_auth_scheme;
+/* GT_AUTH_QUERY: the credential travels in query parameters with names the
+ * API chooses (InfluxDB 1.x: ?u=USER&p=PASSWORD): profile auth.params. */
+typedef enum {
+  GT_AUTH_NONE,
+  GT_AUTH_BEARER,
+  GT_AUTH_HEADER,
+  GT_AUTH_BASIC,
+  GT_AUTH_QUERY
+} gt_auth_scheme;
 
 typedef struct gt_profile {
   char *name;
@@ -291,6 +300,7 @@ typedef struct gt_profile {
   struct {
     gt_auth_scheme scheme;
     const gt_node *token;      /* scalar, may hold ${..}; basic: "user:password" */
+    const gt_node *params;     /* scheme query: MAP parameter name -> value (secrets) */
     char *header;              /* scheme header: the header name */
     bool jwt;                  /* format: jwt */
     const gt_node *jwt_secret; /* scalar or NULL */

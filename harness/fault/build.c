@@ -155,10 +155,48 @@ static void register_secret(gt_secrets *s, const char *name, const char *value) 
   cJSON_Delete(h);
 }
 
+/* scheme query: every parameter expanded (each a secret, redacted by its
+ * variable's name, its percent-encoded form too); the last one is "the
+ * token" the credential faults mutate. */
+static bool add_query_credential(const gt_build_ctx *ctx, gt_draft *d, gt_err *err) {
+  const gt_node *params = ctx->suite->profile.auth.params;
+  for (size_t i = 0; i < params->count; i++) {
+    gt_buf v;
+    gt_buf_init(&v);
+    if (!expand_scalar(ctx->scope, params->items[i], &v, err)) {
+      gt_buf_free(&v);
+      return false;
+    }
+    const char *value = v.data ? v.data : "";
+    gt_headers_add(&d->auth_query, &d->n_auth_query, params->keys[i]->text, value);
+    char *name = gt_single_var_name(params->items[i]->text);
+    if (ctx->secrets && *value) {
+      gt_secrets_add(ctx->secrets, name ? name : params->keys[i]->text, value);
+      gt_buf enc;
+      gt_buf_init(&enc);
+      gt_url_encode(&enc, value, strlen(value));
+      if (enc.len != v.len)
+        gt_secrets_add(ctx->secrets, name ? name : params->keys[i]->text, enc.data);
+      gt_buf_free(&enc);
+    }
+    if (i + 1 == params->count) {
+      free(d->token);
+      d->token = gt_xstrdup(value);
+      d->token_name = name ? name : gt_xstrdup(params->keys[i]->text);
+      name = NULL;
+    }
+    free(name);
+    gt_buf_free(&v);
+  }
+  return true;
+}
+
 static bool add_credential(const gt_build_ctx *ctx, const gt_scenario *sc, gt_draft *d,
                            gt_err *err) {
   const gt_profile *p = &ctx->suite->profile;
   const gt_node *mint = sc->request.auth_with.mint;
+  if (p->auth.scheme == GT_AUTH_QUERY)
+    return !sc->request.auth || !p->auth.params || add_query_credential(ctx, d, err);
   if (p->auth.scheme == GT_AUTH_NONE || !sc->request.auth || (!p->auth.token && !mint)) return true;
   if (mint) { /* minted now: a working credential nobody may see (no name: ***) */
     d->token = gt_mint_token(ctx, mint, err);
@@ -238,8 +276,18 @@ static bool draft_init(const gt_build_ctx *ctx, const gt_scenario *sc, const cha
 static void assemble(const gt_build_ctx *ctx, const gt_scenario *sc, const gt_draft *d,
                      gt_http_request *out) {
   out->method = gt_xstrdup(d->method);
-  out->url = d->query.len ? gt_xasprintf("%s%s?%s", d->base, d->path, d->query.data)
-                          : gt_xasprintf("%s%s", d->base, d->path);
+  gt_buf q; /* the scenario's query, then the credential's parameters */
+  gt_buf_init(&q);
+  gt_buf_add(&q, d->query.data ? d->query.data : "", d->query.len);
+  for (size_t i = 0; i < d->n_auth_query; i++) {
+    if (q.len) gt_buf_addc(&q, '&');
+    gt_url_encode(&q, d->auth_query[i].name, strlen(d->auth_query[i].name));
+    gt_buf_addc(&q, '=');
+    gt_url_encode(&q, d->auth_query[i].value, strlen(d->auth_query[i].value));
+  }
+  out->url = q.len ? gt_xasprintf("%s%s?%s", d->base, d->path, q.data)
+                   : gt_xasprintf("%s%s", d->base, d->path);
+  gt_buf_free(&q);
   for (size_t i = 0; i < d->n_headers; i++)
     gt_http_request_add_header(out, d->headers[i].name, d->headers[i].value);
   if (d->auth_name) gt_http_request_add_header(out, d->auth_name, d->auth_value);

@@ -79,7 +79,8 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                 .sends = "a random credential of the same length and character "
                                          "classes; with `scheme: basic` two cases: #1 the real "
                                          "user with a wrong password, #2 an unknown user with the "
-                                         "real password",
+                                         "real password; with `scheme: query` and two or more "
+                                         "parameters, #1 the last forged, #2 the first",
                                 .expect_doc = "401 + error shape"},
     [GT_FAULT_MALFORMED_AUTH] = {.id = GT_FAULT_MALFORMED_AUTH,
                                  .name = "malformed_auth",
@@ -91,12 +92,14 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .sends = "#1 the scheme with an empty credential, named after "
                                           "it (`empty bearer`, `empty basic`, `empty "
                                           "X-Api-Key`), #2 wrong scheme, #3 the credential with "
-                                          "a trailing extra",
+                                          "a trailing extra; with `scheme: query`: #1 empty "
+                                          "values, #2 the last as a `Bearer` header, #3 the last "
+                                          "with a trailing extra",
                                  .expect_doc = "401 or 400 + error shape"},
     [GT_FAULT_TOKEN_IN_QUERY] = {.id = GT_FAULT_TOKEN_IN_QUERY,
                                  .name = "token_in_query",
                                  .family = "credentials",
-                                 .needs = CREDENTIAL,
+                                 .needs = CREDENTIAL | GT_NEED_HEADER_CREDENTIAL,
                                  .mutate = gt_mutate_auth,
                                  .expect = {"401", {{401, 401}}, .error_shape = true},
                                  .sends = "the credential in `?access_token=` instead of the "

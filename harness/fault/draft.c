@@ -17,6 +17,7 @@ void gt_draft_free(gt_draft *d) {
   free(d->token_name);
   free(d->auth_name);
   free(d->auth_value);
+  gt_headers_free(&d->auth_query, &d->n_auth_query);
   memset(d, 0, sizeof *d);
 }
 
@@ -106,6 +107,7 @@ char *gt_auth_value(const gt_profile *p, const char *token) {
   }
   case GT_AUTH_HEADER:
     return gt_xstrdup(token);
+  case GT_AUTH_QUERY: /* parameters, not a header value (fault/build.c) */
   case GT_AUTH_NONE:
     break;
   }

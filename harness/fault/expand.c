@@ -184,7 +184,7 @@ typedef const char *(*need_test)(const gt_suite *s, const gt_scenario *sc, const
 static const char *has_credential(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
   (void)scope;
   const gt_profile *p = &s->profile;
-  if (p->auth.scheme == GT_AUTH_NONE || !p->auth.token)
+  if (p->auth.scheme == GT_AUTH_NONE || (!p->auth.token && !p->auth.params))
     return "no credential: the profile's auth.scheme is none";
   return sc->request.auth ? NULL : "no credential: the request has auth: false";
 }
@@ -246,6 +246,18 @@ static const char *has_rate_limit(const gt_suite *s, const gt_scenario *sc, cons
   return s->profile.limits.rate_limit ? NULL : "no limits.rate_limit in the profile";
 }
 
+/* token_in_query moves a header credential into ?access_token=: with
+ * scheme query the credential is in the query already. */
+static const char *has_header_credential(const gt_suite *s, const gt_scenario *sc,
+                                         const gt_scope *scope) {
+  (void)scope;
+  const gt_auth_with *a = &sc->request.auth_with;
+  int scheme = a->given && a->scheme_given ? a->scheme : (int)s->profile.auth.scheme;
+  return scheme == GT_AUTH_QUERY
+             ? "the credential already travels in the query (auth.scheme: query)"
+             : NULL;
+}
+
 static const struct {
   need_test test;
   const char *doc; /* docs/faults.md: when a case is skipped */
@@ -261,6 +273,7 @@ static const struct {
     {is_https_api, "the profile says `transport.https_only: false` (the API serves plain HTTP)"},
     {has_version_prefix, "the profile has no `versioning.prefix`"},
     {has_rate_limit, "the profile has no `limits.rate_limit`"},
+    {has_header_credential, "the credential already travels in the query (`auth.scheme: query`)"},
 };
 
 const char *gt_fault_need_doc(unsigned need) {

@@ -69,17 +69,18 @@ typedef struct gt_expand_opts {
  * skipped with that need's reason (expand.c), never dropped. Checked in bit
  * order, so the first unmet need names the skip. */
 enum {
-  GT_NEED_CREDENTIAL = 1u << 0,     /* the profile's credential, on a request with auth */
-  GT_NEED_JWT = 1u << 1,            /* auth.format: jwt */
-  GT_NEED_JWT_SECRET = 1u << 2,     /* auth.jwt_secret, not empty once expanded */
-  GT_NEED_JWT_CLAIMS = 1u << 3,     /* auth.jwt_claims with at least one key */
-  GT_NEED_JSON_BODY = 1u << 4,      /* a JSON request body */
-  GT_NEED_FIELDS_BODY = 1u << 5,    /* a JSON or form request body */
-  GT_NEED_BODY = 1u << 6,           /* any request body */
-  GT_NEED_HTTPS_API = 1u << 7,      /* the profile does not say https_only: false */
-  GT_NEED_VERSION_PREFIX = 1u << 8, /* versioning.prefix */
-  GT_NEED_RATE_LIMIT = 1u << 9,     /* limits.rate_limit */
-  GT_NEED_COUNT = 10
+  GT_NEED_CREDENTIAL = 1u << 0,         /* the profile's credential, on a request with auth */
+  GT_NEED_JWT = 1u << 1,                /* auth.format: jwt */
+  GT_NEED_JWT_SECRET = 1u << 2,         /* auth.jwt_secret, not empty once expanded */
+  GT_NEED_JWT_CLAIMS = 1u << 3,         /* auth.jwt_claims with at least one key */
+  GT_NEED_JSON_BODY = 1u << 4,          /* a JSON request body */
+  GT_NEED_FIELDS_BODY = 1u << 5,        /* a JSON or form request body */
+  GT_NEED_BODY = 1u << 6,               /* any request body */
+  GT_NEED_HTTPS_API = 1u << 7,          /* the profile does not say https_only: false */
+  GT_NEED_VERSION_PREFIX = 1u << 8,     /* versioning.prefix */
+  GT_NEED_RATE_LIMIT = 1u << 9,         /* limits.rate_limit */
+  GT_NEED_HEADER_CREDENTIAL = 1u << 10, /* the credential travels in a header */
+  GT_NEED_COUNT = 11
 };
 
 struct gt_draft;

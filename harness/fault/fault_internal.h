@@ -56,6 +56,10 @@ typedef struct gt_draft {
   char *token_name; /* owned: name used for redaction */
   char *auth_name;  /* owned: credential header as sent; NULL = none */
   char *auth_value; /* owned */
+  /* scheme query: the credential's parameters (decoded names and values),
+   * appended to the query when the request is assembled; owned */
+  gt_header *auth_query;
+  size_t n_auth_query;
   uint64_t rng;
 } gt_draft;
 

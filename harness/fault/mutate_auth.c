@@ -23,7 +23,18 @@ static bool need_jwt(const gt_build_ctx *ctx, const gt_case *c, const gt_draft *
                     "%s: auth.token is not a JWT (header.payload.signature)", c->name);
 }
 
+/* scheme query: the value of parameter i replaced. */
+static void set_query_value(gt_draft *d, size_t i, const char *value) {
+  if (i >= d->n_auth_query) return;
+  free(d->auth_query[i].value);
+  d->auth_query[i].value = gt_xstrdup(value);
+}
+
 static void set_token_value(const gt_build_ctx *ctx, gt_draft *d, const char *token) {
+  if (profile_of(ctx)->auth.scheme == GT_AUTH_QUERY) { /* the last parameter is the token */
+    if (d->n_auth_query) set_query_value(d, d->n_auth_query - 1, token);
+    return;
+  }
   char *v = gt_auth_value(profile_of(ctx), token);
   gt_draft_set_auth(d, gt_auth_header_name(profile_of(ctx)), v);
   free(v);
@@ -229,9 +240,14 @@ static void http_only(const gt_build_ctx *ctx, gt_draft *d) {
   if (gt_url_is_loopback(d->base) || p->transport.http_probe_real) return;
   /* Never the real credential over plain HTTP to another host: a decoy of the
    * same shape, and any other secret in headers, query or body redacted. */
-  if (d->token) {
+  if (d->token && !d->n_auth_query) {
     char *decoy = gt_random_like(&d->rng, d->token);
     set_token_value(ctx, d, decoy);
+    free(decoy);
+  }
+  for (size_t i = 0; i < d->n_auth_query; i++) { /* scheme query: every parameter */
+    char *decoy = gt_random_like(&d->rng, d->auth_query[i].value);
+    set_query_value(d, i, decoy);
     free(decoy);
   }
   for (size_t i = 0; i < d->n_headers; i++) {
@@ -258,7 +274,47 @@ static void http_only(const gt_build_ctx *ctx, gt_draft *d) {
   free(body);
 }
 
+/* Credential faults when the credential is query parameters (scheme query):
+ * none of them; forged values (#1 the last, #2 the first, when there are
+ * two or more); malformed: #1 empty values, #2 the token as a bearer header
+ * instead, #3 the token with a trailing extra. False: not a credential
+ * fault of this scheme (the caller goes on). */
+static bool query_credential_fault(const gt_case *c, gt_draft *d) {
+  switch (c->fault) {
+  case GT_FAULT_UNAUTHENTICATED:
+    gt_headers_free(&d->auth_query, &d->n_auth_query);
+    return true;
+  case GT_FAULT_INVALID_TOKEN: {
+    size_t i = c->index == 2 ? 0 : d->n_auth_query - 1;
+    char *forged = gt_random_like(&d->rng, d->auth_query[i].value);
+    set_query_value(d, i, forged);
+    free(forged);
+    return true;
+  }
+  case GT_FAULT_MALFORMED_AUTH:
+    if (c->index == 1) {
+      for (size_t i = 0; i < d->n_auth_query; i++)
+        set_query_value(d, i, "");
+    } else if (c->index == 2) {
+      char *v = gt_xasprintf("Bearer %s", d->token);
+      gt_headers_free(&d->auth_query, &d->n_auth_query);
+      gt_draft_set_auth(d, "Authorization", v);
+      free(v);
+    } else {
+      char *v = gt_xasprintf("%s extra", d->token);
+      set_query_value(d, d->n_auth_query - 1, v);
+      free(v);
+    }
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool gt_mutate_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, gt_err *err) {
+  if (profile_of(ctx)->auth.scheme == GT_AUTH_QUERY && d->n_auth_query &&
+      query_credential_fault(c, d))
+    return true;
   switch (c->fault) {
   case GT_FAULT_UNAUTHENTICATED:
     gt_draft_set_auth(d, NULL, NULL);

@@ -137,6 +137,18 @@ void gt_variants_jwt_missing_claim(const gt_suite *s, const gt_scenario *sc, gt_
 void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
   (void)sc;
   const gt_profile *p = &s->profile;
+  if (p->auth.scheme == GT_AUTH_QUERY && p->auth.params) {
+    gt_buf label;
+    gt_buf_init(&label);
+    gt_buf_adds(&label, "empty");
+    for (size_t i = 0; i < p->auth.params->count; i++)
+      gt_buf_printf(&label, "%s%s", i ? ", " : " ", p->auth.params->keys[i]->text);
+    add_variant(v, label.data, NULL, -1);
+    gt_buf_free(&label);
+    add_variant(v, "as a bearer header", NULL, -1);
+    add_variant(v, "trailing extra", NULL, -1);
+    return;
+  }
   if (p->auth.scheme == GT_AUTH_BASIC) {
     add_variant(v, "empty basic", NULL, -1);
   } else if (p->auth.scheme == GT_AUTH_HEADER) {
@@ -157,6 +169,17 @@ void gt_variants_malformed_auth(const gt_suite *s, const gt_scenario *sc, gt_var
 void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v) {
   const gt_auth_with *a = &sc->request.auth_with;
   int scheme = a->given && a->scheme_given ? a->scheme : (int)s->profile.auth.scheme;
+  const gt_node *params = s->profile.auth.params;
+  if (scheme == GT_AUTH_QUERY && params && params->count >= 2) {
+    /* ?u=USER&p=PASS: the last parameter forged, then the first */
+    char *label = gt_xasprintf("wrong %s", params->keys[params->count - 1]->text);
+    add_variant(v, label, NULL, 1);
+    free(label);
+    label = gt_xasprintf("wrong %s", params->keys[0]->text);
+    add_variant(v, label, NULL, 2);
+    free(label);
+    return;
+  }
   if (scheme != GT_AUTH_BASIC) {
     v->single = true;
     return;

@@ -21,8 +21,11 @@
 #define LINGER_MS 750
 /* With a request pipelined behind the faulted one (desync detection), a
  * server that keeps the connection open after an ambiguous framing is a
- * finding: wait longer before calling the connection "left open". */
-#define LINGER_PIPELINED_MS 1500
+ * finding: wait longer before calling the connection "left open" (a quarter
+ * of the timeout, 1.5 s to 5 s), so a slow answer to the pipelined request
+ * is not mistaken for silence. A conformant server closes at once. */
+#define LINGER_PIPELINED_MIN_MS 1500L
+#define LINGER_PIPELINED_MAX_MS 5000L
 /* Poll slices, so cancellation is seen promptly. */
 #define SLICE_MS 50
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -196,8 +199,13 @@ void gt_http_raw_exchange(const gt_http_opts *opts, const gt_http_request *req,
 
   gt_http_raw_parser *p = gt_http_raw_parser_new(resp, cap, is_head(req)); /* freed below */
   resp->outcome = GT_HTTP_OK;
-  read_answer(easy, sock, p, resp, tls, start, deadline,
-              req->raw_pipelined_at ? LINGER_PIPELINED_MS : LINGER_MS, cancel);
+  long linger = LINGER_MS;
+  if (req->raw_pipelined_at) {
+    linger = timeout_ms / 4;
+    if (linger < LINGER_PIPELINED_MIN_MS) linger = LINGER_PIPELINED_MIN_MS;
+    if (linger > LINGER_PIPELINED_MAX_MS) linger = LINGER_PIPELINED_MAX_MS;
+  }
+  read_answer(easy, sock, p, resp, tls, start, deadline, linger, cancel);
   gt_http_raw_parser_free(p);
   curl_easy_cleanup(easy);
   resp->timing.total = now_s() - start;

@@ -39,6 +39,10 @@
   X(liveness.query)                                                                                \
   X(liveness.headers)
 
+/* Also gt_profile, outside the table because no one profile sets it with
+ * the rest (scheme query has params and no token): auth.params. Moved and
+ * tested on its own (load_compact.c, test_suite_compact.c). */
+
 /* gt_scenario */
 #define GT_SCENARIO_BORROWED(X)                                                                    \
   X(request.method)                                                                                \

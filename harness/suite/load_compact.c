@@ -135,6 +135,7 @@ static void move_profile(const ld_compactor *C, gt_profile *p) {
 #define MOVE(field) mv(C, &p->field);
   GT_PROFILE_BORROWED(MOVE)
 #undef MOVE
+  mv(C, &p->auth.params); /* outside the table: see borrowed.h */
   move_refs(C, p->default_faults, p->n_default_faults);
   for (int f = 0; f < GT_FAULT_COUNT; f++)
     move_expect(C, &p->fault_expect[f]);

@@ -12,29 +12,46 @@
 
 static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
   static const char *const keys[] = {"scheme",     "token",      "header", "format",
-                                     "jwt_secret", "jwt_claims", NULL};
+                                     "jwt_secret", "jwt_claims", "params", NULL};
   if (!ld_want_map(L, n, "auth") || !ld_check_keys(L, n, keys, "auth")) return false;
   const gt_node *scheme = gt_node_get(n, "scheme");
   const gt_node *token = gt_node_get(n, "token");
   if (scheme) {
-    static const char *const schemes[] = {"bearer", "header", "basic", "none"};
+    static const char *const schemes[] = {"bearer", "header", "basic", "query", "none"};
     static const gt_auth_scheme ids[] = {GT_AUTH_BEARER, GT_AUTH_HEADER, GT_AUTH_BASIC,
-                                         GT_AUTH_NONE};
+                                         GT_AUTH_QUERY, GT_AUTH_NONE};
     if (!ld_want_scalar(L, scheme, "auth.scheme")) return false;
     size_t i = 0;
-    while (i < 4 && strcmp(scheme->text, schemes[i]) != 0)
+    while (i < 5 && strcmp(scheme->text, schemes[i]) != 0)
       i++;
-    if (i == 4) {
-      const char *hint = ld_suggest(scheme->text, schemes, 4);
+    if (i == 5) {
+      const char *hint = ld_suggest(scheme->text, schemes, 5);
       return ld_fail(
-          L, scheme, "unknown auth scheme '%s'%s%s%s (expected bearer, header, basic or none)",
+          L, scheme,
+          "unknown auth scheme '%s'%s%s%s (expected bearer, header, basic, query or none)",
           scheme->text, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
     }
     p->auth.scheme = ids[i];
   } else {
     p->auth.scheme = token ? GT_AUTH_BEARER : GT_AUTH_NONE;
   }
-  if (token) {
+  const gt_node *params = gt_node_get(n, "params");
+  if (p->auth.scheme == GT_AUTH_QUERY || params) {
+    if (p->auth.scheme != GT_AUTH_QUERY)
+      return ld_fail(L, params, "auth.params: only with scheme query");
+    if (!params) return ld_fail(L, n, "auth: scheme query needs 'params:' (name: value)");
+    if (token)
+      return ld_fail(L, token, "auth.token: scheme query takes its credential from 'params:'");
+    if (!ld_want_map(L, params, "auth.params") || !ld_plain_data(L, params, "auth.params"))
+      return false;
+    if (params->count == 0)
+      return ld_fail(L, params, "auth.params: at least one parameter (name: value)");
+    for (size_t k = 0; k < params->count; k++)
+      if (params->items[k]->kind != GT_NODE_SCALAR)
+        return ld_fail(L, params->items[k], "auth.params.%s: expected a value, got %s",
+                       params->keys[k]->text, ld_kind(params->items[k]));
+    p->auth.params = params;
+  } else if (token) {
     if (!ld_want_scalar(L, token, "auth.token") || !ld_plain_data(L, token, "auth.token"))
       return false;
     p->auth.token = token;
@@ -70,6 +87,8 @@ static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
   }
   if (!ld_vars_defined(L, n)) return false;
   if (p->auth.token) ld_register_secret(L, p->auth.token, "token");
+  for (size_t k = 0; p->auth.params && k < p->auth.params->count; k++)
+    ld_register_secret(L, p->auth.params->items[k], p->auth.params->keys[k]->text);
   if (p->auth.jwt_secret) ld_register_secret(L, p->auth.jwt_secret, "jwt_secret");
   return true;
 }

@@ -286,7 +286,7 @@ static bool load_tags(loader *L, gt_scenario *sc, const gt_node *n) {
 
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
   static const char *const keys[] = {"name",    "tags",    "request", "expect", "capture", "faults",
-                                     "respond", "timeout", "checks",  "poll",   NULL};
+                                     "respond", "timeout", "checks",  "poll",   "json",    NULL};
   gt_expect_init(&sc->expect);
   sc->request.auth = true;
   if (!ld_want_map(L, n, "scenario") || !ld_check_keys(L, n, keys, "scenario")) return false;
@@ -318,6 +318,12 @@ bool ld_scenario(loader *L, gt_node *n, gt_scenario *sc) {
       sc->respond = v; /* interpreted by serve */
     } else if (!strcmp(k, "poll")) {
       ok = ld_poll(L, v, sc);
+    } else if (!strcmp(k, "json")) {
+      /* json: stream: the answer is several JSON documents (NDJSON) */
+      ok = ld_want_scalar(L, v, "json");
+      if (ok && strcmp(v->text, "stream") && strcmp(v->text, "document"))
+        ok = ld_fail(L, v, "json: expected stream or document, got '%s'", v->text);
+      if (ok) sc->json_stream = !strcmp(v->text, "stream");
     } else if (!strcmp(k, "timeout")) {
       ok = ld_duration(L, v, "timeout", &sc->timeout_ms);
       if (ok && sc->timeout_ms <= 0) ok = ld_fail(L, v, "timeout: must be more than 0");

@@ -206,3 +206,59 @@ Test(run_transport, invalid_token_basic_conformant, .timeout = 120) {
 Test(run_transport, invalid_token_basic_password_only_check_fails_wrong_user, .timeout = 120) {
   basic_run("password", TS_CASE_FAILURE);
 }
+
+/* auth.scheme query (InfluxDB's ?u=&p=): the credential faults change the
+ * parameters; token_in_query does not apply and says why; the password is
+ * never in the report. */
+Test(run_transport, query_parameter_credentials, .timeout = 120) {
+  transport_run r;
+  const char *targs[] = {"--framing", "strict", "--query-auth", "alice:s3cret-pw", NULL};
+  const char *env[] = {"KEYS_USER=alice", "KEYS_PASS=s3cret-pw", NULL};
+  run_keys(&r, "keys_query.yaml", targs, env);
+  expected_case e[] = {
+      {"health [valid]", TS_CASE_PASS, NULL},
+      {"health [unauthenticated]", TS_CASE_PASS, NULL},
+      {"health [invalid_token #1 wrong p]", TS_CASE_PASS, NULL},
+      {"health [invalid_token #2 wrong u]", TS_CASE_PASS, NULL},
+      {"health [malformed_auth #1 empty u, p]", TS_CASE_PASS, NULL},
+      {"health [malformed_auth #2 as a bearer header]", TS_CASE_PASS, NULL},
+      {"health [malformed_auth #3 trailing extra]", TS_CASE_PASS, NULL},
+      {"health [token_in_query]", TS_CASE_SKIPPED, NULL},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  const ts_case *c = ts_junit_find(&r.j, "health [token_in_query]");
+  cr_expect(c && c->message && strstr(c->message, "already travels in the query"), "%s",
+            c && c->message ? c->message : "-");
+  char *log = log_text(&r);
+  cr_expect_eq(log_count(&r, "GET /v1/health?pretty=true&u=alice&p=s3cret-pw 200"), 1, "%s", log);
+  cr_expect_eq(log_count(&r, "GET /v1/health"), 7, "%s", log); /* token_in_query: none */
+  free(log);
+  cr_expect_null(strstr(r.j.raw, "s3cret-pw"), "the password is in the report");
+  cr_expect_null(strstr(r.g.out, "s3cret-pw"), "the password is on the console");
+  run_free(&r);
+}
+
+/* json: stream: every document is parsed and checked (the first is captured
+ * from); without it the same answer fails json_parses; a broken or wrong
+ * document is named by its number. */
+Test(run_transport, json_stream_checks_every_document, .timeout = 120) {
+  transport_run r;
+  const char *targs[] = {"--framing", "strict", NULL};
+  run_keys(&r, "keys_stream.yaml", targs, NULL);
+  expected_case e[] = {
+      {"a stream [valid]", TS_CASE_PASS, NULL},
+      {"the capture came from the first document [valid]", TS_CASE_PASS, NULL},
+      {"a stream read as one document [valid]", TS_CASE_FAILURE, "json_parses"},
+      {"a stream cut short [valid]", TS_CASE_FAILURE, "json_parses"},
+      {"a stream with a wrong document [valid]", TS_CASE_FAILURE, "json"},
+  };
+  expect_cases(&r, e, sizeof e / sizeof *e);
+  const ts_case *c = ts_junit_find(&r.j, "a stream cut short [valid]");
+  cr_expect(c && c->body && strstr(c->body, "document 3: invalid JSON"), "%s",
+            c && c->body ? c->body : "-");
+  c = ts_junit_find(&r.j, "a stream with a wrong document [valid]");
+  cr_expect(c && c->body && strstr(c->body, "document 3: $"), "%s", c && c->body ? c->body : "-");
+  cr_expect(c && c->body && !strstr(c->body, "document 2"), "%s", c && c->body ? c->body : "-");
+  cr_expect_eq(log_count(&r, "GET /v1/keys/n-1 404"), 1, "the capture is not the first document's");
+  run_free(&r);
+}

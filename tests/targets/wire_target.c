@@ -5,7 +5,8 @@
  *
  * Usage:
  *   wire_target --port P [--tls-cert F --tls-key F] [--framing MODE]
- *               [--bearer TOKEN | --basic USER:PASS [--basic-check password]]
+ *               [--bearer TOKEN | --basic USER:PASS [--basic-check password] |
+ *                --query-auth USER:PASS]
  *               [--max-body N] [--log FILE]
  *
  * Framing modes (how the head and body of a request are read):
@@ -32,6 +33,9 @@
  *   GET    /v1                 {"service": "wire_target"}
  *   GET    /v1/health          {"ok": true}
  *   GET    /v1/status/NNN      that status (error shape for >= 400)
+ *   GET    /v1/series          three JSON documents, one per line (NDJSON, as InfluxDB's
+ *                              chunked=true); ?broken=true: the third cut short;
+ *                              ?wrong=true: the third is {"error": "partial"}
  *   POST   /v1/keys            {"key": str, "value": str}: unknown fields are dropped
  *                              (as etcd does); no key -> 400 "key is not provided";
  *                              a body over --max-body -> 413 (no limit without it);
@@ -41,6 +45,8 @@
  *   anything else              404
  * Every request needs the credential when --bearer/--basic is given (401
  * otherwise). --basic-check password: the user is not checked (a defect).
+ * --query-auth USER:PASS: the credential is ?u=USER&p=PASS (InfluxDB 1.x);
+ * an Authorization header does not replace it.
  * --log FILE: one line per request answered, "METHOD TARGET STATUS". */
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -67,7 +73,7 @@ enum framing { STRICT, LENIENT, TE_KEEPALIVE, CL_KEEPALIVE, TE_IDLE };
 static struct {
   int port;
   enum framing framing;
-  const char *bearer, *basic;
+  const char *bearer, *basic, *query_auth;
   bool basic_password_only;
   size_t max_body;
   const char *log;
@@ -195,8 +201,32 @@ static bool b64_equals(const char *b64, const char *plain, bool password_only) {
   return a && b && strcmp(a, b) == 0;
 }
 
+/* The value of query parameter name in target (not decoded: the test
+ * credentials are unreserved characters), or NULL. */
+static char *query_param(const char *target, const char *name) {
+  const char *q = strchr(target, '?');
+  size_t nl = strlen(name);
+  for (const char *p = q ? q + 1 : NULL; p && *p;) {
+    const char *amp = strchr(p, '&');
+    size_t len = amp ? (size_t)(amp - p) : strlen(p);
+    if (len > nl && !strncmp(p, name, nl) && p[nl] == '=') return strndup(p + nl + 1, len - nl - 1);
+    p = amp ? amp + 1 : NULL;
+  }
+  return NULL;
+}
+
 static bool authorized(const request *r) {
   const char *a = r->authorization;
+  if (opt.query_auth) {
+    char *u = query_param(r->target, "u"), *p = query_param(r->target, "p");
+    char *both = u && p ? malloc(strlen(u) + strlen(p) + 2) : NULL;
+    if (both) sprintf(both, "%s:%s", u, p);
+    bool ok = both && !strcmp(both, opt.query_auth);
+    free(u);
+    free(p);
+    free(both);
+    return ok;
+  }
   if (opt.bearer) return a && !strncmp(a, "Bearer ", 7) && !strcmp(a + 7, opt.bearer);
   if (opt.basic)
     return a && !strncmp(a, "Basic ", 6) && b64_equals(a + 6, opt.basic, opt.basic_password_only);
@@ -204,11 +234,25 @@ static bool authorized(const request *r) {
 }
 
 static int app(const request *r, char **body) {
-  char *t = r->target;
-  char *q = strchr(t, '?');
-  if (q) *q = '\0';
   *body = NULL;
   if (!authorized(r)) return 401;
+  char *t = r->target;
+  char *q = strchr(t, '?');
+  if (!strncmp(t, "/v1/series", 10) && (!t[10] || t[10] == '?')) {
+    /* three JSON documents one after another, as InfluxDB's chunked=true;
+     * ?broken=true cuts the third short, ?wrong=true makes it an error */
+    const char *third = q && strstr(q, "broken=true") ? "{\"results\":[{\"series\":\"cpu\",\"n\":3}"
+                        : q && strstr(q, "wrong=true")
+                            ? "{\"error\":\"partial\"}"
+                            : "{\"results\":[{\"series\":\"cpu\",\"n\":3}]}";
+    *body = malloc(256);
+    snprintf(*body, 256,
+             "{\"results\":[{\"series\":\"cpu\",\"n\":1}]}\n{\"results\":[{\"series\":"
+             "\"cpu\",\"n\":2}]}\n%s\n",
+             third);
+    return 200;
+  }
+  if (q) *q = '\0';
   if (!strcmp(t, "/v1") && !strcmp(r->method, "GET")) {
     *body = strdup("{\"service\": \"wire_target\"}");
     return 200;
@@ -550,6 +594,8 @@ int main(int argc, char **argv) {
       opt.bearer = v;
     else if (!strcmp(k, "--basic"))
       opt.basic = v;
+    else if (!strcmp(k, "--query-auth"))
+      opt.query_auth = v;
     else if (!strcmp(k, "--basic-check"))
       opt.basic_password_only = !strcmp(v, "password");
     else if (!strcmp(k, "--max-body"))

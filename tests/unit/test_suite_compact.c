@@ -293,3 +293,26 @@ Test(compact, move_forwards_and_shares) {
   gt_node_free(root);   /* the original: aux no longer its own */
   gt_node_free(holder); /* frees "owned" once (ASan/LSan) */
 }
+
+/* auth.params (scheme query) is borrowed outside the table (borrowed.h): a
+ * suite of its own, compacted and kept, compares equal. */
+Test(compact, query_auth_params_are_moved) {
+  static const char yaml[] = "suite: q\n"
+                             "base_url: http://127.0.0.1:9/v1\n"
+                             "profile:\n"
+                             "  auth: {scheme: query, params: {u: me, p: pw}}\n"
+                             "scenarios:\n"
+                             "  - name: a\n"
+                             "    request: {method: GET, path: /x}\n";
+  gt_suite *q[2];
+  for (int i = 0; i < 2; i++) {
+    gt_load_opts o = {.use_env = false, .keep_trees = i == 1};
+    gt_err err = {0};
+    q[i] = gt_suite_load_string("q.yaml", yaml, strlen(yaml), &o, &err);
+    cr_assert_not_null(q[i], "load failed: %s", err.msg);
+  }
+  cr_assert_not_null(q[0]->profile.auth.params);
+  same_tree(q[0]->profile.auth.params, q[1]->profile.auth.params, "profile.auth.params");
+  gt_suite_free(q[0]);
+  gt_suite_free(q[1]);
+}

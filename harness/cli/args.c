@@ -40,6 +40,7 @@ enum {
   OPT_INJECT_RATE,
   OPT_MAX_REQUESTS,
   OPT_UNKNOWN_ROUTES,
+  OPT_RETRY_WINDOW,
   OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
@@ -88,6 +89,7 @@ static const cli_option options[] = {
     {{"inject-rate", required_argument, 0, OPT_INJECT_RATE}, FOR(CLI_SERVE)},
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
     {{"unknown-routes", required_argument, 0, OPT_UNKNOWN_ROUTES}, FOR(CLI_SERVE)},
+    {{"retry-window", required_argument, 0, OPT_RETRY_WINDOW}, FOR(CLI_SERVE)},
     {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
@@ -168,6 +170,8 @@ void cli_usage(FILE *out) {
         "                              when not given)\n"
         "      --seed N                seeds ids and injection draws (default: time)\n"
         "      --max-requests N        stop after N requests and write the report\n"
+        "      --retry-window DURATION  how long after an injected answer a retry may come "
+        "(30s)\n"
         "      --unknown-routes fail|note[:STATUS]  undeclared routes fail the client (default),\n"
         "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
@@ -325,6 +329,10 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       rate_given = true;
       break;
     }
+    case OPT_RETRY_WINDOW:
+      if (!gt_parse_duration(optarg, &o->serve.retry_window_ms) || o->serve.retry_window_ms <= 0)
+        return usage_error("--retry-window expects a duration such as 30s, got '%s'", optarg);
+      break;
     case OPT_UNKNOWN_ROUTES:
       o->serve.unknown_routes = optarg;
       break;

@@ -29,6 +29,7 @@ typedef struct gt_serve_opts {
   const char *inject;         /* "status:429,reset,slow:2s" or NULL */
   double inject_rate;         /* 0..1 */
   const char *unknown_routes; /* "fail" (NULL: the default), "note" or "note:STATUS" */
+  long retry_window_ms;       /* --retry-window: how long a retry may follow (0: 30 s) */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
   const gt_cli_var *cli_vars; /* --var (borrowed) */
@@ -81,6 +82,7 @@ typedef struct gt_serve_request {
   size_t body_len;           /* bytes kept (at most max_body + 1) */
   size_t body_total;         /* bytes received in all */
   bool tls;                  /* arrived on the HTTPS listener */
+  const char *peer;          /* the client's IP address as text, or NULL when unknown */
   const char *framing;       /* non-NULL: the HTTP layer saw ambiguous framing (why) */
   gt_fault_id framing_fault; /* with framing: the wire_* fault it resembles (VALID: dup CL) */
   int framing_status;        /* with framing: the status to answer when the profile allows

@@ -272,6 +272,26 @@ static void spoil(const serve_inject *in, gt_serve_response *resp) {
   }
 }
 
+/* What tells one client's request from another's, for retry detection:
+ * the credential (whatever is in its place), the peer IP, an idempotency key. */
+static void identify_client(const gt_serve *s, const gt_serve_request *req, serve_audit *a) {
+  const char *cred = NULL;
+  for (size_t i = 0; i < s->n_suites && !cred; i++) {
+    const gt_profile *p = &s->suites[i].suite->profile;
+    const char *h =
+        p->auth.scheme == GT_AUTH_HEADER && p->auth.header ? p->auth.header : "Authorization";
+    cred = serve_req_header(req, h);
+  }
+  const char *q = strstr(req->target, "access_token=");
+  if (cred || q) {
+    a->cred_hash = gt_fnv1a_bytes(cred ? cred : "", cred ? strlen(cred) : 0);
+    if (q) a->cred_hash ^= gt_fnv1a_bytes(q, strcspn(q, "&"));
+  }
+  snprintf(a->peer, sizeof a->peer, "%s", req->peer ? req->peer : "");
+  const char *key = serve_req_header(req, "Idempotency-Key");
+  snprintf(a->idem_key, sizeof a->idem_key, "%s", key ? key : "");
+}
+
 /* Route: parse the target, find the route and the suite that answers, and
  * the rules about where the request went. */
 static void route(exchange *x) {
@@ -287,6 +307,7 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
+  identify_client(s, req, a);
   serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;

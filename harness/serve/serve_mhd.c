@@ -1,6 +1,7 @@
 /* serve_mhd.c — the libmicrohttpd listeners feeding gt_serve_handle.
  * Thread per connection: a slow:DURATION injection sleeps in its own thread
  * without holding up other clients; gt_serve_handle serialises state. */
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -147,7 +148,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
     hv.framing = "Content-Length together with Transfer-Encoding";
     hv.framing_fault = GT_FAULT_WIRE_CL_TE;
   }
-  gt_serve_request req = {.method = method,
+  char peer[INET6_ADDRSTRLEN] = "";
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                sizeof peer);
+    else if (sa->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                sizeof peer);
+  }
+  gt_serve_request req = {.peer = peer,
+                          .method = method,
                           .target = st->uri,
                           .headers = hv.items,
                           .n_headers = hv.n,

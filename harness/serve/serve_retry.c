@@ -9,15 +9,23 @@
 #define RETRY_WINDOW_S 30.0
 
 double serve_retry_window(const gt_serve *s) {
-  (void)s;
-  return RETRY_WINDOW_S;
+  return s->opts.retry_window_ms > 0 ? (double)s->opts.retry_window_ms / 1000.0 : RETRY_WINDOW_S;
 }
 
-/* A retry: the same method, path and body within the window after the answer. */
+/* A retry of an injected answer (only those are pending): within the window,
+ * the same method and path, and an Idempotency-Key decides when either
+ * request has one (the same key: a retry); without keys, the same body,
+ * credential and peer IP. Independent identical requests cannot be told from
+ * a retry otherwise, which is why only a request after an injected failure
+ * can be one. */
 bool serve_retry_matches(const gt_serve *s, const serve_audit *injected, const serve_audit *later) {
-  return later->t_in - injected->t_out <= serve_retry_window(s) &&
-         !strcmp(injected->method, later->method) && !strcmp(injected->path, later->path) &&
-         injected->body_hash == later->body_hash;
+  if (later->t_in - injected->t_out > serve_retry_window(s) ||
+      strcmp(injected->method, later->method) || strcmp(injected->path, later->path))
+    return false;
+  if (injected->idem_key[0] || later->idem_key[0])
+    return !strcmp(injected->idem_key, later->idem_key);
+  return injected->body_hash == later->body_hash && injected->cred_hash == later->cred_hash &&
+         !strcmp(injected->peer, later->peer);
 }
 
 /* Did the client retry, and did it wait the Retry-After it was told? */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -144,4 +145,43 @@ Test(serve_inject, targeted_injection_refuses_bad_syntax) {
     ts_proc p;
     cr_assert_eq(ts_run(argv, NULL, NULL, NULL, 10000, &p), 2, "--inject '%s'", bad[i]);
   }
+}
+
+static long post_keyed(int port, const char *body, const char *key_header) {
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/items", port);
+  const char *headers[] = {key_header, NULL};
+  ts_http_reply r;
+  ts_curl(&(ts_http_call){.url = url,
+                          .bearer = "tok-0123456789abcdef",
+                          .content_type = "application/json",
+                          .body = body,
+                          .headers = headers},
+          &r);
+  free(url);
+  return r.status;
+}
+
+/* An identical request with another Idempotency-Key is a new request, not an
+ * early retry; the one with the same key is the retry. */
+Test(serve_inject, retry_detection_follows_the_idempotency_key) {
+  const char *suites[] = {FIXTURE, NULL};
+  const char *args[] = {"--max-requests", "3",   "--inject", "status:503@POST /v1/items#1",
+                        "--retry-window", "10s", NULL};
+  ts_serve s;
+  bool started = ts_serve_start(&s, &(ts_serve_opts){.suites = suites, .args = args});
+  char *err = ts_serve_stderr(&s);
+  cr_assert(started, "serve did not start: %s", err);
+  free(err);
+  const char *item = "{\"name\":\"k\",\"size\":1,\"tags\":[]}";
+  cr_assert_eq(post_keyed(s.port, item, "Idempotency-Key: k1"), 503);
+  cr_assert_eq(post_keyed(s.port, item, "Idempotency-Key: k2"), 201);
+  usleep(1100 * 1000);
+  cr_assert_eq(post_keyed(s.port, item, "Idempotency-Key: k1"), 201);
+  cr_assert_eq(ts_serve_stop(&s, false, 10000), 0, "no early retry");
+  ts_junit j;
+  cr_assert(ts_junit_load(s.junit, &j));
+  cr_assert(strstr(j.raw, "retried as request #3 after"), "%s", j.raw);
+  cr_assert(strstr(j.raw, "Retry-After 1 honoured"), "%s", j.raw);
+  ts_junit_free(&j);
+  ts_serve_free(&s);
 }

@@ -4,7 +4,8 @@
 #   Debian: python3-httpbin (0.7.0) and gunicorn (20.1), run with Debian's own
 #           /usr/bin/python3; nodejs + npm when `node` is missing.
 #   npm:    json-server 0.17.4, json-server-auth 2.1.0, @stoplight/prism-cli 5.14.2
-#           from tests/realservers/package-lock.json (`npm ci`: exact versions).
+#           from tests/realservers/package-lock.json (`npm ci`: exact versions);
+#           then scripts/install-openapi-corpus.sh (the OpenAPI test documents).
 # Idempotent: installs only what is missing (npm ci again only when the lock
 # file changed). Needs root (or sudo) for apt and a reachable package registry.
 # Exit 0 when everything is installed, 1 otherwise (with the reason).
@@ -52,3 +53,6 @@ for bin in json-server json-server-auth prism; do
     exit 1
   fi
 done
+
+# The public OpenAPI documents of the OpenAPI tests (same registry, same node).
+scripts/install-openapi-corpus.sh

@@ -146,6 +146,7 @@ typedef struct gt_check_ctx {
    * as the body (and captured from), every further one by the JSON checks
    * (expect json/jsonpath, error shape, envelope) as "document N". */
   bool json_stream;
+  const gt_contract *contract; /* the scenario's API-description contract, or NULL */
 } gt_check_ctx;
 
 /* Applies the scenario-level expectation and every enabled universal check to

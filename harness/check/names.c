@@ -36,15 +36,24 @@ static const gt_check_info checks[GT_CHECK_COUNT] = {
                        "`application/octet-stream` excepted); responses with a body only"},
     [GT_CHECK_ENVELOPE] = {GT_CHECK_ENVELOPE, "envelope", UNIVERSAL,
                            "every body matches `envelope`; responses with a body only"},
+    [GT_CHECK_SCHEMA] = {GT_CHECK_SCHEMA, "schema", UNIVERSAL,
+                         "the body is valid against `expect.schema` (docs/schema.md; one "
+                         "failure per schema error); and in suites derived from or tied to "
+                         "an OpenAPI document: the status is documented "
+                         "for the operation (`default` and classes such as `4XX` count; a "
+                         "status the case's expectation names passes), the body is valid "
+                         "against that status's schema for its media type, and every "
+                         "documented required response header is present and valid"},
+    [GT_CHECK_SECURITY_PUBLIC] = {GT_CHECK_SECURITY_PUBLIC, "security_public", UNIVERSAL,
+                                  "suites derived from an OpenAPI document: an operation "
+                                  "documented as public (`security: []`) does not answer 401 "
+                                  "to a request without a credential"},
     [GT_CHECK_STATUS] = {GT_CHECK_STATUS, "status", SCENARIO, "`expect.status`"},
     [GT_CHECK_HEADERS] = {GT_CHECK_HEADERS, "headers", SCENARIO,
                           "`expect.headers` (names case-insensitive)"},
     [GT_CHECK_JSON] = {GT_CHECK_JSON, "json", SCENARIO, "`expect.json`: the body as a template"},
     [GT_CHECK_JSONPATH] = {GT_CHECK_JSONPATH, "jsonpath", SCENARIO,
                            "`expect.jsonpath`: every selected node matches its template"},
-    [GT_CHECK_SCHEMA] = {GT_CHECK_SCHEMA, "schema", SCENARIO,
-                         "`expect.schema`: the body is valid against the JSON Schema "
-                         "(docs/schema.md); one failure per schema error"},
     [GT_CHECK_BODY] = {GT_CHECK_BODY, "body", SCENARIO,
                        "`expect.body`: exact text, a matcher, or a JSON template"},
     [GT_CHECK_MAX_TIME] = {GT_CHECK_MAX_TIME, "max_time", SCENARIO,

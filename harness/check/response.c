@@ -368,6 +368,23 @@ static void universal_checks(const gt_check_ctx *ctx, const gt_http_response *r,
     else
       fail_no_json(out, GT_CHECK_ENVELOPE, "a JSON body with the envelope", bi);
   }
+  /* schema / security_public: the API description's contract (openapi/). */
+  if (ctx->contract && (enabled(p, GT_CHECK_SCHEMA) || enabled(p, GT_CHECK_SECURITY_PUBLIC))) {
+    size_t from = out->count;
+    ctx->contract->judge(ctx->contract, r, bi->json, e, ctx->is_head, out);
+    /* drop what a profile or scenario switched off */
+    size_t k = from;
+    for (size_t i = from; i < out->count; i++) {
+      if (enabled(p, out->items[i].check)) {
+        out->items[k++] = out->items[i];
+      } else {
+        free(out->items[i].where);
+        free(out->items[i].expected);
+        free(out->items[i].actual);
+      }
+    }
+    out->count = k;
+  }
   free(media);
   free(profile_media);
 }

@@ -137,6 +137,8 @@ void cli_usage(FILE *out) {
         "  gauntlet check SUITE.yaml...             validate suites and profiles, send nothing\n"
         "  gauntlet serve [options] SUITE.yaml...   profile-driven target / client auditor\n"
         "  gauntlet schema [options] SCHEMA [INSTANCE...]  JSON Schema validation (schema --help)\n"
+        "  gauntlet init --openapi api.yaml [--out DIR]   suite + profile from a document (init "
+        "--help)\n"
         "  gauntlet --help | --version\n"
         "\n"
         "run / list options:\n"

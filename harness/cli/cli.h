@@ -98,11 +98,23 @@ char *cli_replay_prefix(const cli_opts *o, const gt_secrets *secrets, const char
 /* `list --explain`: where case c's expectation and checks come from (stdout). */
 void cli_explain_case(const gt_suite *s, const gt_case *c);
 
+/* ---- openapi_load.c: an OpenAPI document read as a suite (docs/openapi.md) ---- */
+struct gt_openapi;
+/* The derived suite (NULL + e): --base-url is required for run, and every
+ * credential variable must be set; list/check print the variables needed. */
+gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_opts *lo, gt_err *e);
+void cli_print_credentials(const struct gt_openapi *d, FILE *out);
+/* A suite's `openapi:` document: read it, tie every scenario to its
+ * operation (the `schema` check), report uncovered operations on stderr. */
+bool cli_attach_openapi(const cli_opts *o, gt_suite *s, gt_err *e);
+
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 /* `gauntlet schema` (cmd_schema.c) */
 int cli_schema(int argc, char **argv);
+/* `gauntlet init --openapi` (cmd_init.c) */
+int cli_init(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../openapi/openapi.h"
 #include "cli.h"
 
 int cli_print_err(const gt_secrets *secrets, const gt_err *e) {
@@ -38,7 +39,12 @@ bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
   bool ok = true;
   for (int i = 0; i < o->n_files; i++) {
     gt_err e = {0};
-    suites[i] = gt_suite_load(o->files[i], &lo, &e);
+    suites[i] = gt_openapi_sniff(o->files[i]) ? cli_load_openapi(o, o->files[i], &lo, &e)
+                                              : gt_suite_load(o->files[i], &lo, &e);
+    if (suites[i] && !cli_attach_openapi(o, suites[i], &e)) {
+      gt_suite_free(suites[i]);
+      suites[i] = NULL;
+    }
     if (!suites[i]) {
       cli_print_err(secrets, &e);
       ok = false;

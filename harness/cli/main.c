@@ -36,9 +36,12 @@ int main(int argc, char **argv) {
     rc = cli_serve(argc - 1, argv + 1);
   else if (!strcmp(cmd, "schema"))
     rc = cli_schema(argc - 1, argv + 1);
+  else if (!strcmp(cmd, "init"))
+    rc = cli_init(argc - 1, argv + 1);
   else {
     fprintf(stderr,
-            "gauntlet: unknown command '%s' (try: run, list, check, serve, schema, --help)\n", cmd);
+            "gauntlet: unknown command '%s' (try: run, list, check, serve, schema, init, --help)\n",
+            cmd);
     rc = EXIT_USAGE;
   }
   curl_global_cleanup();

@@ -72,12 +72,13 @@ typedef enum gt_check_id {
   GT_CHECK_REQUIRED_HEADERS,
   GT_CHECK_UTF8,
   GT_CHECK_ENVELOPE,
+  GT_CHECK_SCHEMA,          /* expect.schema / errors.schema and an OpenAPI document's responses */
+  GT_CHECK_SECURITY_PUBLIC, /* a `security: []` operation demanded a credential */
   GT_CHECK_UNIVERSAL_COUNT, /* the ones above can be disabled in a profile */
   GT_CHECK_STATUS = GT_CHECK_UNIVERSAL_COUNT,
   GT_CHECK_HEADERS,
   GT_CHECK_JSON,
   GT_CHECK_JSONPATH,
-  GT_CHECK_SCHEMA, /* expect.schema: the body is valid against a JSON Schema */
   GT_CHECK_BODY,
   GT_CHECK_MAX_TIME,
   GT_CHECK_REFUSED,    /* expected the connection refused/reset or a non-2xx */
@@ -244,6 +245,28 @@ typedef struct gt_check_switches {
   const gt_node *content_type_match;          /* or a matcher (borrowed), or NULL */
 } gt_check_switches;
 
+/* A response contract from an API description (openapi/): the `schema` and
+ * `security_public` checks call judge on every response of the scenario's
+ * cases. parsed: the JSON body or NULL; expect: the case's expectation (a
+ * status it names passes even when the description does not document it);
+ * out: a gt_failures (check/check.h). Owned by the suite (contract_owner). */
+struct gt_http_response;
+struct gt_failures;
+typedef struct gt_contract gt_contract;
+struct gt_contract {
+  void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
+                const struct gt_expect *expect, bool is_head, struct gt_failures *out);
+  /* serve: is a request valid for the operation? query and headers are
+   * objects of text values (header names lower-case), body the parsed JSON
+   * body or NULL. false with why filled (one line) when it is not. */
+  bool (*check_request)(const gt_contract *c, const cJSON *query, const cJSON *headers,
+                        const cJSON *body, char *why, size_t cap);
+  /* serve: the credential of an operation whose scheme is not the profile's:
+   * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
+   * GT_FAULT_INVALID_TOKEN (another value). */
+  int (*check_credential)(const gt_contract *c, const cJSON *query, const cJSON *headers);
+};
+
 typedef struct gt_scenario {
   char *name;
   const char *file;
@@ -263,7 +286,8 @@ typedef struct gt_scenario {
   bool json_stream;       /* `json: stream`: answers are JSON documents one after another */
   size_t *deps;           /* indices of scenarios whose captures this one uses */
   size_t n_deps;
-  gt_poll *poll; /* owned; NULL when the scenario does not poll */
+  gt_poll *poll;               /* owned; NULL when the scenario does not poll */
+  const gt_contract *contract; /* borrowed from the suite's contract_owner; NULL: none */
 } gt_scenario;
 
 /* GT_AUTH_QUERY: the credential travels in query parameters with names the
@@ -372,6 +396,17 @@ typedef struct gt_suite {
    * gt_schema_free each). */
   gt_schema **schemas;
   size_t n_schemas;
+  /* What the scenarios' contracts live in (an OpenAPI document), freed with
+   * the suite by contract_owner_free; NULL when none. */
+  void *contract_owner;
+  void (*contract_owner_free)(void *owner);
+  /* `openapi:` (docs/openapi.md): the document every response is checked
+   * against; file is resolved against the suite's folder (owned), NULL when
+   * the suite names none. */
+  struct {
+    char *file;
+    int line, col; /* of the value, for errors in the document's loading */
+  } openapi;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;
   size_t n_trees;

@@ -340,6 +340,25 @@ static void route(exchange *x) {
                "%s %s is not a documented method and path", req->method, a->path);
 }
 
+/* A scenario derived from an API description whose operation requires a
+ * credential other than the profile's: its contract checks it. */
+static void check_contract_credential(exchange *x) {
+  const gt_contract *k = x->rt ? x->c.ss->suite->scenarios[x->rt->scenario].contract : NULL;
+  if (!k || !k->check_credential) return;
+  cJSON *headers = cJSON_CreateObject();
+  for (size_t i = 0; i < x->req->n_headers; i++)
+    cJSON_AddStringToObject(headers, x->req->headers[i].name, x->req->headers[i].value);
+  gt_fault_id f = (gt_fault_id)k->check_credential(k, x->c.query, headers);
+  cJSON_Delete(headers);
+  if (f == GT_FAULT_VALID) return;
+  x->needs_auth = true;
+  x->auth_fault = f;
+  if (f == GT_FAULT_UNAUTHENTICATED)
+    serve_rule(&x->a, RULE_CREDENTIAL_PRESENT, "no credential for the operation's security scheme");
+  else
+    serve_rule(&x->a, RULE_CREDENTIAL_VALID, "the credential was rejected (%s)", gt_fault_name(f));
+}
+
 /* Authenticate: the credential the request presents, and the rules about it. */
 static void authenticate(exchange *x) {
   const serve_suite *ss = x->c.ss;
@@ -349,7 +368,10 @@ static void authenticate(exchange *x) {
   x->auth_fault = GT_FAULT_VALID;
   if (x->preflight) return; /* a browser's preflight carries no credential */
   x->auth_fault = serve_auth_check(ss, x->req, x->c.query, &x->presented);
-  if (!x->needs_auth) return;
+  if (!x->needs_auth) {
+    check_contract_credential(x);
+    return;
+  }
   if (cJSON_GetObjectItemCaseSensitive(x->c.query, "access_token"))
     serve_rule(&x->a, RULE_CREDENTIAL_IN_HEADER,
                "the credential was sent in the query (access_token), not in the header");
@@ -360,6 +382,24 @@ static void authenticate(exchange *x) {
   else if (x->auth_fault != GT_FAULT_VALID)
     serve_rule(&x->a, RULE_CREDENTIAL_VALID, "the credential was rejected (%s)",
                gt_fault_name(x->auth_fault));
+}
+
+/* A scenario derived from an API description (openapi/): the request must
+ * also be valid for the documented operation (parameters, body schema). An
+ * invalid one is answered like a body missing a field (its expected 4xx). */
+static void check_contract(exchange *x) {
+  const gt_contract *k = x->c.ss->suite->scenarios[x->rt->scenario].contract;
+  if (!k || !k->check_request) return;
+  cJSON *headers = cJSON_CreateObject();
+  for (size_t i = 0; i < x->req->n_headers; i++)
+    cJSON_AddStringToObject(headers, x->req->headers[i].name, x->req->headers[i].value);
+  char why[512];
+  if (!k->check_request(k, x->c.query, headers, x->body, why, sizeof why)) {
+    x->body_fault = GT_FAULT_MISSING_FIELD;
+    gt_buf_reset(&x->body_detail);
+    gt_buf_adds(&x->body_detail, why);
+  }
+  cJSON_Delete(headers);
 }
 
 /* Validate: the body and the framing. The body is checked against the route
@@ -374,6 +414,7 @@ static void validate(exchange *x) {
     probe.body = NULL;
     x->body_fault = serve_body_check(&probe, x->rt, &x->body_detail);
     x->body = probe.body;
+    if (x->body_fault == GT_FAULT_VALID) check_contract(x);
   }
 }
 

@@ -163,6 +163,10 @@ bool ld_shard(loader *L, const gt_node *n);
 /* Sets sc->poll (owned by the scenario, also when loading fails). */
 bool ld_poll(loader *L, gt_node *n, gt_scenario *sc);
 
+/* ---- load_openapi.c ---- */
+/* `openapi: api.yaml` or `openapi: { file: api.yaml }` (n may be NULL). */
+bool ld_openapi(loader *L, const gt_node *n);
+
 /* ---- load_vars.c ---- */
 bool ld_variables(loader *L, gt_node *vars);
 /* Every ${NAME} without default in n is known (capture, --var, variable, env). */

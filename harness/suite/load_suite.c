@@ -232,9 +232,10 @@ static bool load_defaults_parts(loader *L, gt_node *const *parts, size_t n_parts
 }
 
 static bool load_root(loader *L, gt_node *root) {
-  static const char *const keys[] = {
-      "suite", "include",   "base_url",       "profile",        "variables", "defaults", "wait_for",
-      "shard", "scenarios", "schema_dialect", "strict_formats", "x-*",       NULL};
+  static const char *const keys[] = {"suite",          "include",        "base_url", "profile",
+                                     "variables",      "defaults",       "wait_for", "shard",
+                                     "scenarios",      "schema_dialect", "strict_formats",
+                                     "openapi",        "x-*",            NULL};
   gt_suite *s = L->suite;
   if (ld_is_null(root))
     return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");
@@ -270,7 +271,7 @@ static bool load_root(loader *L, gt_node *root) {
   ok = ok && load_profile_part(L, root, parts, n_parts);
   ok = ok && load_defaults_parts(L, parts, n_parts);
   ok = ok && ld_wait_for(L, gt_node_get(root, "wait_for")) &&
-       ld_shard(L, gt_node_get(root, "shard"));
+       ld_shard(L, gt_node_get(root, "shard")) && ld_openapi(L, gt_node_get(root, "openapi"));
   free(parts);
   return ok && load_scenarios(L, scenarios);
 }
@@ -398,6 +399,8 @@ void gt_suite_free(gt_suite *s) {
   for (size_t i = 0; i < s->n_schemas; i++)
     gt_schema_free(s->schemas[i]);
   free(s->schemas);
+  if (s->contract_owner_free) s->contract_owner_free(s->contract_owner);
+  free(s->openapi.file);
   /* Trees last: the model borrowed from them (and compiled paths hang off
    * them). After compaction, trees[0] is the arena of the kept copies. */
   for (size_t i = 0; i < s->n_trees; i++)

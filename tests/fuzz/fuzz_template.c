@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r.body.len = size;
   r.body_total = size;
   r.body_truncated = size > 0 && data[size - 1] == 'T';
-  gt_check_ctx ctx = {&p, &e, &scope, false, false, false};
+  gt_check_ctx ctx = {&p, &e, &scope, false, false, false, NULL};
   cJSON *parsed = NULL;
   gt_check_response(&ctx, &r, &f, &parsed);
   if (parsed && !j) abort(); /* parsed only when the strict parse succeeded */

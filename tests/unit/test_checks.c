@@ -94,7 +94,7 @@ static void add_jsonpath(const char *src, const char *tmpl) {
 }
 
 static bool run_opts(bool transport_only, bool is_head) {
-  gt_check_ctx ctx = {&P, &E, NULL, is_head, transport_only, false};
+  gt_check_ctx ctx = {&P, &E, NULL, is_head, transport_only, false, NULL};
   gt_failures_free(&F);
   cJSON_Delete(parsed);
   parsed = NULL;
@@ -554,7 +554,7 @@ Test(checks, envelope) {
 
 Test(checks, null_expectation_and_profile) {
   resp(200, "{}", NULL);
-  gt_check_ctx ctx = {NULL, NULL, NULL, false, false, false};
+  gt_check_ctx ctx = {NULL, NULL, NULL, false, false, false, NULL};
   cr_expect(gt_check_response(&ctx, &R, &F, NULL));
 }
 

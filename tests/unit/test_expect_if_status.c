@@ -68,7 +68,7 @@ static void answer(int status, const char *body) {
 /* The verdict of scenario i on the current answer; failures in F. */
 static bool judge(size_t i) {
   gt_failures_free(&F);
-  gt_check_ctx ctx = {&S->profile, &S->scenarios[i].expect, NULL, false, false, false};
+  gt_check_ctx ctx = {&S->profile, &S->scenarios[i].expect, NULL, false, false, false, NULL};
   return gt_check_response(&ctx, &R, &F, NULL);
 }
 

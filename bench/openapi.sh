@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmarks reading GitHub's REST API description (npm @octokit/openapi,
+# generated/api.github.com.json, 13 MB, ~1,000 operations): `gauntlet list`
+# (read, derive, load the derived suite, compile every response schema,
+# expand) and `gauntlet check`. Goal (docs/openapi.md): under 2 s and 300 MB.
+# Writes bench/RESULTS-openapi.md.
+#   bench/openapi.sh        (RUNS=5 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+scripts/install-deps.sh
+scripts/install-openapi-corpus.sh
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+BUILD_DIR=build-bench BUILD_TYPE=Release scripts/build.sh -DGAUNTLET_TESTS=OFF >/dev/null
+G=$PWD/build-bench/gauntlet
+DOC=tests/openapi/node_modules/@octokit/openapi/generated/api.github.com.json
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# measure LABEL CMD...: median wall, median CPU (user+sys), max RSS over RUNS runs.
+rows=()
+measure() {
+  local label=$1; shift
+  local walls=() cpus=() rss=0
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || {
+      echo "bench: '$label' failed:" >&2; tail -5 "$WORK/err.txt" >&2; return 1; }
+    read -r e u s m <"$WORK/time.txt"
+    walls+=("$e"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  local wall cpu
+  wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  rows+=("| $label | $wall | $cpu | $((rss / 1024)) |")
+  echo "bench: $label wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB" >&2
+}
+measure "gauntlet list api.github.com.json" "$G" list "$DOC"
+cases=$(wc -l <"$WORK/out.txt")
+measure "gauntlet check api.github.com.json" "$G" check "$DOC"
+
+{
+  echo "# OpenAPI benchmark"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -srm)."
+  echo "Date: $(date -u +%Y-%m-%dT%H:%M:%SZ). Command: \`bench/openapi.sh\` (RUNS=$RUNS, Release build)."
+  echo "Document: @octokit/openapi $(node -p "require('./tests/openapi/node_modules/@octokit/openapi/package.json').version" 2>/dev/null || echo '?'), generated/api.github.com.json ($(du -m "$DOC" | cut -f1) MB); \`list\` prints $cases case ids."
+  echo
+  echo "| command | median wall (s) | median CPU (s) | peak RSS (MiB) |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Goal: under 2 s and 300 MB (Prism needs ~22 s and ~280 MB to start its mock of the same"
+  echo "document on this kind of machine). Wall time on a shared machine varies with its load;"
+  echo "CPU time is the steadier number."
+} >bench/RESULTS-openapi.md
+cat bench/RESULTS-openapi.md

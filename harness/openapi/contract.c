@@ -1,0 +1,550 @@
+/* contract.c — the `schema` and `security_public` checks of suites derived
+ * from a document (docs/checks.md): every documented response schema and
+ * header schema is compiled once (one gt_schema holding them all as parts);
+ * each scenario points at its operation's contract, which judges every
+ * response of the scenario's cases. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../check/check.h"
+#include "../core/base64.h"
+#include "../http/http.h"
+#include "../schema/parts.h"
+#include "oa_internal.h"
+
+typedef struct oa_contract {
+  gt_contract base; /* first: the scenario holds a pointer to it */
+  const struct oa_owner *owner;
+  const gt_oa_op *op;
+} oa_contract;
+
+typedef struct oa_owner {
+  gt_openapi *d;
+  gt_schema *schema;
+  oa_contract *contracts; /* one per operation */
+  char **labels;          /* "GET /pets/{petId}" per operation */
+} oa_owner;
+
+void oa_contract_free(void *p) {
+  oa_owner *o = p;
+  if (!o) return;
+  for (size_t i = 0; i < o->d->n_ops; i++)
+    for (size_t k = 0; k < o->d->ops[i].n_params; k++)
+      gt_schema_free(o->d->ops[i].params[k].inline_schema);
+  gt_schema_free(o->schema);
+  for (size_t i = 0; i < o->d->n_ops; i++)
+    free(o->labels[i]);
+  free(o->labels);
+  gt_openapi_free(o->d);
+  free(o->contracts);
+  free(o);
+}
+
+/* The response documenting status: the exact code, else its class (4XX),
+ * else default; NULL when undocumented. */
+static const gt_oa_response *documented(const gt_oa_op *op, int status) {
+  char code[8];
+  snprintf(code, sizeof code, "%d", status);
+  const gt_oa_response *cls = NULL, *def = NULL;
+  for (size_t i = 0; i < op->n_responses; i++) {
+    const char *s = op->responses[i].status;
+    if (!strcmp(s, code)) return &op->responses[i];
+    if (s[0] == code[0] && (s[1] == 'X' || s[1] == 'x')) cls = &op->responses[i];
+    if (!strcmp(s, "default")) def = &op->responses[i];
+  }
+  return cls ? cls : def;
+}
+
+static void list_statuses(const gt_oa_op *op, gt_buf *b) {
+  for (size_t i = 0; i < op->n_responses; i++)
+    gt_buf_printf(b, "%s%s", i ? ", " : "", op->responses[i].status);
+}
+
+static bool media_matches(const char *doc, const char *got) {
+  size_t dn = strcspn(doc, ";"), gn = strcspn(got, ";");
+  while (dn && doc[dn - 1] == ' ')
+    dn--;
+  while (gn && got[gn - 1] == ' ')
+    gn--;
+  if (dn == 3 && !strncmp(doc, "*/*", 3)) return true;
+  if (dn > 2 && !strncmp(doc + dn - 2, "/*", 2))
+    return gn >= dn - 1 && !strncasecmp(doc, got, dn - 1);
+  return dn == gn && !strncasecmp(doc, got, dn);
+}
+
+static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, const char *what,
+                              const char *prefix, gt_failures *out) {
+  gt_schema_result res = {0};
+  if (gt_schema_validate_part(o->schema, (size_t)part, value, &res)) {
+    gt_schema_result_free(&res);
+    return;
+  }
+  size_t shown = res.count < 5 ? res.count : 5;
+  for (size_t i = 0; i < shown; i++) {
+    const gt_schema_error *e = &res.errors[i];
+    char *where = gt_xasprintf("%s%s", prefix, e->instance_path + (prefix[0] ? 1 : 0));
+    char *exp = gt_xasprintf("valid against %s (%s)", what, e->schema_loc);
+    gt_failures_add(out, GT_CHECK_SCHEMA, where, exp, e->message);
+    free(where);
+    free(exp);
+  }
+  if (!res.count) gt_failures_add(out, GT_CHECK_SCHEMA, prefix[0] ? prefix : "$", what, "invalid");
+  gt_schema_result_free(&res);
+}
+
+static void check_headers(const oa_owner *o, const gt_oa_response *doc,
+                          const gt_http_response *resp, gt_failures *out) {
+  for (size_t i = 0; i < doc->n_headers; i++) {
+    const gt_oa_header *h = &doc->headers[i];
+    if (!strcasecmp(h->name, "Content-Type")) continue; /* described by content, not here */
+    const char *v = gt_http_response_header(resp, h->name);
+    char *where = gt_xasprintf("header %s", h->name);
+    if (!v) {
+      if (h->required)
+        gt_failures_add(out, GT_CHECK_SCHEMA, where, "a documented required header", "absent");
+    } else if (h->part >= 0) {
+      /* a header is text: judged as the scalar it reads as, else as a string */
+      cJSON *typed = gt_scalar_to_json(v, strlen(v), false);
+      cJSON *text = cJSON_CreateString(v);
+      if (!gt_schema_valid_part(o->schema, (size_t)h->part, typed) &&
+          !gt_schema_valid_part(o->schema, (size_t)h->part, text)) {
+        char *what = gt_xasprintf("the documented schema of header %s", h->name);
+        add_schema_errors(o, h->part, text, what, where, out);
+        free(what);
+      }
+      cJSON_Delete(typed);
+      cJSON_Delete(text);
+    }
+    free(where);
+  }
+}
+
+static void judge(const gt_contract *c, const gt_http_response *resp, const cJSON *parsed,
+                  const gt_expect *expect, bool is_head, gt_failures *out) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_op *op = k->op;
+  int status = resp->status;
+  if (op->is_public && k->owner->d->n_schemes && status == 401) {
+    gt_failures_add(out, GT_CHECK_SECURITY_PUBLIC, "status",
+                    "no credential demanded: the operation is documented as public "
+                    "(security: [])",
+                    "401");
+  }
+  const gt_oa_response *doc = documented(op, status);
+  if (!doc) {
+    if (expect && expect->has_status && gt_status_has(&expect->status, status)) return;
+    gt_buf b;
+    gt_buf_init(&b);
+    gt_buf_printf(&b, "a status documented for %s %s (", op->method, op->path);
+    list_statuses(op, &b);
+    gt_buf_adds(&b, ")");
+    char act[16];
+    snprintf(act, sizeof act, "%d", status);
+    gt_failures_add(out, GT_CHECK_SCHEMA, "status", b.data, act);
+    gt_buf_free(&b);
+    return;
+  }
+  check_headers(k->owner, doc, resp, out);
+  if (is_head || !resp->body.len || !doc->n_media) return;
+  const char *ct = gt_http_response_header(resp, "Content-Type");
+  const gt_oa_media *m = NULL;
+  for (size_t i = 0; ct && i < doc->n_media && !m; i++)
+    if (media_matches(doc->media[i].type, ct)) m = &doc->media[i];
+  if (!m) {
+    gt_buf b;
+    gt_buf_init(&b);
+    gt_buf_printf(&b, "a media type documented for %d (", status);
+    for (size_t i = 0; i < doc->n_media; i++)
+      gt_buf_printf(&b, "%s%s", i ? ", " : "", doc->media[i].type);
+    gt_buf_adds(&b, ")");
+    gt_failures_add(out, GT_CHECK_SCHEMA, "header Content-Type", b.data, ct ? ct : "absent");
+    gt_buf_free(&b);
+    return;
+  }
+  if (m->part < 0 || !parsed) return; /* not JSON: json_parses says so when it should be */
+  char *what =
+      gt_xasprintf("the schema of %s %s %s %s", op->method, op->path, doc->status, m->type);
+  add_schema_errors(k->owner, m->part, parsed, what, "", out);
+  free(what);
+}
+
+/* ---- requests (serve) ---- */
+
+static bool valid_in(const oa_owner *o, long part, const gt_schema *own, const cJSON *x) {
+  return own ? gt_schema_valid(own, x) : gt_schema_valid_part(o->schema, (size_t)part, x);
+}
+
+/* A parameter's text judged as the scalar it reads as, else as a string,
+ * else (an array parameter) as a list of its comma-separated items. */
+static bool text_valid_in(const oa_owner *o, long part, const gt_schema *own, const char *v) {
+  cJSON *typed = gt_scalar_to_json(v, strlen(v), false);
+  cJSON *text = cJSON_CreateString(v);
+  bool ok = valid_in(o, part, own, typed) || valid_in(o, part, own, text);
+  cJSON_Delete(typed);
+  cJSON_Delete(text);
+  if (ok) return true;
+  cJSON *list = cJSON_CreateArray();
+  for (const char *p = v;;) {
+    size_t n = strcspn(p, ",");
+    char *item = gt_xstrndup(p, n);
+    cJSON *x = gt_scalar_to_json(item, n, false);
+    cJSON_AddItemToArray(list, x);
+    free(item);
+    if (!p[n]) break;
+    p += n + 1;
+  }
+  ok = valid_in(o, part, own, list);
+  if (!ok) { /* items as strings */
+    cJSON *strs = cJSON_CreateArray();
+    for (const char *p = v;;) {
+      size_t n = strcspn(p, ",");
+      char *item = gt_xstrndup(p, n);
+      cJSON_AddItemToArray(strs, cJSON_CreateString(item));
+      free(item);
+      if (!p[n]) break;
+      p += n + 1;
+    }
+    ok = valid_in(o, part, own, strs);
+    cJSON_Delete(strs);
+  }
+  cJSON_Delete(list);
+  return ok;
+}
+
+static bool first_error(const oa_owner *o, long part, const cJSON *value, const char *what,
+                        char *why, size_t cap) {
+  gt_schema_result res = {0};
+  bool ok = gt_schema_validate_part(o->schema, (size_t)part, value, &res);
+  if (!ok)
+    snprintf(why, cap, "%s %s: %s", what, res.count ? res.errors[0].instance_path : "$",
+             res.count ? res.errors[0].message : "invalid");
+  gt_schema_result_free(&res);
+  return ok;
+}
+
+/* A copy of an object body with each missing readOnly property of the
+ * top-level schema (and its allOf parts) set to a synthesized value; NULL
+ * when there is none to add. */
+static void add_read_only(oa_reader *R, const gt_node *s0, size_t doc, cJSON *out, int depth,
+                          bool *added) {
+  oa_at at = {doc, gt_xstrdup("")};
+  const gt_node *s = s0 ? oa_resolve(R, s0, &at) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
+    oa_at pat = oa_copy(&at);
+    const gt_node *p = oa_resolve(R, props->items[i], &pat);
+    oa_at_free(&pat);
+    const char *ro = p ? oa_text(p, "readOnly") : NULL;
+    if (!ro || strcmp(ro, "true") || cJSON_GetObjectItemCaseSensitive(out, props->keys[i]->text))
+      continue;
+    uint64_t rng = 1;
+    cJSON_AddItemToObject(out, props->keys[i]->text, oa_synthesize_for(R, p, &rng, true));
+    *added = true;
+  }
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; depth < 4 && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
+    add_read_only(R, all->items[i], at.doc, out, depth + 1, added);
+  oa_at_free(&at);
+}
+
+static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJSON *body) {
+  if (!schema || !cJSON_IsObject(body)) return NULL;
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored};
+  cJSON *out = cJSON_Duplicate(body, true);
+  bool added = false;
+  add_read_only(&R, schema, oa_doc_of(o->d, schema), out, 0, &added);
+  if (!added) {
+    cJSON_Delete(out);
+    return NULL;
+  }
+  return out;
+}
+
+static bool check_request(const gt_contract *c, const cJSON *query, const cJSON *headers,
+                          const cJSON *body, char *why, size_t cap) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_op *op = k->op;
+  for (size_t i = 0; i < op->n_params; i++) {
+    const gt_oa_param *p = &op->params[i];
+    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
+    if (!q && !h) continue;
+    const cJSON *v = NULL;
+    if (q) {
+      v = cJSON_GetObjectItemCaseSensitive(query, p->name);
+    } else {
+      for (const cJSON *x = headers ? headers->child : NULL; x && !v; x = x->next)
+        if (!strcasecmp(x->string, p->name)) v = x;
+    }
+    if (!v) {
+      if (p->required) {
+        snprintf(why, cap, "the required %s parameter %s is missing", p->in, p->name);
+        return false;
+      }
+      continue;
+    }
+    bool checked = p->part >= 0 || p->inline_schema;
+    if (checked && cJSON_IsString(v) &&
+        !text_valid_in(k->owner, p->part, p->inline_schema, v->valuestring)) {
+      snprintf(why, cap, "the %s parameter %s is not valid against its documented schema", p->in,
+               p->name);
+      return false;
+    }
+  }
+  if (body) {
+    for (size_t i = 0; i < op->n_body; i++)
+      if (op->body[i].part >= 0) {
+        if (gt_schema_valid_part(k->owner->schema, (size_t)op->body[i].part, body)) return true;
+        /* a required readOnly property is required in responses only: the
+         * body with them filled in must be valid */
+        cJSON *filled = with_read_only(k->owner, op->body[i].schema.node, body);
+        bool ok =
+            filled && gt_schema_valid_part(k->owner->schema, (size_t)op->body[i].part, filled);
+        cJSON_Delete(filled);
+        return ok || first_error(k->owner, op->body[i].part, body, "body", why, cap);
+      }
+  } else if (op->body_required && op->n_body) {
+    snprintf(why, cap, "the request body is required");
+    return false;
+  }
+  return true;
+}
+
+static const char *header_of(const cJSON *headers, const char *name) {
+  for (const cJSON *x = headers ? headers->child : NULL; x; x = x->next)
+    if (!strcasecmp(x->string, name) && cJSON_IsString(x)) return x->valuestring;
+  return NULL;
+}
+
+/* The value of cookie `name` in a Cookie header (caller frees), or NULL. */
+static char *cookie_of(const char *cookies, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = cookies; p && *p;) {
+    while (*p == ' ' || *p == ';')
+      p++;
+    size_t len = strcspn(p, ";");
+    if (len > n && !strncmp(p, name, n) && p[n] == '=') return gt_xstrndup(p + n + 1, len - n - 1);
+    p += len;
+  }
+  return NULL;
+}
+
+static int check_credential(const gt_contract *c, const cJSON *query, const cJSON *headers) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_openapi *d = k->owner->d;
+  int si = gt_openapi_op_scheme(d, k->op);
+  if (si < 0) return GT_FAULT_VALID;
+  const gt_oa_scheme *s = &d->schemes[si];
+  const char *want = s->value ? s->value : "";
+  char *got = NULL;
+  const char *auth = header_of(headers, "Authorization");
+  switch (s->kind) {
+  case GT_OA_SEC_BEARER:
+    if (auth && !strncasecmp(auth, "Bearer ", 7)) got = gt_xstrdup(auth + 7);
+    break;
+  case GT_OA_SEC_BASIC:
+    if (auth && !strncasecmp(auth, "Basic ", 6)) {
+      size_t n = 0;
+      unsigned char *raw =
+          gt_base64_decode(auth + 6, strlen(auth + 6), GT_B64_STD, GT_B64_PAD_OPTIONAL, &n);
+      if (raw) got = gt_xstrndup((const char *)raw, n);
+      free(raw);
+    }
+    break;
+  case GT_OA_SEC_APIKEY_HEADER:
+    if (header_of(headers, s->param)) got = gt_xstrdup(header_of(headers, s->param));
+    break;
+  case GT_OA_SEC_APIKEY_QUERY: {
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(query, s->param);
+    if (cJSON_IsString(q)) got = gt_xstrdup(q->valuestring);
+    break;
+  }
+  case GT_OA_SEC_APIKEY_COOKIE:
+    got = cookie_of(header_of(headers, "Cookie"), s->param);
+    break;
+  }
+  int verdict = !got || !*got            ? GT_FAULT_UNAUTHENTICATED
+                : strcmp(got, want) != 0 ? GT_FAULT_INVALID_TOKEN
+                                         : GT_FAULT_VALID;
+  free(got);
+  return verdict;
+}
+
+/* ---- compiling and attaching ---- */
+
+typedef struct parts_list {
+  const char **uris;
+  size_t n, cap;
+} parts_list;
+
+static long add_part(parts_list *p, const gt_oa_schema *s) {
+  if (!s->node || !s->uri) return -1;
+  if (p->n == p->cap) {
+    p->cap = p->cap ? p->cap * 2 : 64;
+    p->uris = gt_xrealloc(p->uris, p->cap * sizeof *p->uris);
+  }
+  p->uris[p->n] = s->uri;
+  return (long)p->n++;
+}
+
+static bool json_type(const char *t) {
+  size_t n = strcspn(t, ";");
+  return (n == 16 && !strncasecmp(t, "application/json", 16)) ||
+         (n > 5 && !strncasecmp(t + n - 5, "+json", 5)) || !strncmp(t, "*/*", 3);
+}
+
+/* 2.0 query and header parameters carry their schema keywords inline, next
+ * to `name`, `in` and a boolean `required` no dialect accepts: each is
+ * compiled apart from a copy holding only the schema keywords. */
+static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_err *err) {
+  static const char *const KEYS[] = {"type",
+                                     "format",
+                                     "enum",
+                                     "minimum",
+                                     "maximum",
+                                     "exclusiveMinimum",
+                                     "exclusiveMaximum",
+                                     "minLength",
+                                     "maxLength",
+                                     "pattern",
+                                     "items",
+                                     "multipleOf",
+                                     "minItems",
+                                     "maxItems",
+                                     "uniqueItems"};
+  for (size_t i = 0; i < d->n_ops; i++)
+    for (size_t k = 0; k < d->ops[i].n_params; k++) {
+      gt_oa_param *p = &d->ops[i].params[k];
+      if ((strcmp(p->in, "query") && strcmp(p->in, "header")) || !p->schema.node) continue;
+      const gt_node *n = p->schema.node;
+      gt_node *copy = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
+      for (size_t j = 0; j < sizeof KEYS / sizeof *KEYS; j++) {
+        const gt_node *v = gt_node_get(n, KEYS[j]);
+        if (!v) continue;
+        gt_node *key = gt_node_new_scalar(KEYS[j], false, n->file, v->line, v->col);
+        gt_node_append(copy, key, gt_node_clone(v));
+      }
+      gt_schema_opts o = *so;
+      o.base_uri = d->uris[oa_doc_of(d, n)];
+      p->inline_schema = gt_schema_compile(copy, &o, err);
+      gt_node_free(copy);
+      if (!p->inline_schema) return false;
+    }
+  return true;
+}
+
+/* One segment of each path at a time: a `{param}` of the document and a
+ * `${NAME}` of the suite match any one segment; others must be equal. */
+static bool same_route(const char *doc, const char *suite) {
+  for (;;) {
+    while (*doc == '/')
+      doc++;
+    while (*suite == '/')
+      suite++;
+    if (!*doc || !*suite) return !*doc && !*suite;
+    size_t dn = strcspn(doc, "/"), sn = strcspn(suite, "/?");
+    bool wild = memchr(doc, '{', dn) || memchr(suite, '$', sn);
+    if (!wild && (dn != sn || strncmp(doc, suite, dn))) return false;
+    doc += dn;
+    suite += sn;
+    if (*suite == '?') suite += strlen(suite);
+  }
+}
+
+/* The operation a scenario exercises: by its derived name ("METHOD /path",
+ * "METHOD /path · what"), else (a hand-written suite) by its request's
+ * method and path. */
+static const gt_oa_op *op_of_scenario(const gt_openapi *d, const gt_scenario *sc) {
+  const char *name = sc->name ? sc->name : "";
+  for (size_t i = 0; i < d->n_ops; i++) {
+    size_t ml = strlen(d->ops[i].method), pl = strlen(d->ops[i].path);
+    if (strncmp(name, d->ops[i].method, ml) || name[ml] != ' ' ||
+        strncmp(name + ml + 1, d->ops[i].path, pl))
+      continue;
+    const char *rest = name + ml + 1 + pl;
+    if (!*rest || !strncmp(rest, " \xc2\xb7 ", 4)) return &d->ops[i];
+  }
+  const char *method = sc->request.method ? sc->request.method->text : NULL;
+  const char *path = sc->request.path ? sc->request.path->text : NULL;
+  if (!method || !path) return NULL;
+  const gt_oa_op *wild = NULL;
+  for (size_t i = 0; i < d->n_ops; i++) {
+    if (strcasecmp(d->ops[i].method, method) || !same_route(d->ops[i].path, path)) continue;
+    if (!strchr(d->ops[i].path, '{')) return &d->ops[i]; /* a literal route wins */
+    if (!wild) wild = &d->ops[i];
+  }
+  return wild;
+}
+
+size_t gt_openapi_uncovered(const gt_suite *s, const char **out, size_t max) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  if (!o || s->contract_owner_free != oa_contract_free) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < o->d->n_ops; i++) {
+    bool covered = false;
+    for (size_t k = 0; k < s->n_scenarios && !covered; k++)
+      covered = s->scenarios[k].contract == &o->contracts[i].base;
+    if (!covered) {
+      if (n < max) out[n] = o->labels[i];
+      n++;
+    }
+  }
+  return n;
+}
+
+bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
+  parts_list P = {0};
+  for (size_t i = 0; i < d->n_ops; i++)
+    for (size_t r = 0; r < d->ops[i].n_responses; r++) {
+      gt_oa_response *x = &d->ops[i].responses[r];
+      for (size_t m = 0; m < x->n_media; m++)
+        if (json_type(x->media[m].type)) x->media[m].part = add_part(&P, &x->media[m].schema);
+      for (size_t h = 0; h < x->n_headers; h++)
+        x->headers[h].part = add_part(&P, &x->headers[h].schema);
+    }
+  for (size_t i = 0; i < d->n_ops; i++) {
+    gt_oa_op *op = &d->ops[i];
+    for (size_t m = 0; m < op->n_body; m++)
+      if (json_type(op->body[m].type)) op->body[m].part = add_part(&P, &op->body[m].schema);
+    /* 2.0 parameters carry their schema keywords inline, next to a boolean
+     * `required` no schema dialect accepts: checked for presence only */
+    for (size_t k = 0; k < op->n_params && d->version != 20; k++)
+      if (!strcmp(op->params[k].in, "query") || !strcmp(op->params[k].in, "header"))
+        op->params[k].part = add_part(&P, &op->params[k].schema);
+  }
+  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
+  /* 3.1: `jsonSchemaDialect` names the default dialect (the OpenAPI base
+   * dialect is 2020-12 with annotations only) */
+  const char *jd = d->version == 31 ? oa_text(d->trees[0], "jsonSchemaDialect") : NULL;
+  gt_schema_dialect named;
+  if (jd && gt_schema_dialect_parse(jd, &named)) so.dialect = named;
+  if (d->version == 20 && !compile_inline_params(d, &so, err)) {
+    free(P.uris);
+    return false;
+  }
+  gt_schema *schema = gt_schema_compile_parts(d->trees[0], d->uris[0], P.uris, P.n, &so, err);
+  free(P.uris);
+  if (!schema) return false;
+  oa_owner *o = gt_xcalloc(1, sizeof *o);
+  o->d = d;
+  o->schema = schema;
+  o->contracts = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->contracts);
+  o->labels = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->labels);
+  for (size_t i = 0; i < d->n_ops; i++) {
+    o->contracts[i] = (oa_contract){{judge, check_request, check_credential}, o, &d->ops[i]};
+    o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
+  }
+  for (size_t k = 0; s && k < s->n_scenarios; k++) {
+    const gt_oa_op *op = op_of_scenario(d, &s->scenarios[k]);
+    if (op) s->scenarios[k].contract = &o->contracts[op - d->ops].base;
+  }
+  if (s) {
+    s->contract_owner = o;
+    s->contract_owner_free = oa_contract_free;
+  } else {
+    oa_contract_free(o);
+  }
+  return true;
+}

@@ -1,0 +1,1021 @@
+/* derive.c — the suite derived from a document, as YAML text the suite
+ * loader reads (the same text `gauntlet init --openapi` writes). The rules
+ * are docs/openapi.md "Deriving scenarios":
+ * - one scenario per operation, named "METHOD /path", in create -> read ->
+ *   update -> delete order (POST, GET/HEAD, PUT/PATCH, then DELETE; shorter
+ *   paths first within each);
+ * - a valid request from the document's examples, else synthesized;
+ * - path identifiers from `links`, else from the producer: the POST on the
+ *   parent collection (its answer's `id` or the parameter's name), else the
+ *   GET of that collection (its first element);
+ * - the documented success statuses as expectation; auth faults only where
+ *   security is required; body faults where a JSON body is sent; negative
+ *   scenarios from the schemas (enum, minimum/maximum, maxLength, a missing
+ *   required query or header parameter) expecting the documented 4xx. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oa_internal.h"
+
+typedef struct deriver {
+  oa_reader R;
+  const gt_oa_suite_opts *o;
+  uint64_t rng;
+  gt_buf out;
+  int profile_scheme; /* index of the profile's scheme, or -1 */
+  cJSON *captured;    /* capture name -> "producer op index" (number) */
+} deriver;
+
+/* ---- YAML text helpers ---- */
+
+/* A JSON value as YAML flow text, with `${` written `$${` (literal). */
+static void put_json(gt_buf *b, const cJSON *v) {
+  char *t = cJSON_PrintUnformatted(v);
+  for (const char *p = t; p && *p; p++) {
+    if (p[0] == '$' && p[1] == '{') gt_buf_addc(b, '$');
+    gt_buf_addc(b, *p);
+  }
+  free(t);
+}
+
+static void put_str(gt_buf *b, const char *s) {
+  cJSON *j = cJSON_CreateString(s);
+  put_json(b, j);
+  cJSON_Delete(j);
+}
+
+/* A string that may hold our own ${NAME} references (not escaped). */
+static void put_template(gt_buf *b, const char *s) {
+  cJSON *j = cJSON_CreateString(s);
+  char *t = cJSON_PrintUnformatted(j);
+  gt_buf_adds(b, t);
+  free(t);
+  cJSON_Delete(j);
+}
+
+static bool is_json_media(const char *t) {
+  size_t n = strcspn(t, ";");
+  return (n == 16 && !strncasecmp(t, "application/json", 16)) ||
+         (n > 5 && !strncasecmp(t + n - 5, "+json", 5)) || !strncmp(t, "*/*", 3);
+}
+
+static const gt_oa_media *json_media(const gt_oa_media *m, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (is_json_media(m[i].type)) return &m[i];
+  return NULL;
+}
+
+static int status_num(const char *s) {
+  return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) ? atoi(s) : 0;
+}
+
+/* The success response: the lowest documented 2xx (201 before 200 for a
+ * POST does not matter: every documented 2xx is accepted). */
+static const gt_oa_response *success(const gt_oa_op *op) {
+  const gt_oa_response *best = NULL;
+  for (size_t i = 0; i < op->n_responses; i++)
+    if (op->responses[i].status[0] == '2' &&
+        (!best || strcmp(op->responses[i].status, best->status) < 0))
+      best = &op->responses[i];
+  return best;
+}
+
+static int method_rank(const char *m) {
+  if (!strcmp(m, "POST")) return 0;
+  if (!strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS")) return 1;
+  if (!strcmp(m, "PUT") || !strcmp(m, "PATCH")) return 2;
+  if (!strcmp(m, "DELETE")) return 3;
+  return 1;
+}
+
+static size_t depth_of(const char *path) {
+  size_t n = 0;
+  for (; *path; path++)
+    n += *path == '/';
+  return n;
+}
+
+static const gt_openapi *g_sort_doc;
+static int by_crud(const void *a, const void *b) {
+  const gt_oa_op *x = &g_sort_doc->ops[*(const size_t *)a];
+  const gt_oa_op *y = &g_sort_doc->ops[*(const size_t *)b];
+  int r = method_rank(x->method) - method_rank(y->method);
+  if (r) return r;
+  /* deletes of items before their collections; everything else parents first */
+  long dx = (long)depth_of(x->path), dy = (long)depth_of(y->path);
+  if (dx != dy) return method_rank(x->method) == 3 ? (int)(dy - dx) : (int)(dx - dy);
+  r = strcmp(x->path, y->path);
+  return r ? r
+           : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static char *var_of(const char *name) {
+  gt_buf b;
+  gt_buf_init(&b);
+  if (isdigit((unsigned char)name[0]) || !name[0]) gt_buf_addc(&b, '_');
+  for (const char *p = name; *p; p++)
+    gt_buf_addc(&b, (isalnum((unsigned char)*p) || *p == '_') ? *p : '_');
+  return gt_buf_steal(&b);
+}
+
+static bool is_required_name(const gt_node *req, const char *name) {
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
+    if (req->items[i]->text && !strcmp(req->items[i]->text, name)) return true;
+  return false;
+}
+
+/* ---- producers ---- */
+
+/* The parent collection of "/pets/{petId}" is "/pets" when {petId} is the
+ * last segment (caller frees), else NULL. */
+static char *collection_of(const char *path, const char *param) {
+  char *seg = gt_xasprintf("/{%s}", param);
+  size_t n = strlen(path), m = strlen(seg);
+  char *out = n > m && !strcmp(path + n - m, seg) ? gt_xstrndup(path, n - m) : NULL;
+  free(seg);
+  return out;
+}
+
+/* true when schema s (or one of its allOf parts) has property name. */
+static bool has_property(deriver *D, const gt_node *s, const oa_at *at, const char *name,
+                         int depth) {
+  if (!s || depth > 8) return false;
+  oa_at w = oa_copy(at);
+  s = oa_resolve(&D->R, s, &w);
+  bool found = s && gt_node_get(gt_node_get(s, "properties"), name);
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; !found && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
+    found = has_property(D, all->items[i], &w, name, depth + 1);
+  oa_at_free(&w);
+  return found;
+}
+
+/* The property of a success body that names the identifier: the
+ * parameter's own name, else `id`, `ID`, `_id` or `uuid`. */
+static const char *id_property(deriver *D, const gt_oa_response *r, const char *param, bool list,
+                               char *buf, size_t cap) {
+  const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
+  if (!m || !m->schema.node) return NULL;
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(&D->R, m->schema.node, &at);
+  if (s && list) s = gt_node_get(s, "items");
+  const char *found = NULL;
+  const char *cands[] = {param, "id", "ID", "_id", "uuid"};
+  for (size_t i = 0; s && !found && i < sizeof cands / sizeof *cands; i++)
+    if (has_property(D, s, &at, cands[i], 0)) {
+      snprintf(buf, cap, "%s", cands[i]);
+      found = buf;
+    }
+  oa_at_free(&at);
+  return found;
+}
+
+/* For path parameter p of op: the capture "NAME: $.x" its value comes from,
+ * registered on the producing operation; returns the capture name or NULL. */
+typedef struct capture_plan {
+  size_t producer;
+  char *param; /* the parameter it feeds */
+  char *name;  /* the variable: the parameter's name, made unique per producer */
+  char *path;  /* JSONPath */
+} capture_plan;
+
+typedef struct plan {
+  capture_plan *caps;
+  size_t n_caps;
+  size_t (*edges)[2]; /* consumer, producer */
+  size_t n_edges;
+} plan;
+
+/* true when op `from` already depends, through planned captures, on `to`. */
+static bool depends_on(const plan *P, size_t from, size_t to, int depth) {
+  if (from == to) return true;
+  if (depth > 64) return true; /* deeper than any real chain: refuse */
+  for (size_t i = 0; i < P->n_edges; i++)
+    if (P->edges[i][0] == from && depends_on(P, P->edges[i][1], to, depth + 1)) return true;
+  return false;
+}
+
+/* The capture of `param` by `producer` for `consumer` (planned once per
+ * producer and parameter); NULL when it would make a cycle. */
+static const char *plan_capture(plan *P, size_t consumer, size_t producer, const char *param,
+                                const char *jpath) {
+  if (depends_on(P, producer, consumer, 0)) return NULL;
+  const char *name = NULL;
+  for (size_t i = 0; i < P->n_caps && !name; i++)
+    if (P->caps[i].producer == producer && !strcmp(P->caps[i].param, param)) name = P->caps[i].name;
+  if (!name) {
+    char *base = var_of(param);
+    char *var = gt_xstrdup(base);
+    for (int n = 2;; n++) {
+      bool taken = false;
+      for (size_t i = 0; i < P->n_caps && !taken; i++)
+        taken = !strcmp(P->caps[i].name, var);
+      if (!taken) break;
+      free(var);
+      var = gt_xasprintf("%s_%d", base, n);
+    }
+    free(base);
+    P->caps = gt_xrealloc(P->caps, (P->n_caps + 1) * sizeof *P->caps);
+    P->caps[P->n_caps] = (capture_plan){producer, gt_xstrdup(param), var, gt_xstrdup(jpath)};
+    name = P->caps[P->n_caps++].name;
+  }
+  bool known = false;
+  for (size_t i = 0; i < P->n_edges && !known; i++)
+    known = P->edges[i][0] == consumer && P->edges[i][1] == producer;
+  if (!known) {
+    P->edges = gt_xrealloc(P->edges, (P->n_edges + 1) * sizeof *P->edges);
+    P->edges[P->n_edges][0] = consumer;
+    P->edges[P->n_edges++][1] = producer;
+  }
+  return name;
+}
+
+/* `links` of any operation's response that names op (operationId) and sets
+ * parameter `param` from `$response.body#/x`. */
+static const char *from_links(deriver *D, plan *P, size_t self, const char *param) {
+  const gt_openapi *d = D->R.d;
+  const gt_oa_op *op = &d->ops[self];
+  if (!op->op_id) return NULL;
+  for (size_t i = 0; i < d->n_ops; i++)
+    for (size_t r = 0; r < d->ops[i].n_responses; r++) {
+      const gt_node *links = d->ops[i].responses[r].links;
+      if (i == self || !links || links->kind != GT_NODE_MAP ||
+          d->ops[i].responses[r].status[0] != '2')
+        continue;
+      for (size_t l = 0; l < links->count; l++) {
+        oa_at at = {oa_doc_of(d, links->items[l]), gt_xstrdup("")};
+        const gt_node *link = oa_resolve(&D->R, links->items[l], &at);
+        oa_at_free(&at);
+        const char *target = link ? oa_text(link, "operationId") : NULL;
+        const char *expr = target && !strcmp(target, op->op_id)
+                               ? oa_text(gt_node_get(link, "parameters"), param)
+                               : NULL;
+        if (!expr || strncmp(expr, "$response.body#/", 16)) continue;
+        gt_buf jp;
+        gt_buf_init(&jp);
+        gt_buf_adds(&jp, "$");
+        for (const char *p = expr + 16; *p;) {
+          size_t n = strcspn(p, "/");
+          char *tok = gt_xstrndup(p, n);
+          bool idx = n && strspn(tok, "0123456789") == n;
+          if (idx)
+            gt_buf_printf(&jp, "[%s]", tok);
+          else
+            gt_buf_printf(&jp, "['%s']", tok);
+          free(tok);
+          p += n;
+          if (*p == '/') p++;
+        }
+        const char *name = plan_capture(P, self, i, param, jp.data);
+        gt_buf_free(&jp);
+        if (name) return name;
+      }
+    }
+  return NULL;
+}
+
+static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {
+  const gt_openapi *d = D->R.d;
+  const gt_oa_op *op = &d->ops[self];
+  const char *linked = from_links(D, P, self, param);
+  if (linked) return linked;
+  char *coll = collection_of(op->path, param);
+  if (!coll) return NULL;
+  const char *name = NULL;
+  char prop[256];
+  for (int pass = 0; pass < 2 && !name; pass++)
+    for (size_t i = 0; i < d->n_ops && !name; i++) {
+      const gt_oa_op *p = &d->ops[i];
+      if (i == self || strcmp(p->path, coll)) continue;
+      if (strcmp(p->method, pass == 0 ? "POST" : "GET")) continue;
+      const char *id = id_property(D, success(p), param, pass == 1, prop, sizeof prop);
+      if (!id) continue;
+      char *jp = gt_xasprintf(pass == 0 ? "$.%s" : "$[0].%s", id);
+      name = plan_capture(P, self, i, param, jp);
+      free(jp);
+    }
+  free(coll);
+  return name;
+}
+
+/* ---- values ---- */
+
+static cJSON *param_value(deriver *D, const gt_oa_param *p) {
+  cJSON *v = oa_example_json(p->example);
+  if (!v) v = oa_synthesize(&D->R, p->schema.node, &D->rng);
+  return v;
+}
+
+/* Text of a scalar JSON value for a path, query or header. */
+static char *as_text(const cJSON *v) {
+  if (cJSON_IsString(v)) return gt_xstrdup(v->valuestring);
+  if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) return as_text(cJSON_GetArrayItem(v, 0));
+  if (cJSON_IsObject(v) || cJSON_IsNull(v) || !v) return gt_xstrdup("gauntlet");
+  return cJSON_PrintUnformatted(v);
+}
+
+static void pct_encode(gt_buf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (isalnum(*p) || strchr("-._~", *p))
+      gt_buf_addc(b, (char)*p);
+    else if (*p == '$')
+      gt_buf_adds(b, "%24");
+    else
+      gt_buf_printf(b, "%%%02X", *p);
+  }
+}
+
+static const gt_oa_param *find_param(const gt_oa_op *op, const char *name, const char *in) {
+  for (size_t i = 0; i < op->n_params; i++)
+    if (!strcmp(op->params[i].name, name) && !strcmp(op->params[i].in, in)) return &op->params[i];
+  return NULL;
+}
+
+/* The request path with each {param} replaced by its capture or value. */
+static char *request_path(deriver *D, plan *P, size_t self) {
+  const gt_oa_op *op = &D->R.d->ops[self];
+  gt_buf b;
+  gt_buf_init(&b);
+  for (const char *p = op->path; *p; p++) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (!close) {
+      if (*p == '$') gt_buf_addc(&b, '$');
+      gt_buf_addc(&b, *p);
+      continue;
+    }
+    char *name = gt_xstrndup(p + 1, (size_t)(close - p - 1));
+    const char *cap = infer_producer(D, P, self, name);
+    if (cap) {
+      gt_buf_printf(&b, "${%s}", cap);
+    } else {
+      /* ${NAME:-value}: --var NAME=... sets it; as a template segment, the
+       * fault engine and serve see it as "any one segment" */
+      const gt_oa_param *pp = find_param(op, name, "path");
+      cJSON *v = pp ? param_value(D, pp) : cJSON_CreateString("1");
+      char *t = as_text(v);
+      char *var = var_of(name);
+      /* never the name of a capture: that would read the captured value */
+      for (bool taken = true; taken;) {
+        taken = false;
+        for (size_t i = 0; i < P->n_caps && !taken; i++)
+          taken = !strcmp(P->caps[i].name, var);
+        if (taken) {
+          char *longer = gt_xasprintf("path_%s", var);
+          free(var);
+          var = longer;
+        }
+      }
+      gt_buf_printf(&b, "${%s:-", var);
+      pct_encode(&b, t);
+      gt_buf_addc(&b, '}');
+      free(var);
+      free(t);
+      cJSON_Delete(v);
+    }
+    free(name);
+    p = close;
+  }
+  return gt_buf_steal(&b);
+}
+
+/* ---- credentials ---- */
+
+static bool sendable(gt_oa_sec_kind k) {
+  return k == GT_OA_SEC_BEARER || k == GT_OA_SEC_BASIC || k == GT_OA_SEC_APIKEY_HEADER;
+}
+
+static const char *scheme_word(gt_oa_sec_kind k) {
+  return k == GT_OA_SEC_BASIC ? "basic" : k == GT_OA_SEC_APIKEY_HEADER ? "header" : "bearer";
+}
+
+static void put_cred_ref(deriver *D, const gt_oa_scheme *s) {
+  char *t = gt_xasprintf(D->o->var_defaults ? "${%s:-}" : "${%s}", s->var);
+  put_template(&D->out, t);
+  free(t);
+}
+
+static void emit_error_shape(deriver *D);
+
+static void emit_profile(deriver *D) {
+  const gt_openapi *d = D->R.d;
+  gt_buf *b = &D->out;
+  if (D->o->comments)
+    gt_buf_adds(b,
+                "# The API's conventions (docs/suite-format.md \"Profile keys\"): the credential\n"
+                "# is the security scheme most operations accept; add transport, errors and\n"
+                "# faults.default as you learn them.\n");
+  gt_buf_adds(b, "profile:\n  profile: ");
+  put_str(b, d->title);
+  gt_buf_addc(b, '\n');
+  if (D->profile_scheme >= 0) {
+    const gt_oa_scheme *s = &d->schemes[D->profile_scheme];
+    gt_buf_printf(b, "  auth:\n    scheme: %s\n    token: ", scheme_word(s->kind));
+    put_cred_ref(D, s);
+    gt_buf_addc(b, '\n');
+    if (s->kind == GT_OA_SEC_APIKEY_HEADER) {
+      gt_buf_adds(b, "    header: ");
+      put_str(b, s->param);
+      gt_buf_addc(b, '\n');
+    }
+  }
+  if (D->o->serve) emit_error_shape(D);
+  gt_buf_adds(b, "  faults:\n    default: []\n");
+}
+
+/* ---- scenarios ---- */
+
+typedef struct request_parts {
+  char *path;
+  cJSON *query;    /* object of text values */
+  cJSON *headers;  /* object of text values */
+  cJSON *json;     /* JSON body or NULL */
+  cJSON *form;     /* form body or NULL */
+  int auth;        /* -1: profile's; -2: none; else a scheme index given per request */
+  cJSON *required; /* top-level required body properties (array of names) */
+} request_parts;
+
+static void parts_free(request_parts *r) {
+  free(r->path);
+  cJSON_Delete(r->query);
+  cJSON_Delete(r->headers);
+  cJSON_Delete(r->json);
+  cJSON_Delete(r->form);
+  cJSON_Delete(r->required);
+}
+
+static void add_text(cJSON *obj, const char *name, const cJSON *v) {
+  char *t = as_text(v);
+  cJSON_AddStringToObject(obj, name, t);
+  free(t);
+}
+
+/* Each operation's values come from its own stream (the seed and its method
+ * and path), so they do not depend on the order or on what else is derived. */
+static void seed_for(deriver *D, const gt_oa_op *op, uint64_t salt) {
+  D->rng = D->o->seed ^ gt_fnv1a(op->method) ^ (gt_fnv1a(op->path) * 31) ^ salt;
+}
+
+static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
+  const gt_oa_op *op = &D->R.d->ops[self];
+  memset(r, 0, sizeof *r);
+  seed_for(D, op, 1);
+  r->path = request_path(D, P, self);
+  r->query = cJSON_CreateObject();
+  r->headers = cJSON_CreateObject();
+  gt_buf cookies;
+  gt_buf_init(&cookies);
+  for (size_t i = 0; i < op->n_params; i++) {
+    const gt_oa_param *p = &op->params[i];
+    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header"), c = !strcmp(p->in, "cookie");
+    if (!(q || h || c) || (!p->required && !p->example)) continue;
+    if (h && (!strcasecmp(p->name, "Authorization") || !strcasecmp(p->name, "Content-Type") ||
+              !strcasecmp(p->name, "Accept")))
+      continue;
+    cJSON *v = param_value(D, p);
+    if (c) {
+      char *t = as_text(v);
+      gt_buf_printf(&cookies, "%s%s=%s", cookies.len ? "; " : "", p->name, t);
+      free(t);
+    } else {
+      add_text(q ? r->query : r->headers, p->name, v);
+    }
+    cJSON_Delete(v);
+  }
+  /* credentials */
+  r->auth = op->is_public ? -2 : -1;
+  int s = gt_openapi_op_scheme(D->R.d, op);
+  if (s >= 0) {
+    const gt_oa_scheme *sc = &D->R.d->schemes[s];
+    if (!sendable(sc->kind)) {
+      r->auth = -2; /* carried as a parameter: no auth faults (docs/openapi.md) */
+      char *ref = gt_xasprintf(D->o->var_defaults ? "${%s:-}" : "${%s}", sc->var);
+      if (sc->kind == GT_OA_SEC_APIKEY_QUERY)
+        cJSON_AddStringToObject(r->query, sc->param, ref);
+      else
+        gt_buf_printf(&cookies, "%s%s=%s", cookies.len ? "; " : "", sc->param, ref);
+      free(ref);
+    } else if (s != D->profile_scheme) {
+      /* serve checks the profile's credential itself, this one through the
+       * operation's contract (check_credential) */
+      r->auth = D->o->serve ? -2 : s;
+    }
+  }
+  if (cookies.len) cJSON_AddStringToObject(r->headers, "Cookie", cookies.data);
+  gt_buf_free(&cookies);
+  /* body */
+  const gt_oa_media *m = json_media(op->body, op->n_body);
+  const gt_oa_media *form = NULL;
+  for (size_t i = 0; !m && i < op->n_body; i++)
+    if (!strncasecmp(op->body[i].type, "application/x-www-form-urlencoded", 33))
+      form = &op->body[i];
+  const gt_oa_media *use = m ? m : form;
+  if (use) {
+    cJSON *v = oa_example_json(use->example);
+    if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
+    if (m) {
+      r->json = v;
+      oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
+      const gt_node *bs = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
+      oa_at_free(&at);
+      const gt_node *req = bs ? gt_node_get(bs, "required") : NULL;
+      if (req && req->kind == GT_NODE_SEQ && cJSON_IsObject(v)) {
+        r->required = cJSON_CreateArray();
+        for (size_t i = 0; i < req->count; i++)
+          if (req->items[i]->text && cJSON_GetObjectItemCaseSensitive(v, req->items[i]->text))
+            cJSON_AddItemToArray(r->required, cJSON_CreateString(req->items[i]->text));
+      }
+    } else if (cJSON_IsObject(v)) {
+      r->form = v;
+    } else {
+      cJSON_Delete(v);
+    }
+  }
+}
+
+static void emit_kv_map(gt_buf *b, const char *key, const cJSON *obj, bool templates) {
+  if (!obj || !cJSON_GetArraySize(obj)) return;
+  gt_buf_printf(b, "      %s: {", key);
+  bool first = true;
+  for (const cJSON *c = obj->child; c; c = c->next) {
+    gt_buf_adds(b, first ? "" : ", ");
+    put_str(b, c->string);
+    gt_buf_adds(b, ": ");
+    if (templates)
+      put_template(b, c->valuestring);
+    else
+      put_str(b, c->valuestring);
+    first = false;
+  }
+  gt_buf_adds(b, "}\n");
+}
+
+static bool simple_name(const char *s) {
+  if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+/* Query and header values are text the deriver made: credentials among
+ * them are ${NAME} references, everything else is literal. */
+static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
+                         const cJSON *json) {
+  gt_buf *b = &D->out;
+  gt_buf_printf(b, "    request:\n      method: %s\n      path: ", op->method);
+  put_template(b, r->path);
+  gt_buf_addc(b, '\n');
+  emit_kv_map(b, "query", r->query, true);
+  emit_kv_map(b, "headers", r->headers, true);
+  if (json) {
+    gt_buf_adds(b, "      json: ");
+    put_json(b, json);
+    gt_buf_addc(b, '\n');
+    if (r->required && cJSON_GetArraySize(r->required)) {
+      gt_buf_adds(b, "      required: [");
+      bool first = true;
+      for (const cJSON *c = r->required->child; c; c = c->next) {
+        char *jp = simple_name(c->valuestring) ? gt_xasprintf("$.%s", c->valuestring)
+                                               : gt_xasprintf("$['%s']", c->valuestring);
+        gt_buf_adds(b, first ? "" : ", ");
+        put_str(b, jp);
+        free(jp);
+        first = false;
+      }
+      gt_buf_adds(b, "]\n");
+    }
+  } else if (r->form) {
+    gt_buf_adds(b, "      form: ");
+    put_json(b, r->form);
+    gt_buf_addc(b, '\n');
+  }
+  if (r->auth == -2) {
+    gt_buf_adds(b, "      auth: false\n");
+  } else if (r->auth >= 0) {
+    const gt_oa_scheme *s = &D->R.d->schemes[r->auth];
+    gt_buf_printf(b, "      auth: { scheme: %s, token: ", scheme_word(s->kind));
+    put_cred_ref(D, s);
+    if (s->kind == GT_OA_SEC_APIKEY_HEADER) {
+      gt_buf_adds(b, ", header: ");
+      put_str(b, s->param);
+    }
+    gt_buf_adds(b, " }\n");
+  }
+}
+
+/* The documented statuses of op matching class c ('2', '4'): explicit codes
+ * and classes, as an expect.status list text; NULL when none. */
+static char *documented(const gt_oa_op *op, char c) {
+  gt_buf b;
+  gt_buf_init(&b);
+  for (size_t i = 0; i < op->n_responses; i++) {
+    const char *s = op->responses[i].status;
+    if (s[0] != c) continue;
+    gt_buf_adds(&b, b.len ? ", " : "[");
+    if (status_num(s))
+      gt_buf_adds(&b, s);
+    else
+      gt_buf_printf(&b, "\"%cxx\"", c);
+  }
+  if (!b.len) {
+    gt_buf_free(&b);
+    return NULL;
+  }
+  gt_buf_addc(&b, ']');
+  return gt_buf_steal(&b);
+}
+
+/* What a rejected request must get: the operation's documented 4xx
+ * statuses other than the ones about credentials, paths and rate (401, 403,
+ * 404, 405, 429), else 400 or 422. Caller frees. */
+static char *rejection(const gt_oa_op *op) {
+  gt_buf b;
+  gt_buf_init(&b);
+  for (size_t i = 0; i < op->n_responses; i++) {
+    const char *s = op->responses[i].status;
+    if (s[0] != '4') continue;
+    int n = status_num(s);
+    if (n == 401 || n == 403 || n == 404 || n == 405 || n == 429) continue;
+    gt_buf_adds(&b, b.len ? ", " : "[");
+    if (n)
+      gt_buf_adds(&b, s);
+    else
+      gt_buf_adds(&b, "\"4xx\"");
+  }
+  if (!b.len) gt_buf_adds(&b, "[400, 422");
+  gt_buf_addc(&b, ']');
+  return gt_buf_steal(&b);
+}
+
+static void emit_name(deriver *D, const gt_oa_op *op, const char *suffix) {
+  char *name = suffix ? gt_xasprintf("%s %s \xc2\xb7 %s", op->method, op->path, suffix)
+                      : gt_xasprintf("%s %s", op->method, op->path);
+  gt_buf_adds(&D->out, "  - name: ");
+  put_str(&D->out, name);
+  gt_buf_addc(&D->out, '\n');
+  free(name);
+}
+
+/* One negative scenario: the valid request with one value made invalid. */
+typedef struct negative {
+  const char *what;              /* "enum", "maximum", ... */
+  const char *where;             /* "query status", "$.age" */
+  cJSON *query, *headers, *json; /* replacements (owned); NULL = the valid one */
+} negative;
+
+static void emit_negative(deriver *D, const gt_oa_op *op, const request_parts *r, negative *n) {
+  char *suffix = gt_xasprintf("%s %s", n->what, n->where);
+  emit_name(D, op, suffix);
+  free(suffix);
+  gt_buf_adds(&D->out, "    tags: [openapi-negative]\n");
+  request_parts v = *r;
+  if (n->query) v.query = n->query;
+  if (n->headers) v.headers = n->headers;
+  v.required = NULL;
+  emit_request(D, op, &v, n->json ? n->json : r->json);
+  char *st = rejection(op);
+  gt_buf_printf(&D->out, "    expect: { status: %s }\n    faults: none\n", st);
+  free(st);
+  cJSON_Delete(n->query);
+  cJSON_Delete(n->headers);
+  cJSON_Delete(n->json);
+}
+
+/* A value the schema rejects by one keyword, or NULL. */
+static cJSON *violation(const gt_node *s, const char **what) {
+  const gt_node *en = gt_node_get(s, "enum");
+  double x;
+  const char *type = oa_text(s, "type");
+  if (en && en->kind == GT_NODE_SEQ && en->count && type && !strcmp(type, "string")) {
+    *what = "enum";
+    return cJSON_CreateString("gauntlet-not-in-enum");
+  }
+  const gt_node *maxn = gt_node_get(s, "maximum");
+  if (maxn && maxn->text) {
+    x = strtod(maxn->text, NULL);
+    *what = "maximum";
+    return cJSON_CreateNumber(x + 1);
+  }
+  const gt_node *minn = gt_node_get(s, "minimum");
+  if (minn && minn->text) {
+    x = strtod(minn->text, NULL);
+    *what = "minimum";
+    return cJSON_CreateNumber(x - 1);
+  }
+  const gt_node *maxl = gt_node_get(s, "maxLength");
+  if (maxl && maxl->text && atol(maxl->text) < 4096) {
+    long n = atol(maxl->text) + 1;
+    char *t = gt_xmalloc((size_t)n + 1);
+    memset(t, 'a', (size_t)n);
+    t[n] = 0;
+    *what = "maxLength";
+    cJSON *j = cJSON_CreateString(t);
+    free(t);
+    return j;
+  }
+  return NULL;
+}
+
+static size_t emit_negatives(deriver *D, const gt_oa_op *op, const request_parts *r) {
+  size_t count = 0;
+  for (size_t i = 0; i < op->n_params && count < 8; i++) {
+    const gt_oa_param *p = &op->params[i];
+    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
+    if (!(q || h)) continue;
+    cJSON *src = q ? r->query : r->headers;
+    if (!cJSON_GetObjectItemCaseSensitive(src, p->name)) continue;
+    char *where = gt_xasprintf("%s %s", p->in, p->name);
+    if (p->required) { /* missing required parameter */
+      negative n = {"missing", where, NULL, NULL, NULL};
+      cJSON *copy = cJSON_Duplicate(src, true);
+      cJSON_DeleteItemFromObjectCaseSensitive(copy, p->name);
+      if (q)
+        n.query = copy;
+      else
+        n.headers = copy;
+      emit_negative(D, op, r, &n);
+      count++;
+    }
+    const gt_node *s = p->schema.node;
+    const char *what = NULL;
+    cJSON *bad = s ? violation(s, &what) : NULL;
+    if (bad) {
+      negative n = {what, where, NULL, NULL, NULL};
+      cJSON *copy = cJSON_Duplicate(src, true);
+      cJSON_DeleteItemFromObjectCaseSensitive(copy, p->name);
+      add_text(copy, p->name, bad);
+      if (q)
+        n.query = copy;
+      else
+        n.headers = copy;
+      emit_negative(D, op, r, &n);
+      cJSON_Delete(bad);
+      count++;
+    }
+    free(where);
+  }
+  const gt_oa_media *m = json_media(op->body, op->n_body);
+  if (!m || !m->schema.node || !cJSON_IsObject(r->json)) return count;
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(&D->R, m->schema.node, &at);
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count && count < 8; i++) {
+    const char *name = props->keys[i]->text;
+    if (!cJSON_GetObjectItemCaseSensitive(r->json, name)) continue;
+    oa_at pat = oa_copy(&at);
+    const gt_node *ps = oa_resolve(&D->R, props->items[i], &pat);
+    oa_at_free(&pat);
+    const char *what = NULL;
+    cJSON *bad = ps ? violation(ps, &what) : NULL;
+    if (!bad) continue;
+    char *where = gt_xasprintf("$.%s", name);
+    negative n = {what, where, NULL, NULL, cJSON_Duplicate(r->json, true)};
+    cJSON_ReplaceItemInObjectCaseSensitive(n.json, name, bad);
+    emit_negative(D, op, r, &n);
+    free(where);
+    count++;
+  }
+  oa_at_free(&at);
+  return count;
+}
+
+/* serve: the documented success answer, from its example or synthesized. */
+static void emit_respond(deriver *D, const gt_oa_op *op) {
+  /* the documented success; else `default`; else the first documented status */
+  const gt_oa_response *ok = success(op);
+  for (size_t i = 0; !ok && i < op->n_responses; i++)
+    if (!strcmp(op->responses[i].status, "default")) ok = &op->responses[i];
+  if (!ok && op->n_responses) ok = &op->responses[0];
+  if (!ok) return;
+  seed_for(D, op, 2);
+  gt_buf *b = &D->out;
+  int status = status_num(ok->status) ? status_num(ok->status) : 200;
+  gt_buf_printf(b, "    respond:\n      status: %d\n", status);
+  bool first = true;
+  for (size_t i = 0; i < ok->n_headers; i++) {
+    const gt_oa_header *h = &ok->headers[i];
+    if (!h->required || !strcasecmp(h->name, "Content-Type")) continue;
+    cJSON *v = oa_synthesize_for(&D->R, h->schema.node, &D->rng, true);
+    char *t = as_text(v);
+    gt_buf_adds(b, first ? "      headers: { " : ", ");
+    put_str(b, h->name);
+    gt_buf_adds(b, ": ");
+    put_str(b, t);
+    free(t);
+    cJSON_Delete(v);
+    first = false;
+  }
+  if (!first) gt_buf_adds(b, " }\n");
+  const gt_oa_media *m = json_media(ok->media, ok->n_media);
+  if (status == 204 || status == 304 || !m) return;
+  cJSON *body = oa_example_json(m->example);
+  if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
+  gt_buf_adds(b, "      json: ");
+  put_json(b, body);
+  gt_buf_addc(b, '\n');
+  cJSON_Delete(body);
+}
+
+/* The template of a schema (serve's error answers): objects with their
+ * required properties, typed by matchers; the first enum value. */
+static void put_template_of(deriver *D, const gt_node *s0, const oa_at *at0, int depth) {
+  gt_buf *b = &D->out;
+  oa_at at = oa_copy(at0);
+  const gt_node *s = s0 ? oa_resolve(&D->R, s0, &at) : NULL;
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  if (all && all->kind == GT_NODE_SEQ && all->count == 1) s = oa_resolve(&D->R, all->items[0], &at);
+  const char *type = s ? oa_text(s, "type") : NULL;
+  const gt_node *en = s ? gt_node_get(s, "enum") : NULL;
+  if (en && en->kind == GT_NODE_SEQ && en->count) {
+    cJSON *v = gt_node_to_json(en->items[0]);
+    put_json(b, v);
+    cJSON_Delete(v);
+  } else if (type && !strcmp(type, "object") && depth < 4) {
+    const gt_node *props = gt_node_get(s, "properties");
+    const gt_node *req = gt_node_get(s, "required");
+    gt_buf_adds(b, "{");
+    bool first = true;
+    for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
+      if (req && !is_required_name(req, props->keys[i]->text)) continue;
+      gt_buf_adds(b, first ? "" : ", ");
+      put_str(b, props->keys[i]->text);
+      gt_buf_adds(b, ": ");
+      put_template_of(D, props->items[i], &at, depth + 1);
+      first = false;
+    }
+    gt_buf_adds(b, "}");
+  } else if (type && !strcmp(type, "integer")) {
+    gt_buf_adds(b, "!integer");
+  } else if (type && !strcmp(type, "number")) {
+    gt_buf_adds(b, "!number");
+  } else if (type && !strcmp(type, "boolean")) {
+    gt_buf_adds(b, "!boolean");
+  } else if (type && !strcmp(type, "array")) {
+    gt_buf_adds(b, "!array");
+  } else if (type && !strcmp(type, "string")) {
+    gt_buf_adds(b, "!string");
+  } else {
+    gt_buf_adds(b, "!any");
+  }
+  oa_at_free(&at);
+}
+
+/* serve: the schema most 4xx responses document becomes errors.shape. */
+static void emit_error_shape(deriver *D) {
+  const gt_openapi *d = D->R.d;
+  const gt_node *best = NULL;
+  size_t best_n = 0;
+  for (size_t i = 0; i < d->n_ops; i++)
+    for (size_t r = 0; r < d->ops[i].n_responses; r++) {
+      const gt_oa_response *x = &d->ops[i].responses[r];
+      const gt_oa_media *m = x->status[0] == '4' ? json_media(x->media, x->n_media) : NULL;
+      if (!m || !m->schema.node) continue;
+      size_t n = 0;
+      for (size_t k = 0; k < d->n_ops; k++)
+        for (size_t q = 0; q < d->ops[k].n_responses; q++) {
+          const gt_oa_response *y = &d->ops[k].responses[q];
+          const gt_oa_media *mm = y->status[0] == '4' ? json_media(y->media, y->n_media) : NULL;
+          n += mm && mm->schema.node == m->schema.node;
+        }
+      if (n > best_n) {
+        best = m->schema.node;
+        best_n = n;
+      }
+    }
+  if (!best) return;
+  oa_at at = {oa_doc_of(d, best), gt_xstrdup("")};
+  gt_buf_adds(&D->out, "  errors:\n    shape: ");
+  put_template_of(D, best, &at, 0);
+  gt_buf_addc(&D->out, '\n');
+  oa_at_free(&at);
+}
+
+static bool path_seen_before(const gt_openapi *d, const size_t *order, size_t k) {
+  for (size_t j = 0; j < k; j++)
+    if (!strcmp(d->ops[order[j]].path, d->ops[order[k]].path)) return true;
+  return false;
+}
+
+static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
+  size_t self = order[k];
+  const gt_oa_op *op = &D->R.d->ops[self];
+  gt_buf *b = &D->out;
+  request_parts r;
+  build_request(D, P, self, &r);
+  if (D->o->comments) gt_buf_printf(b, "  # from: %s %s\n", op->method, op->path);
+  emit_name(D, op, NULL);
+  emit_request(D, op, &r, r.json);
+  char *st = documented(op, '2');
+  if (st) gt_buf_printf(b, "    expect: { status: %s }\n", st);
+  free(st);
+  bool first_cap = true;
+  for (size_t i = 0; i < P->n_caps; i++) {
+    if (P->caps[i].producer != self) continue;
+    gt_buf_adds(b, first_cap ? "    capture: { " : ", ");
+    gt_buf_printf(b, "%s: ", P->caps[i].name);
+    put_str(b, P->caps[i].path);
+    first_cap = false;
+  }
+  if (!first_cap) gt_buf_adds(b, " }\n");
+  gt_buf_adds(b, "    faults: [");
+  const char *sep = "";
+  if (r.auth != -2) {
+    gt_buf_adds(b, "unauthenticated, invalid_token");
+    sep = ", ";
+  }
+  if (r.json && cJSON_IsObject(r.json) && cJSON_GetArraySize(r.json)) {
+    char *rej = rejection(op);
+    gt_buf_printf(b, "%s{ missing_field: { status: %s } }, { wrong_type: { status: %s } }", sep,
+                  rej, rej);
+    free(rej);
+    sep = ", ";
+  }
+  if (!path_seen_before(D->R.d, order, k)) gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
+  gt_buf_adds(b, "]\n");
+  if (D->o->serve)
+    emit_respond(D, op);
+  else
+    emit_negatives(D, op, &r);
+  parts_free(&r);
+}
+
+char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
+  static const gt_oa_suite_opts defaults;
+  gt_err ignored = {0};
+  deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
+  gt_buf_init(&D.out);
+  D.profile_scheme = gt_openapi_profile_scheme(d);
+  gt_buf_printf(&D.out, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
+                d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
+  emit_profile(&D);
+  /* a profile file is the mapping itself: the lines under `profile:` */
+  char *text = gt_buf_steal(&D.out);
+  gt_buf out;
+  gt_buf_init(&out);
+  for (char *line = text; *line;) {
+    size_t n = strcspn(line, "\n");
+    if (!strncmp(line, "profile:", 8) && n == 8) {
+      /* dropped: the mapping's own key */
+    } else if (!strncmp(line, "  ", 2)) {
+      gt_buf_add(&out, line + 2, n - 2);
+      gt_buf_addc(&out, '\n');
+    } else {
+      gt_buf_add(&out, line, n);
+      gt_buf_addc(&out, '\n');
+    }
+    line += n + (line[n] == '\n');
+  }
+  free(text);
+  return gt_buf_steal(&out);
+}
+
+char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
+  static const gt_oa_suite_opts defaults;
+  gt_err ignored = {0};
+  deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
+  D.rng = D.o->seed ^ 0x6f70656e617069ULL;
+  gt_buf_init(&D.out);
+  D.profile_scheme = gt_openapi_profile_scheme(d);
+  gt_buf *b = &D.out;
+  gt_buf_printf(b, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
+                d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
+  gt_buf_adds(b, "suite: ");
+  put_str(b, d->title);
+  gt_buf_adds(b, "\nbase_url: ");
+  if (D.o->base_url)
+    put_str(b, D.o->base_url);
+  else
+    put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
+  gt_buf_addc(b, '\n');
+  if (D.o->profile_file) {
+    gt_buf_adds(b, "profile: ");
+    put_str(b, D.o->profile_file);
+    gt_buf_addc(b, '\n');
+  } else {
+    emit_profile(&D);
+  }
+  size_t *order = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *order);
+  for (size_t i = 0; i < d->n_ops; i++)
+    order[i] = i;
+  g_sort_doc = d;
+  qsort(order, d->n_ops, sizeof *order, by_crud);
+  /* every capture is known before the first scenario is written */
+  plan P = {0};
+  for (size_t k = 0; k < d->n_ops; k++) {
+    char *p = request_path(&D, &P, order[k]);
+    free(p);
+  }
+  gt_buf_adds(b, d->n_ops ? "scenarios:\n" : "scenarios: []\n");
+  for (size_t k = 0; k < d->n_ops; k++)
+    emit_scenario(&D, &P, order, k);
+  for (size_t i = 0; i < P.n_caps; i++) {
+    free(P.caps[i].param);
+    free(P.caps[i].name);
+    free(P.caps[i].path);
+  }
+  free(P.caps);
+  free(P.edges);
+  free(order);
+  return gt_buf_steal(b);
+}

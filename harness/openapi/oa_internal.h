@@ -1,0 +1,54 @@
+/* oa_internal.h — shared by the files of openapi/ (not a public API). */
+#ifndef GT_OPENAPI_OA_INTERNAL_H
+#define GT_OPENAPI_OA_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "../core/buf.h"
+#include "../core/prng.h"
+#include "openapi.h"
+
+/* A place in the document set: which document and the JSON Pointer there. */
+typedef struct oa_at {
+  size_t doc;
+  char *ptr; /* "" or "/paths/~1pets" (owned) */
+} oa_at;
+
+typedef struct oa_reader {
+  gt_openapi *d;
+  gt_err *err;
+} oa_reader;
+
+/* ---- ref.c ---- */
+/* Reads path as one more document of the set (once); its index, or -1 + err. */
+long oa_doc_load(oa_reader *R, const char *path, const gt_node *at);
+/* Follows n's $ref chain (n itself when it has none); *where moves along.
+ * NULL + err on a missing target or a cycle of $refs. */
+const gt_node *oa_resolve(oa_reader *R, const gt_node *n, oa_at *where);
+/* where + "/" + token, escaped (caller frees the result's ptr). */
+oa_at oa_child(const oa_at *where, const char *token);
+oa_at oa_copy(const oa_at *where);
+void oa_at_free(oa_at *a);
+/* The absolute URI of a place: "file:///abs/api.yaml#/paths/~1pets" (caller frees). */
+char *oa_uri(const gt_openapi *d, const oa_at *where);
+bool oa_fail(oa_reader *R, const gt_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The scalar text of key in map, or NULL. */
+const char *oa_text(const gt_node *map, const char *key);
+
+/* ---- synth.c ---- */
+/* A value for schema node s (resolved through the document set; NULL gives
+ * null): its example, default, first enum value, or one synthesized from its
+ * type and format with bounds respected. Caller owns. */
+cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng);
+/* The same for a response body (response: readOnly included, writeOnly not). */
+cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response);
+/* The index of the document node n belongs to. */
+size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
+/* An example node as JSON (example, examples.X.value); NULL when none. */
+cJSON *oa_example_json(const gt_node *example);
+
+/* ---- contract.c ---- */
+void oa_contract_free(void *owner);
+
+#endif

@@ -1,0 +1,166 @@
+/* openapi.h — OpenAPI 3.1 / 3.0 and Swagger 2.0 documents (docs/openapi.md).
+ *
+ * gt_openapi_load reads a document (YAML or JSON) and every file its $refs
+ * name into one model: operations with their parameters, request bodies,
+ * documented responses and security, the security schemes and the first
+ * server. gt_openapi_suite_yaml turns the model into a suite (derived
+ * scenarios, profile, faults: the rules of docs/openapi.md), which the
+ * suite loader reads like any other; gt_openapi_attach hangs the document's
+ * response contracts on the loaded suite so that every response is judged by
+ * the `schema` check.
+ *
+ * Errors: a malformed or unsupported document is a GT_ERR_INPUT with
+ * FILE:LINE:COL of the offending node. */
+#ifndef GT_OPENAPI_OPENAPI_H
+#define GT_OPENAPI_OPENAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../core/node.h"
+
+typedef enum gt_oa_sec_kind {
+  GT_OA_SEC_BEARER, /* http bearer, OAuth2, OpenID Connect */
+  GT_OA_SEC_BASIC,
+  GT_OA_SEC_APIKEY_HEADER,
+  GT_OA_SEC_APIKEY_QUERY,
+  GT_OA_SEC_APIKEY_COOKIE,
+} gt_oa_sec_kind;
+
+typedef struct gt_oa_scheme {
+  char *name;  /* as in components.securitySchemes */
+  char *var;   /* the variable holding its credential (docs/openapi.md naming rule) */
+  char *param; /* apiKey: the header, query parameter or cookie name; else NULL */
+  gt_oa_sec_kind kind;
+  char *value; /* the credential (a secret; serve checks it), set by gt_openapi_set_credential */
+} gt_oa_scheme;
+
+/* A schema somewhere in the document set: the node (resolved) and where it
+ * sits as an absolute URI with a JSON Pointer fragment, for the validator. */
+typedef struct gt_oa_schema {
+  const gt_node *node; /* NULL: no schema */
+  char *uri;           /* "file:///abs/api.yaml#/paths/~1pets/get/..." (owned) */
+} gt_oa_schema;
+
+typedef struct gt_oa_param {
+  char *name;
+  char *in; /* path, query, header, cookie */
+  bool required;
+  gt_oa_schema schema;             /* 2.0: the parameter itself (type, enum, ...) */
+  const gt_node *example;          /* example / first of examples / x-example, or NULL */
+  long part;                       /* as gt_oa_media.part */
+  struct gt_schema *inline_schema; /* 2.0 query/header: compiled apart (contract.c owns it) */
+} gt_oa_param;
+
+typedef struct gt_oa_media {
+  char *type; /* "application/json" */
+  gt_oa_schema schema;
+  const gt_node *example;
+  long part; /* its index among the compiled schemas (contract.c); -1: none */
+} gt_oa_media;
+
+typedef struct gt_oa_header {
+  char *name;
+  bool required;
+  gt_oa_schema schema;
+  long part; /* as gt_oa_media.part */
+} gt_oa_header;
+
+typedef struct gt_oa_response {
+  char *status; /* "200", "4XX", "default" */
+  gt_oa_media *media;
+  size_t n_media;
+  gt_oa_header *headers;
+  size_t n_headers;
+  const gt_node *links; /* MAP or NULL */
+} gt_oa_response;
+
+typedef struct gt_oa_op {
+  char *method; /* upper case */
+  char *path;   /* "/pets/{petId}" */
+  char *op_id;  /* operationId or NULL */
+  gt_oa_param *params;
+  size_t n_params;
+  gt_oa_media *body; /* request body per media type */
+  size_t n_body;
+  bool body_required;
+  gt_oa_response *responses;
+  size_t n_responses;
+  int *security; /* indices into gt_openapi.schemes: the first requirement's schemes */
+  size_t n_security;
+  int *alts; /* the first scheme of each requirement (the alternatives) */
+  size_t n_alts;
+  bool is_public; /* `security: []` (or no security anywhere) */
+  const gt_node *at;
+} gt_oa_op;
+
+typedef struct gt_openapi {
+  int version;        /* 20, 30, 31 */
+  char *version_text; /* "3.0.3" */
+  char *title;
+  char *file;       /* as given */
+  char *server_url; /* the first server with its variables' defaults, or NULL */
+  gt_oa_scheme *schemes;
+  size_t n_schemes;
+  gt_oa_op *ops;
+  size_t n_ops;
+  /* the documents read (the first is the root): trees and their file names */
+  gt_node **trees;
+  char **files;
+  char **uris;
+  size_t n_docs;
+} gt_openapi;
+
+/* true when the file's top level has an `openapi:` or `swagger:` key (a
+ * quick look at the text; nothing is parsed fully). */
+bool gt_openapi_sniff(const char *path);
+/* Reads the document and the files it refers to. NULL + err (GT_ERR_INPUT
+ * FILE:LINE:COL) on a malformed or unsupported document. Free with
+ * gt_openapi_free. */
+gt_openapi *gt_openapi_load(const char *path, gt_err *err);
+void gt_openapi_free(gt_openapi *d);
+
+typedef struct gt_oa_suite_opts {
+  const char *base_url; /* written as the suite's base_url (NULL: the server's or a variable) */
+  unsigned long seed;   /* choices in synthesized values */
+  bool comments;        /* `# from: GET /pets/{petId}` comments (init) */
+  bool var_defaults;    /* credentials as ${NAME:-} (list/check: nothing needs to be set) */
+  bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
+  const char *profile_file; /* `profile: FILE` instead of the profile inline (init) */
+} gt_oa_suite_opts;
+
+/* The derived suite as YAML text (caller frees): profile, scenarios, faults.
+ * Files that schemas refer to are read into d on the way. */
+char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o);
+
+/* The derived profile alone, as the text of a profile file (caller frees). */
+char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o);
+
+/* The response contracts: compiles every documented response schema and
+ * points each scenario of s at its operation (a derived scenario by its
+ * name, a hand-written one by its request's method and path), so
+ * the `schema` check judges its responses. The suite takes ownership of d
+ * (freed with it). false + err on a schema the validator rejects. */
+bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err);
+
+/* The scheme most operations accept among bearer, basic and header API keys
+ * (the derived profile's credential), or -1. */
+int gt_openapi_profile_scheme(const gt_openapi *d);
+/* The scheme a derived request for op carries: the profile's when op accepts
+ * it, else the first requirement's first scheme; -1 for a public operation. */
+int gt_openapi_op_scheme(const gt_openapi *d, const gt_oa_op *op);
+/* Keeps the credential of the scheme whose variable is var (copied). */
+void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value);
+
+/* The operations of the suite's document (attached) that no scenario
+ * exercises, as "GET /pets/{petId}" (borrowed from the suite); returns how
+ * many (only the first max are stored). */
+size_t gt_openapi_uncovered(const gt_suite *s, const char **out, size_t max);
+
+/* "bearerAuth", "api_key" ...: the variable of each scheme some derived
+ * request carries (borrowed). */
+size_t gt_openapi_credential_vars(const gt_openapi *d, const char **out, size_t max);
+
+#endif

@@ -1,0 +1,709 @@
+/* read.c — an OpenAPI 3.1 / 3.0 or Swagger 2.0 document into the model of
+ * openapi.h. Both generations end in the same shapes: parameters (2.0 keeps
+ * the schema keywords on the parameter itself, which the model points at),
+ * request bodies per media type (2.0: the `body` parameter under each
+ * `consumes` type), responses per status with media types (2.0: `produces`),
+ * headers and links, and security requirements resolved to schemes. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/file.h"
+#include "oa_internal.h"
+
+static const char *const METHODS[] = {"get",     "put",  "post",  "delete",
+                                      "options", "head", "patch", "trace"};
+#define N_METHODS (sizeof METHODS / sizeof *METHODS)
+
+typedef struct op_ctx {
+  oa_reader *R;
+  const gt_node *root;
+  const gt_node *consumes, *produces; /* 2.0 globals */
+} op_ctx;
+
+/* ---- security schemes ---- */
+
+/* The scheme's variable: its name when that is a valid variable name, else
+ * the name with every other character replaced by `_` (a leading digit gets
+ * a `_` before it). */
+static char *var_name_of(const char *name) {
+  gt_buf b;
+  gt_buf_init(&b);
+  if (isdigit((unsigned char)name[0]) || !name[0]) gt_buf_addc(&b, '_');
+  for (const char *p = name; *p; p++)
+    gt_buf_addc(&b, (isalnum((unsigned char)*p) || *p == '_') ? *p : '_');
+  return gt_buf_steal(&b);
+}
+
+static bool read_scheme(oa_reader *R, const char *name, const gt_node *n, gt_oa_scheme *out) {
+  const char *type = oa_text(n, "type");
+  if (!type) return oa_fail(R, n, "security scheme '%s' has no type", name);
+  out->name = gt_xstrdup(name);
+  out->var = var_name_of(name);
+  if (!strcmp(type, "http") || !strcmp(type, "basic")) {
+    const char *scheme = !strcmp(type, "basic") ? "basic" : oa_text(n, "scheme");
+    if (scheme && !strcasecmp(scheme, "basic")) {
+      out->kind = GT_OA_SEC_BASIC;
+    } else if (scheme && !strcasecmp(scheme, "bearer")) {
+      out->kind = GT_OA_SEC_BEARER;
+    } else {
+      return oa_fail(R, n,
+                     "security scheme '%s': http scheme '%s' is not supported (supported: "
+                     "bearer, basic, apiKey, oauth2 and openIdConnect as a bearer token)",
+                     name, scheme ? scheme : "(none)");
+    }
+  } else if (!strcmp(type, "oauth2") || !strcmp(type, "openIdConnect")) {
+    out->kind = GT_OA_SEC_BEARER;
+  } else if (!strcmp(type, "apiKey")) {
+    const char *in = oa_text(n, "in");
+    const char *pname = oa_text(n, "name");
+    if (!in || !pname)
+      return oa_fail(R, n, "security scheme '%s': apiKey needs `in` and `name`", name);
+    out->param = gt_xstrdup(pname);
+    if (!strcmp(in, "header"))
+      out->kind = GT_OA_SEC_APIKEY_HEADER;
+    else if (!strcmp(in, "query"))
+      out->kind = GT_OA_SEC_APIKEY_QUERY;
+    else if (!strcmp(in, "cookie"))
+      out->kind = GT_OA_SEC_APIKEY_COOKIE;
+    else
+      return oa_fail(R, n, "security scheme '%s': apiKey in '%s' is not supported", name, in);
+  } else {
+    return oa_fail(R, n,
+                   "security scheme '%s': type '%s' is not supported (supported: http bearer "
+                   "and basic, apiKey, oauth2 and openIdConnect as a bearer token)",
+                   name, type);
+  }
+  return true;
+}
+
+static bool read_schemes(oa_reader *R, const gt_node *root) {
+  const gt_node *map = R->d->version == 20
+                           ? gt_node_get(root, "securityDefinitions")
+                           : gt_node_get(gt_node_get(root, "components"), "securitySchemes");
+  if (!map) return true;
+  if (map->kind != GT_NODE_MAP) return oa_fail(R, map, "security schemes must be a mapping");
+  R->d->schemes = gt_xcalloc(map->count ? map->count : 1, sizeof *R->d->schemes);
+  oa_at where = {0, gt_xstrdup("")};
+  for (size_t i = 0; i < map->count; i++) {
+    oa_at at = oa_copy(&where);
+    const gt_node *n = oa_resolve(R, map->items[i], &at);
+    oa_at_free(&at);
+    if (!n || !read_scheme(R, map->keys[i]->text, n, &R->d->schemes[R->d->n_schemes])) {
+      oa_at_free(&where);
+      return false;
+    }
+    R->d->n_schemes++;
+    for (size_t k = 0; k + 1 < R->d->n_schemes; k++)
+      if (!strcmp(R->d->schemes[k].var, R->d->schemes[i].var)) {
+        oa_at_free(&where);
+        return oa_fail(R, map->keys[i],
+                       "security schemes '%s' and '%s' both map to the variable %s; rename one",
+                       R->d->schemes[k].name, R->d->schemes[i].name, R->d->schemes[i].var);
+      }
+  }
+  oa_at_free(&where);
+  return true;
+}
+
+/* `security:` (a list of requirements: alternatives). The first one is used;
+ * an empty list, or a first requirement `{}`, is a public operation. */
+static bool read_security(oa_reader *R, const gt_node *sec, gt_oa_op *op) {
+  if (!sec) {
+    op->is_public = true;
+    return true;
+  }
+  if (sec->kind != GT_NODE_SEQ) return oa_fail(R, sec, "security must be a list");
+  if (sec->count == 0 || (sec->items[0]->kind == GT_NODE_MAP && sec->items[0]->count == 0)) {
+    op->is_public = true;
+    return true;
+  }
+  op->alts = gt_xcalloc(sec->count, sizeof *op->alts);
+  for (size_t a = 0; a < sec->count; a++) {
+    const gt_node *alt = sec->items[a];
+    if (alt->kind != GT_NODE_MAP)
+      return oa_fail(R, alt, "a security requirement must be a mapping");
+    if (!alt->count) continue;
+    size_t k = 0;
+    while (k < R->d->n_schemes && strcmp(R->d->schemes[k].name, alt->keys[0]->text))
+      k++;
+    if (k == R->d->n_schemes)
+      return oa_fail(R, alt->keys[0], "security scheme '%s' is not defined", alt->keys[0]->text);
+    op->alts[op->n_alts++] = (int)k;
+  }
+  const gt_node *req = sec->items[0];
+  op->security = gt_xcalloc(req->count, sizeof *op->security);
+  for (size_t i = 0; i < req->count; i++) {
+    size_t k = 0;
+    while (k < R->d->n_schemes && strcmp(R->d->schemes[k].name, req->keys[i]->text))
+      k++;
+    if (k == R->d->n_schemes)
+      return oa_fail(R, req->keys[i], "security scheme '%s' is not defined", req->keys[i]->text);
+    op->security[op->n_security++] = (int)k;
+  }
+  return true;
+}
+
+/* ---- parameters ---- */
+
+static const gt_node *first_example(const gt_node *n) {
+  const gt_node *ex = gt_node_get(n, "example");
+  if (ex) return ex;
+  ex = gt_node_get(n, "x-example");
+  if (ex) return ex;
+  const gt_node *exs = gt_node_get(n, "examples");
+  if (exs && exs->kind == GT_NODE_MAP && exs->count) {
+    const gt_node *first = exs->items[0];
+    /* 3.x: an Example Object {value: ...}; 2.0 responses: media type -> value */
+    const gt_node *v = first->kind == GT_NODE_MAP ? gt_node_get(first, "value") : NULL;
+    if (v) return v;
+    if (first->kind == GT_NODE_MAP && gt_node_get(first, "externalValue")) return NULL;
+    return first;
+  }
+  return NULL;
+}
+
+static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_param *out) {
+  oa_at where = oa_copy(where0);
+  const gt_node *n = oa_resolve(C->R, n0, &where);
+  bool ok = n != NULL;
+  if (ok && n->kind != GT_NODE_MAP) ok = oa_fail(C->R, n, "a parameter must be a mapping");
+  const char *name = ok ? oa_text(n, "name") : NULL;
+  const char *in = ok ? oa_text(n, "in") : NULL;
+  if (ok && (!name || !in)) ok = oa_fail(C->R, n, "a parameter needs `name` and `in`");
+  if (ok) {
+    out->name = gt_xstrdup(name);
+    out->in = gt_xstrdup(in);
+    const gt_node *req = gt_node_get(n, "required");
+    out->required = !strcmp(in, "path") || (req && req->text && !strcmp(req->text, "true"));
+    out->example = first_example(n);
+    oa_at sat;
+    const gt_node *schema = gt_node_get(n, "schema");
+    if (C->R->d->version == 20 && strcmp(in, "body")) {
+      schema = n; /* 2.0: type, format, enum, minimum... sit on the parameter */
+      sat = oa_copy(&where);
+    } else if (schema) {
+      sat = oa_child(&where, "schema");
+    } else {
+      const gt_node *content = gt_node_get(n, "content");
+      if (content && content->kind == GT_NODE_MAP && content->count) {
+        oa_at cat = oa_child(&where, "content");
+        oa_at mat = oa_child(&cat, content->keys[0]->text);
+        oa_at_free(&cat);
+        schema = gt_node_get(content->items[0], "schema");
+        sat = oa_child(&mat, "schema");
+        oa_at_free(&mat);
+      } else {
+        sat = oa_copy(&where);
+      }
+    }
+    if (schema) {
+      const gt_node *s = oa_resolve(C->R, schema, &sat);
+      ok = s != NULL;
+      if (ok) {
+        out->schema.node = s;
+        out->schema.uri = oa_uri(C->R->d, &sat);
+      }
+    }
+    oa_at_free(&sat);
+  }
+  oa_at_free(&where);
+  return ok;
+}
+
+/* Path-level then operation-level parameters (an operation's wins for the
+ * same name and location). */
+static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_oa_op *op) {
+  if (!list) return true;
+  if (list->kind != GT_NODE_SEQ) return oa_fail(C->R, list, "parameters must be a list");
+  oa_at lat = oa_child(where, "parameters");
+  bool ok = true;
+  for (size_t i = 0; ok && i < list->count; i++) {
+    char idx[24];
+    snprintf(idx, sizeof idx, "%zu", i);
+    oa_at pat = oa_child(&lat, idx);
+    gt_oa_param p = {.part = -1};
+    ok = read_param(C, list->items[i], &pat, &p);
+    oa_at_free(&pat);
+    if (!ok) {
+      free(p.name);
+      free(p.in);
+      free(p.schema.uri);
+      break;
+    }
+    size_t k = 0;
+    while (k < op->n_params &&
+           !(!strcmp(op->params[k].name, p.name) && !strcmp(op->params[k].in, p.in)))
+      k++;
+    if (k < op->n_params) {
+      free(op->params[k].name);
+      free(op->params[k].in);
+      free(op->params[k].schema.uri);
+    } else {
+      op->params = gt_xrealloc(op->params, (op->n_params + 1) * sizeof *op->params);
+      op->n_params++;
+    }
+    op->params[k] = p;
+  }
+  oa_at_free(&lat);
+  return ok;
+}
+
+/* ---- media types, bodies, responses ---- */
+
+static void add_media(gt_oa_media **v, size_t *n, const char *type, const gt_node *schema,
+                      char *uri, const gt_node *example) {
+  *v = gt_xrealloc(*v, (*n + 1) * sizeof **v);
+  (*v)[(*n)++] = (gt_oa_media){gt_xstrdup(type), {schema, uri}, example, -1};
+}
+
+/* A 3.x `content:` mapping. */
+static bool read_content(op_ctx *C, const gt_node *content, const oa_at *where, gt_oa_media **v,
+                         size_t *n) {
+  if (!content) return true;
+  if (content->kind != GT_NODE_MAP) return oa_fail(C->R, content, "content must be a mapping");
+  oa_at cat = oa_child(where, "content");
+  bool ok = true;
+  for (size_t i = 0; ok && i < content->count; i++) {
+    oa_at mat = oa_child(&cat, content->keys[i]->text);
+    const gt_node *m = oa_resolve(C->R, content->items[i], &mat);
+    ok = m != NULL;
+    const gt_node *schema = ok ? gt_node_get(m, "schema") : NULL;
+    char *uri = NULL;
+    if (schema) {
+      oa_at sat = oa_child(&mat, "schema");
+      schema = oa_resolve(C->R, schema, &sat);
+      ok = schema != NULL;
+      if (ok) uri = oa_uri(C->R->d, &sat);
+      oa_at_free(&sat);
+    }
+    if (ok) add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
+    oa_at_free(&mat);
+  }
+  oa_at_free(&cat);
+  return ok;
+}
+
+static void each_type(const gt_node *types, const char *fallback,
+                      void (*fn)(void *ud, const char *type), void *ud) {
+  if (types && types->kind == GT_NODE_SEQ && types->count) {
+    for (size_t i = 0; i < types->count; i++)
+      if (types->items[i]->kind == GT_NODE_SCALAR) fn(ud, types->items[i]->text);
+  } else {
+    fn(ud, fallback);
+  }
+}
+
+typedef struct media_add {
+  gt_oa_media **v;
+  size_t *n;
+  const gt_node *schema;
+  const char *uri;
+  const gt_node *examples; /* 2.0 response examples: media type -> value */
+  const gt_node *example;
+} media_add;
+
+static void add_one(void *ud, const char *type) {
+  media_add *a = ud;
+  const gt_node *ex = a->examples ? gt_node_get(a->examples, type) : NULL;
+  add_media(a->v, a->n, type, a->schema, a->uri ? gt_xstrdup(a->uri) : NULL, ex ? ex : a->example);
+}
+
+static bool read_headers(op_ctx *C, const gt_node *headers, const oa_at *where, gt_oa_response *r) {
+  if (!headers) return true;
+  if (headers->kind != GT_NODE_MAP) return oa_fail(C->R, headers, "headers must be a mapping");
+  oa_at hat = oa_child(where, "headers");
+  bool ok = true;
+  for (size_t i = 0; ok && i < headers->count; i++) {
+    oa_at at = oa_child(&hat, headers->keys[i]->text);
+    const gt_node *h = oa_resolve(C->R, headers->items[i], &at);
+    ok = h != NULL;
+    if (ok) {
+      gt_oa_header x = {gt_xstrdup(headers->keys[i]->text), false, {NULL, NULL}, -1};
+      const gt_node *req = gt_node_get(h, "required");
+      x.required = req && req->text && !strcmp(req->text, "true");
+      const gt_node *schema = C->R->d->version == 20 ? h : gt_node_get(h, "schema");
+      if (schema) {
+        oa_at sat = C->R->d->version == 20 ? oa_copy(&at) : oa_child(&at, "schema");
+        schema = oa_resolve(C->R, schema, &sat);
+        ok = schema != NULL;
+        if (ok) {
+          x.schema.node = schema;
+          x.schema.uri = oa_uri(C->R->d, &sat);
+        }
+        oa_at_free(&sat);
+      }
+      r->headers = gt_xrealloc(r->headers, (r->n_headers + 1) * sizeof *r->headers);
+      r->headers[r->n_headers++] = x;
+    }
+    oa_at_free(&at);
+  }
+  oa_at_free(&hat);
+  return ok;
+}
+
+static bool status_key_ok(const char *k) {
+  if (!strcmp(k, "default")) return true;
+  if (strlen(k) != 3 || k[0] < '1' || k[0] > '5') return false;
+  if ((k[1] == 'X' || k[1] == 'x') && (k[2] == 'X' || k[2] == 'x')) return true;
+  return isdigit((unsigned char)k[1]) && isdigit((unsigned char)k[2]);
+}
+
+static bool read_responses(op_ctx *C, const gt_node *op_node, const gt_node *responses,
+                           const oa_at *where, gt_oa_op *op) {
+  if (!responses) return true; /* 3.1 allows none */
+  if (responses->kind != GT_NODE_MAP)
+    return oa_fail(C->R, responses, "responses must be a mapping");
+  op->responses = gt_xcalloc(responses->count ? responses->count : 1, sizeof *op->responses);
+  oa_at rat = oa_child(where, "responses");
+  bool ok = true;
+  for (size_t i = 0; ok && i < responses->count; i++) {
+    const char *key = responses->keys[i]->text;
+    if (!strncmp(key, "x-", 2)) continue;
+    if (!status_key_ok(key)) {
+      ok = oa_fail(C->R, responses->keys[i],
+                   "response key '%s' is not a status (100-599, 1XX-5XX or default)", key);
+      break;
+    }
+    oa_at at = oa_child(&rat, key);
+    const gt_node *r = oa_resolve(C->R, responses->items[i], &at);
+    ok = r != NULL;
+    if (ok && r->kind != GT_NODE_MAP) ok = oa_fail(C->R, r, "a response must be a mapping");
+    if (ok) {
+      gt_oa_response *x = &op->responses[op->n_responses++];
+      x->status = gt_xstrdup(key);
+      x->links = gt_node_get(r, "links");
+      if (C->R->d->version == 20) {
+        const gt_node *schema = gt_node_get(r, "schema");
+        char *uri = NULL;
+        if (schema) {
+          oa_at sat = oa_child(&at, "schema");
+          schema = oa_resolve(C->R, schema, &sat);
+          ok = schema != NULL;
+          if (ok) uri = oa_uri(C->R->d, &sat);
+          oa_at_free(&sat);
+        }
+        if (ok && schema) {
+          const gt_node *produces = gt_node_get(op_node, "produces");
+          media_add a = {&x->media, &x->n_media, schema, uri, gt_node_get(r, "examples"), NULL};
+          each_type(produces ? produces : C->produces, "application/json", add_one, &a);
+        }
+        free(uri);
+      } else {
+        ok = read_content(C, gt_node_get(r, "content"), &at, &x->media, &x->n_media);
+      }
+      if (ok) ok = read_headers(C, gt_node_get(r, "headers"), &at, x);
+    }
+    oa_at_free(&at);
+  }
+  oa_at_free(&rat);
+  return ok;
+}
+
+static bool read_body(op_ctx *C, const gt_node *op_node, const oa_at *where, gt_oa_op *op) {
+  if (C->R->d->version == 20) {
+    /* the `body` parameter, read as a parameter, becomes the request body */
+    for (size_t i = 0; i < op->n_params; i++) {
+      gt_oa_param *p = &op->params[i];
+      if (strcmp(p->in, "body")) continue;
+      const gt_node *consumes = gt_node_get(op_node, "consumes");
+      media_add a = {&op->body, &op->n_body, p->schema.node, p->schema.uri, NULL, p->example};
+      each_type(consumes ? consumes : C->consumes, "application/json", add_one, &a);
+      op->body_required = p->required;
+    }
+    return true;
+  }
+  const gt_node *rb = gt_node_get(op_node, "requestBody");
+  if (!rb) return true;
+  oa_at at = oa_child(where, "requestBody");
+  const gt_node *b = oa_resolve(C->R, rb, &at);
+  bool ok = b != NULL;
+  if (ok) {
+    const gt_node *req = gt_node_get(b, "required");
+    op->body_required = req && req->text && !strcmp(req->text, "true");
+    ok = read_content(C, gt_node_get(b, "content"), &at, &op->body, &op->n_body);
+  }
+  oa_at_free(&at);
+  return ok;
+}
+
+static bool read_op(op_ctx *C, const char *path, const char *method, const gt_node *item,
+                    const oa_at *item_at, const gt_node *op_node, gt_oa_op *op) {
+  oa_at at = oa_child(item_at, method);
+  op->method = gt_xstrdup(method);
+  for (char *p = op->method; *p; p++)
+    *p = (char)toupper((unsigned char)*p);
+  op->path = gt_xstrdup(path);
+  op->at = op_node;
+  const char *id = oa_text(op_node, "operationId");
+  op->op_id = id ? gt_xstrdup(id) : NULL;
+  const gt_node *sec = gt_node_get(op_node, "security");
+  if (!sec) sec = gt_node_get(C->root, "security");
+  bool ok = op_node->kind == GT_NODE_MAP ||
+            oa_fail(C->R, op_node, "operation %s %s must be a mapping", op->method, path);
+  ok = ok && read_params(C, gt_node_get(item, "parameters"), item_at, op) &&
+       read_params(C, gt_node_get(op_node, "parameters"), &at, op) &&
+       read_body(C, op_node, &at, op) &&
+       read_responses(C, op_node, gt_node_get(op_node, "responses"), &at, op) &&
+       read_security(C->R, sec, op);
+  oa_at_free(&at);
+  return ok;
+}
+
+static bool read_paths(op_ctx *C, const gt_node *paths) {
+  if (!paths) return true;
+  if (paths->kind != GT_NODE_MAP) return oa_fail(C->R, paths, "paths must be a mapping");
+  gt_openapi *d = C->R->d;
+  oa_at pat = {0, gt_xstrdup("/paths")};
+  bool ok = true;
+  for (size_t i = 0; ok && i < paths->count; i++) {
+    const char *path = paths->keys[i]->text;
+    if (!strncmp(path, "x-", 2)) continue;
+    if (path[0] != '/') {
+      ok = oa_fail(C->R, paths->keys[i], "path '%s' must start with /", path);
+      break;
+    }
+    oa_at at = oa_child(&pat, path);
+    const gt_node *item = oa_resolve(C->R, paths->items[i], &at);
+    ok = item != NULL;
+    if (ok && item->kind != GT_NODE_MAP) ok = oa_fail(C->R, item, "a path item must be a mapping");
+    for (size_t m = 0; ok && m < N_METHODS; m++) {
+      const gt_node *op_node = gt_node_get(item, METHODS[m]);
+      if (!op_node) continue;
+      d->ops = gt_xrealloc(d->ops, (d->n_ops + 1) * sizeof *d->ops);
+      gt_oa_op *op = &d->ops[d->n_ops++];
+      memset(op, 0, sizeof *op);
+      ok = read_op(C, path, METHODS[m], item, &at, op_node, op);
+    }
+    oa_at_free(&at);
+  }
+  oa_at_free(&pat);
+  return ok;
+}
+
+/* ---- servers ---- */
+
+/* The first server's URL with every {variable} replaced by its default. */
+static char *server_url(oa_reader *R, const gt_node *root) {
+  if (R->d->version == 20) {
+    const char *host = oa_text(root, "host");
+    if (!host) return NULL;
+    const gt_node *schemes = gt_node_get(root, "schemes");
+    const char *scheme = schemes && schemes->kind == GT_NODE_SEQ && schemes->count &&
+                                 schemes->items[0]->kind == GT_NODE_SCALAR
+                             ? schemes->items[0]->text
+                             : "https";
+    const char *base = oa_text(root, "basePath");
+    return gt_xasprintf("%s://%s%s", scheme, host, base ? base : "");
+  }
+  const gt_node *servers = gt_node_get(root, "servers");
+  if (!servers || servers->kind != GT_NODE_SEQ || !servers->count) return NULL;
+  const gt_node *s = servers->items[0];
+  const char *url = oa_text(s, "url");
+  if (!url) return NULL;
+  const gt_node *vars = gt_node_get(s, "variables");
+  gt_buf b;
+  gt_buf_init(&b);
+  for (const char *p = url; *p; p++) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (!close) {
+      gt_buf_addc(&b, *p);
+      continue;
+    }
+    char *name = gt_xstrndup(p + 1, (size_t)(close - p - 1));
+    const char *def = oa_text(gt_node_get(vars, name), "default");
+    gt_buf_adds(&b, def ? def : "");
+    free(name);
+    p = close;
+  }
+  return gt_buf_steal(&b);
+}
+
+/* ---- entry points ---- */
+
+/* After `key` and its colon: optional blanks and a quote, then a digit (a
+ * version: "3.0.3", 2.0), so a suite's `openapi: api.yaml` is not one. */
+static bool version_follows(const char *p) {
+  p += strspn(p, " \t\"'");
+  if (*p != ':') return false;
+  p++;
+  p += strspn(p, " \t\"'");
+  return *p >= '0' && *p <= '9';
+}
+
+bool gt_openapi_sniff(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  char head[4096];
+  size_t n = fread(head, 1, sizeof head - 1, f);
+  fclose(f);
+  head[n] = 0;
+  /* YAML: a top-level `openapi:` / `swagger:` line with a version */
+  for (char *p = head; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+    if ((!strncmp(p, "openapi", 7) || !strncmp(p, "swagger", 7)) && version_follows(p + 7))
+      return true;
+  /* JSON: "openapi": "3..." anywhere in the head */
+  for (const char *k = head; (k = strchr(k, '"')) != NULL; k++)
+    if ((!strncmp(k, "\"openapi\"", 9) || !strncmp(k, "\"swagger\"", 9)) && version_follows(k + 9))
+      return true;
+  return false;
+}
+
+static bool read_version(oa_reader *R, const gt_node *root) {
+  const gt_node *v = gt_node_get(root, "openapi");
+  const gt_node *sw = gt_node_get(root, "swagger");
+  const gt_node *at = v ? v : sw;
+  if (!at) return oa_fail(R, root, "not an OpenAPI document: no `openapi` or `swagger` key");
+  if (at->kind != GT_NODE_SCALAR || !at->text)
+    return oa_fail(R, at, "the version must be a string");
+  R->d->version_text = gt_xstrdup(at->text);
+  if (sw && !strcmp(at->text, "2.0"))
+    R->d->version = 20;
+  else if (v && !strncmp(at->text, "3.0.", 4))
+    R->d->version = 30;
+  else if (v && !strncmp(at->text, "3.1.", 4))
+    R->d->version = 31;
+  else
+    return oa_fail(R, at, "unsupported version '%s' (supported: OpenAPI 3.1.x, 3.0.x, Swagger 2.0)",
+                   at->text);
+  return true;
+}
+
+gt_openapi *gt_openapi_load(const char *path, gt_err *err) {
+  gt_openapi *d = gt_xcalloc(1, sizeof *d);
+  d->file = gt_xstrdup(path);
+  oa_reader R = {d, err};
+  memset(err, 0, sizeof *err);
+  if (oa_doc_load(&R, path, NULL) < 0) {
+    gt_openapi_free(d);
+    return NULL;
+  }
+  const gt_node *root = d->trees[0];
+  bool ok = root->kind == GT_NODE_MAP || oa_fail(&R, root, "an OpenAPI document must be a mapping");
+  ok = ok && read_version(&R, root);
+  if (ok) {
+    const char *title = oa_text(gt_node_get(root, "info"), "title");
+    d->title = gt_xstrdup(title && *title ? title : "api");
+    d->server_url = server_url(&R, root);
+  }
+  op_ctx C = {&R, root, gt_node_get(root, "consumes"), gt_node_get(root, "produces")};
+  ok = ok && read_schemes(&R, root) && read_paths(&C, gt_node_get(root, "paths"));
+  if (!ok) {
+    gt_openapi_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+static void free_media(gt_oa_media *m, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(m[i].type);
+    free(m[i].schema.uri);
+  }
+  free(m);
+}
+
+void gt_openapi_free(gt_openapi *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->n_ops; i++) {
+    gt_oa_op *op = &d->ops[i];
+    free(op->method);
+    free(op->path);
+    free(op->op_id);
+    for (size_t k = 0; k < op->n_params; k++) {
+      free(op->params[k].name);
+      free(op->params[k].in);
+      free(op->params[k].schema.uri);
+    }
+    free(op->params);
+    free_media(op->body, op->n_body);
+    for (size_t k = 0; k < op->n_responses; k++) {
+      gt_oa_response *r = &op->responses[k];
+      free(r->status);
+      free_media(r->media, r->n_media);
+      for (size_t h = 0; h < r->n_headers; h++) {
+        free(r->headers[h].name);
+        free(r->headers[h].schema.uri);
+      }
+      free(r->headers);
+    }
+    free(op->responses);
+    free(op->security);
+    free(op->alts);
+  }
+  free(d->ops);
+  for (size_t i = 0; i < d->n_schemes; i++) {
+    free(d->schemes[i].name);
+    free(d->schemes[i].var);
+    free(d->schemes[i].param);
+    free(d->schemes[i].value);
+  }
+  free(d->schemes);
+  for (size_t i = 0; i < d->n_docs; i++) {
+    gt_node_free(d->trees[i]);
+    free(d->files[i]);
+    free(d->uris[i]);
+  }
+  free(d->trees);
+  free(d->files);
+  free(d->uris);
+  free(d->version_text);
+  free(d->title);
+  free(d->file);
+  free(d->server_url);
+  free(d);
+}
+
+static bool sendable(gt_oa_sec_kind k) {
+  return k == GT_OA_SEC_BEARER || k == GT_OA_SEC_BASIC || k == GT_OA_SEC_APIKEY_HEADER;
+}
+
+static bool accepts(const gt_oa_op *op, int scheme) {
+  for (size_t i = 0; i < op->n_alts; i++)
+    if (op->alts[i] == scheme) return true;
+  return false;
+}
+
+int gt_openapi_profile_scheme(const gt_openapi *d) {
+  int best = -1;
+  size_t best_n = 0;
+  for (size_t s = 0; s < d->n_schemes; s++) {
+    if (!sendable(d->schemes[s].kind)) continue;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_ops; i++)
+      n += !d->ops[i].is_public && accepts(&d->ops[i], (int)s);
+    if (n > best_n) {
+      best = (int)s;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+int gt_openapi_op_scheme(const gt_openapi *d, const gt_oa_op *op) {
+  if (op->is_public || !op->n_alts) return -1;
+  int p = gt_openapi_profile_scheme(d);
+  return p >= 0 && accepts(op, p) ? p : op->alts[0];
+}
+
+void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value) {
+  for (size_t i = 0; i < d->n_schemes; i++)
+    if (!strcmp(d->schemes[i].var, var)) {
+      free(d->schemes[i].value);
+      d->schemes[i].value = gt_xstrdup(value);
+    }
+}
+
+size_t gt_openapi_credential_vars(const gt_openapi *d, const char **out, size_t max) {
+  size_t n = 0;
+  int profile = gt_openapi_profile_scheme(d);
+  for (size_t i = 0; i < d->n_schemes; i++) {
+    bool used = false;
+    for (size_t k = 0; k < d->n_ops && !used; k++)
+      used = gt_openapi_op_scheme(d, &d->ops[k]) == (int)i;
+    if (!used && (int)i == profile) used = true;
+    if (used && n < max) out[n++] = d->schemes[i].var;
+  }
+  return n;
+}

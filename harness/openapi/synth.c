@@ -1,0 +1,256 @@
+/* synth.c — a valid value for a schema (docs/openapi.md "Deriving
+ * scenarios"): the schema's example, else its default, const or first enum
+ * value, else one built from its type: objects with their required
+ * properties (every property when none is required), arrays of minItems
+ * items (at least one), numbers inside minimum/maximum, strings of the
+ * format's shape (date-time, uuid, email, uri...), matching a simple pattern,
+ * within minLength/maxLength. Circular schemas stop at a depth. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check/check.h"
+#include "oa_internal.h"
+
+#define MAX_SYNTH_DEPTH 8
+
+typedef struct synther {
+  oa_reader *R;
+  uint64_t *rng;
+  bool response; /* a response body: readOnly properties included, writeOnly ones not */
+} synther;
+
+cJSON *oa_example_json(const gt_node *example) {
+  return example ? gt_node_to_json(example) : NULL;
+}
+
+static bool num_of(const gt_node *n, double *out) {
+  if (!n || n->kind != GT_NODE_SCALAR || !n->text || n->quoted) return false;
+  char *end;
+  *out = strtod(n->text, &end);
+  return end != n->text && !*end;
+}
+
+static const char *type_of(const gt_node *s) {
+  const gt_node *t = gt_node_get(s, "type");
+  if (t && t->kind == GT_NODE_SCALAR) return t->text;
+  if (t && t->kind == GT_NODE_SEQ) /* 3.1: ["string", "null"]: the first that is not null */
+    for (size_t i = 0; i < t->count; i++)
+      if (t->items[i]->kind == GT_NODE_SCALAR && strcmp(t->items[i]->text, "null"))
+        return t->items[i]->text;
+  if (gt_node_get(s, "properties") || gt_node_get(s, "additionalProperties")) return "object";
+  if (gt_node_get(s, "items")) return "array";
+  return NULL;
+}
+
+static char *by_format(const char *f) {
+  static const struct {
+    const char *format, *value;
+  } FORMATS[] = {
+      {"date-time", "2024-01-02T03:04:05Z"},
+      {"date", "2024-01-02"},
+      {"time", "03:04:05Z"},
+      {"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+      {"email", "user@example.com"},
+      {"idn-email", "user@example.com"},
+      {"uri", "https://example.com/"},
+      {"url", "https://example.com/"},
+      {"iri", "https://example.com/"},
+      {"uri-reference", "/example"},
+      {"hostname", "example.com"},
+      {"ipv4", "192.0.2.1"},
+      {"ipv6", "2001:db8::1"},
+      {"byte", "Z2F1bnRsZXQ="},
+      {"duration", "P1D"},
+      {"json-pointer", "/a"},
+      {"regex", "^a$"},
+  };
+  for (size_t i = 0; f && i < sizeof FORMATS / sizeof *FORMATS; i++)
+    if (!strcmp(FORMATS[i].format, f)) return gt_xstrdup(FORMATS[i].value);
+  return NULL;
+}
+
+/* A string matching a simple pattern (the template synthesizer's example
+ * maker), or NULL when it cannot make one. */
+static char *by_pattern(const char *pattern) {
+  gt_node *n = gt_node_new_scalar(pattern, true, "", 0, 0);
+  n->tag = gt_xstrdup("!regex");
+  gt_err e = {0};
+  char *out = NULL;
+  if (gt_template_compile(n, &e)) {
+    cJSON *v = gt_template_synthesize(n, NULL);
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "string")) out = gt_xstrdup(v->valuestring);
+    cJSON_Delete(v);
+  }
+  gt_node_free(n);
+  return out;
+}
+
+static cJSON *synth_string(synther *S, const gt_node *s) {
+  const char *format = oa_text(s, "format");
+  const char *pattern = oa_text(s, "pattern");
+  char *v = pattern ? by_pattern(pattern) : NULL;
+  if (!v) v = by_format(format);
+  if (!v) v = gt_xasprintf("gauntlet-%04x", (unsigned)(gt_splitmix64(S->rng) & 0xffff));
+  double min = 0, max = 0;
+  size_t len = strlen(v);
+  if (num_of(gt_node_get(s, "maxLength"), &max) && max >= 0 && (double)len > max) {
+    v[(size_t)max] = 0;
+    len = (size_t)max;
+  }
+  if (num_of(gt_node_get(s, "minLength"), &min) && (double)len < min && min < 65536) {
+    v = gt_xrealloc(v, (size_t)min + 1);
+    while ((double)len < min)
+      v[len++] = 'a';
+    v[len] = 0;
+  }
+  cJSON *j = cJSON_CreateString(v);
+  free(v);
+  return j;
+}
+
+static cJSON *synth_number(const gt_node *s, bool integer) {
+  double lo = -INFINITY, hi = INFINITY, x;
+  if (num_of(gt_node_get(s, "minimum"), &x)) lo = x;
+  if (num_of(gt_node_get(s, "maximum"), &x)) hi = x;
+  const gt_node *emin = gt_node_get(s, "exclusiveMinimum");
+  const gt_node *emax = gt_node_get(s, "exclusiveMaximum");
+  double step = integer ? 1 : 0.5;
+  if (num_of(emin, &x))
+    lo = x + step; /* 3.1 / draft-06+: a number */
+  else if (emin && emin->text && !strcmp(emin->text, "true") && isfinite(lo))
+    lo += step;
+  if (num_of(emax, &x))
+    hi = x - step;
+  else if (emax && emax->text && !strcmp(emax->text, "true") && isfinite(hi))
+    hi -= step;
+  double v = 1;
+  if (isfinite(lo) && v < lo) v = lo;
+  if (isfinite(hi) && v > hi) v = hi;
+  if (integer) v = isfinite(lo) && ceil(v) > hi ? floor(v) : ceil(v);
+  double mult;
+  if (num_of(gt_node_get(s, "multipleOf"), &mult) && mult > 0) v = ceil(v / mult) * mult;
+  return cJSON_CreateNumber(v);
+}
+
+static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth);
+
+/* Resolves a sub-schema and synthesizes it (at restored afterwards). */
+static cJSON *synth_sub(synther *S, const gt_node *sub, const oa_at *at, int depth) {
+  oa_at w = oa_copy(at);
+  cJSON *v = synth(S, sub, &w, depth + 1);
+  oa_at_free(&w);
+  return v;
+}
+
+static bool is_required(const gt_node *req, const char *name) {
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
+    if (req->items[i]->text && !strcmp(req->items[i]->text, name)) return true;
+  return false;
+}
+
+static bool flag(const gt_node *prop, const char *key) {
+  const char *v = oa_text(prop, key);
+  return v && !strcmp(v, "true");
+}
+
+static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth) {
+  cJSON *o = cJSON_CreateObject();
+  const gt_node *props = gt_node_get(s, "properties");
+  const gt_node *req = gt_node_get(s, "required");
+  bool any_required = req && req->kind == GT_NODE_SEQ && req->count;
+  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
+    const char *name = props->keys[i]->text;
+    /* a request never carries readOnly properties, a response never writeOnly ones */
+    if (flag(props->items[i], S->response ? "writeOnly" : "readOnly")) continue;
+    if (any_required && !is_required(req, name)) continue;
+    if (depth >= MAX_SYNTH_DEPTH && !is_required(req, name)) continue;
+    cJSON *v = synth_sub(S, props->items[i], at, depth);
+    if (v) cJSON_AddItemToObject(o, name, v);
+  }
+  return o;
+}
+
+static cJSON *merge_all_of(synther *S, const gt_node *all, const oa_at *at, int depth) {
+  cJSON *merged = NULL;
+  for (size_t i = 0; i < all->count; i++) {
+    cJSON *part = synth_sub(S, all->items[i], at, depth);
+    if (!part) continue;
+    if (merged && cJSON_IsObject(merged) && cJSON_IsObject(part)) {
+      merged = gt_json_merge_deep(merged, part);
+      cJSON_Delete(part);
+    } else if (!merged) {
+      merged = part;
+    } else {
+      cJSON_Delete(part);
+    }
+  }
+  return merged;
+}
+
+static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
+  if (!s0) return cJSON_CreateNull();
+  const gt_node *s = oa_resolve(S->R, s0, at);
+  if (!s) return cJSON_CreateNull(); /* a broken $ref: the loader reports those it reads */
+  if (s->kind != GT_NODE_MAP) return cJSON_CreateNull();
+  const gt_node *ex = gt_node_get(s, "example");
+  if (!ex) ex = gt_node_get(s, "x-example");
+  const gt_node *exs = gt_node_get(s, "examples"); /* 3.1: a list */
+  if (!ex && exs && exs->kind == GT_NODE_SEQ && exs->count) ex = exs->items[0];
+  if (!ex) ex = gt_node_get(s, "default");
+  if (!ex) ex = gt_node_get(s, "const");
+  const gt_node *en = gt_node_get(s, "enum");
+  if (!ex && en && en->kind == GT_NODE_SEQ && en->count) ex = en->items[0];
+  if (ex) return gt_node_to_json(ex);
+  if (depth > MAX_SYNTH_DEPTH * 2) return cJSON_CreateNull();
+  const gt_node *all = gt_node_get(s, "allOf");
+  if (all && all->kind == GT_NODE_SEQ && all->count) {
+    cJSON *m = merge_all_of(S, all, at, depth);
+    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth) : NULL;
+    if (own && m && cJSON_IsObject(m)) m = gt_json_merge_deep(m, own);
+    cJSON_Delete(own);
+    if (m) return m;
+  }
+  const char *alts[] = {"oneOf", "anyOf"};
+  for (size_t i = 0; i < 2; i++) {
+    const gt_node *a = gt_node_get(s, alts[i]);
+    if (a && a->kind == GT_NODE_SEQ && a->count) return synth_sub(S, a->items[0], at, depth);
+  }
+  const char *type = type_of(s);
+  if (!type) return cJSON_CreateString("gauntlet");
+  if (!strcmp(type, "object")) return synth_object(S, s, at, depth);
+  if (!strcmp(type, "array")) {
+    cJSON *a = cJSON_CreateArray();
+    double min = 1;
+    num_of(gt_node_get(s, "minItems"), &min);
+    if (min < 1) min = depth >= MAX_SYNTH_DEPTH ? 0 : 1;
+    for (int i = 0; i < (int)min && i < 16; i++)
+      cJSON_AddItemToArray(a, synth_sub(S, gt_node_get(s, "items"), at, depth));
+    return a;
+  }
+  if (!strcmp(type, "integer")) return synth_number(s, true);
+  if (!strcmp(type, "number")) return synth_number(s, false);
+  if (!strcmp(type, "boolean")) return cJSON_CreateTrue();
+  if (!strcmp(type, "null")) return cJSON_CreateNull();
+  if (!strcmp(type, "file")) return cJSON_CreateString("gauntlet");
+  return synth_string(S, s);
+}
+
+size_t oa_doc_of(const gt_openapi *d, const gt_node *n) {
+  for (size_t i = 0; n && i < d->n_docs; i++)
+    if (d->files[i] == n->file) return i;
+  return 0;
+}
+
+cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng) {
+  return oa_synthesize_for(R, schema, rng, false);
+}
+
+cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
+  synther S = {R, rng, response};
+  oa_at at = {oa_doc_of(R->d, schema), gt_xstrdup("")};
+  cJSON *v = synth(&S, schema, &at, 0);
+  oa_at_free(&at);
+  return v;
+}

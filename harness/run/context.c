@@ -105,6 +105,9 @@ char *gt_failure_context(const gt_failure *f, const gt_http_response *resp) {
   /* Only locations inside the body: "$" itself already shows the body (or
    * why it is not JSON) as its actual value. */
   if (!f->where || f->where[0] != '$' || !f->where[1]) return NULL;
+  /* A complete message (a JSON Schema error) names the value and the keyword
+   * itself, in the one-line form docs/schema.md promises. */
+  if (f->message) return NULL;
   if (!resp || resp->outcome != GT_HTTP_OK || !resp->body.data || !resp->body.len) return NULL;
   char *body = excerpt(resp->body.data, resp->body.len);
   char *keys = f->actual && !strcmp(f->actual, "missing")

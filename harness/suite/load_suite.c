@@ -232,10 +232,9 @@ static bool load_defaults_parts(loader *L, gt_node *const *parts, size_t n_parts
 }
 
 static bool load_root(loader *L, gt_node *root) {
-  static const char *const keys[] = {"suite",          "include",        "base_url", "profile",
-                                     "variables",      "defaults",       "wait_for", "shard",
-                                     "scenarios",      "schema_dialect", "strict_formats",
-                                     "openapi",        "x-*",            NULL};
+  static const char *const keys[] = {
+      "suite", "include",   "base_url",       "profile",        "variables", "defaults", "wait_for",
+      "shard", "scenarios", "schema_dialect", "strict_formats", "openapi",   "x-*",      NULL};
   gt_suite *s = L->suite;
   if (ld_is_null(root))
     return ld_fail(L, root, "empty suite: expected a mapping with suite:, scenarios:, ...");

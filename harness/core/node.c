@@ -474,3 +474,35 @@ gt_node *gt_node_from_json(const cJSON *j, const char *file, int line, int col) 
   free(p);
   return n;
 }
+
+const gt_node *gt_node_at_pointer(const gt_node *n, const char *ptr) {
+  const char *p = ptr;
+  while (n && *p == '/') {
+    p++;
+    const char *e = strchr(p, '/');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char *tok = gt_xmalloc(len + 1); /* freed below */
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+      if (p[i] == '~' && i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1')) {
+        tok[j++] = p[i + 1] == '0' ? '~' : '/';
+        i++;
+      } else {
+        tok[j++] = p[i];
+      }
+    }
+    tok[j] = 0;
+    if (n->kind == GT_NODE_MAP) {
+      n = gt_node_get(n, tok);
+    } else if (n->kind == GT_NODE_SEQ) {
+      char *end;
+      unsigned long idx = strtoul(tok, &end, 10);
+      n = (*tok && !*end && idx < n->count) ? n->items[idx] : NULL;
+    } else {
+      n = NULL;
+    }
+    free(tok);
+    p += len;
+  }
+  return *p ? NULL : n;
+}

@@ -121,4 +121,8 @@ cJSON *gt_scalar_to_json(const char *text, size_t len, bool quoted);
 /* Build a node tree from JSON (used for captured values and serve). Caller owns. */
 gt_node *gt_node_from_json(const cJSON *j, const char *file, int line, int col);
 
+/* The node an RFC 6901 JSON Pointer (already percent-decoded, "" = n
+ * itself) selects below n; NULL when there is none. Borrowed from n. */
+const gt_node *gt_node_at_pointer(const gt_node *n, const char *ptr);
+
 #endif

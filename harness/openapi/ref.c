@@ -111,39 +111,6 @@ long oa_doc_load(oa_reader *R, const char *path, const gt_node *at) {
   return (long)d->n_docs++;
 }
 
-/* Walks an RFC 6901 pointer (percent-decoded already); NULL when absent. */
-static const gt_node *walk(const gt_node *n, const char *ptr) {
-  const char *p = ptr;
-  while (n && *p == '/') {
-    p++;
-    const char *e = strchr(p, '/');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char *tok = gt_xmalloc(len + 1);
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-      if (p[i] == '~' && i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1')) {
-        tok[j++] = p[i + 1] == '0' ? '~' : '/';
-        i++;
-      } else {
-        tok[j++] = p[i];
-      }
-    }
-    tok[j] = 0;
-    if (n->kind == GT_NODE_MAP) {
-      n = gt_node_get(n, tok);
-    } else if (n->kind == GT_NODE_SEQ) {
-      char *end;
-      unsigned long idx = strtoul(tok, &end, 10);
-      n = (*tok && !*end && idx < n->count) ? n->items[idx] : NULL;
-    } else {
-      n = NULL;
-    }
-    free(tok);
-    p += len;
-  }
-  return *p ? NULL : n;
-}
-
 static int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -209,7 +176,7 @@ const gt_node *oa_resolve(oa_reader *R, const gt_node *n, oa_at *where) {
       free(frag);
       return NULL;
     }
-    const gt_node *target = walk(R->d->trees[doc], frag);
+    const gt_node *target = gt_node_at_pointer(R->d->trees[doc], frag);
     if (!target) {
       oa_fail(R, ref, "$ref \"%s\": nothing at \"#%s\" in %s", text, frag, R->d->files[doc]);
       free(frag);

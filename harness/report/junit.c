@@ -57,31 +57,10 @@ static void time_attr(FILE *f, double seconds) {
   fprintf(f, " time=\"%s\"", t);
 }
 
-/* mkdir -p of path's parent directory. */
-static bool make_parent_dirs(const char *path, gt_err *err) {
-  char *dir = gt_xstrdup(path); /* freed below */
-  char *slash = strrchr(dir, '/');
-  bool ok = true;
-  if (slash && slash != dir) {
-    *slash = 0;
-    for (char *p = dir + 1; ok; p++) {
-      if (*p != '/' && *p != 0) continue;
-      char saved = *p;
-      *p = 0;
-      if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        ok = io_error(err, "cannot create directory", dir);
-      *p = saved;
-      if (!saved) break;
-    }
-  }
-  free(dir);
-  return ok;
-}
-
 /* Creates path's directories and opens the temporary document. */
 static bool open_document(gt_junit *j, const char *path, gt_err *err) {
   if (!path || !*path) return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
-  if (!make_parent_dirs(path, err)) return false;
+  if (!gt_report_make_parent_dirs(path, err)) return false;
   j->path = gt_xstrdup(path);
   j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
   j->doc = fopen(j->tmp_path, "w");

@@ -449,39 +449,6 @@ gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *e
   return gt_yaml_parse(file, text, len, err);
 }
 
-/* Walks an RFC 6901 pointer (already percent-decoded) from a tree node. */
-static const gt_node *walk(const gt_node *n, const char *ptr) {
-  const char *p = ptr;
-  while (n && *p == '/') {
-    p++;
-    const char *e = strchr(p, '/');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char *tok = gt_xmalloc(len + 1);
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-      if (p[i] == '~' && i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1')) {
-        tok[j++] = p[i + 1] == '0' ? '~' : '/';
-        i++;
-      } else {
-        tok[j++] = p[i];
-      }
-    }
-    tok[j] = 0;
-    if (n->kind == GT_NODE_MAP) {
-      n = gt_node_get(n, tok);
-    } else if (n->kind == GT_NODE_SEQ) {
-      char *end;
-      unsigned long idx = strtoul(tok, &end, 10);
-      n = (*tok && !*end && idx < n->count) ? n->items[idx] : NULL;
-    } else {
-      n = NULL;
-    }
-    free(tok);
-    p += len;
-  }
-  return *p ? NULL : n;
-}
-
 static bool resolve_one(sc_cc *c, size_t i) {
   sc_pending p = c->pending[i];
   char *base = gt_xstrdup(p.uri);
@@ -509,7 +476,7 @@ static bool resolve_one(sc_cc *c, size_t i) {
   if (!frag || !*frag) {
     target = id->node;
   } else if (frag[0] == '/') {
-    target = walk(id->node, frag);
+    target = gt_node_at_pointer(id->node, frag);
     if (!target) {
       sc_compile_fail(c, p.at, "$ref \"%s\": nothing at \"#%s\" in %s", p.text, frag, base);
       goto out;

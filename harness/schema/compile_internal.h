@@ -102,6 +102,9 @@ char *sc_read_all(const char *path, size_t *len, gt_err *err);
 bool sc_parse_json(const char *file, const char *text, size_t len, cJSON **out, gt_err *err);
 /* JSON (checked strictly, errors at LINE:COL) or YAML text to a tree. */
 gt_node *sc_parse_text(const char *file, const char *text, size_t len, gt_err *err);
+/* An empty compiled schema with opts' limits and its regex match context
+ * (the caller compiles into it; gt_schema_free frees it). */
+gt_schema *sc_schema_new(const gt_schema_opts *opts);
 /* sc_read_all then sc_parse_text; the caller frees the tree. */
 gt_node *sc_load_tree(const char *path, gt_err *err);
 

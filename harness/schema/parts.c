@@ -20,14 +20,7 @@ gt_schema *gt_schema_compile_parts(const gt_node *doc, const char *doc_uri,
   if (!opts) opts = &defaults;
   if (!err) err = &local;
   memset(err, 0, sizeof *err);
-  gt_schema *s = gt_xcalloc(1, sizeof *s);
-  s->strict_formats = opts->strict_formats;
-  s->max_depth = opts->max_depth ? opts->max_depth : GT_SCHEMA_MAX_DEPTH;
-  s->mctx = pcre2_match_context_create(NULL);
-  pcre2_set_match_limit(s->mctx, 2000000);
-  pcre2_set_depth_limit(s->mctx, 5000);
-  s->spare_md = gt_xmalloc(sizeof *s->spare_md);
-  atomic_init(s->spare_md, NULL);
+  gt_schema *s = sc_schema_new(opts);
   s->dialect = opts->dialect ? opts->dialect : GT_DIALECT_2020_12;
   sc_cc c = {.s = s, .opts = opts, .err = err};
   sc_doc *d = gt_xcalloc(1, sizeof *d);

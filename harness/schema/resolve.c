@@ -555,12 +555,7 @@ static void set_sibling_map(sc_cc *c, const gt_node *root) {
       fslash ? gt_xstrndup(root->file, (size_t)(fslash - root->file)) : gt_xstrdup(".");
 }
 
-gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt_err *err) {
-  static const gt_schema_opts defaults;
-  gt_err local;
-  if (!opts) opts = &defaults;
-  if (!err) err = &local;
-  memset(err, 0, sizeof *err);
+gt_schema *sc_schema_new(const gt_schema_opts *opts) {
   gt_schema *s = gt_xcalloc(1, sizeof *s);
   s->strict_formats = opts->strict_formats;
   s->max_depth = opts->max_depth ? opts->max_depth : GT_SCHEMA_MAX_DEPTH;
@@ -569,6 +564,16 @@ gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt
   pcre2_set_depth_limit(s->mctx, 5000);
   s->spare_md = gt_xmalloc(sizeof *s->spare_md);
   atomic_init(s->spare_md, NULL);
+  return s;
+}
+
+gt_schema *gt_schema_compile(const gt_node *root, const gt_schema_opts *opts, gt_err *err) {
+  static const gt_schema_opts defaults;
+  gt_err local;
+  if (!opts) opts = &defaults;
+  if (!err) err = &local;
+  memset(err, 0, sizeof *err);
+  gt_schema *s = sc_schema_new(opts);
   sc_cc c = {.s = s, .opts = opts, .err = err};
   char *base = opts->base_uri ? gt_xstrdup(opts->base_uri)
                : (root->file && *root->file && strcmp(root->file, "-"))

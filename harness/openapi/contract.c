@@ -18,6 +18,9 @@ typedef struct oa_contract {
   gt_contract base; /* first: the scenario holds a pointer to it */
   const struct oa_owner *owner;
   const gt_oa_op *op;
+  gt_negative *negatives; /* owned; base.negatives points here */
+  size_t n_negatives;
+  gt_expect reject; /* base.reject points here */
 } oa_contract;
 
 typedef struct oa_owner {
@@ -34,8 +37,11 @@ void oa_contract_free(void *p) {
     for (size_t k = 0; k < o->d->ops[i].n_params; k++)
       gt_schema_free(o->d->ops[i].params[k].inline_schema);
   gt_schema_free(o->schema);
-  for (size_t i = 0; i < o->d->n_ops; i++)
+  for (size_t i = 0; i < o->d->n_ops; i++) {
     free(o->labels[i]);
+    oa_negatives_free(o->contracts[i].negatives, o->contracts[i].n_negatives);
+    gt_expect_free(&o->contracts[i].reject);
+  }
   free(o->labels);
   gt_openapi_free(o->d);
   free(o->contracts);
@@ -532,8 +538,19 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   o->schema = schema;
   o->contracts = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->contracts);
   o->labels = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->labels);
+  gt_err ignored = {0};
+  oa_reader R = {d, &ignored};
   for (size_t i = 0; i < d->n_ops; i++) {
-    o->contracts[i] = (oa_contract){{judge, check_request, check_credential}, o, &d->ops[i]};
+    oa_contract *k = &o->contracts[i];
+    *k = (oa_contract){.base = {judge, check_request, check_credential, NULL, 0, NULL},
+                       .owner = o,
+                       .op = &d->ops[i]};
+    oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
+    gt_expect_init(&k->reject);
+    oa_rejection(&d->ops[i], &k->reject);
+    k->base.negatives = k->negatives;
+    k->base.n_negatives = k->n_negatives;
+    k->base.reject = &k->reject;
     o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
   }
   for (size_t k = 0; s && k < s->n_scenarios; k++) {

@@ -289,6 +289,12 @@ struct gt_contract {
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */
   int (*check_credential)(const gt_contract *c, const cJSON *query, const cJSON *headers);
+  /* serve: the documented answer of an error with this status (the
+   * response documenting it: the exact status, its class, else `default`):
+   * its JSON media type and a body from its example, else synthesized from
+   * its schema. false when the operation documents no JSON content for it.
+   * *media and *body: caller frees. Thread-safe. */
+  bool (*error_answer)(const gt_contract *c, int status, char **media, char **body);
   /* The operation's invalid values, for the schema-driven faults. */
   const gt_negative *negatives;
   size_t n_negatives;

@@ -140,10 +140,10 @@ static cJSON *against_pattern(const char *pattern, long min_len, long max_len) {
                                       "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
                                       ""};
   /* and '~' repeated to the shortest length allowed */
-  long fit = min_len > 0 ? min_len : 1;
   char tildes[64];
-  memset(tildes, '~', sizeof tildes);
-  tildes[fit < (long)sizeof tildes ? fit : (long)sizeof tildes - 1] = 0;
+  size_t fit = min_len > 0 && min_len < (long)sizeof tildes ? (size_t)min_len : 1;
+  memset(tildes, '~', fit);
+  tildes[fit] = 0;
   cJSON *out = NULL;
   for (int pass = 0; pass < 2 && !out; pass++)
     for (size_t i = 0; i <= sizeof cands / sizeof *cands && !out; i++) {

@@ -222,8 +222,8 @@ static const char *status_of(const cJSON *j) {
 
 /* data.code of an error answer, "" otherwise */
 static const char *code_of(const cJSON *j) {
-  const cJSON *code = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "data"),
-                                                       "code");
+  const cJSON *code =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "data"), "code");
   return cJSON_IsString(code) ? code->valuestring : "";
 }
 
@@ -296,9 +296,9 @@ Test(serve_seed_apis, rpc_send_message_errors_in_postal_order) {
               "{\"to\":[\"a@example.com\"]," FROM "," BODY
               ",\"attachments\":[{\"name\":\"a.txt\"},{\"data\":\"aGk=\"}]}",
               "AttachmentMissingName");
-  expect_code(&s,
-              "{\"to\":[\"a@example.com\"]," FROM "," BODY ",\"attachments\":[{\"name\":\"a.txt\"}]}",
-              "AttachmentMissingData");
+  expect_code(
+      &s, "{\"to\":[\"a@example.com\"]," FROM "," BODY ",\"attachments\":[{\"name\":\"a.txt\"}]}",
+      "AttachmentMissingData");
   expect_code(&s,
               "{\"to\":[\"a@example.com\"]," FROM "," BODY
               ",\"attachments\":[\"junk\",{\"name\":\"a.txt\",\"data\":\"aGk=\"}]}",
@@ -317,8 +317,7 @@ Test(serve_seed_apis, rpc_messages_keyed_by_recipient_with_expansions_only_when_
                  "," BODY "}");
   cr_assert_str_eq(status_of(j), "success");
   const cJSON *msgs = data_of(j, "messages");
-  cr_expect_eq(cJSON_GetArraySize(msgs), 4, "one entry per distinct recipient: %s",
-               text(msgs));
+  cr_expect_eq(cJSON_GetArraySize(msgs), 4, "one entry per distinct recipient: %s", text(msgs));
   const char *want[] = {"ann@example.com", "bob@example.com", "carol@example.com",
                         "dan@example.com"};
   double ids[4] = {0};
@@ -339,8 +338,7 @@ Test(serve_seed_apis, rpc_messages_keyed_by_recipient_with_expansions_only_when_
           ->valuestring;
   char *q = ts_fmt("{\"id\":%.0f}", ids[0]);
   cJSON *m = rpc(&s, "messages/message", q);
-  cr_expect_eq(cJSON_GetArraySize(data_of(m, NULL)), 2, "only id and token: %s",
-               text(m));
+  cr_expect_eq(cJSON_GetArraySize(data_of(m, NULL)), 2, "only id and token: %s", text(m));
   cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(data_of(m, NULL), "token")->valuestring,
                    ann_token);
   cJSON_Delete(m);
@@ -350,8 +348,7 @@ Test(serve_seed_apis, rpc_messages_keyed_by_recipient_with_expansions_only_when_
   const cJSON *details = data_of(m, "details");
   cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(details, "rcpt_to")->valuestring,
                    "ann@example.com");
-  cr_expect_eq(cJSON_GetArraySize(data_of(m, NULL)), 3, "id, token and details: %s",
-               text(m));
+  cr_expect_eq(cJSON_GetArraySize(data_of(m, NULL)), 3, "id, token and details: %s", text(m));
   cJSON_Delete(m);
   free(q);
   q = ts_fmt("{\"id\":%.0f,\"_expansions\":true}", ids[2]);

@@ -237,6 +237,8 @@ static const defect_case bot_defects[] = {
     {"rasa_payload_refused", "log a Rasa event under a rasa token [valid]"},
     {"send_api_refused",
      "log a Messenger Send API message under a facebook-messenger token [valid]"},
+    {"accept_string_exp", "reject a token whose exp is not a number [valid]"},
+    {"accept_non_string_channel", "reject a token whose channel is not a string [valid]"},
 };
 
 Test(shipped, botanalytics_conformant) {
@@ -368,6 +370,9 @@ static const defect_case rpc_defects[] = {
     {"only_to_recipients", "send a message to several recipients [valid]"},
     {"raw_empty_rcpt_refused", "send a raw message to no recipient [valid]"},
     {"deliveries_unknown_empty", "list the deliveries of an unknown message [valid]"},
+    {"unknown_param_refused", "send a message with an unknown parameter [valid]"},
+    {"params_before_auth", "reject a wrong key [valid]"},
+    {"put_not_routed", "read the message with PUT [valid]"},
 };
 
 static const char *const rails[] = {"--rpc", "rails", NULL};

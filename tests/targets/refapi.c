@@ -49,6 +49,8 @@
  *   botanalytics bot_framework_payload_refused   a Bot Framework activity is accepted
  *   botanalytics rasa_payload_refused            a Rasa event is accepted
  *   botanalytics send_api_refused                a Messenger Send API body is accepted
+ *   botanalytics accept_string_exp               exp, when present, is a number
+ *   botanalytics accept_non_string_channel       the channel claim is a string
  *   buddybuild   wrong_no_token_message          "No authorization token was found"
  *   buddybuild   wrong_invalid_token_message     "Invalid authorization token"
  *   buddybuild   accept_query_token              no credentials from the query string
@@ -133,6 +135,9 @@
  *   rpc          only_to_recipients              one message per to, cc and bcc address
  *   rpc          raw_empty_rcpt_refused          an empty rcpt_to sends nothing, successfully
  *   rpc          deliveries_unknown_empty        deliveries of an unknown message: MessageNotFound
+ *   rpc          unknown_param_refused           unknown parameters are ignored
+ *   rpc          params_before_auth              the key is checked before the parameters
+ *   rpc          put_not_routed                  PUT runs the action too
  *
  * --rpc moonrope (default) answers like Postal <= 3.3.0 (Moonrope), --rpc rails
  * like Postal >= 3.3.1: both are conformant, and differ where the contract
@@ -202,6 +207,8 @@ static const char *const DEFECTS[4][40] = {
                  "bot_framework_payload_refused",
                  "rasa_payload_refused",
                  "send_api_refused",
+                 "accept_string_exp",
+                 "accept_non_string_channel",
                  NULL},
     [API_BUDDY] = {"wrong_no_token_message",
                    "wrong_invalid_token_message",
@@ -289,6 +296,9 @@ static const char *const DEFECTS[4][40] = {
                  "only_to_recipients",
                  "raw_empty_rcpt_refused",
                  "deliveries_unknown_empty",
+                 "unknown_param_refused",
+                 "params_before_auth",
+                 "put_not_routed",
                  NULL},
 };
 
@@ -686,12 +696,16 @@ static const char *jwt_problem(const char *tok) {
     const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
     if (!exp && defect("require_exp"))
       why = "The token has no exp claim";
-    else if (exp && !cJSON_IsNumber(exp))
+    else if (exp && !cJSON_IsNumber(exp) && !defect("accept_string_exp"))
       why = "The token's exp claim is not a number";
-    else if (exp && exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
+    else if (cJSON_IsNumber(exp) && exp->valuedouble <= (double)time(NULL) &&
+             !defect("accept_expired"))
       why = "The token has expired";
-    else if ((!cJSON_IsString(ch) || !ch->valuestring[0]) && !defect("accept_no_channel"))
+    else if (!ch && !defect("accept_no_channel"))
       why = "The token has no channel claim";
+    else if (ch && (!cJSON_IsString(ch) || !ch->valuestring[0]) &&
+             !defect("accept_non_string_channel"))
+      why = "The token's channel claim is not a string";
   }
   cJSON_Delete(hj), cJSON_Delete(pj);
   return why;
@@ -1906,6 +1920,21 @@ static void rpc_queue(cJSON *data, const cJSON *rcpts, const char *from, const c
 }
 
 static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
+  if (defect("unknown_param_refused")) {
+    static const char *const known[] = {
+        "to",       "cc",         "bcc",       "from",        "sender",  "subject", "tag",
+        "reply_to", "plain_body", "html_body", "attachments", "headers", "bounce",  NULL};
+    for (const cJSON *it = p->child; it; it = it->next) {
+      bool ok = false;
+      for (int i = 0; known[i] && !ok; i++)
+        ok = !strcmp(known[i], it->string);
+      if (!ok) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "`%s` is not a parameter of this action", it->string);
+        return rpc_param_error(rp, msg, t0);
+      }
+    }
+  }
   const char *from = NULL, *sender = NULL, *subject = NULL, *plain = NULL, *html = NULL,
              *tag = NULL, *reply_to = NULL;
   if (!rpc_str(p, "from", &from, rp, t0) || !rpc_str(p, "sender", &sender, rp, t0) ||
@@ -2180,7 +2209,8 @@ static void rpc_message(const cJSON *p, reply *rp, double t0, bool deliveries) {
   }
   if (!deliveries) {
     cJSON *all = cJSON_CreateTrue();
-    const cJSON *exp = defect("expansions_always") ? all : cJSON_GetObjectItemCaseSensitive(p, "_expansions");
+    const cJSON *exp =
+        defect("expansions_always") ? all : cJSON_GetObjectItemCaseSensitive(p, "_expansions");
     rpc_reply(rp, "success", message_json(&copy, exp), NULL, t0, false);
     cJSON_Delete(all);
     return;
@@ -2228,8 +2258,16 @@ static void rpc_handle(req *r, reply *rp) {
   bool method_ok = !cfg.rpc_rails || is_method(r, "GET") || is_method(r, "POST") ||
                    is_method(r, "PUT") || is_method(r, "PATCH") || is_method(r, "HEAD");
   if (defect("get_not_routed") && !is_method(r, "POST")) method_ok = false;
+  if (defect("put_not_routed") && is_method(r, "PUT")) method_ok = false;
   if (action == A_NONE || !method_ok) return rpc_no_route(r, rp);
   if (r->too_big) return rpc_bad_json(rp, "The body is too large");
+  if (defect("params_before_auth") && (action == A_MESSAGE || action == A_DELIVERIES)) {
+    cJSON *early = rpc_params(r, rp);
+    if (!early) return;
+    bool has_id = cJSON_GetObjectItemCaseSensitive(early, "id") != NULL;
+    cJSON_Delete(early);
+    if (!has_id) return rpc_param_error(rp, "`id` parameter is required but is missing", t0);
+  }
   const char *key = header(r, "X-Server-API-Key");
   if (!key && defect("accept_query_key")) key = query(r, "access_token");
   bool empty = key && !*key;

@@ -37,10 +37,11 @@ Test(yaml_squote, line_folding) {
 }
 
 Test(yaml_squote, loaded_values_match_the_decoder) {
-  const char *text = "a: 'it''s'\n"
-                     "b: ''''''''''''''''''''''''''''''''\n" /* 15 escapes: the fuzz input's shape */
-                     "c: 'one\n  two\n\n  three'\n"
-                     "d: !!str '7'\n";
+  const char *text =
+      "a: 'it''s'\n"
+      "b: ''''''''''''''''''''''''''''''''\n" /* 15 escapes: the fuzz input's shape */
+      "c: 'one\n  two\n\n  three'\n"
+      "d: !!str '7'\n";
   gt_err err = {0};
   gt_node *root = gt_yaml_parse("t.yaml", text, strlen(text), &err);
   cr_assert(root, "%s", err.msg);

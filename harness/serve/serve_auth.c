@@ -27,6 +27,15 @@ static bool split_scheme(const char *h, const char *scheme, const char **token) 
   return **token && !strpbrk(*token, " \t");
 }
 
+/* Bearer, or one of the profile's auth.also_accept words (Botanalytics also
+ * takes `Token <JWT>`): the same strict "Scheme token" form for each. */
+static bool split_bearer(const gt_profile *p, const char *h, const char **token) {
+  if (split_scheme(h, "Bearer", token)) return true;
+  for (size_t i = 0; p->auth.also_accept && p->auth.also_accept[i]; i++)
+    if (split_scheme(h, p->auth.also_accept[i], token)) return true;
+  return false;
+}
+
 static size_t prefix_len(const char *jwt) {
   const char *d1 = strchr(jwt, '.');
   const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
@@ -61,11 +70,13 @@ static gt_fault_id judge_jwt(const serve_suite *ss, const char *tok) {
       f = GT_FAULT_JWT_EXPIRED;
   }
   if (f == GT_FAULT_VALID && ss->jwt_claims) {
-    for (const cJSON *c = ss->jwt_claims->child; c; c = c->next)
-      if (!cJSON_GetObjectItemCaseSensitive(claims, c->string)) {
+    for (const cJSON *c = ss->jwt_claims->child; c && f == GT_FAULT_VALID; c = c->next) {
+      const cJSON *t = cJSON_GetObjectItemCaseSensitive(claims, c->string);
+      if (!t)
         f = GT_FAULT_JWT_MISSING_CLAIM;
-        break;
-      }
+      else if (cJSON_IsString(c) && (!cJSON_IsString(t) || !*t->valuestring))
+        f = GT_FAULT_INVALID_TOKEN; /* a text claim (channel) that is not a text */
+    }
   }
   cJSON_Delete(hdr);
   cJSON_Delete(claims);
@@ -99,7 +110,7 @@ gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req,
     return ok ? GT_FAULT_VALID : GT_FAULT_INVALID_TOKEN;
   }
   default: /* bearer */
-    if (!split_scheme(h, "Bearer", &tok)) return GT_FAULT_MALFORMED_AUTH;
+    if (!split_bearer(p, h, &tok)) return GT_FAULT_MALFORMED_AUTH;
     if (p->auth.jwt) return judge_jwt(ss, tok);
     return ss->credential && !strcmp(tok, ss->credential) ? GT_FAULT_VALID : GT_FAULT_INVALID_TOKEN;
   }

@@ -281,10 +281,15 @@ struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
                 const struct gt_expect *expect, bool is_head, struct gt_failures *out);
   /* serve: is a request valid for the operation? query and headers are
-   * objects of text values (header names lower-case), body the parsed JSON
-   * body or NULL. false with why filled (one line) when it is not. */
-  bool (*check_request)(const gt_contract *c, const cJSON *query, const cJSON *headers,
-                        const cJSON *body, char *why, size_t cap);
+   * objects of text values (header names lower-case); raw_query the query
+   * as sent (after '?'; NULL: read `query`), each parameter read from it as
+   * its style says (repeated, delimited, deepObject...); body the parsed
+   * body or NULL (a form or multipart/form-data body: an object of its
+   * fields' text), content_type the request's (NULL: none). false with why
+   * filled (one line) when it is not. */
+  bool (*check_request)(const gt_contract *c, const cJSON *query, const char *raw_query,
+                        const cJSON *headers, const cJSON *body, const char *content_type,
+                        char *why, size_t cap);
   /* serve: the credential of an operation whose scheme is not the profile's:
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */

@@ -272,20 +272,110 @@ static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJS
   return out;
 }
 
-static bool check_request(const gt_contract *c, const cJSON *query, const cJSON *headers,
-                          const cJSON *body, char *why, size_t cap) {
+static bool json_type(const char *t);
+
+static bool form_type(const char *t) {
+  return !strncasecmp(t, "application/x-www-form-urlencoded", 33) ||
+         !strncasecmp(t, "multipart/form-data", 19);
+}
+
+/* The documented body the request is read as: the media type its
+ * Content-Type matches, else the first JSON one (serve parsed it as JSON);
+ * NULL when none has a compiled schema. */
+static const gt_oa_media *body_media(const gt_oa_op *op, const char *ct) {
+  for (size_t i = 0; ct && i < op->n_body; i++)
+    if (op->body[i].part >= 0 && strncmp(op->body[i].type, "*/*", 3) &&
+        media_matches(op->body[i].type, ct))
+      return &op->body[i];
+  for (size_t i = 0; i < op->n_body; i++)
+    if (op->body[i].part >= 0 && json_type(op->body[i].type)) return &op->body[i];
+  return NULL;
+}
+
+/* One form field's text as its property schema types it: integer, number
+ * and boolean as their scalar reading, an array as its comma-separated
+ * items (typed likewise), an object as JSON text when it parses; else the
+ * text. */
+static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const char *text,
+                          int depth) {
+  oa_at at = {doc, gt_xstrdup("")};
+  const gt_node *s = ps ? oa_resolve(R, ps, &at) : NULL;
+  const char *type = s ? oa_text(s, "type") : NULL;
+  cJSON *v = NULL;
+  if (type && (!strcmp(type, "integer") || !strcmp(type, "number") || !strcmp(type, "boolean"))) {
+    v = gt_scalar_to_json(text, strlen(text), false);
+  } else if (type && !strcmp(type, "array") && depth < 2) {
+    v = cJSON_CreateArray();
+    const gt_node *items = gt_node_get(s, "items");
+    for (const char *p = text; *p;) {
+      size_t n = strcspn(p, ",");
+      char *item = gt_xstrndup(p, n);
+      cJSON_AddItemToArray(v, typed_value(R, items, at.doc, item, depth + 1));
+      free(item);
+      if (!p[n]) break;
+      p += n + 1;
+    }
+  } else if (type && !strcmp(type, "object")) {
+    v = cJSON_Parse(text);
+  }
+  oa_at_free(&at);
+  return v ? v : cJSON_CreateString(text);
+}
+
+static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fields) {
+  if (!schema || !cJSON_IsObject(fields)) return NULL;
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored};
+  oa_at at = {oa_doc_of(o->d, schema), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(&R, schema, &at);
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  cJSON *out = cJSON_CreateObject();
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    const gt_node *ps = props ? gt_node_get(props, f->string) : NULL;
+    cJSON_AddItemToObject(out, f->string,
+                          cJSON_IsString(f) ? typed_value(&R, ps, at.doc, f->valuestring, 0)
+                                            : cJSON_Duplicate(f, true));
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return out;
+}
+
+/* An array parameter's items (text): valid typed as scalars, or as strings. */
+static bool list_valid(const oa_owner *o, const gt_oa_param *p, const cJSON *items) {
+  cJSON *typed = cJSON_CreateArray();
+  for (const cJSON *x = items->child; x; x = x->next)
+    cJSON_AddItemToArray(
+        typed, cJSON_IsString(x) ? gt_scalar_to_json(x->valuestring, strlen(x->valuestring), false)
+                                 : cJSON_Duplicate(x, true));
+  bool ok = valid_in(o, p->part, p->inline_schema, typed) ||
+            valid_in(o, p->part, p->inline_schema, items);
+  cJSON_Delete(typed);
+  return ok;
+}
+
+static bool check_request(const gt_contract *c, const cJSON *query, const char *raw_query,
+                          const cJSON *headers, const cJSON *body, const char *content_type,
+                          char *why, size_t cap) {
   const oa_contract *k = (const oa_contract *)c;
   const gt_oa_op *op = k->op;
   for (size_t i = 0; i < op->n_params; i++) {
     const gt_oa_param *p = &op->params[i];
     bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
     if (!q && !h) continue;
-    const cJSON *v = NULL;
-    if (q) {
-      v = cJSON_GetObjectItemCaseSensitive(query, p->name);
+    /* the value as the parameter's style writes it (a string, an array or
+     * an object of strings) */
+    cJSON *v = NULL;
+    if (q && raw_query) {
+      v = oa_style_read_query(p, raw_query, op->params, op->n_params);
+    } else if (q) {
+      const cJSON *x = cJSON_GetObjectItemCaseSensitive(query, p->name);
+      v = cJSON_IsString(x) ? cJSON_CreateString(x->valuestring) : NULL;
     } else {
       for (const cJSON *x = headers ? headers->child : NULL; x && !v; x = x->next)
-        if (!strcasecmp(x->string, p->name)) v = x;
+        if (!strcasecmp(x->string, p->name) && cJSON_IsString(x))
+          v = oa_style_read_text(p, x->valuestring);
     }
     if (!v) {
       if (p->required) {
@@ -294,27 +384,47 @@ static bool check_request(const gt_contract *c, const cJSON *query, const cJSON 
       }
       continue;
     }
-    bool checked = p->part >= 0 || p->inline_schema;
-    if (checked && cJSON_IsString(v) &&
-        !text_valid_in(k->owner, p->part, p->inline_schema, v->valuestring)) {
+    bool ok = true;
+    if (p->part >= 0 || p->inline_schema) {
+      if (cJSON_IsString(v)) {
+        ok = text_valid_in(k->owner, p->part, p->inline_schema, v->valuestring);
+      } else if (cJSON_IsArray(v)) {
+        ok = list_valid(k->owner, p, v);
+      } else {
+        cJSON *typed = typed_fields(k->owner, p->schema.node, v);
+        ok = valid_in(k->owner, p->part, p->inline_schema, typed ? typed : v) ||
+             valid_in(k->owner, p->part, p->inline_schema, v);
+        cJSON_Delete(typed);
+      }
+    }
+    cJSON_Delete(v);
+    if (!ok) {
       snprintf(why, cap, "the %s parameter %s is not valid against its documented schema", p->in,
                p->name);
       return false;
     }
   }
-  if (body) {
-    for (size_t i = 0; i < op->n_body; i++)
-      if (op->body[i].part >= 0) {
-        if (gt_schema_valid_part(k->owner->schema, (size_t)op->body[i].part, body)) return true;
-        /* a required readOnly property is required in responses only: the
-         * body with them filled in must be valid */
-        cJSON *filled = with_read_only(k->owner, op->body[i].schema.node, body);
-        bool ok =
-            filled && gt_schema_valid_part(k->owner->schema, (size_t)op->body[i].part, filled);
-        cJSON_Delete(filled);
-        return ok || first_error(k->owner, op->body[i].part, body, "body", why, cap);
-      }
-  } else if (op->body_required && op->n_body) {
+  const gt_oa_media *m = body ? body_media(op, content_type) : NULL;
+  if (m) {
+    oa_owner *o = k->owner;
+    /* a form's fields are text: read as the schema's property types say */
+    cJSON *typed = form_type(m->type) ? typed_fields(o, m->schema.node, body) : NULL;
+    const cJSON *b = typed ? typed : body;
+    bool ok = gt_schema_valid_part(o->schema, (size_t)m->part, b);
+    if (!ok) {
+      /* a required readOnly property is required in responses only: the
+       * body with them filled in must be valid */
+      pthread_mutex_lock(&o->lock);
+      cJSON *filled = with_read_only(o, m->schema.node, b);
+      pthread_mutex_unlock(&o->lock);
+      ok = filled && gt_schema_valid_part(o->schema, (size_t)m->part, filled);
+      cJSON_Delete(filled);
+      if (!ok) first_error(o, m->part, b, "body", why, cap);
+    }
+    cJSON_Delete(typed);
+    return ok;
+  }
+  if (!body && op->body_required && op->n_body) {
     snprintf(why, cap, "the request body is required");
     return false;
   }
@@ -543,7 +653,8 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   for (size_t i = 0; i < d->n_ops; i++) {
     gt_oa_op *op = &d->ops[i];
     for (size_t m = 0; m < op->n_body; m++)
-      if (json_type(op->body[m].type)) op->body[m].part = add_part(&P, &op->body[m].schema);
+      if (json_type(op->body[m].type) || form_type(op->body[m].type))
+        op->body[m].part = add_part(&P, &op->body[m].schema);
     /* 2.0 parameters carry their schema keywords inline, next to a boolean
      * `required` no schema dialect accepts: checked for presence only */
     for (size_t k = 0; k < op->n_params && d->version != 20; k++)

@@ -21,6 +21,9 @@
 #include "../fault/fault.h"
 #include "oa_internal.h"
 
+/* The boundary of derived multipart/form-data bodies. */
+#define MULTIPART_BOUNDARY "gauntlet-form-boundary-7d3f"
+
 typedef struct deriver {
   oa_reader R;
   const gt_oa_suite_opts *o;
@@ -318,9 +321,11 @@ static char *as_text(const cJSON *v) {
   return cJSON_PrintUnformatted(v);
 }
 
+/* A path segment's value: RFC 3986 unreserved characters and the
+ * sub-delimiters the label and matrix styles write (, ; =) as they are. */
 static void pct_encode(gt_buf *b, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (isalnum(*p) || strchr("-._~", *p))
+    if (isalnum(*p) || strchr("-._~,;=", *p))
       gt_buf_addc(b, (char)*p);
     else if (*p == '$')
       gt_buf_adds(b, "%24");
@@ -356,7 +361,7 @@ static char *request_path(deriver *D, plan *P, size_t self) {
        * fault engine and serve see it as "any one segment" */
       const gt_oa_param *pp = find_param(op, name, "path");
       cJSON *v = pp ? param_value(D, pp) : cJSON_CreateString("1");
-      char *t = as_text(v);
+      char *t = pp ? oa_style_write_text(pp, v) : as_text(v);
       char *var = var_of(name);
       /* never the name of a capture: that would read the captured value */
       for (bool taken = true; taken;) {
@@ -430,12 +435,13 @@ static void emit_profile(deriver *D) {
 
 typedef struct request_parts {
   char *path;
-  cJSON *query;    /* object of text values */
-  cJSON *headers;  /* object of text values */
-  cJSON *json;     /* JSON body or NULL */
-  cJSON *form;     /* form body or NULL */
-  int auth;        /* -1: profile's; -2: none; else a scheme index given per request */
-  cJSON *required; /* top-level required body properties (array of names) */
+  cJSON *query;     /* object of text values */
+  cJSON *headers;   /* object of text values */
+  cJSON *json;      /* JSON body or NULL */
+  cJSON *form;      /* form body or NULL */
+  cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
+  int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
+  cJSON *required;  /* top-level required body properties (array of names) */
 } request_parts;
 
 static void parts_free(request_parts *r) {
@@ -444,13 +450,8 @@ static void parts_free(request_parts *r) {
   cJSON_Delete(r->headers);
   cJSON_Delete(r->json);
   cJSON_Delete(r->form);
+  cJSON_Delete(r->multipart);
   cJSON_Delete(r->required);
-}
-
-static void add_text(cJSON *obj, const char *name, const cJSON *v) {
-  char *t = as_text(v);
-  cJSON_AddStringToObject(obj, name, t);
-  free(t);
 }
 
 /* Each operation's values come from its own stream (the seed and its method
@@ -480,8 +481,12 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       char *t = as_text(v);
       gt_buf_printf(&cookies, "%s%s=%s", cookies.len ? "; " : "", p->name, t);
       free(t);
+    } else if (q) {
+      oa_style_write_query(p, v, r->query);
     } else {
-      add_text(q ? r->query : r->headers, p->name, v);
+      char *t = oa_style_write_text(p, v);
+      cJSON_AddStringToObject(r->headers, p->name, t);
+      free(t);
     }
     cJSON_Delete(v);
   }
@@ -512,7 +517,10 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
   for (size_t i = 0; !m && i < op->n_body; i++)
     if (!strncasecmp(op->body[i].type, "application/x-www-form-urlencoded", 33))
       form = &op->body[i];
-  const gt_oa_media *use = m ? m : form;
+  const gt_oa_media *multi = NULL;
+  for (size_t i = 0; !m && !form && !multi && i < op->n_body; i++)
+    if (!strncasecmp(op->body[i].type, "multipart/form-data", 19)) multi = &op->body[i];
+  const gt_oa_media *use = m ? m : form ? form : multi;
   if (use) {
     cJSON *v = oa_example_json(use->example);
     if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
@@ -528,12 +536,42 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
           if (req->items[i]->text && cJSON_GetObjectItemCaseSensitive(v, req->items[i]->text))
             cJSON_AddItemToArray(r->required, cJSON_CreateString(req->items[i]->text));
       }
+    } else if (cJSON_IsObject(v) && use == multi) {
+      r->multipart = v;
+      cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
+      cJSON_AddStringToObject(r->headers, "Content-Type",
+                              "multipart/form-data; boundary=" MULTIPART_BOUNDARY);
     } else if (cJSON_IsObject(v)) {
       r->form = v;
     } else {
       cJSON_Delete(v);
     }
   }
+}
+
+/* multipart/form-data (RFC 7578): one part per field, its value as text (an
+ * array as comma-separated items, an object as JSON). Caller frees. */
+static char *multipart_text(const cJSON *fields) {
+  gt_buf b;
+  gt_buf_init(&b);
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    gt_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n",
+                  MULTIPART_BOUNDARY, f->string);
+    if (cJSON_IsArray(f)) {
+      for (const cJSON *x = f->child; x; x = x->next) {
+        char *t = as_text(x);
+        gt_buf_printf(&b, "%s%s", x == f->child ? "" : ",", t);
+        free(t);
+      }
+    } else {
+      char *t = cJSON_IsObject(f) ? cJSON_PrintUnformatted(f) : as_text(f);
+      gt_buf_adds(&b, t);
+      free(t);
+    }
+    gt_buf_adds(&b, "\r\n");
+  }
+  gt_buf_printf(&b, "--%s--\r\n", MULTIPART_BOUNDARY);
+  return gt_buf_steal(&b);
 }
 
 static void emit_kv_map(gt_buf *b, const char *key, const cJSON *obj, bool templates) {
@@ -544,10 +582,18 @@ static void emit_kv_map(gt_buf *b, const char *key, const cJSON *obj, bool templ
     gt_buf_adds(b, first ? "" : ", ");
     put_str(b, c->string);
     gt_buf_adds(b, ": ");
-    if (templates)
+    if (cJSON_IsArray(c)) { /* a repeated query parameter */
+      gt_buf_addc(b, '[');
+      for (const cJSON *x = c->child; x; x = x->next) {
+        gt_buf_adds(b, x == c->child ? "" : ", ");
+        put_str(b, x->valuestring);
+      }
+      gt_buf_addc(b, ']');
+    } else if (templates) {
       put_template(b, c->valuestring);
-    else
+    } else {
       put_str(b, c->valuestring);
+    }
     first = false;
   }
   gt_buf_adds(b, "}\n");
@@ -591,6 +637,12 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
     gt_buf_adds(b, "      form: ");
     put_json(b, r->form);
     gt_buf_addc(b, '\n');
+  } else if (r->multipart) {
+    char *text = multipart_text(r->multipart);
+    gt_buf_adds(b, "      body: ");
+    put_str(b, text);
+    gt_buf_addc(b, '\n');
+    free(text);
   }
   if (r->auth == -2) {
     gt_buf_adds(b, "      auth: false\n");

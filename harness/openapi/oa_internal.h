@@ -48,6 +48,23 @@ size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
 
+/* ---- style.c ---- */
+/* "form", "simple", ... -> the style; false for another word. */
+bool oa_style_parse(const char *text, gt_oa_style *out);
+/* Adds parameter p with value v to a derived request's query (an object of
+ * text values; an exploded array as a list of texts, an exploded or
+ * deepObject object as its own keys). */
+void oa_style_write_query(const gt_oa_param *p, const cJSON *v, cJSON *query);
+/* A path or header parameter's text (simple, label, matrix). Caller frees. */
+char *oa_style_write_text(const gt_oa_param *p, const cJSON *v);
+/* serve: parameter p read from a raw query as its style says (a string, an
+ * array or an object of strings), NULL when absent. others: the operation's
+ * parameters (an exploded form object takes the pairs none of them names). */
+cJSON *oa_style_read_query(const gt_oa_param *p, const char *raw_query, const gt_oa_param *others,
+                           size_t n_others);
+/* serve: a header's (simple) text as its schema's type: string, array or object. */
+cJSON *oa_style_read_text(const gt_oa_param *p, const char *text);
+
 /* ---- negative.c ---- */
 /* The invalid values of op's request for the schema-driven faults, grouped
  * by fault in catalogue order (*out owned by the caller: oa_negatives_free). */

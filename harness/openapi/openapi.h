@@ -44,13 +44,26 @@ typedef struct gt_oa_schema {
   char *uri;           /* "file:///abs/api.yaml#/paths/~1pets/get/..." (owned) */
 } gt_oa_schema;
 
+/* How an array or object parameter is written (style.c has the table). */
+typedef enum gt_oa_style {
+  GT_OA_STYLE_FORM,   /* query, cookie (the default there) */
+  GT_OA_STYLE_SIMPLE, /* path, header (the default there) */
+  GT_OA_STYLE_LABEL,
+  GT_OA_STYLE_MATRIX,
+  GT_OA_STYLE_DEEP_OBJECT,
+  GT_OA_STYLE_PIPE,  /* pipeDelimited */
+  GT_OA_STYLE_SPACE, /* spaceDelimited */
+} gt_oa_style;
+
 typedef struct gt_oa_param {
   char *name;
   char *in; /* path, query, header, cookie */
   bool required;
-  gt_oa_schema schema;             /* 2.0: the parameter itself (type, enum, ...) */
-  const gt_node *example;          /* example / first of examples / x-example, or NULL */
-  long part;                       /* as gt_oa_media.part */
+  gt_oa_style style;      /* `style` (2.0: from collectionFormat), else the default for `in` */
+  bool explode;           /* `explode`, else true for form only */
+  gt_oa_schema schema;    /* 2.0: the parameter itself (type, enum, ...) */
+  const gt_node *example; /* example / first of examples / x-example, or NULL */
+  long part;              /* as gt_oa_media.part */
   struct gt_schema *inline_schema; /* 2.0 query/header: compiled apart (contract.c owns it) */
 } gt_oa_param;
 

@@ -164,6 +164,36 @@ static const gt_node *first_example(const gt_node *n) {
   return NULL;
 }
 
+/* `style` and `explode` (2.0: `collectionFormat`), or the defaults for
+ * the parameter's place. */
+static bool read_style(op_ctx *C, const gt_node *n, gt_oa_param *out) {
+  bool query = !strcmp(out->in, "query") || !strcmp(out->in, "cookie");
+  out->style = query ? GT_OA_STYLE_FORM : GT_OA_STYLE_SIMPLE;
+  const gt_node *st = gt_node_get(n, "style");
+  const gt_node *cf = C->R->d->version == 20 ? gt_node_get(n, "collectionFormat") : NULL;
+  out->explode = false;
+  if (cf && cf->text) {
+    if (!strcmp(cf->text, "ssv"))
+      out->style = GT_OA_STYLE_SPACE;
+    else if (!strcmp(cf->text, "pipes"))
+      out->style = GT_OA_STYLE_PIPE;
+    else if (!strcmp(cf->text, "multi"))
+      out->explode = true;
+    else if (strcmp(cf->text, "csv"))
+      return oa_fail(C->R, cf, "collectionFormat '%s' is not supported (csv, ssv, pipes, multi)",
+                     cf->text);
+    return true;
+  }
+  if (st && (!st->text || !oa_style_parse(st->text, &out->style)))
+    return oa_fail(C->R, st,
+                   "parameter style '%s' is not one of form, simple, label, matrix, deepObject, "
+                   "pipeDelimited, spaceDelimited",
+                   st->text ? st->text : "");
+  const gt_node *ex = gt_node_get(n, "explode");
+  out->explode = ex && ex->text ? !strcmp(ex->text, "true") : out->style == GT_OA_STYLE_FORM;
+  return true;
+}
+
 static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_param *out) {
   oa_at where = oa_copy(where0);
   const gt_node *n = oa_resolve(C->R, n0, &where);
@@ -178,6 +208,7 @@ static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_
     const gt_node *req = gt_node_get(n, "required");
     out->required = !strcmp(in, "path") || (req && req->text && !strcmp(req->text, "true"));
     out->example = first_example(n);
+    ok = read_style(C, n, out);
     oa_at sat;
     const gt_node *schema = gt_node_get(n, "schema");
     if (C->R->d->version == 20 && strcmp(in, "body")) {
@@ -200,7 +231,7 @@ static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_
     }
     if (schema) {
       const gt_node *s = oa_resolve(C->R, schema, &sat);
-      ok = s != NULL;
+      ok = s != NULL && ok;
       if (ok) {
         out->schema.node = s;
         out->schema.uri = oa_uri(C->R->d, &sat);

@@ -395,7 +395,9 @@ static void check_contract(exchange *x) {
   for (size_t i = 0; i < x->req->n_headers; i++)
     cJSON_AddStringToObject(headers, x->req->headers[i].name, x->req->headers[i].value);
   char why[512];
-  if (!k->check_request(k, x->c.query, headers, x->body, why, sizeof why)) {
+  const char *qmark = strchr(x->req->target, '?');
+  if (!k->check_request(k, x->c.query, qmark ? qmark + 1 : "", headers, x->body,
+                        serve_req_header(x->req, "Content-Type"), why, sizeof why)) {
     x->body_fault = GT_FAULT_MISSING_FIELD;
     x->contract_rejected = true;
     gt_buf_reset(&x->body_detail);

@@ -304,6 +304,10 @@ void serve_random_uuid(gt_serve *s, char out[37]);
 double serve_now_mono(void);
 const char *serve_req_header(const gt_serve_request *r, const char *name);
 void serve_resp_add_header(gt_serve_response *r, const char *name, const char *value);
+/* A multipart/form-data body (ct: its Content-Type, with the boundary) as
+ * an object of its fields' string values; false when it is not well formed
+ * (*out NULL). serve_multipart.c. */
+bool serve_parse_multipart(const char *ct, const char *body, size_t len, cJSON **out);
 
 /* Auth (serve_auth.c): returns GT_FAULT_VALID or the fault the request shows. */
 gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req, const cJSON *query,

@@ -118,6 +118,9 @@ Test(openapi_read, malformed_documents_are_errors_at_file_line_col) {
                "remote-ref.yaml:7:24: ", "gauntlet never fetches from the network");
   expect_error(FIX "bad/bad-schema.yaml", "bad-schema.yaml:11:82: ", "minimum must be a number");
   expect_error(FIX "bad/nothing.yaml", "nothing.yaml", "cannot read");
+  expect_error(FIX "bad/style.yaml", "style.yaml:7:40: ",
+               "parameter style 'commaDelimited' is not one of form, simple, label, matrix, "
+               "deepObject, pipeDelimited, spaceDelimited");
 }
 
 Test(openapi_read, derived_suite_is_deterministic_under_a_seed) {

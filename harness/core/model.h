@@ -200,11 +200,11 @@ typedef struct gt_client_policy {
   bool retry_given;                           /* `retry:` written (or --expect-retry) */
   int retry_statuses[GT_POLICY_STATUSES_MAX]; /* injected statuses that must be retried */
   size_t n_retry_statuses;
-  bool retry_reset;          /* `reset`: a dropped connection (reset, reset_after) must be */
-  unsigned max_attempts;     /* attempts of one request in all; 0: not written */
-  bool ignore_retry_after;   /* `retry_after: ignore`: an early retry is not judged */
-  long backoff_min_ms;       /* the shortest wait before a retry; 0: none */
-  char *idempotency_header;  /* the header that makes a resend safe; NULL: Idempotency-Key */
+  bool retry_reset;         /* `reset`: a dropped connection (reset, reset_after) must be */
+  unsigned max_attempts;    /* attempts of one request in all; 0: not written */
+  bool ignore_retry_after;  /* `retry_after: ignore`: an early retry is not judged */
+  long backoff_min_ms;      /* the shortest wait before a retry; 0: none */
+  char *idempotency_header; /* the header that makes a resend safe; NULL: Idempotency-Key */
 } gt_client_policy;
 
 /* Adds one `retry:` item ("429", "503", "reset") to p; false when it is not

@@ -131,12 +131,16 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->inject_seen = gt_xcalloc(s->n_injects ? s->n_injects : 1, sizeof *s->inject_seen);
   for (size_t i = 0; ok && i < n_suites; i++)
     ok = prepare_suite(s, &s->suites[i], suites[i], err);
-  for (size_t i = 0; ok && o->expect_retry && i < n_suites; i++) {
+  for (size_t i = 0; ok && i < n_suites; i++) { /* the command line wins over the profiles */
     gt_client_policy *pol = &s->suites[i].policy;
-    pol->retry_given = true;
-    pol->retry_reset = expect.retry_reset;
-    pol->n_retry_statuses = expect.n_retry_statuses;
-    memcpy(pol->retry_statuses, expect.retry_statuses, sizeof pol->retry_statuses);
+    if (o->expect_retry) {
+      pol->retry_given = true;
+      pol->retry_reset = expect.retry_reset;
+      pol->n_retry_statuses = expect.n_retry_statuses;
+      memcpy(pol->retry_statuses, expect.retry_statuses, sizeof pol->retry_statuses);
+    }
+    if (o->max_attempts) pol->max_attempts = o->max_attempts;
+    if (o->backoff_min_ms > 0) pol->backoff_min_ms = o->backoff_min_ms;
   }
   if (ok) ok = serve_routes_build(s, err);
   if (ok && s->tls_listen && (!s->cert || !s->key))

@@ -291,9 +291,8 @@ static void identify_client(const gt_serve *s, const serve_suite *ss, const gt_s
   }
   snprintf(a->peer, sizeof a->peer, "%s", req->peer ? req->peer : "");
   a->policy = &ss->policy;
-  const char *key = ss->policy.idempotency_header
-                        ? serve_req_header(req, ss->policy.idempotency_header)
-                        : NULL;
+  const char *key =
+      ss->policy.idempotency_header ? serve_req_header(req, ss->policy.idempotency_header) : NULL;
   if (!key) key = serve_req_header(req, "Idempotency-Key");
   snprintf(a->idem_key, sizeof a->idem_key, "%s", key ? key : "");
 }

@@ -144,11 +144,11 @@ typedef struct serve_audit {
   int retry_after;            /* seconds announced, 0 if none */
   double t_in, t_out;         /* monotonic seconds: arrival, answer decided */
   uint64_t body_hash;
-  uint64_t cred_hash; /* of the credential presented (header or access_token), 0 none */
-  char peer[48];      /* the client's IP address, "" unknown */
-  char idem_key[128]; /* Idempotency-Key (or the policy's header), "" none */
+  uint64_t cred_hash;             /* of the credential presented (header or access_token), 0 none */
+  char peer[48];                  /* the client's IP address, "" unknown */
+  char idem_key[128];             /* Idempotency-Key (or the policy's header), "" none */
   const gt_client_policy *policy; /* of the suite that answered (borrowed) */
-  gt_buf out;         /* system-out text */
+  gt_buf out;                     /* system-out text */
   /* Filled by serve_audit_record (serve_audit.c) when the record is handed over: */
   size_t seq;         /* the request's number, "#N" in the report (1-based, arrival order) */
   long route;         /* index in gt_serve.routes; -1: not routed */

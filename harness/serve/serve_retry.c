@@ -73,8 +73,8 @@ static void judge_not_retried(const gt_serve *s, serve_audit *a) {
     gt_buf_printf(&a->out, "injected %s: the client did not retry before serve stopped (%.3f s)\n",
                   a->inject->text, waited);
   else
-    gt_buf_printf(&a->out, "injected %s: the client did not retry within %g s\n",
-                  a->inject->text, window);
+    gt_buf_printf(&a->out, "injected %s: the client did not retry within %g s\n", a->inject->text,
+                  window);
   if (!retry_owed(a)) return;
   char within[64];
   if (stopped)
@@ -87,8 +87,8 @@ static void judge_not_retried(const gt_serve *s, serve_audit *a) {
                a->inject->text, a->attempt, a->policy->max_attempts, within);
   else
     serve_rule(a, RULE_RETRY_MISSING,
-               "injected %s was not retried %s; the client policy expects a retry",
-               a->inject->text, within);
+               "injected %s was not retried %s; the client policy expects a retry", a->inject->text,
+               within);
 }
 
 /* Did the client retry, and did it wait as long as it was told to? */

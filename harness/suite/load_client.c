@@ -33,8 +33,8 @@ static bool header_name_ok(const char *s) {
 }
 
 bool ld_client_policy(loader *L, gt_client_policy *p, gt_node *n) {
-  static const char *const keys[] = {
-      "retry", "max_attempts", "retry_after", "backoff_min", "idempotency_header", NULL};
+  static const char *const keys[] = {"retry",       "max_attempts",       "retry_after",
+                                     "backoff_min", "idempotency_header", NULL};
   if (!ld_want_map(L, n, "client") || !ld_check_keys(L, n, keys, "client")) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;

@@ -289,7 +289,8 @@ static bool load_checks(loader *L, gt_profile *p, gt_node *n) {
 static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *what) {
   static const char *const keys[] = {
       "profile", "auth",   "transport", "versioning", "errors",  "envelope",          "limits",
-      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", "client", NULL};
+      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", "client",
+      NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;

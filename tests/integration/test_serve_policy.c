@@ -93,10 +93,9 @@ Test(serve_policy, a_client_that_never_retries_breaks_expect_retry) {
 
 /* The retry window passing while serve runs decides too (not only the stop). */
 Test(serve_policy, retry_missing_is_decided_when_the_window_expires) {
-  const char *args[] = {"--inject",       "status:503@GET /v1/items#1",
-                        "--expect-retry", "503",
-                        "--retry-window", "300ms",
-                        NULL};
+  const char *args[] = {
+      "--inject", "status:503@GET /v1/items#1", "--expect-retry", "503", "--retry-window", "300ms",
+      NULL};
   ts_serve s;
   start(&s, ITEMS, args);
   cr_assert_eq(call(&s, "GET", "/v1/items", NULL, NULL), 503);

@@ -370,7 +370,7 @@ static void summarise(gt_serve *s) {
   fmt_seconds(early, rt->early_shortest);
   if (rt->injected) {
     gt_buf_printf(&t,
-                  "retries: %zu injected answer%s, %zu retried, %zu not retried within %.0f s; "
+                  "retries: %zu injected answer%s, %zu retried, %zu not retried within %g s; "
                   "most attempts of one request: %u\n",
                   rt->injected, rt->injected == 1 ? "" : "s", rt->retried, rt->not_retried,
                   serve_retry_window(s), rt->max_attempt);

@@ -33,6 +33,7 @@ typedef struct cli_opts {
   const char *sarif_path;          /* run --sarif, or NULL */
   const char *tap_path;            /* run --tap (FILE or "-"), or NULL */
   const char *html_path;           /* run --html, or NULL */
+  const char *coverage_path;       /* run --coverage (OpenAPI coverage JSON), or NULL */
   bool annotations; /* run: GitHub annotations (--annotations, or GITHUB_ACTIONS=true) */
   cli_color color;
   bool quiet, verbose;

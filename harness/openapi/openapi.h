@@ -130,6 +130,12 @@ typedef struct gt_oa_suite_opts {
   bool var_defaults;    /* credentials as ${NAME:-} (list/check: nothing needs to be set) */
   bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
   const char *profile_file; /* `profile: FILE` instead of the profile inline (init) */
+  /* n_ops flags: derive only these operations, plus every operation one of
+   * them takes an identifier from (its producer). NULL: all of them. */
+  const bool *only;
+  /* Only the `scenarios:` list, as the fragment a suite includes (no suite
+   * name, base_url or profile: the including suite's apply). */
+  bool fragment;
 } gt_oa_suite_opts;
 
 /* The derived suite as YAML text (caller frees): profile, scenarios, faults.

@@ -421,3 +421,65 @@ Test(openapi_run, coverage_of_a_hand_written_suite_names_what_it_did_not_exercis
   ts_rmtree(dir);
   free(dir), free(cov);
 }
+
+Test(openapi_run, derive_missing_derives_and_runs_the_operations_no_scenario_covers) {
+  oa_run r;
+  char *dir = ts_tempdir();
+  char *cov = ts_fmt("%s/coverage.json", dir);
+  const char *extra[] = {"--coverage", cov, NULL};
+  run_file(&r, "derive-missing.yaml", NULL, extra);
+  expect_failures(&r, NONE);
+  /* the suite's own scenario, then the derived ones: GET /health, GET /pets,
+   * GET and DELETE /pets/{petId} and the POST /pets they take the id from */
+  cr_expect_not_null(ts_junit_find(&r.j, "create a cat [valid]"));
+  cr_expect_not_null(ts_junit_find(&r.j, "create a cat [unauthenticated]"));
+  static const char *const derived[] = {"GET /health [valid]",
+                                        "GET /pets [valid]",
+                                        "GET /pets [invalid_token]",
+                                        "GET /pets \xc2\xb7 missing query limit [valid]",
+                                        "POST /pets [valid]",
+                                        "GET /pets/{petId} [valid]",
+                                        "DELETE /pets/{petId} [valid]",
+                                        "DELETE /pets/{petId} [unauthenticated]",
+                                        NULL};
+  for (size_t i = 0; derived[i]; i++)
+    cr_expect_not_null(ts_junit_find(&r.j, derived[i]), "no case %s", derived[i]);
+  /* 35 derived cases + the suite's 2 */
+  cr_expect_eq(r.j.n, 37, "%zu cases", r.j.n);
+  cr_expect(strstr(r.g.err, "4 operations of ") &&
+                strstr(r.g.err, "not covered by a scenario: derived (openapi.derive: missing)"),
+            "%s", r.g.err);
+  cJSON *doc = load_coverage(dir, cov);
+  const cJSON *t =
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "suites"), 0), "totals");
+  cr_expect_eq(cJSON_GetObjectItem(t, "operations_exercised")->valueint, 5);
+  cJSON_Delete(doc);
+  run_free(&r);
+  /* the derived scenarios find defects as in a derived run */
+  run_file(&r, "derive-missing.yaml", "missing_auth", NULL);
+  static const char *const want[] = {"GET /pets/{petId} [unauthenticated]|status",
+                                     "GET /pets/{petId} [invalid_token]|status", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+  ts_rmtree(dir);
+  free(dir), free(cov);
+}
+
+Test(openapi_run, derive_has_two_values) {
+  char *dir = ts_tempdir();
+  char *suite = ts_fmt("%s/bad.yaml", dir);
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
+  char *text = ts_fmt("suite: s\nbase_url: http://127.0.0.1:9\nopenapi: { file: %s, derive: "
+                      "some }\nscenarios:\n  - name: a\n    request: { method: GET, path: /x }\n",
+                      doc);
+  cr_assert(ts_write_file(suite, text, strlen(text)));
+  const char *args[] = {"check", suite, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, NULL, 30000);
+  cr_expect_eq(g.exit_code, 2);
+  char *want = ts_fmt("%s:3:%d: openapi.derive: expected `none`", suite, (int)strlen(doc) + 28);
+  cr_expect(strstr(g.err, want), "want %s in %s", want, g.err);
+  ts_gauntlet_free(&g);
+  ts_rmtree(dir);
+  free(dir), free(suite), free(doc), free(text), free(want);
+}

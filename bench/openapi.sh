@@ -49,7 +49,7 @@ measure_prism() {
   local walls=() rss=0
   for _ in $(seq "$PRISM_RUNS"); do
     local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     : >"$WORK/prism.log"
     local t0
     t0=$(date +%s.%N)

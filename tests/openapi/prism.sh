@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_prism TAG DOC: Prism's mock of DOC on a free port; sets port.
 start_prism() {
@@ -67,7 +67,7 @@ run() {
   (cd "$tmp" && "$bin" run -q --seed 1 --color never --junit "$tmp/$1.xml" --json "$tmp/$1.json" \
     --coverage "$tmp/$1.coverage.json" --base-url "$3" "$2" >"$tmp/$1.out" 2>&1)
   echo $? >"$tmp/$1.rc"
-  python3 - "$tmp/$1.xml" >"$tmp/$1.failed" <<'PY' || fail "$1: the JUnit report does not parse"
+  /usr/bin/python3 - "$tmp/$1.xml" >"$tmp/$1.failed" <<'PY' || fail "$1: the JUnit report does not parse"
 import sys, xml.etree.ElementTree as ET
 for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
     if case.find("failure") is not None or case.find("error") is not None:
@@ -110,7 +110,7 @@ EOF_CASES
 
 start_serve pets "$pets"
 run pets-serve "$pets" "http://127.0.0.1:$port/v1"
-expect pets-serve 0 </dev/null
+expect pets-serve 0 <<<""
 
 # --- the tutorial's petstore (3.0) ---
 start_prism petstore "$petstore"

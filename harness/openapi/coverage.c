@@ -245,10 +245,14 @@ static int by_catalogue(const void *a, const void *b) {
   return ix != iy ? (ix < iy ? -1 : 1) : strcmp(x, y);
 }
 
+static void sort_list(cov_list *l, int (*cmp)(const void *, const void *)) {
+  if (l->n > 1) qsort(l->items, l->n, sizeof *l->items, cmp); /* items is NULL when empty */
+}
+
 static void sort_lists(cov_op *o) {
-  qsort(o->undocumented.items, o->undocumented.n, sizeof *o->undocumented.items, by_number);
-  qsort(o->statuses.items, o->statuses.n, sizeof *o->statuses.items, by_number);
-  qsort(o->faults.items, o->faults.n, sizeof *o->faults.items, by_catalogue);
+  sort_list(&o->undocumented, by_number);
+  sort_list(&o->statuses, by_number);
+  sort_list(&o->faults, by_catalogue);
 }
 
 size_t gt_coverage_properties(const gt_coverage *c, gt_property **props) {

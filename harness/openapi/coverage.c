@@ -36,8 +36,7 @@ typedef struct cov_op {
 
 typedef struct cov_scenario {
   char *name;
-  long op;       /* index into ops, -1: not tied */
-  bool negative; /* derived negative scenario (tag openapi-negative) */
+  long op; /* index into ops, -1: not tied */
 } cov_scenario;
 
 typedef struct cov_suite {
@@ -114,12 +113,6 @@ static int name_is(const void *name, const void *sc) {
   return strcmp(name, ((const cov_scenario *)sc)->name);
 }
 
-static bool has_tag(const gt_scenario *sc, const char *tag) {
-  for (size_t i = 0; i < sc->n_tags; i++)
-    if (!strcmp(sc->tags[i], tag)) return true;
-  return false;
-}
-
 void gt_coverage_suite(gt_coverage *c, const gt_suite *s) {
   c->cur = NULL;
   const gt_openapi *d = gt_openapi_of(s);
@@ -150,7 +143,7 @@ void gt_coverage_suite(gt_coverage *c, const gt_suite *s) {
   for (size_t k = 0; k < s->n_scenarios; k++)
     cs->scenarios[k] =
         (cov_scenario){gt_xstrdup(s->scenarios[k].name ? s->scenarios[k].name : ""),
-                       gt_openapi_op_of(s, k), has_tag(&s->scenarios[k], "openapi-negative")};
+                       gt_openapi_op_of(s, k)};
   qsort(cs->scenarios, cs->n_scenarios, sizeof *cs->scenarios, by_name);
   c->cur = cs;
 }
@@ -191,10 +184,7 @@ void gt_coverage_case(gt_coverage *c, const gt_case_result *r) {
   cov_op *o = &cs->ops[sc->op];
   o->cases++;
   const char *fault = r->fault ? r->fault : "valid";
-  if (strcmp(fault, "valid"))
-    list_add(&o->faults, fault);
-  else if (sc->negative)
-    list_add(&o->faults, "openapi-negative");
+  if (strcmp(fault, "valid")) list_add(&o->faults, fault);
   if (r->status < 100 || r->status > 599 || leaves_operation(fault)) return;
   char code[8];
   snprintf(code, sizeof code, "%d", r->status);
@@ -237,8 +227,8 @@ static void put_list(gt_buf *b, const cov_list *l, const char *none) {
   if (!l->n) gt_buf_adds(b, none);
 }
 
-/* Faults in catalogue order (docs/faults.md), others (openapi-negative)
- * after them by name: the order cases finish in does not show. */
+/* Faults in catalogue order (docs/faults.md): the order cases finish in
+ * does not show. */
 static int by_catalogue(const void *a, const void *b) {
   const char *x = ((const cov_count *)a)->name, *y = ((const cov_count *)b)->name;
   unsigned ix = (unsigned)gt_fault_from_name(x), iy = (unsigned)gt_fault_from_name(y);

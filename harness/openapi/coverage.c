@@ -141,9 +141,8 @@ void gt_coverage_suite(gt_coverage *c, const gt_suite *s) {
   cs->n_scenarios = s->n_scenarios;
   cs->scenarios = gt_xcalloc(s->n_scenarios ? s->n_scenarios : 1, sizeof *cs->scenarios);
   for (size_t k = 0; k < s->n_scenarios; k++)
-    cs->scenarios[k] =
-        (cov_scenario){gt_xstrdup(s->scenarios[k].name ? s->scenarios[k].name : ""),
-                       gt_openapi_op_of(s, k)};
+    cs->scenarios[k] = (cov_scenario){gt_xstrdup(s->scenarios[k].name ? s->scenarios[k].name : ""),
+                                      gt_openapi_op_of(s, k)};
   qsort(cs->scenarios, cs->n_scenarios, sizeof *cs->scenarios, by_name);
   c->cur = cs;
 }

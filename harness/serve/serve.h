@@ -32,6 +32,8 @@ typedef struct gt_serve_opts {
   long retry_window_ms;       /* --retry-window: how long a retry may follow (0: 30 s) */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
+  long store_limit;           /* --store-limit: records a collection keeps (0: 10000); storing
+                                 one more drops the oldest */
   const gt_cli_var *cli_vars; /* --var (borrowed) */
   int n_cli_vars;
   bool use_env;

@@ -108,7 +108,7 @@ static const cli_option options[] = {
     {{"sarif", required_argument, 0, OPT_SARIF}, FOR(CLI_RUN)},
     {{"tap", required_argument, 0, OPT_TAP}, FOR(CLI_RUN)},
     {{"annotations", required_argument, 0, OPT_ANNOTATIONS}, FOR(CLI_RUN)},
-    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN)},
+    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN) | FOR(CLI_SERVE)},
     {{"store-limit", required_argument, 0, OPT_STORE_LIMIT}, FOR(CLI_SERVE)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
@@ -205,6 +205,7 @@ void cli_usage(FILE *out) {
         "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
         "redacted)\n"
+        "      --html FILE             also write the client audit as one HTML page\n"
         "      --store-limit N         records a collection keeps (default 10000); one more\n"
         "                              drops the oldest\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"

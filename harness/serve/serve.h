@@ -42,6 +42,7 @@ typedef struct gt_serve_opts {
                              its temporary file opened by gt_serve_new); NULL: the path is
                              given to gt_serve_write_junit */
   const char *har_path;   /* --har: every exchange as HAR 1.2 (redacted), or NULL */
+  const char *html_path;  /* --html: the client audit as one HTML page (redacted), or NULL */
   gt_serve_log_fn log;    /* one line per request and per notable event; may be NULL. Called
                              from the request threads, concurrently: it must be thread-safe */
   void *log_ud;

@@ -311,6 +311,9 @@ typedef struct gt_profile {
     bool jwt;                  /* format: jwt */
     const gt_node *jwt_secret; /* scalar or NULL */
     const gt_node *jwt_claims; /* MAP or NULL */
+    /* scheme bearer: other scheme words the API accepts for the same token
+     * (Botanalytics' `Token <JWT>`); owned, NULL-terminated, or NULL */
+    char **also_accept;
   } auth;
   struct {
     bool https_only;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static const gt_profile *profile_of(const gt_build_ctx *ctx) {
@@ -40,6 +41,19 @@ static void set_token_value(const gt_build_ctx *ctx, gt_draft *d, const char *to
   free(v);
 }
 
+/* A scheme word the API refuses for its bearer token: Basic, unless the
+ * profile's auth.also_accept lists it. */
+static const char *wrong_bearer_scheme(const gt_profile *p) {
+  static const char *const words[] = {"Basic", "Digest", "Negotiate"};
+  for (size_t w = 0; w < 3; w++) {
+    bool accepted = false;
+    for (size_t i = 0; p->auth.also_accept && p->auth.also_accept[i]; i++)
+      accepted |= !strcasecmp(p->auth.also_accept[i], words[w]);
+    if (!accepted) return words[w];
+  }
+  return "Unknown";
+}
+
 static void malformed_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d) {
   const gt_profile *p = profile_of(ctx);
   const char *name = gt_auth_header_name(p);
@@ -52,7 +66,7 @@ static void malformed_auth(const gt_build_ctx *ctx, const gt_case *c, gt_draft *
     break;
   case 2: /* the right credential under the wrong scheme */
     if (p->auth.scheme == GT_AUTH_BEARER)
-      v = gt_xasprintf("Basic %s", d->token);
+      v = gt_xasprintf("%s %s", wrong_bearer_scheme(p), d->token);
     else if (p->auth.scheme == GT_AUTH_BASIC)
       v = gt_xasprintf("Bearer %s", d->auth_value + strlen("Basic "));
     else

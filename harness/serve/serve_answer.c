@@ -279,20 +279,27 @@ static void missing_answer(serve_ctx *c, const serve_route *rt, const gt_node *b
   free(msg);
 }
 
-/* A validate item's `unless: {value: EXPR, match: TEMPLATE}`: true when the
- * item does not apply to this request (e.g. a payload format chosen by a
- * token claim). */
-static bool validate_skipped(const serve_ctx *c, const gt_node *it) {
-  const gt_node *un = gt_node_get(it, "unless");
-  const gt_node *value = un ? gt_node_get(un, "value") : NULL;
-  const gt_node *match = un ? gt_node_get(un, "match") : NULL;
-  if (!value || !match) return false;
+/* Whether a validate item's condition `{value: EXPR, match: TEMPLATE}`
+ * (its `unless:` or `when:`) matches this request; `absent` when the item has
+ * no such condition. */
+static bool condition_holds(const serve_ctx *c, const gt_node *cond, bool absent) {
+  const gt_node *value = cond ? gt_node_get(cond, "value") : NULL;
+  const gt_node *match = cond ? gt_node_get(cond, "match") : NULL;
+  if (!value || !match) return absent;
   gt_failures fails = {0};
   cJSON *val = serve_value(c, value);
-  bool skip = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, "unless", &fails);
+  bool holds = gt_template_match(match, val, &c->ss->scope, GT_CHECK_JSON, "condition", &fails);
   cJSON_Delete(val);
   gt_failures_free(&fails);
-  return skip;
+  return holds;
+}
+
+/* True when a validate item does not apply to this request: its `unless`
+ * holds, or its `when` does not (e.g. a payload format chosen by a token
+ * claim: `when: {value: "${auth.claim.channel}", match: rasa}`). */
+static bool validate_skipped(const serve_ctx *c, const gt_node *it) {
+  if (condition_holds(c, gt_node_get(it, "unless"), false)) return true;
+  return !condition_holds(c, gt_node_get(it, "when"), true);
 }
 
 /* One validate item against one value expression (`match:` a template, or
@@ -481,6 +488,115 @@ static bool run_list(serve_ctx *c, const serve_route *rt, const gt_node *l,
   return ok;
 }
 
+/* One record into its collection (respond.store), then its `later` change
+ * if any. ${record} is then what was stored (the answer may echo it). */
+static void store_one(serve_ctx *c, const gt_node *b) {
+  char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
+  const gt_node *rec = gt_node_get(b, "record");
+  if (coll && id) {
+    cJSON *stored = rec ? serve_value(c, rec) : cJSON_CreateObject();
+    cJSON_Delete(c->record);
+    c->record = cJSON_Duplicate(stored, true);
+    serve_store_put(&c->s->store, coll, id, stored);
+  }
+  /* later: { after: 2s, record: {...} } — the record changes on its own */
+  const gt_node *later = gt_node_get(b, "later");
+  if (coll && id && later) {
+    char *after = text_of(c, later, "after");
+    long ms = 0;
+    const gt_node *patch = gt_node_get(later, "record");
+    if (after && gt_parse_duration(after, &ms) && patch)
+      serve_store_later(&c->s->store, coll, id, serve_value(c, patch), ms);
+    free(after);
+  }
+  free(coll);
+  free(id);
+}
+
+/* store.each: EXPR (or a list of them, concatenated): one record per
+ * distinct element (a send to three recipients stores three messages), with
+ * ${item} the element and ${new.id}/${new.int} drawn afresh for each (the
+ * caller holds s->lock); `entry:` is expanded per element too and the
+ * entries merged into ${stored} ({} when there is no element). The request's
+ * own ${new.*} are restored afterwards. */
+static void store_each(serve_ctx *c, const gt_node *b) {
+  const gt_node *each = gt_node_get(b, "each"), *entry = gt_node_get(b, "entry");
+  cJSON *items = cJSON_CreateArray();
+  for (size_t i = 0; i < (each->kind == GT_NODE_SEQ ? each->count : 1); i++) {
+    cJSON *v = serve_value(c, each->kind == GT_NODE_SEQ ? each->items[i] : each);
+    cJSON *e = cJSON_IsArray(v) ? v->child : v;
+    for (; e; e = cJSON_IsArray(v) ? e->next : NULL) {
+      bool seen = cJSON_IsNull(e);
+      for (const cJSON *k = items->child; k && !seen; k = k->next)
+        seen = cJSON_Compare(k, e, true);
+      if (!seen) cJSON_AddItemToArray(items, cJSON_Duplicate(e, true));
+    }
+    cJSON_Delete(v);
+  }
+  char saved_id[sizeof c->new_id];
+  memcpy(saved_id, c->new_id, sizeof saved_id);
+  long long saved_int = c->new_int;
+  cJSON_Delete(c->stored);
+  c->stored = cJSON_CreateObject();
+  for (const cJSON *e = items->child; e; e = e->next) {
+    serve_random_hex(c->s, c->new_id, 24);
+    c->new_int = ++c->s->next_int;
+    c->item = e;
+    store_one(c, b);
+    cJSON *ent = entry ? serve_value(c, entry) : NULL;
+    if (cJSON_IsObject(ent)) c->stored = gt_json_merge_deep(c->stored, ent);
+    cJSON_Delete(ent);
+  }
+  c->item = NULL;
+  memcpy(c->new_id, saved_id, sizeof saved_id);
+  c->new_int = saved_int;
+  cJSON_Delete(items);
+}
+
+/* respond.select: {at: data, always: [id, token], requested: EXPR} — the
+ * answer's object at `at` keeps the `always` members plus those the request
+ * names (an array of names, a comma-separated string, or true for every
+ * member): sparse fieldsets and Moonrope's `_expansions`. */
+static void select_members(serve_ctx *c, const gt_node *sel, cJSON *answer) {
+  char *at = text_of(c, sel, "at");
+  cJSON *obj = answer;
+  char *save = NULL;
+  for (char *seg = at ? strtok_r(at, ".", &save) : NULL; seg && obj;
+       seg = strtok_r(NULL, ".", &save))
+    obj = cJSON_GetObjectItemCaseSensitive(obj, seg);
+  free(at);
+  if (!cJSON_IsObject(obj)) return;
+  const gt_node *always = gt_node_get(sel, "always");
+  const gt_node *req_node = gt_node_get(sel, "requested");
+  cJSON *req = req_node ? serve_value(c, req_node) : NULL;
+  if (cJSON_IsTrue(req)) {
+    cJSON_Delete(req);
+    return;
+  }
+  cJSON *m = obj->child;
+  while (m) {
+    cJSON *next = m->next;
+    bool keep = false;
+    for (size_t i = 0; always && always->kind == GT_NODE_SEQ && i < always->count && !keep; i++)
+      keep = !strcmp(always->items[i]->text, m->string);
+    const cJSON *r;
+    if (cJSON_IsArray(req)) cJSON_ArrayForEach(r, req) {
+        keep |= cJSON_IsString(r) && !strcmp(r->valuestring, m->string);
+      }
+    if (cJSON_IsString(req)) {
+      size_t n = strlen(m->string);
+      for (const char *p = req->valuestring; *p && !keep; p += strcspn(p, ","), p += *p == ',') {
+        while (*p == ' ')
+          p++;
+        keep = !strncmp(p, m->string, n) && (p[n] == ',' || p[n] == ' ' || !p[n]);
+      }
+    }
+    if (!keep) cJSON_Delete(cJSON_DetachItemViaPointer(obj, m));
+    m = next;
+  }
+  cJSON_Delete(req);
+}
+
 static int first_status(const gt_scenario *sc) {
   if (sc->expect.has_status) {
     /* a class such as 2xx: its first code; a set: its lowest member */
@@ -557,27 +673,10 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
       free(id);
     }
     if (ok && (b = gt_node_get(r, "store"))) {
-      char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
-      const gt_node *rec = gt_node_get(b, "record");
-      if (coll && id) {
-        cJSON *stored = rec ? serve_value(c, rec) : cJSON_CreateObject();
-        /* ${record} is now what was stored (the answer may echo it) */
-        cJSON_Delete(c->record);
-        c->record = cJSON_Duplicate(stored, true);
-        serve_store_put(&c->s->store, coll, id, stored);
-      }
-      /* later: { after: 2s, record: {...} } — the record changes on its own */
-      const gt_node *later = gt_node_get(b, "later");
-      if (coll && id && later) {
-        char *after = text_of(c, later, "after");
-        long ms = 0;
-        const gt_node *patch = gt_node_get(later, "record");
-        if (after && gt_parse_duration(after, &ms) && patch)
-          serve_store_later(&c->s->store, coll, id, serve_value(c, patch), ms);
-        free(after);
-      }
-      free(coll);
-      free(id);
+      if (gt_node_get(b, "each"))
+        store_each(c, b);
+      else
+        store_one(c, b);
     }
     if (ok && (b = gt_node_get(r, "list")) && !run_list(c, rt, b, resp)) ok = false;
     dropped = serve_store_take_dropped(&c->s->store);
@@ -601,6 +700,8 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
                : sc->expect.json ? serve_value(c, sc->expect.json)
                                  : cJSON_CreateObject();
     if (!json) add_jsonpath_values(c, v, &sc->expect);
+    const gt_node *sel = r ? gt_node_get(r, "select") : NULL;
+    if (sel) select_members(c, sel, v);
     if (!exact_body(json)) v = enveloped(c, resp->status, v);
     set_json_body(resp, v);
     cJSON_Delete(v);

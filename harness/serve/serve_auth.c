@@ -27,6 +27,15 @@ static bool split_scheme(const char *h, const char *scheme, const char **token) 
   return **token && !strpbrk(*token, " \t");
 }
 
+/* Bearer, or one of the profile's auth.also_accept words (Botanalytics also
+ * takes `Token <JWT>`): the same strict "Scheme token" form for each. */
+static bool split_bearer(const gt_profile *p, const char *h, const char **token) {
+  if (split_scheme(h, "Bearer", token)) return true;
+  for (size_t i = 0; p->auth.also_accept && p->auth.also_accept[i]; i++)
+    if (split_scheme(h, p->auth.also_accept[i], token)) return true;
+  return false;
+}
+
 static size_t prefix_len(const char *jwt) {
   const char *d1 = strchr(jwt, '.');
   const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
@@ -99,7 +108,7 @@ gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req,
     return ok ? GT_FAULT_VALID : GT_FAULT_INVALID_TOKEN;
   }
   default: /* bearer */
-    if (!split_scheme(h, "Bearer", &tok)) return GT_FAULT_MALFORMED_AUTH;
+    if (!split_bearer(p, h, &tok)) return GT_FAULT_MALFORMED_AUTH;
     if (p->auth.jwt) return judge_jwt(ss, tok);
     return ss->credential && !strcmp(tok, ss->credential) ? GT_FAULT_VALID : GT_FAULT_INVALID_TOKEN;
   }

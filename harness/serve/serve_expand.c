@@ -82,8 +82,73 @@ static cJSON *base64_text(const serve_ctx *c, const char *name) {
   return out;
 }
 
+/* One address without its display name, trimmed: "Ann <ann@x>" -> "ann@x"
+ * (how Postal keys a message by its recipient). */
+static void add_bare_address(cJSON *out, const char *a, size_t n) {
+  const char *lt = memchr(a, '<', n);
+  const char *gt = lt ? memchr(lt, '>', n - (size_t)(lt - a)) : NULL;
+  if (lt && gt) {
+    a = lt + 1;
+    n = (size_t)(gt - lt - 1);
+  }
+  while (n && isspace((unsigned char)*a))
+    a++, n--;
+  while (n && isspace((unsigned char)a[n - 1]))
+    n--;
+  if (!n) return;
+  char *t = gt_xstrndup(a, n);
+  cJSON_AddItemToArray(out, cJSON_CreateString(t));
+  free(t);
+}
+
+/* `addresses.NAME[,NAME...]`: the addresses of each named value, in order,
+ * display names stripped: an array's string elements, or a string split at
+ * commas (Postal >= 3.3.1 reads `to: "a@x, b@y"` so); nothing for null or
+ * absent. Always an array. */
+static cJSON *addresses(const serve_ctx *c, const char *names) {
+  cJSON *out = cJSON_CreateArray();
+  char *copy = gt_xstrdup(names), *save = NULL;
+  for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+    cJSON *v = serve_lookup(c, name);
+    if (cJSON_IsString(v)) {
+      const char *p = v->valuestring;
+      while (*p) {
+        size_t n = strcspn(p, ",");
+        add_bare_address(out, p, n);
+        p += n;
+        if (*p == ',') p++;
+      }
+    }
+    const cJSON *e;
+    if (cJSON_IsArray(v)) cJSON_ArrayForEach(e, v) {
+        if (cJSON_IsString(e)) add_bare_address(out, e->valuestring, strlen(e->valuestring));
+      }
+    cJSON_Delete(v);
+  }
+  free(copy);
+  return out;
+}
+
+/* `count.NAME`: the elements of an array, the members of an object; 0 for
+ * null, absent or ""; 1 for any other value. */
+static cJSON *count_of(const serve_ctx *c, const char *name) {
+  cJSON *v = serve_lookup(c, name);
+  int n = 0;
+  if (cJSON_IsArray(v) || cJSON_IsObject(v))
+    n = cJSON_GetArraySize(v);
+  else if (v && !cJSON_IsNull(v) && !(cJSON_IsString(v) && !*v->valuestring))
+    n = 1;
+  cJSON_Delete(v);
+  return cJSON_CreateNumber(n);
+}
+
 cJSON *serve_lookup(const serve_ctx *c, const char *name) {
   if (!strncmp(name, "base64.", 7)) return base64_text(c, name + 7);
+  if (!strncmp(name, "addresses.", 10)) return addresses(c, name + 10);
+  if (!strncmp(name, "count.", 6)) return count_of(c, name + 6);
+  if (!strcmp(name, "item")) return dup_or_null(c->item);
+  if (!strncmp(name, "item.", 5)) return dup_or_null(c->item ? walk(c->item, name + 5) : NULL);
+  if (!strcmp(name, "stored")) return dup_or_null(c->stored);
   if (!strncmp(name, "path.", 5))
     return dup_or_null(c->path_vars ? cJSON_GetObjectItemCaseSensitive(c->path_vars, name + 5)
                                     : NULL);
@@ -143,12 +208,20 @@ static void json_as_text(const cJSON *v, gt_buf *out) {
   }
 }
 
-/* inner = the text between "${" and "}": NAME or NAME:-default. */
-static cJSON *resolve(const serve_ctx *c, const char *inner, size_t len, bool *has_default,
+static bool is_empty_value(const cJSON *v) {
+  return !v || cJSON_IsNull(v) || (cJSON_IsString(v) && !*v->valuestring) ||
+         ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
+}
+
+/* inner = the text between "${" and "}": NAME, NAME:-default or NAME:+alt.
+ * Returns the value, or NULL when unset; *use_def says whether the caller
+ * expands def instead: for `:-` when NAME is unset or "", for `:+` when NAME
+ * is set and not empty (not null, "", [] or {}); `:+` otherwise is unset. */
+static cJSON *resolve(const serve_ctx *c, const char *inner, size_t len, bool *use_def,
                       const char **def, size_t *def_len) {
   const char *sep = NULL;
   for (size_t i = 0; i + 1 < len; i++)
-    if (inner[i] == ':' && inner[i + 1] == '-') {
+    if (inner[i] == ':' && (inner[i + 1] == '-' || inner[i + 1] == '+')) {
       sep = inner + i;
       break;
     }
@@ -156,14 +229,19 @@ static cJSON *resolve(const serve_ctx *c, const char *inner, size_t len, bool *h
   char *name = gt_xstrndup(inner, name_len);
   cJSON *v = serve_lookup(c, name);
   free(name);
-  *has_default = sep != NULL;
   *def = sep ? sep + 2 : NULL;
   *def_len = sep ? len - name_len - 2 : 0;
+  if (sep && sep[1] == '+') {
+    *use_def = !is_empty_value(v);
+    cJSON_Delete(v);
+    return NULL;
+  }
   /* ${X:-d}: an empty string counts as unset, as in the shell */
   if (v && sep && cJSON_IsString(v) && !*v->valuestring) {
     cJSON_Delete(v);
     v = NULL;
   }
+  *use_def = !v && sep;
   return v;
 }
 
@@ -180,13 +258,13 @@ void serve_expand_text(const serve_ctx *c, const char *text, size_t len, gt_buf 
         gt_buf_add(out, text + i, len - i);
         return;
       }
-      bool has_def;
+      bool use_def;
       const char *def;
       size_t def_len;
-      cJSON *v = resolve(c, text + i + 2, (size_t)end - i - 2, &has_def, &def, &def_len);
+      cJSON *v = resolve(c, text + i + 2, (size_t)end - i - 2, &use_def, &def, &def_len);
       if (v)
         json_as_text(v, out);
-      else if (has_def)
+      else if (use_def)
         serve_expand_text(c, def, def_len, out);
       cJSON_Delete(v);
       i = (size_t)end;
@@ -197,15 +275,16 @@ void serve_expand_text(const serve_ctx *c, const char *text, size_t len, gt_buf 
   if (!out->data) gt_buf_adds(out, "");
 }
 
-/* A scalar that is exactly one ${..}: its JSON value (type fidelity). */
+/* A scalar that is exactly one ${..}: its JSON value (type fidelity; null
+ * when unset). */
 static bool exact_ref(const serve_ctx *c, const char *text, size_t len, cJSON **out) {
   if (len < 3 || strncmp(text, "${", 2) || closing_brace(text, len, 0) != (long)len - 1)
     return false;
-  bool has_def;
+  bool use_def;
   const char *def;
   size_t def_len;
-  cJSON *v = resolve(c, text + 2, len - 3, &has_def, &def, &def_len);
-  if (!v && has_def) {
+  cJSON *v = resolve(c, text + 2, len - 3, &use_def, &def, &def_len);
+  if (!v && use_def) {
     if (!exact_ref(c, def, def_len, &v)) {
       gt_buf b;
       gt_buf_init(&b);
@@ -213,6 +292,8 @@ static bool exact_ref(const serve_ctx *c, const char *text, size_t len, cJSON **
       v = gt_scalar_to_json(b.data, b.len, false);
       gt_buf_free(&b);
     }
+    *out = v ? v : cJSON_CreateNull();
+    return true;
   }
   *out = v ? v : cJSON_CreateNull();
   return true;

@@ -566,6 +566,7 @@ static void exchange_free(exchange *x) {
   cJSON_Delete(x->c.body);
   cJSON_Delete(x->c.record);
   cJSON_Delete(x->c.records);
+  cJSON_Delete(x->c.stored);
 }
 
 void gt_serve_handle(gt_serve *s, const gt_serve_request *req, gt_serve_response *resp) {

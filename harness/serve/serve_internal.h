@@ -246,6 +246,8 @@ typedef struct serve_ctx {
   time_t now;
   cJSON *record;               /* a copy of the record found, or NULL (owned) */
   cJSON *records;              /* owned array, or NULL */
+  const cJSON *item;           /* store.each: the element being stored (borrowed), or NULL */
+  cJSON *stored;               /* store.each: the entries stored, one object (owned), or NULL */
   const char *message;         /* text for synthesized !string in error bodies */
   int error_status;            /* an error body's HTTP status: synthesized !integer */
   int injected_status;         /* non-zero: the status an error answer is given (--inject) */

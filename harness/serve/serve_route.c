@@ -113,12 +113,15 @@ static bool compile_validate(gt_node *respond, gt_err *err) {
       return gt_err_set(err, GT_ERR_INPUT, v->items[i]->file, v->items[i]->line, v->items[i]->col,
                         "respond.validate item needs value: and one of match: or equals:");
     if (m && !gt_template_compile(m, err)) return false;
-    gt_node *un = gt_node_get_mut(v->items[i], "unless");
-    gt_node *um = un ? gt_node_get_mut(un, "match") : NULL;
-    if (un && (!um || !gt_node_get(un, "value")))
-      return gt_err_set(err, GT_ERR_INPUT, un->file, un->line, un->col,
-                        "respond.validate unless: needs value: and match:");
-    if (um && !gt_template_compile(um, err)) return false;
+    static const char *const conditions[] = {"unless", "when"};
+    for (size_t k = 0; k < 2; k++) {
+      gt_node *un = gt_node_get_mut(v->items[i], conditions[k]);
+      gt_node *um = un ? gt_node_get_mut(un, "match") : NULL;
+      if (un && (!um || !gt_node_get(un, "value")))
+        return gt_err_set(err, GT_ERR_INPUT, un->file, un->line, un->col,
+                          "respond.validate %s: needs value: and match:", conditions[k]);
+      if (um && !gt_template_compile(um, err)) return false;
+    }
   }
   return true;
 }

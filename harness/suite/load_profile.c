@@ -10,9 +10,29 @@
 #include "load.h"
 #include "../core/buf.h"
 
+/* auth.also_accept: [Token] — scheme words accepted instead of Bearer. A
+ * word is one HTTP token (no space) and never Bearer itself. */
+static bool load_also_accept(loader *L, gt_profile *p, const gt_node *also) {
+  if (p->auth.scheme != GT_AUTH_BEARER)
+    return ld_fail(L, also, "auth.also_accept: only with scheme bearer");
+  if (also->kind != GT_NODE_SEQ || also->count == 0)
+    return ld_fail(L, also, "auth.also_accept: expected a list of scheme words, e.g. [Token]");
+  for (size_t i = 0; i < also->count; i++) {
+    const gt_node *w = also->items[i];
+    if (w->kind != GT_NODE_SCALAR || !w->text_len || strpbrk(w->text, " \t,:$"))
+      return ld_fail(L, w, "auth.also_accept: expected a scheme word such as Token");
+    if (!strcasecmp(w->text, "Bearer"))
+      return ld_fail(L, w, "auth.also_accept: Bearer is the scheme itself");
+  }
+  p->auth.also_accept = gt_xcalloc(also->count + 1, sizeof *p->auth.also_accept);
+  for (size_t i = 0; i < also->count; i++)
+    p->auth.also_accept[i] = ld_strdup_scalar(also->items[i]);
+  return true;
+}
+
 static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
-  static const char *const keys[] = {"scheme",     "token",      "header", "format",
-                                     "jwt_secret", "jwt_claims", "params", NULL};
+  static const char *const keys[] = {"scheme",     "token",  "header",      "format", "jwt_secret",
+                                     "jwt_claims", "params", "also_accept", NULL};
   if (!ld_want_map(L, n, "auth") || !ld_check_keys(L, n, keys, "auth")) return false;
   const gt_node *scheme = gt_node_get(n, "scheme");
   const gt_node *token = gt_node_get(n, "token");
@@ -85,6 +105,8 @@ static bool load_auth(loader *L, gt_profile *p, gt_node *n) {
       return false;
     p->auth.jwt_claims = claims;
   }
+  const gt_node *also = gt_node_get(n, "also_accept");
+  if (also && !load_also_accept(L, p, also)) return false;
   if (!ld_vars_defined(L, n)) return false;
   if (p->auth.token) ld_register_secret(L, p->auth.token, "token");
   for (size_t k = 0; p->auth.params && k < p->auth.params->count; k++)

@@ -374,6 +374,9 @@ static void free_scenario(gt_scenario *sc) {
 static void free_profile(gt_profile *p) {
   free(p->name);
   free(p->auth.header);
+  for (size_t i = 0; p->auth.also_accept && p->auth.also_accept[i]; i++)
+    free(p->auth.also_accept[i]);
+  free(p->auth.also_accept);
   free(p->transport.content_type);
   free(p->transport.charset);
   free(p->version_prefix);

@@ -70,11 +70,13 @@ static gt_fault_id judge_jwt(const serve_suite *ss, const char *tok) {
       f = GT_FAULT_JWT_EXPIRED;
   }
   if (f == GT_FAULT_VALID && ss->jwt_claims) {
-    for (const cJSON *c = ss->jwt_claims->child; c; c = c->next)
-      if (!cJSON_GetObjectItemCaseSensitive(claims, c->string)) {
+    for (const cJSON *c = ss->jwt_claims->child; c && f == GT_FAULT_VALID; c = c->next) {
+      const cJSON *t = cJSON_GetObjectItemCaseSensitive(claims, c->string);
+      if (!t)
         f = GT_FAULT_JWT_MISSING_CLAIM;
-        break;
-      }
+      else if (cJSON_IsString(c) && (!cJSON_IsString(t) || !*t->valuestring))
+        f = GT_FAULT_INVALID_TOKEN; /* a text claim (channel) that is not a text */
+    }
   }
   cJSON_Delete(hdr);
   cJSON_Delete(claims);

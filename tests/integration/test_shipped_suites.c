@@ -230,6 +230,15 @@ static const defect_case bot_defects[] = {
     {"require_exp", "log a message [valid]"},
     {"channel_payloads_refused",
      "log a Messenger webhook entry under a facebook-messenger token [valid]"},
+    {"token_scheme_500", "log a message with the Token scheme [valid]"},
+    {"alexa_payload_refused", "log an Alexa request envelope under an amazon-alexa token [valid]"},
+    {"bot_framework_payload_refused",
+     "log a Bot Framework activity under a microsoft-bot-framework token [valid]"},
+    {"rasa_payload_refused", "log a Rasa event under a rasa token [valid]"},
+    {"send_api_refused",
+     "log a Messenger Send API message under a facebook-messenger token [valid]"},
+    {"accept_string_exp", "reject a token whose exp is not a number [valid]"},
+    {"accept_non_string_channel", "reject a token whose channel is not a string [valid]"},
 };
 
 Test(shipped, botanalytics_conformant) {
@@ -355,6 +364,15 @@ static const defect_case rpc_defects[] = {
     {"other_content_type_400", "a body of another content type is not read [valid]"},
     {"get_not_routed", "read the message with GET and query params [valid]"},
     {"type_error_500", "reject a message id that is not an integer [valid]"},
+    {"no_address_limit", "reject a message to more than 50 addresses [valid]"},
+    {"attachments_unchecked", "reject an attachment without a name [valid]"},
+    {"expansions_always", "read the message [valid]"},
+    {"only_to_recipients", "send a message to several recipients [valid]"},
+    {"raw_empty_rcpt_refused", "send a raw message to no recipient [valid]"},
+    {"deliveries_unknown_empty", "list the deliveries of an unknown message [valid]"},
+    {"unknown_param_refused", "send a message with an unknown parameter [valid]"},
+    {"params_before_auth", "reject a wrong key [valid]"},
+    {"put_not_routed", "read the message with PUT [valid]"},
 };
 
 static const char *const rails[] = {"--rpc", "rails", NULL};
@@ -492,5 +510,5 @@ Test(shipped, bitpaket_serve) {
   expect_serve_pass("bitpaket", "refuse an upload whose checksum does not match [valid]");
 }
 Test(shipped, rpc_serve) {
-  expect_serve_pass("rpc", NULL);
+  expect_serve_pass("rpc", "send a message to several recipients [valid]");
 }

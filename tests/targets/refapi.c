@@ -44,6 +44,13 @@
  *   botanalytics accept_wrong_types              optional fields are typed when present
  *   botanalytics require_exp                     exp is optional
  *   botanalytics channel_payloads_refused        the channel claim picks the payload format
+ *   botanalytics token_scheme_500                Token <JWT> is accepted or 401, never 5xx
+ *   botanalytics alexa_payload_refused           an Alexa request envelope is accepted
+ *   botanalytics bot_framework_payload_refused   a Bot Framework activity is accepted
+ *   botanalytics rasa_payload_refused            a Rasa event is accepted
+ *   botanalytics send_api_refused                a Messenger Send API body is accepted
+ *   botanalytics accept_string_exp               exp, when present, is a number
+ *   botanalytics accept_non_string_channel       the channel claim is a string
  *   buddybuild   wrong_no_token_message          "No authorization token was found"
  *   buddybuild   wrong_invalid_token_message     "Invalid authorization token"
  *   buddybuild   accept_query_token              no credentials from the query string
@@ -122,6 +129,15 @@
  *   rpc          other_content_type_400          a body of another type is not read
  *   rpc          get_not_routed                  GET runs the action too
  *   rpc          type_error_500                  a mistyped id: parameter-error or not found
+ *   rpc          no_address_limit                at most 50 to/cc/bcc addresses
+ *   rpc          attachments_unchecked           an attachment needs a name and data
+ *   rpc          expansions_always               no expansion unless asked for
+ *   rpc          only_to_recipients              one message per to, cc and bcc address
+ *   rpc          raw_empty_rcpt_refused          an empty rcpt_to sends nothing, successfully
+ *   rpc          deliveries_unknown_empty        deliveries of an unknown message: MessageNotFound
+ *   rpc          unknown_param_refused           unknown parameters are ignored
+ *   rpc          params_before_auth              the key is checked before the parameters
+ *   rpc          put_not_routed                  PUT runs the action too
  *
  * --rpc moonrope (default) answers like Postal <= 3.3.0 (Moonrope), --rpc rails
  * like Postal >= 3.3.1: both are conformant, and differ where the contract
@@ -186,6 +202,13 @@ static const char *const DEFECTS[4][40] = {
                  "accept_wrong_types",
                  "require_exp",
                  "channel_payloads_refused",
+                 "token_scheme_500",
+                 "alexa_payload_refused",
+                 "bot_framework_payload_refused",
+                 "rasa_payload_refused",
+                 "send_api_refused",
+                 "accept_string_exp",
+                 "accept_non_string_channel",
                  NULL},
     [API_BUDDY] = {"wrong_no_token_message",
                    "wrong_invalid_token_message",
@@ -267,6 +290,15 @@ static const char *const DEFECTS[4][40] = {
                  "other_content_type_400",
                  "get_not_routed",
                  "type_error_500",
+                 "no_address_limit",
+                 "attachments_unchecked",
+                 "expansions_always",
+                 "only_to_recipients",
+                 "raw_empty_rcpt_refused",
+                 "deliveries_unknown_empty",
+                 "unknown_param_refused",
+                 "params_before_auth",
+                 "put_not_routed",
                  NULL},
 };
 
@@ -664,12 +696,16 @@ static const char *jwt_problem(const char *tok) {
     const cJSON *ch = cJSON_GetObjectItemCaseSensitive(pj, "channel");
     if (!exp && defect("require_exp"))
       why = "The token has no exp claim";
-    else if (exp && !cJSON_IsNumber(exp))
+    else if (exp && !cJSON_IsNumber(exp) && !defect("accept_string_exp"))
       why = "The token's exp claim is not a number";
-    else if (exp && exp->valuedouble <= (double)time(NULL) && !defect("accept_expired"))
+    else if (cJSON_IsNumber(exp) && exp->valuedouble <= (double)time(NULL) &&
+             !defect("accept_expired"))
       why = "The token has expired";
-    else if ((!cJSON_IsString(ch) || !ch->valuestring[0]) && !defect("accept_no_channel"))
+    else if (!ch && !defect("accept_no_channel"))
       why = "The token has no channel claim";
+    else if (ch && (!cJSON_IsString(ch) || !ch->valuestring[0]) &&
+             !defect("accept_non_string_channel"))
+      why = "The token's channel claim is not a string";
   }
   cJSON_Delete(hj), cJSON_Delete(pj);
   return why;
@@ -713,6 +749,16 @@ static bool is_native_channel(const char *ch) {
   return false;
 }
 
+/* The single-channel defects: one platform's payloads refused. */
+static bool native_refused(const char *ch, const cJSON *m) {
+  if (!strcmp(ch, "amazon-alexa")) return defect("alexa_payload_refused");
+  if (!strcmp(ch, "microsoft-bot-framework")) return defect("bot_framework_payload_refused");
+  if (!strcmp(ch, "rasa")) return defect("rasa_payload_refused");
+  if (!strcmp(ch, "facebook-messenger"))
+    return cJSON_GetObjectItemCaseSensitive(m, "recipient") && defect("send_api_refused");
+  return false;
+}
+
 /* An optional field of the universal format: absent, or of its type. */
 static bool opt_string(const cJSON *o, const char *name) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -747,6 +793,8 @@ static const char *bot_validate(const cJSON *body, const char *channel, char *bu
     const cJSON *item = cJSON_GetArrayItem(msgs, i);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "message");
     if (!cJSON_IsObject(m)) BAD("messages[%d].message is required and must be an object", i);
+    if (!universal && native_refused(channel, m))
+      BAD("messages[%d].message: this %s payload is not supported", i, channel);
     if (!universal) continue; /* a platform payload: taken as the platform sent it */
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(m, "timestamp");
     if (!ts) BAD("messages[%d].message.timestamp is required", i);
@@ -828,7 +876,13 @@ static void bot_handle(req *r, reply *rp) {
   const char *tok = NULL;
   /* Bearer, and the `Token` scheme of the channel pages' curl examples */
   if (auth && strncmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
-  if (auth && strncmp(auth, "Token ", 6) == 0) tok = auth + 6;
+  if (auth && strncmp(auth, "Token ", 6) == 0) {
+    if (defect("token_scheme_500")) {
+      bot_error(rp, 500, "Failed to process the request.");
+      return;
+    }
+    tok = auth + 6;
+  }
   if (!auth && defect("accept_query_token")) tok = query(r, "access_token");
   if (!auth && !tok) {
     bot_error(rp, 401, "No authorization token was found");
@@ -1866,6 +1920,21 @@ static void rpc_queue(cJSON *data, const cJSON *rcpts, const char *from, const c
 }
 
 static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
+  if (defect("unknown_param_refused")) {
+    static const char *const known[] = {
+        "to",       "cc",         "bcc",       "from",        "sender",  "subject", "tag",
+        "reply_to", "plain_body", "html_body", "attachments", "headers", "bounce",  NULL};
+    for (const cJSON *it = p->child; it; it = it->next) {
+      bool ok = false;
+      for (int i = 0; known[i] && !ok; i++)
+        ok = !strcmp(known[i], it->string);
+      if (!ok) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "`%s` is not a parameter of this action", it->string);
+        return rpc_param_error(rp, msg, t0);
+      }
+    }
+  }
   const char *from = NULL, *sender = NULL, *subject = NULL, *plain = NULL, *html = NULL,
              *tag = NULL, *reply_to = NULL;
   if (!rpc_str(p, "from", &from, rp, t0) || !rpc_str(p, "sender", &sender, rp, t0) ||
@@ -1893,7 +1962,7 @@ static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
               t0);
     goto done;
   }
-  if (n_to > 50 || n_cc > 50 || n_bcc > 50) {
+  if ((n_to > 50 || n_cc > 50 || n_bcc > 50) && !defect("no_address_limit")) {
     const char *code = n_to > 50   ? "TooManyToAddresses"
                        : n_cc > 50 ? "TooManyCCAddresses"
                                    : "TooManyBCCAddresses";
@@ -1916,7 +1985,8 @@ static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
   }
   const cJSON *atts = cJSON_GetObjectItemCaseSensitive(p, "attachments"), *a;
   cJSON_ArrayForEach(a, atts) {
-    if (!cJSON_IsObject(a)) continue; /* entries that are not objects are ignored */
+    if (!cJSON_IsObject(a) || defect("attachments_unchecked"))
+      continue; /* entries that are not objects are ignored */
     if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(a, "name"))) {
       rpc_error(rp, "AttachmentMissingName", "An attachment is missing a name", NULL, t0);
       goto done;
@@ -1928,7 +1998,7 @@ static void rpc_send_message(const cJSON *p, reply *rp, double t0) {
   }
   all = cJSON_CreateArray();
   const cJSON *lists[] = {to, cc, bcc}, *it;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < (defect("only_to_recipients") ? 1 : 3); i++)
     cJSON_ArrayForEach(it, lists[i]) {
       cJSON_AddItemToArray(all, cJSON_CreateString(it->valuestring));
     }
@@ -1992,6 +2062,10 @@ static void rpc_send_raw(const cJSON *p, reply *rp, double t0) {
                                    : "The From address is not authorised to send mail from "
                                      "this server",
                      NULL, t0);
+  }
+  if (cJSON_GetArraySize(rcpts) == 0 && defect("raw_empty_rcpt_refused")) {
+    cJSON_Delete(rcpts);
+    return rpc_param_error(rp, "`rcpt_to` parameter is required but is missing", t0);
   }
   cJSON *data = cJSON_CreateObject();
   if (cJSON_GetArraySize(rcpts) == 0) {
@@ -2124,6 +2198,8 @@ static void rpc_message(const cJSON *p, reply *rp, double t0, bool deliveries) {
     if (messages[i].id == id) m = &messages[i];
   if (m) copy = *m;
   pthread_mutex_unlock(&state_lock);
+  if (!m && deliveries && defect("deliveries_unknown_empty"))
+    return rpc_reply(rp, "success", cJSON_CreateArray(), NULL, t0, false);
   if (!m) {
     cJSON *x = cJSON_CreateObject();
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(p, "id");
@@ -2131,10 +2207,14 @@ static void rpc_message(const cJSON *p, reply *rp, double t0, bool deliveries) {
     return rpc_error(rp, defect("not_found_code") ? "NotFound" : "MessageNotFound",
                      "No message found matching provided ID", x, t0);
   }
-  if (!deliveries)
-    return rpc_reply(rp, "success",
-                     message_json(&copy, cJSON_GetObjectItemCaseSensitive(p, "_expansions")), NULL,
-                     t0, false);
+  if (!deliveries) {
+    cJSON *all = cJSON_CreateTrue();
+    const cJSON *exp =
+        defect("expansions_always") ? all : cJSON_GetObjectItemCaseSensitive(p, "_expansions");
+    rpc_reply(rp, "success", message_json(&copy, exp), NULL, t0, false);
+    cJSON_Delete(all);
+    return;
+  }
   cJSON *list = deliveries_json(&copy);
   if (defect("deliveries_wrapped")) { /* the generic Moonrope list convention */
     cJSON *data = cJSON_CreateObject();
@@ -2178,8 +2258,16 @@ static void rpc_handle(req *r, reply *rp) {
   bool method_ok = !cfg.rpc_rails || is_method(r, "GET") || is_method(r, "POST") ||
                    is_method(r, "PUT") || is_method(r, "PATCH") || is_method(r, "HEAD");
   if (defect("get_not_routed") && !is_method(r, "POST")) method_ok = false;
+  if (defect("put_not_routed") && is_method(r, "PUT")) method_ok = false;
   if (action == A_NONE || !method_ok) return rpc_no_route(r, rp);
   if (r->too_big) return rpc_bad_json(rp, "The body is too large");
+  if (defect("params_before_auth") && (action == A_MESSAGE || action == A_DELIVERIES)) {
+    cJSON *early = rpc_params(r, rp);
+    if (!early) return;
+    bool has_id = cJSON_GetObjectItemCaseSensitive(early, "id") != NULL;
+    cJSON_Delete(early);
+    if (!has_id) return rpc_param_error(rp, "`id` parameter is required but is missing", t0);
+  }
   const char *key = header(r, "X-Server-API-Key");
   if (!key && defect("accept_query_key")) key = query(r, "access_token");
   bool empty = key && !*key;

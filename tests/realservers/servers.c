@@ -369,6 +369,101 @@ static const rs_expect etcd_expect[] = {
     {"read the key with a token from the future [valid]", ERROR, "timeout|transport"},
 };
 
+/* ---- InfluxDB 1.6.7 (Debian influxdb), HTTP API, auth-enabled ---- */
+
+/* influxd reads its ports and folders from a config file: written into the
+ * scratch dir (the RPC bind address gets a free port of its own). */
+static char **influxdb_argv(int port, const char *scratch) {
+  char *conf = ts_fmt("%s/influx.conf", scratch);
+  char *text = ts_fmt("reporting-disabled = true\n"
+                      "bind-address = \"127.0.0.1:%d\"\n"
+                      "[meta]\n  dir = \"%s/influx/meta\"\n"
+                      "[data]\n  dir = \"%s/influx/data\"\n  wal-dir = \"%s/influx/wal\"\n"
+                      "[http]\n  enabled = true\n  bind-address = \"127.0.0.1:%d\"\n"
+                      "  auth-enabled = true\n  log-enabled = false\n",
+                      ts_free_port(), scratch, scratch, scratch, port);
+  bool ok = conf && text && ts_write_file(conf, text, strlen(text));
+  free(text);
+  char **v = ok ? calloc(4, sizeof *v) : NULL;
+  if (!v) {
+    free(conf);
+    return NULL;
+  }
+  v[0] = strdup("/usr/bin/influxd");
+  v[1] = strdup("-config");
+  v[2] = conf;
+  return v;
+}
+
+/* POSTs a form body to url; true on the expected status. */
+static bool post_form(const char *url, const char *body, long want) {
+  ts_http_call call = {.method = "POST",
+                       .url = url,
+                       .content_type = "application/x-www-form-urlencoded",
+                       .body = body};
+  ts_http_reply r;
+  /* The HTTP port opens before the meta store is ready: bounded retry. */
+  for (int tries = 0; tries < 100; tries++) {
+    ts_curl(&call, &r);
+    if (r.status != 0 && r.status < 500) break;
+    usleep(100 * 1000);
+  }
+  if (r.status != want) fprintf(stderr, "realserver: %s answered %ld: %s\n", url, r.status, r.body);
+  return r.status == want;
+}
+
+/* As examples/influxdb/suite.yaml's header: an admin user, a database db1. */
+static bool influxdb_prepare(int port) {
+  char *q = ts_fmt("http://127.0.0.1:%d/query", port);
+  char *qa = ts_fmt("http://127.0.0.1:%d/query?u=admin&p=adminpw", port);
+  bool ok =
+      post_form(q, "q=CREATE+USER+admin+WITH+PASSWORD+%27adminpw%27+WITH+ALL+PRIVILEGES", 200) &&
+      post_form(qa, "q=CREATE+DATABASE+db1", 200);
+  free(q), free(qa);
+  return ok;
+}
+
+static const char *const influxdb_needs[] = {"/usr/bin/influxd", NULL};
+static const char *const influxdb_env[] = {"INFLUX_PASSWORD=adminpw", NULL};
+
+static const rs_expect influxdb_expect[] = {
+    {"ping [valid]", PASS, NULL},
+    {"write a point [valid]", PASS, NULL},
+    {"write a point [unauthenticated]", PASS, NULL},
+    {"write a point [invalid_token #1 wrong p]", PASS, NULL},
+    {"write a point [invalid_token #2 wrong u]", PASS, NULL},
+    {"write a point [malformed_auth #1 empty u, p]", PASS, NULL},
+    {"write a point [malformed_auth #2 as a bearer header]", PASS, NULL},
+    {"write a point [malformed_auth #3 trailing extra]", PASS, NULL},
+    {"write a point [wire_dup_content_length]", PASS, NULL},
+    /* Go's server, as etcd's: the hidden request answered (CL.TE), the
+     * connection kept after the ambiguous framing (TE.CL). */
+    {"write a point [wire_cl_te #1 CL.TE]", FAIL, "request_smuggling"},
+    {"write a point [wire_cl_te #2 TE.CL]", FAIL, "request_smuggling"},
+    {"write a point [wire_bare_lf]", PASS, NULL},
+    {"write a point [wire_obs_fold]", PASS, NULL},
+    {"write a point [wire_nul_header]", PASS, NULL},
+    {"write a point [wire_bad_chunk]", PASS, NULL},
+    {"read the point back [valid]", PASS, NULL},
+    {"read the point back [unauthenticated]", PASS, NULL},
+    {"read the point back [invalid_token #1 wrong p]", PASS, NULL},
+    {"read the point back [invalid_token #2 wrong u]", PASS, NULL},
+    {"read the point back [malformed_auth #1 empty u, p]", PASS, NULL},
+    {"read the point back [malformed_auth #2 as a bearer header]", PASS, NULL},
+    {"read the point back [malformed_auth #3 trailing extra]", PASS, NULL},
+    /* The router's own 404/405 are Go's text/plain pages, not the JSON
+     * {"error"} of every other error. */
+    {"read the point back [unknown_path]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #1 PUT]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #2 PATCH]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #3 DELETE]", FAIL, "json_parses|content_type"},
+    {"read the point back with a POST [valid]", PASS, NULL},
+    {"read the point back with a POST [unauthenticated]", PASS, NULL},
+    {"read the point back with a POST [invalid_token #1 wrong p]", PASS, NULL},
+    {"read the point back with a POST [invalid_token #2 wrong u]", PASS, NULL},
+    {"a query that does not parse [valid]", PASS, NULL},
+};
+
 /* The tokens the profiles read; a user exports them for the repro commands. */
 static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
 static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
@@ -416,6 +511,15 @@ static const rs_server servers[] = {
      .start_ms = 60000,
      .expect = etcd_expect,
      .n_expect = N(etcd_expect)},
+    {.name = "influxdb",
+     .url_var = "INFLUX_URL",
+     .env = influxdb_env,
+     .needs = influxdb_needs,
+     .argv = influxdb_argv,
+     .prepare = influxdb_prepare,
+     .start_ms = 60000,
+     .expect = influxdb_expect,
+     .n_expect = N(influxdb_expect)},
 };
 
 const rs_server *rs_find(const char *name) {
@@ -425,5 +529,5 @@ const rs_server *rs_find(const char *name) {
 }
 
 const char *rs_names(void) {
-  return "httpbin, json-server, json-server-auth, prism, etcd";
+  return "httpbin, json-server, json-server-auth, prism, etcd, influxdb";
 }

@@ -274,8 +274,10 @@ static void spoil(const serve_inject *in, gt_serve_response *resp) {
 }
 
 /* What tells one client's request from another's, for retry detection:
- * the credential (whatever is in its place), the peer IP, an idempotency key. */
-static void identify_client(const gt_serve *s, const gt_serve_request *req, serve_audit *a) {
+ * the credential (whatever is in its place), the peer IP, an idempotency key
+ * (Idempotency-Key, or the header the answering suite's client policy names). */
+static void identify_client(const gt_serve *s, const serve_suite *ss, const gt_serve_request *req,
+                            serve_audit *a) {
   const char *cred = NULL;
   for (size_t i = 0; i < s->n_suites && !cred; i++) {
     const gt_profile *p = &s->suites[i].suite->profile;
@@ -289,7 +291,10 @@ static void identify_client(const gt_serve *s, const gt_serve_request *req, serv
     if (q) a->cred_hash ^= gt_fnv1a_bytes(q, strcspn(q, "&"));
   }
   snprintf(a->peer, sizeof a->peer, "%s", req->peer ? req->peer : "");
-  const char *key = serve_req_header(req, "Idempotency-Key");
+  a->policy = &ss->policy;
+  const char *key =
+      ss->policy.idempotency_header ? serve_req_header(req, ss->policy.idempotency_header) : NULL;
+  if (!key) key = serve_req_header(req, "Idempotency-Key");
   snprintf(a->idem_key, sizeof a->idem_key, "%s", key ? key : "");
 }
 
@@ -308,7 +313,6 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
-  identify_client(s, req, a);
   serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;
@@ -321,6 +325,7 @@ static void route(exchange *x) {
   x->path_ok = gt_percent_decode(x->raw_path, plen, &x->dpath);
   long ri = serve_route_find(s, req->method, x->dpath.data, &x->why, &x->si, c->path_vars);
   c->ss = &s->suites[x->si];
+  identify_client(s, c->ss, req, a);
   x->rt = ri >= 0 ? &s->routes[ri] : NULL;
   a->suite = gt_xstrdup(c->ss->suite->name ? c->ss->suite->name : "serve");
   size_t blen = strlen(c->ss->base_path);

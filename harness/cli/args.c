@@ -55,6 +55,8 @@ enum {
   OPT_TAP,
   OPT_ANNOTATIONS,
   OPT_HTML,
+  OPT_COVERAGE,
+  OPT_STORE_LIMIT,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -113,7 +115,9 @@ static const cli_option options[] = {
     {{"sarif", required_argument, 0, OPT_SARIF}, FOR(CLI_RUN)},
     {{"tap", required_argument, 0, OPT_TAP}, FOR(CLI_RUN)},
     {{"annotations", required_argument, 0, OPT_ANNOTATIONS}, FOR(CLI_RUN)},
-    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN)},
+    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN) | FOR(CLI_SERVE)},
+    {{"store-limit", required_argument, 0, OPT_STORE_LIMIT}, FOR(CLI_SERVE)},
+    {{"coverage", required_argument, 0, OPT_COVERAGE}, FOR(CLI_RUN)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -159,6 +163,8 @@ void cli_usage(FILE *out) {
         "      --json FILE         JSON report: cases, checks, findings, timings\n"
         "      --sarif FILE        SARIF 2.1.0: one result per finding, at its suite line\n"
         "      --html FILE         one self-contained HTML report (findings, matrix, cases)\n"
+        "      --coverage FILE     OpenAPI coverage per operation as JSON: documented\n"
+        "                          statuses observed / not observed, undocumented, faults\n"
         "      --tap FILE|-        TAP version 14 with YAML diagnostics (-: stdout; the\n"
         "                          console then goes to stderr)\n"
         "      --annotations github|none  GitHub Actions annotations for findings (default:\n"
@@ -215,6 +221,9 @@ void cli_usage(FILE *out) {
         "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
         "redacted)\n"
+        "      --html FILE             also write the client audit as one HTML page\n"
+        "      --store-limit N         records a collection keeps (default 10000); one more\n"
+        "                              drops the oldest\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
         "  -q, --quiet                 no per-request log lines\n"
         "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
@@ -389,6 +398,11 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     case OPT_UNKNOWN_ROUTES:
       o->serve.unknown_routes = optarg;
       break;
+    case OPT_STORE_LIMIT:
+      if (!parse_positive(optarg, LONG_MAX, &n))
+        return usage_error("--store-limit expects a positive integer, got '%s'", optarg);
+      o->serve.store_limit = n;
+      break;
     case OPT_MAX_REQUESTS:
       if (!parse_positive(optarg, LONG_MAX, &n))
         return usage_error("--max-requests expects a positive integer, got '%s'", optarg);
@@ -455,6 +469,10 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     case OPT_HTML:
       if (!*optarg) return usage_error("--html expects a file name");
       o->html_path = optarg;
+      break;
+    case OPT_COVERAGE:
+      if (!*optarg) return usage_error("--coverage expects a file name");
+      o->coverage_path = optarg;
       break;
     case OPT_ANNOTATIONS:
       if (!strcmp(optarg, "github"))

@@ -252,7 +252,7 @@ static void add_read_only(oa_reader *R, const gt_node *s0, size_t doc, cJSON *ou
 static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJSON *body) {
   if (!schema || !cJSON_IsObject(body)) return NULL;
   gt_err ignored = {0};
-  oa_reader R = {o->d, &ignored};
+  oa_reader R = {o->d, &ignored, NULL};
   cJSON *out = cJSON_Duplicate(body, true);
   bool added = false;
   add_read_only(&R, schema, oa_doc_of(o->d, schema), out, 0, &added);

@@ -973,9 +973,12 @@ char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
 char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   static const gt_oa_suite_opts defaults;
   gt_err ignored = {0};
-  deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
+  deriver D = {.R = {d, &ignored, NULL}, .o = o ? o : &defaults};
   D.rng = D.o->seed ^ 0x6f70656e617069ULL;
   gt_buf_init(&D.out);
+  /* synthesized bodies are checked against their schema (synth.c) */
+  oa_verifier *verify = oa_verifier_new(d);
+  D.R.verify = verify;
   D.profile_scheme = gt_openapi_profile_scheme(d);
   gt_buf *b = &D.out;
   gt_buf_printf(b, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
@@ -1017,5 +1020,6 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   free(P.caps);
   free(P.edges);
   free(order);
+  oa_verifier_free(verify);
   return gt_buf_steal(b);
 }

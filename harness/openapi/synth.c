@@ -311,7 +311,7 @@ cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng) {
 
 static cJSON *synth_variant(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response,
                             int variant) {
-  synther S = {R, rng, response, variant};
+  synther S = {R, rng, response, variant, false};
   oa_at at = {oa_doc_of(R->d, schema), gt_xstrdup("")};
   cJSON *v = synth(&S, schema, &at, 0);
   oa_at_free(&at);

@@ -71,7 +71,7 @@ for doc in "${docs[@]}"; do
     fi
     # the failed cases' ids (testcase names), XML entities decoded
     awk -v d="$doc" '/<testcase / { match($0, /name="[^"]*"/); name = substr($0, RSTART + 6, RLENGTH - 7) }
-      /<failure/ { print d "\t" name }' "$work/run.xml" |
+      /<failure|<error / { print d "\t" name }' "$work/run.xml" |
       sed "s/&apos;/'/g; s/&quot;/\"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\\&/g" >>"$work/failed"
   fi
   kill "$serve_pid" 2>/dev/null

@@ -40,6 +40,11 @@ typedef enum gt_fault_id {
   GT_FAULT_EMPTY_BODY,
   GT_FAULT_MISSING_FIELD,
   GT_FAULT_WRONG_TYPE,
+  GT_FAULT_NOT_IN_ENUM,
+  GT_FAULT_OUT_OF_RANGE,
+  GT_FAULT_BAD_LENGTH,
+  GT_FAULT_PATTERN_MISMATCH,
+  GT_FAULT_MISSING_PARAM,
   GT_FAULT_UNKNOWN_PATH,
   GT_FAULT_WRONG_METHOD,
   GT_FAULT_BAD_PERCENT_ENCODING,
@@ -252,6 +257,25 @@ typedef struct gt_check_switches {
  * out: a gt_failures (check/check.h). Owned by the suite (contract_owner). */
 struct gt_http_response;
 struct gt_failures;
+
+/* One value of a request made invalid against the API description (the
+ * schema-driven faults not_in_enum ... missing_param, docs/faults.md): where
+ * it goes and what it is. Owned by the contract's owner. */
+typedef enum gt_negative_place {
+  GT_NEG_QUERY,  /* a query parameter */
+  GT_NEG_HEADER, /* a request header */
+  GT_NEG_JSON,   /* a top-level property of a JSON object body */
+  GT_NEG_FORM,   /* a field of a form body */
+} gt_negative_place;
+
+typedef struct gt_negative {
+  gt_fault_id fault;
+  gt_negative_place in;
+  char *name;   /* the parameter, header, property or field */
+  cJSON *value; /* the invalid value; NULL: the parameter is left out (missing_param) */
+  char *label;  /* "query limit above maximum 100", "$.kind" */
+} gt_negative;
+
 typedef struct gt_contract gt_contract;
 struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
@@ -265,6 +289,19 @@ struct gt_contract {
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */
   int (*check_credential)(const gt_contract *c, const cJSON *query, const cJSON *headers);
+  /* serve: the documented answer of an error with this status (the
+   * response documenting it: the exact status, its class, else `default`):
+   * its JSON media type and a body from its example, else synthesized from
+   * its schema. false when the operation documents no JSON content for it.
+   * *media and *body: caller frees. Thread-safe. */
+  bool (*error_answer)(const gt_contract *c, int status, char **media, char **body);
+  /* The operation's invalid values, for the schema-driven faults. */
+  const gt_negative *negatives;
+  size_t n_negatives;
+  /* What a rejected request must get (those faults' status expectation):
+   * the documented 4xx statuses (other than 401, 403, 404, 405 and 429),
+   * else 400 or 422. */
+  const struct gt_expect *reject;
 };
 
 typedef struct gt_scenario {

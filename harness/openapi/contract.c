@@ -417,7 +417,7 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   cJSON *v = oa_example_json(m->example);
   if (!v && m->schema.node) {
     gt_err ignored = {0};
-    oa_reader R = {o->d, &ignored};
+    oa_reader R = {o->d, &ignored, NULL};
     uint64_t rng = (uint64_t)status * 2654435761u;
     v = oa_synthesize_for(&R, m->schema.node, &rng, true);
   }
@@ -571,7 +571,7 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   o->contracts = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->contracts);
   o->labels = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->labels);
   gt_err ignored = {0};
-  oa_reader R = {d, &ignored};
+  oa_reader R = {d, &ignored, NULL};
   for (size_t i = 0; i < d->n_ops; i++) {
     oa_contract *k = &o->contracts[i];
     *k =

@@ -867,7 +867,7 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
 char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   static const gt_oa_suite_opts defaults;
   gt_err ignored = {0};
-  deriver D = {.R = {d, &ignored}, .o = o ? o : &defaults};
+  deriver D = {.R = {d, &ignored, NULL}, .o = o ? o : &defaults};
   gt_buf_init(&D.out);
   D.profile_scheme = gt_openapi_profile_scheme(d);
   gt_buf_printf(&D.out, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,

@@ -198,6 +198,27 @@ typedef struct gt_param_reading {
   size_t n_any_method;
 } gt_param_reading;
 
+/* What serve expects of a client after a failure (profile `client:`,
+ * `--expect-retry`; docs/serve.md "Client policy"). Everything owned. */
+#define GT_POLICY_STATUSES_MAX 16
+typedef struct gt_client_policy {
+  bool retry_given;                           /* `retry:` written (or --expect-retry) */
+  int retry_statuses[GT_POLICY_STATUSES_MAX]; /* injected statuses that must be retried */
+  size_t n_retry_statuses;
+  bool retry_reset;         /* `reset`: a dropped connection (reset, reset_after) must be */
+  unsigned max_attempts;    /* attempts of one request in all; 0: not written */
+  bool ignore_retry_after;  /* `retry_after: ignore`: an early retry is not judged */
+  long backoff_min_ms;      /* the shortest wait before a retry; 0: none */
+  char *idempotency_header; /* the header that makes a resend safe; NULL: Idempotency-Key */
+} gt_client_policy;
+
+/* Adds one `retry:` item ("429", "503", "reset") to p; false when it is not
+ * one (a status 400..599 or `reset`). */
+bool gt_client_policy_add_retry(gt_client_policy *p, const char *item);
+/* Does p expect a retry of an injected status (0: a dropped connection)? */
+bool gt_client_policy_expects(const gt_client_policy *p, int status);
+void gt_client_policy_free(gt_client_policy *p);
+
 typedef struct gt_request {
   const gt_node *method;  /* scalar; upper-cased at load */
   const gt_node *path;    /* scalar, may hold ${..} */
@@ -376,6 +397,7 @@ typedef struct gt_profile {
   bool has_envelope_statuses;
   gt_status_set envelope_statuses; /* `envelope_statuses`: only these answers (default all) */
   gt_param_reading request;        /* how request parameters are read */
+  gt_client_policy client;         /* `client:` what serve expects of a client */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */
@@ -445,7 +467,8 @@ typedef struct gt_suite {
    * the suite names none. */
   struct {
     char *file;
-    int line, col; /* of the value, for errors in the document's loading */
+    int line, col;       /* of the value, for errors in the document's loading */
+    bool derive_missing; /* `derive: missing`: operations no scenario covers are derived */
   } openapi;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;

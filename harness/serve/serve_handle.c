@@ -4,9 +4,11 @@
  * Locking: what gt_serve_new built (suites, routes, injections, secrets) is
  * read-only while serving and read without a lock; the exchange below is the
  * request's own. Only the steps that touch shared state lock, for just that:
- * s->lock around the random draws, the rate windows and respond:'s store
- * (answer), s->audit_lock around appending the record (record). Parsing,
- * routing, checks and logging run unlocked, concurrently. */
+ * s->lock around the random draws, the rate windows and respond:'s state
+ * steps (lookup, conflict, delete, store, list: serve_respond), never around
+ * the expansion of an answer; s->audit_lock around appending the record
+ * (record). Parsing, routing, checks, answers and logging run unlocked,
+ * concurrently. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -274,8 +276,10 @@ static void spoil(const serve_inject *in, gt_serve_response *resp) {
 }
 
 /* What tells one client's request from another's, for retry detection:
- * the credential (whatever is in its place), the peer IP, an idempotency key. */
-static void identify_client(const gt_serve *s, const gt_serve_request *req, serve_audit *a) {
+ * the credential (whatever is in its place), the peer IP, an idempotency key
+ * (Idempotency-Key, or the header the answering suite's client policy names). */
+static void identify_client(const gt_serve *s, const serve_suite *ss, const gt_serve_request *req,
+                            serve_audit *a) {
   const char *cred = NULL;
   for (size_t i = 0; i < s->n_suites && !cred; i++) {
     const gt_profile *p = &s->suites[i].suite->profile;
@@ -289,7 +293,10 @@ static void identify_client(const gt_serve *s, const gt_serve_request *req, serv
     if (q) a->cred_hash ^= gt_fnv1a_bytes(q, strcspn(q, "&"));
   }
   snprintf(a->peer, sizeof a->peer, "%s", req->peer ? req->peer : "");
-  const char *key = serve_req_header(req, "Idempotency-Key");
+  a->policy = &ss->policy;
+  const char *key =
+      ss->policy.idempotency_header ? serve_req_header(req, ss->policy.idempotency_header) : NULL;
+  if (!key) key = serve_req_header(req, "Idempotency-Key");
   snprintf(a->idem_key, sizeof a->idem_key, "%s", key ? key : "");
 }
 
@@ -308,7 +315,6 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
-  identify_client(s, req, a);
   serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;
@@ -321,6 +327,7 @@ static void route(exchange *x) {
   x->path_ok = gt_percent_decode(x->raw_path, plen, &x->dpath);
   long ri = serve_route_find(s, req->method, x->dpath.data, &x->why, &x->si, c->path_vars);
   c->ss = &s->suites[x->si];
+  identify_client(s, c->ss, req, a);
   x->rt = ri >= 0 ? &s->routes[ri] : NULL;
   a->suite = gt_xstrdup(c->ss->suite->name ? c->ss->suite->name : "serve");
   size_t blen = strlen(c->ss->base_path);
@@ -606,9 +613,7 @@ static void answer(exchange *x, gt_serve_response *resp) {
       serve_rule_id broken = rule_for_refused_body(x->body_fault);
       if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
     } else {
-      pthread_mutex_lock(&s->lock); /* respond: reads and changes the store */
-      bool served = serve_respond(c, x->rt, resp);
-      pthread_mutex_unlock(&s->lock);
+      bool served = serve_respond(c, x->rt, resp); /* locks for its state steps */
       if (!served && c->invalid)
         serve_rule(&x->a, RULE_REQUEST_VALID, "%s (answered %d)",
                    c->invalid_detail ? c->invalid_detail : "a parameter was refused", resp->status);

@@ -20,6 +20,10 @@ typedef struct serve_suite {
   cJSON *jwt_claims; /* expanded claims object, or NULL (owned) */
   long rate_limit;   /* 0: none */
   gt_scope scope;    /* suite variables, --var, env */
+  /* The client policy its requests are judged by: the profile's `client:`,
+   * with --expect-retry's list instead of `client.retry` when given
+   * (idempotency_header borrowed from the profile). */
+  gt_client_policy policy;
 } serve_suite;
 
 typedef struct serve_route {
@@ -30,22 +34,36 @@ typedef struct serve_route {
   gt_node *respond; /* clone of the scenario's respond: with templates compiled (owned), or NULL */
 } serve_route;
 
-/* ---- in-memory collections (docs/serve.md "State") ---- */
+/* ---- in-memory collections (docs/serve.md "State"; serve_store.c) ---- */
+typedef struct store_rec store_rec;
+typedef struct store_index store_index;
+
+/* Records of one collection: by id (hash table), in insertion order (a
+ * list), by the value of each field a `where` asked about (indexes), and
+ * the pending `store.later` changes by due time (a heap). All owned. */
 typedef struct serve_collection {
   char *name;
-  char **ids;
-  cJSON **records; /* insertion order; owned */
-  /* `store.later`: fields merged into records[i] once the monotonic clock
-   * passes due_ms[i] (a build that finishes, a message that gets sent);
-   * NULL when nothing is pending. Owned. */
-  cJSON **later;
-  long *due_ms;
-  size_t count, cap;
+  size_t count;
+  store_rec *oldest, *newest;
+  store_rec **by_id; /* n_buckets chains, a power of two */
+  size_t n_buckets;
+  store_index *indexes;
+  size_t n_indexes;
+  store_rec **heap; /* records with a pending change, earliest due first */
+  size_t n_heap, heap_cap;
+  uint64_t ages;  /* records ever stored: the next one's age */
+  size_t evicted; /* records dropped to stay within the limit */
 } serve_collection;
 
+/* Records a collection keeps (--store-limit): storing one more drops the
+ * oldest. Bounds serve's memory under a client that creates forever. */
+#define SERVE_STORE_LIMIT_DEFAULT 10000
+
 typedef struct serve_store {
-  serve_collection *items;
+  serve_collection **items;
   size_t count;
+  size_t limit;   /* records per collection; 0: SERVE_STORE_LIMIT_DEFAULT */
+  cJSON *dropped; /* records evicted since the last serve_store_take_dropped, or NULL */
 } serve_store;
 
 cJSON *serve_store_get(serve_store *st, const char *coll, const char *id); /* borrowed */
@@ -58,7 +76,30 @@ serve_collection *serve_store_find(serve_store *st, const char *coll);
  * (takes patch). */
 void serve_store_later(serve_store *st, const char *coll, const char *id, cJSON *patch,
                        long after_ms);
+size_t serve_store_limit(const serve_store *st);
+/* The records evicted by the limit, as an array the caller frees (after
+ * unlocking: freeing is not the store's business), or NULL. */
+cJSON *serve_store_take_dropped(serve_store *st);
 void serve_store_free(serve_store *st);
+
+/* One `where` condition: the record's field (a name or a dotted path) has
+ * the text want; an empty want is no condition. */
+typedef struct serve_where {
+  const char *field, *want;
+} serve_where;
+/* Called per selected record (borrowed); false stops. */
+typedef bool (*serve_store_visit)(const cJSON *record, void *ud);
+/* Visits c's records that meet every condition, oldest or newest first;
+ * returns how many were visited. Walks only the records that have the
+ * wanted value of one condition's field (an index, built on first use). */
+size_t serve_store_select(serve_collection *c, const serve_where *w, size_t n_where, bool newest,
+                          serve_store_visit visit, void *ud);
+/* The field a `where` key names: a top-level name, or a dotted path into
+ * nested objects (`commit_info.branch`). NULL when absent. */
+const cJSON *serve_store_field(const cJSON *rec, const char *key);
+/* A value as `where` compares it: a string's text, else its JSON (caller
+ * frees); NULL for NULL. */
+char *serve_store_value_text(const cJSON *v);
 
 /* ---- injection ---- */
 typedef enum {
@@ -106,6 +147,10 @@ typedef enum serve_rule_id {
   RULE_REQUEST_VALID,
   RULE_HTTP_FRAMING,
   RULE_RETRY_AFTER,
+  RULE_RETRY_MISSING,
+  RULE_RETRY_TOO_SOON,
+  RULE_RETRY_STORM,
+  RULE_DUPLICATE_SIDE_EFFECT,
   RULE_UNDOCUMENTED_ROUTE,
   SERVE_RULE_COUNT,
   SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
@@ -136,10 +181,11 @@ typedef struct serve_audit {
   int retry_after;            /* seconds announced, 0 if none */
   double t_in, t_out;         /* monotonic seconds: arrival, answer decided */
   uint64_t body_hash;
-  uint64_t cred_hash; /* of the credential presented (header or access_token), 0 none */
-  char peer[48];      /* the client's IP address, "" unknown */
-  char idem_key[128]; /* Idempotency-Key, "" none */
-  gt_buf out;         /* system-out text */
+  uint64_t cred_hash;             /* of the credential presented (header or access_token), 0 none */
+  char peer[48];                  /* the client's IP address, "" unknown */
+  char idem_key[128];             /* Idempotency-Key (or the policy's header), "" none */
+  const gt_client_policy *policy; /* of the suite that answered (borrowed) */
+  gt_buf out;                     /* system-out text */
   /* Filled by serve_audit_record (serve_audit.c) when the record is handed over: */
   size_t seq;         /* the request's number, "#N" in the report (1-based, arrival order) */
   long route;         /* index in gt_serve.routes; -1: not routed */
@@ -291,6 +337,9 @@ bool serve_retry_matches(const gt_serve *s, const serve_audit *injected, const s
 /* injected is settled: retried (retry_seq, retry_delay) or not (retry_seq 0:
  * its window passed, or serve stopped). Adds the verdict to its out and rules. */
 void serve_retry_judge(const gt_serve *s, serve_audit *injected);
+/* later was just found to retry injected (its attempt set): the rules judged
+ * on the resend itself (retry_storm, duplicate_side_effect). */
+void serve_retry_linked(const gt_serve *s, const serve_audit *injected, serve_audit *later);
 /* Seconds an injected answer waits for its retry. */
 double serve_retry_window(const gt_serve *s);
 
@@ -324,6 +373,8 @@ void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_res
 /* The profile's `errors.answers` body for status (error shape and envelope
  * merged in unless `!exact`); false when the profile has none for it. */
 bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp);
+/* The route's respond: block. Locks c->s->lock for its state steps only
+ * (lookup, conflict, delete, store, list). */
 bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);
 /* The first respond.validate item of rt the request fails, as "invalid
  * body.x: expected ..., got ..." (caller frees), or NULL; answers nothing

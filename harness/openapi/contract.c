@@ -327,7 +327,7 @@ static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fiel
   if (!schema || !cJSON_IsObject(fields)) return NULL;
   pthread_mutex_lock(&o->lock);
   gt_err ignored = {0};
-  oa_reader R = {o->d, &ignored};
+  oa_reader R = {o->d, &ignored, NULL};
   oa_at at = {oa_doc_of(o->d, schema), gt_xstrdup("")};
   const gt_node *s = oa_resolve(&R, schema, &at);
   const gt_node *props = s ? gt_node_get(s, "properties") : NULL;

@@ -2054,7 +2054,9 @@ static void rpc_send_raw(const cJSON *p, reply *rp, double t0) {
   char from[256];
   raw_from((const char *)raw, (size_t)n, from, sizeof from);
   free(raw);
-  if (*from && !domain_authenticated(from) && !defect("raw_from_not_checked")) {
+  /* No From: header is not authenticated either (Postal checks every From:
+   * value, and an absent one is blank). */
+  if (!domain_authenticated(from) && !defect("raw_from_not_checked")) {
     cJSON_Delete(rcpts);
     /* Postal >= 3.3.1 omits the message for this one */
     return rpc_error(rp, "UnauthenticatedFromAddress",
@@ -2123,7 +2125,12 @@ static cJSON *message_json(const message *m, const cJSON *exp) {
   cJSON_AddStringToObject(d, "token", m->token);
   if (wants(exp, "status")) {
     cJSON *s = cJSON_AddObjectToObject(d, "status");
-    cJSON_AddStringToObject(s, "status", sent ? "Sent" : "Pending");
+    /* Delivery is not part of the contract: like a real server, a message
+     * to a domain that takes no mail (example.com publishes a null MX,
+     * RFC 7505) fails for good; others are Sent. */
+    const char *at = strrchr(m->rcpt, '@');
+    bool no_mail = at && strcasecmp(at + 1, "example.com") == 0;
+    cJSON_AddStringToObject(s, "status", !sent ? "Pending" : no_mail ? "HardFail" : "Sent");
     if (sent)
       cJSON_AddNumberToObject(s, "last_delivery_attempt", m->created + SEND_SECONDS);
     else

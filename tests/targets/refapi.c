@@ -813,6 +813,9 @@ static const char *bot_validate(const cJSON *body, const char *channel, char *bu
     if (!opt_object(m, "recipient")) BAD("messages[%d].message.recipient must be an object", i);
     if (!opt_object(m, "content")) BAD("messages[%d].message.content must be an object", i);
     if (!opt_object(m, "event")) BAD("messages[%d].message.event must be an object", i);
+    if (!opt_object(m, "reply_to")) BAD("messages[%d].message.reply_to must be an object", i);
+    if (!opt_object(m, "context")) BAD("messages[%d].message.context must be an object", i);
+    if (!opt_object(m, "nlu")) BAD("messages[%d].message.nlu must be an object", i);
     const cJSON *sender = cJSON_GetObjectItemCaseSensitive(m, "sender");
     if (!opt_object(m, "sender")) BAD("messages[%d].message.sender must be an object", i);
     if (!sender && defect("require_sender")) BAD("messages[%d].message.sender is required", i);

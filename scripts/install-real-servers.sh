@@ -11,48 +11,12 @@
 # Exit 0 when everything is installed, 1 otherwise (with the reason).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+TAG=install-real-servers
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-
-packages=(python3-httpbin gunicorn)
-if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
-if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
-
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-real-servers: apt-get install ${missing[*]}" >&2
-  # Another apt run (a parallel job) holds the lock: wait for it, bounded.
-  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-# Debian's python, not whatever python3 comes first on PATH (pyenv...).
-if ! /usr/bin/python3 -c 'import httpbin, gunicorn' 2>/dev/null; then
-  echo "install-real-servers: /usr/bin/python3 cannot import httpbin and gunicorn" >&2
-  exit 1
-fi
-
-dir=tests/realservers
-stamp="$dir/node_modules/.gauntlet-lock.sha256"
-want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "install-real-servers: npm ci in $dir" >&2
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-for bin in json-server json-server-auth prism; do
-  if [ ! -x "$dir/node_modules/.bin/$bin" ]; then
-    echo "install-real-servers: $dir/node_modules/.bin/$bin is missing after npm ci" >&2
-    exit 1
-  fi
-done
+apt_install_missing python3-httpbin gunicorn
+require_debian_python httpbin gunicorn
+npm_ci_pinned tests/realservers .bin/json-server .bin/json-server-auth .bin/prism
 
 # The public OpenAPI documents of the OpenAPI tests (same registry, same node).
 scripts/install-openapi-corpus.sh

@@ -8,31 +8,10 @@
 # Exit 0 when everything is installed, 1 otherwise (with the reason).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+TAG=install-report-tools
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-missing=()
-if ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
-if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
-if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-report-tools: apt-get install ${missing[*]}" >&2
-  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-dir=tests/reports
-stamp="$dir/node_modules/.gauntlet-lock.sha256"
-want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "install-report-tools: npm ci in $dir" >&2
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
-for mod in ajv ajv-formats tap-parser; do
-  if [ ! -f "$dir/node_modules/$mod/package.json" ]; then
-    echo "install-report-tools: $dir/node_modules/$mod is missing after npm ci" >&2
-    exit 1
-  fi
-done
+chromium=()
+command -v chromium >/dev/null 2>&1 || chromium=(chromium)
+apt_install_missing "${chromium[@]}"
+npm_ci_pinned tests/reports ajv/package.json ajv-formats/package.json tap-parser/package.json

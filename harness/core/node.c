@@ -506,3 +506,15 @@ const gt_node *gt_node_at_pointer(const gt_node *n, const char *ptr) {
   }
   return *p ? NULL : n;
 }
+
+void gt_pointer_append_token(gt_buf *b, const char *token) {
+  gt_buf_addc(b, '/');
+  for (const char *p = token; *p; p++) {
+    if (*p == '~')
+      gt_buf_adds(b, "~0");
+    else if (*p == '/')
+      gt_buf_adds(b, "~1");
+    else
+      gt_buf_addc(b, *p);
+  }
+}

@@ -125,4 +125,9 @@ gt_node *gt_node_from_json(const cJSON *j, const char *file, int line, int col);
  * itself) selects below n; NULL when there is none. Borrowed from n. */
 const gt_node *gt_node_at_pointer(const gt_node *n, const char *ptr);
 
+/* Appends "/" and token, escaped as an RFC 6901 reference token (~ as ~0,
+ * / as ~1), to b: one step down a JSON Pointer. */
+struct gt_buf;
+void gt_pointer_append_token(struct gt_buf *b, const char *token);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/file.h"
+#include "../core/node.h"
 #include "../schema/parts.h"
 #include "../suite/suite.h"
 #include "oa_internal.h"
@@ -41,15 +42,7 @@ oa_at oa_child(const oa_at *where, const char *token) {
   gt_buf b;
   gt_buf_init(&b);
   gt_buf_adds(&b, where->ptr);
-  gt_buf_addc(&b, '/');
-  for (const char *p = token; *p; p++) {
-    if (*p == '~')
-      gt_buf_adds(&b, "~0");
-    else if (*p == '/')
-      gt_buf_adds(&b, "~1");
-    else
-      gt_buf_addc(&b, *p);
-  }
+  gt_pointer_append_token(&b, token);
   return (oa_at){where->doc, gt_buf_steal(&b)};
 }
 

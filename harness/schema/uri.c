@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../core/buf.h"
+#include "../core/node.h"
 #include "../core/hex.h"
 #include "schema_internal.h"
 
@@ -204,15 +205,7 @@ char *sc_ptr_append(const char *loc, const char *token) {
   gt_buf b;
   gt_buf_init(&b);
   gt_buf_adds(&b, loc);
-  gt_buf_addc(&b, '/');
-  for (const char *p = token; *p; p++) {
-    if (*p == '~')
-      gt_buf_adds(&b, "~0");
-    else if (*p == '/')
-      gt_buf_adds(&b, "~1");
-    else
-      gt_buf_addc(&b, *p);
-  }
+  gt_pointer_append_token(&b, token);
   return gt_buf_steal(&b);
 }
 

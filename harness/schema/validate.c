@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/node.h"
 #include "schema_internal.h"
 
 #define MAX_STACK 1024
@@ -200,20 +201,12 @@ static void report(vctx *c, const char *loc, const char *fmt, ...) {
   gt_buf_adds(&path, "$");
   for (unsigned i = 0; i < c->plen; i++) {
     const pseg *s = &c->path[i];
-    gt_buf_addc(&ptr, '/');
     if (!s->key) {
-      gt_buf_printf(&ptr, "%zu", s->idx);
+      gt_buf_printf(&ptr, "/%zu", s->idx);
       gt_buf_printf(&path, "[%zu]", s->idx);
       continue;
     }
-    for (const char *p = s->key; *p; p++) {
-      if (*p == '~')
-        gt_buf_adds(&ptr, "~0");
-      else if (*p == '/')
-        gt_buf_adds(&ptr, "~1");
-      else
-        gt_buf_addc(&ptr, *p);
-    }
+    gt_pointer_append_token(&ptr, s->key);
     if (is_ident(s->key)) {
       gt_buf_printf(&path, ".%s", s->key);
     } else {

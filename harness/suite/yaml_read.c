@@ -12,6 +12,7 @@
 
 #include "../core/buf.h"
 #include "suite.h"
+#include "yaml_squote.h"
 #include "yaml_tagfix.h" /* gt_yaml_parse (yaml_tagfix.c) wraps gt_yaml_parse_exact */
 
 #define MAX_DEPTH 200
@@ -83,6 +84,8 @@ typedef struct pending {
 
 typedef struct builder {
   const char *file;
+  const char *data; /* the parsed text: single-quoted scalars are decoded from it */
+  size_t len;
   gt_node_arena *arena; /* owned by root once root exists (see gt_node_arena_root) */
   gt_node *stack[MAX_DEPTH];
   size_t first_child[MAX_DEPTH]; /* where each open collection's children start in kids */
@@ -96,6 +99,8 @@ typedef struct builder {
   size_t n_anchors;
   size_t n_nodes;
   int documents;
+  char *text; /* decoding buffer for single-quoted scalars (owned; freed at the end) */
+  size_t cap_text;
   gt_err *err;
 } builder;
 
@@ -285,14 +290,37 @@ static gt_node *new_node(builder *b, struct fy_event *e, gt_node_kind kind, stru
   return n;
 }
 
+/* The scalar's value into n->text (arena memory). Single-quoted scalars are
+ * decoded here from the source (see yaml_squote.h for why). */
+static bool scalar_text(builder *b, struct fy_token *value, enum fy_scalar_style style,
+                        gt_node *n) {
+  const struct fy_mark *start = fy_token_start_mark(value), *end = fy_token_end_mark(value);
+  if (style == FYSS_SINGLE_QUOTED && start && end && start->input_pos <= end->input_pos &&
+      (size_t)end->input_pos <= b->len) {
+    size_t raw_len = (size_t)(end->input_pos - start->input_pos);
+    if (raw_len > b->cap_text) {
+      char *grown = realloc(b->text, raw_len);
+      if (!grown)
+        return gt_err_set(b->err, GT_ERR_RUNTIME, b->file, n->line, n->col, "out of memory");
+      b->text = grown, b->cap_text = raw_len;
+    }
+    size_t len = gt_yaml_single_quoted(b->data + start->input_pos, raw_len, b->text);
+    n->text = gt_node_arena_strndup(b->arena, b->text ? b->text : "", len);
+    n->text_len = (uint32_t)len; /* the input is < 4 GiB */
+    return true;
+  }
+  size_t len = 0;
+  const char *t = fy_token_get_text(value, &len);
+  n->text = gt_node_arena_strndup(b->arena, t ? t : "", t ? len : 0);
+  n->text_len = (uint32_t)(t ? len : 0);
+  return true;
+}
+
 static bool on_scalar(builder *b, struct fy_event *e) {
   struct fy_token *tag = e->scalar.tag;
   gt_node *n = new_node(b, e, GT_NODE_SCALAR, tag);
-  size_t len = 0;
-  const char *t = fy_token_get_text(e->scalar.value, &len);
-  n->text = gt_node_arena_strndup(b->arena, t ? t : "", t ? len : 0);
-  n->text_len = (uint32_t)(t ? len : 0); /* the input is < 4 GiB */
   enum fy_scalar_style style = fy_token_scalar_style(e->scalar.value);
+  if (!scalar_text(b, e->scalar.value, style, n)) return false;
   n->quoted = style != FYSS_PLAIN;
   /* libfyaml marks a quoted scalar at its content: point at the quote. */
   if (!tag && (style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && n->col > 1) n->col--;
@@ -420,7 +448,7 @@ gt_node *gt_yaml_parse_exact(const char *file, const char *data, size_t len, gt_
     return NULL;
   }
 
-  builder b = {.file = file, .err = err};
+  builder b = {.file = file, .data = data, .len = len, .err = err};
   bool ok = true;
   struct fy_event *e;
   while (ok && (e = fy_parser_parse(fyp)) != NULL) {
@@ -437,6 +465,7 @@ gt_node *gt_yaml_parse_exact(const char *file, const char *data, size_t len, gt_
   }
   free(b.kids);
   free(b.scratch);
+  free(b.text);
   for (size_t i = 0; i < b.n_anchors; i++)
     free(b.anchors[i].name);
   free(b.anchors);

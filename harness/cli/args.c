@@ -41,6 +41,9 @@ enum {
   OPT_MAX_REQUESTS,
   OPT_UNKNOWN_ROUTES,
   OPT_RETRY_WINDOW,
+  OPT_EXPECT_RETRY,
+  OPT_MAX_ATTEMPTS,
+  OPT_BACKOFF_MIN,
   OPT_HAR,
   OPT_WAIT_FOR,
   OPT_EXPLAIN,
@@ -98,6 +101,9 @@ static const cli_option options[] = {
     {{"max-requests", required_argument, 0, OPT_MAX_REQUESTS}, FOR(CLI_SERVE)},
     {{"unknown-routes", required_argument, 0, OPT_UNKNOWN_ROUTES}, FOR(CLI_SERVE)},
     {{"retry-window", required_argument, 0, OPT_RETRY_WINDOW}, FOR(CLI_SERVE)},
+    {{"expect-retry", required_argument, 0, OPT_EXPECT_RETRY}, FOR(CLI_SERVE)},
+    {{"max-attempts", required_argument, 0, OPT_MAX_ATTEMPTS}, FOR(CLI_SERVE)},
+    {{"backoff-min", required_argument, 0, OPT_BACKOFF_MIN}, FOR(CLI_SERVE)},
     {{"har", required_argument, 0, OPT_HAR}, FOR(CLI_SERVE)},
     {{"explain", no_argument, 0, OPT_EXPLAIN}, FOR(CLI_LIST)},
     {{"strict-formats", no_argument, 0, OPT_STRICT_FORMATS}, FOR_SUITES},
@@ -199,6 +205,12 @@ void cli_usage(FILE *out) {
         "      --max-requests N        stop after N requests and write the report\n"
         "      --retry-window DURATION  how long after an injected answer a retry may come "
         "(30s)\n"
+        "      --expect-retry LIST     failures the client must retry: 429,503,reset (or none);\n"
+        "                              replaces the profiles' client.retry (retry_missing)\n"
+        "      --max-attempts N        attempts of one request in all (client.max_attempts):\n"
+        "                              owed until then (retry_missing), more is retry_storm\n"
+        "      --backoff-min DURATION  a retry sooner than this is retry_too_soon "
+        "(client.backoff_min)\n"
         "      --unknown-routes fail|note[:STATUS]  undeclared routes fail the client (default),\n"
         "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
@@ -361,6 +373,18 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     case OPT_RETRY_WINDOW:
       if (!gt_parse_duration(optarg, &o->serve.retry_window_ms) || o->serve.retry_window_ms <= 0)
         return usage_error("--retry-window expects a duration such as 30s, got '%s'", optarg);
+      break;
+    case OPT_EXPECT_RETRY:
+      o->serve.expect_retry = optarg; /* checked by gt_serve_new (exit 2) */
+      break;
+    case OPT_MAX_ATTEMPTS:
+      if (!parse_positive(optarg, 1000, &n))
+        return usage_error("--max-attempts expects an integer from 1 to 1000, got '%s'", optarg);
+      o->serve.max_attempts = (unsigned)n;
+      break;
+    case OPT_BACKOFF_MIN:
+      if (!gt_parse_duration(optarg, &o->serve.backoff_min_ms) || o->serve.backoff_min_ms <= 0)
+        return usage_error("--backoff-min expects a duration such as 200ms, got '%s'", optarg);
       break;
     case OPT_UNKNOWN_ROUTES:
       o->serve.unknown_routes = optarg;

@@ -13,6 +13,29 @@
 #include "../openapi/openapi.h"
 #include "cli.h"
 
+/* The document's path as the written suite names it: relative to the
+ * output directory when both resolve, else absolute (caller frees). */
+static char *relative_to(const char *dir, const char *file) {
+  char *d = realpath(dir, NULL), *f = realpath(file, NULL);
+  char *out = NULL;
+  if (d && f && strcmp(d, "/")) {
+    size_t i = 0, common = 0; /* common: the end of the shared leading directories */
+    for (; d[i] && d[i] == f[i]; i++)
+      if (d[i] == '/') common = i;
+    if (!d[i] && f[i] == '/') common = i;
+    gt_buf b;
+    gt_buf_init(&b);
+    for (const char *p = d + common; *p; p++)
+      if (*p == '/') gt_buf_adds(&b, "../");
+    gt_buf_adds(&b, f + common + 1);
+    out = gt_buf_steal(&b);
+  }
+  if (!out) out = gt_xstrdup(f ? f : file);
+  free(d);
+  free(f);
+  return out;
+}
+
 static void init_usage(FILE *out) {
   fputs("usage: gauntlet init --openapi api.yaml [--out DIR] [--seed N] [--force]\n"
         "  writes DIR/profile.yaml and DIR/suite.yaml derived from the document\n"
@@ -89,7 +112,9 @@ int cli_init(int argc, char **argv) {
     gt_openapi_free(d);
     return EXIT_RUNTIME;
   }
-  gt_oa_suite_opts so = {.seed = seed, .comments = true, .profile_file = "profile.yaml"};
+  char *ref = relative_to(out, doc);
+  gt_oa_suite_opts so = {
+      .seed = seed, .comments = true, .profile_file = "profile.yaml", .openapi_ref = ref};
   char *profile = gt_openapi_profile_yaml(d, &so);
   char *suite = gt_openapi_suite_yaml(d, &so);
   char *ppath = gt_xasprintf("%s/profile.yaml", out);
@@ -99,6 +124,7 @@ int cli_init(int argc, char **argv) {
     printf("wrote %s and %s: %zu operations\n", spath, ppath, d->n_ops);
     cli_print_credentials(d, stdout);
   }
+  free(ref);
   free(profile);
   free(suite);
   free(ppath);

@@ -1,6 +1,7 @@
 /* explain.c — `gauntlet list --explain`: for each case, what it expects and
  * where each part of that expectation came from, in merge order: the fault
- * catalogue < the profile's faults.expect < the profile's faults.default entry
+ * catalogue < the API description's rejection (schema-driven faults) < the
+ * profile's faults.expect < the profile's faults.default entry
  * < the scenario's faults entry (a valid case: the scenario's expect); and the
  * universal checks switched off for it (profile `checks:`, scenario `checks:`).
  * A first suite against a server that does not validate bodies gets many
@@ -33,6 +34,8 @@ static size_t layers_of(const gt_suite *s, const gt_case *c, layer *out) {
     return n;
   }
   out[n++] = (layer){"catalogue", gt_fault_default_expect(c->fault)};
+  if (gt_fault_info_of(c->fault)->expect_from_contract && sc->contract && sc->contract->reject)
+    out[n++] = (layer){"openapi: the operation's documented rejection", sc->contract->reject};
   if (p->has_fault_expect[c->fault])
     out[n++] = (layer){"profile faults.expect", &p->fault_expect[c->fault]};
   const gt_fault_ref *r = find_ref(p->default_faults, p->n_default_faults, c->fault);

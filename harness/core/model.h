@@ -40,6 +40,11 @@ typedef enum gt_fault_id {
   GT_FAULT_EMPTY_BODY,
   GT_FAULT_MISSING_FIELD,
   GT_FAULT_WRONG_TYPE,
+  GT_FAULT_NOT_IN_ENUM,
+  GT_FAULT_OUT_OF_RANGE,
+  GT_FAULT_BAD_LENGTH,
+  GT_FAULT_PATTERN_MISMATCH,
+  GT_FAULT_MISSING_PARAM,
   GT_FAULT_UNKNOWN_PATH,
   GT_FAULT_WRONG_METHOD,
   GT_FAULT_BAD_PERCENT_ENCODING,
@@ -193,6 +198,27 @@ typedef struct gt_param_reading {
   size_t n_any_method;
 } gt_param_reading;
 
+/* What serve expects of a client after a failure (profile `client:`,
+ * `--expect-retry`; docs/serve.md "Client policy"). Everything owned. */
+#define GT_POLICY_STATUSES_MAX 16
+typedef struct gt_client_policy {
+  bool retry_given;                           /* `retry:` written (or --expect-retry) */
+  int retry_statuses[GT_POLICY_STATUSES_MAX]; /* injected statuses that must be retried */
+  size_t n_retry_statuses;
+  bool retry_reset;         /* `reset`: a dropped connection (reset, reset_after) must be */
+  unsigned max_attempts;    /* attempts of one request in all; 0: not written */
+  bool ignore_retry_after;  /* `retry_after: ignore`: an early retry is not judged */
+  long backoff_min_ms;      /* the shortest wait before a retry; 0: none */
+  char *idempotency_header; /* the header that makes a resend safe; NULL: Idempotency-Key */
+} gt_client_policy;
+
+/* Adds one `retry:` item ("429", "503", "reset") to p; false when it is not
+ * one (a status 400..599 or `reset`). */
+bool gt_client_policy_add_retry(gt_client_policy *p, const char *item);
+/* Does p expect a retry of an injected status (0: a dropped connection)? */
+bool gt_client_policy_expects(const gt_client_policy *p, int status);
+void gt_client_policy_free(gt_client_policy *p);
+
 typedef struct gt_request {
   const gt_node *method;  /* scalar; upper-cased at load */
   const gt_node *path;    /* scalar, may hold ${..} */
@@ -252,6 +278,25 @@ typedef struct gt_check_switches {
  * out: a gt_failures (check/check.h). Owned by the suite (contract_owner). */
 struct gt_http_response;
 struct gt_failures;
+
+/* One value of a request made invalid against the API description (the
+ * schema-driven faults not_in_enum ... missing_param, docs/faults.md): where
+ * it goes and what it is. Owned by the contract's owner. */
+typedef enum gt_negative_place {
+  GT_NEG_QUERY,  /* a query parameter */
+  GT_NEG_HEADER, /* a request header */
+  GT_NEG_JSON,   /* a top-level property of a JSON object body */
+  GT_NEG_FORM,   /* a field of a form body */
+} gt_negative_place;
+
+typedef struct gt_negative {
+  gt_fault_id fault;
+  gt_negative_place in;
+  char *name;   /* the parameter, header, property or field */
+  cJSON *value; /* the invalid value; NULL: the parameter is left out (missing_param) */
+  char *label;  /* "query limit above maximum 100", "$.kind" */
+} gt_negative;
+
 typedef struct gt_contract gt_contract;
 struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
@@ -265,6 +310,19 @@ struct gt_contract {
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */
   int (*check_credential)(const gt_contract *c, const cJSON *query, const cJSON *headers);
+  /* serve: the documented answer of an error with this status (the
+   * response documenting it: the exact status, its class, else `default`):
+   * its JSON media type and a body from its example, else synthesized from
+   * its schema. false when the operation documents no JSON content for it.
+   * *media and *body: caller frees. Thread-safe. */
+  bool (*error_answer)(const gt_contract *c, int status, char **media, char **body);
+  /* The operation's invalid values, for the schema-driven faults. */
+  const gt_negative *negatives;
+  size_t n_negatives;
+  /* What a rejected request must get (those faults' status expectation):
+   * the documented 4xx statuses (other than 401, 403, 404, 405 and 429),
+   * else 400 or 422. */
+  const struct gt_expect *reject;
 };
 
 typedef struct gt_scenario {
@@ -339,6 +397,7 @@ typedef struct gt_profile {
   bool has_envelope_statuses;
   gt_status_set envelope_statuses; /* `envelope_statuses`: only these answers (default all) */
   gt_param_reading request;        /* how request parameters are read */
+  gt_client_policy client;         /* `client:` what serve expects of a client */
   struct {
     size_t max_body;           /* default 8 MiB */
     const gt_node *rate_limit; /* scalar (may be ${VAR}) or NULL */

@@ -258,6 +258,13 @@ static const char *has_header_credential(const gt_suite *s, const gt_scenario *s
              : NULL;
 }
 
+static const char *has_openapi(const gt_suite *s, const gt_scenario *sc, const gt_scope *scope) {
+  (void)s, (void)scope;
+  return sc->contract ? NULL
+                      : "no OpenAPI operation: the suite is not derived from a document and "
+                        "has no `openapi:`, or no operation has this method and path";
+}
+
 static const struct {
   need_test test;
   const char *doc; /* docs/faults.md: when a case is skipped */
@@ -274,6 +281,8 @@ static const struct {
     {has_version_prefix, "the profile has no `versioning.prefix`"},
     {has_rate_limit, "the profile has no `limits.rate_limit`"},
     {has_header_credential, "the credential already travels in the query (`auth.scheme: query`)"},
+    {has_openapi, "the scenario is tied to no OpenAPI operation (the suite is not derived from "
+                  "a document and has no `openapi:`)"},
 };
 
 const char *gt_fault_need_doc(unsigned need) {
@@ -306,6 +315,8 @@ static const gt_fault_ref *find_ref(const gt_fault_ref *refs, size_t n, gt_fault
 static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f, gt_expect *e) {
   const gt_profile *p = &s->profile;
   gt_expect_merge(e, gt_fault_default_expect(f));
+  if (gt_fault_info_of(f)->expect_from_contract && sc->contract && sc->contract->reject)
+    gt_expect_merge(e, sc->contract->reject);
   if (p->has_fault_expect[f]) gt_expect_merge(e, &p->fault_expect[f]);
   const gt_fault_ref *r = find_ref(p->default_faults, p->n_default_faults, f);
   if (r && r->has_expect) gt_expect_merge(e, &r->expect);
@@ -316,8 +327,17 @@ static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f
 static bool in_set(const gt_suite *s, const gt_scenario *sc, const selection *sel, gt_fault_id f,
                    const gt_scope *scope) {
   if (sel->kind == SEL_NONE || sel->drop[f]) return false;
-  if (sel->kind == SEL_ALL)
-    return !gt_fault_info_of(f)->all_only_when_needed || !skip_reason(s, sc, f, scope);
+  if (sel->kind == SEL_ALL) {
+    const gt_fault_info *row = gt_fault_info_of(f);
+    if (!row->all_only_when_needed) return true;
+    if (skip_reason(s, sc, f, scope)) return false;
+    if (!row->variants) return true;
+    gt_variant_vec v = {0};
+    row->variants(s, sc, &v);
+    bool applies = v.count || v.single;
+    gt_variants_free(&v);
+    return applies;
+  }
   if (sel->kind == SEL_LIST && !sel->want[f]) return false;
   return sc->faults_given
              ? find_ref(sc->faults, sc->n_faults, f) != NULL

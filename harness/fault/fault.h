@@ -80,7 +80,8 @@ enum {
   GT_NEED_VERSION_PREFIX = 1u << 8,     /* versioning.prefix */
   GT_NEED_RATE_LIMIT = 1u << 9,         /* limits.rate_limit */
   GT_NEED_HEADER_CREDENTIAL = 1u << 10, /* the credential travels in a header */
-  GT_NEED_COUNT = 11
+  GT_NEED_OPENAPI = 1u << 11,           /* the scenario is tied to an OpenAPI operation */
+  GT_NEED_COUNT = 12
 };
 
 struct gt_draft;
@@ -109,8 +110,13 @@ typedef struct gt_fault_info {
    * refusal set (400 408 413 414 431 501; gt_status_in_refusal_set) is judged
    * by its status alone; any other answer gets every universal check. */
   bool refusal_rule;
-  bool accepts_no_answer;        /* no answer within the timeout passes (wire_bare_lf, §2.2) */
-  bool all_only_when_needed;     /* --faults all: only when its needs are met */
+  bool accepts_no_answer;    /* no answer within the timeout passes (wire_bare_lf, §2.2) */
+  bool all_only_when_needed; /* --faults all: only when its needs are met and a variant
+                                applies */
+  /* The status expectation comes from the scenario's API description: its
+   * contract's `reject` (the documented 4xx, else 400 or 422), over the
+   * catalogue default and under the profile's and the scenario's. */
+  bool expect_from_contract;
   gt_fault_mutate_fn mutate;     /* NULL: nothing to mutate in the draft */
   gt_fault_variants_fn variants; /* NULL: one case per scenario */
   struct {

@@ -3,6 +3,7 @@
  * header schema is compiled once (one gt_schema holding them all as parts);
  * each scenario points at its operation's contract, which judges every
  * response of the scenario's cases. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,16 @@
 #include "oa_internal.h"
 
 typedef struct oa_contract {
-  gt_contract base; /* first: the scenario holds a pointer to it */
-  const struct oa_owner *owner;
+  gt_contract base;       /* first: the scenario holds a pointer to it */
+  struct oa_owner *owner; /* its lock is taken while answering */
   const gt_oa_op *op;
+  gt_negative *negatives; /* owned; base.negatives points here */
+  size_t n_negatives;
+  gt_expect reject; /* base.reject points here */
 } oa_contract;
 
 typedef struct oa_owner {
+  pthread_mutex_t lock; /* error_answer: resolving may read a referenced file into d */
   gt_openapi *d;
   gt_schema *schema;
   oa_contract *contracts; /* one per operation */
@@ -34,11 +39,15 @@ void oa_contract_free(void *p) {
     for (size_t k = 0; k < o->d->ops[i].n_params; k++)
       gt_schema_free(o->d->ops[i].params[k].inline_schema);
   gt_schema_free(o->schema);
-  for (size_t i = 0; i < o->d->n_ops; i++)
+  for (size_t i = 0; i < o->d->n_ops; i++) {
     free(o->labels[i]);
+    oa_negatives_free(o->contracts[i].negatives, o->contracts[i].n_negatives);
+    gt_expect_free(&o->contracts[i].reject);
+  }
   free(o->labels);
   gt_openapi_free(o->d);
   free(o->contracts);
+  pthread_mutex_destroy(&o->lock);
   free(o);
 }
 
@@ -395,6 +404,33 @@ static bool json_type(const char *t) {
          (n > 5 && !strncasecmp(t + n - 5, "+json", 5)) || !strncmp(t, "*/*", 3);
 }
 
+static bool error_answer(const gt_contract *c, int status, char **media, char **body) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_response *doc = documented(k->op, status);
+  const gt_oa_media *m = NULL;
+  for (size_t i = 0; doc && i < doc->n_media && !m; i++)
+    if (json_type(doc->media[i].type) && strncmp(doc->media[i].type, "*/*", 3)) m = &doc->media[i];
+  if (!m) return false;
+  oa_owner *o = k->owner;
+  pthread_mutex_lock(&o->lock);
+  cJSON *v = oa_example_json(m->example);
+  if (!v && m->schema.node) {
+    gt_err ignored = {0};
+    oa_reader R = {o->d, &ignored};
+    uint64_t rng = (uint64_t)status * 2654435761u;
+    v = oa_synthesize_for(&R, m->schema.node, &rng, true);
+  }
+  pthread_mutex_unlock(&o->lock);
+  if (!v) v = cJSON_CreateObject();
+  /* a problem details body says which status it is about */
+  cJSON *st = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "status") : NULL;
+  if (cJSON_IsNumber(st)) cJSON_SetNumberValue(st, status);
+  *body = cJSON_PrintUnformatted(v);
+  cJSON_Delete(v);
+  *media = gt_xstrndup(m->type, strcspn(m->type, ";"));
+  return true;
+}
+
 /* 2.0 query and header parameters carry their schema keywords inline, next
  * to `name`, `in` and a boolean `required` no dialect accepts: each is
  * compiled apart from a copy holding only the schema keywords. */
@@ -528,12 +564,25 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   free(P.uris);
   if (!schema) return false;
   oa_owner *o = gt_xcalloc(1, sizeof *o);
+  pthread_mutex_init(&o->lock, NULL);
   o->d = d;
   o->schema = schema;
   o->contracts = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->contracts);
   o->labels = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *o->labels);
+  gt_err ignored = {0};
+  oa_reader R = {d, &ignored};
   for (size_t i = 0; i < d->n_ops; i++) {
-    o->contracts[i] = (oa_contract){{judge, check_request, check_credential}, o, &d->ops[i]};
+    oa_contract *k = &o->contracts[i];
+    *k =
+        (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL},
+                      .owner = o,
+                      .op = &d->ops[i]};
+    oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
+    gt_expect_init(&k->reject);
+    oa_rejection(&d->ops[i], &k->reject);
+    k->base.negatives = k->negatives;
+    k->base.n_negatives = k->n_negatives;
+    k->base.reject = &k->reject;
     o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
   }
   for (size_t k = 0; s && k < s->n_scenarios; k++) {

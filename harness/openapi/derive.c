@@ -9,14 +9,16 @@
  *   parent collection (its answer's `id` or the parameter's name), else the
  *   GET of that collection (its first element);
  * - the documented success statuses as expectation; auth faults only where
- *   security is required; body faults where a JSON body is sent; negative
- *   scenarios from the schemas (enum, minimum/maximum, maxLength, a missing
- *   required query or header parameter) expecting the documented 4xx. */
+ *   security is required; body faults where a JSON body is sent; the
+ *   schema-driven faults (not_in_enum, out_of_range, bad_length,
+ *   pattern_mismatch, missing_param) where the document constrains a value
+ *   the request carries. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fault/fault.h"
 #include "oa_internal.h"
 
 typedef struct deriver {
@@ -657,129 +659,6 @@ static void emit_name(deriver *D, const gt_oa_op *op, const char *suffix) {
   free(name);
 }
 
-/* One negative scenario: the valid request with one value made invalid. */
-typedef struct negative {
-  const char *what;              /* "enum", "maximum", ... */
-  const char *where;             /* "query status", "$.age" */
-  cJSON *query, *headers, *json; /* replacements (owned); NULL = the valid one */
-} negative;
-
-static void emit_negative(deriver *D, const gt_oa_op *op, const request_parts *r, negative *n) {
-  char *suffix = gt_xasprintf("%s %s", n->what, n->where);
-  emit_name(D, op, suffix);
-  free(suffix);
-  gt_buf_adds(&D->out, "    tags: [openapi-negative]\n");
-  request_parts v = *r;
-  if (n->query) v.query = n->query;
-  if (n->headers) v.headers = n->headers;
-  v.required = NULL;
-  emit_request(D, op, &v, n->json ? n->json : r->json);
-  char *st = rejection(op);
-  gt_buf_printf(&D->out, "    expect: { status: %s }\n    faults: none\n", st);
-  free(st);
-  cJSON_Delete(n->query);
-  cJSON_Delete(n->headers);
-  cJSON_Delete(n->json);
-}
-
-/* A value the schema rejects by one keyword, or NULL. */
-static cJSON *violation(const gt_node *s, const char **what) {
-  const gt_node *en = gt_node_get(s, "enum");
-  double x;
-  const char *type = oa_text(s, "type");
-  if (en && en->kind == GT_NODE_SEQ && en->count && type && !strcmp(type, "string")) {
-    *what = "enum";
-    return cJSON_CreateString("gauntlet-not-in-enum");
-  }
-  const gt_node *maxn = gt_node_get(s, "maximum");
-  if (maxn && maxn->text) {
-    x = strtod(maxn->text, NULL);
-    *what = "maximum";
-    return cJSON_CreateNumber(x + 1);
-  }
-  const gt_node *minn = gt_node_get(s, "minimum");
-  if (minn && minn->text) {
-    x = strtod(minn->text, NULL);
-    *what = "minimum";
-    return cJSON_CreateNumber(x - 1);
-  }
-  const gt_node *maxl = gt_node_get(s, "maxLength");
-  if (maxl && maxl->text && atol(maxl->text) < 4096) {
-    long n = atol(maxl->text) + 1;
-    char *t = gt_xmalloc((size_t)n + 1);
-    memset(t, 'a', (size_t)n);
-    t[n] = 0;
-    *what = "maxLength";
-    cJSON *j = cJSON_CreateString(t);
-    free(t);
-    return j;
-  }
-  return NULL;
-}
-
-static size_t emit_negatives(deriver *D, const gt_oa_op *op, const request_parts *r) {
-  size_t count = 0;
-  for (size_t i = 0; i < op->n_params && count < 8; i++) {
-    const gt_oa_param *p = &op->params[i];
-    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
-    if (!(q || h)) continue;
-    cJSON *src = q ? r->query : r->headers;
-    if (!cJSON_GetObjectItemCaseSensitive(src, p->name)) continue;
-    char *where = gt_xasprintf("%s %s", p->in, p->name);
-    if (p->required) { /* missing required parameter */
-      negative n = {"missing", where, NULL, NULL, NULL};
-      cJSON *copy = cJSON_Duplicate(src, true);
-      cJSON_DeleteItemFromObjectCaseSensitive(copy, p->name);
-      if (q)
-        n.query = copy;
-      else
-        n.headers = copy;
-      emit_negative(D, op, r, &n);
-      count++;
-    }
-    const gt_node *s = p->schema.node;
-    const char *what = NULL;
-    cJSON *bad = s ? violation(s, &what) : NULL;
-    if (bad) {
-      negative n = {what, where, NULL, NULL, NULL};
-      cJSON *copy = cJSON_Duplicate(src, true);
-      cJSON_DeleteItemFromObjectCaseSensitive(copy, p->name);
-      add_text(copy, p->name, bad);
-      if (q)
-        n.query = copy;
-      else
-        n.headers = copy;
-      emit_negative(D, op, r, &n);
-      cJSON_Delete(bad);
-      count++;
-    }
-    free(where);
-  }
-  const gt_oa_media *m = json_media(op->body, op->n_body);
-  if (!m || !m->schema.node || !cJSON_IsObject(r->json)) return count;
-  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
-  const gt_node *s = oa_resolve(&D->R, m->schema.node, &at);
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
-  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count && count < 8; i++) {
-    const char *name = props->keys[i]->text;
-    if (!cJSON_GetObjectItemCaseSensitive(r->json, name)) continue;
-    oa_at pat = oa_copy(&at);
-    const gt_node *ps = oa_resolve(&D->R, props->items[i], &pat);
-    oa_at_free(&pat);
-    const char *what = NULL;
-    cJSON *bad = ps ? violation(ps, &what) : NULL;
-    if (!bad) continue;
-    char *where = gt_xasprintf("$.%s", name);
-    negative n = {what, where, NULL, NULL, cJSON_Duplicate(r->json, true)};
-    cJSON_ReplaceItemInObjectCaseSensitive(n.json, name, bad);
-    emit_negative(D, op, r, &n);
-    free(where);
-    count++;
-  }
-  oa_at_free(&at);
-  return count;
-}
-
 /* serve: the documented success answer, from its example or synthesized. */
 static void emit_respond(deriver *D, const gt_oa_op *op) {
   /* the documented success; else `default`; else the first documented status */
@@ -891,6 +770,33 @@ static void emit_error_shape(deriver *D) {
   oa_at_free(&at);
 }
 
+/* The schema-driven faults (not_in_enum ... missing_param) that have a case
+ * for this request: their values come from the operation's contract when
+ * the suite runs (openapi/negative.c), their expectation too. */
+static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_parts *r,
+                               const char *sep) {
+  gt_negative *negs = NULL;
+  size_t n = 0;
+  oa_negatives(&D->R, op, &negs, &n);
+  bool listed[GT_FAULT_COUNT] = {0};
+  for (size_t i = 0; i < n; i++) {
+    const gt_negative *x = &negs[i];
+    bool fits =
+        x->in == GT_NEG_QUERY    ? x->value || cJSON_GetObjectItemCaseSensitive(r->query, x->name)
+        : x->in == GT_NEG_HEADER ? x->value || cJSON_GetObjectItemCaseSensitive(r->headers, x->name)
+        : x->in == GT_NEG_JSON   ? cJSON_IsObject(r->json)
+                                 : cJSON_IsObject(r->form);
+    if (!fits || listed[x->fault]) continue;
+    listed[x->fault] = true;
+  }
+  for (int f = 0; f < GT_FAULT_COUNT; f++) {
+    if (!listed[f]) continue;
+    gt_buf_printf(&D->out, "%s%s", sep, gt_fault_name((gt_fault_id)f));
+    sep = ", ";
+  }
+  oa_negatives_free(negs, n);
+}
+
 static bool path_seen_before(const gt_openapi *d, const size_t *order, size_t k) {
   for (size_t j = 0; j < k; j++)
     if (!strcmp(d->ops[order[j]].path, d->ops[order[k]].path)) return true;
@@ -931,12 +837,13 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
     free(rej);
     sep = ", ";
   }
-  if (!path_seen_before(D->R.d, order, k)) gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
+  if (!path_seen_before(D->R.d, order, k)) {
+    gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
+    sep = ", ";
+  }
+  emit_schema_faults(D, op, &r, sep);
   gt_buf_adds(b, "]\n");
-  if (D->o->serve)
-    emit_respond(D, op);
-  else
-    emit_negatives(D, op, &r);
+  if (D->o->serve) emit_respond(D, op);
   parts_free(&r);
 }
 
@@ -988,6 +895,14 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   else
     put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
   gt_buf_addc(b, '\n');
+  if (D.o->openapi_ref) {
+    if (D.o->comments)
+      gt_buf_adds(b, "# every answer is judged against the document (the `schema` check), and\n"
+                     "# the schema-driven faults take their values from it\n");
+    gt_buf_adds(b, "openapi: ");
+    put_str(b, D.o->openapi_ref);
+    gt_buf_addc(b, '\n');
+  }
   if (D.o->profile_file) {
     gt_buf_adds(b, "profile: ");
     put_str(b, D.o->profile_file);

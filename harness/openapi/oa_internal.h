@@ -48,6 +48,17 @@ size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
 
+/* ---- negative.c ---- */
+/* The invalid values of op's request for the schema-driven faults, grouped
+ * by fault in catalogue order (*out owned by the caller: oa_negatives_free). */
+void oa_negatives(oa_reader *R, const gt_oa_op *op, gt_negative **out, size_t *n);
+void oa_negatives_free(gt_negative *list, size_t n);
+
+/* What a rejected request of op must get (e initialised by the caller):
+ * the documented 4xx statuses other than 401, 403, 404, 405 and 429 (a
+ * `4XX` class: every 4xx but those), else 400 or 422. */
+void oa_rejection(const gt_oa_op *op, gt_expect *e);
+
 /* ---- contract.c ---- */
 void oa_contract_free(void *owner);
 

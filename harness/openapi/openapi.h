@@ -129,6 +129,7 @@ typedef struct gt_oa_suite_opts {
   bool var_defaults;    /* credentials as ${NAME:-} (list/check: nothing needs to be set) */
   bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
   const char *profile_file; /* `profile: FILE` instead of the profile inline (init) */
+  const char *openapi_ref;  /* `openapi: FILE` written into the suite (init): its contract */
 } gt_oa_suite_opts;
 
 /* The derived suite as YAML text (caller frees): profile, scenarios, faults.

@@ -26,11 +26,9 @@ typedef struct counts {
 } counts;
 
 struct gt_junit {
-  char *path;     /* owned */
-  char *tmp_path; /* owned */
-  char *name;     /* owned: the <testsuites> name */
-  FILE *doc;      /* owned: the temporary document, written at close */
-  FILE *suites;   /* owned tmpfile: finished <testsuite> elements */
+  gt_report_file doc; /* the document, written at close (doc.fp NULL until opened) */
+  char *name;         /* owned: the <testsuites> name */
+  FILE *suites;       /* owned tmpfile: finished <testsuite> elements */
   counts total;
   /* the open suite, if any */
   FILE *spool;             /* owned tmpfile while a suite is open */
@@ -61,11 +59,7 @@ static void time_attr(FILE *f, double seconds) {
 static bool open_document(gt_junit *j, const char *path, gt_err *err) {
   if (!path || !*path) return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty JUnit report path");
   if (!gt_report_make_parent_dirs(path, err)) return false;
-  j->path = gt_xstrdup(path);
-  j->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
-  j->doc = fopen(j->tmp_path, "w");
-  if (!j->doc) return io_error(err, "cannot write report", j->tmp_path);
-  return true;
+  return gt_report_file_open(&j->doc, path, err);
 }
 
 gt_junit *gt_junit_open(const char *path, const char *name, gt_err *err) {
@@ -262,7 +256,7 @@ bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
     if (ferror(j->spool)) ok = io_error(err, "cannot read report spool", NULL);
   }
   fputs("  </testsuite>\n", d);
-  if (ok && ferror(d)) ok = io_error(err, "cannot write report", j->tmp_path);
+  if (ok && ferror(d)) ok = io_error(err, "cannot write report spool", NULL);
   j->total.tests += j->suite.tests;
   j->total.failures += j->suite.failures;
   j->total.errors += j->suite.errors;
@@ -276,7 +270,7 @@ bool gt_junit_suite_end(gt_junit *j, gt_err *err) {
 }
 
 static bool finish_document(gt_junit *j, gt_err *err) {
-  FILE *d = j->doc;
+  FILE *d = j->doc.fp;
   fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", d);
   attr(d, "name", j->name);
   fprintf(d, " tests=\"%llu\" failures=\"%llu\" errors=\"%llu\"", j->total.tests, j->total.failures,
@@ -285,9 +279,7 @@ static bool finish_document(gt_junit *j, gt_err *err) {
   fputs(">\n", d);
   if (!copy_spool(j->suites, d, err)) return false;
   fputs("</testsuites>\n", d);
-  if (fflush(d) != 0 || ferror(d) || fsync(fileno(d)) != 0)
-    return io_error(err, "cannot write report", j->tmp_path);
-  return true;
+  return true; /* flushed and synced by gt_report_file_commit */
 }
 
 bool gt_junit_close(gt_junit *j, gt_err *err) {
@@ -297,7 +289,7 @@ bool gt_junit_close(gt_junit *j, gt_err *err) {
 bool gt_junit_close_as(gt_junit *j, const char *path, gt_err *err) {
   if (!j) return true;
   bool ok = true;
-  if (!j->doc) {
+  if (!j->doc.fp) {
     ok = path ? open_document(j, path, err)
               : gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "no JUnit report path");
     if (!ok) {
@@ -306,14 +298,13 @@ bool gt_junit_close_as(gt_junit *j, const char *path, gt_err *err) {
     }
   }
   ok = gt_junit_suite_end(j, err) && finish_document(j, err);
-  if (fclose(j->doc) != 0 && ok) ok = io_error(err, "cannot write report", j->tmp_path);
-  j->doc = NULL;
-  if (ok && rename(j->tmp_path, j->path) != 0)
-    ok = io_error(err, "cannot rename report to", j->path);
-  if (!ok) unlink(j->tmp_path);
+  if (ok)
+    ok = gt_report_file_commit(&j->doc, err);
+  else
+    gt_report_file_discard(&j->doc);
   fclose(j->suites);
   gt_buf_free(&j->props);
-  free(j->name), free(j->tmp_path), free(j->path), free(j);
+  free(j->name), free(j);
   return ok;
 }
 
@@ -321,10 +312,7 @@ void gt_junit_abort(gt_junit *j) {
   if (!j) return;
   if (j->spool) fclose(j->spool);
   if (j->suites) fclose(j->suites);
-  if (j->doc) {
-    fclose(j->doc);
-    unlink(j->tmp_path);
-  }
+  gt_report_file_discard(&j->doc);
   gt_buf_free(&j->props);
-  free(j->suite_name), free(j->name), free(j->tmp_path), free(j->path), free(j);
+  free(j->suite_name), free(j->name), free(j);
 }

@@ -168,10 +168,27 @@ void gt_properties_free(gt_property *props, size_t n); /* names and values too *
  * list apps [unauthenticated])". Caller frees. */
 char *gt_finding_line(const gt_finding *x);
 
-/* Writes path atomically: the text goes to "<path>.tmp.<pid>", is synced
- * and renamed onto path; the directories are created. "-" is stdout. Used by
- * every report writer below; write is called with the open FILE. */
 bool gt_report_make_parent_dirs(const char *path, gt_err *err); /* mkdir -p of its folder */
+
+/* A report file being written (report_file.c). The text goes to
+ * "<path>.tmp.<pid>", is synced and renamed onto path by commit, so an
+ * interrupted run never leaves half a report under the real name; the
+ * directories are created. A path that exists and is not a regular file
+ * (/dev/null, /dev/stdout, a FIFO) is written in place instead: renaming
+ * onto it would replace the device with a regular file (as root, /dev/null). */
+typedef struct gt_report_file {
+  FILE *fp;   /* write here */
+  char *path; /* owned */
+  char *tmp;  /* owned; NULL when written in place */
+} gt_report_file;
+bool gt_report_file_open(gt_report_file *f, const char *path, gt_err *err);
+/* Flushes, syncs, closes and renames into place; on failure removes the
+ * temporary. f is empty afterwards either way. */
+bool gt_report_file_commit(gt_report_file *f, gt_err *err);
+void gt_report_file_discard(gt_report_file *f); /* closes, removes the temporary */
+
+/* Writes path as a gt_report_file; "-" is stdout. Used by the report writers
+ * that build their text at the end; write is called with the open FILE. */
 bool gt_report_write_atomic(const char *path, bool (*write)(FILE *out, void *ud), void *ud,
                             gt_err *err);
 

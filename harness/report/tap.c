@@ -16,9 +16,8 @@
 #include "../core/buf.h"
 
 struct gt_tap {
-  FILE *out;      /* owned unless stdout */
-  char *path;     /* NULL for stdout */
-  char *tmp_path; /* NULL for stdout */
+  FILE *out;           /* file.fp, or stdout */
+  gt_report_file file; /* empty for stdout */
   size_t n;
 };
 
@@ -62,18 +61,11 @@ gt_tap *gt_tap_open(const char *path, gt_err *err) {
   if (!strcmp(path, "-")) {
     t->out = stdout;
   } else {
-    if (!gt_report_make_parent_dirs(path, err)) {
+    if (!gt_report_file_open(&t->file, path, err)) {
       free(t);
       return NULL;
     }
-    t->path = gt_xstrdup(path);
-    t->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    t->out = fopen(t->tmp_path, "w");
-    if (!t->out) {
-      io_error(err, "cannot write report", t->tmp_path);
-      free(t->path), free(t->tmp_path), free(t);
-      return NULL;
-    }
+    t->out = t->file.fp;
   }
   fputs("TAP version 14\n", t->out);
   return t;
@@ -139,12 +131,13 @@ bool gt_tap_case(gt_tap *t, const gt_case_result *r, const char (*ids)[12], size
     yaml_field(f, "  ", "repro", r->repro);
     fputs("  ...\n", f);
   }
-  if (ferror(f)) return io_error(err, "cannot write report", t->tmp_path ? t->tmp_path : "-");
+  if (ferror(f)) return io_error(err, "cannot write report", t->file.path ? t->file.path : "-");
   return true;
 }
 
 static void tap_free(gt_tap *t) {
-  free(t->path), free(t->tmp_path), free(t);
+  gt_report_file_discard(&t->file); /* nothing left to discard after a commit */
+  free(t);
 }
 
 bool gt_tap_close(gt_tap *t, gt_findings *fs, gt_err *err) {
@@ -166,23 +159,13 @@ bool gt_tap_close(gt_tap *t, gt_findings *fs, gt_err *err) {
   }
   bool ok = true;
   if (fflush(f) != 0 || ferror(f))
-    ok = io_error(err, "cannot write report", t->tmp_path ? t->tmp_path : "-");
-  if (t->tmp_path) {
-    if (ok && fsync(fileno(f)) != 0) ok = io_error(err, "cannot write report", t->tmp_path);
-    if (fclose(f) != 0 && ok) ok = io_error(err, "cannot write report", t->tmp_path);
-    if (ok && rename(t->tmp_path, t->path) != 0)
-      ok = io_error(err, "cannot rename report to", t->path);
-    if (!ok) unlink(t->tmp_path);
-  }
+    ok = io_error(err, "cannot write report", t->file.path ? t->file.path : "-");
+  if (t->file.fp && ok) ok = gt_report_file_commit(&t->file, err); /* else discarded below */
   tap_free(t);
   return ok;
 }
 
 void gt_tap_abort(gt_tap *t) {
   if (!t) return;
-  if (t->tmp_path) {
-    fclose(t->out);
-    unlink(t->tmp_path);
-  }
   tap_free(t);
 }

@@ -20,6 +20,7 @@ static char *expand_scalar(gt_serve *s, serve_suite *ss, const gt_node *n) {
 static bool prepare_suite(gt_serve *s, serve_suite *ss, const gt_suite *su, gt_err *err) {
   const gt_profile *p = &su->profile;
   ss->suite = su;
+  ss->policy = p->client; /* its idempotency_header stays the profile's */
   ss->scope = (gt_scope){.cli_vars = s->opts.cli_vars,
                          .n_cli_vars = s->opts.n_cli_vars,
                          .suite_vars = su->variables,
@@ -55,6 +56,28 @@ static bool prepare_suite(gt_serve *s, serve_suite *ss, const gt_suite *su, gt_e
     if (ss->jwt_secret) gt_secrets_add(s->opts.secrets, "jwt_secret", ss->jwt_secret);
   }
   return true;
+}
+
+/* --expect-retry 429,503,reset (or none): the failures every suite's
+ * clients must retry, instead of the profiles' `client.retry`. */
+static bool parse_expect_retry(const char *v, gt_client_policy *out, gt_err *err) {
+  out->retry_given = true;
+  if (!strcmp(v, "none")) return true;
+  const char *p = v;
+  for (;;) {
+    size_t n = strcspn(p, ",");
+    char *item = gt_xstrndup(p, n);
+    bool ok = gt_client_policy_add_retry(out, item);
+    if (!ok)
+      gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0,
+                 "--expect-retry: '%s' is not a failure serve injects (a status 400..599 such "
+                 "as 429 or 503, or reset; 'none' for nothing), in '%s'",
+                 item, v);
+    free(item);
+    if (!ok) return false;
+    if (!p[n]) return true;
+    p += n + 1;
+  }
 }
 
 /* --unknown-routes fail | note | note:STATUS */
@@ -103,9 +126,22 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->n_suites = n_suites;
   bool ok = serve_inject_parse(o->inject, &s->injects, &s->n_injects, err);
   if (ok) ok = parse_unknown_routes(s, o->unknown_routes, err);
+  gt_client_policy expect = {0};
+  if (ok && o->expect_retry) ok = parse_expect_retry(o->expect_retry, &expect, err);
   s->inject_seen = gt_xcalloc(s->n_injects ? s->n_injects : 1, sizeof *s->inject_seen);
   for (size_t i = 0; ok && i < n_suites; i++)
     ok = prepare_suite(s, &s->suites[i], suites[i], err);
+  for (size_t i = 0; ok && i < n_suites; i++) { /* the command line wins over the profiles */
+    gt_client_policy *pol = &s->suites[i].policy;
+    if (o->expect_retry) {
+      pol->retry_given = true;
+      pol->retry_reset = expect.retry_reset;
+      pol->n_retry_statuses = expect.n_retry_statuses;
+      memcpy(pol->retry_statuses, expect.retry_statuses, sizeof pol->retry_statuses);
+    }
+    if (o->max_attempts) pol->max_attempts = o->max_attempts;
+    if (o->backoff_min_ms > 0) pol->backoff_min_ms = o->backoff_min_ms;
+  }
   if (ok) ok = serve_routes_build(s, err);
   if (ok && s->tls_listen && (!s->cert || !s->key))
     ok = gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--tls-listen needs --cert and --key");

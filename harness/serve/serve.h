@@ -30,6 +30,10 @@ typedef struct gt_serve_opts {
   double inject_rate;         /* 0..1 */
   const char *unknown_routes; /* "fail" (NULL: the default), "note" or "note:STATUS" */
   long retry_window_ms;       /* --retry-window: how long a retry may follow (0: 30 s) */
+  const char *expect_retry;   /* --expect-retry "429,503,reset" or "none": replaces every
+                                 profile's client.retry; NULL: the profiles' */
+  unsigned max_attempts;      /* --max-attempts: replaces client.max_attempts; 0: the profiles' */
+  long backoff_min_ms;        /* --backoff-min: replaces client.backoff_min; 0: the profiles' */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
   const gt_cli_var *cli_vars; /* --var (borrowed) */

@@ -213,6 +213,7 @@ static void link_retry(gt_serve *s, serve_audit *a) {
     a->attempt = p->a.attempt + 1;
     gt_buf_printf(&a->out, "a retry of #%zu (injected %s), attempt %u, %.3f s after its answer\n",
                   p->a.seq, p->a.inject->text, a->attempt, p->a.retry_delay);
+    serve_retry_linked(s, &p->a, a);
     uncandidate(st, p);
     return;
   }
@@ -270,9 +271,9 @@ void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
 
   pthread_mutex_lock(&s->audit_lock);
   a->seq = ++st->recorded;
+  link_retry(s, a); /* may add the rules judged on a resend */
   gt_buf_reset(&st->last_failed);
   if (a->failed.len) gt_buf_add(&st->last_failed, a->failed.data, a->failed.len);
-  link_retry(s, a);
   s->answered++;
   if (s->opts.max_requests > 0 && (long)s->answered >= s->opts.max_requests) s->done = true;
   if (har && st->har && !serve_har_write(st->har, har) && !st->io_failed) {
@@ -369,7 +370,7 @@ static void summarise(gt_serve *s) {
   fmt_seconds(early, rt->early_shortest);
   if (rt->injected) {
     gt_buf_printf(&t,
-                  "retries: %zu injected answer%s, %zu retried, %zu not retried within %.0f s; "
+                  "retries: %zu injected answer%s, %zu retried, %zu not retried within %g s; "
                   "most attempts of one request: %u\n",
                   rt->injected, rt->injected == 1 ? "" : "s", rt->retried, rt->not_retried,
                   serve_retry_window(s), rt->max_attempt);

@@ -37,6 +37,7 @@ typedef struct exchange {
   gt_fault_id body_fault; /* VALID or what the body shows (routed requests only) */
   cJSON *body;            /* the parsed body (owned until answer() hands it to c) */
   gt_buf body_detail;     /* why the body was refused */
+  bool contract_rejected; /* the API description's check_request refused it */
 } exchange;
 
 /* Counts a request against its credential's window; true when past the limit.
@@ -273,8 +274,10 @@ static void spoil(const serve_inject *in, gt_serve_response *resp) {
 }
 
 /* What tells one client's request from another's, for retry detection:
- * the credential (whatever is in its place), the peer IP, an idempotency key. */
-static void identify_client(const gt_serve *s, const gt_serve_request *req, serve_audit *a) {
+ * the credential (whatever is in its place), the peer IP, an idempotency key
+ * (Idempotency-Key, or the header the answering suite's client policy names). */
+static void identify_client(const gt_serve *s, const serve_suite *ss, const gt_serve_request *req,
+                            serve_audit *a) {
   const char *cred = NULL;
   for (size_t i = 0; i < s->n_suites && !cred; i++) {
     const gt_profile *p = &s->suites[i].suite->profile;
@@ -288,7 +291,10 @@ static void identify_client(const gt_serve *s, const gt_serve_request *req, serv
     if (q) a->cred_hash ^= gt_fnv1a_bytes(q, strcspn(q, "&"));
   }
   snprintf(a->peer, sizeof a->peer, "%s", req->peer ? req->peer : "");
-  const char *key = serve_req_header(req, "Idempotency-Key");
+  a->policy = &ss->policy;
+  const char *key =
+      ss->policy.idempotency_header ? serve_req_header(req, ss->policy.idempotency_header) : NULL;
+  if (!key) key = serve_req_header(req, "Idempotency-Key");
   snprintf(a->idem_key, sizeof a->idem_key, "%s", key ? key : "");
 }
 
@@ -307,7 +313,6 @@ static void route(exchange *x) {
   a->path = s->opts.secrets ? gt_secrets_redact_dup(s->opts.secrets, x->raw_path, plen)
                             : gt_xstrdup(x->raw_path);
   a->body_hash = gt_fnv1a_bytes(req->body ? req->body : "", req->body_len);
-  identify_client(s, req, a);
   serve_record_request(s, req, &a->out);
 
   serve_ctx *c = &x->c;
@@ -320,6 +325,7 @@ static void route(exchange *x) {
   x->path_ok = gt_percent_decode(x->raw_path, plen, &x->dpath);
   long ri = serve_route_find(s, req->method, x->dpath.data, &x->why, &x->si, c->path_vars);
   c->ss = &s->suites[x->si];
+  identify_client(s, c->ss, req, a);
   x->rt = ri >= 0 ? &s->routes[ri] : NULL;
   a->suite = gt_xstrdup(c->ss->suite->name ? c->ss->suite->name : "serve");
   size_t blen = strlen(c->ss->base_path);
@@ -396,6 +402,7 @@ static void check_contract(exchange *x) {
   char why[512];
   if (!k->check_request(k, x->c.query, headers, x->body, why, sizeof why)) {
     x->body_fault = GT_FAULT_MISSING_FIELD;
+    x->contract_rejected = true;
     gt_buf_reset(&x->body_detail);
     gt_buf_adds(&x->body_detail, why);
   }
@@ -451,6 +458,61 @@ static void answer_unrouted(exchange *x, gt_serve_response *resp) {
       gt_buf_printf(&allow, "%s%s", allow.len ? ", " : "", s->routes[i].method);
   if (allow.data) serve_resp_add_header(resp, "Allow", allow.data);
   gt_buf_free(&allow);
+}
+
+/* The status an API description's operation rejects an invalid request
+ * with: 400 when it documents it (or documents no rejection), else its
+ * lowest documented rejection status. */
+static int contract_reject_status(const gt_contract *k) {
+  const gt_expect *r = k->reject;
+  if (!r || !r->has_status || gt_status_has(&r->status, 400)) return 400;
+  for (int s = 400; s < 500; s++)
+    if (gt_status_has(&r->status, s)) return s;
+  return 400;
+}
+
+/* An error answer on a route derived from an API description is the
+ * operation's documented response for that status (its media type, such as
+ * application/problem+json, and its example or a body of its schema), when
+ * the document describes one. */
+static void documented_error(const gt_contract *k, gt_serve_response *resp) {
+  char *media = NULL, *body = NULL;
+  if (!k || !k->error_answer || resp->status == 204 || resp->status == 304 ||
+      !k->error_answer(k, resp->status, &media, &body))
+    return;
+  gt_buf_reset(&resp->body);
+  gt_buf_adds(&resp->body, body);
+  gt_headers_remove(&resp->headers, &resp->n_headers, "Content-Type");
+  serve_resp_add_header(resp, "Content-Type", media);
+  free(media);
+  free(body);
+}
+
+/* The contract of the route nearest an unrouted path: the longest leading
+ * part of the path a route of the answering suite matches (that method's
+ * first), so that a 404 under /pets/{petId} is answered as that operation
+ * documents its 404. NULL when no route has a contract. */
+static const gt_contract *nearest_contract(const exchange *x) {
+  const gt_serve *s = x->s;
+  const gt_suite *su = x->c.ss->suite;
+  char *path = gt_xstrdup(x->c.path);
+  const gt_contract *found = NULL;
+  for (size_t len = strlen(path); !found;) {
+    path[len] = '\0';
+    for (int pass = 0; pass < 2 && !found; pass++)
+      for (size_t i = 0; i < s->n_routes && !found; i++) {
+        const serve_route *r = &s->routes[i];
+        if (r->suite != x->si || (pass == 0 && strcasecmp(r->method, x->req->method)) ||
+            !gt_serve_path_match(r->tmpl, *path ? path : "/", NULL))
+          continue;
+        found = su->scenarios[r->scenario].contract;
+      }
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path) break;
+    len = (size_t)(slash - path);
+  }
+  free(path);
+  return found;
 }
 
 /* Every rule the request breaks is recorded, not only the one that decided
@@ -529,6 +591,8 @@ static void answer(exchange *x, gt_serve_response *resp) {
     if (x->body_fault != GT_FAULT_VALID) {
       c->message = x->body_detail.data;
       serve_error_answer(c, x->rt, x->body_fault, resp);
+      if (x->contract_rejected && resp->action == GT_SERVE_ANSWER)
+        resp->status = contract_reject_status(c->ss->suite->scenarios[x->rt->scenario].contract);
       serve_rule_id broken = rule_for_refused_body(x->body_fault);
       if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
     } else {
@@ -540,6 +604,10 @@ static void answer(exchange *x, gt_serve_response *resp) {
                    c->invalid_detail ? c->invalid_detail : "a parameter was refused", resp->status);
     }
   }
+  if (c->answered_error && resp->action == GT_SERVE_ANSWER && resp->status >= 400 &&
+      !injected_before(in) && !x->req->framing && !x->preflight)
+    documented_error(
+        x->rt ? c->ss->suite->scenarios[x->rt->scenario].contract : nearest_contract(x), resp);
   judge_unanswered(x, body_answered);
   c->message = NULL;
   if (!c->rl_limit) rate_account(s, c, x->si, x->presented, false);

@@ -17,27 +17,24 @@
 
 #include "../check/check.h"
 #include "../core/base64.h"
+#include "../report/report.h"
 #include "serve_internal.h"
 
 #define HAR_BODY_CAP (64 * 1024)
 
 struct serve_har {
-  FILE *f;
-  char *path, *tmp_path;
+  FILE *f; /* file.fp */
+  gt_report_file file;
   size_t entries;
 };
 
 serve_har *serve_har_open(const char *path, gt_err *err) {
   serve_har *h = gt_xcalloc(1, sizeof *h);
-  h->path = gt_xstrdup(path);
-  h->tmp_path = gt_xasprintf("%s.tmp.%ld", path, (long)getpid());
-  h->f = fopen(h->tmp_path, "w");
-  if (!h->f) {
-    gt_err_set(err, GT_ERR_RUNTIME, h->tmp_path, 0, 0, "cannot write the HAR file: %s",
-               strerror(errno));
-    free(h->path), free(h->tmp_path), free(h);
+  if (!gt_report_file_open(&h->file, path, err)) {
+    free(h);
     return NULL;
   }
+  h->f = h->file.fp;
   fprintf(
       h->f,
       "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"gauntlet serve\",\"version\":\"%s\"},"
@@ -200,22 +197,13 @@ bool serve_har_write(serve_har *h, const char *entry) {
 bool serve_har_close(serve_har *h, gt_err *err) {
   if (!h) return true;
   fputs("\n]}}\n", h->f);
-  bool ok = fflush(h->f) == 0 && !ferror(h->f) && fsync(fileno(h->f)) == 0;
-  if (fclose(h->f) != 0) ok = false;
-  if (!ok)
-    gt_err_set(err, GT_ERR_RUNTIME, h->tmp_path, 0, 0, "cannot write the HAR file: %s",
-               strerror(errno));
-  if (ok && rename(h->tmp_path, h->path) != 0)
-    ok = gt_err_set(err, GT_ERR_RUNTIME, h->path, 0, 0, "cannot rename the HAR file into place: %s",
-                    strerror(errno));
-  if (!ok) unlink(h->tmp_path);
-  free(h->path), free(h->tmp_path), free(h);
+  bool ok = gt_report_file_commit(&h->file, err);
+  free(h);
   return ok;
 }
 
 void serve_har_abort(serve_har *h) {
   if (!h) return;
-  fclose(h->f);
-  unlink(h->tmp_path);
-  free(h->path), free(h->tmp_path), free(h);
+  gt_report_file_discard(&h->file);
+  free(h);
 }

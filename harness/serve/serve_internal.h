@@ -20,6 +20,10 @@ typedef struct serve_suite {
   cJSON *jwt_claims; /* expanded claims object, or NULL (owned) */
   long rate_limit;   /* 0: none */
   gt_scope scope;    /* suite variables, --var, env */
+  /* The client policy its requests are judged by: the profile's `client:`,
+   * with --expect-retry's list instead of `client.retry` when given
+   * (idempotency_header borrowed from the profile). */
+  gt_client_policy policy;
 } serve_suite;
 
 typedef struct serve_route {
@@ -106,6 +110,10 @@ typedef enum serve_rule_id {
   RULE_REQUEST_VALID,
   RULE_HTTP_FRAMING,
   RULE_RETRY_AFTER,
+  RULE_RETRY_MISSING,
+  RULE_RETRY_TOO_SOON,
+  RULE_RETRY_STORM,
+  RULE_DUPLICATE_SIDE_EFFECT,
   RULE_UNDOCUMENTED_ROUTE,
   SERVE_RULE_COUNT,
   SERVE_RULE_NONE = SERVE_RULE_COUNT, /* "no rule" where a function returns one */
@@ -136,10 +144,11 @@ typedef struct serve_audit {
   int retry_after;            /* seconds announced, 0 if none */
   double t_in, t_out;         /* monotonic seconds: arrival, answer decided */
   uint64_t body_hash;
-  uint64_t cred_hash; /* of the credential presented (header or access_token), 0 none */
-  char peer[48];      /* the client's IP address, "" unknown */
-  char idem_key[128]; /* Idempotency-Key, "" none */
-  gt_buf out;         /* system-out text */
+  uint64_t cred_hash;             /* of the credential presented (header or access_token), 0 none */
+  char peer[48];                  /* the client's IP address, "" unknown */
+  char idem_key[128];             /* Idempotency-Key (or the policy's header), "" none */
+  const gt_client_policy *policy; /* of the suite that answered (borrowed) */
+  gt_buf out;                     /* system-out text */
   /* Filled by serve_audit_record (serve_audit.c) when the record is handed over: */
   size_t seq;         /* the request's number, "#N" in the report (1-based, arrival order) */
   long route;         /* index in gt_serve.routes; -1: not routed */
@@ -291,6 +300,9 @@ bool serve_retry_matches(const gt_serve *s, const serve_audit *injected, const s
 /* injected is settled: retried (retry_seq, retry_delay) or not (retry_seq 0:
  * its window passed, or serve stopped). Adds the verdict to its out and rules. */
 void serve_retry_judge(const gt_serve *s, serve_audit *injected);
+/* later was just found to retry injected (its attempt set): the rules judged
+ * on the resend itself (retry_storm, duplicate_side_effect). */
+void serve_retry_linked(const gt_serve *s, const serve_audit *injected, serve_audit *later);
 /* Seconds an injected answer waits for its retry. */
 double serve_retry_window(const gt_serve *s);
 

@@ -32,6 +32,15 @@ const serve_rule_info serve_rules[SERVE_RULE_COUNT] = {
      "the request head is strictly framed (RFC 9112)"},
     {RULE_RETRY_AFTER, "retry_after", SERVE_RULE_FAILURE,
      "a retry after an injected answer waits the `Retry-After` it announced"},
+    {RULE_RETRY_MISSING, "retry_missing", SERVE_RULE_FAILURE,
+     "an injected failure the client policy lists is retried within the retry window"},
+    {RULE_RETRY_TOO_SOON, "retry_too_soon", SERVE_RULE_FAILURE,
+     "a retry waits at least the client policy's `backoff_min`"},
+    {RULE_RETRY_STORM, "retry_storm", SERVE_RULE_FAILURE,
+     "a request is not attempted more often than the client policy's `max_attempts`"},
+    {RULE_DUPLICATE_SIDE_EFFECT, "duplicate_side_effect", SERVE_RULE_FAILURE,
+     "a non-idempotent request acted on before its connection dropped (`reset_after`) is "
+     "not resent without an idempotency key"},
     {RULE_UNDOCUMENTED_ROUTE, "undocumented_route", SERVE_RULE_NOTE,
      "with `--unknown-routes note`: the method and path are a scenario of the suite"},
 };

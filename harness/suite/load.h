@@ -154,6 +154,9 @@ void ld_param_reading_free(gt_param_reading *r);
 /* `absent`, `value` or `invalid` (request.nulls, request.empty_strings). */
 bool ld_null_reading(loader *L, const gt_node *v, const char *what, gt_null_reading *out);
 
+/* ---- load_client.c: the profile's `client:` policy (owned: gt_client_policy_free) ---- */
+bool ld_client_policy(loader *L, gt_client_policy *p, gt_node *n);
+
 /* ---- load_scenario.c ---- */
 bool ld_scenario(loader *L, gt_node *n, gt_scenario *out);
 

@@ -311,7 +311,8 @@ static bool load_checks(loader *L, gt_profile *p, gt_node *n) {
 static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *what) {
   static const char *const keys[] = {
       "profile", "auth",   "transport", "versioning", "errors",  "envelope",          "limits",
-      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", NULL};
+      "faults",  "checks", "serve",     "liveness",   "request", "envelope_statuses", "client",
+      NULL};
   if (!ld_want_map(L, n, what) || !ld_check_keys(L, n, keys, what)) return false;
   for (size_t i = 0; i < n->count; i++) {
     const char *k = n->keys[i]->text;
@@ -349,6 +350,8 @@ static bool load_profile_map(loader *L, gt_profile *p, gt_node *n, const char *w
       ok = ld_liveness(L, p, v);
     } else if (!strcmp(k, "request")) {
       ok = ld_param_reading(L, &p->request, v);
+    } else if (!strcmp(k, "client")) {
+      ok = ld_client_policy(L, &p->client, v);
     } /* serve: read by serve from the tree */
     if (!ok) return false;
   }

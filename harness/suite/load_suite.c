@@ -381,6 +381,7 @@ static void free_profile(gt_profile *p) {
   free(p->transport.charset);
   free(p->version_prefix);
   ld_param_reading_free(&p->request);
+  gt_client_policy_free(&p->client);
   free_fault_refs(p->default_faults, p->n_default_faults);
   for (int i = 0; i < GT_FAULT_COUNT; i++)
     gt_expect_free(&p->fault_expect[i]);

@@ -6,8 +6,11 @@ by Debian's /usr/bin/python3), audited by `gauntlet serve` in clientaudit.c.
 Modes (BASE_URL is the suite's base, e.g. http://127.0.0.1:PORT/v1):
   buddybuild   list apps, read one, trigger a build with a JSON body, read it
   query_token  the token in the query (access_token) instead of the header
-  retry        read an app through a Session that retries 503 (urllib3 Retry,
-               Retry-After honoured)
+  retry        read an app through a Session that retries 503 and dropped
+               connections (urllib3 Retry(total=3), Retry-After honoured,
+               no backoff)
+  retry_post   trigger a build through a Session whose Retry also covers POST
+               (allowed_methods=None; IDEMPOTENCY_KEY: sent as Idempotency-Key)
   botanalytics log one message (POST /messages) with the token as bearer
 Prints each answer's status; exit 0 when every answer was what the flow
 expects of a conformant server, 1 otherwise.
@@ -53,6 +56,14 @@ def main():
         s.mount("http://", HTTPAdapter(max_retries=retry))
         s.headers.update(auth)
         ok &= check(s.get(base + "/apps/" + APP), 200)
+    elif mode == "retry_post":
+        s = requests.Session()
+        retry = Retry(total=2, allowed_methods=None, backoff_factor=0)
+        s.mount("http://", HTTPAdapter(max_retries=retry))
+        s.headers.update(auth)
+        if os.environ.get("IDEMPOTENCY_KEY"):
+            s.headers["Idempotency-Key"] = os.environ["IDEMPOTENCY_KEY"]
+        ok &= check(s.post(base + "/apps/" + APP + "/build", json={"branch": "main"}), 201)
     elif mode == "botanalytics":
         message = {"id": "m-1", "conversation": {"id": "c-1"},
                    "timestamp": 1795420800000,

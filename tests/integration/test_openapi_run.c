@@ -84,36 +84,57 @@ Test(openapi_run, conformant_target_passes_every_derived_case) {
   oa_run r;
   run_doc(&r, NULL, NULL);
   expect_failures(&r, NONE);
-  cr_expect_eq(r.j.n, 35, "%zu cases", r.j.n);
-  /* the identifier flows from POST /pets to /pets/{petId}; negatives ran */
+  cr_expect_eq(r.j.n, 40, "%zu cases", r.j.n);
+  /* the identifier flows from POST /pets to /pets/{petId}; the schema-driven faults ran */
   cr_expect_not_null(ts_junit_find(&r.j, "GET /pets/{petId} [valid]"));
-  cr_expect_not_null(ts_junit_find(&r.j, "POST /pets \xc2\xb7 maximum $.age [valid]"));
-  cr_expect_not_null(ts_junit_find(&r.j, "GET /pets \xc2\xb7 missing query limit [valid]"));
+  static const char *const schema_cases[] = {
+      "POST /pets [not_in_enum #1 $.kind]",
+      "POST /pets [out_of_range #1 $.age above maximum 30]",
+      "POST /pets [out_of_range #2 $.age below minimum 0]",
+      "POST /pets [bad_length #1 $.name over maxLength 20]",
+      "POST /pets [bad_length #2 $.name under minLength 1]",
+      "POST /pets [pattern_mismatch #1 $.name]",
+      "GET /pets [not_in_enum #1 query kind]",
+      "GET /pets [out_of_range #1 query limit above maximum 100]",
+      "GET /pets [out_of_range #2 query limit below minimum 1]",
+      "GET /pets [missing_param #1 query limit]",
+      NULL};
+  for (size_t i = 0; schema_cases[i]; i++) {
+    char *bad = ts_case_mismatch(&r.j, schema_cases[i], TS_CASE_PASS, NULL);
+    cr_expect_null(bad, "%s", bad);
+    free(bad);
+  }
   run_free(&r);
 }
 
 Test(openapi_run, wrong_error_schema_is_caught_by_the_schema_check) {
   oa_run r;
   run_doc(&r, "wrong_error_schema", NULL);
-  static const char *const want[] = {"POST /pets [unauthenticated]|schema",
-                                     "POST /pets [invalid_token]|schema",
-                                     "POST /pets [missing_field #1 $.name]|schema",
-                                     "POST /pets [wrong_type #1 $.name]|schema",
-                                     "POST /pets [wrong_type #2 $.kind]|schema",
-                                     "POST /pets [wrong_type #3 $.age]|schema",
-                                     "POST /pets \xc2\xb7 maxLength $.name [valid]|schema",
-                                     "POST /pets \xc2\xb7 enum $.kind [valid]|schema",
-                                     "POST /pets \xc2\xb7 maximum $.age [valid]|schema",
-                                     "GET /pets [unauthenticated]|schema",
-                                     "GET /pets [invalid_token]|schema",
-                                     "GET /pets \xc2\xb7 missing query limit [valid]|schema",
-                                     "GET /pets \xc2\xb7 maximum query limit [valid]|schema",
-                                     "GET /pets/{petId} [unauthenticated]|schema",
-                                     "GET /pets/{petId} [invalid_token]|schema",
-                                     "GET /pets/{petId} [unknown_path]|schema",
-                                     "DELETE /pets/{petId} [unauthenticated]|schema",
-                                     "DELETE /pets/{petId} [invalid_token]|schema",
-                                     NULL};
+  static const char *const want[] = {
+      "POST /pets [unauthenticated]|schema",
+      "POST /pets [invalid_token]|schema",
+      "POST /pets [missing_field #1 $.name]|schema",
+      "POST /pets [wrong_type #1 $.name]|schema",
+      "POST /pets [wrong_type #2 $.kind]|schema",
+      "POST /pets [wrong_type #3 $.age]|schema",
+      "POST /pets [not_in_enum #1 $.kind]|schema",
+      "POST /pets [out_of_range #1 $.age above maximum 30]|schema",
+      "POST /pets [out_of_range #2 $.age below minimum 0]|schema",
+      "POST /pets [bad_length #1 $.name over maxLength 20]|schema",
+      "POST /pets [bad_length #2 $.name under minLength 1]|schema",
+      "POST /pets [pattern_mismatch #1 $.name]|schema",
+      "GET /pets [unauthenticated]|schema",
+      "GET /pets [invalid_token]|schema",
+      "GET /pets [not_in_enum #1 query kind]|schema",
+      "GET /pets [out_of_range #1 query limit above maximum 100]|schema",
+      "GET /pets [out_of_range #2 query limit below minimum 1]|schema",
+      "GET /pets [missing_param #1 query limit]|schema",
+      "GET /pets/{petId} [unauthenticated]|schema",
+      "GET /pets/{petId} [invalid_token]|schema",
+      "GET /pets/{petId} [unknown_path]|schema",
+      "DELETE /pets/{petId} [unauthenticated]|schema",
+      "DELETE /pets/{petId} [invalid_token]|schema",
+      NULL};
   expect_failures(&r, want);
   const ts_case *c = ts_junit_find(&r.j, "GET /pets [unauthenticated]");
   cr_assert_not_null(c);
@@ -138,10 +159,68 @@ Test(openapi_run, accepted_out_of_range_value_is_caught) {
   oa_run r;
   run_doc(&r, "accepts_out_of_range", NULL);
   static const char *const want[] = {
-      "POST /pets \xc2\xb7 maximum $.age [valid]|status",
+      /* 201 instead of 400/422, and the answer's age breaks the Pet schema too */
+      "POST /pets [out_of_range #1 $.age above maximum 30]|status|schema",
       /* the pet it created is then listed, and its age breaks the list's schema */
       "GET /pets [valid]|schema", NULL};
   expect_failures(&r, want);
+  const ts_case *c = ts_junit_find(&r.j, "POST /pets [out_of_range #1 $.age above maximum 30]");
+  cr_assert_not_null(c);
+  cr_expect(c->message && strstr(c->message, "status: expected 400, 422, got 201"), "%s",
+            c->message);
+  run_free(&r);
+}
+
+Test(openapi_run, accepted_enum_violation_is_caught) {
+  oa_run r;
+  run_doc(&r, "accepts_enum_violation", NULL);
+  static const char *const want[] = {"GET /pets [not_in_enum #1 query kind]|status", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+}
+
+Test(openapi_run, ignored_required_parameter_is_caught) {
+  oa_run r;
+  run_doc(&r, "ignores_required_param", NULL);
+  static const char *const want[] = {"GET /pets [missing_param #1 query limit]|status", NULL};
+  expect_failures(&r, want);
+  /* the repro command sends the request without the parameter */
+  char *curl = ts_fmt("curl -sS -i -A '' --compressed -H 'Accept-Encoding: gzip, deflate, br, "
+                      "zstd' -X GET 'http://127.0.0.1:%d/v1/pets' -H 'Authorization: Bearer "
+                      "'\"${bearerAuth}\"",
+                      r.port);
+  cr_expect(strstr(r.g.out, curl), "%s", r.g.out);
+  free(curl);
+  run_free(&r);
+}
+
+Test(openapi_run, ignored_pattern_is_caught) {
+  oa_run r;
+  run_doc(&r, "ignores_pattern", NULL);
+  static const char *const want[] = {"POST /pets [pattern_mismatch #1 $.name]|status",
+                                     /* the stored name then breaks the list's schema */
+                                     "GET /pets [valid]|schema", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+}
+
+Test(openapi_run, accepted_value_under_min_length_is_caught) {
+  oa_run r;
+  run_doc(&r, "accepts_empty_name", NULL);
+  static const char *const want[] = {"POST /pets [bad_length #2 $.name under minLength 1]|status",
+                                     "GET /pets [valid]|schema", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+}
+
+Test(openapi_run, schema_faults_are_selected_like_any_fault) {
+  oa_run r;
+  const char *extra[] = {"--faults", "missing_param,out_of_range", NULL};
+  run_doc(&r, "ignores_required_param", extra);
+  static const char *const want[] = {"GET /pets [missing_param #1 query limit]|status", NULL};
+  expect_failures(&r, want);
+  /* 5 valid cases, 4 out_of_range, 1 missing_param */
+  cr_expect_eq(r.j.n, 10, "%zu cases", r.j.n);
   run_free(&r);
 }
 
@@ -220,6 +299,10 @@ Test(openapi_run, init_writes_an_editable_suite_that_runs) {
   char *suite = ts_read_file(suite_path, NULL);
   cr_assert_not_null(suite);
   cr_expect(strstr(suite, "profile: \"profile.yaml\"\n"), "%s", suite);
+  /* the document stays the suite's contract, relative to the suite */
+  cr_expect(strstr(suite, "openapi: \"") && strstr(suite, "tests/fixtures/openapi/pets.yaml\"\n"),
+            "%s", suite);
+  cr_expect(strstr(suite, "not_in_enum, out_of_range, bad_length, pattern_mismatch"), "%s", suite);
   cr_expect(strstr(suite, "  # from: GET /pets/{petId}\n  - name: \"GET /pets/{petId}\""), "%s",
             suite);
   free(suite);
@@ -242,7 +325,7 @@ Test(openapi_run, init_writes_an_editable_suite_that_runs) {
   cr_expect_eq(g.exit_code, 0, "%s%s", g.out, g.err);
   ts_junit j;
   cr_assert(ts_junit_load(junit, &j));
-  cr_expect_eq(j.n, 35, "%zu cases", j.n);
+  cr_expect_eq(j.n, 40, "%zu cases", j.n);
   ts_junit_free(&j);
   ts_gauntlet_free(&g);
   cr_expect(ts_target_stop(&t));

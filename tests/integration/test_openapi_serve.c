@@ -1,7 +1,8 @@
 /* test_openapi_serve.c — `gauntlet serve api.yaml` mocks the documented API
  * (answers from examples or synthesized, every request validated against the
  * document), and the suite derived from the same document passes against it,
- * negative scenarios and faults included. */
+ * the schema-driven faults (not_in_enum, out_of_range, bad_length,
+ * pattern_mismatch, missing_param) included. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +43,52 @@ static void run_against_serve(const char *doc, const char *const env[], const ch
 Test(openapi_serve, derived_run_against_serve_of_the_same_document_passes) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
   const char *env[] = {"bearerAuth=t0ken", NULL};
-  run_against_serve(doc, env, "/v1", 35);
+  run_against_serve(doc, env, "/v1", 40);
   free(doc);
 }
 
 Test(openapi_serve, swagger_2_document_too) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/swagger2.json", SOURCE_DIR);
   const char *env[] = {"basicAuth=user:pass", NULL};
-  run_against_serve(doc, env, "/v2", 14); /* invalid_token on Basic: wrong password, wrong user */
+  run_against_serve(doc, env, "/v2", 15); /* invalid_token on Basic: wrong password, wrong user */
+  free(doc);
+}
+
+/* Errors documented as application/problem+json: serve answers each one as
+ * the operation documents it (media type, body of its schema), an invalid
+ * request with the operation's documented rejection (422 here, not 400). */
+Test(openapi_serve, errors_are_answered_as_the_operation_documents_them) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/problems.yaml", SOURCE_DIR);
+  const char *env[] = {"apiKey=k3y", NULL};
+  run_against_serve(doc, env, "/api", 32);
+  /* one answer seen from outside */
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites, .env = env};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *url = ts_fmt("http://127.0.0.1:%d/api/orders", s.port);
+  const char *hdrs[] = {"X-Api-Key: k3y", NULL};
+  ts_http_call call = {.method = "POST",
+                       .url = url,
+                       .content_type = "application/json",
+                       .body = "{\"item\": \"plum\", \"qty\": 2}",
+                       .headers = hdrs};
+  ts_http_reply r;
+  ts_curl(&call, &r);
+  cr_expect_eq(r.status, 422);
+  cr_expect(strstr(r.head, "Content-Type: application/problem+json\r\n"), "%s", r.head);
+  cr_expect(strstr(r.body, "\"status\":422") && strstr(r.body, "\"title\""), "%s", r.body);
+  /* a path under /orders/{orderId}: that operation's documented 404 */
+  char *deep = ts_fmt("http://127.0.0.1:%d/api/orders/1/nothing", s.port);
+  ts_http_call get = {.url = deep, .headers = hdrs};
+  ts_curl(&get, &r);
+  cr_expect_eq(r.status, 404);
+  cr_expect(strstr(r.head, "Content-Type: application/problem+json\r\n"), "%s", r.head);
+  cr_expect(strstr(r.body, "\"status\":404"), "%s", r.body);
+  free(deep);
+  ts_serve_stop(&s, false, 5000);
+  ts_serve_free(&s);
+  free(url);
   free(doc);
 }
 

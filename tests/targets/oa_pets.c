@@ -8,9 +8,14 @@
  *   undocumented_status    DELETE /pets/{id} answers 200 with a body (204 is documented)
  *   accepts_out_of_range   POST /pets accepts an age above 30 (maximum: 30)
  *   missing_auth           GET /pets/{id} is served without a credential
+ *   accepts_enum_violation GET /pets?kind=... accepts any kind (enum: [cat, dog])
+ *   ignores_required_param GET /pets without the required `limit` lists 20
+ *   ignores_pattern        POST /pets accepts a name against its pattern
+ *   accepts_empty_name     POST /pets accepts an empty name (minLength: 1)
  *
  * The valid token is "t0ken" (Authorization: Bearer t0ken). */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -26,8 +31,21 @@
 #define MAX_BODY 65536
 
 static struct {
-  bool wrong_error_schema, undocumented_status, accepts_out_of_range, missing_auth;
+  bool wrong_error_schema, undocumented_status, accepts_out_of_range, missing_auth,
+      accepts_enum_violation, ignores_required_param, ignores_pattern, accepts_empty_name;
 } defect;
+
+/* name: ^[A-Za-z][A-Za-z -]*$, 1 to 20 characters */
+static bool valid_name(const char *n) {
+  size_t len = strlen(n);
+  if (len > 20) return false;
+  if (!len) return defect.accepts_empty_name;
+  if (defect.ignores_pattern) return true;
+  if (!isalpha((unsigned char)n[0])) return false;
+  for (const char *p = n; *p; p++)
+    if (!isalpha((unsigned char)*p) && *p != ' ' && *p != '-') return false;
+  return true;
+}
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -99,8 +117,8 @@ static enum MHD_Result create(struct MHD_Connection *c, const req_state *st) {
   const cJSON *kind = cJSON_GetObjectItemCaseSensitive(b, "kind");
   const cJSON *age = cJSON_GetObjectItemCaseSensitive(b, "age");
   const char *why = NULL;
-  if (!cJSON_IsString(name) || strlen(name->valuestring) > 20)
-    why = "name: a string of at most 20 characters";
+  if (!cJSON_IsString(name) || !valid_name(name->valuestring))
+    why = "name: 1 to 20 letters, spaces and hyphens, a letter first";
   else if (kind && (!cJSON_IsString(kind) ||
                     (strcmp(kind->valuestring, "cat") && strcmp(kind->valuestring, "dog"))))
     why = "kind: cat or dog";
@@ -126,12 +144,16 @@ static enum MHD_Result create(struct MHD_Connection *c, const req_state *st) {
 
 static enum MHD_Result list(struct MHD_Connection *c) {
   const char *limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+  const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
+  if (!limit && defect.ignores_required_param) limit = "20";
   char *end = NULL;
   long n = limit ? strtol(limit, &end, 10) : 0;
   if (!limit || *end || n < 1 || n > 100) return error(c, 400, "limit: an integer from 1 to 100");
+  if (kind && strcmp(kind, "cat") && strcmp(kind, "dog") && !defect.accepts_enum_violation)
+    return error(c, 400, "kind: cat or dog");
   cJSON *a = cJSON_CreateArray();
   for (int id = 1; id <= n_pets && cJSON_GetArraySize(a) < n; id++) {
-    if (!pets[id - 1].used) continue;
+    if (!pets[id - 1].used || (kind && strcmp(kind, pets[id - 1].kind))) continue;
     cJSON *o = cJSON_CreateObject();
     add_pet(o, id);
     cJSON_AddItemToArray(a, o);
@@ -224,6 +246,14 @@ int main(int argc, char **argv) {
         defect.accepts_out_of_range = true;
       else if (!strcmp(v, "missing_auth"))
         defect.missing_auth = true;
+      else if (!strcmp(v, "accepts_enum_violation"))
+        defect.accepts_enum_violation = true;
+      else if (!strcmp(v, "ignores_required_param"))
+        defect.ignores_required_param = true;
+      else if (!strcmp(v, "ignores_pattern"))
+        defect.ignores_pattern = true;
+      else if (!strcmp(v, "accepts_empty_name"))
+        defect.accepts_empty_name = true;
       else {
         fprintf(stderr, "oa_pets: unknown defect %s\n", v);
         return 2;

@@ -73,8 +73,8 @@ static char *mint_jwt(const char *secret) {
 
 /* Starts refapi for api with an optional defect (and extra options, a
  * NULL-terminated list or NULL) and fills the suite's env. */
-static bool start_refapi(target *tg, const char *api, const char *defect,
-                         const char *const *extra) {
+static bool start_refapi_once(target *tg, const char *api, const char *defect,
+                              const char *const *extra) {
   memset(tg, 0, sizeof *tg);
   int http = ts_free_port(), https = ts_free_port();
   char hp[16], sp[16];
@@ -116,6 +116,20 @@ static bool start_refapi(target *tg, const char *api, const char *defect,
   args[n] = NULL;
   free(url);
   return ts_target_start(&tg->t, "refapi", args, https, dir);
+}
+
+static void stop_target(target *tg);
+
+/* ts_free_port() hands out a port that another test running at the same time
+ * may take before refapi binds it: a start that fails is tried again on
+ * fresh ports (twice at most). */
+static bool start_refapi(target *tg, const char *api, const char *defect,
+                         const char *const *extra) {
+  for (int attempt = 0; attempt < 3; attempt++) {
+    if (start_refapi_once(tg, api, defect, extra)) return true;
+    stop_target(tg);
+  }
+  return false;
 }
 
 static void stop_target(target *tg) {

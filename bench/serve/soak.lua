@@ -1,13 +1,22 @@
--- wrk soak chunk: GET with the bearer token; counts the statuses of the
--- answers and prints the totals at the end (run.sh repeats chunks until the
--- soak has sent its number of requests).
+-- wrk soak chunk: GET an app with the bearer token, and every 4th request
+-- POST a build (so the store fills to --store-limit and must stay there);
+-- counts the statuses of the answers and prints the totals at the end
+-- (run.sh repeats chunks until the soak has sent its number of requests).
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
-  answers, s2xx, s5xx, other = 0, 0, 0, 0
+  answers, s2xx, s5xx, other, n = 0, 0, 0, 0, 0
+  local auth = { ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN") }
+  local post_headers = { ["Authorization"] = auth["Authorization"], ["Content-Type"] = "application/json" }
+  get_req = wrk.format("GET", nil, auth)
+  post_req = wrk.format("POST", wrk.path .. "/build", post_headers, '{"branch":"main"}')
+end
+function request()
+  n = n + 1
+  if n % 4 == 0 then return post_req end
+  return get_req
 end
 function response(status, headers, body)
   answers = answers + 1

@@ -55,6 +55,7 @@ enum {
   OPT_TAP,
   OPT_ANNOTATIONS,
   OPT_HTML,
+  OPT_STORE_LIMIT,
 };
 
 /* Which subcommands take an option (a bit per cli_command). */
@@ -113,7 +114,8 @@ static const cli_option options[] = {
     {{"sarif", required_argument, 0, OPT_SARIF}, FOR(CLI_RUN)},
     {{"tap", required_argument, 0, OPT_TAP}, FOR(CLI_RUN)},
     {{"annotations", required_argument, 0, OPT_ANNOTATIONS}, FOR(CLI_RUN)},
-    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN)},
+    {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN) | FOR(CLI_SERVE)},
+    {{"store-limit", required_argument, 0, OPT_STORE_LIMIT}, FOR(CLI_SERVE)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -215,6 +217,9 @@ void cli_usage(FILE *out) {
         "                              or are notes (answered STATUS, default the profile's)\n"
         "      --har FILE              also write every exchange as HAR 1.2 (credentials "
         "redacted)\n"
+        "      --html FILE             also write the client audit as one HTML page\n"
+        "      --store-limit N         records a collection keeps (default 10000); one more\n"
+        "                              drops the oldest\n"
         "  -v, --var NAME=VALUE        set a suite variable\n"
         "  -q, --quiet                 no per-request log lines\n"
         "  serve prints 'listening http://HOST:PORT' (and https) on stdout once ready and stops\n"
@@ -388,6 +393,11 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_UNKNOWN_ROUTES:
       o->serve.unknown_routes = optarg;
+      break;
+    case OPT_STORE_LIMIT:
+      if (!parse_positive(optarg, LONG_MAX, &n))
+        return usage_error("--store-limit expects a positive integer, got '%s'", optarg);
+      o->serve.store_limit = n;
       break;
     case OPT_MAX_REQUESTS:
       if (!parse_positive(optarg, LONG_MAX, &n))

@@ -63,6 +63,7 @@ int cli_serve(int argc, char **argv) {
   if (rc != EXIT_PASS) return rc;
   o.serve.secrets = secrets;
   o.serve.junit_path = o.junit_path;
+  o.serve.html_path = o.html_path;
   o.serve.log = o.quiet ? NULL : log_line;
   gt_err err = {0};
   gt_serve *s = gt_serve_new(suites, (size_t)o.n_files, &o.serve, &err);

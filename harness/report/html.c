@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../core/buf.h"
+#include "html_page.h"
 
 enum { EXCHANGE_CAP = 16 * 1024 };
 
@@ -43,48 +44,6 @@ struct gt_html {
   size_t n_tags;
   char started[32];
 };
-
-static void esc(FILE *f, const char *s) {
-  char *v = gt_report_utf8(s ? s : "");
-  for (const char *p = v; *p; p++) {
-    switch (*p) {
-    case '&':
-      fputs("&amp;", f);
-      break;
-    case '<':
-      fputs("&lt;", f);
-      break;
-    case '>':
-      fputs("&gt;", f);
-      break;
-    case '"':
-      fputs("&quot;", f);
-      break;
-    case '\'':
-      fputs("&#39;", f);
-      break;
-    default:
-      fputc(*p, f);
-    }
-  }
-  free(v);
-}
-
-/* The escaped text, at most cap bytes (head kept, a marker after). */
-static void esc_capped(FILE *f, const char *s, size_t cap) {
-  if (!s) return;
-  size_t len = strlen(s);
-  if (len <= cap) {
-    esc(f, s);
-    return;
-  }
-  while (cap > 0 && ((unsigned char)s[cap] & 0xC0) == 0x80)
-    cap--;
-  char *head = gt_xstrndup(s, cap);
-  esc(f, head);
-  free(head);
-  fprintf(f, "\n[... %zu more bytes in the JSON and JUnit reports]", len - cap);
-}
 
 /* "c" + 8 hex digits of the case id: stable, usable as an id attribute. */
 static void anchor_of(char out[16], const char *suite, const char *name) {
@@ -178,17 +137,17 @@ bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], si
   bool bad = r->kind == GT_RESULT_FAIL || r->kind == GT_RESULT_ERROR;
   fprintf(f, "<details class=\"case %s\" id=\"%s\" data-outcome=\"%s\" data-fault=\"",
           kind_name(r->kind), anchor, kind_name(r->kind));
-  esc(f, fault);
+  gt_html_esc(f, fault);
   fputs("\" data-tags=\"", f);
   for (size_t i = 0; i < r->n_tags; i++) {
     fputc(' ', f);
-    esc(f, r->tags[i]);
+    gt_html_esc(f, r->tags[i]);
   }
   fputs(" \"><summary><span class=\"badge ", f);
   fprintf(f, "%s\">%s</span> ", kind_name(r->kind), kind_name(r->kind));
-  esc(f, suite);
+  gt_html_esc(f, suite);
   fputs(" \xe2\x80\xba ", f);
-  esc(f, r->name);
+  gt_html_esc(f, r->name);
   if (!bad && r->kind == GT_RESULT_PASS) {
     char t[32];
     gt_format_decimal(t, r->time, 3);
@@ -196,13 +155,13 @@ bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], si
   }
   if (r->message && *r->message && r->kind != GT_RESULT_PASS) {
     fputs("<div class=\"msg\">", f);
-    esc(f, r->message);
+    gt_html_esc(f, r->message);
     fputs("</div>", f);
   }
   fputs("</summary>\n<div class=\"body\">", f);
   if (r->suite_file) {
     fputs("<p class=\"dim\">", f);
-    esc(f, r->suite_file);
+    gt_html_esc(f, r->suite_file);
     fprintf(f, ":%d:%d", r->line, r->col);
     for (size_t i = 0; i < n_ids; i++)
       fprintf(f, " &middot; finding <a href=\"#f%s\">%s</a>", ids[i], ids[i]);
@@ -215,27 +174,27 @@ bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], si
     for (size_t i = 0; i < r->n_checks; i++) {
       const gt_case_check *k = &r->checks[i];
       fputs("<tr><td>", f);
-      esc(f, k->check);
+      gt_html_esc(f, k->check);
       fputs("</td><td><code>", f);
-      esc(f, k->where);
+      gt_html_esc(f, k->where);
       fputs("</code></td><td>", f);
-      esc(f, k->expected);
+      gt_html_esc(f, k->expected);
       fputs("</td><td>", f);
-      esc(f, k->actual);
+      gt_html_esc(f, k->actual);
       fputs("</td><td><code>", f);
-      esc(f, k->context);
+      gt_html_esc(f, k->context);
       fputs("</code></td></tr>", f);
     }
     fputs("</table>", f);
   }
   if (r->system_out && *r->system_out) {
     fputs("<h4>Request and response</h4><pre>", f);
-    esc_capped(f, r->system_out, EXCHANGE_CAP);
+    gt_html_esc_capped(f, r->system_out, EXCHANGE_CAP, "the JSON and JUnit reports");
     fputs("</pre>", f);
   }
   if (r->repro && *r->repro && r->kind != GT_RESULT_SKIP) {
     fputs("<h4>Reproduce</h4><pre class=\"repro\">", f);
-    esc(f, r->repro);
+    gt_html_esc(f, r->repro);
     fputs("</pre>", f);
   }
   fputs("</div></details>\n", f);
@@ -244,40 +203,6 @@ bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], si
                       strerror(errno));
   return true;
 }
-
-static const char STYLE[] =
-    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2330;"
-    "background:#f6f7f9}main{max-width:1200px;margin:0 auto;padding:16px 24px 64px}"
-    "h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid "
-    "#d8dce3;padding-bottom:4px}h4{margin:12px 0 4px;font-size:13px}"
-    ".dim{color:#667085}code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}"
-    "pre{background:#fff;border:1px solid #d8dce3;padding:8px;overflow-x:auto;white-space:pre-wrap;"
-    "word-break:break-all;max-height:480px}"
-    ".totals{display:flex;gap:12px;flex-wrap:wrap}.totals div{background:#fff;border:1px solid "
-    "#d8dce3;border-radius:6px;padding:8px 14px;min-width:90px}.totals "
-    "b{display:block;font-size:22px}"
-    ".badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;"
-    "text-transform:uppercase;color:#fff}"
-    ".pass{--c:#1a7f37}.fail{--c:#cf222e}.error{--c:#bc4c00}.skip{--c:#8c959f}.badge{background:"
-    "var(--c)}"
-    "table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d8dce3;padding:4px 8px;"
-    "text-align:left;vertical-align:top}th{background:#eef1f5}"
-    "table.findings td:nth-child(3),table.findings td:nth-child(4){text-align:right}"
-    ".accepted{opacity:.65}"
-    ".matrix{overflow-x:auto}.matrix th.f{writing-mode:vertical-rl;transform:rotate(180deg);"
-    "white-space:nowrap;font-weight:500;font-size:12px}.matrix "
-    "td.o{text-align:center;min-width:26px;"
-    "padding:2px}.matrix td.o a{display:block;color:#fff;text-decoration:none;font-size:11px;"
-    "background:var(--c);border-radius:3px;padding:2px}"
-    ".legend span{margin-right:12px}"
-    "details.case{background:#fff;border:1px solid #d8dce3;border-left:4px solid var(--c);"
-    "border-radius:4px;margin:6px 0;padding:4px 10px}details.case>summary{cursor:pointer}"
-    ".msg{margin:2px 0 0 4px;color:#424a57;font-size:13px;word-break:break-word}"
-    ".body{padding:4px 0 8px}"
-    "#filters{display:none;gap:14px;align-items:center;flex-wrap:wrap;background:#fff;border:1px "
-    "solid "
-    "#d8dce3;border-radius:6px;padding:8px 12px;margin:8px 0;position:sticky;top:0}"
-    ".js #filters{display:flex}.hidden{display:none}";
 
 /* Filters: shown only when this runs (the page is complete without it). */
 static const char SCRIPT[] =
@@ -305,10 +230,6 @@ typedef struct html_parts {
   const gt_run_totals *t;
 } html_parts;
 
-static void total_box(FILE *f, const char *cls, const char *label, size_t n) {
-  fprintf(f, "<div class=\"%s\"><b>%zu</b>%s</div>", cls, n, label);
-}
-
 static void write_findings(FILE *f, gt_findings *fs) {
   size_t n = gt_findings_count(fs);
   fprintf(f, "<h2 id=\"findings\">%zu finding%s in %zu failed case%s</h2>\n", n, n == 1 ? "" : "s",
@@ -327,20 +248,20 @@ static void write_findings(FILE *f, gt_findings *fs) {
     anchor_of(anchor, x->suite, x->example);
     fprintf(f, "<tr id=\"f%s\"%s><td><code>%s</code>%s</td><td><b>", x->id,
             x->accepted ? " class=\"accepted\"" : "", x->id, x->accepted ? " (accepted)" : "");
-    esc(f, x->suite);
+    gt_html_esc(f, x->suite);
     fputs(":</b> ", f);
-    esc(f, x->summary);
+    gt_html_esc(f, x->summary);
     if (x->context) {
       fputs("<div class=\"dim\"><code>", f);
-      esc(f, x->context);
+      gt_html_esc(f, x->context);
       fputs("</code></div>", f);
     }
     fprintf(f, "</td><td>%zu</td><td>%zu</td><td><a href=\"#%s\">", x->n_cases, x->n_scenarios,
             anchor);
-    esc(f, x->example);
+    gt_html_esc(f, x->example);
     fputs("</a></td><td>", f);
     if (x->suite_file) {
-      esc(f, x->suite_file);
+      gt_html_esc(f, x->suite_file);
       fprintf(f, ":%d", x->line);
     }
     fputs("</td></tr>\n", f);
@@ -365,16 +286,16 @@ static void write_matrix(FILE *f, gt_html *h) {
     }
   for (size_t i = 0; i < h->n_faults; i++) {
     fputs("<th class=\"f\">", f);
-    esc(f, h->faults[i]);
+    gt_html_esc(f, h->faults[i]);
     fputs("</th>", f);
   }
   fputs("</tr>\n", f);
   for (size_t i = 0; i < h->n_rows; i++) {
     const row *r = &h->rows[i];
     fputs("<tr><td>", f);
-    esc(f, r->suite);
+    gt_html_esc(f, r->suite);
     fputs("</td><td>", f);
-    esc(f, r->scenario);
+    gt_html_esc(f, r->scenario);
     fputs("</td>", f);
     for (size_t k = 0; k < h->n_faults; k++) {
       const cell *c = NULL;
@@ -388,9 +309,9 @@ static void write_matrix(FILE *f, gt_html *h) {
       const char *cls = by_rank[c->worst];
       unsigned total = c->counts[0] + c->counts[1] + c->counts[2] + c->counts[3];
       fprintf(f, "<td class=\"o %s\"><a href=\"#%s\" title=\"", cls, c->anchor);
-      esc(f, r->scenario);
+      gt_html_esc(f, r->scenario);
       fputs(" [", f);
-      esc(f, c->fault);
+      gt_html_esc(f, c->fault);
       fprintf(f, "]: %u passed, %u failed, %u errors, %u skipped\">", c->counts[GT_RESULT_PASS],
               c->counts[GT_RESULT_FAIL], c->counts[GT_RESULT_ERROR], c->counts[GT_RESULT_SKIP]);
       if (total > 1)
@@ -408,14 +329,7 @@ static bool write_html(FILE *f, void *ud) {
   html_parts *p = ud;
   gt_html *h = p->h;
   const gt_run_totals *t = p->t;
-  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>gauntlet report</title>\n<style>",
-        f);
-  fputs(STYLE, f);
-  fputs("</style></head>\n<body><main>\n", f);
+  gt_html_page_begin(f, "gauntlet report", NULL);
   fprintf(f,
           "<h1>gauntlet: %zu passed, %zu failed, %zu skipped</h1>\n<p class=\"dim\">started %s "
           "&middot; seed %llu &middot; gauntlet %s",
@@ -425,16 +339,16 @@ static bool write_html(FILE *f, void *ud) {
   fprintf(f, " &middot; %ss</p>\n", el);
   if (t->stopped || t->interrupted) {
     fputs("<p><span class=\"badge error\">stopped early</span> ", f);
-    esc(f, t->stopped ? t->stopped : "interrupted");
+    gt_html_esc(f, t->stopped ? t->stopped : "interrupted");
     fputs("</p>\n", f);
   }
   fputs("<div class=\"totals\">", f);
-  total_box(f, "", "cases", t->total);
-  total_box(f, "pass", "passed", t->passed);
-  total_box(f, "fail", "failed", t->failed);
-  total_box(f, "error", "errors", t->errors);
-  total_box(f, "skip", "skipped", t->skipped);
-  total_box(f, "", "findings", gt_findings_count(p->f));
+  gt_html_total_box(f, "", "cases", t->total);
+  gt_html_total_box(f, "pass", "passed", t->passed);
+  gt_html_total_box(f, "fail", "failed", t->failed);
+  gt_html_total_box(f, "error", "errors", t->errors);
+  gt_html_total_box(f, "skip", "skipped", t->skipped);
+  gt_html_total_box(f, "", "findings", gt_findings_count(p->f));
   fputs("</div>\n<p><a href=\"#findings\">Findings</a> &middot; <a href=\"#matrix\">Scenarios "
         "&times; faults</a> &middot; <a href=\"#cases\">Cases</a></p>\n",
         f);
@@ -448,13 +362,13 @@ static bool write_html(FILE *f, void *ud) {
   fputs("<label>fault <select id=\"f-fault\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_faults; i++) {
     fputs("<option>", f);
-    esc(f, h->faults[i]);
+    gt_html_esc(f, h->faults[i]);
     fputs("</option>", f);
   }
   fputs("</select></label><label>tag <select id=\"f-tag\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_tags; i++) {
     fputs("<option>", f);
-    esc(f, h->tags[i]);
+    gt_html_esc(f, h->tags[i]);
     fputs("</option>", f);
   }
   fputs("</select></label><span id=\"f-count\" class=\"dim\"></span></div>\n", f);
@@ -463,9 +377,7 @@ static bool write_html(FILE *f, void *ud) {
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, h->cases)) > 0)
     fwrite(chunk, 1, n, f);
-  fputs("</main>\n<script>", f);
-  fputs(SCRIPT, f);
-  fputs("</script>\n</body></html>\n", f);
+  gt_html_page_end(f, SCRIPT);
   return !ferror(h->cases) && !ferror(f);
 }
 

@@ -245,6 +245,57 @@ bool gt_html_case(gt_html *h, const gt_case_result *r, const char (*ids)[12], si
 bool gt_html_close(gt_html *h, gt_findings *f, const gt_run_totals *t, gt_err *err);
 void gt_html_abort(gt_html *h);
 
+/* ---- serve's client audit as HTML (html_audit.c; docs/serve.md "Reports"):
+ * the same look, one block per audited request, streamed to a spool ---- */
+typedef struct gt_audit_html gt_audit_html;
+/* Requests that conformed (no rule, nothing injected, no retry) written in
+ * full; later ones are only counted (the JUnit report has them all). */
+#define GT_AUDIT_HTML_PASSED_CAP 10000
+typedef struct gt_audit_entry {
+  size_t seq;                /* #N, arrival order */
+  const char *method, *path; /* path redacted */
+  const char *suite;         /* the suite that answered, or "serve" */
+  const char *route;         /* "POST /v1/apps/${app_id}/build", or NULL: not routed */
+  int status;                /* answered status, 0: reset */
+  bool failed;               /* broke a rule that fails the client (not only notes) */
+  const char *const *rules;  /* names of the rules broken, notes included */
+  size_t n_rules;
+  const char *failures; /* "rule: detail" lines of the failures, or NULL */
+  const char *injected; /* the --inject item that answered, or NULL */
+  int retry_after;      /* seconds announced, 0 none */
+  size_t retry_seq;     /* injected: the request that retried it, 0 none */
+  double retry_delay;   /* seconds from this answer to that retry */
+  size_t retry_of;      /* a retry of this request's #N, 0 none */
+  unsigned attempt;
+  double time;          /* seconds from arrival to answer */
+  const char *exchange; /* the request and the answer as text, redacted */
+} gt_audit_entry;
+typedef struct gt_audit_rule {
+  const char *name, *doc;
+  bool note;
+  size_t requests;
+} gt_audit_rule;
+typedef struct gt_audit_route {
+  const char *name;
+  size_t requests, failed, injected, retried;
+} gt_audit_route;
+typedef struct gt_audit_summary {
+  size_t requests, failed, injected, retried;
+  double elapsed, inject_rate;
+  unsigned long long seed;
+  const gt_audit_rule *rules; /* every rule, in table order */
+  size_t n_rules;
+  const gt_audit_route *routes; /* routes with requests */
+  size_t n_routes;
+  const char *retries; /* the retry statistics as lines of text */
+} gt_audit_summary;
+gt_audit_html *gt_audit_html_open(const char *path, gt_err *err);
+bool gt_audit_html_entry(gt_audit_html *h, const gt_audit_entry *e, gt_err *err);
+/* Writes the page (summary, rules, routes, retries, the spooled requests)
+ * atomically; frees h. */
+bool gt_audit_html_close(gt_audit_html *h, const gt_audit_summary *s, gt_err *err);
+void gt_audit_html_abort(gt_audit_html *h);
+
 /* ---- GitHub Actions (github.c; docs/reports.md "GitHub Actions") ---- */
 /* `::error file=..,line=..,col=..,title=..::..` per finding, worst first (an
  * accepted one as ::notice), at most cap, then one ::warning saying how many

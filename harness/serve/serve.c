@@ -107,6 +107,10 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
     gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--inject-rate must be between 0 and 1");
     return NULL;
   }
+  if (o->store_limit < 0) {
+    gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "--store-limit must be a positive number");
+    return NULL;
+  }
   gt_serve *s = gt_xcalloc(1, sizeof *s);
   s->opts = *o;
   s->listen = o->listen ? gt_xstrdup(o->listen) : NULL;
@@ -120,6 +124,7 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
   s->opts.key = s->key;
   s->opts.inject = NULL; /* not kept: parsed below */
   s->prng = o->seed ^ 0x5eed5eed5eedULL;
+  s->store.limit = (size_t)o->store_limit;
   pthread_mutex_init(&s->lock, NULL);
   pthread_mutex_init(&s->audit_lock, NULL);
   s->suites = gt_xcalloc(n_suites, sizeof *s->suites);

@@ -36,6 +36,8 @@ typedef struct gt_serve_opts {
   long backoff_min_ms;        /* --backoff-min: replaces client.backoff_min; 0: the profiles' */
   uint64_t seed;
   long max_requests;          /* 0 = unlimited; then gt_serve_done() turns true */
+  long store_limit;           /* --store-limit: records a collection keeps (0: 10000); storing
+                                 one more drops the oldest */
   const gt_cli_var *cli_vars; /* --var (borrowed) */
   int n_cli_vars;
   bool use_env;
@@ -44,6 +46,7 @@ typedef struct gt_serve_opts {
                              its temporary file opened by gt_serve_new); NULL: the path is
                              given to gt_serve_write_junit */
   const char *har_path;   /* --har: every exchange as HAR 1.2 (redacted), or NULL */
+  const char *html_path;  /* --html: the client audit as one HTML page (redacted), or NULL */
   gt_serve_log_fn log;    /* one line per request and per notable event; may be NULL. Called
                              from the request threads, concurrently: it must be thread-safe */
   void *log_ud;

@@ -426,37 +426,17 @@ char *serve_validate_probe(const serve_ctx *c, const serve_route *rt) {
   return NULL;
 }
 
-/* The field a `where` key names: a top-level name, or a dotted path into
- * nested objects (`commit_info.branch`). NULL when absent. */
-static const cJSON *record_field(const cJSON *rec, const char *key) {
-  if (!strchr(key, '.')) return cJSON_GetObjectItemCaseSensitive(rec, key);
-  char *path = gt_xstrdup(key), *save = NULL;
-  const cJSON *node = rec;
-  for (char *name = strtok_r(path, ".", &save); name && node; name = strtok_r(NULL, ".", &save))
-    node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, name) : NULL;
-  free(path);
-  return node;
-}
+/* What run_list collects: copies of the selected records, up to limit. */
+typedef struct list_acc {
+  cJSON *arr;
+  long limit; /* < 0: no limit */
+  long n;
+} list_acc;
 
-static bool record_matches(const serve_ctx *c, const cJSON *rec, const gt_node *where) {
-  for (size_t i = 0; where && where->kind == GT_NODE_MAP && i < where->count; i++) {
-    char *want = serve_value_text(c, where->items[i]);
-    bool skip = !*want, ok = true;
-    if (!skip) {
-      const cJSON *f = record_field(rec, where->keys[i]->text);
-      if (cJSON_IsString(f))
-        ok = !strcmp(f->valuestring, want);
-      else if (f) {
-        char *t = cJSON_PrintUnformatted(f);
-        ok = t && !strcmp(t, want);
-        free(t);
-      } else
-        ok = false;
-    }
-    free(want);
-    if (!ok) return false;
-  }
-  return true;
+static bool collect(const cJSON *record, void *ud) {
+  list_acc *acc = ud;
+  cJSON_AddItemToArray(acc->arr, cJSON_Duplicate(record, true));
+  return acc->limit < 0 || ++acc->n < acc->limit;
 }
 
 static bool run_list(serve_ctx *c, const serve_route *rt, const gt_node *l,
@@ -466,15 +446,26 @@ static bool run_list(serve_ctx *c, const serve_route *rt, const gt_node *l,
   char *limit_t = text_of(c, l, "limit");
   char *single = text_of(c, l, "single");
   long limit = limit_t && *limit_t ? atol(limit_t) : -1;
+  if (is_true(single)) limit = 1; /* only the first is answered */
   bool newest = order && !strcmp(order, "newest");
   serve_collection *col = coll ? serve_store_find(&c->s->store, coll) : NULL;
-  cJSON *arr = cJSON_CreateArray();
-  size_t n = col ? col->count : 0;
-  for (size_t k = 0; k < n && (limit < 0 || cJSON_GetArraySize(arr) < limit); k++) {
-    const cJSON *rec = col->records[newest ? n - 1 - k : k];
-    if (record_matches(c, rec, gt_node_get(l, "where")))
-      cJSON_AddItemToArray(arr, cJSON_Duplicate(rec, true));
+  /* the wanted values, expanded once (an empty one is no condition) */
+  const gt_node *where = gt_node_get(l, "where");
+  size_t n_where = where && where->kind == GT_NODE_MAP ? where->count : 0;
+  serve_where *w = gt_xcalloc(n_where + 1, sizeof *w);
+  char **wants = gt_xcalloc(n_where + 1, sizeof *wants);
+  for (size_t i = 0; i < n_where; i++) {
+    wants[i] = serve_value_text(c, where->items[i]);
+    w[i].field = where->keys[i]->text;
+    w[i].want = wants[i];
   }
+  list_acc acc = {.arr = cJSON_CreateArray(), .limit = limit};
+  if (col && limit != 0) serve_store_select(col, w, n_where, newest, collect, &acc);
+  for (size_t i = 0; i < n_where; i++)
+    free(wants[i]);
+  free(wants);
+  free(w);
+  cJSON *arr = acc.arr;
   bool ok = true;
   if (is_true(single)) {
     if (!arr->child) {
@@ -621,10 +612,18 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
   gt_buf detail;
   gt_buf_init(&detail);
   bool ok = true;
-  if (r) {
-    const gt_node *b;
-    if ((b = gt_node_get(r, "validate")) && !run_validate(c, rt, b, resp, &detail)) ok = false;
-    if (ok && (b = gt_node_get(r, "lookup"))) {
+  const gt_node *b;
+  if (r && (b = gt_node_get(r, "validate")) && !run_validate(c, rt, b, resp, &detail)) ok = false;
+  /* The state steps run under the lock, as one step: a conflict check and
+   * the store that follows it see the same collections. Expanding the
+   * answer below needs no lock (it reads copies: ${record}, ${records}). */
+  cJSON *dropped = NULL;
+  bool stateful =
+      r && (gt_node_get(r, "lookup") || gt_node_get(r, "conflict") || gt_node_get(r, "delete") ||
+            gt_node_get(r, "store") || gt_node_get(r, "list"));
+  if (ok && stateful) {
+    pthread_mutex_lock(&c->s->lock);
+    if ((b = gt_node_get(r, "lookup"))) {
       char *coll = text_of(c, b, "collection"), *id = text_of(c, b, "id");
       c->record = coll && id ? serve_store_get(&c->s->store, coll, id) : NULL;
       if (c->record)
@@ -680,7 +679,10 @@ bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp)
         store_one(c, b);
     }
     if (ok && (b = gt_node_get(r, "list")) && !run_list(c, rt, b, resp)) ok = false;
+    dropped = serve_store_take_dropped(&c->s->store);
+    pthread_mutex_unlock(&c->s->lock);
   }
+  cJSON_Delete(dropped); /* records the limit evicted: freed outside the lock */
   gt_buf_free(&detail);
   if (!ok) return false;
   /* the answer itself */

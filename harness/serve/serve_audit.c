@@ -43,6 +43,10 @@ typedef struct pending_rec {
 struct serve_stream {
   gt_junit *junit;       /* owned; NULL once written */
   serve_har *har;        /* owned, or NULL */
+  gt_audit_html *html;   /* --html: owned, or NULL */
+  char **route_names;    /* with html: n_routes + 1 names, the last "not routed" (owned) */
+  double t_open;         /* when serve_audit_open ran (monotonic seconds) */
+  char *retries_text;    /* the summary's retry lines, once finished (owned) */
   pending_rec **pending; /* arrival order; [head, n_pending) are live (owned) */
   size_t head, n_pending, cap_pending;
   pending_rec *oldest[BUCKETS], *newest[BUCKETS]; /* candidate lists */
@@ -57,6 +61,12 @@ struct serve_stream {
   bool io_failed, finished;
   char *summary; /* owned, once finished */
 };
+
+static char *route_name(const gt_serve *s, size_t i) {
+  if (i == s->n_routes) return gt_xstrdup("(no documented route)");
+  const serve_route *r = &s->routes[i];
+  return gt_xasprintf("%s %s%s", r->method, s->suites[r->suite].base_path, r->tmpl);
+}
 
 bool serve_audit_open(gt_serve *s, gt_err *err) {
   struct serve_stream *st = gt_xcalloc(1, sizeof *st);
@@ -74,6 +84,13 @@ bool serve_audit_open(gt_serve *s, gt_err *err) {
                             err))
     return false;
   if (s->opts.har_path && !(st->har = serve_har_open(s->opts.har_path, err))) return false;
+  st->t_open = serve_now_mono();
+  if (s->opts.html_path) {
+    if (!(st->html = gt_audit_html_open(s->opts.html_path, err))) return false;
+    st->route_names = gt_xcalloc(s->n_routes + 1, sizeof *st->route_names);
+    for (size_t i = 0; i <= s->n_routes; i++)
+      st->route_names[i] = route_name(s, i);
+  }
   return true;
 }
 
@@ -95,6 +112,11 @@ void serve_audit_free(gt_serve *s) {
   free(st->pending);
   gt_junit_abort(st->junit);
   serve_har_abort(st->har);
+  gt_audit_html_abort(st->html);
+  for (size_t i = 0; st->route_names && i <= s->n_routes; i++)
+    free(st->route_names[i]);
+  free(st->route_names);
+  free(st->retries_text);
   free(st->routes);
   free(st->summary);
   gt_buf_free(&st->last_failed);
@@ -139,6 +161,34 @@ static void count(gt_serve *s, const serve_audit *a) {
   }
 }
 
+/* The record's block of the --html page. */
+static bool html_record(gt_serve *s, const serve_audit *a, gt_err *err) {
+  struct serve_stream *st = s->stream;
+  const char *rules[SERVE_RULE_COUNT];
+  size_t n_rules = 0;
+  for (size_t r = 0; r < SERVE_RULE_COUNT; r++)
+    if (a->rules & (UINT64_C(1) << r)) rules[n_rules++] = serve_rules[r].name;
+  gt_audit_entry e = {.seq = a->seq,
+                      .method = a->method,
+                      .path = a->path,
+                      .suite = a->suite,
+                      .route = a->route >= 0 ? st->route_names[a->route] : NULL,
+                      .status = a->status,
+                      .failed = a->first_rule != NULL,
+                      .rules = rules,
+                      .n_rules = n_rules,
+                      .failures = a->failed.data,
+                      .injected = a->inject ? a->inject->text : NULL,
+                      .retry_after = a->retry_after,
+                      .retry_seq = a->retry_seq,
+                      .retry_delay = a->retry_delay,
+                      .retry_of = a->retry_of,
+                      .attempt = a->attempt,
+                      .time = a->t_out - a->t_in,
+                      .exchange = a->out.data};
+  return gt_audit_html_entry(st->html, &e, err);
+}
+
 /* Writes a settled record as its testcase and frees its fields. */
 static void write_record(gt_serve *s, serve_audit *a) {
   struct serve_stream *st = s->stream;
@@ -155,6 +205,10 @@ static void write_record(gt_serve *s, serve_audit *a) {
                       .time = a->t_out - a->t_in};
   gt_err err = {0};
   if (st->junit && !gt_junit_case(st->junit, &r, &err) && !st->io_failed) {
+    st->io_failed = true;
+    st->io_err = err;
+  }
+  if (st->html && !html_record(s, a, &err) && !st->io_failed) {
     st->io_failed = true;
     st->io_err = err;
   }
@@ -297,12 +351,6 @@ void serve_audit_record(gt_serve *s, serve_audit *a, const serve_route *rt,
 
 /* ---- the summary ---- */
 
-static char *route_name(const gt_serve *s, size_t i) {
-  if (i == s->n_routes) return gt_xstrdup("(no documented route)");
-  const serve_route *r = &s->routes[i];
-  return gt_xasprintf("%s %s%s", r->method, s->suites[r->suite].base_path, r->tmpl);
-}
-
 static void fmt_seconds(char out[32], double v) {
   gt_format_decimal(out, v, 3);
 }
@@ -368,6 +416,7 @@ static void summarise(gt_serve *s) {
   fmt_seconds(mean, rt->retried ? rt->delay_sum / (double)rt->retried : 0);
   fmt_seconds(mx, rt->delay_max);
   fmt_seconds(early, rt->early_shortest);
+  size_t retries_from = t.len;
   if (rt->injected) {
     gt_buf_printf(&t,
                   "retries: %zu injected answer%s, %zu retried, %zu not retried within %g s; "
@@ -396,6 +445,7 @@ static void summarise(gt_serve *s) {
     PROP("%s", pol);
     free(pol);
   }
+  st->retries_text = gt_xstrndup(t.data + retries_from, t.len - retries_from);
   PROP("retry.injected%s", "");
   PROP("%zu", rt->injected);
   PROP("retry.retried%s", "");
@@ -437,6 +487,39 @@ static void summarise(gt_serve *s) {
   st->summary = gt_buf_steal(&t);
 }
 
+/* The --html page: the summary's numbers and the spooled requests. */
+static bool write_html(gt_serve *s, gt_err *err) {
+  struct serve_stream *st = s->stream;
+  if (!st->html) return true;
+  gt_audit_rule rules[SERVE_RULE_COUNT];
+  for (size_t r = 0; r < SERVE_RULE_COUNT; r++)
+    rules[r] = (gt_audit_rule){serve_rules[r].name, serve_rules[r].doc,
+                               serve_rules[r].severity == SERVE_RULE_NOTE, st->rule_counts[r]};
+  gt_audit_route *routes = gt_xcalloc(s->n_routes + 1, sizeof *routes);
+  size_t n_routes = 0;
+  for (size_t i = 0; i <= s->n_routes; i++) {
+    const route_stats *r = &st->routes[i];
+    if (r->requests)
+      routes[n_routes++] =
+          (gt_audit_route){st->route_names[i], r->requests, r->failed, r->injected, r->retried};
+  }
+  gt_audit_summary sum = {.requests = st->recorded,
+                          .failed = st->failed,
+                          .injected = st->injected,
+                          .retried = st->retry.retried,
+                          .elapsed = serve_now_mono() - st->t_open,
+                          .inject_rate = s->opts.inject_rate,
+                          .seed = (unsigned long long)s->opts.seed,
+                          .rules = rules,
+                          .n_rules = SERVE_RULE_COUNT,
+                          .routes = routes,
+                          .n_routes = n_routes,
+                          .retries = st->retries_text};
+  bool ok = gt_audit_html_close(st->html, &sum, err);
+  free(routes);
+  return ok;
+}
+
 bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err *err) {
   struct serve_stream *st = s->stream;
   pthread_mutex_lock(&s->audit_lock);
@@ -462,6 +545,14 @@ bool gt_serve_write_junit(gt_serve *s, const char *path, bool *conformed, gt_err
     st->har = NULL;
     if (ok && !har_ok) {
       *err = har_err;
+      ok = false;
+    }
+    gt_err html_err = {0};
+    bool html_ok = ok ? write_html(s, &html_err) : true;
+    if (!ok) gt_audit_html_abort(st->html);
+    st->html = NULL;
+    if (ok && !html_ok) {
+      *err = html_err;
       ok = false;
     }
   }

@@ -4,9 +4,11 @@
  * Locking: what gt_serve_new built (suites, routes, injections, secrets) is
  * read-only while serving and read without a lock; the exchange below is the
  * request's own. Only the steps that touch shared state lock, for just that:
- * s->lock around the random draws, the rate windows and respond:'s store
- * (answer), s->audit_lock around appending the record (record). Parsing,
- * routing, checks and logging run unlocked, concurrently. */
+ * s->lock around the random draws, the rate windows and respond:'s state
+ * steps (lookup, conflict, delete, store, list: serve_respond), never around
+ * the expansion of an answer; s->audit_lock around appending the record
+ * (record). Parsing, routing, checks, answers and logging run unlocked,
+ * concurrently. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -596,9 +598,7 @@ static void answer(exchange *x, gt_serve_response *resp) {
       serve_rule_id broken = rule_for_refused_body(x->body_fault);
       if (broken != SERVE_RULE_NONE) serve_rule(&x->a, broken, "%s", x->body_detail.data);
     } else {
-      pthread_mutex_lock(&s->lock); /* respond: reads and changes the store */
-      bool served = serve_respond(c, x->rt, resp);
-      pthread_mutex_unlock(&s->lock);
+      bool served = serve_respond(c, x->rt, resp); /* locks for its state steps */
       if (!served && c->invalid)
         serve_rule(&x->a, RULE_REQUEST_VALID, "%s (answered %d)",
                    c->invalid_detail ? c->invalid_detail : "a parameter was refused", resp->status);

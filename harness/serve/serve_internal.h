@@ -34,22 +34,36 @@ typedef struct serve_route {
   gt_node *respond; /* clone of the scenario's respond: with templates compiled (owned), or NULL */
 } serve_route;
 
-/* ---- in-memory collections (docs/serve.md "State") ---- */
+/* ---- in-memory collections (docs/serve.md "State"; serve_store.c) ---- */
+typedef struct store_rec store_rec;
+typedef struct store_index store_index;
+
+/* Records of one collection: by id (hash table), in insertion order (a
+ * list), by the value of each field a `where` asked about (indexes), and
+ * the pending `store.later` changes by due time (a heap). All owned. */
 typedef struct serve_collection {
   char *name;
-  char **ids;
-  cJSON **records; /* insertion order; owned */
-  /* `store.later`: fields merged into records[i] once the monotonic clock
-   * passes due_ms[i] (a build that finishes, a message that gets sent);
-   * NULL when nothing is pending. Owned. */
-  cJSON **later;
-  long *due_ms;
-  size_t count, cap;
+  size_t count;
+  store_rec *oldest, *newest;
+  store_rec **by_id; /* n_buckets chains, a power of two */
+  size_t n_buckets;
+  store_index *indexes;
+  size_t n_indexes;
+  store_rec **heap; /* records with a pending change, earliest due first */
+  size_t n_heap, heap_cap;
+  uint64_t ages;  /* records ever stored: the next one's age */
+  size_t evicted; /* records dropped to stay within the limit */
 } serve_collection;
 
+/* Records a collection keeps (--store-limit): storing one more drops the
+ * oldest. Bounds serve's memory under a client that creates forever. */
+#define SERVE_STORE_LIMIT_DEFAULT 10000
+
 typedef struct serve_store {
-  serve_collection *items;
+  serve_collection **items;
   size_t count;
+  size_t limit;   /* records per collection; 0: SERVE_STORE_LIMIT_DEFAULT */
+  cJSON *dropped; /* records evicted since the last serve_store_take_dropped, or NULL */
 } serve_store;
 
 cJSON *serve_store_get(serve_store *st, const char *coll, const char *id); /* borrowed */
@@ -62,7 +76,30 @@ serve_collection *serve_store_find(serve_store *st, const char *coll);
  * (takes patch). */
 void serve_store_later(serve_store *st, const char *coll, const char *id, cJSON *patch,
                        long after_ms);
+size_t serve_store_limit(const serve_store *st);
+/* The records evicted by the limit, as an array the caller frees (after
+ * unlocking: freeing is not the store's business), or NULL. */
+cJSON *serve_store_take_dropped(serve_store *st);
 void serve_store_free(serve_store *st);
+
+/* One `where` condition: the record's field (a name or a dotted path) has
+ * the text want; an empty want is no condition. */
+typedef struct serve_where {
+  const char *field, *want;
+} serve_where;
+/* Called per selected record (borrowed); false stops. */
+typedef bool (*serve_store_visit)(const cJSON *record, void *ud);
+/* Visits c's records that meet every condition, oldest or newest first;
+ * returns how many were visited. Walks only the records that have the
+ * wanted value of one condition's field (an index, built on first use). */
+size_t serve_store_select(serve_collection *c, const serve_where *w, size_t n_where, bool newest,
+                          serve_store_visit visit, void *ud);
+/* The field a `where` key names: a top-level name, or a dotted path into
+ * nested objects (`commit_info.branch`). NULL when absent. */
+const cJSON *serve_store_field(const cJSON *rec, const char *key);
+/* A value as `where` compares it: a string's text, else its JSON (caller
+ * frees); NULL for NULL. */
+char *serve_store_value_text(const cJSON *v);
 
 /* ---- injection ---- */
 typedef enum {
@@ -339,6 +376,8 @@ void serve_common_headers(serve_ctx *c, const char *credential_key, gt_serve_res
 /* The profile's `errors.answers` body for status (error shape and envelope
  * merged in unless `!exact`); false when the profile has none for it. */
 bool serve_status_answer(serve_ctx *c, int status, gt_serve_response *resp);
+/* The route's respond: block. Locks c->s->lock for its state steps only
+ * (lookup, conflict, delete, store, list). */
 bool serve_respond(serve_ctx *c, const serve_route *rt, gt_serve_response *resp);
 /* The first respond.validate item of rt the request fails, as "invalid
  * body.x: expected ..., got ..." (caller frees), or NULL; answers nothing

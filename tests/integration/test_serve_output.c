@@ -169,7 +169,8 @@ static char *har_problem(const cJSON *har, size_t n) {
 Test(serve_output, answers_summary_har_and_redaction) {
   char *dir = ts_tempdir();
   char *har = ts_fmt("%s/exchanges.har", dir);
-  const char *extra[] = {"--har", har, NULL};
+  char *html = ts_fmt("%s/audit.html", dir);
+  const char *extra[] = {"--har", har, "--html", html, NULL};
   ts_serve s;
   serve_start(&s, extra);
   char *items = ts_fmt("http://127.0.0.1:%d/v1/items", s.port);
@@ -184,6 +185,7 @@ Test(serve_output, answers_summary_har_and_redaction) {
   /* written atomically: nothing under the report's name until serve stops */
   cr_assert_neq(access(s.junit, F_OK), 0, "the report appears only when it is complete");
   cr_assert_neq(access(har, F_OK), 0, "the HAR appears only when it is complete");
+  cr_assert_neq(access(html, F_OK), 0, "the HTML page appears only when it is complete");
   cr_assert_eq(serve_finish(&s), 1, "the client broke rules");
 
   ts_junit j;
@@ -253,20 +255,35 @@ Test(serve_output, answers_summary_har_and_redaction) {
                    "\"name\":\"w\""));
   cJSON_Delete(doc);
 
+  /* the HTML page: the same requests and verdicts (tests/reports/serve-html-in-chromium.sh
+   * loads such a page in a browser) */
+  char *page = ts_read_file(html, NULL);
+  cr_assert(page, "the HTML page is written");
+  cr_expect(strstr(page, "<h1>gauntlet serve: 3 requests, 2 broke a rule</h1>"), "%s", page);
+  cr_expect(strstr(page, "<details class=\"case pass\" id=\"r1\""), "%s", page);
+  cr_expect(strstr(page, "<details class=\"case fail\" id=\"r2\""), "%s", page);
+  cr_expect(strstr(page, "<tr><td><code>credential_valid</code></td><td>failure</td><td>1</td>"),
+            "%s", page);
+  cr_expect(strstr(page, "<tr><td><code>POST /v1/items</code></td><td>1</td><td>0</td>"), "%s",
+            page);
+  cr_expect(strstr(page, "Authorization: Bearer ***\n"), "another credential, redacted");
+
   /* no credential anywhere: neither the configured one nor the other JWT's parts */
-  const char *outputs[] = {j.raw, text, err};
-  for (size_t i = 0; i < 3; i++) {
+  const char *outputs[] = {j.raw, text, err, page};
+  for (size_t i = 0; i < 4; i++) {
     cr_expect_null(strstr(outputs[i], TOKEN), "output %zu shows the credential", i);
     cr_expect_null(strstr(outputs[i], OTHER_JWT_PAYLOAD), "output %zu shows a JWT payload", i);
     cr_expect_null(strstr(outputs[i], OTHER_JWT_SIG), "output %zu shows a JWT signature", i);
   }
   free(text);
+  free(page);
   free(err);
   ts_junit_free(&j);
   free(items);
   free(nothing);
   ts_serve_free(&s);
   free(har);
+  free(html);
   free(dir);
 }
 

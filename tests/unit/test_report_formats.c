@@ -170,3 +170,78 @@ Test(report_formats, sarif_locates_findings_in_the_suite) {
   ts_rmtree(dir);
   free(dir), free(path);
 }
+
+/* serve --html: hostile texts escaped, the injected answer and its retry
+ * linked both ways, conformed requests past the cap counted, not written. */
+Test(report_formats, serve_audit_page_escapes_links_retries_and_caps_conformed) {
+  char *dir = ts_tempdir();
+  char *path = ts_fmt("%s/a/serve.html", dir);
+  gt_err err = {0};
+  gt_audit_html *h = gt_audit_html_open(path, &err);
+  cr_assert(h, "%s", err.msg);
+  const char *rules[] = {"credential_present"};
+  gt_audit_entry injected = {.seq = 1,
+                             .method = "GET",
+                             .path = "/v1/<img src=x>",
+                             .suite = "api",
+                             .route = "GET /v1/${id}",
+                             .status = 503,
+                             .injected = "status:503",
+                             .retry_after = 1,
+                             .retry_seq = 2,
+                             .retry_delay = 1.25,
+                             .attempt = 1,
+                             .exchange = "GET /v1/<img src=x> HTTP/1.1\nAuthorization: Bearer ***"};
+  gt_audit_entry retry = {.seq = 2,
+                          .method = "GET",
+                          .path = "/v1/x",
+                          .suite = "api",
+                          .route = "GET /v1/${id}",
+                          .status = 401,
+                          .failed = true,
+                          .rules = rules,
+                          .n_rules = 1,
+                          .failures =
+                              "credential_present: no credential in the Authorization header\n",
+                          .retry_of = 1,
+                          .attempt = 2};
+  cr_assert(gt_audit_html_entry(h, &injected, &err), "%s", err.msg);
+  cr_assert(gt_audit_html_entry(h, &retry, &err), "%s", err.msg);
+  gt_audit_entry plain = {.method = "GET", .path = "/v1/y", .suite = "api", .status = 200};
+  for (size_t i = 0; i < GT_AUDIT_HTML_PASSED_CAP + 5; i++) {
+    plain.seq = 3 + i;
+    cr_assert(gt_audit_html_entry(h, &plain, &err), "%s", err.msg);
+  }
+  gt_audit_rule table[] = {{"credential_present", "a route that needs auth <gets> one", false, 1},
+                           {"utf8", "valid UTF-8", false, 0}};
+  gt_audit_route routes[] = {{"GET /v1/${id}", 2, 1, 1, 1}};
+  size_t total = GT_AUDIT_HTML_PASSED_CAP + 7;
+  gt_audit_summary sum = {.requests = total,
+                          .failed = 1,
+                          .injected = 1,
+                          .retried = 1,
+                          .rules = table,
+                          .n_rules = 2,
+                          .routes = routes,
+                          .n_routes = 1,
+                          .retries = "retries: 1 injected answer, 1 retried\n"};
+  cr_assert(gt_audit_html_close(h, &sum, &err), "%s", err.msg);
+  char *s = ts_read_file(path, NULL);
+  cr_assert(s);
+  cr_expect(!strstr(s, "<img src"), "markup from a request path reached the page");
+  cr_expect(strstr(s, "/v1/&lt;img src=x&gt;"));
+  cr_expect(strstr(s, "auth &lt;gets&gt; one"), "the rule's doc is escaped");
+  cr_expect(strstr(s, "retried by <a href=\"#r2\">#2</a> 1.250s after the answer"));
+  cr_expect(strstr(s, "attempt 2, a retry of <a href=\"#r1\">#1</a>"));
+  cr_expect(strstr(s, "<h2 id=\"rules\">1 rule broken</h2>"));
+  cr_expect(!strstr(s, "<code>utf8</code>"), "a rule nobody broke is not listed");
+  cr_expect(strstr(s, "<td><a href=\"#r2\">#2</a></td>"), "the first request that broke it");
+  cr_expect(strstr(s, "5 more requests conformed and are not shown"), "the note on the cap");
+  size_t blocks = 0;
+  for (const char *p = s; (p = strstr(p, "<details class=\"case")); p++)
+    blocks++;
+  cr_expect_eq(blocks, (size_t)GT_AUDIT_HTML_PASSED_CAP + 2);
+  free(s);
+  ts_rmtree(dir);
+  free(dir), free(path);
+}

@@ -279,6 +279,38 @@ Test(inject, every_answer_faulted_at_rate_one) {
   teardown();
 }
 
+/* --store-limit: a collection keeps its newest N records; the oldest is
+ * gone as if deleted (404 to a read), memory stays bounded. */
+Test(core, store_limit_drops_the_oldest_record) {
+  gt_serve_free(srv);
+  gt_err err = {0};
+  gt_serve_opts o = {.use_env = true, .seed = 7, .store_limit = 2};
+  srv = gt_serve_new(&suite, 1, &o, &err);
+  cr_assert(srv, "serve: %s", err.msg);
+  char *first = create_item("one"), *second = create_item("two"), *third = create_item("three");
+  const char *want[] = {"404", "200", "200"};
+  char *ids[] = {first, second, third};
+  for (int i = 0; i < 3; i++) {
+    char *path = NULL;
+    cr_assert(asprintf(&path, "/v1/items/%s", ids[i]) > 0);
+    gt_serve_response r;
+    req(&r, "GET", path, "Bearer " TOKEN, NULL, NULL);
+    cr_assert_eq(r.status, atoi(want[i]), "%s: %d", path, r.status);
+    gt_serve_response_free(&r);
+    free(path);
+    free(ids[i]);
+  }
+  gt_serve_response r;
+  req(&r, "GET", "/v1/items", "Bearer " TOKEN, NULL, NULL);
+  cJSON *j = body_json(&r);
+  cr_assert_eq(cJSON_GetArraySize(j), 2, "the list shows the two kept");
+  cJSON_Delete(j);
+  gt_serve_response_free(&r);
+  gt_serve_opts bad = {.store_limit = -1};
+  cr_assert_null(gt_serve_new(&suite, 1, &bad, &err));
+  cr_assert_eq(err.kind, GT_ERR_USAGE);
+}
+
 /* ---- concurrency: libmicrohttpd calls gt_serve_handle from one thread per
  * connection; the store, the ids, the rate windows and the audit are shared. */
 #define N_THREADS 8

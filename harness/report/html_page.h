@@ -1,0 +1,23 @@
+/* html_page.h — what the HTML reports share (html_page.c): escaping, the
+ * style sheet and the page head, so `run --html` (html.c) and `serve --html`
+ * (html_audit.c) look alike. Internal to report/. */
+#ifndef GT_REPORT_HTML_PAGE_H
+#define GT_REPORT_HTML_PAGE_H
+
+#include <stdio.h>
+
+/* s HTML-escaped (made valid UTF-8 first); NULL writes nothing. */
+void gt_html_esc(FILE *f, const char *s);
+/* The same, at most cap bytes (head kept, a marker naming what was left
+ * out and where to find it: `where`). */
+void gt_html_esc_capped(FILE *f, const char *s, size_t cap, const char *where);
+/* <!DOCTYPE> to <main>: charset, a Content-Security-Policy allowing only the
+ * inline style and script, the title (escaped), the shared style sheet plus
+ * extra_style (may be NULL). */
+void gt_html_page_begin(FILE *f, const char *title, const char *extra_style);
+/* </main>, the inline script (may be NULL), </body></html>. */
+void gt_html_page_end(FILE *f, const char *script);
+/* One box of the totals row: <div class="cls"><b>n</b>label</div>. */
+void gt_html_total_box(FILE *f, const char *cls, const char *label, size_t n);
+
+#endif

@@ -2,7 +2,8 @@
 # Installs the third-party servers the `realserver` tests run gauntlet against
 # (tests/realservers/, examples/): pinned, so every machine tests the same code.
 #   Debian: python3-httpbin (0.7.0) and gunicorn (20.1), run with Debian's own
-#           /usr/bin/python3; nodejs + npm when `node` is missing.
+#           /usr/bin/python3; etcd-server (3.4.23), influxdb (1.6.7); nodejs +
+#           npm when `node` is missing (Debian 12's versions: the release pins them).
 #   npm:    json-server 0.17.4, json-server-auth 2.1.0, @stoplight/prism-cli 5.14.2
 #           from tests/realservers/package-lock.json (`npm ci`: exact versions);
 #           then scripts/install-openapi-corpus.sh (the OpenAPI test documents).
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 TAG=install-real-servers
 
-apt_install_missing python3-httpbin gunicorn
+apt_install_missing python3-httpbin gunicorn etcd-server influxdb
 require_debian_python httpbin gunicorn
 npm_ci_pinned tests/realservers .bin/json-server .bin/json-server-auth .bin/prism
 

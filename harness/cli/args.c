@@ -55,6 +55,7 @@ enum {
   OPT_TAP,
   OPT_ANNOTATIONS,
   OPT_HTML,
+  OPT_COVERAGE,
   OPT_STORE_LIMIT,
 };
 
@@ -116,6 +117,7 @@ static const cli_option options[] = {
     {{"annotations", required_argument, 0, OPT_ANNOTATIONS}, FOR(CLI_RUN)},
     {{"html", required_argument, 0, OPT_HTML}, FOR(CLI_RUN) | FOR(CLI_SERVE)},
     {{"store-limit", required_argument, 0, OPT_STORE_LIMIT}, FOR(CLI_SERVE)},
+    {{"coverage", required_argument, 0, OPT_COVERAGE}, FOR(CLI_RUN)},
     {{"help", no_argument, 0, 'h'}, FOR_ALL},
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
@@ -161,6 +163,8 @@ void cli_usage(FILE *out) {
         "      --json FILE         JSON report: cases, checks, findings, timings\n"
         "      --sarif FILE        SARIF 2.1.0: one result per finding, at its suite line\n"
         "      --html FILE         one self-contained HTML report (findings, matrix, cases)\n"
+        "      --coverage FILE     OpenAPI coverage per operation as JSON: documented\n"
+        "                          statuses observed / not observed, undocumented, faults\n"
         "      --tap FILE|-        TAP version 14 with YAML diagnostics (-: stdout; the\n"
         "                          console then goes to stderr)\n"
         "      --annotations github|none  GitHub Actions annotations for findings (default:\n"
@@ -465,6 +469,10 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
     case OPT_HTML:
       if (!*optarg) return usage_error("--html expects a file name");
       o->html_path = optarg;
+      break;
+    case OPT_COVERAGE:
+      if (!*optarg) return usage_error("--coverage expects a file name");
+      o->coverage_path = optarg;
       break;
     case OPT_ANNOTATIONS:
       if (!strcmp(optarg, "github"))

@@ -33,6 +33,7 @@ typedef struct cli_opts {
   const char *sarif_path;          /* run --sarif, or NULL */
   const char *tap_path;            /* run --tap (FILE or "-"), or NULL */
   const char *html_path;           /* run --html, or NULL */
+  const char *coverage_path;       /* run --coverage (OpenAPI coverage JSON), or NULL */
   bool annotations; /* run: GitHub annotations (--annotations, or GITHUB_ACTIONS=true) */
   cli_color color;
   bool quiet, verbose;
@@ -105,8 +106,10 @@ struct gt_openapi;
 gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_opts *lo, gt_err *e);
 void cli_print_credentials(const struct gt_openapi *d, FILE *out);
 /* A suite's `openapi:` document: read it, tie every scenario to its
- * operation (the `schema` check), report uncovered operations on stderr. */
-bool cli_attach_openapi(const cli_opts *o, gt_suite *s, gt_err *e);
+ * operation (the `schema` check), report uncovered operations on stderr;
+ * with `derive: missing` (run, list, check) *s is replaced by the suite
+ * loaded again with those operations derived (lo: how it was loaded). */
+bool cli_attach_openapi(const cli_opts *o, const gt_load_opts *lo, gt_suite **s, gt_err *e);
 
 int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);

@@ -5,21 +5,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../openapi/openapi.h"
 #include "cli.h"
 
 typedef struct run_sinks {
   gt_junit *junit;
   gt_console *console;
   gt_findings *findings;
-  gt_json_report *json; /* or NULL */
-  gt_tap *tap;          /* or NULL */
-  gt_html *html;        /* or NULL */
+  gt_json_report *json;  /* or NULL */
+  gt_tap *tap;           /* or NULL */
+  gt_html *html;         /* or NULL */
+  gt_coverage *coverage; /* OpenAPI coverage of suites tied to a document */
 } run_sinks;
 
 static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *props, size_t n,
                              size_t n_cases, gt_err *err) {
   run_sinks *k = ud;
   gt_console_set_total(k->console, n_cases);
+  gt_coverage_suite(k->coverage, s);
   if (k->json) gt_json_report_suite(k->json, s->name, s->file, props, n);
   if (k->tap) gt_tap_suite(k->tap, s->name, s->file);
   return gt_junit_suite_begin(k->junit, s->name, props, n, err);
@@ -27,6 +30,7 @@ static bool sink_suite_begin(void *ud, const gt_suite *s, const gt_property *pro
 
 static bool sink_case(void *ud, const gt_case_result *r, gt_err *err) {
   run_sinks *k = ud;
+  gt_coverage_case(k->coverage, r);
   bool new_cause = gt_findings_add(k->findings, r);
   gt_console_case_cause(k->console, r, new_cause);
   const char(*ids)[12];
@@ -42,6 +46,9 @@ static bool sink_suite_end(void *ud, const gt_suite *s, gt_err *err) {
   /* The suite's findings as properties (JUnit has no run-level ones). */
   gt_property *props;
   size_t n = gt_findings_properties(k->findings, s->name, &props);
+  gt_junit_suite_properties(k->junit, props, n);
+  gt_properties_free(props, n);
+  n = gt_coverage_properties(k->coverage, &props);
   gt_junit_suite_properties(k->junit, props, n);
   gt_properties_free(props, n);
   return gt_junit_suite_end(k->junit, err);
@@ -70,6 +77,12 @@ static bool close_reports(const cli_opts *o, const gt_secrets *secrets, run_sink
     cli_print_err(secrets, &e);
     ok = false;
   }
+  if (o->coverage_path && !gt_coverage_write(k->coverage, o->coverage_path, &e)) {
+    cli_print_err(secrets, &e);
+    ok = false;
+  }
+  if (k->json && gt_coverage_any(k->coverage))
+    gt_json_report_coverage(k->json, gt_coverage_json(k->coverage));
   if (k->json && !gt_json_report_close(k->json, k->findings, t, &e)) {
     cli_print_err(secrets, &e);
     ok = false;
@@ -92,6 +105,9 @@ static bool close_reports(const cli_opts *o, const gt_secrets *secrets, run_sink
   }
   return ok;
 }
+
+/* Operations per suite in the console's coverage table (the rest: --coverage). */
+#define COVERAGE_ROWS 40
 
 static double now_s(void) {
   struct timespec ts;
@@ -134,11 +150,12 @@ int cli_run(int argc, char **argv) {
     gt_findings_free(findings);
     goto out;
   }
-  run_sinks sinks = {.junit = junit, .findings = findings};
+  run_sinks sinks = {.junit = junit, .findings = findings, .coverage = gt_coverage_new()};
   if (!open_reports(&o, &sinks, &err)) {
     rc = cli_print_err(secrets, &err);
     gt_junit_abort(junit);
     gt_findings_free(findings);
+    gt_coverage_free(sinks.coverage);
     goto out;
   }
   bool tty = isatty(o.tap_path && !strcmp(o.tap_path, "-") ? STDERR_FILENO : STDOUT_FILENO);
@@ -194,6 +211,9 @@ int cli_run(int argc, char **argv) {
                           .errors = stats.errors,
                           .skipped = stats.skipped};
   if (!close_reports(&o, secrets, &sinks, &totals)) written = false;
+  if (gt_coverage_any(sinks.coverage))
+    gt_coverage_print(sinks.coverage, co.out, COVERAGE_ROWS, o.quiet);
+  gt_coverage_free(sinks.coverage);
   gt_console_findings(console, findings);
   if (o.annotations) gt_github_annotations(co.out, findings, GT_GITHUB_ANNOTATIONS_CAP);
   gt_console_summary(console, (unsigned long long)o.run.seed, written ? o.junit_path : NULL,

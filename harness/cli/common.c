@@ -41,7 +41,7 @@ bool cli_load_suites(const cli_opts *o, gt_secrets *secrets, gt_suite ***out) {
     gt_err e = {0};
     suites[i] = gt_openapi_sniff(o->files[i]) ? cli_load_openapi(o, o->files[i], &lo, &e)
                                               : gt_suite_load(o->files[i], &lo, &e);
-    if (suites[i] && !cli_attach_openapi(o, suites[i], &e)) {
+    if (suites[i] && !cli_attach_openapi(o, &lo, &suites[i], &e)) {
       gt_suite_free(suites[i]);
       suites[i] = NULL;
     }

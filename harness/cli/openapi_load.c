@@ -110,8 +110,8 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
   return s;
 }
 
-bool cli_attach_openapi(const cli_opts *o, gt_suite *s, gt_err *e) {
-  if (!s->openapi.file) return true;
+/* Reads the suite's document and ties every scenario to its operation. */
+static bool attach(gt_suite *s, gt_err *e) {
   FILE *f = fopen(s->openapi.file, "rb");
   if (!f) {
     gt_err_set(e, GT_ERR_INPUT, s->file, s->openapi.line, s->openapi.col, "openapi: cannot read %s",
@@ -125,6 +125,74 @@ bool cli_attach_openapi(const cli_opts *o, gt_suite *s, gt_err *e) {
     gt_openapi_free(d);
     return false;
   }
+  return true;
+}
+
+/* `derive: missing`: the suite loaded again with the derived scenarios of
+ * the operations it does not cover as a fragment it includes; *s is
+ * replaced (and attached) on success. */
+static bool derive_missing(const cli_opts *o, const gt_load_opts *lo, gt_suite **s, gt_err *e) {
+  const gt_openapi *d = gt_openapi_of(*s);
+  bool *only = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *only);
+  size_t n = 0;
+  for (size_t i = 0; i < d->n_ops; i++)
+    only[i] = true;
+  for (size_t k = 0; k < (*s)->n_scenarios; k++) {
+    long op = gt_openapi_op_of(*s, k);
+    if (op >= 0) only[op] = false;
+  }
+  for (size_t i = 0; i < d->n_ops; i++)
+    n += only[i];
+  if (!n) {
+    free(only);
+    return true;
+  }
+  /* the document again: the derivation reads files into it, the suite's
+   * copy is attached */
+  gt_openapi *doc = gt_openapi_load((*s)->openapi.file, e);
+  if (!doc) {
+    free(only);
+    return false;
+  }
+  gt_oa_suite_opts so = {.seed = o->seed_given ? o->run.seed : 0,
+                         .var_defaults = o->command != CLI_RUN,
+                         .only = only,
+                         .fragment = true};
+  char *yaml = gt_openapi_suite_yaml(doc, &so);
+  gt_openapi_free(doc);
+  free(only);
+  if (getenv("GAUNTLET_OPENAPI_DUMP")) fputs(yaml, stderr);
+  char *name = gt_xasprintf("%s (derived: openapi.derive missing)", (*s)->openapi.file);
+  gt_load_opts with = *lo;
+  with.extra_fragment = yaml;
+  with.extra_fragment_len = strlen(yaml);
+  with.extra_name = name;
+  char *file = gt_xstrdup((*s)->file);
+  gt_suite *again = gt_suite_load(file, &with, e);
+  free(file);
+  free(yaml);
+  free(name);
+  if (!again) return false;
+  if (!attach(again, e)) {
+    gt_suite_free(again);
+    return false;
+  }
+  if (!o->quiet && o->command != CLI_SERVE)
+    fprintf(stderr,
+            "%s: %zu operation%s of %s not covered by a scenario: derived "
+            "(openapi.derive: missing)\n",
+            again->file, n, n == 1 ? "" : "s", again->openapi.file);
+  gt_suite_free(*s);
+  *s = again;
+  return true;
+}
+
+bool cli_attach_openapi(const cli_opts *o, const gt_load_opts *lo, gt_suite **sp, gt_err *e) {
+  gt_suite *s = *sp;
+  if (!s->openapi.file) return true;
+  if (!attach(s, e)) return false;
+  /* serve answers the suite's own scenarios: nothing is derived for it */
+  if (s->openapi.derive_missing && o->command != CLI_SERVE) return derive_missing(o, lo, sp, e);
   const char *missing[16];
   size_t n = gt_openapi_uncovered(s, missing, 16);
   if (n && !o->quiet && o->command != CLI_SERVE) {

@@ -467,7 +467,8 @@ typedef struct gt_suite {
    * the suite names none. */
   struct {
     char *file;
-    int line, col; /* of the value, for errors in the document's loading */
+    int line, col;       /* of the value, for errors in the document's loading */
+    bool derive_missing; /* `derive: missing`: operations no scenario covers are derived */
   } openapi;
   /* Owned storage: the parsed trees and file names the borrowed pointers point into. */
   gt_node **trees;

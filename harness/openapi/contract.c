@@ -597,3 +597,17 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   }
   return true;
 }
+
+const gt_openapi *gt_openapi_of(const gt_suite *s) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  return o && s->contract_owner_free == oa_contract_free ? o->d : NULL;
+}
+
+long gt_openapi_op_of(const gt_suite *s, size_t scenario) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  if (!o || s->contract_owner_free != oa_contract_free || scenario >= s->n_scenarios) return -1;
+  const gt_contract *c = s->scenarios[scenario].contract;
+  for (size_t i = 0; c && i < o->d->n_ops; i++)
+    if (c == &o->contracts[i].base) return (long)i;
+  return -1;
+}

@@ -27,6 +27,7 @@ typedef struct deriver {
   uint64_t rng;
   gt_buf out;
   int profile_scheme; /* index of the profile's scheme, or -1 */
+  bool *sel;          /* per operation: derived (gt_oa_suite_opts.only and producers) */
   cJSON *captured;    /* capture name -> "producer op index" (number) */
 } deriver;
 
@@ -505,6 +506,13 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     }
   }
   if (cookies.len) cJSON_AddStringToObject(r->headers, "Cookie", cookies.data);
+  /* A success documented in JSON and in other media types: ask for the JSON
+   * one (a server may pick the first documented type, e.g. XML, that the
+   * `schema` check and the captures cannot read). */
+  const gt_oa_response *ok = success(op);
+  const gt_oa_media *ok_json = ok ? json_media(ok->media, ok->n_media) : NULL;
+  if (ok_json && ok->n_media > 1 && !cJSON_GetObjectItemCaseSensitive(r->headers, "Accept"))
+    cJSON_AddStringToObject(r->headers, "Accept", ok_json->type);
   gt_buf_free(&cookies);
   /* body */
   const gt_oa_media *m = json_media(op->body, op->n_body);
@@ -797,9 +805,10 @@ static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_par
   oa_negatives_free(negs, n);
 }
 
-static bool path_seen_before(const gt_openapi *d, const size_t *order, size_t k) {
+static bool path_seen_before(const deriver *D, const size_t *order, size_t k) {
+  const gt_openapi *d = D->R.d;
   for (size_t j = 0; j < k; j++)
-    if (!strcmp(d->ops[order[j]].path, d->ops[order[k]].path)) return true;
+    if (D->sel[order[j]] && !strcmp(d->ops[order[j]].path, d->ops[order[k]].path)) return true;
   return false;
 }
 
@@ -831,13 +840,18 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
     sep = ", ";
   }
   if (r.json && cJSON_IsObject(r.json) && cJSON_GetArraySize(r.json)) {
+    /* missing_field only for the properties the schema requires: without
+     * them the body stays valid and the server is right to accept it */
     char *rej = rejection(op);
-    gt_buf_printf(b, "%s{ missing_field: { status: %s } }, { wrong_type: { status: %s } }", sep,
-                  rej, rej);
+    if (r.required && cJSON_GetArraySize(r.required))
+      gt_buf_printf(b, "%s{ missing_field: { status: %s } }, ", sep, rej);
+    else
+      gt_buf_adds(b, sep);
+    gt_buf_printf(b, "{ wrong_type: { status: %s } }", rej);
     free(rej);
     sep = ", ";
   }
-  if (!path_seen_before(D->R.d, order, k)) {
+  if (!path_seen_before(D, order, k)) {
     gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
     sep = ", ";
   }
@@ -877,6 +891,34 @@ char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   return gt_buf_steal(&out);
 }
 
+/* The suite's name, base_url and profile. */
+static void emit_head(deriver *D) {
+  gt_buf *b = &D->out;
+  gt_buf_adds(b, "suite: ");
+  put_str(b, D->R.d->title);
+  gt_buf_adds(b, "\nbase_url: ");
+  if (D->o->base_url)
+    put_str(b, D->o->base_url);
+  else
+    put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
+  gt_buf_addc(b, '\n');
+  if (D->o->openapi_ref) {
+    if (D->o->comments)
+      gt_buf_adds(b, "# every answer is judged against the document (the `schema` check), and\n"
+                     "# the schema-driven faults take their values from it\n");
+    gt_buf_adds(b, "openapi: ");
+    put_str(b, D->o->openapi_ref);
+    gt_buf_addc(b, '\n');
+  }
+  if (D->o->profile_file) {
+    gt_buf_adds(b, "profile: ");
+    put_str(b, D->o->profile_file);
+    gt_buf_addc(b, '\n');
+  } else {
+    emit_profile(D);
+  }
+}
+
 char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   static const gt_oa_suite_opts defaults;
   gt_err ignored = {0};
@@ -887,29 +929,7 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   gt_buf *b = &D.out;
   gt_buf_printf(b, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
                 d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
-  gt_buf_adds(b, "suite: ");
-  put_str(b, d->title);
-  gt_buf_adds(b, "\nbase_url: ");
-  if (D.o->base_url)
-    put_str(b, D.o->base_url);
-  else
-    put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
-  gt_buf_addc(b, '\n');
-  if (D.o->openapi_ref) {
-    if (D.o->comments)
-      gt_buf_adds(b, "# every answer is judged against the document (the `schema` check), and\n"
-                     "# the schema-driven faults take their values from it\n");
-    gt_buf_adds(b, "openapi: ");
-    put_str(b, D.o->openapi_ref);
-    gt_buf_addc(b, '\n');
-  }
-  if (D.o->profile_file) {
-    gt_buf_adds(b, "profile: ");
-    put_str(b, D.o->profile_file);
-    gt_buf_addc(b, '\n');
-  } else {
-    emit_profile(&D);
-  }
+  if (!D.o->fragment) emit_head(&D); /* a fragment: the including suite's apply */
   size_t *order = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *order);
   for (size_t i = 0; i < d->n_ops; i++)
     order[i] = i;
@@ -921,9 +941,23 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
     char *p = request_path(&D, &P, order[k]);
     free(p);
   }
-  gt_buf_adds(b, d->n_ops ? "scenarios:\n" : "scenarios: []\n");
+  /* the operations asked for, and (repeatedly) the producers they need */
+  D.sel = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *D.sel);
+  size_t n_sel = 0;
+  for (size_t i = 0; i < d->n_ops; i++)
+    n_sel += D.sel[i] = !D.o->only || D.o->only[i];
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t e = 0; e < P.n_edges; e++)
+      if (D.sel[P.edges[e][0]] && !D.sel[P.edges[e][1]]) {
+        D.sel[P.edges[e][1]] = grew = true;
+        n_sel++;
+      }
+  }
+  gt_buf_adds(b, n_sel ? "scenarios:\n" : "scenarios: []\n");
   for (size_t k = 0; k < d->n_ops; k++)
-    emit_scenario(&D, &P, order, k);
+    if (D.sel[order[k]]) emit_scenario(&D, &P, order, k);
+  free(D.sel);
   for (size_t i = 0; i < P.n_caps; i++) {
     free(P.caps[i].param);
     free(P.caps[i].name);

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../core/err.h"
 #include "../core/model.h"
@@ -130,6 +131,12 @@ typedef struct gt_oa_suite_opts {
   bool serve;           /* for `gauntlet serve`: respond: blocks, an error shape, no negatives */
   const char *profile_file; /* `profile: FILE` instead of the profile inline (init) */
   const char *openapi_ref;  /* `openapi: FILE` written into the suite (init): its contract */
+  /* n_ops flags: derive only these operations, plus every operation one of
+   * them takes an identifier from (its producer). NULL: all of them. */
+  const bool *only;
+  /* Only the `scenarios:` list, as the fragment a suite includes (no suite
+   * name, base_url or profile: the including suite's apply). */
+  bool fragment;
 } gt_oa_suite_opts;
 
 /* The derived suite as YAML text (caller frees): profile, scenarios, faults.
@@ -160,8 +167,48 @@ void gt_openapi_set_credential(gt_openapi *d, const char *var, const char *value
  * many (only the first max are stored). */
 size_t gt_openapi_uncovered(const gt_suite *s, const char **out, size_t max);
 
+/* The document attached to s (gt_openapi_attach), or NULL. */
+const gt_openapi *gt_openapi_of(const gt_suite *s);
+/* The index (in gt_openapi_of(s)->ops) of the operation scenario i of s is
+ * tied to, or -1. */
+long gt_openapi_op_of(const gt_suite *s, size_t scenario);
+
 /* "bearerAuth", "api_key" ...: the variable of each scheme some derived
  * request carries (borrowed). */
 size_t gt_openapi_credential_vars(const gt_openapi *d, const char **out, size_t max);
+
+/* ---- coverage.c: per operation, what a run exercised (docs/openapi.md
+ * "Coverage") ----
+ * Fed the suites and case results of a run (the CLI's report sink): for
+ * every operation of every suite tied to a document, the documented statuses
+ * observed and not observed, the undocumented statuses seen, and the faults
+ * that ran. Statuses of cases that leave the operation (the paths and
+ * methods faults) or that only the transport judges (wire_*, http_only) are
+ * not counted; their faults are. Everything is copied: the suites may be
+ * freed before the coverage is written. */
+struct gt_case_result;
+struct gt_property;
+struct cJSON;
+typedef struct gt_coverage gt_coverage;
+
+gt_coverage *gt_coverage_new(void); /* free with gt_coverage_free */
+void gt_coverage_free(gt_coverage *c);
+/* The suite whose cases follow (a suite without a document is ignored). */
+void gt_coverage_suite(gt_coverage *c, const gt_suite *s);
+void gt_coverage_case(gt_coverage *c, const struct gt_case_result *r);
+/* true when some suite so far is tied to a document. */
+bool gt_coverage_any(const gt_coverage *c);
+/* The current suite's coverage as JUnit properties ("coverage.operations",
+ * "coverage.statuses", one "coverage.op.METHOD /path" per operation); props
+ * freed with gt_properties_free. 0 when the suite has no document. */
+size_t gt_coverage_properties(const gt_coverage *c, struct gt_property **props);
+/* The console table (at most max_rows operations per suite, then a line
+ * saying how many more); one summary line per suite when brief. */
+void gt_coverage_print(const gt_coverage *c, FILE *out, size_t max_rows, bool brief);
+/* The coverage document (docs/report.schema.json "$defs/coverage"); caller
+ * frees. */
+struct cJSON *gt_coverage_json(const gt_coverage *c);
+/* --coverage FILE: the document, written atomically. */
+bool gt_coverage_write(const gt_coverage *c, const char *path, gt_err *err);
 
 #endif

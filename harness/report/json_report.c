@@ -27,7 +27,8 @@ struct gt_json_report {
   char *path;
   FILE *cases; /* owned tmpfile: one compact JSON object per line */
   size_t n_cases;
-  cJSON *suites; /* array, small */
+  cJSON *suites;   /* array, small */
+  cJSON *coverage; /* or NULL */
   char started[32];
   double case_time_sum;
   slow_case slowest[SLOWEST_KEPT]; /* by time, descending */
@@ -239,6 +240,7 @@ static bool write_doc(FILE *out, void *ud) {
     cJSON_AddItemToArray(slow, s);
   }
   cJSON_AddItemReferenceToObject(head, "suites", j->suites);
+  if (j->coverage) cJSON_AddItemReferenceToObject(head, "coverage", j->coverage);
   cJSON *fs = cJSON_AddArrayToObject(head, "findings");
   for (size_t i = 0; i < gt_findings_count(d->f); i++)
     cJSON_AddItemToArray(fs, finding_json(gt_findings_get(d->f, i)));
@@ -265,10 +267,16 @@ static bool write_doc(FILE *out, void *ud) {
 static void json_free(gt_json_report *j) {
   if (j->cases) fclose(j->cases);
   cJSON_Delete(j->suites);
+  cJSON_Delete(j->coverage);
   for (int i = 0; i < SLOWEST_KEPT; i++)
     free(j->slowest[i].id);
   free(j->path);
   free(j);
+}
+
+void gt_json_report_coverage(gt_json_report *j, cJSON *coverage) {
+  cJSON_Delete(j->coverage);
+  j->coverage = coverage;
 }
 
 bool gt_json_report_close(gt_json_report *j, gt_findings *f, const gt_run_totals *t, gt_err *err) {

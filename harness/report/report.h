@@ -218,6 +218,9 @@ void gt_json_report_suite(gt_json_report *j, const char *name, const char *file,
 /* ids: the findings the case belongs to (gt_findings_last_ids). */
 bool gt_json_report_case(gt_json_report *j, const gt_case_result *r, const char (*ids)[12],
                          size_t n_ids, gt_err *err);
+/* The run's OpenAPI coverage (openapi.h gt_coverage_json), written as the
+ * report's "coverage" member; j takes it. */
+void gt_json_report_coverage(gt_json_report *j, struct cJSON *coverage);
 bool gt_json_report_close(gt_json_report *j, gt_findings *f, const gt_run_totals *t,
                           gt_err *err); /* writes and frees */
 void gt_json_report_abort(gt_json_report *j);

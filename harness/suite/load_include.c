@@ -114,6 +114,23 @@ static bool include_file(includer *I, const gt_node *item) {
   return ok;
 }
 
+/* The caller's fragment given as text (gt_load_opts.extra_fragment), as a
+ * last included file. */
+static bool include_text(includer *I) {
+  loader *L = I->L;
+  char *name = gt_xstrdup(L->opts->extra_name ? L->opts->extra_name : "(fragment)");
+  ld_keep_file(L, name); /* the suite owns it: the fragment's nodes point at it */
+  gt_node *root = gt_yaml_parse(name, L->opts->extra_fragment, L->opts->extra_fragment_len, L->err);
+  if (!root) return false;
+  ld_keep_tree(L, root); /* after the suite's tree: freed after it */
+  if (root->kind != GT_NODE_MAP)
+    return ld_fail(L, root, "a fragment must be a mapping (scenarios:, ...), got %s",
+                   ld_kind(root));
+  if (!ld_check_keys(L, root, fragment_keys, "a fragment")) return false;
+  add_part(I, root);
+  return true;
+}
+
 static bool include_list(includer *I, const gt_node *list) {
   if (!list || ld_is_null(list)) return true;
   if (list->kind == GT_NODE_SCALAR) return include_file(I, list); /* include: one.yaml */
@@ -132,6 +149,7 @@ bool ld_includes(loader *L, gt_node *root, gt_node ***parts, size_t *n_parts) {
   I.stack_id[0] = id;
   I.depth = 1;
   bool ok = include_list(&I, gt_node_get(root, "include"));
+  if (ok && L->opts->extra_fragment) ok = include_text(&I);
   for (size_t i = 0; i < I.n_seen; i++)
     free(I.seen[i]);
   free(I.seen);

@@ -17,12 +17,12 @@ bool ld_openapi(loader *L, const gt_node *n) {
     if (!file) return ld_fail(L, n, "openapi: `file` (the document's path) is required");
     const gt_node *derive = gt_node_get(n, "derive");
     if (derive && !ld_want_scalar(L, derive, "openapi.derive")) return false;
-    if (derive && strcmp(derive->text, "none"))
+    if (derive && strcmp(derive->text, "none") && strcmp(derive->text, "missing"))
       return ld_fail(L, derive,
-                     "openapi.derive: '%s' is not supported (only `none`: operations without a "
-                     "scenario are reported as not covered; derive them with `gauntlet init "
-                     "--openapi`)",
+                     "openapi.derive: expected `none` (operations without a scenario are "
+                     "reported as not covered) or `missing` (they are derived and run), got '%s'",
                      derive->text);
+    L->suite->openapi.derive_missing = derive && !strcmp(derive->text, "missing");
   }
   if (!ld_want_scalar(L, file, "openapi")) return false;
   L->suite->openapi.file = ld_resolve_relative(L->suite->file, file->text);

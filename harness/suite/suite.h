@@ -35,6 +35,14 @@ typedef struct gt_load_opts {
   bool base_url_placeholders;
   void (*on_placeholder)(void *ud, const char *file, const char *name);
   void *placeholder_ud;
+  /* A fragment (the mapping an included file holds: scenarios:, ...) given as
+   * text, read as if the suite included it last, after its own `include:`
+   * files: its scenarios come before the suite's own. extra_name stands for
+   * its FILE in messages. NULL: none. (`openapi: {derive: missing}`: the
+   * derived scenarios of the operations the suite does not cover.) */
+  const char *extra_fragment;
+  size_t extra_fragment_len;
+  const char *extra_name;
 } gt_load_opts;
 
 /* Loads one suite file. Returns NULL and fills err on failure. Caller frees

@@ -2,7 +2,9 @@
  * derived from tests/fixtures/openapi/pets.yaml alone, against the pets
  * target (tests/targets/oa_pets.c). Conformant: every case passes. With one
  * seeded defect: exactly the listed cases fail, each naming the check. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,4 +340,229 @@ Test(openapi_run, init_writes_an_editable_suite_that_runs) {
   free(p);
   free(base);
   free(junit);
+}
+
+/* The coverage document of a run (--coverage FILE): valid against
+ * docs/coverage.schema.json (which refers to docs/report.schema.json). */
+static cJSON *load_coverage(const char *dir, const char *path) {
+  char *schema = ts_fmt("%s/docs/coverage.schema.json", SOURCE_DIR);
+  char *map = ts_fmt("https://gauntlet.invalid/schemas/report-1.schema.json=%s/docs/"
+                     "report.schema.json",
+                     SOURCE_DIR);
+  const char *args[] = {"schema", "--strict-formats", "--map", map, schema, path, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, NULL, 60000);
+  cr_expect_eq(g.exit_code, 0, "%s does not validate against %s:\n%s%s", path, schema, g.out,
+               g.err);
+  ts_gauntlet_free(&g);
+  free(schema);
+  free(map);
+  char *text = ts_read_file(path, NULL);
+  cr_assert_not_null(text, "no coverage file %s", path);
+  cJSON *doc = cJSON_Parse(text);
+  free(text);
+  cr_assert_not_null(doc, "the coverage file is not JSON");
+  return doc;
+}
+
+/* The operation `label` of the first suite of a coverage document. */
+static const cJSON *coverage_op(const cJSON *doc, const char *label) {
+  const cJSON *suite = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "suites"), 0);
+  const cJSON *op;
+  cJSON_ArrayForEach(op, cJSON_GetObjectItem(suite, "operations")) {
+    if (!strcmp(cJSON_GetObjectItem(op, "operation")->valuestring, label)) return op;
+  }
+  cr_assert_fail("no operation %s in the coverage", label);
+  return NULL;
+}
+
+/* A list member of an operation as one line ("200 401", "unknown_path=1"). */
+static char *member_text(const cJSON *op, const char *key) {
+  char out[1024] = "";
+  size_t n = 0;
+  const cJSON *m = cJSON_GetObjectItem(op, key), *x;
+  cJSON_ArrayForEach(x, m) {
+    const char *sep = n ? " " : "";
+    if (cJSON_IsString(x))
+      n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", sep, x->valuestring);
+    else if (cJSON_IsArray(m))
+      n += (size_t)snprintf(out + n, sizeof out - n, "%s%d", sep, x->valueint);
+    else
+      n += (size_t)snprintf(out + n, sizeof out - n, "%s%s=%d", sep, x->string, x->valueint);
+    if (n >= sizeof out) break;
+  }
+  return strdup(out);
+}
+
+static void expect_member(const cJSON *op, const char *key, const char *want) {
+  char *got = member_text(op, key);
+  cr_expect_str_eq(got, want, "%s of %s", key, cJSON_GetObjectItem(op, "operation")->valuestring);
+  free(got);
+}
+
+Test(openapi_run, coverage_reports_statuses_and_faults_per_operation) {
+  oa_run r;
+  char *dir = ts_tempdir();
+  char *cov = ts_fmt("%s/out/coverage.json", dir);
+  char *json = ts_fmt("%s/out/report.json", dir);
+  const char *extra[] = {"--color", "never", "--coverage", cov, "--json", json, NULL};
+  run_doc(&r, NULL, extra);
+  expect_failures(&r, NONE);
+  cJSON *doc = load_coverage(dir, cov);
+  const cJSON *suite = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "suites"), 0);
+  const cJSON *t = cJSON_GetObjectItem(suite, "totals");
+  cr_expect_eq(cJSON_GetObjectItem(t, "operations")->valueint, 5);
+  cr_expect_eq(cJSON_GetObjectItem(t, "operations_exercised")->valueint, 5);
+  cr_expect_eq(cJSON_GetObjectItem(t, "documented_statuses")->valueint, 14);
+  cr_expect_eq(cJSON_GetObjectItem(t, "observed_statuses")->valueint, 11);
+  const cJSON *op = coverage_op(doc, "POST /pets");
+  expect_member(op, "documented", "201 400 401 422");
+  /* the body and schema-driven faults get 422 from oa_pets: 400 is never seen */
+  expect_member(op, "observed", "201 401 422");
+  expect_member(op, "not_observed", "400");
+  expect_member(op, "undocumented", "");
+  expect_member(op, "faults",
+                "unauthenticated=1 invalid_token=1 missing_field=1 wrong_type=3 not_in_enum=1 "
+                "out_of_range=2 bad_length=2 pattern_mismatch=1 unknown_path=1 wrong_method=3");
+  /* unknown_path's 404 is not an answer of GET /pets/{petId}: not counted */
+  op = coverage_op(doc, "GET /pets/{petId}");
+  expect_member(op, "observed", "200 401");
+  expect_member(op, "not_observed", "404");
+  expect_member(op, "statuses", "200=1 401=2");
+  op = coverage_op(doc, "GET /health");
+  expect_member(op, "faults", "unknown_path=1 wrong_method=4");
+  /* the JSON report holds the same document, and validates */
+  char *schema = ts_fmt("%s/docs/report.schema.json", SOURCE_DIR);
+  const char *args[] = {"schema", "--strict-formats", schema, json, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, NULL, 60000);
+  cr_expect_eq(g.exit_code, 0, "%s%s", g.out, g.err);
+  ts_gauntlet_free(&g);
+  char *text = ts_read_file(json, NULL);
+  cJSON *rep = text ? cJSON_Parse(text) : NULL;
+  cr_assert_not_null(rep);
+  cJSON *in_report = cJSON_GetObjectItem(rep, "coverage");
+  cJSON_DeleteItemFromObject(in_report, "gauntlet");
+  cJSON_DeleteItemFromObject(doc, "gauntlet");
+  cr_expect(cJSON_Compare(in_report, doc, true), "the report's coverage differs from the file's");
+  /* JUnit: the suite's properties; the console: the table */
+  cr_expect(strstr(r.j.raw, "<property name=\"coverage.operations\" value=\"5 of 5 exercised\"/>"),
+            "%s", r.j.raw);
+  cr_expect(strstr(r.j.raw, "<property name=\"coverage.op.GET /pets/{petId}\" value=\"observed: "
+                            "200 401; not observed: 404; undocumented: -; faults: "
+                            "unauthenticated invalid_token unknown_path wrong_method\"/>"),
+            "%s", r.j.raw);
+  cr_expect(strstr(r.g.out, "5 of 5 operations exercised, 11 of 14 documented statuses observed"),
+            "%s", r.g.out);
+  cr_expect(strstr(r.g.out, "  GET /pets/{petId}     200 401      404 "), "%s", r.g.out);
+  cJSON_Delete(rep);
+  free(text);
+  free(schema);
+  cJSON_Delete(doc);
+  run_free(&r);
+  ts_rmtree(dir);
+  free(dir), free(cov), free(json);
+}
+
+Test(openapi_run, coverage_shows_an_undocumented_status) {
+  oa_run r;
+  char *dir = ts_tempdir();
+  char *cov = ts_fmt("%s/coverage.json", dir);
+  const char *extra[] = {"--coverage", cov, NULL};
+  run_doc(&r, "undocumented_status", extra);
+  cJSON *doc = load_coverage(dir, cov);
+  const cJSON *op = coverage_op(doc, "DELETE /pets/{petId}");
+  expect_member(op, "observed", "401");
+  expect_member(op, "not_observed", "204 404");
+  expect_member(op, "undocumented", "200");
+  cJSON_Delete(doc);
+  run_free(&r);
+  ts_rmtree(dir);
+  free(dir), free(cov);
+}
+
+Test(openapi_run, coverage_of_a_hand_written_suite_names_what_it_did_not_exercise) {
+  oa_run r;
+  char *dir = ts_tempdir();
+  char *cov = ts_fmt("%s/coverage.json", dir);
+  const char *extra[] = {"--coverage", cov, NULL};
+  run_file(&r, "handwritten.yaml", NULL, extra);
+  expect_failures(&r, NONE);
+  cJSON *doc = load_coverage(dir, cov);
+  const cJSON *t =
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "suites"), 0), "totals");
+  cr_expect_eq(cJSON_GetObjectItem(t, "operations_exercised")->valueint, 2);
+  const cJSON *op = coverage_op(doc, "GET /pets");
+  cr_expect_eq(cJSON_GetObjectItem(op, "cases")->valueint, 0);
+  expect_member(op, "not_observed", "200 400 401");
+  op = coverage_op(doc, "POST /pets");
+  expect_member(op, "observed", "201 401");
+  expect_member(op, "faults", "unauthenticated=1");
+  cr_expect(strstr(r.g.out, "  GET /pets             (not exercised)"), "%s", r.g.out);
+  cJSON_Delete(doc);
+  run_free(&r);
+  ts_rmtree(dir);
+  free(dir), free(cov);
+}
+
+Test(openapi_run, derive_missing_derives_and_runs_the_operations_no_scenario_covers) {
+  oa_run r;
+  char *dir = ts_tempdir();
+  char *cov = ts_fmt("%s/coverage.json", dir);
+  const char *extra[] = {"--coverage", cov, NULL};
+  run_file(&r, "derive-missing.yaml", NULL, extra);
+  expect_failures(&r, NONE);
+  /* the suite's own scenario, then the derived ones: GET /health, GET /pets,
+   * GET and DELETE /pets/{petId} and the POST /pets they take the id from */
+  cr_expect_not_null(ts_junit_find(&r.j, "create a cat [valid]"));
+  cr_expect_not_null(ts_junit_find(&r.j, "create a cat [unauthenticated]"));
+  static const char *const derived[] = {"GET /health [valid]",
+                                        "GET /pets [valid]",
+                                        "GET /pets [invalid_token]",
+                                        "GET /pets [missing_param #1 query limit]",
+                                        "POST /pets [valid]",
+                                        "GET /pets/{petId} [valid]",
+                                        "DELETE /pets/{petId} [valid]",
+                                        "DELETE /pets/{petId} [unauthenticated]",
+                                        NULL};
+  for (size_t i = 0; derived[i]; i++)
+    cr_expect_not_null(ts_junit_find(&r.j, derived[i]), "no case %s", derived[i]);
+  /* 40 derived cases (every operation: POST /pets feeds the others) + the suite's 2 */
+  cr_expect_eq(r.j.n, 42, "%zu cases", r.j.n);
+  cr_expect(strstr(r.g.err, "4 operations of ") &&
+                strstr(r.g.err, "not covered by a scenario: derived (openapi.derive: missing)"),
+            "%s", r.g.err);
+  cJSON *doc = load_coverage(dir, cov);
+  const cJSON *t =
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "suites"), 0), "totals");
+  cr_expect_eq(cJSON_GetObjectItem(t, "operations_exercised")->valueint, 5);
+  cJSON_Delete(doc);
+  run_free(&r);
+  /* the derived scenarios find defects as in a derived run */
+  run_file(&r, "derive-missing.yaml", "missing_auth", NULL);
+  static const char *const want[] = {"GET /pets/{petId} [unauthenticated]|status",
+                                     "GET /pets/{petId} [invalid_token]|status", NULL};
+  expect_failures(&r, want);
+  run_free(&r);
+  ts_rmtree(dir);
+  free(dir), free(cov);
+}
+
+Test(openapi_run, derive_has_two_values) {
+  char *dir = ts_tempdir();
+  char *suite = ts_fmt("%s/bad.yaml", dir);
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
+  char *text = ts_fmt("suite: s\nbase_url: http://127.0.0.1:9\nopenapi: { file: %s, derive: "
+                      "some }\nscenarios:\n  - name: a\n    request: { method: GET, path: /x }\n",
+                      doc);
+  cr_assert(ts_write_file(suite, text, strlen(text)));
+  const char *args[] = {"check", suite, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, NULL, 30000);
+  cr_expect_eq(g.exit_code, 2);
+  char *want = ts_fmt("%s:3:%d: openapi.derive: expected `none`", suite, (int)strlen(doc) + 28);
+  cr_expect(strstr(g.err, want), "want %s in %s", want, g.err);
+  ts_gauntlet_free(&g);
+  ts_rmtree(dir);
+  free(dir), free(suite), free(doc), free(text), free(want);
 }

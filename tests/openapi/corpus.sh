@@ -6,7 +6,8 @@
 # - `gauntlet list` of GitHub's REST API description (@octokit/openapi)
 #   completes with a case per operation;
 # - the suite derived from the corpus's petstore (3.0) passes against
-#   `gauntlet serve` of the same document (docs/openapi.md tutorial).
+#   `gauntlet serve` of the same document, as the suite `gauntlet init`
+#   writes tied to it with `openapi:` does (docs/openapi.md tutorial).
 # Usage: corpus.sh SOURCE_DIR GAUNTLET_BIN. Exit 77 (skip) when the corpus is
 # not installed, unless CI=true (then 1).
 set -uo pipefail
@@ -80,9 +81,23 @@ else
   "$bin" run -q --seed 1 --junit "$work/pet.xml" --base-url "http://127.0.0.1:$port/v2" "$pet" \
     >"$work/pet.out" 2>"$work/pet.err"
   rc=$?
-  echo "corpus: petstore against gauntlet serve: $(cat "$work/pet.out" "$work/pet.err" | tail -1)"
-  if [ "$rc" != 0 ]; then
+  last=$(cat "$work/pet.out" "$work/pet.err" | tail -1)
+  echo "corpus: petstore against gauntlet serve: $last"
+  if [ "$rc" != 0 ] || [ "$last" != "gauntlet: 126 passed, 0 failed, 0 skipped" ]; then
     echo "FAIL the derived petstore suite against gauntlet serve: exit $rc"
+    fail=1
+  fi
+  # the tutorial's second step: the suite written by init, tied to the document
+  mkdir -p "$work/tests/openapi/node_modules/@readme/oas-examples/3.0/yaml"
+  cp "$pet" "$work/tests/openapi/node_modules/@readme/oas-examples/3.0/yaml/"
+  (cd "$work" && P=tests/openapi/node_modules/@readme/oas-examples/3.0/yaml/petstore.yaml &&
+    "$bin" init --openapi "$P" --out petstore/ >init.out 2>&1 &&
+    BASE_URL="http://127.0.0.1:$port/v2" "$bin" run -q petstore/suite.yaml >init-run.out 2>&1)
+  rc=$?
+  last=$(tail -1 "$work/init-run.out")
+  echo "corpus: petstore written by init, with openapi:, against gauntlet serve: $last"
+  if [ "$rc" != 0 ] || [ "$last" != "gauntlet: 126 passed, 0 failed, 0 skipped" ]; then
+    echo "FAIL the init-written petstore suite against gauntlet serve: exit $rc: $(head -3 "$work/init.out" "$work/init-run.out")"
     fail=1
   fi
 fi

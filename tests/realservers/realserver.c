@@ -199,6 +199,12 @@ static int run(const rs_server *s) {
     ts_rmtree(scratch), free(scratch);
     return 1;
   }
+  if (s->prepare && !s->prepare(port)) {
+    fprintf(stderr, "realserver: %s could not be prepared\n", s->name);
+    stop(&server);
+    ts_rmtree(scratch), free(scratch);
+    return 1;
+  }
 
   char *junit = ts_fmt("%s/junit.xml", scratch);
   char *suite = ts_fmt("%s/examples/%s/suite.yaml", SOURCE_DIR, s->name);

@@ -36,6 +36,9 @@ typedef struct rs_server {
    * data files: a NULL-terminated array; the caller frees every string and
    * the array. NULL when out of memory. */
   char **(*argv)(int port, const char *scratch);
+  /* Run once the server listens, before the suite (etcd: the root user and
+   * auth enabled through its own API); NULL when nothing is needed. */
+  bool (*prepare)(int port);
   long start_ms; /* how long the server may take to listen */
   /* The server's process is expected to be gone after the run (a genuine
    * finding kills it), instead of still serving. */
@@ -57,7 +60,7 @@ typedef struct rs_server {
 int rs_check_repros(const ts_junit *j, const char *dir, const char *const env[],
                     bool unanswered_last, const char *const *pending);
 
-/* The four servers (servers.c). NULL when name is unknown. */
+/* The servers (servers.c). NULL when name is unknown. */
 const rs_server *rs_find(const char *name);
 /* "httpbin, json-server, ..." for the usage message. */
 const char *rs_names(void);

@@ -1,12 +1,14 @@
-/* servers.c — the four third-party servers, how to start each one, and the
+/* servers.c — the third-party servers, how to start each one, and the
  * exact outcome of every case of its example suite (examples/<name>/).
  *
  * Every expected failure is a genuine finding, explained in examples/README.md
  * (server behaviour + the rule it breaks). Every other case must pass: where
  * gauntlet once raised a false alarm on these servers, the case is listed
  * here as it must be, with the issue-9 item that fixed it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "realserver.h"
 
@@ -267,6 +269,201 @@ static const rs_expect prism_expect[] = {
     {"replace an item with an undecodable id [valid]", ERROR, "connection"},
 };
 
+/* ---- etcd 3.4.23 (Debian etcd-server), v3 JSON gateway, auth enabled ---- */
+
+static char **etcd_argv(int port, const char *scratch) {
+  char **v = calloc(16, sizeof *v);
+  if (!v) return NULL;
+  int peer = ts_free_port(); /* the raft port of this one-member cluster */
+  v[0] = strdup("/usr/bin/etcd");
+  v[1] = strdup("--name");
+  v[2] = strdup("gauntlet");
+  v[3] = strdup("--data-dir");
+  v[4] = ts_fmt("%s/etcd-data", scratch);
+  v[5] = strdup("--listen-client-urls");
+  v[6] = ts_fmt("http://127.0.0.1:%d", port);
+  v[7] = strdup("--advertise-client-urls");
+  v[8] = ts_fmt("http://127.0.0.1:%d", port);
+  v[9] = strdup("--listen-peer-urls");
+  v[10] = ts_fmt("http://127.0.0.1:%d", peer);
+  v[11] = strdup("--initial-advertise-peer-urls");
+  v[12] = ts_fmt("http://127.0.0.1:%d", peer);
+  v[13] = strdup("--initial-cluster");
+  v[14] = ts_fmt("gauntlet=http://127.0.0.1:%d", peer);
+  return v;
+}
+
+/* As examples/etcd/suite.yaml's header: user root (role root), auth on. */
+static bool etcd_prepare(int port) {
+  static const char *const steps[][2] = {
+      {"/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"rootpw\"}"},
+      {"/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}"},
+      {"/v3/auth/enable", "{}"},
+  };
+  for (size_t i = 0; i < N(steps); i++) {
+    char *url = ts_fmt("http://127.0.0.1:%d%s", port, steps[i][0]);
+    ts_http_call call = {
+        .method = "POST", .url = url, .content_type = "application/json", .body = steps[i][1]};
+    ts_http_reply r;
+    /* The client port opens before the member has elected itself leader:
+     * until then requests get no answer. Bounded: 100 x 100 ms. */
+    for (int tries = 0; tries < 100; tries++) {
+      ts_curl(&call, &r);
+      if (r.status != 0) break;
+      usleep(100 * 1000);
+    }
+    free(url);
+    if (r.status != 200) {
+      fprintf(stderr, "realserver: etcd %s answered %ld: %s\n", steps[i][0], r.status, r.body);
+      return false;
+    }
+  }
+  return true;
+}
+
+static const char *const etcd_needs[] = {"/usr/bin/etcd", NULL};
+static const char *const etcd_env[] = {"ETCD_PASSWORD=rootpw", NULL};
+
+static const rs_expect etcd_expect[] = {
+    {"authenticate [valid]", PASS, NULL},
+    {"authenticate [malformed_json]", PASS, NULL},
+    {"authenticate [wrong_type #1 $.name]", PASS, NULL},
+    {"authenticate [wrong_type #2 $.password]", PASS, NULL},
+    {"authenticate [empty_body]", PASS, NULL},
+    {"authenticate with a wrong password [valid]", PASS, NULL},
+    {"put a key [valid]", PASS, NULL},
+    /* No credential: gRPC InvalidArgument "user name is empty", mapped to 400. */
+    {"put a key [unauthenticated]", FAIL, "status"},
+    /* The forged token's raft index (seed 9) is behind the store: 401. */
+    {"put a key [invalid_token]", PASS, NULL},
+    {"put a key [malformed_auth #1 empty Authorization]", PASS, NULL},
+    {"put a key [malformed_auth #2 wrong scheme]", PASS, NULL},
+    {"put a key [malformed_auth #3 trailing extra]", PASS, NULL},
+    {"put a key [malformed_json]", PASS, NULL},
+    {"put a key [wrong_type #1 $.key]", PASS, NULL},
+    {"put a key [wrong_type #2 $.value]", PASS, NULL},
+    /* The gateway's own 404/405 are Go's text/plain pages, not the JSON
+     * error every other error is. */
+    {"put a key [wrong_method #1 GET]", FAIL, "json_parses|content_type"},
+    {"put a key [wrong_method #2 PUT]", FAIL, "json_parses|content_type"},
+    {"put a key [wrong_method #3 PATCH]", FAIL, "json_parses|content_type"},
+    {"put a key [wrong_method #4 DELETE]", FAIL, "json_parses|content_type"},
+    {"put a key [unknown_path]", FAIL, "json_parses|content_type"},
+    {"put a key [wire_dup_content_length]", PASS, NULL},
+    /* Content-Length and chunked: the request hidden in the body is
+     * answered (CL.TE), or the connection is kept after the ambiguous
+     * framing (TE.CL): request smuggling behind a CL-reading front end. */
+    {"put a key [wire_cl_te #1 CL.TE]", FAIL, "request_smuggling"},
+    {"put a key [wire_cl_te #2 TE.CL]", FAIL, "request_smuggling"},
+    {"put a key [wire_bare_lf]", PASS, NULL},
+    {"put a key [wire_obs_fold]", PASS, NULL},
+    {"put a key [wire_nul_header]", PASS, NULL},
+    {"put a key [wire_bad_chunk]", PASS, NULL},
+    {"read the key [valid]", PASS, NULL},
+    {"read the key [unauthenticated]", FAIL, "status"},
+    {"read the key [invalid_token]", PASS, NULL},
+    {"delete the key [valid]", PASS, NULL},
+    {"delete the key [unauthenticated]", FAIL, "status"},
+    /* A token whose raft index is ahead of the store: the server waits for
+     * that index to be applied, and the request hangs (no answer in 3 s). */
+    {"read the key with a token from the future [valid]", ERROR, "timeout|transport"},
+};
+
+/* ---- InfluxDB 1.6.7 (Debian influxdb), HTTP API, auth-enabled ---- */
+
+/* influxd reads its ports and folders from a config file: written into the
+ * scratch dir (the RPC bind address gets a free port of its own). */
+static char **influxdb_argv(int port, const char *scratch) {
+  char *conf = ts_fmt("%s/influx.conf", scratch);
+  char *text = ts_fmt("reporting-disabled = true\n"
+                      "bind-address = \"127.0.0.1:%d\"\n"
+                      "[meta]\n  dir = \"%s/influx/meta\"\n"
+                      "[data]\n  dir = \"%s/influx/data\"\n  wal-dir = \"%s/influx/wal\"\n"
+                      "[http]\n  enabled = true\n  bind-address = \"127.0.0.1:%d\"\n"
+                      "  auth-enabled = true\n  log-enabled = false\n",
+                      ts_free_port(), scratch, scratch, scratch, port);
+  bool ok = conf && text && ts_write_file(conf, text, strlen(text));
+  free(text);
+  char **v = ok ? calloc(4, sizeof *v) : NULL;
+  if (!v) {
+    free(conf);
+    return NULL;
+  }
+  v[0] = strdup("/usr/bin/influxd");
+  v[1] = strdup("-config");
+  v[2] = conf;
+  return v;
+}
+
+/* POSTs a form body to url; true on the expected status. */
+static bool post_form(const char *url, const char *body, long want) {
+  ts_http_call call = {.method = "POST",
+                       .url = url,
+                       .content_type = "application/x-www-form-urlencoded",
+                       .body = body};
+  ts_http_reply r;
+  /* The HTTP port opens before the meta store is ready: bounded retry. */
+  for (int tries = 0; tries < 100; tries++) {
+    ts_curl(&call, &r);
+    if (r.status != 0 && r.status < 500) break;
+    usleep(100 * 1000);
+  }
+  if (r.status != want) fprintf(stderr, "realserver: %s answered %ld: %s\n", url, r.status, r.body);
+  return r.status == want;
+}
+
+/* As examples/influxdb/suite.yaml's header: an admin user, a database db1. */
+static bool influxdb_prepare(int port) {
+  char *q = ts_fmt("http://127.0.0.1:%d/query", port);
+  char *qa = ts_fmt("http://127.0.0.1:%d/query?u=admin&p=adminpw", port);
+  bool ok =
+      post_form(q, "q=CREATE+USER+admin+WITH+PASSWORD+%27adminpw%27+WITH+ALL+PRIVILEGES", 200) &&
+      post_form(qa, "q=CREATE+DATABASE+db1", 200);
+  free(q), free(qa);
+  return ok;
+}
+
+static const char *const influxdb_needs[] = {"/usr/bin/influxd", NULL};
+static const char *const influxdb_env[] = {"INFLUX_PASSWORD=adminpw", NULL};
+
+static const rs_expect influxdb_expect[] = {
+    {"ping [valid]", PASS, NULL},
+    {"write a point [valid]", PASS, NULL},
+    {"write a point [unauthenticated]", PASS, NULL},
+    {"write a point [invalid_token #1 wrong p]", PASS, NULL},
+    {"write a point [invalid_token #2 wrong u]", PASS, NULL},
+    {"write a point [malformed_auth #1 empty u, p]", PASS, NULL},
+    {"write a point [malformed_auth #2 as a bearer header]", PASS, NULL},
+    {"write a point [malformed_auth #3 trailing extra]", PASS, NULL},
+    {"write a point [wire_dup_content_length]", PASS, NULL},
+    /* Go's server, as etcd's: the hidden request answered (CL.TE), the
+     * connection kept after the ambiguous framing (TE.CL). */
+    {"write a point [wire_cl_te #1 CL.TE]", FAIL, "request_smuggling"},
+    {"write a point [wire_cl_te #2 TE.CL]", FAIL, "request_smuggling"},
+    {"write a point [wire_bare_lf]", PASS, NULL},
+    {"write a point [wire_obs_fold]", PASS, NULL},
+    {"write a point [wire_nul_header]", PASS, NULL},
+    {"write a point [wire_bad_chunk]", PASS, NULL},
+    {"read the point back [valid]", PASS, NULL},
+    {"read the point back [unauthenticated]", PASS, NULL},
+    {"read the point back [invalid_token #1 wrong p]", PASS, NULL},
+    {"read the point back [invalid_token #2 wrong u]", PASS, NULL},
+    {"read the point back [malformed_auth #1 empty u, p]", PASS, NULL},
+    {"read the point back [malformed_auth #2 as a bearer header]", PASS, NULL},
+    {"read the point back [malformed_auth #3 trailing extra]", PASS, NULL},
+    /* The router's own 404/405 are Go's text/plain pages, not the JSON
+     * {"error"} of every other error. */
+    {"read the point back [unknown_path]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #1 PUT]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #2 PATCH]", FAIL, "json_parses|content_type"},
+    {"read the point back [wrong_method #3 DELETE]", FAIL, "json_parses|content_type"},
+    {"read the point back with a POST [valid]", PASS, NULL},
+    {"read the point back with a POST [unauthenticated]", PASS, NULL},
+    {"read the point back with a POST [invalid_token #1 wrong p]", PASS, NULL},
+    {"read the point back with a POST [invalid_token #2 wrong u]", PASS, NULL},
+    {"a query that does not parse [valid]", PASS, NULL},
+};
+
 /* The tokens the profiles read; a user exports them for the repro commands. */
 static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
 static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
@@ -305,6 +502,24 @@ static const rs_server servers[] = {
      .dies = true,
      .expect = prism_expect,
      .n_expect = N(prism_expect)},
+    {.name = "etcd",
+     .url_var = "ETCD_URL",
+     .env = etcd_env,
+     .needs = etcd_needs,
+     .argv = etcd_argv,
+     .prepare = etcd_prepare,
+     .start_ms = 60000,
+     .expect = etcd_expect,
+     .n_expect = N(etcd_expect)},
+    {.name = "influxdb",
+     .url_var = "INFLUX_URL",
+     .env = influxdb_env,
+     .needs = influxdb_needs,
+     .argv = influxdb_argv,
+     .prepare = influxdb_prepare,
+     .start_ms = 60000,
+     .expect = influxdb_expect,
+     .n_expect = N(influxdb_expect)},
 };
 
 const rs_server *rs_find(const char *name) {
@@ -314,5 +529,5 @@ const rs_server *rs_find(const char *name) {
 }
 
 const char *rs_names(void) {
-  return "httpbin, json-server, json-server-auth, prism";
+  return "httpbin, json-server, json-server-auth, prism, etcd, influxdb";
 }

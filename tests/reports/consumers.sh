@@ -2,6 +2,7 @@
 # consumers.sh SOURCE_DIR GAUNTLET_BIN BUILD_DIR — gauntlet's reports read by
 # the third-party consumers of tests/reports/ (ctest label `realserver`):
 # the SARIF report validates against the OASIS SARIF 2.1.0 schema with ajv,
+# the JSON report against docs/report.schema.json with ajv (2020-12),
 # the TAP 14 stream parses with tap-parser with the run's exact counts. The
 # run: the shipped buddybuild suite against refapi with one defect (error
 # bodies use `message`), all report flags at once, and a conformant run.
@@ -84,6 +85,8 @@ if (!/41 cases|\d+ cases across/.test(r.message.text)) bad(`message ${r.message.
 ' "$tmp/defect/report.sarif" "$src/suites/buddybuild.yaml" "$tmp/defect/report.json" ||
   fail "SARIF content"
 
+node "$tools/validate-report.cjs" report "$tmp/defect/report.json" >"$tmp/json.log" 2>&1 ||
+  fail "the JSON report does not validate against docs/report.schema.json (ajv): $(cat "$tmp/json.log")"
 node "$tools/parse-tap.cjs" "$tmp/defect/report.tap" >"$tmp/tap.json" 2>"$tmp/tap.err" ||
   fail "tap-parser: $(cat "$tmp/tap.err")"
 node -e '

@@ -160,3 +160,42 @@ Test(openapi_read, synthesized_values_respect_the_schema) {
   free(a);
   gt_openapi_free(d);
 }
+
+Test(openapi_read, no_missing_field_without_required_properties_and_json_is_asked_for) {
+  gt_err e;
+  gt_openapi *d = gt_openapi_load(FIX "orders.yaml", &e);
+  cr_assert_not_null(d, "%s", e.msg);
+  char *a = gt_openapi_suite_yaml(d, NULL);
+  /* a body without a required property stays valid without any: no missing_field */
+  cr_expect(!strstr(a, "missing_field"), "%s", a);
+  cr_expect(strstr(a, "faults: [{ wrong_type: { status: [400, 422] } }, unknown_path, "
+                      "wrong_method]"),
+            "%s", a);
+  /* XML is documented first: the request asks for the JSON the checks read */
+  cr_expect(strstr(a, "headers: {\"Accept\": \"application/json\"}"), "%s", a);
+  free(a);
+  gt_openapi_free(d);
+}
+
+Test(openapi_read, only_some_operations_as_a_fragment_with_their_producers) {
+  gt_err e;
+  gt_openapi *d = gt_openapi_load(FIX "pets.yaml", &e);
+  cr_assert_not_null(d, "%s", e.msg);
+  bool only[16] = {false};
+  cr_assert(d->n_ops <= 16);
+  for (size_t i = 0; i < d->n_ops; i++)
+    only[i] = !strcmp(d->ops[i].method, "GET") && !strcmp(d->ops[i].path, "/pets/{petId}");
+  gt_oa_suite_opts o = {.only = only, .fragment = true};
+  char *a = gt_openapi_suite_yaml(d, &o);
+  /* no suite head, the operation and the POST its identifier comes from */
+  cr_expect(!strstr(a, "suite:") && !strstr(a, "profile:") && !strstr(a, "base_url:"), "%s", a);
+  cr_expect(strstr(a, "\nscenarios:\n  - name: \"POST /pets\"\n"), "%s", a);
+  cr_expect(strstr(a, "name: \"GET /pets/{petId}\""), "%s", a);
+  cr_expect(!strstr(a, "/health") && !strstr(a, "name: \"GET /pets\"") && !strstr(a, "DELETE"),
+            "%s", a);
+  /* wrong paths and methods still once per path among those derived */
+  cr_expect(strstr(a, "faults: [unauthenticated, invalid_token, unknown_path, wrong_method]"), "%s",
+            a);
+  free(a);
+  gt_openapi_free(d);
+}

@@ -14,11 +14,20 @@ static void log_line(void *ud, const char *line) {
   fprintf(stderr, "serve: %s\n", line);
 }
 
-/* "127.0.0.1:0" + bound port -> "127.0.0.1:PORT" */
-static void print_listening(const char *scheme, const char *addr, int port) {
+/* "127.0.0.1:0" + bound port -> "127.0.0.1:PORT"; then, for each suite
+ * whose base_url has a path (an OpenAPI document's server: /v2), the URL its
+ * API is mounted at, once per distinct path. */
+static void print_listening(const gt_serve *s, const char *scheme, const char *addr, int port) {
   const char *colon = strrchr(addr, ':');
   int hl = colon ? (int)(colon - addr) : (int)strlen(addr);
   printf("listening %s://%.*s:%d\n", scheme, hl, addr, port);
+  const char *base;
+  for (size_t i = 0; (base = gt_serve_base_path(s, i)) != NULL; i++) {
+    bool seen = !*base;
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = !strcmp(gt_serve_base_path(s, k), base);
+    if (!seen) printf("api %s://%.*s:%d%s\n", scheme, hl, addr, port, base);
+  }
 }
 
 /* Serves until interrupted or done; returns the exit code. */
@@ -28,9 +37,10 @@ static int serve_until_stopped(gt_serve *s, const cli_opts *o, const gt_secrets 
   gt_err err = {0};
   if (!gt_serve_start(s, &err)) return cli_print_err(secrets, &err);
   if (gt_serve_http_port(s))
-    print_listening("http", o->serve.listen ? o->serve.listen : "127.0.0.1:8080",
+    print_listening(s, "http", o->serve.listen ? o->serve.listen : "127.0.0.1:8080",
                     gt_serve_http_port(s));
-  if (gt_serve_https_port(s)) print_listening("https", o->serve.tls_listen, gt_serve_https_port(s));
+  if (gt_serve_https_port(s))
+    print_listening(s, "https", o->serve.tls_listen, gt_serve_https_port(s));
   fflush(stdout);
 
   /* The flag is checked every 50 ms: a signal ends the wait promptly. */

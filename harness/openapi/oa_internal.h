@@ -14,9 +14,12 @@ typedef struct oa_at {
   char *ptr; /* "" or "/paths/~1pets" (owned) */
 } oa_at;
 
+typedef struct oa_verifier oa_verifier;
+
 typedef struct oa_reader {
   gt_openapi *d;
   gt_err *err;
+  const oa_verifier *verify; /* NULL: synthesized bodies are not checked (verify.c) */
 } oa_reader;
 
 /* ---- ref.c ---- */
@@ -41,12 +44,26 @@ const char *oa_text(const gt_node *map, const char *key);
  * null): its example, default, first enum value, or one synthesized from its
  * type and format with bounds respected. Caller owns. */
 cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng);
-/* The same for a response body (response: readOnly included, writeOnly not). */
+/* The same for a response body (response: readOnly included, writeOnly not).
+ * With R->verify and a body schema it knows, a value the schema rejects is
+ * replaced by the first valid one of a few variants (examples and defaults
+ * ignored, every property, other oneOf/anyOf branches); none valid: the
+ * first. */
 cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response);
 /* The index of the document node n belongs to. */
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
+
+/* ---- verify.c ---- */
+/* The document's request and response body schemas (JSON media types)
+ * compiled together; an empty verifier when they do not compile. Caller
+ * frees with oa_verifier_free. */
+oa_verifier *oa_verifier_new(const gt_openapi *d);
+/* 1: value is valid against schema (a body schema node of the document),
+ * 0: it is not, -1: that schema is not one the verifier knows. */
+int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value);
+void oa_verifier_free(oa_verifier *v);
 
 /* ---- negative.c ---- */
 /* The invalid values of op's request for the schema-driven faults, grouped

@@ -232,6 +232,17 @@ static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_o
       free(p.schema.uri);
       break;
     }
+    /* OpenAPI 3: a header parameter named Accept, Content-Type or
+     * Authorization is ignored (the media types and security say those);
+     * read the same way for 2.0 (docs/openapi.md) */
+    if (!strcmp(p.in, "header") &&
+        (!strcasecmp(p.name, "Accept") || !strcasecmp(p.name, "Content-Type") ||
+         !strcasecmp(p.name, "Authorization"))) {
+      free(p.name);
+      free(p.in);
+      free(p.schema.uri);
+      continue;
+    }
     size_t k = 0;
     while (k < op->n_params &&
            !(!strcmp(op->params[k].name, p.name) && !strcmp(op->params[k].in, p.in)))
@@ -573,7 +584,7 @@ static bool read_version(oa_reader *R, const gt_node *root) {
 gt_openapi *gt_openapi_load(const char *path, gt_err *err) {
   gt_openapi *d = gt_xcalloc(1, sizeof *d);
   d->file = gt_xstrdup(path);
-  oa_reader R = {d, err};
+  oa_reader R = {d, err, NULL};
   memset(err, 0, sizeof *err);
   if (oa_doc_load(&R, path, NULL) < 0) {
     gt_openapi_free(d);

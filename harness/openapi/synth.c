@@ -15,10 +15,26 @@
 
 #define MAX_SYNTH_DEPTH 8
 
+/* Variants (tried in turn when a value is not valid, oa_synthesize_for):
+ * bit 0 ignores examples and defaults, bit 1 includes every property near
+ * the top, bit 2 only the required ones (none when none is required), the
+ * rest picks the oneOf/anyOf branch. */
+enum {
+  V_NO_EXAMPLES = 1,
+  V_ALL_PROPS = 2,
+  V_REQUIRED_ONLY = 4,
+  V_BRANCH_SHIFT = 3,
+  N_VARIANTS = 48
+};
+#define ALL_PROPS_DEPTH 3 /* every property only this deep (circular schemas grow fast) */
+
 typedef struct synther {
   oa_reader *R;
   uint64_t *rng;
   bool response; /* a response body: readOnly properties included, writeOnly ones not */
+  int variant;
+  bool allof_part; /* the next schema is a part of an allOf (its siblings may declare its required)
+                    */
 } synther;
 
 cJSON *oa_example_json(const gt_node *example) {
@@ -155,7 +171,7 @@ static bool flag(const gt_node *prop, const char *key) {
   return v && !strcmp(v, "true");
 }
 
-static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth) {
+static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth, bool fill) {
   cJSON *o = cJSON_CreateObject();
   const gt_node *props = gt_node_get(s, "properties");
   const gt_node *req = gt_node_get(s, "required");
@@ -164,10 +180,22 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
     const char *name = props->keys[i]->text;
     /* a request never carries readOnly properties, a response never writeOnly ones */
     if (flag(props->items[i], S->response ? "writeOnly" : "readOnly")) continue;
-    if (any_required && !is_required(req, name)) continue;
+    bool all = (S->variant & V_ALL_PROPS) && depth < ALL_PROPS_DEPTH;
+    if (any_required && !all && !is_required(req, name)) continue;
+    if ((S->variant & V_REQUIRED_ONLY) && !is_required(req, name)) continue;
     if (depth >= MAX_SYNTH_DEPTH && !is_required(req, name)) continue;
     cJSON *v = synth_sub(S, props->items[i], at, depth);
     if (v) cJSON_AddItemToObject(o, name, v);
+  }
+  /* a required property the schema does not describe: a value of
+   * additionalProperties' schema, else any value */
+  const gt_node *extra = gt_node_get(s, "additionalProperties");
+  for (size_t i = 0; fill && any_required && i < req->count; i++) {
+    const char *name = req->items[i]->text;
+    if (!name || cJSON_GetObjectItemCaseSensitive(o, name) || gt_node_get(props, name)) continue;
+    cJSON_AddItemToObject(o, name,
+                          extra && extra->kind == GT_NODE_MAP ? synth_sub(S, extra, at, depth)
+                                                              : cJSON_CreateString("gauntlet"));
   }
   return o;
 }
@@ -175,6 +203,7 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
 static cJSON *merge_all_of(synther *S, const gt_node *all, const oa_at *at, int depth) {
   cJSON *merged = NULL;
   for (size_t i = 0; i < all->count; i++) {
+    S->allof_part = true;
     cJSON *part = synth_sub(S, all->items[i], at, depth);
     if (!part) continue;
     if (merged && cJSON_IsObject(merged) && cJSON_IsObject(part)) {
@@ -189,16 +218,44 @@ static cJSON *merge_all_of(synther *S, const gt_node *all, const oa_at *at, int 
   return merged;
 }
 
+/* The name a discriminator gives a branch: the mapping key naming its
+ * $ref, else the last segment of the $ref (the schema's name). */
+static const char *branch_name(const gt_node *mapping, const char *ref) {
+  for (size_t i = 0; mapping && mapping->kind == GT_NODE_MAP && i < mapping->count; i++)
+    if (mapping->items[i]->kind == GT_NODE_SCALAR && mapping->items[i]->text &&
+        !strcmp(mapping->items[i]->text, ref))
+      return mapping->keys[i]->text;
+  const char *slash = strrchr(ref, '/');
+  return slash ? slash + 1 : ref;
+}
+
+/* An object synthesized from a oneOf/anyOf branch of a schema with a
+ * discriminator carries the branch's name in the discriminator property. */
+static void discriminate(const gt_node *s, const gt_node *branch, cJSON *v) {
+  const gt_node *disc = gt_node_get(s, "discriminator");
+  const char *prop = disc ? oa_text(disc, "propertyName") : NULL;
+  const char *ref = oa_text(branch, "$ref");
+  if (!prop || !ref || !cJSON_IsObject(v)) return;
+  const char *name = branch_name(gt_node_get(disc, "mapping"), ref);
+  cJSON_DeleteItemFromObjectCaseSensitive(v, prop);
+  cJSON_AddStringToObject(v, prop, name);
+}
+
 static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
+  bool allof_part = S->allof_part;
+  S->allof_part = false;
   if (!s0) return cJSON_CreateNull();
   const gt_node *s = oa_resolve(S->R, s0, at);
   if (!s) return cJSON_CreateNull(); /* a broken $ref: the loader reports those it reads */
   if (s->kind != GT_NODE_MAP) return cJSON_CreateNull();
-  const gt_node *ex = gt_node_get(s, "example");
-  if (!ex) ex = gt_node_get(s, "x-example");
-  const gt_node *exs = gt_node_get(s, "examples"); /* 3.1: a list */
-  if (!ex && exs && exs->kind == GT_NODE_SEQ && exs->count) ex = exs->items[0];
-  if (!ex) ex = gt_node_get(s, "default");
+  const gt_node *ex = NULL;
+  if (!(S->variant & V_NO_EXAMPLES)) {
+    ex = gt_node_get(s, "example");
+    if (!ex) ex = gt_node_get(s, "x-example");
+    const gt_node *exs = gt_node_get(s, "examples"); /* 3.1: a list */
+    if (!ex && exs && exs->kind == GT_NODE_SEQ && exs->count) ex = exs->items[0];
+    if (!ex) ex = gt_node_get(s, "default");
+  }
   if (!ex) ex = gt_node_get(s, "const");
   const gt_node *en = gt_node_get(s, "enum");
   if (!ex && en && en->kind == GT_NODE_SEQ && en->count) ex = en->items[0];
@@ -207,7 +264,7 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   const gt_node *all = gt_node_get(s, "allOf");
   if (all && all->kind == GT_NODE_SEQ && all->count) {
     cJSON *m = merge_all_of(S, all, at, depth);
-    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth) : NULL;
+    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth, false) : NULL;
     if (own && m && cJSON_IsObject(m)) m = gt_json_merge_deep(m, own);
     cJSON_Delete(own);
     if (m) return m;
@@ -215,11 +272,16 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   const char *alts[] = {"oneOf", "anyOf"};
   for (size_t i = 0; i < 2; i++) {
     const gt_node *a = gt_node_get(s, alts[i]);
-    if (a && a->kind == GT_NODE_SEQ && a->count) return synth_sub(S, a->items[0], at, depth);
+    if (a && a->kind == GT_NODE_SEQ && a->count) {
+      const gt_node *branch = a->items[(size_t)(S->variant >> V_BRANCH_SHIFT) % a->count];
+      cJSON *v = synth_sub(S, branch, at, depth);
+      discriminate(s, branch, v);
+      return v;
+    }
   }
   const char *type = type_of(s);
   if (!type) return cJSON_CreateString("gauntlet");
-  if (!strcmp(type, "object")) return synth_object(S, s, at, depth);
+  if (!strcmp(type, "object")) return synth_object(S, s, at, depth, !allof_part);
   if (!strcmp(type, "array")) {
     cJSON *a = cJSON_CreateArray();
     double min = 1;
@@ -247,10 +309,25 @@ cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng) {
   return oa_synthesize_for(R, schema, rng, false);
 }
 
-cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
-  synther S = {R, rng, response};
+static cJSON *synth_variant(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response,
+                            int variant) {
+  synther S = {R, rng, response, variant, false};
   oa_at at = {oa_doc_of(R->d, schema), gt_xstrdup("")};
   cJSON *v = synth(&S, schema, &at, 0);
   oa_at_free(&at);
   return v;
+}
+
+cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
+  cJSON *first = synth_variant(R, schema, rng, response, 0);
+  if (!R->verify || oa_verifier_check(R->verify, schema, first) != 0) return first;
+  for (int variant = 1; variant < N_VARIANTS; variant++) {
+    cJSON *v = synth_variant(R, schema, rng, response, variant);
+    if (oa_verifier_check(R->verify, schema, v) == 1) {
+      cJSON_Delete(first);
+      return v;
+    }
+    cJSON_Delete(v);
+  }
+  return first; /* no valid value found: the schema may admit none (docs/openapi.md) */
 }

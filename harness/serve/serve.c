@@ -209,3 +209,6 @@ int gt_serve_http_port(const gt_serve *s) {
 int gt_serve_https_port(const gt_serve *s) {
   return s->https_port;
 }
+const char *gt_serve_base_path(const gt_serve *s, size_t i) {
+  return i < s->n_suites ? s->suites[i].base_path : NULL;
+}

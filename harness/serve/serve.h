@@ -63,6 +63,9 @@ gt_serve *gt_serve_new(gt_suite *const *suites, size_t n_suites, const gt_serve_
 bool gt_serve_start(gt_serve *s, gt_err *err);
 int gt_serve_http_port(const gt_serve *s); /* bound port, 0 when no listener */
 int gt_serve_https_port(const gt_serve *s);
+/* The path the i-th suite's API is mounted under ("/v2", "" for the root;
+ * NULL past the last suite). Owned by s. */
+const char *gt_serve_base_path(const gt_serve *s, size_t i);
 /* True once --max-requests requests were answered. */
 bool gt_serve_done(gt_serve *s); /* locks: not const */
 size_t gt_serve_request_count(gt_serve *s);

@@ -343,9 +343,14 @@ static void route(exchange *x) {
   if (p->transport.https_only && !req->tls)
     serve_rule(a, RULE_HTTPS_REQUIRED, "%s requires HTTPS; the request came over plain HTTP",
                c->ss->suite->name);
+  const char *base = c->ss->base_path;
+  bool outside = *base && (strncmp(x->dpath.data, base, blen) ||
+                           (x->dpath.data[blen] && x->dpath.data[blen] != '/'));
   if (!x->rt && !x->preflight)
     serve_rule(a, s->unknown_note ? RULE_UNDOCUMENTED_ROUTE : RULE_DOCUMENTED_ROUTE,
-               "%s %s is not a documented method and path", req->method, a->path);
+               "%s %s is not a documented method and path%s%s%s", req->method, a->path,
+               outside ? " (the API is mounted under " : "", outside ? base : "",
+               outside ? ")" : "");
 }
 
 /* A scenario derived from an API description whose operation requires a
@@ -448,6 +453,16 @@ static void refuse_framing(exchange *x, gt_serve_response *resp) {
 static void answer_unrouted(exchange *x, gt_serve_response *resp) {
   gt_serve *s = x->s;
   x->c.message = x->why == GT_FAULT_WRONG_METHOD ? "method not allowed on this path" : "not found";
+  /* a path outside the API's base path (the document's server /v2): say
+   * where the API is mounted */
+  char outside[300];
+  const char *base = x->c.ss->base_path;
+  size_t bl = strlen(base);
+  if (x->why == GT_FAULT_UNKNOWN_PATH && bl &&
+      (strncmp(x->dpath.data, base, bl) || (x->dpath.data[bl] && x->dpath.data[bl] != '/'))) {
+    snprintf(outside, sizeof outside, "not found: the API is mounted under %.256s", base);
+    x->c.message = outside;
+  }
   x->c.injected_status = s->unknown_status; /* --unknown-routes note:STATUS */
   serve_error_answer(&x->c, NULL, x->why, resp);
   x->c.injected_status = 0;

@@ -61,7 +61,7 @@ measure_prism() {
       sleep 0.1
     done
     pkill -TERM -P "$tpid" 2>/dev/null
-    wait "$tpid" 2>/dev/null
+    wait "$tpid" 2>/dev/null || true # time exits 143: its child was stopped
     [ -n "$up" ] || { echo "bench: Prism did not start in 120 s:" >&2; tail -5 "$WORK/prism.log" >&2; return 1; }
     walls+=("$(awk -v a="$t0" -v b="$up" 'BEGIN{printf "%.2f", b-a}')")
     local m
@@ -83,6 +83,7 @@ fi
   echo "# OpenAPI benchmark"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -srm)."
+  echo "Load average (1, 5, 15 min) when the measurements ended: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the machine)."
   echo "Date: $(date -u +%Y-%m-%dT%H:%M:%SZ). Command: \`bench/openapi.sh\` (RUNS=$RUNS, Release build)."
   echo "Document: @octokit/openapi $(node -p "require('./tests/openapi/node_modules/@octokit/openapi/package.json').version" 2>/dev/null || echo '?'), generated/api.github.com.json ($(du -m "$DOC" | cut -f1) MB); \`list\` prints $cases case ids."
   echo

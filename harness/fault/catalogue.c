@@ -106,7 +106,9 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
                                  .expect = {"401 or 400", {{400, 401}}, .error_shape = true},
                                  .sends = "#1 the scheme with an empty credential, named after "
                                           "it (`empty bearer`, `empty basic`, `empty "
-                                          "X-Api-Key`), #2 wrong scheme, #3 the credential with "
+                                          "X-Api-Key`), #2 wrong scheme (`Basic` for a bearer "
+                                          "token, never one of `auth.also_accept`), #3 the "
+                                          "credential with "
                                           "a trailing extra; with `scheme: query`: #1 empty "
                                           "values, #2 the last as a `Bearer` header, #3 the last "
                                           "with a trailing extra",

@@ -436,6 +436,15 @@ static void summarise(gt_serve *s) {
   } else {
     gt_buf_adds(&t, "retries: no answer was injected\n");
   }
+  for (size_t i = 0; i < s->n_suites; i++) { /* the client policy the retries were judged by */
+    char *pol = serve_retry_policy_text(&s->suites[i].policy);
+    if (!pol) continue;
+    const char *suite = s->suites[i].suite->name ? s->suites[i].suite->name : "serve";
+    gt_buf_printf(&t, "client policy (%s): %s\n", suite, pol);
+    PROP("policy.%s", suite);
+    PROP("%s", pol);
+    free(pol);
+  }
   st->retries_text = gt_xstrndup(t.data + retries_from, t.len - retries_from);
   PROP("retry.injected%s", "");
   PROP("%zu", rt->injected);

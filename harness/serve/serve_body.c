@@ -378,7 +378,12 @@ gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail
     gt_buf_free(&where);
     return GT_FAULT_MISSING_FIELD;
   }
-  if (typed && ex && kind == GT_BODY_JSON) ok = types_match(ex, c->body, &where, detail);
+  /* respond.example_types: false — respond.validate types the parameters
+   * itself (Postal >= 3.3.1 takes `to` as an array or a string). */
+  const gt_node *et = rt->respond ? gt_node_get(rt->respond, "example_types") : NULL;
+  bool by_example = !(et && et->kind == GT_NODE_SCALAR && !strcmp(et->text, "false"));
+  if (typed && ex && kind == GT_BODY_JSON && by_example)
+    ok = types_match(ex, c->body, &where, detail);
   gt_buf_free(&where);
   return ok ? GT_FAULT_VALID : GT_FAULT_WRONG_TYPE;
 }

@@ -217,10 +217,10 @@ static void injected_status(exchange *x, const serve_inject *in, gt_serve_respon
   char *msg = gt_xasprintf("injected %d (gauntlet serve --inject %s)", in->status, in->text);
   c->message = msg;
   c->injected_status = in->status;
-  if (in->status == 429)
-    serve_error_answer(c, x->rt, GT_FAULT_RATE_LIMIT, resp);
-  else if (!serve_status_answer(c, in->status, resp))
-    serve_error_answer(c, x->rt, GT_FAULT_VALID, resp);
+  /* the profile's own answer for the status first (errors.answers), 429
+   * included; else the rate_limit expectation for 429, the error shape */
+  if (!serve_status_answer(c, in->status, resp))
+    serve_error_answer(c, x->rt, in->status == 429 ? GT_FAULT_RATE_LIMIT : GT_FAULT_VALID, resp);
   c->message = NULL;
   c->injected_status = 0;
   free(msg);

@@ -340,6 +340,9 @@ void serve_retry_judge(const gt_serve *s, serve_audit *injected);
 /* later was just found to retry injected (its attempt set): the rules judged
  * on the resend itself (retry_storm, duplicate_side_effect). */
 void serve_retry_linked(const gt_serve *s, const serve_audit *injected, serve_audit *later);
+/* The policy as one line ("retry 429,503,reset; at most 4 attempts; ..."),
+ * NULL when it expects nothing (caller frees). */
+char *serve_retry_policy_text(const gt_client_policy *p);
 /* Seconds an injected answer waits for its retry. */
 double serve_retry_window(const gt_serve *s);
 

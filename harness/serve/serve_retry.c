@@ -136,3 +136,19 @@ void serve_retry_linked(const gt_serve *s, const serve_audit *injected, serve_au
     free(headers);
   }
 }
+
+char *serve_retry_policy_text(const gt_client_policy *p) {
+  if (!p->retry_given && !p->max_attempts && !p->backoff_min_ms && !p->ignore_retry_after)
+    return NULL;
+  gt_buf t;
+  gt_buf_init(&t);
+  gt_buf_adds(&t, "retry ");
+  for (size_t i = 0; i < p->n_retry_statuses; i++)
+    gt_buf_printf(&t, "%s%d", i ? "," : "", p->retry_statuses[i]);
+  if (p->retry_reset) gt_buf_printf(&t, "%sreset", p->n_retry_statuses ? "," : "");
+  if (!p->n_retry_statuses && !p->retry_reset) gt_buf_adds(&t, "none");
+  if (p->max_attempts) gt_buf_printf(&t, "; at most %u attempts", p->max_attempts);
+  if (p->backoff_min_ms) gt_buf_printf(&t, "; backoff_min %ld ms", p->backoff_min_ms);
+  gt_buf_printf(&t, "; Retry-After %s", p->ignore_retry_after ? "ignored" : "honoured");
+  return gt_buf_steal(&t);
+}

@@ -185,3 +185,53 @@ Test(serve_inject, retry_detection_follows_the_idempotency_key) {
   ts_junit_free(&j);
   ts_serve_free(&s);
 }
+
+/* An injected status on the shipped RPC suite (an envelope profile whose
+ * transport errors are bare) is the profile's `errors.answers` body for it,
+ * 429 included, with a message saying it was injected where it has one. */
+Test(serve_inject, injected_statuses_on_the_rpc_suite_are_its_error_answers) {
+  const char *suites[] = {SOURCE_DIR "/suites/rpc.yaml", NULL};
+  const char *args[] = {"--inject", "[503,429,500]@POST /api/v1/send/message", NULL};
+  const char *env[] = {"RPC_URL=https://placeholder", "RPC_API_KEY=rpc-key-0123456789", NULL};
+  ts_serve s;
+  bool started = ts_serve_start(&s, &(ts_serve_opts){.suites = suites, .args = args, .env = env});
+  char *err = ts_serve_stderr(&s);
+  cr_assert(started, "serve did not start: %s", err);
+  free(err);
+  char *url = ts_fmt("http://127.0.0.1:%d/api/v1/send/message", s.port);
+  const char *key[] = {"X-Server-API-Key: rpc-key-0123456789", NULL};
+  static const struct {
+    long status;
+    const char *body;
+  } want[] = {
+      {503, "{\"status\":\"error\",\"time\":null,\"flags\":{},\"data\":{\"code\":"
+            "\"ServiceUnavailable\",\"message\":\"injected 503 (gauntlet serve --inject 503)\"}}"},
+      {429, "{\"status\":\"error\",\"time\":null,\"flags\":{},\"data\":{\"code\":"
+            "\"TooManyRequests\",\"message\":\"injected 429 (gauntlet serve --inject 429)\"}}"},
+      {500, "{\"status\":\"internal-server-error\"}"},
+  };
+  /* three different messages: none is a retry of another */
+  const char *bodies[] = {"{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":"
+                          "\"1\",\"plain_body\":\"b\"}",
+                          "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":"
+                          "\"2\",\"plain_body\":\"b\"}",
+                          "{\"to\":[\"a@example.com\"],\"from\":\"s@example.com\",\"subject\":"
+                          "\"3\",\"plain_body\":\"b\"}"};
+  for (size_t i = 0; i < 3; i++) {
+    ts_http_reply r;
+    ts_curl(&(ts_http_call){.method = "POST",
+                            .url = url,
+                            .headers = key,
+                            .content_type = "application/json",
+                            .body = bodies[i]},
+            &r);
+    cr_assert_eq(r.status, want[i].status);
+    cr_assert_str_eq(r.body, want[i].body);
+  }
+  free(url);
+  int rc = ts_serve_stop(&s, true, 10000);
+  err = ts_serve_stderr(&s);
+  cr_assert_eq(rc, 0, "%s", err);
+  free(err);
+  ts_serve_free(&s);
+}

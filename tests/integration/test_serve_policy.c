@@ -131,6 +131,9 @@ Test(serve_policy, a_conformant_retrying_flow_passes) {
   cr_assert_eq(ts_junit_count(&j, TS_CASE_FAILURE), 0, "%s", j.raw);
   cr_assert(strstr(j.raw, "<property name=\"retry.retried\" value=\"2\"/>"), "%s", j.raw);
   cr_assert(strstr(j.raw, "<property name=\"retry.max_attempts\" value=\"3\"/>"), "%s", j.raw);
+  cr_assert(strstr(j.raw, "<property name=\"policy.orders\" value=\"retry 503,reset; at most 3 "
+                          "attempts; backoff_min 200 ms; Retry-After honoured\"/>"),
+            "the policy judged by is in the report: %s", j.raw);
   ts_junit_free(&j);
   ts_serve_free(&s);
 }

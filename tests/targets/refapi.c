@@ -813,6 +813,9 @@ static const char *bot_validate(const cJSON *body, const char *channel, char *bu
     if (!opt_object(m, "recipient")) BAD("messages[%d].message.recipient must be an object", i);
     if (!opt_object(m, "content")) BAD("messages[%d].message.content must be an object", i);
     if (!opt_object(m, "event")) BAD("messages[%d].message.event must be an object", i);
+    if (!opt_object(m, "reply_to")) BAD("messages[%d].message.reply_to must be an object", i);
+    if (!opt_object(m, "context")) BAD("messages[%d].message.context must be an object", i);
+    if (!opt_object(m, "nlu")) BAD("messages[%d].message.nlu must be an object", i);
     const cJSON *sender = cJSON_GetObjectItemCaseSensitive(m, "sender");
     if (!opt_object(m, "sender")) BAD("messages[%d].message.sender must be an object", i);
     if (!sender && defect("require_sender")) BAD("messages[%d].message.sender is required", i);
@@ -2054,7 +2057,9 @@ static void rpc_send_raw(const cJSON *p, reply *rp, double t0) {
   char from[256];
   raw_from((const char *)raw, (size_t)n, from, sizeof from);
   free(raw);
-  if (*from && !domain_authenticated(from) && !defect("raw_from_not_checked")) {
+  /* No From: header is not authenticated either (Postal checks every From:
+   * value, and an absent one is blank). */
+  if (!domain_authenticated(from) && !defect("raw_from_not_checked")) {
     cJSON_Delete(rcpts);
     /* Postal >= 3.3.1 omits the message for this one */
     return rpc_error(rp, "UnauthenticatedFromAddress",
@@ -2123,7 +2128,12 @@ static cJSON *message_json(const message *m, const cJSON *exp) {
   cJSON_AddStringToObject(d, "token", m->token);
   if (wants(exp, "status")) {
     cJSON *s = cJSON_AddObjectToObject(d, "status");
-    cJSON_AddStringToObject(s, "status", sent ? "Sent" : "Pending");
+    /* Delivery is not part of the contract: like a real server, a message
+     * to a domain that takes no mail (example.com publishes a null MX,
+     * RFC 7505) fails for good; others are Sent. */
+    const char *at = strrchr(m->rcpt, '@');
+    bool no_mail = at && strcasecmp(at + 1, "example.com") == 0;
+    cJSON_AddStringToObject(s, "status", !sent ? "Pending" : no_mail ? "HardFail" : "Sent");
     if (sent)
       cJSON_AddNumberToObject(s, "last_delivery_attempt", m->created + SEND_SECONDS);
     else

@@ -42,23 +42,11 @@ struct gt_audit_html {
 };
 
 gt_audit_html *gt_audit_html_open(const char *path, gt_err *err) {
-  if (!path || !*path) {
-    gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty --html path");
-    return NULL;
-  }
   gt_audit_html *h = gt_xcalloc(1, sizeof *h); /* freed by close/abort */
-  h->spool = tmpfile();
-  if (!h->spool) {
-    gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0, "cannot create spool file for the HTML report: %s",
-               strerror(errno));
+  if (!gt_html_spool_open(path, &h->spool, &h->path, h->started, err)) {
     free(h);
     return NULL;
   }
-  h->path = gt_xstrdup(path);
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(h->started, sizeof h->started, "%Y-%m-%d %H:%M:%S UTC", &tm);
   return h;
 }
 

@@ -2,8 +2,10 @@
  * page head and foot (html_page.h). */
 #include "html_page.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/buf.h"
 #include "report.h"
@@ -109,4 +111,19 @@ void gt_html_page_end(FILE *f, const char *script) {
 
 void gt_html_total_box(FILE *f, const char *cls, const char *label, size_t n) {
   fprintf(f, "<div class=\"%s\"><b>%zu</b>%s</div>", cls, n, label);
+}
+
+bool gt_html_spool_open(const char *path, FILE **spool, char **path_copy, char started[32],
+                        gt_err *err) {
+  if (!path || !*path) return gt_err_set(err, GT_ERR_USAGE, NULL, 0, 0, "empty --html path");
+  *spool = tmpfile();
+  if (!*spool)
+    return gt_err_set(err, GT_ERR_RUNTIME, NULL, 0, 0,
+                      "cannot create spool file for the HTML report: %s", strerror(errno));
+  *path_copy = gt_xstrdup(path);
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(started, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return true;
 }

@@ -44,7 +44,8 @@ static char *report_through_fifo(const char *option) {
 
   char *junit = ts_fmt("%s/junit.xml", dir);
   const char *args[] = {"run", "--faults", "none", "--junit", junit, option, fifo, suite, NULL};
-  if (!strcmp(option, "--junit")) args[3] = "--json", args[4] = ts_fmt("%s/r.json", dir);
+  char *json = ts_fmt("%s/r.json", dir); /* the other report, when the FIFO is the JUnit one */
+  if (!strcmp(option, "--junit")) args[3] = "--json", args[4] = json;
   ts_gauntlet g;
   ts_gauntlet_run(&g, dir, args, NULL, 30000);
   cr_expect_eq(g.exit_code, 1, "one failed case (nothing listens): exit 1, got %d\n%s", g.exit_code,
@@ -58,7 +59,7 @@ static char *report_through_fifo(const char *option) {
   char *out = ts_read_file(got, NULL);
   cr_assert(out, "no output from cat");
   ts_gauntlet_free(&g);
-  free(junit), free(fifo), free(got), free(suite);
+  free(junit), free(json), free(fifo), free(got), free(suite);
   return out;
 }
 

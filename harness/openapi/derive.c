@@ -117,15 +117,6 @@ static int by_crud(const void *a, const void *b) {
            : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
 }
 
-static char *var_of(const char *name) {
-  gt_buf b;
-  gt_buf_init(&b);
-  if (isdigit((unsigned char)name[0]) || !name[0]) gt_buf_addc(&b, '_');
-  for (const char *p = name; *p; p++)
-    gt_buf_addc(&b, (isalnum((unsigned char)*p) || *p == '_') ? *p : '_');
-  return gt_buf_steal(&b);
-}
-
 static bool is_required_name(const gt_node *req, const char *name) {
   for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
     if (req->items[i]->text && !strcmp(req->items[i]->text, name)) return true;
@@ -212,7 +203,7 @@ static const char *plan_capture(plan *P, size_t consumer, size_t producer, const
   for (size_t i = 0; i < P->n_caps && !name; i++)
     if (P->caps[i].producer == producer && !strcmp(P->caps[i].param, param)) name = P->caps[i].name;
   if (!name) {
-    char *base = var_of(param);
+    char *base = oa_var_name(param);
     char *var = gt_xstrdup(base);
     for (int n = 2;; n++) {
       bool taken = false;
@@ -363,7 +354,7 @@ static char *request_path(deriver *D, plan *P, size_t self) {
       const gt_oa_param *pp = find_param(op, name, "path");
       cJSON *v = pp ? param_value(D, pp) : cJSON_CreateString("1");
       char *t = pp ? oa_style_write_text(pp, v) : as_text(v);
-      char *var = var_of(name);
+      char *var = oa_var_name(name);
       /* never the name of a capture: that would read the captured value */
       for (bool taken = true; taken;) {
         taken = false;

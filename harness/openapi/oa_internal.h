@@ -38,6 +38,11 @@ bool oa_fail(oa_reader *R, const gt_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The scalar text of key in map, or NULL. */
 const char *oa_text(const gt_node *map, const char *key);
+/* A suite variable name for a document name (a security scheme, a
+ * parameter): the name when it is a valid variable name, else the name with
+ * every other character replaced by `_` (a leading digit gets a `_` before
+ * it). Caller frees. (read.c) */
+char *oa_var_name(const char *name);
 
 /* ---- synth.c ---- */
 /* A value for schema node s (resolved through the document set; NULL gives

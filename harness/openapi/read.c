@@ -24,10 +24,7 @@ typedef struct op_ctx {
 
 /* ---- security schemes ---- */
 
-/* The scheme's variable: its name when that is a valid variable name, else
- * the name with every other character replaced by `_` (a leading digit gets
- * a `_` before it). */
-static char *var_name_of(const char *name) {
+char *oa_var_name(const char *name) {
   gt_buf b;
   gt_buf_init(&b);
   if (isdigit((unsigned char)name[0]) || !name[0]) gt_buf_addc(&b, '_');
@@ -40,7 +37,7 @@ static bool read_scheme(oa_reader *R, const char *name, const gt_node *n, gt_oa_
   const char *type = oa_text(n, "type");
   if (!type) return oa_fail(R, n, "security scheme '%s' has no type", name);
   out->name = gt_xstrdup(name);
-  out->var = var_name_of(name);
+  out->var = oa_var_name(name);
   if (!strcmp(type, "http") || !strcmp(type, "basic")) {
     const char *scheme = !strcmp(type, "basic") ? "basic" : oa_text(n, "scheme");
     if (scheme && !strcasecmp(scheme, "basic")) {

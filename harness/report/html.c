@@ -349,24 +349,14 @@ static bool write_html(FILE *f, void *ud) {
             i < 3 ? " checked" : "", outcomes[i]);
   fputs("<label>fault <select id=\"f-fault\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_faults; i++) {
-    fputs("<option>", f);
-    gt_html_esc(f, h->faults[i]);
-    fputs("</option>", f);
+    gt_html_option(f, h->faults[i]);
   }
   fputs("</select></label><label>tag <select id=\"f-tag\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_tags; i++) {
-    fputs("<option>", f);
-    gt_html_esc(f, h->tags[i]);
-    fputs("</option>", f);
+    gt_html_option(f, h->tags[i]);
   }
   fputs("</select></label><span id=\"f-count\" class=\"dim\"></span></div>\n", f);
-  if (fflush(h->cases) != 0 || fseek(h->cases, 0, SEEK_SET) != 0) return false;
-  char chunk[16384];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, h->cases)) > 0)
-    fwrite(chunk, 1, n, f);
-  gt_html_page_end(f, SCRIPT);
-  return !ferror(h->cases) && !ferror(f);
+  return gt_html_spool_finish(f, h->cases, SCRIPT);
 }
 
 static void html_free(gt_html *h) {

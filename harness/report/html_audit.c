@@ -277,24 +277,14 @@ static bool write_page(FILE *f, void *ud) {
         f);
   fputs("<label>rule <select id=\"f-rule\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_rules; i++) {
-    fputs("<option>", f);
-    gt_html_esc(f, h->rules[i].name);
-    fputs("</option>", f);
+    gt_html_option(f, h->rules[i].name);
   }
   fputs("</select></label><label>route <select id=\"f-route\"><option value=\"\">any</option>", f);
   for (size_t i = 0; i < h->n_routes; i++) {
-    fputs("<option>", f);
-    gt_html_esc(f, h->routes[i]);
-    fputs("</option>", f);
+    gt_html_option(f, h->routes[i]);
   }
   fputs("</select></label><span id=\"f-count\" class=\"dim\"></span></div>\n", f);
-  if (fflush(h->spool) != 0 || fseek(h->spool, 0, SEEK_SET) != 0) return false;
-  char chunk[16384];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, h->spool)) > 0)
-    fwrite(chunk, 1, n, f);
-  gt_html_page_end(f, AUDIT_SCRIPT);
-  return !ferror(h->spool) && !ferror(f);
+  return gt_html_spool_finish(f, h->spool, AUDIT_SCRIPT);
 }
 
 static void audit_free(gt_audit_html *h) {

@@ -127,3 +127,19 @@ bool gt_html_spool_open(const char *path, FILE **spool, char **path_copy, char s
   strftime(started, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
   return true;
 }
+
+bool gt_html_spool_finish(FILE *f, FILE *spool, const char *script) {
+  if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0) return false;
+  char chunk[16384];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, spool)) > 0)
+    fwrite(chunk, 1, n, f);
+  gt_html_page_end(f, script);
+  return !ferror(spool) && !ferror(f);
+}
+
+void gt_html_option(FILE *f, const char *text) {
+  fputs("<option>", f);
+  gt_html_esc(f, text);
+  fputs("</option>", f);
+}

@@ -26,6 +26,11 @@ void gt_html_page_end(FILE *f, const char *script);
  * started[32]. False with err set (nothing to free) when it fails. */
 bool gt_html_spool_open(const char *path, FILE **spool, char **path_copy, char started[32],
                         gt_err *err);
+/* The streamed blocks (spool, rewound here) after the page written so far,
+ * then gt_html_page_end with script. False on a read or write error. */
+bool gt_html_spool_finish(FILE *f, FILE *spool, const char *script);
+/* One <option> of a filter <select>, its text escaped. */
+void gt_html_option(FILE *f, const char *text);
 /* One box of the totals row: <div class="cls"><b>n</b>label</div>. */
 void gt_html_total_box(FILE *f, const char *cls, const char *label, size_t n);
 

@@ -244,8 +244,11 @@ bool ts_target_start(ts_target *t, const char *name, const char *const args[], i
   free(bin);
   t->port = wait_port;
   if (!ok) return false;
-  /* Bounded wait for the listener; give up early if the target died. */
-  for (int i = 0; i < 250; i++) {
+  /* Bounded wait for the listener; give up early if the target died. The
+   * bound is generous: on a loaded machine a target that prepares something
+   * (target_api's gzip bomb) can take seconds. */
+  double deadline = now_s() + TS_TARGET_START_MS / 1000.0;
+  while (now_s() < deadline) {
     if (ts_port_open(wait_port, 20)) return true;
     int st;
     if (waitpid(t->proc.pid, &st, WNOHANG) == t->proc.pid) {

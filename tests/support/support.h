@@ -90,8 +90,10 @@ typedef struct ts_target {
   char *log; /* stderr of the target (owned) */
 } ts_target;
 
-/* Starts TARGETS_DIR/<name> with args (NULL-terminated) and waits (<= 5 s)
- * until 127.0.0.1:wait_port accepts connections. */
+/* How long a target may take to listen (a target that exits is noticed at once). */
+#define TS_TARGET_START_MS 30000
+/* Starts TARGETS_DIR/<name> with args (NULL-terminated) and waits (at most
+ * TS_TARGET_START_MS) until 127.0.0.1:wait_port accepts connections. */
 bool ts_target_start(ts_target *t, const char *name, const char *const args[], int wait_port,
                      const char *log_dir);
 /* Starts TARGETS_DIR/<name> with `port_flag PORT args...` on a free port

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check/check.h"
 #include "../fault/fault.h"
 #include "oa_internal.h"
 
@@ -433,7 +434,7 @@ typedef struct request_parts {
   cJSON *form;      /* form body or NULL */
   cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
   int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
-  cJSON *required;  /* top-level required body properties (array of names) */
+  cJSON *required;  /* JSON paths of the required body properties sent (nested too) */
 } request_parts;
 
 static void parts_free(request_parts *r) {
@@ -450,6 +451,49 @@ static void parts_free(request_parts *r) {
  * and path), so they do not depend on the order or on what else is derived. */
 static void seed_for(deriver *D, const gt_oa_op *op, uint64_t salt) {
   D->rng = D->o->seed ^ gt_fnv1a(op->method) ^ (gt_fnv1a(op->path) * 31) ^ salt;
+}
+
+static bool simple_name(const char *s) {
+  if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+/* The JSON paths of the required properties the body value sends: those
+ * s (resolved) requires, and, inside each of them that is an object, those
+ * its own schema requires (depth 4): a required property of an optional one
+ * is not required of every body. */
+static void required_paths(deriver *D, const gt_node *s, size_t doc, const cJSON *value,
+                           gt_buf *path, int depth, cJSON *out) {
+  const gt_node *req = gt_node_get(s, "required");
+  const gt_node *props = gt_node_get(s, "properties");
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++) {
+    const char *name = req->items[i]->text;
+    const cJSON *x = name ? cJSON_GetObjectItemCaseSensitive(value, name) : NULL;
+    if (!x) continue;
+    size_t mark = path->len;
+    if (simple_name(name)) {
+      gt_buf_printf(path, ".%s", name);
+    } else {
+      gt_buf_adds(path, "['");
+      for (const char *c = name; *c; c++) {
+        if (*c == '\'' || *c == '\\') gt_buf_addc(path, '\\');
+        gt_buf_addc(path, *c);
+      }
+      gt_buf_adds(path, "']");
+    }
+    cJSON_AddItemToArray(out, cJSON_CreateString(path->data));
+    const gt_node *ps = props ? gt_node_get(props, name) : NULL;
+    if (ps && cJSON_IsObject(x) && depth < 4) {
+      oa_at at = {doc, gt_xstrdup("")};
+      const gt_node *rs = oa_resolve(&D->R, ps, &at);
+      if (rs) required_paths(D, rs, at.doc, x, path, depth + 1, out);
+      oa_at_free(&at);
+    }
+    path->len = mark;
+    path->data[mark] = '\0';
+  }
 }
 
 static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
@@ -527,14 +571,15 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       r->json = v;
       oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
       const gt_node *bs = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
-      oa_at_free(&at);
-      const gt_node *req = bs ? gt_node_get(bs, "required") : NULL;
-      if (req && req->kind == GT_NODE_SEQ && cJSON_IsObject(v)) {
+      if (bs && cJSON_IsObject(v)) {
         r->required = cJSON_CreateArray();
-        for (size_t i = 0; i < req->count; i++)
-          if (req->items[i]->text && cJSON_GetObjectItemCaseSensitive(v, req->items[i]->text))
-            cJSON_AddItemToArray(r->required, cJSON_CreateString(req->items[i]->text));
+        gt_buf path;
+        gt_buf_init(&path);
+        gt_buf_addc(&path, '$');
+        required_paths(D, bs, at.doc, v, &path, 0, r->required);
+        gt_buf_free(&path);
       }
+      oa_at_free(&at);
     } else if (cJSON_IsObject(v) && use == multi) {
       r->multipart = v;
       cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
@@ -598,13 +643,6 @@ static void emit_kv_map(gt_buf *b, const char *key, const cJSON *obj, bool templ
   gt_buf_adds(b, "}\n");
 }
 
-static bool simple_name(const char *s) {
-  if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
-  for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && *s != '_') return false;
-  return true;
-}
-
 /* Query and header values are text the deriver made: credentials among
  * them are ${NAME} references, everything else is literal. */
 static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
@@ -623,11 +661,8 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
       gt_buf_adds(b, "      required: [");
       bool first = true;
       for (const cJSON *c = r->required->child; c; c = c->next) {
-        char *jp = simple_name(c->valuestring) ? gt_xasprintf("$.%s", c->valuestring)
-                                               : gt_xasprintf("$['%s']", c->valuestring);
         gt_buf_adds(b, first ? "" : ", ");
-        put_str(b, jp);
-        free(jp);
+        put_str(b, c->valuestring);
         first = false;
       }
       gt_buf_adds(b, "]\n");
@@ -837,6 +872,32 @@ static void emit_error_shape(deriver *D) {
 /* The schema-driven faults (not_in_enum ... missing_param) that have a case
  * for this request: their values come from the operation's contract when
  * the suite runs (openapi/negative.c), their expectation too. */
+/* Does the derived body have negative x's place (its parent object, or
+ * its array item)? */
+static bool body_has_place(const cJSON *json, const gt_negative *x) {
+  gt_err ignored = {0};
+  gt_jsonpath *jp = gt_jsonpath_compile(x->parent ? x->parent : "$", &ignored);
+  const cJSON *hit[1] = {NULL};
+  bool ok = jp && gt_jsonpath_eval(jp, json, hit, 1) == 1 &&
+            (x->key ? cJSON_IsObject(hit[0])
+                    : cJSON_IsArray(hit[0]) && x->index < cJSON_GetArraySize(hit[0]));
+  gt_jsonpath_free(jp);
+  return ok;
+}
+
+static bool has_cookie(const cJSON *headers, const char *name) {
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(headers, "Cookie");
+  size_t n = strlen(name);
+  for (const char *p = cJSON_IsString(c) ? c->valuestring : ""; *p;) {
+    while (*p == ' ' || *p == ';')
+      p++;
+    size_t len = strcspn(p, ";");
+    if (len > n && !strncmp(p, name, n) && p[n] == '=') return true;
+    p += len;
+  }
+  return false;
+}
+
 static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_parts *r,
                                const char *sep) {
   gt_negative *negs = NULL;
@@ -845,11 +906,27 @@ static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_par
   bool listed[GT_FAULT_COUNT] = {0};
   for (size_t i = 0; i < n; i++) {
     const gt_negative *x = &negs[i];
-    bool fits =
-        x->in == GT_NEG_QUERY    ? x->value || cJSON_GetObjectItemCaseSensitive(r->query, x->name)
-        : x->in == GT_NEG_HEADER ? x->value || cJSON_GetObjectItemCaseSensitive(r->headers, x->name)
-        : x->in == GT_NEG_JSON   ? cJSON_IsObject(r->json)
-                                 : cJSON_IsObject(r->form);
+    bool fits = false;
+    switch (x->in) {
+    case GT_NEG_QUERY:
+      fits = x->value || cJSON_GetObjectItemCaseSensitive(r->query, x->name);
+      break;
+    case GT_NEG_HEADER:
+      fits = x->value || cJSON_GetObjectItemCaseSensitive(r->headers, x->name);
+      break;
+    case GT_NEG_COOKIE:
+      fits = x->value || has_cookie(r->headers, x->name);
+      break;
+    case GT_NEG_PATH:
+      fits = true;
+      break;
+    case GT_NEG_JSON:
+      fits = cJSON_IsObject(r->json) && body_has_place(r->json, x);
+      break;
+    case GT_NEG_FORM:
+      fits = cJSON_IsObject(r->form);
+      break;
+    }
     if (!fits || listed[x->fault]) continue;
     listed[x->fault] = true;
   }

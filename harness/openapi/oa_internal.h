@@ -76,6 +76,16 @@ cJSON *oa_style_read_query(const gt_oa_param *p, const char *raw_query, const gt
                            size_t n_others);
 /* serve: a header's (simple) text as its schema's type: string, array or object. */
 cJSON *oa_style_read_text(const gt_oa_param *p, const char *text);
+/* Where path parameter name sits in an operation's path: the index of its
+ * segment (0: the first) and the literal text around `{name}` there
+ * ("{id}.json": "" and ".json"; caller frees both); false when it is not
+ * there or its segment holds another parameter too. */
+bool oa_path_place(const char *op_path, const char *name, int *segment, char **prefix,
+                   char **suffix);
+/* serve: path parameter p read from a request path (as sent; its last
+ * segments are op_path's, a base path may come before) as its style says (a
+ * string, an array or an object of strings); NULL when it cannot be found. */
+cJSON *oa_style_read_path(const gt_oa_param *p, const char *op_path, const char *req_path);
 
 /* ---- verify.c ---- */
 /* The document's request and response body schemas (JSON media types)
@@ -97,6 +107,9 @@ void oa_negatives_free(gt_negative *list, size_t n);
  * the documented 4xx statuses other than 401, 403, 404, 405 and 429 (a
  * `4XX` class: every 4xx but those), else 400 or 422. */
 void oa_rejection(const gt_oa_op *op, gt_expect *e);
+/* The same for an invalid path parameter: those statuses or 404 (a server
+ * may answer that no resource has that identifier; docs/openapi.md). */
+void oa_rejection_path(const gt_oa_op *op, gt_expect *e);
 
 /* ---- contract.c ---- */
 void oa_contract_free(void *owner);

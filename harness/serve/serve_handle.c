@@ -398,7 +398,8 @@ static void authenticate(exchange *x) {
 }
 
 /* A scenario derived from an API description (openapi/): the request must
- * also be valid for the documented operation (parameters, body schema). An
+ * also be valid for the documented operation (path, query, header and
+ * cookie parameters, body schema). An
  * invalid one is answered like a body missing a field (its expected 4xx). */
 static void check_contract(exchange *x) {
   const gt_contract *k = x->c.ss->suite->scenarios[x->rt->scenario].contract;
@@ -408,7 +409,7 @@ static void check_contract(exchange *x) {
     cJSON_AddStringToObject(headers, x->req->headers[i].name, x->req->headers[i].value);
   char why[512];
   const char *qmark = strchr(x->req->target, '?');
-  if (!k->check_request(k, x->c.query, qmark ? qmark + 1 : "", headers, x->body,
+  if (!k->check_request(k, x->req->target, x->c.query, qmark ? qmark + 1 : "", headers, x->body,
                         serve_req_header(x->req, "Content-Type"), why, sizeof why)) {
     x->body_fault = GT_FAULT_MISSING_FIELD;
     x->contract_rejected = true;

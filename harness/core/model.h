@@ -310,23 +310,33 @@ typedef struct gt_negative {
   int index;
 } gt_negative;
 
+/* A request as serve received it, for gt_contract.check_request. */
+typedef struct gt_contract_request {
+  /* the request-target as sent (a query ignored): its last segments are the
+   * operation's path, those before them the base path; NULL: path
+   * parameters are not checked */
+  const char *path;
+  const cJSON *query;    /* object of text values */
+  const char *raw_query; /* as sent, after '?' (NULL: read `query`); each
+                            parameter is read from it as its style says */
+  const cJSON *headers;  /* object of text values (names lower-case) */
+  /* the parsed body or NULL (a form or multipart/form-data body: an object
+   * of its fields' text) */
+  const cJSON *body;
+  const char *content_type; /* the request's, or NULL */
+  /* multipart/form-data: per part name {"filename": ..., "content_type": ...}
+   * (members absent when the part has none), or NULL */
+  const cJSON *parts;
+} gt_contract_request;
+
 typedef struct gt_contract gt_contract;
 struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
                 const struct gt_expect *expect, bool is_head, struct gt_failures *out);
-  /* serve: is a request valid for the operation? path: the request's path
-   * (the request-target as sent, a query ignored; its last segments are the operation's
-   * path, the ones before the base path), NULL: path parameters are not
-   * checked; query and headers are
-   * objects of text values (header names lower-case); raw_query the query
-   * as sent (after '?'; NULL: read `query`), each parameter read from it as
-   * its style says (repeated, delimited, deepObject...); body the parsed
-   * body or NULL (a form or multipart/form-data body: an object of its
-   * fields' text), content_type the request's (NULL: none). false with why
-   * filled (one line) when it is not. */
-  bool (*check_request)(const gt_contract *c, const char *path, const cJSON *query,
-                        const char *raw_query, const cJSON *headers, const cJSON *body,
-                        const char *content_type, char *why, size_t cap);
+  /* serve: is a request valid for the operation? false with why filled
+   * (one line) when it is not. */
+  bool (*check_request)(const gt_contract *c, const struct gt_contract_request *rq, char *why,
+                        size_t cap);
   /* serve: the credential of an operation whose scheme is not the profile's:
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */

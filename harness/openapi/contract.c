@@ -379,30 +379,61 @@ static char *cookie_of(const char *cookies, const char *name) {
 
 /* Parameter p as the request carries it, read as its style writes it (a
  * string, an array or an object of strings); NULL when absent. */
-static cJSON *param_of_request(const gt_oa_op *op, const gt_oa_param *p, const char *path,
-                               const cJSON *query, const char *raw_query, const cJSON *headers) {
+static cJSON *param_of_request(const gt_oa_op *op, const gt_oa_param *p,
+                               const gt_contract_request *rq) {
   if (!strcmp(p->in, "query")) {
-    if (raw_query) return oa_style_read_query(p, raw_query, op->params, op->n_params);
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(query, p->name);
+    if (rq->raw_query) return oa_style_read_query(p, rq->raw_query, op->params, op->n_params);
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(rq->query, p->name);
     return cJSON_IsString(x) ? cJSON_CreateString(x->valuestring) : NULL;
   }
   if (!strcmp(p->in, "header")) {
-    const char *v = header_of(headers, p->name);
+    const char *v = header_of(rq->headers, p->name);
     return v ? oa_style_read_text(p, v) : NULL;
   }
   if (!strcmp(p->in, "cookie")) {
-    char *v = cookie_of(header_of(headers, "Cookie"), p->name);
+    char *v = cookie_of(header_of(rq->headers, "Cookie"), p->name);
     cJSON *out = v ? oa_style_read_text(p, v) : NULL;
     free(v);
     return out;
   }
-  if (!strcmp(p->in, "path") && path) return oa_style_read_path(p, op->path, path);
+  if (!strcmp(p->in, "path") && rq->path) return oa_style_read_path(p, op->path, rq->path);
   return NULL;
 }
 
-static bool check_request(const gt_contract *c, const char *path, const cJSON *query,
-                          const char *raw_query, const cJSON *headers, const cJSON *body,
-                          const char *content_type, char *why, size_t cap) {
+/* Each part of a multipart body whose Content-Type the document names
+ * (`encoding.contentType`, `contentMediaType`) carries one of those. */
+static bool parts_valid(oa_owner *o, const gt_oa_media *m, const cJSON *parts, char *why,
+                        size_t cap) {
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored, NULL};
+  oa_at at = {oa_doc_of(o->d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node ? oa_resolve(&R, m->schema.node, &at) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  bool ok = true;
+  for (const cJSON *x = parts->child; x && ok; x = x->next) {
+    oa_at pat = oa_copy(&at);
+    const gt_node *ps = props ? gt_node_get(props, x->string) : NULL;
+    const gt_node *prop = ps ? oa_resolve(&R, ps, &pat) : NULL;
+    oa_at_free(&pat);
+    oa_part part;
+    oa_part_of(m, x->string, prop, &part);
+    const cJSON *ct = cJSON_GetObjectItemCaseSensitive(x, "content_type");
+    const char *got = cJSON_IsString(ct) ? ct->valuestring : NULL;
+    if (part.documented && !oa_part_type_allowed(part.type, got)) {
+      snprintf(why, cap, "the part %s has Content-Type %s, the document says %s", x->string,
+               got ? got : "(none: text/plain)", part.type);
+      ok = false;
+    }
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return ok;
+}
+
+static bool check_request(const gt_contract *c, const gt_contract_request *rq, char *why,
+                          size_t cap) {
+  const cJSON *body = rq->body;
   const oa_contract *k = (const oa_contract *)c;
   const gt_oa_op *op = k->op;
   for (size_t i = 0; i < op->n_params; i++) {
@@ -410,7 +441,7 @@ static bool check_request(const gt_contract *c, const char *path, const cJSON *q
     if (strcmp(p->in, "query") && strcmp(p->in, "header") && strcmp(p->in, "cookie") &&
         strcmp(p->in, "path"))
       continue; /* 2.0 body and formData: the body's */
-    cJSON *v = param_of_request(op, p, path, query, raw_query, headers);
+    cJSON *v = param_of_request(op, p, rq);
     if (!v) {
       /* a path parameter the request path does not show is the router's business */
       if (p->required && strcmp(p->in, "path")) {
@@ -439,7 +470,7 @@ static bool check_request(const gt_contract *c, const char *path, const cJSON *q
       return false;
     }
   }
-  const gt_oa_media *m = body ? body_media(op, content_type) : NULL;
+  const gt_oa_media *m = body ? body_media(op, rq->content_type) : NULL;
   if (m) {
     oa_owner *o = k->owner;
     /* a form's fields are text: read as the schema's property types say */
@@ -457,6 +488,8 @@ static bool check_request(const gt_contract *c, const char *path, const cJSON *q
       if (!ok) first_error(o, m->part, b, "body", why, cap);
     }
     cJSON_Delete(typed);
+    if (ok && rq->parts && !strncasecmp(m->type, "multipart/form-data", 19))
+      ok = parts_valid(o, m, rq->parts, why, cap);
     return ok;
   }
   if (!body && op->body_required && op->n_body) {

@@ -433,6 +433,8 @@ typedef struct request_parts {
   cJSON *json;      /* JSON body or NULL */
   cJSON *form;      /* form body or NULL */
   cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
+  cJSON *parts;     /* multipart: per field {"type": Content-Type, "file": true} when it has
+                       one (parts.c), or NULL */
   int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
   cJSON *required;  /* JSON paths of the required body properties sent (nested too) */
 } request_parts;
@@ -444,6 +446,7 @@ static void parts_free(request_parts *r) {
   cJSON_Delete(r->json);
   cJSON_Delete(r->form);
   cJSON_Delete(r->multipart);
+  cJSON_Delete(r->parts);
   cJSON_Delete(r->required);
 }
 
@@ -458,6 +461,34 @@ static bool simple_name(const char *s) {
   for (; *s; s++)
     if (!isalnum((unsigned char)*s) && *s != '_') return false;
   return true;
+}
+
+/* Per field of a multipart body: the Content-Type its part carries and
+ * whether it is a file part (parts.c); NULL when no field has either. */
+static cJSON *part_types(deriver *D, const gt_oa_media *m, const cJSON *fields) {
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node ? oa_resolve(&D->R, m->schema.node, &at) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  cJSON *out = NULL;
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    oa_at pat = oa_copy(&at);
+    const gt_node *ps = props ? gt_node_get(props, f->string) : NULL;
+    const gt_node *prop = ps ? oa_resolve(&D->R, ps, &pat) : NULL;
+    oa_at_free(&pat);
+    oa_part part;
+    oa_part_of(m, f->string, prop, &part);
+    if (!part.type && !part.file) continue;
+    if (!out) out = cJSON_CreateObject();
+    cJSON *x = cJSON_AddObjectToObject(out, f->string);
+    if (part.type) {
+      char *t = oa_part_type_to_send(part.type);
+      cJSON_AddStringToObject(x, "type", t);
+      free(t);
+    }
+    if (part.file) cJSON_AddTrueToObject(x, "file");
+  }
+  oa_at_free(&at);
+  return out;
 }
 
 /* The JSON paths of the required properties the body value sends: those
@@ -582,6 +613,7 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       oa_at_free(&at);
     } else if (cJSON_IsObject(v) && use == multi) {
       r->multipart = v;
+      r->parts = part_types(D, multi, v);
       cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
       cJSON_AddStringToObject(r->headers, "Content-Type",
                               "multipart/form-data; boundary=" MULTIPART_BOUNDARY);
@@ -594,13 +626,22 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
 }
 
 /* multipart/form-data (RFC 7578): one part per field, its value as text (an
- * array as comma-separated items, an object as JSON). Caller frees. */
-static char *multipart_text(const cJSON *fields) {
+ * array as comma-separated items, an object as JSON); a file field as a
+ * file part (a filename), each part with the Content-Type parts names.
+ * Caller frees. */
+static char *multipart_text(const cJSON *fields, const cJSON *parts) {
   gt_buf b;
   gt_buf_init(&b);
   for (const cJSON *f = fields->child; f; f = f->next) {
-    gt_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n",
-                  MULTIPART_BOUNDARY, f->string);
+    const cJSON *part = cJSON_GetObjectItemCaseSensitive(parts, f->string);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
+    gt_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", MULTIPART_BOUNDARY,
+                  f->string);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "file")))
+      gt_buf_printf(&b, "; filename=\"%s%s\"", f->string,
+                    oa_part_filename_ext(cJSON_IsString(type) ? type->valuestring : NULL));
+    if (cJSON_IsString(type)) gt_buf_printf(&b, "\r\nContent-Type: %s", type->valuestring);
+    gt_buf_adds(&b, "\r\n\r\n");
     if (cJSON_IsArray(f)) {
       for (const cJSON *x = f->child; x; x = x->next) {
         char *t = as_text(x);
@@ -672,7 +713,7 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
     put_json(b, r->form);
     gt_buf_addc(b, '\n');
   } else if (r->multipart) {
-    char *text = multipart_text(r->multipart);
+    char *text = multipart_text(r->multipart, r->parts);
     gt_buf_adds(b, "      body: ");
     put_str(b, text);
     gt_buf_addc(b, '\n');

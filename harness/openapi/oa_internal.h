@@ -111,6 +111,27 @@ void oa_rejection(const gt_oa_op *op, gt_expect *e);
  * may answer that no resource has that identifier; docs/openapi.md). */
 void oa_rejection_path(const gt_oa_op *op, gt_expect *e);
 
+/* ---- parts.c: multipart/form-data parts ---- */
+typedef struct oa_part {
+  bool file;        /* the property is a file (binary, base64, contentMediaType, 2.0 file) */
+  const char *type; /* the part's Content-Type to send (borrowed; may be a list or a
+                       range: oa_part_type_to_send), or NULL: none */
+  bool documented;  /* type comes from the document (encoding.contentType or
+                       contentMediaType), not the file default */
+} oa_part;
+/* Part `name` of multipart media m, its property schema prop (resolved, or
+ * NULL). */
+void oa_part_of(const gt_oa_media *m, const char *name, const gt_node *prop, oa_part *out);
+/* Does a part's Content-Type (NULL: none, read as text/plain) fall in the
+ * documented list of types and ranges ("image/png, image/jpeg", a range is a
+ * major type and a star)? */
+bool oa_part_type_allowed(const char *documented, const char *got);
+/* The type a derived request gives a part: the list's first entry, a range
+ * made concrete (the image range gives image/png). Caller frees. */
+char *oa_part_type_to_send(const char *documented);
+/* ".png" for image/png ... ".bin" otherwise: a file part's filename ending. */
+const char *oa_part_filename_ext(const char *type);
+
 /* ---- contract.c ---- */
 void oa_contract_free(void *owner);
 

@@ -85,7 +85,7 @@ Test(openapi_params, conformant_shop_passes_every_derived_case) {
   run_shop(&r, NULL);
   static const char *const none[] = {NULL};
   expect_failures(&r, none);
-  cr_expect_eq(r.j.n, 56, "%zu cases", r.j.n);
+  cr_expect_eq(r.j.n, 62, "%zu cases", r.j.n);
   cr_expect_eq(ts_junit_count(&r.j, TS_CASE_SKIPPED), 0);
   static const char *const cases[] = {
       /* path parameters: bounds, length, pattern */
@@ -251,7 +251,7 @@ Test(openapi_params, coverage_names_the_parameters_sent_and_faulted) {
                             "value=\"sent: path itemId, cookie region; not sent: -; faulted: "
                             "path itemId, cookie region\"/>"),
             "%s", r.j.raw);
-  cr_expect(strstr(r.g.out, "8 of 10 documented statuses observed, 4 of 4 parameters sent (4 "
+  cr_expect(strstr(r.g.out, "9 of 12 documented statuses observed, 4 of 4 parameters sent (4 "
                             "faulted)"),
             "%s", r.g.out);
   cr_expect(strstr(r.g.out, "2/2 sent, 2 faulted"), "%s", r.g.out);

@@ -182,13 +182,14 @@ Test(openapi_serve, parameter_styles_and_form_bodies_are_read_as_documented) {
   free(doc);
 }
 
-/* Path and cookie parameters are validated like query ones: the derived
- * run (out_of_range / pattern_mismatch / bad_length in a path segment,
- * not_in_enum / missing_param of a cookie, nested body properties and
- * arrays) passes, and serve answers each broken value 400. */
-Test(openapi_serve, path_and_cookie_parameters_are_validated) {
+/* Path and cookie parameters are validated like query ones, and a
+ * multipart part's Content-Type against the document's `encoding`: the
+ * derived run (out_of_range / pattern_mismatch / bad_length in a path
+ * segment, not_in_enum / missing_param of a cookie, nested body properties
+ * and arrays, a file part) passes, and serve answers each broken value 400. */
+Test(openapi_serve, path_cookie_and_multipart_parts_are_validated) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/params.yaml", SOURCE_DIR);
-  run_against_serve(doc, NULL, "/v1", 56);
+  run_against_serve(doc, NULL, "/v1", 62);
   ts_serve s;
   const char *suites[] = {doc, NULL};
   ts_serve_opts so = {.suites = suites};
@@ -220,6 +221,29 @@ Test(openapi_serve, path_and_cookie_parameters_are_validated) {
     free(what);
     free(url);
   }
+  /* the photo part: a file whose type `encoding` documents as image/png or image/jpeg */
+#define PHOTO(TYPE_LINE)                                                                           \
+  "--b1\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nsea\r\n"                          \
+  "--b1\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"sea.png\"\r\n" TYPE_LINE     \
+  "\r\n\x89PNG\r\n--b1--\r\n"
+  static const struct {
+    const char *body;
+    long status;
+  } photos[] = {
+      {PHOTO("Content-Type: image/png\r\n"), 201},
+      {PHOTO("Content-Type: image/jpeg; q=1\r\n"), 201},
+      {PHOTO("Content-Type: text/plain\r\n"), 400},
+      {PHOTO(""), 400}, /* no Content-Type: text/plain */
+  };
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/photos", s.port);
+  for (size_t i = 0; i < sizeof photos / sizeof *photos; i++) {
+    ts_http_call post = {.method = "POST",
+                         .url = url,
+                         .content_type = "multipart/form-data; boundary=b1",
+                         .body = photos[i].body};
+    curl_status(&post, photos[i].status, photos[i].body);
+  }
+  free(url);
   ts_serve_stop(&s, false, 5000);
   ts_serve_free(&s);
   free(doc);

@@ -12,7 +12,10 @@
  *   accepts_missing_nested   POST /orders accepts a customer without its required name
  *   ignores_max_items        POST /orders accepts more than 3 lines
  *   accepts_duplicates       POST /orders accepts a coupon twice (uniqueItems)
- */
+ *
+ * POST /photos takes a multipart/form-data upload: a title field and a photo
+ * file part of type image/png or image/jpeg (libmicrohttpd's post processor
+ * reads it). */
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <microhttpd.h>
@@ -189,9 +192,63 @@ static enum MHD_Result get_item(struct MHD_Connection *c, const char *seg) {
   return send_json(c, 200, o);
 }
 
+/* What the post processor read of a /photos upload. */
+typedef struct upload {
+  char title[64];
+  bool has_title, title_too_long, has_photo;
+  char filename[64], type[64];
+} upload;
+
+static enum MHD_Result upload_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *filename, const char *content_type,
+                                   const char *transfer_encoding, const char *data, uint64_t off,
+                                   size_t size) {
+  (void)kind, (void)transfer_encoding;
+  upload *u = cls;
+  if (!strcmp(key, "title")) {
+    u->has_title = true;
+    if (off + size >= sizeof u->title) {
+      u->title_too_long = true;
+    } else {
+      memcpy(u->title + off, data, size);
+      u->title[off + size] = 0;
+    }
+  } else if (!strcmp(key, "photo") && off == 0) {
+    u->has_photo = true;
+    snprintf(u->filename, sizeof u->filename, "%s", filename ? filename : "");
+    snprintf(u->type, sizeof u->type, "%s", content_type ? content_type : "");
+  }
+  return MHD_YES;
+}
+
+static enum MHD_Result create_photo(struct MHD_Connection *c, const req_state *st) {
+  const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+  if (!ct || strncmp(ct, "multipart/form-data", 19)) return error(c, 400, "multipart expected");
+  upload u = {0};
+  struct MHD_PostProcessor *pp = MHD_create_post_processor(c, 4096, upload_part, &u);
+  if (!pp) return error(c, 400, "a multipart body with a boundary expected");
+  enum MHD_Result ok = MHD_post_process(pp, st->body, st->len);
+  MHD_destroy_post_processor(pp);
+  if (ok != MHD_YES) return error(c, 400, "malformed multipart body");
+  if (!u.has_title || u.title_too_long || strlen(u.title) > 20)
+    return error(c, 400, "title: up to 20 characters");
+  if (!u.has_photo || !u.filename[0]) return error(c, 400, "photo: a file part");
+  if (strcmp(u.type, "image/png") && strcmp(u.type, "image/jpeg"))
+    return error(c, 400, "photo: image/png or image/jpeg");
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "title", u.title);
+  cJSON_AddStringToObject(o, "filename", u.filename);
+  cJSON_AddStringToObject(o, "type", u.type);
+  return send_json(c, 201, o);
+}
+
 static enum MHD_Result route(struct MHD_Connection *c, const char *method, const char *url,
                              const req_state *st) {
   bool get = !strcmp(method, "GET");
+  if (!strcmp(url, "/v1/photos")) {
+    if (strcmp(method, "POST")) return error(c, 405, "method not allowed");
+    return create_photo(c, st);
+  }
   if (!strcmp(url, "/v1/orders")) {
     if (strcmp(method, "POST")) return error(c, 405, "method not allowed");
     return create_order(c, st);

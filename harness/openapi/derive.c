@@ -274,6 +274,27 @@ static const char *from_links(deriver *D, plan *P, size_t self, const char *para
   return NULL;
 }
 
+/* true when path many is path one with a plural ending: /silences of
+ * /silence, /boxes of /box, /policies of /policy. */
+static bool plural_of(const char *many, const char *one) {
+  size_t n = strlen(one), m = strlen(many);
+  if (m <= n || strncmp(many, one, n - (n && one[n - 1] == 'y'))) return false;
+  const char *tail = many + n;
+  if (n && one[n - 1] == 'y' && !strcmp(many + n - 1, "ies")) return true;
+  return !strcmp(tail, "s") || !strcmp(tail, "es");
+}
+
+/* The parameter's own name when the success body (an object) has that
+ * property, else NULL. */
+static const char *exact_id_property(deriver *D, const gt_oa_response *r, const char *param) {
+  const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
+  if (!m || !m->schema.node) return NULL;
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  bool found = has_property(D, m->schema.node, &at, param, 0);
+  oa_at_free(&at);
+  return found ? param : NULL;
+}
+
 static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {
   const gt_openapi *d = D->R.d;
   const gt_oa_op *op = &d->ops[self];
@@ -283,14 +304,21 @@ static const char *infer_producer(deriver *D, plan *P, size_t self, const char *
   if (!coll) return NULL;
   const char *name = NULL;
   char prop[256];
-  for (int pass = 0; pass < 2 && !name; pass++)
+  /* pass 0: POST on the collection; 1: GET of it (its first element);
+   * 2: POST on its plural or singular (/silence/{silenceID} is created by
+   * POST /silences); 3: any POST whose answer has a property named exactly
+   * like the parameter */
+  for (int pass = 0; pass < 4 && !name; pass++)
     for (size_t i = 0; i < d->n_ops && !name; i++) {
       const gt_oa_op *p = &d->ops[i];
-      if (i == self || strcmp(p->path, coll)) continue;
-      if (strcmp(p->method, pass == 0 ? "POST" : "GET")) continue;
-      const char *id = id_property(D, success(p), param, pass == 1, prop, sizeof prop);
+      if (i == self || strcmp(p->method, pass == 1 ? "GET" : "POST")) continue;
+      if (pass < 2 && strcmp(p->path, coll)) continue;
+      if (pass == 2 && !plural_of(p->path, coll) && !plural_of(coll, p->path)) continue;
+      if (pass == 3 && !strcmp(p->path, coll)) continue;
+      const char *id = pass == 3 ? exact_id_property(D, success(p), param)
+                                 : id_property(D, success(p), param, pass == 1, prop, sizeof prop);
       if (!id) continue;
-      char *jp = gt_xasprintf(pass == 0 ? "$.%s" : "$[0].%s", id);
+      char *jp = gt_xasprintf(pass == 1 ? "$[0].%s" : "$.%s", id);
       name = plan_capture(P, self, i, param, jp);
       free(jp);
     }
@@ -491,40 +519,59 @@ static cJSON *part_types(deriver *D, const gt_oa_media *m, const cJSON *fields) 
   return out;
 }
 
+/* The schema of property name of s0 (at its place at): in its
+ * `properties`, else in those of an allOf part; *where moves to it. NULL
+ * when none describes it. */
+static const gt_node *property_schema(deriver *D, const gt_node *s0, const oa_at *at,
+                                      const char *name, oa_at *where, int depth) {
+  oa_at w = oa_copy(at);
+  const gt_node *s = s0 && depth < 4 ? oa_resolve(&D->R, s0, &w) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  const gt_node *p = props ? gt_node_get(props, name) : NULL;
+  if (p) {
+    *where = w;
+    return p;
+  }
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count && !p; i++)
+    p = property_schema(D, all->items[i], &w, name, where, depth + 1);
+  oa_at_free(&w);
+  return p;
+}
+
 /* The JSON paths of the required properties the body value sends: those
- * s (resolved) requires, and, inside each of them that is an object, those
- * its own schema requires (depth 4): a required property of an optional one
- * is not required of every body. */
-static void required_paths(deriver *D, const gt_node *s, size_t doc, const cJSON *value,
+ * s0 requires (its allOf parts too), and, inside each of them that is an
+ * object, those its own schema requires (depth 4): a required property of
+ * an optional one is not required of every body. */
+static void required_paths(deriver *D, const gt_node *s0, const oa_at *at, const cJSON *value,
                            gt_buf *path, int depth, cJSON *out) {
-  const gt_node *req = gt_node_get(s, "required");
-  const gt_node *props = gt_node_get(s, "properties");
-  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++) {
-    const char *name = req->items[i]->text;
-    const cJSON *x = name ? cJSON_GetObjectItemCaseSensitive(value, name) : NULL;
+  cJSON *names = cJSON_CreateArray();
+  oa_collect_required(&D->R, s0, at, names, 0);
+  for (const cJSON *c = names->child; c; c = c->next) {
+    const char *name = c->valuestring;
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(value, name);
     if (!x) continue;
     size_t mark = path->len;
     if (simple_name(name)) {
       gt_buf_printf(path, ".%s", name);
     } else {
       gt_buf_adds(path, "['");
-      for (const char *c = name; *c; c++) {
-        if (*c == '\'' || *c == '\\') gt_buf_addc(path, '\\');
-        gt_buf_addc(path, *c);
+      for (const char *k = name; *k; k++) {
+        if (*k == '\'' || *k == '\\') gt_buf_addc(path, '\\');
+        gt_buf_addc(path, *k);
       }
       gt_buf_adds(path, "']");
     }
     cJSON_AddItemToArray(out, cJSON_CreateString(path->data));
-    const gt_node *ps = props ? gt_node_get(props, name) : NULL;
-    if (ps && cJSON_IsObject(x) && depth < 4) {
-      oa_at at = {doc, gt_xstrdup("")};
-      const gt_node *rs = oa_resolve(&D->R, ps, &at);
-      if (rs) required_paths(D, rs, at.doc, x, path, depth + 1, out);
-      oa_at_free(&at);
-    }
+    oa_at where = {0, NULL};
+    const gt_node *ps =
+        cJSON_IsObject(x) && depth < 4 ? property_schema(D, s0, at, name, &where, 0) : NULL;
+    if (ps) required_paths(D, ps, &where, x, path, depth + 1, out);
+    oa_at_free(&where);
     path->len = mark;
     path->data[mark] = '\0';
   }
+  cJSON_Delete(names);
 }
 
 static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
@@ -600,14 +647,15 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
     if (m) {
       r->json = v;
+      /* required also where an allOf part declares it (Swagger 2.0 and
+       * go-swagger documents put `required` in one part, properties in another) */
       oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
-      const gt_node *bs = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
-      if (bs && cJSON_IsObject(v)) {
+      if (use->schema.node && cJSON_IsObject(v)) {
         r->required = cJSON_CreateArray();
         gt_buf path;
         gt_buf_init(&path);
         gt_buf_addc(&path, '$');
-        required_paths(D, bs, at.doc, v, &path, 0, r->required);
+        required_paths(D, use->schema.node, &at, v, &path, 0, r->required);
         gt_buf_free(&path);
       }
       oa_at_free(&at);

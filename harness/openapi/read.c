@@ -531,14 +531,16 @@ static bool read_paths(op_ctx *C, const gt_node *paths) {
 static char *server_url(oa_reader *R, const gt_node *root) {
   if (R->d->version == 20) {
     const char *host = oa_text(root, "host");
-    if (!host) return NULL;
+    const char *base_path = oa_text(root, "basePath");
+    /* no host: "the host serving the documentation" (Swagger 2.0); the
+     * basePath still mounts the API (Alertmanager's /api/v2/) */
+    if (!host) return base_path && *base_path == '/' ? gt_xstrdup(base_path) : NULL;
     const gt_node *schemes = gt_node_get(root, "schemes");
     const char *scheme = schemes && schemes->kind == GT_NODE_SEQ && schemes->count &&
                                  schemes->items[0]->kind == GT_NODE_SCALAR
                              ? schemes->items[0]->text
                              : "https";
-    const char *base = oa_text(root, "basePath");
-    return gt_xasprintf("%s://%s%s", scheme, host, base ? base : "");
+    return gt_xasprintf("%s://%s%s", scheme, host, base_path ? base_path : "");
   }
   const gt_node *servers = gt_node_get(root, "servers");
   if (!servers || servers->kind != GT_NODE_SEQ || !servers->count) return NULL;

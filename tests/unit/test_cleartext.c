@@ -63,10 +63,9 @@ Test(cleartext, https_loopback_no_credential_or_an_explicit_yes_are_allowed) {
   cr_expect(allowed("http://[::1]:8080", "t", "", &o, &e));
   cr_expect(allowed("http://api.example.com", "", "", &o, &e), "an empty credential");
   cr_expect(allowed("http://api.example.com", "${UNSET_IN_THIS_TEST:-}", "", &o, &e));
-  cr_expect(allowed("http://api.example.com", "t", "  transport: { https_only: false }\n", &o,
-                    &e));
-  cr_expect_not(allowed("http://api.example.com", "t", "  transport: { https_only: true }\n", &o,
-                        &e));
+  cr_expect(allowed("http://api.example.com", "t", "  transport: { https_only: false }\n", &o, &e));
+  cr_expect_not(
+      allowed("http://api.example.com", "t", "  transport: { https_only: true }\n", &o, &e));
   o.allow_plain_http = true;
   cr_expect(allowed("http://api.example.com", "t", "", &o, &e));
 }

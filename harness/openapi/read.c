@@ -312,7 +312,8 @@ static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_o
 static void add_media(gt_oa_media **v, size_t *n, const char *type, const gt_node *schema,
                       char *uri, const gt_node *example) {
   *v = gt_xrealloc(*v, (*n + 1) * sizeof **v);
-  (*v)[(*n)++] = (gt_oa_media){gt_xstrdup(type), {schema, uri}, example, -1};
+  (*v)[(*n)++] = (gt_oa_media){
+      .type = gt_xstrdup(type), .schema = {schema, uri}, .example = example, .part = -1};
 }
 
 /* A 3.x `content:` mapping. */
@@ -335,7 +336,10 @@ static bool read_content(op_ctx *C, const gt_node *content, const oa_at *where, 
       if (ok) uri = oa_uri(C->R->d, &sat);
       oa_at_free(&sat);
     }
-    if (ok) add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
+    if (ok) {
+      add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
+      (*v)[*n - 1].encoding = gt_node_get(m, "encoding");
+    }
     oa_at_free(&mat);
   }
   oa_at_free(&cat);

@@ -521,16 +521,30 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   const gt_oa_media *m = NULL;
   for (size_t i = 0; doc && i < doc->n_media && !m; i++)
     if (json_type(doc->media[i].type) && strncmp(doc->media[i].type, "*/*", 3)) m = &doc->media[i];
+  if (!m && doc && doc->n_media && strncmp(doc->media[0].type, "*/*", 3)) {
+    /* documented in other media types only (400 as application/xml): the
+     * first of them, with its example when it is text, else no body */
+    const gt_oa_media *x = &doc->media[0];
+    *media = gt_xstrndup(x->type, strcspn(x->type, ";"));
+    bool text = x->example && x->example->kind == GT_NODE_SCALAR && x->example->text;
+    *body = gt_xstrdup(text ? x->example->text : "");
+    return true;
+  }
   if (!m) return false;
   oa_owner *o = k->owner;
   pthread_mutex_lock(&o->lock);
-  cJSON *v = oa_example_json(m->example);
+  /* checked against the schema, another variant when not valid (synth.c) */
+  gt_err ignored = {0};
+  oa_verifier *verify = m->part >= 0 && m->schema.node
+                            ? oa_verifier_part(o->schema, m->schema.node, (size_t)m->part)
+                            : NULL;
+  oa_reader R = {o->d, &ignored, verify};
+  cJSON *v = oa_usable_example(&R, m->schema.node, oa_example_json(m->example));
   if (!v && m->schema.node) {
-    gt_err ignored = {0};
-    oa_reader R = {o->d, &ignored, NULL};
     uint64_t rng = (uint64_t)status * 2654435761u;
     v = oa_synthesize_for(&R, m->schema.node, &rng, true);
   }
+  oa_verifier_free(verify);
   pthread_mutex_unlock(&o->lock);
   if (!v) v = cJSON_CreateObject();
   /* a problem details body says which status it is about */

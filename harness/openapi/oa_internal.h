@@ -59,6 +59,10 @@ cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, boo
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
+/* v (owned, may be NULL) when R->verify does not reject it for schema; else
+ * the JSON a string v holds when that is valid (a stringified example); else
+ * NULL (v freed): synthesize instead. */
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v);
 
 /* ---- style.c ---- */
 /* "form", "simple", ... -> the style; false for another word. */
@@ -85,6 +89,9 @@ oa_verifier *oa_verifier_new(const gt_openapi *d);
 /* 1: value is valid against schema (a body schema node of the document),
  * 0: it is not, -1: that schema is not one the verifier knows. */
 int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value);
+/* A verifier knowing one schema node, compiled elsewhere as part `part` of s
+ * (borrowed: s must outlive it). */
+oa_verifier *oa_verifier_part(struct gt_schema *s, const gt_node *node, size_t part);
 void oa_verifier_free(oa_verifier *v);
 
 /* ---- negative.c ---- */

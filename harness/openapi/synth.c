@@ -41,6 +41,16 @@ cJSON *oa_example_json(const gt_node *example) {
   return example ? gt_node_to_json(example) : NULL;
 }
 
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v) {
+  if (!v || !R->verify || oa_verifier_check(R->verify, schema, v) != 0) return v;
+  /* a stringified JSON example ("value: |- [ {...} ]"): its parsed value */
+  cJSON *parsed = cJSON_IsString(v) ? cJSON_Parse(v->valuestring) : NULL;
+  cJSON_Delete(v);
+  if (parsed && oa_verifier_check(R->verify, schema, parsed) == 1) return parsed;
+  cJSON_Delete(parsed);
+  return NULL;
+}
+
 static bool num_of(const gt_node *n, double *out) {
   if (!n || n->kind != GT_NODE_SCALAR || !n->text || n->quoted) return false;
   char *end;

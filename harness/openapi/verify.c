@@ -11,6 +11,7 @@
 
 struct oa_verifier {
   gt_schema *schema;
+  bool borrowed;         /* oa_verifier_part: the schema belongs to someone else */
   const gt_node **nodes; /* nodes[i] is compiled as part i */
   size_t n, cap;
   const char **uris;
@@ -62,9 +63,19 @@ int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *
   return -1;
 }
 
+oa_verifier *oa_verifier_part(gt_schema *s, const gt_node *node, size_t part) {
+  oa_verifier *v = gt_xcalloc(1, sizeof *v);
+  v->schema = s;
+  v->borrowed = true;
+  v->nodes = gt_xcalloc(part + 1, sizeof *v->nodes);
+  v->nodes[part] = node;
+  v->n = part + 1;
+  return v;
+}
+
 void oa_verifier_free(oa_verifier *v) {
   if (!v) return;
-  gt_schema_free(v->schema);
+  if (!v->borrowed) gt_schema_free(v->schema);
   free(v->nodes);
   free(v);
 }

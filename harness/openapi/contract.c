@@ -83,10 +83,10 @@ static bool media_matches(const char *doc, const char *got) {
   return dn == gn && !strncasecmp(doc, got, dn);
 }
 
-static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, const char *what,
-                              const char *prefix, gt_failures *out) {
+static void add_schema_errors(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                              const char *what, const char *prefix, gt_failures *out) {
   gt_schema_result res = {0};
-  if (gt_schema_validate_part(o->schema, (size_t)part, value, &res)) {
+  if (gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res)) {
     gt_schema_result_free(&res);
     return;
   }
@@ -120,7 +120,7 @@ static void check_headers(const oa_owner *o, const gt_oa_response *doc,
       if (!gt_schema_valid_part(o->schema, (size_t)h->part, typed) &&
           !gt_schema_valid_part(o->schema, (size_t)h->part, text)) {
         char *what = gt_xasprintf("the documented schema of header %s", h->name);
-        add_schema_errors(o, h->part, text, what, where, out);
+        add_schema_errors(o, h->part, GT_SCHEMA_USE_ANY, text, what, where, out);
         free(what);
       }
       cJSON_Delete(typed);
@@ -176,7 +176,8 @@ static void judge(const gt_contract *c, const gt_http_response *resp, const cJSO
   if (m->part < 0 || !parsed) return; /* not JSON: json_parses says so when it should be */
   char *what =
       gt_xasprintf("the schema of %s %s %s %s", op->method, op->path, doc->status, m->type);
-  add_schema_errors(k->owner, m->part, parsed, what, "", out);
+  /* a required writeOnly property is required in requests only */
+  add_schema_errors(k->owner, m->part, GT_SCHEMA_USE_RESPONSE, parsed, what, "", out);
   free(what);
 }
 
@@ -223,54 +224,15 @@ static bool text_valid_in(const oa_owner *o, long part, const gt_schema *own, co
   return ok;
 }
 
-static bool first_error(const oa_owner *o, long part, const cJSON *value, const char *what,
-                        char *why, size_t cap) {
+static bool first_error(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                        const char *what, char *why, size_t cap) {
   gt_schema_result res = {0};
-  bool ok = gt_schema_validate_part(o->schema, (size_t)part, value, &res);
+  bool ok = gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res);
   if (!ok)
     snprintf(why, cap, "%s %s: %s", what, res.count ? res.errors[0].instance_path : "$",
              res.count ? res.errors[0].message : "invalid");
   gt_schema_result_free(&res);
   return ok;
-}
-
-/* A copy of an object body with each missing readOnly property of the
- * top-level schema (and its allOf parts) set to a synthesized value; NULL
- * when there is none to add. */
-static void add_read_only(oa_reader *R, const gt_node *s0, size_t doc, cJSON *out, int depth,
-                          bool *added) {
-  oa_at at = {doc, gt_xstrdup("")};
-  const gt_node *s = s0 ? oa_resolve(R, s0, &at) : NULL;
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
-  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
-    oa_at pat = oa_copy(&at);
-    const gt_node *p = oa_resolve(R, props->items[i], &pat);
-    oa_at_free(&pat);
-    const char *ro = p ? oa_text(p, "readOnly") : NULL;
-    if (!ro || strcmp(ro, "true") || cJSON_GetObjectItemCaseSensitive(out, props->keys[i]->text))
-      continue;
-    uint64_t rng = 1;
-    cJSON_AddItemToObject(out, props->keys[i]->text, oa_synthesize_for(R, p, &rng, true));
-    *added = true;
-  }
-  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
-  for (size_t i = 0; depth < 4 && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
-    add_read_only(R, all->items[i], at.doc, out, depth + 1, added);
-  oa_at_free(&at);
-}
-
-static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJSON *body) {
-  if (!schema || !cJSON_IsObject(body)) return NULL;
-  gt_err ignored = {0};
-  oa_reader R = {o->d, &ignored, NULL};
-  cJSON *out = cJSON_Duplicate(body, true);
-  bool added = false;
-  add_read_only(&R, schema, oa_doc_of(o->d, schema), out, 0, &added);
-  if (!added) {
-    cJSON_Delete(out);
-    return NULL;
-  }
-  return out;
 }
 
 static bool json_type(const char *t);
@@ -411,17 +373,8 @@ static bool check_request(const gt_contract *c, const cJSON *query, const char *
     /* a form's fields are text: read as the schema's property types say */
     cJSON *typed = form_type(m->type) ? typed_fields(o, m->schema.node, body) : NULL;
     const cJSON *b = typed ? typed : body;
-    bool ok = gt_schema_valid_part(o->schema, (size_t)m->part, b);
-    if (!ok) {
-      /* a required readOnly property is required in responses only: the
-       * body with them filled in must be valid */
-      pthread_mutex_lock(&o->lock);
-      cJSON *filled = with_read_only(o, m->schema.node, b);
-      pthread_mutex_unlock(&o->lock);
-      ok = filled && gt_schema_valid_part(o->schema, (size_t)m->part, filled);
-      cJSON_Delete(filled);
-      if (!ok) first_error(o, m->part, b, "body", why, cap);
-    }
+    /* a required readOnly property is required in responses only */
+    bool ok = first_error(o, m->part, GT_SCHEMA_USE_REQUEST, b, "body", why, cap);
     cJSON_Delete(typed);
     return ok;
   }
@@ -539,7 +492,7 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
                             ? oa_verifier_part(o->schema, m->schema.node, (size_t)m->part)
                             : NULL;
   oa_reader R = {o->d, &ignored, verify};
-  cJSON *v = oa_usable_example(&R, m->schema.node, oa_example_json(m->example));
+  cJSON *v = oa_usable_example(&R, m->schema.node, oa_example_json(m->example), true);
   if (!v && m->schema.node) {
     uint64_t rng = (uint64_t)status * 2654435761u;
     v = oa_synthesize_for(&R, m->schema.node, &rng, true);
@@ -676,7 +629,8 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
       if (!strcmp(op->params[k].in, "query") || !strcmp(op->params[k].in, "header"))
         op->params[k].part = add_part(&P, &op->params[k].schema);
   }
-  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
+  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30,
+                       .openapi = true};
   /* 3.1: `jsonSchemaDialect` names the default dialect (the OpenAPI base
    * dialect is 2020-12 with annotations only) */
   const char *jd = d->version == 31 ? oa_text(d->trees[0], "jsonSchemaDialect") : NULL;

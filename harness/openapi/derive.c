@@ -521,7 +521,7 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     if (!strncasecmp(op->body[i].type, "multipart/form-data", 19)) multi = &op->body[i];
   const gt_oa_media *use = m ? m : form ? form : multi;
   if (use) {
-    cJSON *v = oa_usable_example(&D->R, use->schema.node, oa_example_json(use->example));
+    cJSON *v = oa_usable_example(&D->R, use->schema.node, oa_example_json(use->example), false);
     if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
     if (m) {
       r->json = v;
@@ -752,7 +752,7 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
   if (!first) gt_buf_adds(b, " }\n");
   const gt_oa_media *m = json_media(ok->media, ok->n_media);
   if (status == 204 || status == 304 || !m) return;
-  cJSON *body = oa_usable_example(&D->R, m->schema.node, oa_example_json(m->example));
+  cJSON *body = oa_usable_example(&D->R, m->schema.node, oa_example_json(m->example), true);
   if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
   gt_buf_adds(b, "      json: ");
   put_json(b, body);

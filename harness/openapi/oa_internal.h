@@ -59,10 +59,11 @@ cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, boo
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
-/* v (owned, may be NULL) when R->verify does not reject it for schema; else
- * the JSON a string v holds when that is valid (a stringified example); else
- * NULL (v freed): synthesize instead. */
-cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v);
+/* v (owned, may be NULL) when R->verify does not reject it for schema (as a
+ * response body when response, else a request body); else the JSON a string
+ * v holds when that is valid (a stringified example); else NULL (v freed):
+ * synthesize instead. */
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response);
 
 /* ---- style.c ---- */
 /* "form", "simple", ... -> the style; false for another word. */
@@ -86,9 +87,12 @@ cJSON *oa_style_read_text(const gt_oa_param *p, const char *text);
  * compiled together; an empty verifier when they do not compile. Caller
  * frees with oa_verifier_free. */
 oa_verifier *oa_verifier_new(const gt_openapi *d);
-/* 1: value is valid against schema (a body schema node of the document),
- * 0: it is not, -1: that schema is not one the verifier knows. */
-int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value);
+/* 1: value is valid against schema (a body schema node of the document) as
+ * a response body (response) or a request body (readOnly / writeOnly
+ * required properties may be left out, parts.h), 0: it is not, -1: that
+ * schema is not one the verifier knows. */
+int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value,
+                      bool response);
 /* A verifier knowing one schema node, compiled elsewhere as part `part` of s
  * (borrowed: s must outlive it). */
 oa_verifier *oa_verifier_part(struct gt_schema *s, const gt_node *node, size_t part);

@@ -41,12 +41,12 @@ cJSON *oa_example_json(const gt_node *example) {
   return example ? gt_node_to_json(example) : NULL;
 }
 
-cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v) {
-  if (!v || !R->verify || oa_verifier_check(R->verify, schema, v) != 0) return v;
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response) {
+  if (!v || !R->verify || oa_verifier_check(R->verify, schema, v, response) != 0) return v;
   /* a stringified JSON example ("value: |- [ {...} ]"): its parsed value */
   cJSON *parsed = cJSON_IsString(v) ? cJSON_Parse(v->valuestring) : NULL;
   cJSON_Delete(v);
-  if (parsed && oa_verifier_check(R->verify, schema, parsed) == 1) return parsed;
+  if (parsed && oa_verifier_check(R->verify, schema, parsed, response) == 1) return parsed;
   cJSON_Delete(parsed);
   return NULL;
 }
@@ -239,10 +239,32 @@ static const char *branch_name(const gt_node *mapping, const char *ref) {
   return slash ? slash + 1 : ref;
 }
 
+/* The discriminator a branch declares itself or through its allOf parts
+ * (`Cat: allOf: [$ref: Pet, ...]`, Pet has one), as the validator reads an
+ * inherited one (harness/schema/validate.c disc_pick). */
+static const gt_node *inherited_disc(synther *S, const gt_node *branch, const oa_at *at,
+                                     int depth) {
+  oa_at w = oa_copy(at);
+  const gt_node *s = depth < 4 ? oa_resolve(S->R, branch, &w) : NULL;
+  const gt_node *d = s && s->kind == GT_NODE_MAP ? gt_node_get(s, "discriminator") : NULL;
+  const gt_node *all = s && !d ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count && !d; i++)
+    d = inherited_disc(S, all->items[i], &w, depth + 1);
+  oa_at_free(&w);
+  return d;
+}
+
 /* An object synthesized from a oneOf/anyOf branch of a schema with a
- * discriminator carries the branch's name in the discriminator property. */
-static void discriminate(const gt_node *s, const gt_node *branch, cJSON *v) {
+ * discriminator (its own, else one every branch inherits) carries the
+ * branch's name in the discriminator property. */
+static void discriminate(synther *S, const gt_node *s, const gt_node *alts,
+                         const gt_node *branch, const oa_at *at, cJSON *v) {
   const gt_node *disc = gt_node_get(s, "discriminator");
+  for (size_t i = 0; !disc && i < alts->count; i++) {
+    const gt_node *d = inherited_disc(S, alts->items[i], at, 0);
+    if (!d) return;
+    if (i == alts->count - 1) disc = d;
+  }
   const char *prop = disc ? oa_text(disc, "propertyName") : NULL;
   const char *ref = oa_text(branch, "$ref");
   if (!prop || !ref || !cJSON_IsObject(v)) return;
@@ -285,7 +307,7 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
     if (a && a->kind == GT_NODE_SEQ && a->count) {
       const gt_node *branch = a->items[(size_t)(S->variant >> V_BRANCH_SHIFT) % a->count];
       cJSON *v = synth_sub(S, branch, at, depth);
-      discriminate(s, branch, v);
+      discriminate(S, s, a, branch, at, v);
       return v;
     }
   }
@@ -330,10 +352,10 @@ static cJSON *synth_variant(oa_reader *R, const gt_node *schema, uint64_t *rng, 
 
 cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
   cJSON *first = synth_variant(R, schema, rng, response, 0);
-  if (!R->verify || oa_verifier_check(R->verify, schema, first) != 0) return first;
+  if (!R->verify || oa_verifier_check(R->verify, schema, first, response) != 0) return first;
   for (int variant = 1; variant < N_VARIANTS; variant++) {
     cJSON *v = synth_variant(R, schema, rng, response, variant);
-    if (oa_verifier_check(R->verify, schema, v) == 1) {
+    if (oa_verifier_check(R->verify, schema, v, response) == 1) {
       cJSON_Delete(first);
       return v;
     }

@@ -43,7 +43,8 @@ oa_verifier *oa_verifier_new(const gt_openapi *d) {
       for (size_t m = 0; m < op->responses[r].n_media; m++)
         add(v, &op->responses[r].media[m]);
   }
-  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
+  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30,
+                       .openapi = true};
   const char *jd = d->version == 31 ? oa_text(d->trees[0], "jsonSchemaDialect") : NULL;
   gt_schema_dialect named;
   if (jd && gt_schema_dialect_parse(jd, &named)) so.dialect = named;
@@ -57,9 +58,11 @@ oa_verifier *oa_verifier_new(const gt_openapi *d) {
   return v;
 }
 
-int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value) {
+int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value,
+                      bool response) {
+  gt_schema_use use = response ? GT_SCHEMA_USE_RESPONSE : GT_SCHEMA_USE_REQUEST;
   for (size_t i = 0; v && schema && i < v->n; i++)
-    if (v->nodes[i] == schema) return gt_schema_valid_part(v->schema, i, value) ? 1 : 0;
+    if (v->nodes[i] == schema) return gt_schema_valid_part_as(v->schema, i, use, value) ? 1 : 0;
   return -1;
 }
 

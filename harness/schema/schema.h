@@ -66,6 +66,13 @@ typedef struct gt_schema_opts {
   bool strict_formats; /* `format` asserts (see docs/schema.md for the list) */
   bool no_files;       /* never read files (file: URIs, --map): fuzzing, untrusted schemas */
   unsigned max_depth;  /* nested schema evaluations; 0 = GT_SCHEMA_MAX_DEPTH */
+  /* OpenAPI's schema keywords (docs/openapi.md "Schemas"): a `discriminator`
+   * next to a oneOf/anyOf (or inherited by every branch through allOf) picks
+   * the one branch its property's value names (`mapping`, else the schema
+   * name), as ajv's `discriminator` option does; readOnly/writeOnly are
+   * kept so that parts.h's request/response validation can relax
+   * `required` for them. */
+  bool openapi;
 } gt_schema_opts;
 
 #define GT_SCHEMA_MAX_DEPTH 256u

@@ -257,8 +257,8 @@ static const gt_node *inherited_disc(synther *S, const gt_node *branch, const oa
 /* An object synthesized from a oneOf/anyOf branch of a schema with a
  * discriminator (its own, else one every branch inherits) carries the
  * branch's name in the discriminator property. */
-static void discriminate(synther *S, const gt_node *s, const gt_node *alts,
-                         const gt_node *branch, const oa_at *at, cJSON *v) {
+static void discriminate(synther *S, const gt_node *s, const gt_node *alts, const gt_node *branch,
+                         const oa_at *at, cJSON *v) {
   const gt_node *disc = gt_node_get(s, "discriminator");
   for (size_t i = 0; !disc && i < alts->count; i++) {
     const gt_node *d = inherited_disc(S, alts->items[i], at, 0);

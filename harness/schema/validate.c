@@ -677,8 +677,7 @@ static bool v_kw(vctx *c, const sc_node *s, const sc_kw *k, const cJSON *x, unsi
   case OP_REQUIRED: {
     bool ok = true;
     for (uint32_t i = 0; i < k->u.strs.n; i++)
-      if (!cJSON_GetObjectItemCaseSensitive(x, k->u.strs.v[i]) &&
-          !may_omit(c, s, k->u.strs.v[i])) {
+      if (!cJSON_GetObjectItemCaseSensitive(x, k->u.strs.v[i]) && !may_omit(c, s, k->u.strs.v[i])) {
         report(c, k->loc, "required property \"%s\" is missing", k->u.strs.v[i]);
         ok = false;
         if (!c->out) return false;

@@ -65,6 +65,13 @@ cJSON *oa_example_json(const gt_node *example);
  * synthesize instead. */
 cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response);
 
+/* ---- pattern.c ---- */
+/* A string the ECMA-262 `pattern` matches (checked with the validator's
+ * regex engine) of min_len..max_len characters (max_len < 0: no bound);
+ * seed varies the choices. NULL when the pattern uses what pattern.c does
+ * not read or no candidate fits. Caller frees. */
+char *oa_pattern_example(const char *pattern, double min_len, double max_len, uint64_t seed);
+
 /* ---- style.c ---- */
 /* "form", "simple", ... -> the style; false for another word. */
 bool oa_style_parse(const char *text, gt_oa_style *out);

@@ -116,16 +116,26 @@ static char *by_pattern(const char *pattern) {
 static cJSON *synth_string(synther *S, const gt_node *s) {
   const char *format = oa_text(s, "format");
   const char *pattern = oa_text(s, "pattern");
+  double min = 0, max = 0;
+  bool has_max = num_of(gt_node_get(s, "maxLength"), &max) && max >= 0;
+  num_of(gt_node_get(s, "minLength"), &min);
+  if (pattern) { /* within the length bounds already, when one fits */
+    char *p = oa_pattern_example(pattern, min, has_max ? max : -1, *S->rng);
+    if (p) {
+      cJSON *j = cJSON_CreateString(p);
+      free(p);
+      return j;
+    }
+  }
   char *v = pattern ? by_pattern(pattern) : NULL;
   if (!v) v = by_format(format);
   if (!v) v = gt_xasprintf("gauntlet-%04x", (unsigned)(gt_splitmix64(S->rng) & 0xffff));
-  double min = 0, max = 0;
   size_t len = strlen(v);
-  if (num_of(gt_node_get(s, "maxLength"), &max) && max >= 0 && (double)len > max) {
+  if (has_max && (double)len > max) {
     v[(size_t)max] = 0;
     len = (size_t)max;
   }
-  if (num_of(gt_node_get(s, "minLength"), &min) && (double)len < min && min < 65536) {
+  if ((double)len < min && min < 65536) {
     v = gt_xrealloc(v, (size_t)min + 1);
     while ((double)len < min)
       v[len++] = 'a';

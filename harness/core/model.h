@@ -328,6 +328,10 @@ struct gt_contract {
    * the documented 4xx statuses (other than 401, 403, 404, 405 and 429),
    * else 400 or 422. */
   const struct gt_expect *reject;
+  /* non-NULL: the scenario's valid case is skipped with this reason (an
+   * operation documenting only 1xx statuses: HTTP has no final 1xx answer,
+   * so no response can be the documented one). */
+  const char *valid_skip;
 };
 
 typedef struct gt_scenario {

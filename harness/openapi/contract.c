@@ -509,6 +509,13 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   return true;
 }
 
+/* Every documented status is 1xx (GET /status/100 documents only 100). */
+static bool only_informational(const gt_oa_op *op) {
+  for (size_t i = 0; i < op->n_responses; i++)
+    if (op->responses[i].status[0] != '1') return false;
+  return op->n_responses > 0;
+}
+
 /* 2.0 query and header parameters carry their schema keywords inline, next
  * to `name`, `in` and a boolean `required` no dialect accepts: each is
  * compiled apart from a copy holding only the schema keywords. */
@@ -653,10 +660,13 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   oa_reader R = {d, &ignored, NULL};
   for (size_t i = 0; i < d->n_ops; i++) {
     oa_contract *k = &o->contracts[i];
-    *k =
-        (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL},
-                      .owner = o,
-                      .op = &d->ops[i]};
+    *k = (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL,
+                                only_informational(&d->ops[i])
+                                    ? "the operation documents only 1xx statuses: HTTP has no "
+                                      "final 1xx response, no answer can be the documented one"
+                                    : NULL},
+                       .owner = o,
+                       .op = &d->ops[i]};
     oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
     gt_expect_init(&k->reject);
     oa_rejection(&d->ops[i], &k->reject);

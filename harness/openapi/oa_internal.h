@@ -65,6 +65,24 @@ cJSON *oa_example_json(const gt_node *example);
  * synthesize instead. */
 cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response);
 
+/* The discriminator (its node) a oneOf/anyOf branch declares itself or
+ * through its allOf parts (`Cat: allOf: [$ref: Pet, ...]`, Pet has one), as
+ * the validator reads an inherited one; NULL when none. */
+const gt_node *oa_branch_discriminator(oa_reader *R, const gt_node *branch, const oa_at *at);
+
+/* ---- defects.c ---- */
+/* The document's defects (gt_oa_warning, openapi.h), with R->verify (may be
+ * NULL: examples are not judged) for the body examples. *out owned by the
+ * caller: oa_defects_free. */
+void oa_find_defects(oa_reader *R, gt_oa_warning **out, size_t *n);
+void oa_defects_free(gt_oa_warning *list, size_t n);
+/* false (why filled) when the body schema says `pointer` ("/owner/name", a
+ * JSON Pointer into a response body) can select nothing: an array where a
+ * property is named, a string where an object is read, a property an
+ * object forbids; true when it may. */
+bool oa_pointer_may_select(oa_reader *R, const gt_node *schema, const char *pointer, char *why,
+                           size_t cap);
+
 /* ---- pattern.c ---- */
 /* A string the ECMA-262 `pattern` matches (checked with the validator's
  * regex engine) of min_len..max_len characters (max_len < 0: no bound);
@@ -103,6 +121,9 @@ int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *
 /* A verifier knowing one schema node, compiled elsewhere as part `part` of s
  * (borrowed: s must outlive it). */
 oa_verifier *oa_verifier_part(struct gt_schema *s, const gt_node *node, size_t part);
+/* A verifier knowing every body schema the contract compiled as a part of s
+ * (gt_oa_media.part >= 0; borrowed: s must outlive it). */
+oa_verifier *oa_verifier_of_parts(struct gt_schema *s, const gt_openapi *d);
 void oa_verifier_free(oa_verifier *v);
 
 /* ---- negative.c ---- */

@@ -249,19 +249,20 @@ static const char *branch_name(const gt_node *mapping, const char *ref) {
   return slash ? slash + 1 : ref;
 }
 
-/* The discriminator a branch declares itself or through its allOf parts
- * (`Cat: allOf: [$ref: Pet, ...]`, Pet has one), as the validator reads an
- * inherited one (harness/schema/validate.c disc_pick). */
-static const gt_node *inherited_disc(synther *S, const gt_node *branch, const oa_at *at,
+static const gt_node *inherited_disc(oa_reader *R, const gt_node *branch, const oa_at *at,
                                      int depth) {
   oa_at w = oa_copy(at);
-  const gt_node *s = depth < 4 ? oa_resolve(S->R, branch, &w) : NULL;
+  const gt_node *s = depth < 4 ? oa_resolve(R, branch, &w) : NULL;
   const gt_node *d = s && s->kind == GT_NODE_MAP ? gt_node_get(s, "discriminator") : NULL;
   const gt_node *all = s && !d ? gt_node_get(s, "allOf") : NULL;
   for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count && !d; i++)
-    d = inherited_disc(S, all->items[i], &w, depth + 1);
+    d = inherited_disc(R, all->items[i], &w, depth + 1);
   oa_at_free(&w);
   return d;
+}
+
+const gt_node *oa_branch_discriminator(oa_reader *R, const gt_node *branch, const oa_at *at) {
+  return inherited_disc(R, branch, at, 0);
 }
 
 /* An object synthesized from a oneOf/anyOf branch of a schema with a
@@ -271,7 +272,7 @@ static void discriminate(synther *S, const gt_node *s, const gt_node *alts, cons
                          const oa_at *at, cJSON *v) {
   const gt_node *disc = gt_node_get(s, "discriminator");
   for (size_t i = 0; !disc && i < alts->count; i++) {
-    const gt_node *d = inherited_disc(S, alts->items[i], at, 0);
+    const gt_node *d = inherited_disc(S->R, alts->items[i], at, 0);
     if (!d) return;
     if (i == alts->count - 1) disc = d;
   }

@@ -19,8 +19,11 @@ struct oa_verifier {
 
 static void add(oa_verifier *v, const gt_oa_media *m) {
   size_t n = strcspn(m->type, ";");
+  /* form bodies too: their fields are synthesized as typed JSON values */
   bool json = (n == 16 && !strncasecmp(m->type, "application/json", 16)) ||
-              (n > 5 && !strncasecmp(m->type + n - 5, "+json", 5));
+              (n > 5 && !strncasecmp(m->type + n - 5, "+json", 5)) ||
+              !strncasecmp(m->type, "application/x-www-form-urlencoded", 33) ||
+              !strncasecmp(m->type, "multipart/form-data", 19);
   if (!json || !m->schema.node || !m->schema.uri) return;
   for (size_t i = 0; i < v->n; i++)
     if (v->nodes[i] == m->schema.node) return;
@@ -73,6 +76,36 @@ oa_verifier *oa_verifier_part(gt_schema *s, const gt_node *node, size_t part) {
   v->nodes = gt_xcalloc(part + 1, sizeof *v->nodes);
   v->nodes[part] = node;
   v->n = part + 1;
+  return v;
+}
+
+static void add_part(oa_verifier *v, const gt_oa_media *m) {
+  if (m->part < 0 || !m->schema.node) return;
+  size_t i = (size_t)m->part;
+  if (i >= v->cap) {
+    size_t cap = v->cap ? v->cap : 32;
+    while (cap <= i)
+      cap *= 2;
+    v->nodes = gt_xrealloc(v->nodes, cap * sizeof *v->nodes);
+    memset(v->nodes + v->cap, 0, (cap - v->cap) * sizeof *v->nodes);
+    v->cap = cap;
+  }
+  v->nodes[i] = m->schema.node;
+  if (i + 1 > v->n) v->n = i + 1;
+}
+
+oa_verifier *oa_verifier_of_parts(gt_schema *s, const gt_openapi *d) {
+  oa_verifier *v = gt_xcalloc(1, sizeof *v);
+  v->schema = s;
+  v->borrowed = true;
+  for (size_t i = 0; i < d->n_ops; i++) {
+    const gt_oa_op *op = &d->ops[i];
+    for (size_t m = 0; m < op->n_body; m++)
+      add_part(v, &op->body[m]);
+    for (size_t r = 0; r < op->n_responses; r++)
+      for (size_t m = 0; m < op->responses[r].n_media; m++)
+        add_part(v, &op->responses[r].media[m]);
+  }
   return v;
 }
 

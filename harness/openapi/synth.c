@@ -23,8 +23,9 @@ enum {
   V_NO_EXAMPLES = 1,
   V_ALL_PROPS = 2,
   V_REQUIRED_ONLY = 4,
-  V_BRANCH_SHIFT = 3,
-  N_VARIANTS = 48
+  V_EXCLUSIVE = 8, /* a oneOf object made to fail the other branches (exclude()) */
+  V_BRANCH_SHIFT = 4,
+  N_VARIANTS = 96
 };
 #define ALL_PROPS_DEPTH 3 /* every property only this deep (circular schemas grow fast) */
 
@@ -191,10 +192,12 @@ static bool flag(const gt_node *prop, const char *key) {
   return v && !strcmp(v, "true");
 }
 
-static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth, bool fill) {
+/* An object for s whose required properties are req (s's own `required`,
+ * or that list and a oneOf branch's). */
+static cJSON *synth_object_req(synther *S, const gt_node *s, const gt_node *req, const oa_at *at,
+                               int depth, bool fill) {
   cJSON *o = cJSON_CreateObject();
   const gt_node *props = gt_node_get(s, "properties");
-  const gt_node *req = gt_node_get(s, "required");
   bool any_required = req && req->kind == GT_NODE_SEQ && req->count;
   for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
     const char *name = props->keys[i]->text;
@@ -217,6 +220,26 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
                           extra && extra->kind == GT_NODE_MAP ? synth_sub(S, extra, at, depth)
                                                               : cJSON_CreateString("gauntlet"));
   }
+  return o;
+}
+
+/* extra_req: the `required` of a oneOf/anyOf branch naming properties s
+ * describes (`oneOf: [{required: [a]}, {required: [b]}]`), or NULL. */
+static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth, bool fill,
+                           const gt_node *extra_req) {
+  const gt_node *req = gt_node_get(s, "required");
+  if (!extra_req || extra_req->kind != GT_NODE_SEQ || !extra_req->count)
+    return synth_object_req(S, s, req, at, depth, fill);
+  /* both lists: a scratch sequence borrowing their items */
+  gt_node both = {.kind = GT_NODE_SEQ};
+  size_t n = (req && req->kind == GT_NODE_SEQ ? req->count : 0) + extra_req->count;
+  both.items = gt_xcalloc(n, sizeof *both.items);
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
+    both.items[both.count++] = req->items[i];
+  for (size_t i = 0; i < extra_req->count; i++)
+    both.items[both.count++] = extra_req->items[i];
+  cJSON *o = synth_object_req(S, s, &both, at, depth, fill);
+  free(both.items);
   return o;
 }
 
@@ -284,6 +307,40 @@ static void discriminate(synther *S, const gt_node *s, const gt_node *alts, cons
   cJSON_AddStringToObject(v, prop, name);
 }
 
+/* V_EXCLUSIVE: an object built from one oneOf branch that the other
+ * branches also accept (objects without additionalProperties: false) gets,
+ * for each other branch, a property that branch declares and the chosen one
+ * does not, with a value of another type: it then matches the chosen branch
+ * only (the verify loop keeps it when it is valid). */
+static void exclude(synther *S, const gt_node *alts, const gt_node *chosen, const oa_at *at,
+                    cJSON *v) {
+  if (!cJSON_IsObject(v)) return;
+  oa_at cw = oa_copy(at);
+  const gt_node *c = oa_resolve(S->R, chosen, &cw);
+  const gt_node *cprops = c ? gt_node_get(c, "properties") : NULL;
+  oa_at_free(&cw);
+  for (size_t i = 0; i < alts->count; i++) {
+    if (alts->items[i] == chosen) continue;
+    oa_at w = oa_copy(at);
+    const gt_node *o = oa_resolve(S->R, alts->items[i], &w);
+    const gt_node *props = o ? gt_node_get(o, "properties") : NULL;
+    for (size_t k = 0; props && props->kind == GT_NODE_MAP && k < props->count; k++) {
+      const char *name = props->keys[k]->text;
+      if (!name || gt_node_get(cprops, name) || cJSON_GetObjectItemCaseSensitive(v, name)) continue;
+      oa_at pw = oa_copy(&w);
+      const gt_node *ps = oa_resolve(S->R, props->items[k], &pw);
+      oa_at_free(&pw);
+      const char *type = ps ? oa_text(ps, "type") : NULL;
+      if (!type) continue; /* any value passes it */
+      cJSON_AddItemToObject(v, name,
+                            strcmp(type, "string") ? cJSON_CreateString("gauntlet-other-branch")
+                                                   : cJSON_CreateNumber(0));
+      break;
+    }
+    oa_at_free(&w);
+  }
+}
+
 static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   bool allof_part = S->allof_part;
   S->allof_part = false;
@@ -307,7 +364,7 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   const gt_node *all = gt_node_get(s, "allOf");
   if (all && all->kind == GT_NODE_SEQ && all->count) {
     cJSON *m = merge_all_of(S, all, at, depth);
-    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth, false) : NULL;
+    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth, false, NULL) : NULL;
     if (own && m && cJSON_IsObject(m)) m = gt_json_merge_deep(m, own);
     cJSON_Delete(own);
     if (m) return m;
@@ -318,13 +375,26 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
     if (a && a->kind == GT_NODE_SEQ && a->count) {
       const gt_node *branch = a->items[(size_t)(S->variant >> V_BRANCH_SHIFT) % a->count];
       cJSON *v = synth_sub(S, branch, at, depth);
+      const char *own_type = type_of(s);
+      if (own_type && !strcmp(own_type, "object")) {
+        /* the schema's own properties too; the branch adds to them (its
+         * required list names which) */
+        oa_at w = oa_copy(at);
+        const gt_node *b = oa_resolve(S->R, branch, &w);
+        oa_at_free(&w);
+        cJSON *o = synth_object(S, s, at, depth, true, b ? gt_node_get(b, "required") : NULL);
+        if (cJSON_IsObject(v)) o = gt_json_merge_deep(o, v);
+        cJSON_Delete(v);
+        v = o;
+      }
+      if (i == 0 && (S->variant & V_EXCLUSIVE)) exclude(S, a, branch, at, v);
       discriminate(S, s, a, branch, at, v);
       return v;
     }
   }
   const char *type = type_of(s);
   if (!type) return cJSON_CreateString("gauntlet");
-  if (!strcmp(type, "object")) return synth_object(S, s, at, depth, !allof_part);
+  if (!strcmp(type, "object")) return synth_object(S, s, at, depth, !allof_part, NULL);
   if (!strcmp(type, "array")) {
     cJSON *a = cJSON_CreateArray();
     double min = 1;

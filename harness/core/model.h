@@ -332,6 +332,12 @@ struct gt_contract {
    * operation documenting only 1xx statuses: HTTP has no final 1xx answer,
    * so no response can be the documented one). */
   const char *valid_skip;
+  /* Does the document constrain the type of the request body's field at
+   * path (tokens from the top: a member name, or NULL for an array item)?
+   * false: any value is valid there, so wrong_type has no case for it (an
+   * array without `items`, a property no schema describes). NULL hook:
+   * every field is. */
+  bool (*typed_field)(const gt_contract *c, const char *const *path, size_t n);
 };
 
 typedef struct gt_scenario {

@@ -419,6 +419,65 @@ static bool check_request(const gt_contract *c, const cJSON *query, const char *
   return true;
 }
 
+/* gt_contract.typed_field: the request body schema (the first JSON media
+ * type) walked along the path; true unless it shows that any value is valid
+ * there (no schema for the field, or one without type, enum, const or
+ * composition). Unsure (patternProperties, compositions on the way): true. */
+static bool typed_field(const gt_contract *c, const char *const *path, size_t n) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_media *m = body_media(k->op, NULL);
+  if (!m || !m->schema.node) return true;
+  oa_owner *o = k->owner;
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored, NULL};
+  oa_at at = {oa_doc_of(o->d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node;
+  bool typed = true, known = true;
+  for (size_t i = 0; i <= n && known; i++) {
+    s = s ? oa_resolve(&R, s, &at) : NULL;
+    if (!s || s->kind != GT_NODE_MAP) {
+      typed = s != NULL; /* a false/true schema: not judged here */
+      known = false;
+      break;
+    }
+    static const char *const ASSERT[] = {"type",  "enum",  "const", "oneOf",
+                                         "anyOf", "allOf", "not",   "if"};
+    if (i == n) {
+      typed = false;
+      for (size_t a = 0; a < sizeof ASSERT / sizeof *ASSERT && !typed; a++)
+        typed = gt_node_get(s, ASSERT[a]) != NULL;
+      break;
+    }
+    if (gt_node_get(s, "oneOf") || gt_node_get(s, "anyOf") || gt_node_get(s, "allOf") ||
+        gt_node_get(s, "patternProperties")) {
+      known = false;
+      break;
+    }
+    const gt_node *next;
+    if (!path[i]) {
+      next = gt_node_get(s, "items");
+    } else {
+      const gt_node *props = gt_node_get(s, "properties");
+      next = props && props->kind == GT_NODE_MAP ? gt_node_get(props, path[i]) : NULL;
+      const gt_node *extra = gt_node_get(s, "additionalProperties");
+      if (!next && extra && extra->kind == GT_NODE_MAP) next = extra;
+      if (!next && extra) { /* false: the field is refused whatever its type */
+        known = false;
+        break;
+      }
+    }
+    if (!next) { /* nothing describes it: any value */
+      typed = false;
+      break;
+    }
+    s = next;
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return typed;
+}
+
 static const char *header_of(const cJSON *headers, const char *name) {
   for (const cJSON *x = headers ? headers->child : NULL; x; x = x->next)
     if (!strcasecmp(x->string, name) && cJSON_IsString(x)) return x->valuestring;
@@ -698,7 +757,8 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
                                 only_informational(&d->ops[i])
                                     ? "the operation documents only 1xx statuses: HTTP has no "
                                       "final 1xx response, no answer can be the documented one"
-                                    : NULL},
+                                    : NULL,
+                                typed_field},
                        .owner = o,
                        .op = &d->ops[i]};
     oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);

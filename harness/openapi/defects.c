@@ -420,7 +420,13 @@ static void check_links(finder *F, const gt_oa_op *op, const gt_oa_response *r) 
   for (size_t i = 0; i < r->n_media && !json; i++)
     if (strstr(r->media[i].type, "json")) json = &r->media[i];
   for (size_t l = 0; json && links && links->kind == GT_NODE_MAP && l < links->count; l++) {
-    const gt_node *params = gt_node_get(links->items[l], "parameters");
+    oa_at at = {oa_doc_of(F->R->d, links->items[l]), gt_xstrdup("")};
+    gt_err *saved = F->R->err, ignored = {0};
+    F->R->err = &ignored;
+    const gt_node *link = oa_resolve(F->R, links->items[l], &at);
+    F->R->err = saved;
+    oa_at_free(&at);
+    const gt_node *params = link ? gt_node_get(link, "parameters") : NULL;
     for (size_t p = 0; params && params->kind == GT_NODE_MAP && p < params->count; p++) {
       const char *expr = params->items[p]->text;
       char why[256];

@@ -31,7 +31,7 @@ typedef enum gt_schema_dialect {
   GT_DIALECT_DRAFT7,
   GT_DIALECT_DRAFT6,
   GT_DIALECT_DRAFT4,
-  GT_DIALECT_OPENAPI30, /* draft-04 + nullable, discriminator (hint only) */
+  GT_DIALECT_OPENAPI30, /* draft-04 + nullable (discriminator: opts.openapi) */
 } gt_schema_dialect;
 
 /* "2020-12", "draft-07"/"draft7"/"7", "draft-06", "draft-04", "openapi-3.0"

@@ -554,6 +554,8 @@ static int disc_pick(vctx *c, const sc_node *s, const sc_kw *k, const cJSON *x) 
   }
   for (uint32_t i = 0; i < k->u.subs.n; i++)
     if (names_branch(k->u.subs.v[i], v->valuestring, false)) return (int)i;
+  for (uint32_t i = 0; i < k->u.subs.n; i++) /* an inline branch has no name: it may be meant */
+    if (!find_kw(k->u.subs.v[i], OP_REF)) return -1;
   if (c->out) {
     char buf[128];
     short_json(v, buf, sizeof buf);

@@ -38,6 +38,10 @@ static const char DOC[] =
     "boolean}}}]}\n"
     "    Embedded:\n"
     "      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n"
+    "    Inline:\n"
+    "      oneOf:\n"
+    "        - allOf: [{$ref: '#/components/schemas/Pet'}, {required: [hunts]}]\n"
+    "        - allOf: [{$ref: '#/components/schemas/Pet'}, {required: [barks]}]\n"
     "    Id: {type: integer, readOnly: true}\n"
     "    User:\n"
     "      type: object\n"
@@ -58,8 +62,9 @@ static const char *const PARTS[] = {
     "file:///t/doc.yaml#/components/schemas/Embedded",
     "file:///t/doc.yaml#/components/schemas/User",
     "file:///t/doc.yaml#/components/schemas/Split",
+    "file:///t/doc.yaml#/components/schemas/Inline",
 };
-enum { MAPPED, NAMED, PLAIN, EMBEDDED, USER, SPLIT };
+enum { MAPPED, NAMED, PLAIN, EMBEDDED, USER, SPLIT, INLINE };
 
 static gt_node *g_doc;
 
@@ -124,6 +129,9 @@ Test(schema_openapi, a_discriminator_every_branch_inherits_through_allof_picks_t
   cr_expect(valid(s, EMBEDDED, GT_SCHEMA_USE_ANY, "{\"pet_type\": \"Cat\", \"hunts\": true}"));
   cr_expect_not(valid(s, EMBEDDED, GT_SCHEMA_USE_ANY, "{\"pet_type\": \"Cat\", \"hunts\": 1}"));
   cr_expect_not(valid(s, EMBEDDED, GT_SCHEMA_USE_ANY, "{\"pet_type\": \"Cow\"}"));
+  /* inline branches have no schema name: plain JSON Schema decides */
+  cr_expect(valid(s, INLINE, GT_SCHEMA_USE_ANY, "{\"pet_type\": \"x\", \"hunts\": true}"));
+  cr_expect_not(valid(s, INLINE, GT_SCHEMA_USE_ANY, "{\"pet_type\": \"x\"}"));
   done(s);
 }
 

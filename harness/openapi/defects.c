@@ -15,6 +15,7 @@
  *
  * Everything here is bounded (depth, a node budget): a document too large or
  * too tangled to judge gives no warning rather than a slow load. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,50 @@ typedef struct finder {
   long budget;
   const gt_node *stack[MAX_DEPTH + 1]; /* schemas being judged (cycle detection) */
   int depth;
+  /* schemas known to admit a finite value (open addressing by pointer):
+   * each is judged once however many bodies use it */
+  const gt_node **good;
+  size_t good_cap, good_n;
 } finder;
+
+static size_t slot_of(const gt_node *n, size_t cap) {
+  uintptr_t h = (uintptr_t)n;
+  h ^= h >> 17;
+  h *= 0x9E3779B97F4A7C15u;
+  return (size_t)(h >> 7) & (cap - 1);
+}
+
+static bool known_good(const finder *F, const gt_node *n) {
+  if (!F->good_cap) return false;
+  for (size_t i = slot_of(n, F->good_cap);; i = (i + 1) & (F->good_cap - 1)) {
+    if (!F->good[i]) return false;
+    if (F->good[i] == n) return true;
+  }
+}
+
+static void remember_good(finder *F, const gt_node *n) {
+  if (F->good_n * 2 >= F->good_cap) {
+    size_t cap = F->good_cap ? F->good_cap * 2 : 256;
+    const gt_node **t = gt_xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < F->good_cap; i++)
+      if (F->good[i]) {
+        size_t k = slot_of(F->good[i], cap);
+        while (t[k])
+          k = (k + 1) & (cap - 1);
+        t[k] = F->good[i];
+      }
+    free(F->good);
+    F->good = t;
+    F->good_cap = cap;
+  }
+  size_t k = slot_of(n, F->good_cap);
+  while (F->good[k] && F->good[k] != n)
+    k = (k + 1) & (F->good_cap - 1);
+  if (!F->good[k]) {
+    F->good[k] = n;
+    F->good_n++;
+  }
+}
 
 static void warn(finder *F, const gt_node *at, const char *loc, const gt_oa_op *op,
                  const gt_node *schema, bool request, char *message) {
@@ -138,7 +182,7 @@ static bool sat(finder *F, const gt_node *s0, const oa_at *at0, char **why) {
   const gt_node *s = oa_resolve(F->R, s0, &at);
   F->R->err = saved;
   bool ok = true;
-  if (!s || s->kind != GT_NODE_MAP) goto done;
+  if (!s || s->kind != GT_NODE_MAP || known_good(F, s)) goto done;
   for (int i = 0; i < F->depth; i++)
     if (F->stack[i] == s) { /* back to a schema being judged: no finite value this way */
       char *p = place(F, &at);
@@ -206,6 +250,9 @@ static bool sat(finder *F, const gt_node *s0, const oa_at *at0, char **why) {
     }
   }
   F->depth--;
+  /* a finite value found is one whatever was assumed on the way (an
+   * assumption only ever says "no"): safe to remember */
+  if (ok) remember_good(F, s);
 done:
   oa_at_free(&at);
   return ok;
@@ -345,18 +392,29 @@ static void check_one_of(finder *F, const gt_node *s, const oa_at *at) {
     }
 }
 
-/* Every oneOf of the root document (its pointer tracked on the way down). */
-static void walk(finder *F, const gt_node *n, const oa_at *at, int depth) {
+/* Every oneOf of the root document; path holds the JSON Pointer of n (one
+ * buffer, cut back on the way up: the document may be large). */
+static void walk(finder *F, const gt_node *n, gt_buf *path, int depth) {
   if (!n || depth > 64 || n->kind == GT_NODE_SCALAR) return;
-  if (n->kind == GT_NODE_MAP && gt_node_get(n, "oneOf")) check_one_of(F, n, at);
+  if (n->kind == GT_NODE_MAP && gt_node_get(n, "oneOf")) {
+    oa_at at = {0, gt_xstrdup(path->data ? path->data : "")};
+    check_one_of(F, n, &at);
+    oa_at_free(&at);
+  }
   for (size_t i = 0; i < n->count; i++) {
-    char idx[24];
-    if (n->kind == GT_NODE_SEQ) snprintf(idx, sizeof idx, "%zu", i);
-    const char *token = n->kind == GT_NODE_MAP ? n->keys[i]->text : idx;
-    if (!token || (n->kind == GT_NODE_MAP && !strncmp(token, "x-", 2))) continue;
-    oa_at child = oa_child(at, token);
-    walk(F, n->items[i], &child, depth + 1);
-    oa_at_free(&child);
+    const gt_node *kid = n->items[i];
+    if (!kid || kid->kind == GT_NODE_SCALAR) continue;
+    size_t mark = path->len;
+    if (n->kind == GT_NODE_SEQ) {
+      gt_buf_printf(path, "/%zu", i);
+    } else {
+      const char *token = n->keys[i]->text;
+      if (!token || !strncmp(token, "x-", 2)) continue;
+      gt_pointer_append_token(path, token);
+    }
+    walk(F, kid, path, depth + 1);
+    path->len = mark;
+    path->data[mark] = 0;
   }
 }
 
@@ -504,10 +562,13 @@ void oa_find_defects(oa_reader *R, gt_oa_warning **out, size_t *n) {
       check_links(&F, op, &op->responses[r]);
     }
   }
-  oa_at root = {0, gt_xstrdup("")};
+  gt_buf path;
+  gt_buf_init(&path);
+  gt_buf_adds(&path, "");
   F.budget = SAT_BUDGET * 10;
-  walk(&F, d->trees[0], &root, 0);
-  oa_at_free(&root);
+  walk(&F, d->trees[0], &path, 0);
+  gt_buf_free(&path);
+  free(F.good);
   *out = F.list;
   *n = F.n;
 }

@@ -294,7 +294,8 @@ static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_o
 static void add_media(gt_oa_media **v, size_t *n, const char *type, const gt_node *schema,
                       char *uri, const gt_node *example) {
   *v = gt_xrealloc(*v, (*n + 1) * sizeof **v);
-  (*v)[(*n)++] = (gt_oa_media){gt_xstrdup(type), {schema, uri}, example, -1};
+  (*v)[(*n)++] = (gt_oa_media){
+      .type = gt_xstrdup(type), .schema = {schema, uri}, .example = example, .part = -1};
 }
 
 /* A 3.x `content:` mapping. */
@@ -317,7 +318,10 @@ static bool read_content(op_ctx *C, const gt_node *content, const oa_at *where, 
       if (ok) uri = oa_uri(C->R->d, &sat);
       oa_at_free(&sat);
     }
-    if (ok) add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
+    if (ok) {
+      add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
+      (*v)[*n - 1].encoding = gt_node_get(m, "encoding");
+    }
     oa_at_free(&mat);
   }
   oa_at_free(&cat);
@@ -527,14 +531,16 @@ static bool read_paths(op_ctx *C, const gt_node *paths) {
 static char *server_url(oa_reader *R, const gt_node *root) {
   if (R->d->version == 20) {
     const char *host = oa_text(root, "host");
-    if (!host) return NULL;
+    const char *base_path = oa_text(root, "basePath");
+    /* no host: "the host serving the documentation" (Swagger 2.0); the
+     * basePath still mounts the API (Alertmanager's /api/v2/) */
+    if (!host) return base_path && *base_path == '/' ? gt_xstrdup(base_path) : NULL;
     const gt_node *schemes = gt_node_get(root, "schemes");
     const char *scheme = schemes && schemes->kind == GT_NODE_SEQ && schemes->count &&
                                  schemes->items[0]->kind == GT_NODE_SCALAR
                              ? schemes->items[0]->text
                              : "https";
-    const char *base = oa_text(root, "basePath");
-    return gt_xasprintf("%s://%s%s", scheme, host, base ? base : "");
+    return gt_xasprintf("%s://%s%s", scheme, host, base_path ? base_path : "");
   }
   const gt_node *servers = gt_node_get(root, "servers");
   if (!servers || servers->kind != GT_NODE_SEQ || !servers->count) return NULL;

@@ -66,7 +66,7 @@ echo "corpus: api.github.com.json: $valid scenarios, $(wc -l <"$work/gh.out") ca
 # petstore: serve it, run the derived suite against it
 pet=$ex/3.0/yaml/petstore.yaml
 export petstore_auth=corpus-token api_key=corpus-key
-"$bin" serve -q --listen 127.0.0.1:0 --junit "$work/serve.xml" "$pet" >"$work/serve.out" 2>"$work/serve.err" &
+setpriv --pdeathsig KILL "$bin" serve -q --listen 127.0.0.1:0 --junit "$work/serve.xml" "$pet" >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
 port=""
 for _ in $(seq 100); do

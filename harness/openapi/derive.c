@@ -136,21 +136,35 @@ static char *collection_of(const char *path, const char *param) {
 }
 
 /* true when schema s (or one of its allOf parts) has property name. */
-static bool has_property(deriver *D, const gt_node *s, const oa_at *at, const char *name,
-                         int depth) {
-  if (!s || depth > 8) return false;
+/* The schema of property `name` of schema s (through allOf), or NULL. */
+static const gt_node *property_of(deriver *D, const gt_node *s, const oa_at *at, const char *name,
+                                  int depth) {
+  if (!s || depth > 8) return NULL;
   oa_at w = oa_copy(at);
   s = oa_resolve(&D->R, s, &w);
-  bool found = s && gt_node_get(gt_node_get(s, "properties"), name);
+  const gt_node *found = s ? gt_node_get(gt_node_get(s, "properties"), name) : NULL;
   const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
   for (size_t i = 0; !found && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
-    found = has_property(D, all->items[i], &w, name, depth + 1);
+    found = property_of(D, all->items[i], &w, name, depth + 1);
   oa_at_free(&w);
   return found;
 }
 
+/* Whether a property's schema can hold an identifier for a path: not an
+ * object or an array (DigitalOcean answers `{"floating_ip": {...}}`: the
+ * property named like the parameter is the whole resource). */
+static bool scalar_schema(deriver *D, const gt_node *ps) {
+  oa_at at = {oa_doc_of(D->R.d, ps), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(&D->R, ps, &at);
+  oa_at_free(&at);
+  if (!s) return false;
+  const char *type = oa_text(s, "type");
+  if (type) return strcmp(type, "object") && strcmp(type, "array");
+  return !gt_node_get(s, "properties") && !gt_node_get(s, "items");
+}
+
 /* The property of a success body that names the identifier: the
- * parameter's own name, else `id`, `ID`, `_id` or `uuid`. */
+ * parameter's own name, else `id`, `ID`, `_id` or `uuid` (a scalar one). */
 static const char *id_property(deriver *D, const gt_oa_response *r, const char *param, bool list,
                                char *buf, size_t cap) {
   const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
@@ -160,11 +174,13 @@ static const char *id_property(deriver *D, const gt_oa_response *r, const char *
   if (s && list) s = gt_node_get(s, "items");
   const char *found = NULL;
   const char *cands[] = {param, "id", "ID", "_id", "uuid"};
-  for (size_t i = 0; s && !found && i < sizeof cands / sizeof *cands; i++)
-    if (has_property(D, s, &at, cands[i], 0)) {
+  for (size_t i = 0; s && !found && i < sizeof cands / sizeof *cands; i++) {
+    const gt_node *ps = property_of(D, s, &at, cands[i], 0);
+    if (ps && scalar_schema(D, ps)) {
       snprintf(buf, cap, "%s", cands[i]);
       found = buf;
     }
+  }
   oa_at_free(&at);
   return found;
 }
@@ -432,6 +448,7 @@ typedef struct request_parts {
   cJSON *json;      /* JSON body or NULL */
   cJSON *form;      /* form body or NULL */
   cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
+  char *raw;        /* another media type's body as text (its example, a string) or NULL */
   int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
   cJSON *required;  /* top-level required body properties (array of names) */
 } request_parts;
@@ -443,6 +460,7 @@ static void parts_free(request_parts *r) {
   cJSON_Delete(r->json);
   cJSON_Delete(r->form);
   cJSON_Delete(r->multipart);
+  free(r->raw);
   cJSON_Delete(r->required);
 }
 
@@ -450,6 +468,79 @@ static void parts_free(request_parts *r) {
  * and path), so they do not depend on the order or on what else is derived. */
 static void seed_for(deriver *D, const gt_oa_op *op, uint64_t salt) {
   D->rng = D->o->seed ^ gt_fnv1a(op->method) ^ (gt_fnv1a(op->path) * 31) ^ salt;
+}
+
+/* Whether array a holds an object or an array (written with indices). */
+static bool has_containers(const cJSON *a) {
+  for (const cJSON *x = a->child; x; x = x->next)
+    if (cJSON_IsObject(x) || cJSON_IsArray(x)) return true;
+  return false;
+}
+
+/* Adds v under key to out, nested objects and arrays of them written as
+ * deepObject keys (`card[number]`, `items[0][price]`), the convention of
+ * form APIs (Stripe, Rails, PHP) that serve reads back (contract.c); an
+ * array of scalars as indexed keys too when deep (a deepObject encoding),
+ * else as one comma-separated field (style form, explode false); null is
+ * left out (a form has no null). */
+static void add_form_field(cJSON *out, const char *key, const cJSON *v, bool deep) {
+  if (cJSON_IsNull(v)) return;
+  if (cJSON_IsObject(v) || (cJSON_IsArray(v) && (deep || has_containers(v)))) {
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+      char *sub = cJSON_IsObject(v) ? gt_xasprintf("%s[%s]", key, c->string)
+                                    : gt_xasprintf("%s[%d]", key, i);
+      add_form_field(out, sub, c, true);
+      free(sub);
+    }
+    return;
+  }
+  if (cJSON_IsArray(v)) {
+    gt_buf b;
+    gt_buf_init(&b);
+    for (const cJSON *x = v->child; x; x = x->next) {
+      char *t = as_text(x);
+      gt_buf_printf(&b, "%s%s", x == v->child ? "" : ",", t);
+      free(t);
+    }
+    cJSON_AddStringToObject(out, key, b.data ? b.data : "");
+    gt_buf_free(&b);
+    return;
+  }
+  cJSON_AddItemToObject(out, key, cJSON_Duplicate(v, true));
+}
+
+/* A synthesized or example form body as the suite's flat `form:` mapping
+ * (takes v); a property whose `encoding` says `style: deepObject` is
+ * written with indexed keys throughout. */
+static cJSON *flat_form(cJSON *v, const gt_oa_media *m) {
+  cJSON *out = cJSON_CreateObject();
+  for (const cJSON *c = v->child; c; c = c->next) {
+    const char *style = oa_text(gt_node_get(m->encoding, c->string), "style");
+    add_form_field(out, c->string, c, style && !strcmp(style, "deepObject"));
+  }
+  cJSON_Delete(v);
+  return out;
+}
+
+/* A required body documented only in other media types (binary uploads,
+ * CBOR, plain text, XML): sent as text with the first such type (a `*`
+ * wildcard made concrete), its example when that is a string, else a
+ * synthesized string; left out when the example or schema is structured
+ * (gauntlet does not write XML from a schema). */
+static void raw_body(deriver *D, const gt_oa_op *op, request_parts *r) {
+  const gt_oa_media *m = &op->body[0];
+  cJSON *v = oa_example_json(m->example);
+  if (!v) v = oa_synthesize(&D->R, m->schema.node, &D->rng);
+  if (cJSON_IsString(v)) {
+    const char *type = m->type;
+    if (!strcmp(type, "*/*") || !strncmp(type, "*/", 2) || strstr(type, "/*"))
+      type = "application/octet-stream";
+    r->raw = gt_xstrdup(v->valuestring);
+    cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
+    cJSON_AddStringToObject(r->headers, "Content-Type", type);
+  }
+  cJSON_Delete(v);
 }
 
 static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
@@ -541,10 +632,12 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       cJSON_AddStringToObject(r->headers, "Content-Type",
                               "multipart/form-data; boundary=" MULTIPART_BOUNDARY);
     } else if (cJSON_IsObject(v)) {
-      r->form = v;
+      r->form = flat_form(v, form);
     } else {
       cJSON_Delete(v);
     }
+  } else if (op->body_required && op->n_body) {
+    raw_body(D, op, r);
   }
 }
 
@@ -642,6 +735,10 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
     put_str(b, text);
     gt_buf_addc(b, '\n');
     free(text);
+  } else if (r->raw) {
+    gt_buf_adds(b, "      body: ");
+    put_str(b, r->raw);
+    gt_buf_addc(b, '\n');
   }
   if (r->auth == -2) {
     gt_buf_adds(b, "      auth: false\n");
@@ -735,7 +832,26 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
   gt_buf *b = &D->out;
   int status = status_num(ok->status) ? status_num(ok->status) : 200;
   gt_buf_printf(b, "    respond:\n      status: %d\n", status);
+  /* a request body the document does not require may be absent (or an
+   * empty form) */
+  if (op->n_body && !op->body_required) gt_buf_adds(b, "      body_optional: true\n");
+  /* a form's fields: the document's schema (the contract) says which are
+   * required, not the derived example's keys */
+  if (op->n_body && !json_media(op->body, op->n_body)) gt_buf_adds(b, "      required: []\n");
+  /* the documented media type: JSON ones as JSON (a `+json` type named),
+   * else the first one as text (its example when a string, else a
+   * synthesized string or nothing: a binary or XML body is not made up) */
+  const gt_oa_media *m = json_media(ok->media, ok->n_media);
+  const gt_oa_media *text = !m && ok->n_media ? &ok->media[0] : NULL;
+  const char *ct = m ? m->type : text ? text->type : NULL;
+  if (ct && (!strcmp(ct, "application/json") || !strncmp(ct, "*/", 2) || strstr(ct, "/*")))
+    ct = m ? NULL : "application/octet-stream";
   bool first = true;
+  if (ct && status != 204 && status != 304) {
+    gt_buf_adds(b, "      headers: { \"Content-Type\": ");
+    put_str(b, ct);
+    first = false;
+  }
   for (size_t i = 0; i < ok->n_headers; i++) {
     const gt_oa_header *h = &ok->headers[i];
     if (!h->required || !strcasecmp(h->name, "Content-Type")) continue;
@@ -750,8 +866,17 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
     first = false;
   }
   if (!first) gt_buf_adds(b, " }\n");
-  const gt_oa_media *m = json_media(ok->media, ok->n_media);
-  if (status == 204 || status == 304 || !m) return;
+  if (status == 204 || status == 304) return;
+  if (text) {
+    cJSON *v = oa_example_json(text->example);
+    if (!v) v = oa_synthesize_for(&D->R, text->schema.node, &D->rng, true);
+    gt_buf_adds(b, "      body: ");
+    put_str(b, cJSON_IsString(v) ? v->valuestring : "");
+    gt_buf_addc(b, '\n');
+    cJSON_Delete(v);
+    return;
+  }
+  if (!m) return;
   cJSON *body = oa_example_json(m->example);
   if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
   gt_buf_adds(b, "      json: ");

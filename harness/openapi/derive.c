@@ -32,6 +32,11 @@ typedef struct deriver {
   int profile_scheme; /* index of the profile's scheme, or -1 */
   bool *sel;          /* per operation: derived (gt_oa_suite_opts.only and producers) */
   cJSON *captured;    /* capture name -> "producer op index" (number) */
+  /* lookups made once for infer_producer (NULL / false: scan everything):
+   * operation indices sorted by path (then document order), and whether any
+   * response has `links` at all */
+  size_t *by_path;
+  bool any_links;
 } deriver;
 
 /* ---- YAML text helpers ---- */
@@ -115,6 +120,12 @@ static int by_crud(const void *a, const void *b) {
   r = strcmp(x->path, y->path);
   return r ? r
            : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static int by_path_then_index(const void *a, const void *b) {
+  size_t i = *(const size_t *)a, j = *(const size_t *)b;
+  int r = strcmp(g_sort_doc->ops[i].path, g_sort_doc->ops[j].path);
+  return r ? r : (i > j) - (i < j);
 }
 
 static bool is_required_name(const gt_node *req, const char *name) {
@@ -292,14 +303,31 @@ static const char *from_links(deriver *D, plan *P, size_t self, const char *para
 static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {
   const gt_openapi *d = D->R.d;
   const gt_oa_op *op = &d->ops[self];
-  const char *linked = from_links(D, P, self, param);
+  const char *linked = D->any_links || !D->by_path ? from_links(D, P, self, param) : NULL;
   if (linked) return linked;
   char *coll = collection_of(op->path, param);
   if (!coll) return NULL;
+  /* the operations on the collection's path: a binary search in by_path
+   * (every operation when there is no index) */
+  size_t from = 0, to = d->n_ops;
+  if (D->by_path) {
+    size_t lo = 0, hi = d->n_ops;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(d->ops[D->by_path[mid]].path, coll) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    from = to = lo;
+    while (to < d->n_ops && !strcmp(d->ops[D->by_path[to]].path, coll))
+      to++;
+  }
   const char *name = NULL;
   char prop[256];
   for (int pass = 0; pass < 2 && !name; pass++)
-    for (size_t i = 0; i < d->n_ops && !name; i++) {
+    for (size_t k = from; k < to && !name; k++) {
+      size_t i = D->by_path ? D->by_path[k] : k;
       const gt_oa_op *p = &d->ops[i];
       if (i == self || strcmp(p->path, coll)) continue;
       if (strcmp(p->method, pass == 0 ? "POST" : "GET")) continue;
@@ -1123,6 +1151,13 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
     order[i] = i;
   g_sort_doc = d;
   qsort(order, d->n_ops, sizeof *order, by_crud);
+  D.by_path = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *D.by_path);
+  for (size_t i = 0; i < d->n_ops; i++) {
+    D.by_path[i] = i;
+    for (size_t r = 0; r < d->ops[i].n_responses; r++)
+      D.any_links |= d->ops[i].responses[r].links != NULL;
+  }
+  qsort(D.by_path, d->n_ops, sizeof *D.by_path, by_path_then_index);
   /* every capture is known before the first scenario is written */
   plan P = {0};
   for (size_t k = 0; k < d->n_ops; k++) {
@@ -1146,6 +1181,7 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   for (size_t k = 0; k < d->n_ops; k++)
     if (D.sel[order[k]]) emit_scenario(&D, &P, order, k);
   free(D.sel);
+  free(D.by_path);
   for (size_t i = 0; i < P.n_caps; i++) {
     free(P.caps[i].param);
     free(P.caps[i].name);

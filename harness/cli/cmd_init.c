@@ -14,15 +14,19 @@
 #include "cli.h"
 
 /* The document's path as the written suite names it: relative to the
- * output directory when both resolve, else absolute (caller frees). */
+ * output directory when both resolve and share a directory below the root,
+ * else absolute (caller frees). */
 static char *relative_to(const char *dir, const char *file) {
   char *d = realpath(dir, NULL), *f = realpath(file, NULL);
   char *out = NULL;
+  size_t common = 0; /* the end of the shared leading directories ("/" only: 0) */
   if (d && f && strcmp(d, "/")) {
-    size_t i = 0, common = 0; /* common: the end of the shared leading directories */
+    size_t i = 0;
     for (; d[i] && d[i] == f[i]; i++)
       if (d[i] == '/') common = i;
     if (!d[i] && f[i] == '/') common = i;
+  }
+  if (common > 0) { /* only "/" shared: ../../work/... would say less than /work/... */
     gt_buf b;
     gt_buf_init(&b);
     for (const char *p = d + common; *p; p++)

@@ -100,13 +100,21 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
         return NULL;
       }
   }
+  /* a relative server URL (3.x `url: /v1`, a 2.0 basePath without host) is
+   * relative to where the document is served: a placeholder host keeps its
+   * path (serve mounts the API there; run needs --base-url anyway) */
+  char *relative = d->server_url && d->server_url[0] == '/'
+                       ? gt_xasprintf("http://127.0.0.1%s", d->server_url)
+                       : NULL;
   gt_oa_suite_opts so = {.base_url = o->run.base_url ? o->run.base_url
+                                     : relative      ? relative
                                      : d->server_url ? d->server_url
                                                      : "http://127.0.0.1",
                          .seed = o->seed_given ? o->run.seed : 0,
                          .var_defaults = o->command != CLI_RUN && o->command != CLI_SERVE,
                          .serve = o->command == CLI_SERVE};
   char *yaml = gt_openapi_suite_yaml(d, &so);
+  free(relative);
   if (getenv("GAUNTLET_OPENAPI_DUMP")) fputs(yaml, stderr);
   gt_suite *s = gt_suite_load_string(path, yaml, strlen(yaml), lo, e);
   free(yaml);

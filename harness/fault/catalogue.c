@@ -421,6 +421,11 @@ const gt_fault_info *gt_fault_info_of(gt_fault_id id) {
   return &faults[id];
 }
 
+bool gt_fault_leaves_operation(gt_fault_id id) {
+  const gt_fault_info *fi = gt_fault_info_of(id);
+  return fi && (fi->transport_only || (fi->family && !strcmp(fi->family, "paths and methods")));
+}
+
 int gt_fault_from_name(const char *name) {
   if (!name) return -1;
   for (int i = 0; i < GT_FAULT_COUNT; i++)

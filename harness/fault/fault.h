@@ -138,6 +138,11 @@ bool gt_status_in_refusal_set(int status);
 const gt_fault_info *gt_fault_info_of(gt_fault_id id);
 /* "unauthenticated" -> id; -1 if unknown. */
 int gt_fault_from_name(const char *name);
+/* true when the fault's request is not the scenario's operation (another
+ * path or method: family "paths and methods") or only the transport judges
+ * it: an API description's answers for the operation do not govern it
+ * (the `schema` check and coverage leave it out). */
+bool gt_fault_leaves_operation(gt_fault_id id);
 const char *gt_fault_name(gt_fault_id id); /* "?" when out of range */
 /* Docs text of one GT_NEED_* bit: when a case is skipped for it. */
 const char *gt_fault_need_doc(unsigned need);

@@ -170,8 +170,7 @@ static long documented_index(const cov_op *o, int status) {
  * that only the transport judges: their statuses say nothing about it. */
 static bool leaves_operation(const char *fault) {
   int id = gt_fault_from_name(fault);
-  const gt_fault_info *fi = id >= 0 ? gt_fault_info_of((gt_fault_id)id) : NULL;
-  return fi && (fi->transport_only || (fi->family && !strcmp(fi->family, "paths and methods")));
+  return id >= 0 && gt_fault_leaves_operation((gt_fault_id)id);
 }
 
 void gt_coverage_case(gt_coverage *c, const gt_case_result *r) {

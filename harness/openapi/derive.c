@@ -300,6 +300,27 @@ static const char *from_links(deriver *D, plan *P, size_t self, const char *para
   return NULL;
 }
 
+/* true when path many is path one with a plural ending: /silences of
+ * /silence, /boxes of /box, /policies of /policy. */
+static bool plural_of(const char *many, const char *one) {
+  size_t n = strlen(one), m = strlen(many);
+  if (m <= n || strncmp(many, one, n - (n && one[n - 1] == 'y'))) return false;
+  const char *tail = many + n;
+  if (n && one[n - 1] == 'y' && !strcmp(many + n - 1, "ies")) return true;
+  return !strcmp(tail, "s") || !strcmp(tail, "es");
+}
+
+/* The parameter's own name when the success body (an object) has that
+ * property and it is a scalar, else NULL. */
+static const char *exact_id_property(deriver *D, const gt_oa_response *r, const char *param) {
+  const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
+  if (!m || !m->schema.node) return NULL;
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  const gt_node *ps = property_of(D, m->schema.node, &at, param, 0);
+  oa_at_free(&at);
+  return ps && scalar_schema(D, ps) ? param : NULL;
+}
+
 static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {
   const gt_openapi *d = D->R.d;
   const gt_oa_op *op = &d->ops[self];
@@ -325,15 +346,22 @@ static const char *infer_producer(deriver *D, plan *P, size_t self, const char *
   }
   const char *name = NULL;
   char prop[256];
-  for (int pass = 0; pass < 2 && !name; pass++)
-    for (size_t k = from; k < to && !name; k++) {
-      size_t i = D->by_path ? D->by_path[k] : k;
+  /* pass 0: POST on the collection; 1: GET of it (its first element);
+   * 2: POST on its plural or singular (/silence/{silenceID} is created by
+   * POST /silences); 3: any POST whose answer has a property named exactly
+   * like the parameter. Passes 0 and 1 look only at the collection's path. */
+  for (int pass = 0; pass < 4 && !name; pass++)
+    for (size_t k = pass < 2 ? from : 0, end = pass < 2 ? to : d->n_ops; k < end && !name; k++) {
+      size_t i = pass < 2 && D->by_path ? D->by_path[k] : k;
       const gt_oa_op *p = &d->ops[i];
-      if (i == self || strcmp(p->path, coll)) continue;
-      if (strcmp(p->method, pass == 0 ? "POST" : "GET")) continue;
-      const char *id = id_property(D, success(p), param, pass == 1, prop, sizeof prop);
+      if (i == self || strcmp(p->method, pass == 1 ? "GET" : "POST")) continue;
+      if (pass < 2 && strcmp(p->path, coll)) continue;
+      if (pass == 2 && !plural_of(p->path, coll) && !plural_of(coll, p->path)) continue;
+      if (pass == 3 && !strcmp(p->path, coll)) continue;
+      const char *id = pass == 3 ? exact_id_property(D, success(p), param)
+                                 : id_property(D, success(p), param, pass == 1, prop, sizeof prop);
       if (!id) continue;
-      char *jp = gt_xasprintf(pass == 0 ? "$.%s" : "$[0].%s", id);
+      char *jp = gt_xasprintf(pass == 1 ? "$[0].%s" : "$.%s", id);
       name = plan_capture(P, self, i, param, jp);
       free(jp);
     }
@@ -644,16 +672,19 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
     if (m) {
       r->json = v;
+      /* required also where an allOf part declares it (Swagger 2.0 and
+       * go-swagger documents put `required` in one part, properties in another) */
+      cJSON *req = cJSON_CreateArray();
       oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
-      const gt_node *bs = use->schema.node ? oa_resolve(&D->R, use->schema.node, &at) : NULL;
+      oa_collect_required(&D->R, use->schema.node, &at, req, 0);
       oa_at_free(&at);
-      const gt_node *req = bs ? gt_node_get(bs, "required") : NULL;
-      if (req && req->kind == GT_NODE_SEQ && cJSON_IsObject(v)) {
+      if (cJSON_GetArraySize(req) && cJSON_IsObject(v)) {
         r->required = cJSON_CreateArray();
-        for (size_t i = 0; i < req->count; i++)
-          if (req->items[i]->text && cJSON_GetObjectItemCaseSensitive(v, req->items[i]->text))
-            cJSON_AddItemToArray(r->required, cJSON_CreateString(req->items[i]->text));
+        for (const cJSON *c = req->child; c; c = c->next)
+          if (cJSON_GetObjectItemCaseSensitive(v, c->valuestring))
+            cJSON_AddItemToArray(r->required, cJSON_CreateString(c->valuestring));
       }
+      cJSON_Delete(req);
     } else if (cJSON_IsObject(v) && use == multi) {
       r->multipart = v;
       cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");

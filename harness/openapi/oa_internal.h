@@ -49,6 +49,9 @@ char *oa_var_name(const char *name);
  * null): its example, default, first enum value, or one synthesized from its
  * type and format with bounds respected. Caller owns. */
 cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng);
+/* Appends to names (a cJSON array the caller owns) the property names schema
+ * s requires, its own `required` and its allOf parts' (recursively). */
+void oa_collect_required(oa_reader *R, const gt_node *s, const oa_at *at, cJSON *names, int depth);
 /* The same for a response body (response: readOnly included, writeOnly not).
  * With R->verify and a body schema it knows, a value the schema rejects is
  * replaced by the first valid one of a few variants (examples and defaults

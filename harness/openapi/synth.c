@@ -35,6 +35,8 @@ typedef struct synther {
   int variant;
   bool allof_part; /* the next schema is a part of an allOf (its siblings may declare its required)
                     */
+  const cJSON *allof_required; /* with allof_part: the names every part of that allOf requires */
+  const char *prop_name;       /* the next schema is that of this object property (else NULL) */
 } synther;
 
 cJSON *oa_example_json(const gt_node *example) {
@@ -103,12 +105,37 @@ static char *by_pattern(const char *pattern) {
   return out;
 }
 
-static cJSON *synth_string(synther *S, const gt_node *s) {
+/* true when a property name reads as the end of a range (endsAt, valid_to,
+ * expires, until...): its date or date-time is synthesized in the far future
+ * (2099-12-31), after every other synthesized date, so a synthesized range is
+ * not empty and does not end in the past (servers reject both). */
+static bool names_an_end(const char *name) {
+  static const char *const ENDS[] = {"end", "until", "expir", "finish", "stop", "deadline", "due"};
+  char low[64];
+  size_t n = 0;
+  for (; name && name[n] && n + 1 < sizeof low; n++)
+    low[n] = (char)((name[n] >= 'A' && name[n] <= 'Z') ? name[n] - 'A' + 'a' : name[n]);
+  low[n] = 0;
+  for (size_t i = 0; i < sizeof ENDS / sizeof *ENDS; i++)
+    if (strstr(low, ENDS[i])) return true;
+  /* validTo, valid_to, dateTo */
+  return n > 2 && (!strcmp(name + n - 2, "To") || !strcmp(name + n - 3, "_to"));
+}
+
+static char *by_range_end(const char *format, const char *prop) {
+  if (!format || !prop || !names_an_end(prop)) return NULL;
+  if (!strcmp(format, "date-time")) return gt_xstrdup("2099-12-31T23:59:59Z");
+  if (!strcmp(format, "date")) return gt_xstrdup("2099-12-31");
+  return NULL;
+}
+
+static cJSON *synth_string(synther *S, const gt_node *s, const char *prop) {
   const char *format = oa_text(s, "format");
   const char *pattern = oa_text(s, "pattern");
   char *v = pattern ? by_pattern(pattern) : NULL;
+  if (!v) v = by_range_end(format, prop);
   if (!v) v = by_format(format);
-  if (!v) v = gt_xasprintf("gauntlet-%04x", (unsigned)(gt_splitmix64(S->rng) & 0xffff));
+  if (!v) v = gt_xasprintf("gauntlet%04x", (unsigned)(gt_splitmix64(S->rng) & 0xffff));
   double min = 0, max = 0;
   size_t len = strlen(v);
   if (num_of(gt_node_get(s, "maxLength"), &max) && max >= 0 && (double)len > max) {
@@ -166,24 +193,52 @@ static bool is_required(const gt_node *req, const char *name) {
   return false;
 }
 
+static bool in_names(const cJSON *names, const char *name) {
+  for (const cJSON *c = names ? names->child : NULL; c; c = c->next)
+    if (cJSON_IsString(c) && !strcmp(c->valuestring, name)) return true;
+  return false;
+}
+
+void oa_collect_required(oa_reader *R, const gt_node *s0, const oa_at *at, cJSON *names,
+                         int depth) {
+  if (!s0 || depth > MAX_SYNTH_DEPTH) return;
+  oa_at w = oa_copy(at);
+  const gt_node *s = oa_resolve(R, s0, &w);
+  const gt_node *req = s ? gt_node_get(s, "required") : NULL;
+  for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
+    if (req->items[i]->text && !in_names(names, req->items[i]->text))
+      cJSON_AddItemToArray(names, cJSON_CreateString(req->items[i]->text));
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count; i++)
+    oa_collect_required(R, all->items[i], &w, names, depth + 1);
+  oa_at_free(&w);
+}
+
 static bool flag(const gt_node *prop, const char *key) {
   const char *v = oa_text(prop, key);
   return v && !strcmp(v, "true");
 }
 
-static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth, bool fill) {
+/* inherited: the names the other parts of an allOf this object is part of
+ * require (NULL outside an allOf): "required" is often declared in one part
+ * and the properties in another. */
+static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int depth, bool fill,
+                           const cJSON *inherited) {
   cJSON *o = cJSON_CreateObject();
   const gt_node *props = gt_node_get(s, "properties");
   const gt_node *req = gt_node_get(s, "required");
-  bool any_required = req && req->kind == GT_NODE_SEQ && req->count;
+  bool any_required =
+      (req && req->kind == GT_NODE_SEQ && req->count) || cJSON_GetArraySize(inherited) > 0;
   for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
     const char *name = props->keys[i]->text;
     /* a request never carries readOnly properties, a response never writeOnly ones */
     if (flag(props->items[i], S->response ? "writeOnly" : "readOnly")) continue;
     bool all = (S->variant & V_ALL_PROPS) && depth < ALL_PROPS_DEPTH;
-    if (any_required && !all && !is_required(req, name)) continue;
-    if ((S->variant & V_REQUIRED_ONLY) && !is_required(req, name)) continue;
-    if (depth >= MAX_SYNTH_DEPTH && !is_required(req, name)) continue;
+    bool required = is_required(req, name) || in_names(inherited, name);
+    if (any_required && !all && !required) continue;
+    if ((S->variant & V_REQUIRED_ONLY) && !required) continue;
+    if (depth >= MAX_SYNTH_DEPTH && !required) continue;
+    S->prop_name = name;
     cJSON *v = synth_sub(S, props->items[i], at, depth);
     if (v) cJSON_AddItemToObject(o, name, v);
   }
@@ -197,13 +252,34 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
                           extra && extra->kind == GT_NODE_MAP ? synth_sub(S, extra, at, depth)
                                                               : cJSON_CreateString("gauntlet"));
   }
+  /* a map (no properties, a schema for the values: labels, tags, metadata)
+   * gets one entry, or minProperties: an empty map is valid JSON Schema but
+   * rarely a representative request (Alertmanager rejects an alert without
+   * a label); the verify loop falls back to variants if it is invalid */
+  double min_props = 0, max_props = 16;
+  num_of(gt_node_get(s, "minProperties"), &min_props);
+  num_of(gt_node_get(s, "maxProperties"), &max_props);
+  bool is_map = (!props || !props->count) && extra && extra->kind == GT_NODE_MAP;
+  if (is_map && min_props < 1 && !(S->variant & V_REQUIRED_ONLY)) min_props = 1;
+  for (int k = 1; fill && depth < MAX_SYNTH_DEPTH && k <= 16 && cJSON_GetArraySize(o) < min_props &&
+                  cJSON_GetArraySize(o) < max_props;
+       k++) {
+    char key[32];
+    snprintf(key, sizeof key, k == 1 ? "gauntlet" : "gauntlet%d", k);
+    if (cJSON_GetObjectItemCaseSensitive(o, key)) continue;
+    cJSON_AddItemToObject(o, key,
+                          extra && extra->kind == GT_NODE_MAP ? synth_sub(S, extra, at, depth)
+                                                              : cJSON_CreateString("gauntlet"));
+  }
   return o;
 }
 
-static cJSON *merge_all_of(synther *S, const gt_node *all, const oa_at *at, int depth) {
+static cJSON *merge_all_of(synther *S, const gt_node *all, const cJSON *required, const oa_at *at,
+                           int depth) {
   cJSON *merged = NULL;
   for (size_t i = 0; i < all->count; i++) {
     S->allof_part = true;
+    S->allof_required = required;
     cJSON *part = synth_sub(S, all->items[i], at, depth);
     if (!part) continue;
     if (merged && cJSON_IsObject(merged) && cJSON_IsObject(part)) {
@@ -243,7 +319,11 @@ static void discriminate(const gt_node *s, const gt_node *branch, cJSON *v) {
 
 static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   bool allof_part = S->allof_part;
+  const cJSON *inherited = allof_part ? S->allof_required : NULL;
+  const char *prop = S->prop_name;
   S->allof_part = false;
+  S->allof_required = NULL;
+  S->prop_name = NULL;
   if (!s0) return cJSON_CreateNull();
   const gt_node *s = oa_resolve(S->R, s0, at);
   if (!s) return cJSON_CreateNull(); /* a broken $ref: the loader reports those it reads */
@@ -263,8 +343,17 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   if (depth > MAX_SYNTH_DEPTH * 2) return cJSON_CreateNull();
   const gt_node *all = gt_node_get(s, "allOf");
   if (all && all->kind == GT_NODE_SEQ && all->count) {
-    cJSON *m = merge_all_of(S, all, at, depth);
-    cJSON *own = gt_node_get(s, "properties") ? synth_object(S, s, at, depth, false) : NULL;
+    /* owned here: the union of every part's required (and this schema's own) */
+    cJSON *required = cJSON_CreateArray();
+    oa_collect_required(S->R, s, at, required, 0);
+    if (inherited)
+      for (const cJSON *c = inherited->child; c; c = c->next)
+        if (!in_names(required, c->valuestring))
+          cJSON_AddItemToArray(required, cJSON_CreateString(c->valuestring));
+    cJSON *m = merge_all_of(S, all, required, at, depth);
+    cJSON *own =
+        gt_node_get(s, "properties") ? synth_object(S, s, at, depth, false, required) : NULL;
+    cJSON_Delete(required);
     if (own && m && cJSON_IsObject(m)) m = gt_json_merge_deep(m, own);
     cJSON_Delete(own);
     if (m) return m;
@@ -281,7 +370,7 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   }
   const char *type = type_of(s);
   if (!type) return cJSON_CreateString("gauntlet");
-  if (!strcmp(type, "object")) return synth_object(S, s, at, depth, !allof_part);
+  if (!strcmp(type, "object")) return synth_object(S, s, at, depth, !allof_part, inherited);
   if (!strcmp(type, "array")) {
     cJSON *a = cJSON_CreateArray();
     double min = 1;
@@ -296,7 +385,7 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
   if (!strcmp(type, "boolean")) return cJSON_CreateTrue();
   if (!strcmp(type, "null")) return cJSON_CreateNull();
   if (!strcmp(type, "file")) return cJSON_CreateString("gauntlet");
-  return synth_string(S, s);
+  return synth_string(S, s, prop);
 }
 
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n) {
@@ -311,7 +400,7 @@ cJSON *oa_synthesize(oa_reader *R, const gt_node *schema, uint64_t *rng) {
 
 static cJSON *synth_variant(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response,
                             int variant) {
-  synther S = {R, rng, response, variant, false};
+  synther S = {R, rng, response, variant, false, NULL, NULL};
   oa_at at = {oa_doc_of(R->d, schema), gt_xstrdup("")};
   cJSON *v = synth(&S, schema, &at, 0);
   oa_at_free(&at);

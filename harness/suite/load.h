@@ -169,6 +169,9 @@ bool ld_poll(loader *L, gt_node *n, gt_scenario *sc);
 /* ---- load_openapi.c ---- */
 /* `openapi: api.yaml` or `openapi: { file: api.yaml }` (n may be NULL). */
 bool ld_openapi(loader *L, const gt_node *n);
+/* true when the suite's root says `openapi: {derive: missing}` (read before
+ * ld_openapi validates it: the document may give every scenario). */
+bool ld_derives_missing(const gt_node *root);
 
 /* ---- load_vars.c ---- */
 bool ld_variables(loader *L, gt_node *vars);

@@ -172,11 +172,12 @@ gt_node *ld_join_scenarios(loader *L, gt_node *root, gt_node *const *parts, size
     from_fragments += list->count;
   }
   L->n_included_scenarios = from_fragments;
-  if (from_fragments == 0) {
-    if (!own) ld_fail(L, root, "missing required key 'scenarios'");
-    return own;
+  if (from_fragments == 0 && own) return own;
+  if (from_fragments == 0 && !ld_derives_missing(root)) {
+    ld_fail(L, root, "missing required key 'scenarios'");
+    return NULL;
   }
-  if (!own) { /* only fragments have scenarios: the suite gets the list */
+  if (!own) { /* only fragments (or the document) have scenarios: the suite gets the list */
     own = gt_node_new(GT_NODE_SEQ, root->file, root->line, root->col);
     gt_node_append(root, gt_node_new_scalar("scenarios", false, root->file, root->line, root->col),
                    own);

@@ -7,6 +7,12 @@
 
 #include "load.h"
 
+bool ld_derives_missing(const gt_node *root) {
+  const gt_node *derive = gt_node_get(gt_node_get(root, "openapi"), "derive");
+  return derive && derive->kind == GT_NODE_SCALAR && derive->text &&
+         !strcmp(derive->text, "missing");
+}
+
 bool ld_openapi(loader *L, const gt_node *n) {
   if (!n) return true;
   const gt_node *file = n;

@@ -162,8 +162,10 @@ static cJSON *captured_refs(loader *L, const gt_node *n) {
 static bool load_scenarios(loader *L, gt_node *list) {
   gt_suite *s = L->suite;
   if (!ld_want_seq(L, list, "scenarios")) return false;
-  if (list->count == 0)
+  /* with `openapi: {derive: missing}` the document gives the scenarios */
+  if (list->count == 0 && !s->openapi.derive_missing)
     return ld_fail(L, list, "scenarios: the list is empty (a suite needs at least one scenario)");
+  if (list->count == 0) return true;
   s->scenarios = gt_xcalloc(list->count, sizeof *s->scenarios);
   L->name_pos = gt_xcalloc(2 * list->count, sizeof *L->name_pos);
   if (cJSON_GetArraySize(L->capture_names) > 0)

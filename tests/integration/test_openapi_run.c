@@ -133,7 +133,6 @@ Test(openapi_run, wrong_error_schema_is_caught_by_the_schema_check) {
       "GET /pets [missing_param #1 query limit]|schema",
       "GET /pets/{petId} [unauthenticated]|schema",
       "GET /pets/{petId} [invalid_token]|schema",
-      "GET /pets/{petId} [unknown_path]|schema",
       "DELETE /pets/{petId} [unauthenticated]|schema",
       "DELETE /pets/{petId} [invalid_token]|schema",
       NULL};
@@ -565,4 +564,38 @@ Test(openapi_run, derive_has_two_values) {
   ts_gauntlet_free(&g);
   ts_rmtree(dir);
   free(dir), free(suite), free(doc), free(text), free(want);
+}
+
+/* `derive: missing` with no scenario of its own: the document gives them all
+ * (examples/alertmanager/suite.yaml); without `derive: missing` an empty or
+ * absent list is still a load error. */
+Test(openapi_run, derive_missing_needs_no_scenario_of_the_suite) {
+  char *dir = ts_tempdir();
+  char *suite = ts_fmt("%s/only-doc.yaml", dir);
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
+  const char *lists[] = {"", "scenarios: []\n"};
+  for (size_t i = 0; i < 2; i++) {
+    char *text = ts_fmt("suite: s\nbase_url: http://127.0.0.1:9/v1\nopenapi: { file: %s, derive: "
+                        "missing }\n%s",
+                        doc, lists[i]);
+    cr_assert(ts_write_file(suite, text, strlen(text)));
+    const char *args[] = {"list", suite, NULL};
+    ts_gauntlet g;
+    ts_gauntlet_run(&g, dir, args, NULL, 30000);
+    cr_expect_eq(g.exit_code, 0, "%s", g.err);
+    cr_expect(strstr(g.out, "s › POST /pets [valid]") && strstr(g.out, "s › GET /health [valid]"),
+              "%s", g.out);
+    ts_gauntlet_free(&g);
+    free(text);
+    text = ts_fmt("suite: s\nbase_url: http://127.0.0.1:9/v1\nopenapi: %s\n%s", doc, lists[i]);
+    cr_assert(ts_write_file(suite, text, strlen(text)));
+    ts_gauntlet_run(&g, dir, args, NULL, 30000);
+    cr_expect_eq(g.exit_code, 2, "%s", g.err);
+    cr_expect(strstr(g.err, i ? "the list is empty" : "missing required key 'scenarios'"), "%s",
+              g.err);
+    ts_gauntlet_free(&g);
+    free(text);
+  }
+  ts_rmtree(dir);
+  free(dir), free(suite), free(doc);
 }

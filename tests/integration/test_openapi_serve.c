@@ -54,6 +54,14 @@ Test(openapi_serve, swagger_2_document_too) {
   free(doc);
 }
 
+/* A Swagger 2.0 document without `host` (go-swagger servers: Alertmanager):
+ * its basePath still mounts the API, as a relative 3.x server URL does. */
+Test(openapi_serve, a_base_path_without_host_mounts_the_api) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/synth-swagger2.yaml", SOURCE_DIR);
+  run_against_serve(doc, NULL, "/api", 21);
+  free(doc);
+}
+
 /* Errors documented as application/problem+json: serve answers each one as
  * the operation documents it (media type, body of its schema), an invalid
  * request with the operation's documented rejection (422 here, not 400). */

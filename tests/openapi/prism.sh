@@ -103,9 +103,6 @@ POST /pets [invalid_token]
 GET /pets [invalid_token]
 GET /pets/{petId} [invalid_token]
 DELETE /pets/{petId} [invalid_token]
-# Prism's own errors are application/problem+json, whatever the document says: a path it
-# does not know gets its NO_PATH_MATCHED 404, not the documented application/json Error.
-GET /pets/{petId} [unknown_path]
 EOF_CASES
 
 start_serve pets "$pets"

@@ -468,6 +468,87 @@ static const rs_expect influxdb_expect[] = {
 static const char *const httpbin_env[] = {"HTTPBIN_TOKEN=abc-123", NULL};
 static const char *const prism_env[] = {"ITEMS_TOKEN=any-token-will-do", NULL};
 
+/* ---- Prometheus Alertmanager 0.25.0 (Debian), from its own API document ----
+ * No suite written here: examples/alertmanager/suite.yaml derives every
+ * scenario from openapi.json, the Swagger 2.0 document the release embeds
+ * (examples/alertmanager/openapi.sh extracts it from Debian's source package). */
+
+static char **alertmanager_argv(int port, const char *scratch) {
+  char **v = calloc(8, sizeof *v);
+  if (!v) return NULL;
+  v[0] = strdup("/usr/bin/prometheus-alertmanager");
+  v[1] = ts_fmt("--config.file=%s/alertmanager.yml", scratch);
+  v[2] = ts_fmt("--storage.path=%s/alertmanager-data", scratch);
+  v[3] = ts_fmt("--web.listen-address=127.0.0.1:%d", port);
+  v[4] = strdup("--cluster.listen-address="); /* no gossip port: a single instance */
+  return v;
+}
+
+static const char *const alertmanager_needs[] = {"/usr/bin/prometheus-alertmanager",
+                                                 "examples/alertmanager/openapi.json", NULL};
+static const char *const alertmanager_files[] = {"alertmanager.yml", NULL};
+
+static const rs_expect alertmanager_expect[] = {
+    /* The valid requests, synthesized from the document: an alert with one
+     * label, a silence from 2024 to 2099 whose id feeds GET and DELETE
+     * /silence/{silenceID}. */
+    {"POST /alerts [valid]", PASS, NULL},
+    {"POST /silences [valid]", PASS, NULL},
+    {"GET /alerts [valid]", PASS, NULL},
+    {"GET /receivers [valid]", PASS, NULL},
+    {"GET /silences [valid]", PASS, NULL},
+    {"GET /status [valid]", PASS, NULL},
+    {"GET /alerts/groups [valid]", PASS, NULL},
+    {"GET /silence/{silenceID} [valid]", PASS, NULL},
+    {"DELETE /silence/{silenceID} [valid]", PASS, NULL},
+    /* A required property missing: go-swagger's validation answers 422
+     * {"code":602,...}; the document says 400 (a string). */
+    {"POST /silences [missing_field #1 $.matchers]", FAIL, "status"},
+    {"POST /silences [missing_field #2 $.startsAt]", FAIL, "status"},
+    {"POST /silences [missing_field #3 $.endsAt]", FAIL, "status"},
+    {"POST /silences [missing_field #4 $.createdBy]", FAIL, "status"},
+    {"POST /silences [missing_field #5 $.comment]", FAIL, "status"},
+    /* A property of the wrong type: 400 as documented, but the body is
+     * {"code":400,"message":...}, not the documented string. */
+    {"POST /silences [wrong_type #1 $.comment]", FAIL, "schema"},
+    {"POST /silences [wrong_type #2 $.createdBy]", FAIL, "schema"},
+    {"POST /silences [wrong_type #3 $.endsAt]", FAIL, "schema"},
+    {"POST /silences [wrong_type #4 $.matchers]", FAIL, "schema"},
+    {"POST /silences [wrong_type #5 $.matchers[0]]", FAIL, "schema"},
+    {"POST /silences [wrong_type #6 $.matchers[0].isRegex]", FAIL, "schema"},
+    {"POST /silences [wrong_type #7 $.matchers[0].name]", FAIL, "schema"},
+    {"POST /silences [wrong_type #8 $.matchers[0].value]", FAIL, "schema"},
+    {"POST /silences [wrong_type #9 $.startsAt]", FAIL, "schema"},
+    /* Unknown paths and undocumented methods: 404 / 405 as JSON. */
+    {"POST /alerts [unknown_path]", PASS, NULL},
+    {"POST /alerts [wrong_method #1 PUT]", PASS, NULL},
+    {"POST /alerts [wrong_method #2 PATCH]", PASS, NULL},
+    {"POST /alerts [wrong_method #3 DELETE]", PASS, NULL},
+    {"POST /silences [unknown_path]", PASS, NULL},
+    {"POST /silences [wrong_method #1 PUT]", PASS, NULL},
+    {"POST /silences [wrong_method #2 PATCH]", PASS, NULL},
+    {"POST /silences [wrong_method #3 DELETE]", PASS, NULL},
+    {"GET /receivers [unknown_path]", PASS, NULL},
+    {"GET /receivers [wrong_method #1 POST]", PASS, NULL},
+    {"GET /receivers [wrong_method #2 PUT]", PASS, NULL},
+    {"GET /receivers [wrong_method #3 PATCH]", PASS, NULL},
+    {"GET /receivers [wrong_method #4 DELETE]", PASS, NULL},
+    {"GET /status [unknown_path]", PASS, NULL},
+    {"GET /status [wrong_method #1 POST]", PASS, NULL},
+    {"GET /status [wrong_method #2 PUT]", PASS, NULL},
+    {"GET /status [wrong_method #3 PATCH]", PASS, NULL},
+    {"GET /status [wrong_method #4 DELETE]", PASS, NULL},
+    {"GET /alerts/groups [unknown_path]", PASS, NULL},
+    {"GET /alerts/groups [wrong_method #1 POST]", PASS, NULL},
+    {"GET /alerts/groups [wrong_method #2 PUT]", PASS, NULL},
+    {"GET /alerts/groups [wrong_method #3 PATCH]", PASS, NULL},
+    {"GET /alerts/groups [wrong_method #4 DELETE]", PASS, NULL},
+    {"GET /silence/{silenceID} [unknown_path]", PASS, NULL},
+    {"GET /silence/{silenceID} [wrong_method #1 POST]", PASS, NULL},
+    {"GET /silence/{silenceID} [wrong_method #2 PUT]", PASS, NULL},
+    {"GET /silence/{silenceID} [wrong_method #3 PATCH]", PASS, NULL},
+};
+
 static const rs_server servers[] = {
     {.name = "httpbin",
      .url_var = "HTTPBIN_URL",
@@ -520,6 +601,14 @@ static const rs_server servers[] = {
      .start_ms = 60000,
      .expect = influxdb_expect,
      .n_expect = N(influxdb_expect)},
+    {.name = "alertmanager",
+     .url_var = "ALERTMANAGER_URL",
+     .data_files = alertmanager_files,
+     .needs = alertmanager_needs,
+     .argv = alertmanager_argv,
+     .start_ms = 60000,
+     .expect = alertmanager_expect,
+     .n_expect = N(alertmanager_expect)},
 };
 
 const rs_server *rs_find(const char *name) {
@@ -529,5 +618,5 @@ const rs_server *rs_find(const char *name) {
 }
 
 const char *rs_names(void) {
-  return "httpbin, json-server, json-server-auth, prism, etcd, influxdb";
+  return "httpbin, json-server, json-server-auth, prism, etcd, influxdb, alertmanager";
 }

@@ -44,3 +44,26 @@ Test(openapi_synth, an_authorization_header_parameter_is_ignored) {
   cr_expect_eq(op->n_params, 0);
   gt_openapi_free(d);
 }
+
+/* go-swagger's shapes (Alertmanager's document has each): `required` in one
+ * allOf part binds the properties of another (no optional `id`, and one
+ * missing_field per required property); a map gets an entry (Alertmanager
+ * refuses an alert without a label); a range ends after it starts, in the
+ * future; {silenceID} of /silence/{silenceID} comes from POST /silences. */
+Test(openapi_synth, swagger2_allof_required_maps_ranges_and_singular_item_routes) {
+  gt_err e;
+  gt_openapi *d = gt_openapi_load(FIX "synth-swagger2.yaml", &e);
+  cr_assert_not_null(d, "%s", e.msg);
+  gt_oa_suite_opts o = {.base_url = "http://127.0.0.1:1", .seed = 1};
+  char *a = gt_openapi_suite_yaml(d, &o);
+  cr_expect(strstr(a, "\"labels\":{\"gauntlet\":\"gauntlet"), "%s", a);
+  cr_expect(strstr(a, "\"startsAt\":\"2024-01-02T03:04:05Z\""), "%s", a);
+  cr_expect(strstr(a, "\"endsAt\":\"2099-12-31T23:59:59Z\""), "%s", a);
+  cr_expect_null(strstr(a, "\"id\":"), "the optional id of the first allOf part is sent\n%s", a);
+  cr_expect(strstr(a, "required: [\"$.labels\", \"$.startsAt\", \"$.endsAt\", \"$.createdBy\"]"),
+            "%s", a);
+  cr_expect(strstr(a, "capture: { silenceID: \"$.silenceID\" }"), "no capture of the id\n%s", a);
+  cr_expect(strstr(a, "path: \"/silence/${silenceID}\""), "%s", a);
+  free(a);
+  gt_openapi_free(d);
+}

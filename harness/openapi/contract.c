@@ -347,7 +347,8 @@ static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const cha
 }
 
 /* The schema of member key (NULL: the array items) of schema s, looked up
- * in its properties and, failing that, in its allOf/anyOf/oneOf branches
+ * in its properties (else its additionalProperties schema) and, failing
+ * that, in its allOf/anyOf/oneOf branches
  * (Stripe's `card: anyOf [object, string]`); NULL when none says. */
 static const gt_node *member_schema(oa_reader *R, const gt_node *s0, const char *key, int depth) {
   if (!s0 || depth > 8) return NULL;
@@ -356,6 +357,8 @@ static const gt_node *member_schema(oa_reader *R, const gt_node *s0, const char 
   oa_at_free(&at);
   if (!s) return NULL;
   const gt_node *m = key ? gt_node_get(gt_node_get(s, "properties"), key) : gt_node_get(s, "items");
+  const gt_node *extra = key && !m ? gt_node_get(s, "additionalProperties") : NULL;
+  if (extra && extra->kind == GT_NODE_MAP) m = extra; /* a map's entries */
   static const char *const branches[] = {"allOf", "anyOf", "oneOf"};
   for (size_t b = 0; !m && b < 3; b++) {
     const gt_node *list = gt_node_get(s, branches[b]);

@@ -310,15 +310,32 @@ static bool plural_of(const char *many, const char *one) {
   return !strcmp(tail, "s") || !strcmp(tail, "es");
 }
 
+/* Whether schema s (or one of its allOf parts) lists `name` as required. */
+static bool property_required(deriver *D, const gt_node *s, const oa_at *at, const char *name,
+                              int depth) {
+  if (!s || depth > 8) return false;
+  oa_at w = oa_copy(at);
+  s = oa_resolve(&D->R, s, &w);
+  bool found = s && is_required_name(gt_node_get(s, "required"), name);
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; !found && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
+    found = property_required(D, all->items[i], &w, name, depth + 1);
+  oa_at_free(&w);
+  return found;
+}
+
 /* The parameter's own name when the success body (an object) has that
- * property and it is a scalar, else NULL. */
+ * property, a scalar the schema requires (a loose match on any POST: an
+ * optional property may well be absent, as Stripe's account `country`),
+ * else NULL. */
 static const char *exact_id_property(deriver *D, const gt_oa_response *r, const char *param) {
   const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
   if (!m || !m->schema.node) return NULL;
   oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
   const gt_node *ps = property_of(D, m->schema.node, &at, param, 0);
+  bool ok = ps && scalar_schema(D, ps) && property_required(D, m->schema.node, &at, param, 0);
   oa_at_free(&at);
-  return ps && scalar_schema(D, ps) ? param : NULL;
+  return ok ? param : NULL;
 }
 
 static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {

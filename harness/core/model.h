@@ -44,6 +44,7 @@ typedef enum gt_fault_id {
   GT_FAULT_OUT_OF_RANGE,
   GT_FAULT_BAD_LENGTH,
   GT_FAULT_PATTERN_MISMATCH,
+  GT_FAULT_DUPLICATE_ITEMS,
   GT_FAULT_MISSING_PARAM,
   GT_FAULT_UNKNOWN_PATH,
   GT_FAULT_WRONG_METHOD,
@@ -285,32 +286,57 @@ struct gt_failures;
 typedef enum gt_negative_place {
   GT_NEG_QUERY,  /* a query parameter */
   GT_NEG_HEADER, /* a request header */
-  GT_NEG_JSON,   /* a top-level property of a JSON object body */
+  GT_NEG_JSON,   /* a property of a JSON object body, at any depth, or an array item */
   GT_NEG_FORM,   /* a field of a form body */
+  GT_NEG_PATH,   /* a path parameter (the segment `segment` of the path) */
+  GT_NEG_COOKIE, /* a cookie of the Cookie header */
 } gt_negative_place;
 
 typedef struct gt_negative {
   gt_fault_id fault;
   gt_negative_place in;
-  char *name;   /* the parameter, header, property or field */
+  char *name;   /* the parameter, header, cookie or form field; GT_NEG_JSON: the
+                   property's path ("$.owner.name", "$.tags[0]", "$['a b']") */
   cJSON *value; /* the invalid value; NULL: the parameter is left out (missing_param) */
   char *label;  /* "query limit above maximum 100", "$.kind" */
+  /* GT_NEG_PATH: the segment of the operation's path (0: the first after
+   * the base) and what surrounds the parameter in it ("{id}.json": "" and
+   * ".json"); the value is written in the parameter's style (`text`). */
+  int segment;
+  char *prefix, *suffix, *text;
+  /* GT_NEG_JSON: the path of the object or array holding it ("$" at the
+   * top), and its member name there (NULL: item `index` of an array). */
+  char *parent, *key;
+  int index;
 } gt_negative;
+
+/* A request as serve received it, for gt_contract.check_request. */
+typedef struct gt_contract_request {
+  /* the request-target as sent (a query ignored): its last segments are the
+   * operation's path, those before them the base path; NULL: path
+   * parameters are not checked */
+  const char *path;
+  const cJSON *query;    /* object of text values */
+  const char *raw_query; /* as sent, after '?' (NULL: read `query`); each
+                            parameter is read from it as its style says */
+  const cJSON *headers;  /* object of text values (names lower-case) */
+  /* the parsed body or NULL (a form or multipart/form-data body: an object
+   * of its fields' text) */
+  const cJSON *body;
+  const char *content_type; /* the request's, or NULL */
+  /* multipart/form-data: per part name {"filename": ..., "content_type": ...}
+   * (members absent when the part has none), or NULL */
+  const cJSON *parts;
+} gt_contract_request;
 
 typedef struct gt_contract gt_contract;
 struct gt_contract {
   void (*judge)(const gt_contract *c, const struct gt_http_response *resp, const cJSON *parsed,
                 const struct gt_expect *expect, bool is_head, struct gt_failures *out);
-  /* serve: is a request valid for the operation? query and headers are
-   * objects of text values (header names lower-case); raw_query the query
-   * as sent (after '?'; NULL: read `query`), each parameter read from it as
-   * its style says (repeated, delimited, deepObject...); body the parsed
-   * body or NULL (a form or multipart/form-data body: an object of its
-   * fields' text), content_type the request's (NULL: none). false with why
-   * filled (one line) when it is not. */
-  bool (*check_request)(const gt_contract *c, const cJSON *query, const char *raw_query,
-                        const cJSON *headers, const cJSON *body, const char *content_type,
-                        char *why, size_t cap);
+  /* serve: is a request valid for the operation? false with why filled
+   * (one line) when it is not. */
+  bool (*check_request)(const gt_contract *c, const struct gt_contract_request *rq, char *why,
+                        size_t cap);
   /* serve: the credential of an operation whose scheme is not the profile's:
    * GT_FAULT_VALID, GT_FAULT_UNAUTHENTICATED (none presented) or
    * GT_FAULT_INVALID_TOKEN (another value). */
@@ -328,6 +354,9 @@ struct gt_contract {
    * the documented 4xx statuses (other than 401, 403, 404, 405 and 429),
    * else 400 or 422. */
   const struct gt_expect *reject;
+  /* The same for an invalid path parameter: those statuses and 404 (a
+   * server may answer that no resource has such an identifier). */
+  const struct gt_expect *reject_path;
 };
 
 typedef struct gt_scenario {

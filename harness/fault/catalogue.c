@@ -60,7 +60,7 @@
           .expect = {"400 or 422", {{400, 400}, {422, 422}}, .error_shape = true},                 \
           .sends = SENDS,                                                                          \
           .expect_doc = "the operation's documented 4xx statuses (but 401, 403, 404, 405 and "     \
-                        "429), else 400 or 422; + error shape",                                    \
+                        "429), else 400 or 422 (a path parameter: those or 404); + error shape",   \
           .skip_doc = SKIP}
 
 bool gt_status_in_refusal_set(int status) {
@@ -238,30 +238,36 @@ static const gt_fault_info faults[GT_FAULT_COUNT] = {
     /* Values against the API description (OpenAPI): the operation's documented
      * rejection (its 4xx, else 400 or 422) with the profile's error shape. */
     SCHEMA_ROW(GT_FAULT_NOT_IN_ENUM, "not_in_enum", gt_variants_not_in_enum,
-               "one case per query or header parameter and body property with an `enum`: a "
-               "value outside it (a string, or a number past the largest when the members are "
-               "numbers)",
+               "one case per parameter (path, query, header, cookie) and body property (at "
+               "any depth) with an `enum`: a value outside it (a string, or a number past the "
+               "largest when the members are numbers)",
                "the operation documents no `enum` there"),
     SCHEMA_ROW(GT_FAULT_OUT_OF_RANGE, "out_of_range", gt_variants_out_of_range,
-               "one case per bound of a number (query or header parameter, body property): "
+               "one case per bound of a number (parameter, body property at any depth): "
                "above `maximum` (by `multipleOf`, else 1), below `minimum`, or on an exclusive "
                "bound (`exclusiveMaximum`/`exclusiveMinimum`, 3.0 booleans and 3.1 numbers)",
                "the operation documents no `minimum`/`maximum` there"),
     SCHEMA_ROW(GT_FAULT_BAD_LENGTH, "bad_length", gt_variants_bad_length,
-               "one case per length bound of a string (query or header parameter, body "
-               "property): one character over `maxLength`, one under `minLength`, made from a "
-               "valid value",
-               "the operation documents no `minLength`/`maxLength` there"),
+               "one case per length bound of a string (parameter, body property at any "
+               "depth): one character over `maxLength`, one under `minLength`, made from a "
+               "valid value; and of a body array: one item over `maxItems`, one under "
+               "`minItems`",
+               "the operation documents no `minLength`/`maxLength`/`minItems`/`maxItems` "
+               "there"),
     SCHEMA_ROW(GT_FAULT_PATTERN_MISMATCH, "pattern_mismatch", gt_variants_pattern_mismatch,
-               "one case per string with a `pattern` (query or header parameter, body "
-               "property): a string the pattern does not match (within the length bounds when "
+               "one case per string with a `pattern` (parameter, body property at any "
+               "depth): a string the pattern does not match (within the length bounds when "
                "one fits)",
                "the operation documents no `pattern` there"),
+    SCHEMA_ROW(GT_FAULT_DUPLICATE_ITEMS, "duplicate_items", gt_variants_duplicate_items,
+               "one case per body array with `uniqueItems: true`: the valid array with its "
+               "first item repeated",
+               "the operation documents no `uniqueItems` array in the request body"),
     SCHEMA_ROW(GT_FAULT_MISSING_PARAM, "missing_param", gt_variants_missing_param,
-               "one case per required query or header parameter the request sends: the "
-               "request without it",
-               "the operation documents no required query or header parameter the request "
-               "sends"),
+               "one case per required query, header or cookie parameter the request sends: "
+               "the request without it",
+               "the operation documents no required query, header or cookie parameter the "
+               "request sends"),
 
     /* Paths and methods. */
     [GT_FAULT_UNKNOWN_PATH] = {.id = GT_FAULT_UNKNOWN_PATH,

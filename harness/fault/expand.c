@@ -312,11 +312,18 @@ static const gt_fault_ref *find_ref(const gt_fault_ref *refs, size_t n, gt_fault
 
 /* catalogue default < profile faults.expect < profile default-list entry
  * < scenario faults entry. */
-static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f, gt_expect *e) {
+/* negative: the index of the contract's invalid value the case sends (-1:
+ * none); one in a path parameter may also be answered 404 (reject_path). */
+static void fault_expect(const gt_suite *s, const gt_scenario *sc, gt_fault_id f, int negative,
+                         gt_expect *e) {
   const gt_profile *p = &s->profile;
   gt_expect_merge(e, gt_fault_default_expect(f));
-  if (gt_fault_info_of(f)->expect_from_contract && sc->contract && sc->contract->reject)
-    gt_expect_merge(e, sc->contract->reject);
+  const gt_contract *k = sc->contract;
+  if (gt_fault_info_of(f)->expect_from_contract && k && k->reject) {
+    bool in_path = negative >= 0 && (size_t)negative < k->n_negatives &&
+                   k->negatives[negative].in == GT_NEG_PATH && k->reject_path;
+    gt_expect_merge(e, in_path ? k->reject_path : k->reject);
+  }
   if (p->has_fault_expect[f]) gt_expect_merge(e, &p->fault_expect[f]);
   const gt_fault_ref *r = find_ref(p->default_faults, p->n_default_faults, f);
   if (r && r->has_expect) gt_expect_merge(e, &r->expect);
@@ -360,7 +367,7 @@ static void add_fault_cases(const gt_suite *s, size_t si, gt_fault_id f, const g
     gt_case *c = push(out);
     c->scenario = si;
     c->fault = f;
-    fault_expect(s, sc, f, &c->expect);
+    fault_expect(s, sc, f, single ? -1 : v.items[i].param, &c->expect);
     c->mode = row->mode;
     c->needs_alive = row->needs_alive;
     c->transport_only = row->transport_only;

@@ -109,12 +109,13 @@ void gt_variants_wrong_method(const gt_suite *s, const gt_scenario *sc, gt_varia
 void gt_variants_unversioned(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_invalid_token(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_cl_te(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
-/* not_in_enum ... missing_param: one case per negative of the scenario's
+/* not_in_enum ... duplicate_items, missing_param: one case per negative of the scenario's
  * contract for that fault (variants_schema.c) */
 void gt_variants_not_in_enum(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_out_of_range(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_bad_length(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_pattern_mismatch(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
+void gt_variants_duplicate_items(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 void gt_variants_missing_param(const gt_suite *s, const gt_scenario *sc, gt_variant_vec *v);
 
 /* ---- fault mutations (one file per family); each returns false + err ---- */

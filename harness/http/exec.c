@@ -40,6 +40,7 @@ typedef struct job {
   char errbuf[CURL_ERROR_SIZE];
   size_t run_idx; /* position in x->running */
   bool encoded;   /* the answer has a Content-Encoding: the cap bounds decoding */
+  double started; /* now_s() when it left the queue (after the rate limit) */
   /* raw mode */
   bool raw;
   pthread_t thread;
@@ -374,7 +375,9 @@ static void *raw_main(void *arg) {
   return NULL;
 }
 
-static void start_job(gt_http_exec *x, job *j) {
+/* now: the time start_queued decided to start it (the rate limit's clock). */
+static void start_job(gt_http_exec *x, job *j, double now) {
+  j->started = now;
   if (j->raw) {
     if (pthread_create(&j->thread, NULL, raw_main, j) != 0)
       return fail_job(x, j, "could not start a thread for the raw request");
@@ -397,14 +400,14 @@ static void start_job(gt_http_exec *x, job *j) {
  * rate lets the next one start, or -1 when nothing waits on the rate. */
 static double start_queued(gt_http_exec *x) {
   while (x->queued.head && x->n_running < (size_t)x->opts.max_parallel) {
+    double now = now_s();
     if (x->opts.rate > 0) {
-      double now = now_s();
       if (now < x->next_start) return x->next_start - now;
       x->next_start = (now > x->next_start ? now : x->next_start) + 1.0 / x->opts.rate;
     }
     job *j = list_pop(&x->queued);
     x->n_queued--;
-    start_job(x, j);
+    start_job(x, j, now);
   }
   return -1;
 }
@@ -466,6 +469,7 @@ static void *hand_out(gt_http_exec *x, gt_http_response *resp) {
   job *j = list_pop(&x->done);
   x->n_done--;
   *resp = j->resp; /* moved: the caller frees it */
+  resp->timing.started = j->started;
   memset(&j->resp, 0, sizeof j->resp);
   void *tag = j->tag;
   job_free(j);

@@ -53,6 +53,9 @@ typedef struct gt_http_request {
 
 typedef struct gt_http_timing {
   double total, connect, tls, first_byte; /* seconds; 0 when unknown */
+  /* CLOCK_MONOTONIC seconds when the request was started, after any wait
+   * for --rate; 0 when unknown (not sent through gt_http_exec). */
+  double started;
 } gt_http_timing;
 
 typedef enum {

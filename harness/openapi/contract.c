@@ -21,7 +21,8 @@ typedef struct oa_contract {
   const gt_oa_op *op;
   gt_negative *negatives; /* owned; base.negatives points here */
   size_t n_negatives;
-  gt_expect reject; /* base.reject points here */
+  gt_expect reject;      /* base.reject points here */
+  gt_expect reject_path; /* base.reject_path: reject and 404 */
 } oa_contract;
 
 typedef struct oa_owner {
@@ -43,6 +44,7 @@ void oa_contract_free(void *p) {
     free(o->labels[i]);
     oa_negatives_free(o->contracts[i].negatives, o->contracts[i].n_negatives);
     gt_expect_free(&o->contracts[i].reject);
+    gt_expect_free(&o->contracts[i].reject_path);
   }
   free(o->labels);
   gt_openapi_free(o->d);
@@ -484,30 +486,93 @@ static bool list_valid(const oa_owner *o, const gt_oa_param *p, const cJSON *ite
   return ok;
 }
 
-static bool check_request(const gt_contract *c, const cJSON *query, const char *raw_query,
-                          const cJSON *headers, const cJSON *body, const char *content_type,
-                          char *why, size_t cap) {
+static const char *header_of(const cJSON *headers, const char *name) {
+  for (const cJSON *x = headers ? headers->child : NULL; x; x = x->next)
+    if (!strcasecmp(x->string, name) && cJSON_IsString(x)) return x->valuestring;
+  return NULL;
+}
+
+/* The value of cookie `name` in a Cookie header (caller frees), or NULL. */
+static char *cookie_of(const char *cookies, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = cookies; p && *p;) {
+    while (*p == ' ' || *p == ';')
+      p++;
+    size_t len = strcspn(p, ";");
+    if (len > n && !strncmp(p, name, n) && p[n] == '=') return gt_xstrndup(p + n + 1, len - n - 1);
+    p += len;
+  }
+  return NULL;
+}
+
+/* Parameter p as the request carries it, read as its style writes it (a
+ * string, an array or an object of strings); NULL when absent. */
+static cJSON *param_of_request(const gt_oa_op *op, const gt_oa_param *p,
+                               const gt_contract_request *rq) {
+  if (!strcmp(p->in, "query")) {
+    if (rq->raw_query) return oa_style_read_query(p, rq->raw_query, op->params, op->n_params);
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(rq->query, p->name);
+    return cJSON_IsString(x) ? cJSON_CreateString(x->valuestring) : NULL;
+  }
+  if (!strcmp(p->in, "header")) {
+    const char *v = header_of(rq->headers, p->name);
+    return v ? oa_style_read_text(p, v) : NULL;
+  }
+  if (!strcmp(p->in, "cookie")) {
+    char *v = cookie_of(header_of(rq->headers, "Cookie"), p->name);
+    cJSON *out = v ? oa_style_read_text(p, v) : NULL;
+    free(v);
+    return out;
+  }
+  if (!strcmp(p->in, "path") && rq->path) return oa_style_read_path(p, op->path, rq->path);
+  return NULL;
+}
+
+/* Each part of a multipart body whose Content-Type the document names
+ * (`encoding.contentType`, `contentMediaType`) carries one of those. */
+static bool parts_valid(oa_owner *o, const gt_oa_media *m, const cJSON *parts, char *why,
+                        size_t cap) {
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored, NULL};
+  oa_at at = {oa_doc_of(o->d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node ? oa_resolve(&R, m->schema.node, &at) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  bool ok = true;
+  for (const cJSON *x = parts->child; x && ok; x = x->next) {
+    oa_at pat = oa_copy(&at);
+    const gt_node *ps = props ? gt_node_get(props, x->string) : NULL;
+    const gt_node *prop = ps ? oa_resolve(&R, ps, &pat) : NULL;
+    oa_at_free(&pat);
+    oa_part part;
+    oa_part_of(m, x->string, prop, &part);
+    const cJSON *ct = cJSON_GetObjectItemCaseSensitive(x, "content_type");
+    const char *got = cJSON_IsString(ct) ? ct->valuestring : NULL;
+    if (part.documented && !oa_part_type_allowed(part.type, got)) {
+      snprintf(why, cap, "the part %s has Content-Type %s, the document says %s", x->string,
+               got ? got : "(none: text/plain)", part.type);
+      ok = false;
+    }
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return ok;
+}
+
+static bool check_request(const gt_contract *c, const gt_contract_request *rq, char *why,
+                          size_t cap) {
+  const cJSON *body = rq->body;
   const oa_contract *k = (const oa_contract *)c;
   const gt_oa_op *op = k->op;
   for (size_t i = 0; i < op->n_params; i++) {
     const gt_oa_param *p = &op->params[i];
-    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
-    if (!q && !h) continue;
-    /* the value as the parameter's style writes it (a string, an array or
-     * an object of strings) */
-    cJSON *v = NULL;
-    if (q && raw_query) {
-      v = oa_style_read_query(p, raw_query, op->params, op->n_params);
-    } else if (q) {
-      const cJSON *x = cJSON_GetObjectItemCaseSensitive(query, p->name);
-      v = cJSON_IsString(x) ? cJSON_CreateString(x->valuestring) : NULL;
-    } else {
-      for (const cJSON *x = headers ? headers->child : NULL; x && !v; x = x->next)
-        if (!strcasecmp(x->string, p->name) && cJSON_IsString(x))
-          v = oa_style_read_text(p, x->valuestring);
-    }
+    if (strcmp(p->in, "query") && strcmp(p->in, "header") && strcmp(p->in, "cookie") &&
+        strcmp(p->in, "path"))
+      continue; /* 2.0 body and formData: the body's */
+    cJSON *v = param_of_request(op, p, rq);
     if (!v) {
-      if (p->required) {
+      /* a path parameter the request path does not show is the router's business */
+      if (p->required && strcmp(p->in, "path")) {
         snprintf(why, cap, "the required %s parameter %s is missing", p->in, p->name);
         return false;
       }
@@ -533,7 +598,7 @@ static bool check_request(const gt_contract *c, const cJSON *query, const char *
       return false;
     }
   }
-  const gt_oa_media *m = body ? body_media(op, content_type) : NULL;
+  const gt_oa_media *m = body ? body_media(op, rq->content_type) : NULL;
   if (m) {
     oa_owner *o = k->owner;
     /* a form's fields are text: read as the schema's property types say */
@@ -551,36 +616,20 @@ static bool check_request(const gt_contract *c, const cJSON *query, const char *
       if (!ok) first_error(o, m->part, b, "body", why, cap);
     }
     cJSON_Delete(typed);
+    if (ok && rq->parts && !strncasecmp(m->type, "multipart/form-data", 19))
+      ok = parts_valid(o, m, rq->parts, why, cap);
     return ok;
   }
   /* a body of a media type serve does not parse (octet-stream, CBOR, text)
    * is there when bytes were sent */
-  const char *length = header_of(headers, "Content-Length");
-  bool sent = (length && strtol(length, NULL, 10) > 0) || header_of(headers, "Transfer-Encoding");
+  const char *length = header_of(rq->headers, "Content-Length");
+  bool sent =
+      (length && strtol(length, NULL, 10) > 0) || header_of(rq->headers, "Transfer-Encoding");
   if (!body && !sent && op->body_required && op->n_body) {
     snprintf(why, cap, "the request body is required");
     return false;
   }
   return true;
-}
-
-static const char *header_of(const cJSON *headers, const char *name) {
-  for (const cJSON *x = headers ? headers->child : NULL; x; x = x->next)
-    if (!strcasecmp(x->string, name) && cJSON_IsString(x)) return x->valuestring;
-  return NULL;
-}
-
-/* The value of cookie `name` in a Cookie header (caller frees), or NULL. */
-static char *cookie_of(const char *cookies, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = cookies; p && *p;) {
-    while (*p == ' ' || *p == ';')
-      p++;
-    size_t len = strcspn(p, ";");
-    if (len > n && !strncmp(p, name, n) && p[n] == '=') return gt_xstrndup(p + n + 1, len - n - 1);
-    p += len;
-  }
-  return NULL;
 }
 
 static int check_credential(const gt_contract *c, const cJSON *query, const cJSON *headers) {
@@ -674,7 +723,7 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   return true;
 }
 
-/* 2.0 query and header parameters carry their schema keywords inline, next
+/* 2.0 path, query and header parameters carry their schema keywords inline, next
  * to `name`, `in` and a boolean `required` no dialect accepts: each is
  * compiled apart from a copy holding only the schema keywords. */
 static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_err *err) {
@@ -696,7 +745,9 @@ static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_er
   for (size_t i = 0; i < d->n_ops; i++)
     for (size_t k = 0; k < d->ops[i].n_params; k++) {
       gt_oa_param *p = &d->ops[i].params[k];
-      if ((strcmp(p->in, "query") && strcmp(p->in, "header")) || !p->schema.node) continue;
+      if ((strcmp(p->in, "query") && strcmp(p->in, "header") && strcmp(p->in, "path")) ||
+          !p->schema.node)
+        continue;
       const gt_node *n = p->schema.node;
       gt_node *copy = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
       for (size_t j = 0; j < sizeof KEYS / sizeof *KEYS; j++) {
@@ -789,10 +840,9 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
       if (json_type(op->body[m].type) || form_type(op->body[m].type))
         op->body[m].part = add_part(&P, &op->body[m].schema);
     /* 2.0 parameters carry their schema keywords inline, next to a boolean
-     * `required` no schema dialect accepts: checked for presence only */
+     * `required` no schema dialect accepts: compiled apart (compile_inline_params) */
     for (size_t k = 0; k < op->n_params && d->version != 20; k++)
-      if (!strcmp(op->params[k].in, "query") || !strcmp(op->params[k].in, "header"))
-        op->params[k].part = add_part(&P, &op->params[k].schema);
+      op->params[k].part = add_part(&P, &op->params[k].schema);
   }
   gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
   /* 3.1: `jsonSchemaDialect` names the default dialect (the OpenAPI base
@@ -817,16 +867,19 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   oa_reader R = {d, &ignored, NULL};
   for (size_t i = 0; i < d->n_ops; i++) {
     oa_contract *k = &o->contracts[i];
-    *k =
-        (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL},
-                      .owner = o,
-                      .op = &d->ops[i]};
+    *k = (oa_contract){
+        .base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL, NULL},
+        .owner = o,
+        .op = &d->ops[i]};
     oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
     gt_expect_init(&k->reject);
     oa_rejection(&d->ops[i], &k->reject);
+    gt_expect_init(&k->reject_path);
+    oa_rejection_path(&d->ops[i], &k->reject_path);
     k->base.negatives = k->negatives;
     k->base.n_negatives = k->n_negatives;
     k->base.reject = &k->reject;
+    k->base.reject_path = &k->reject_path;
     o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
   }
   for (size_t k = 0; s && k < s->n_scenarios; k++) {

@@ -1,12 +1,14 @@
 /* coverage.c — what a run exercised of each documented operation
  * (docs/openapi.md "Coverage"): the documented statuses observed and not
- * observed, the undocumented statuses seen, the faults that ran. Fed by the
- * CLI's report sink one suite and one case result at a time; one record per
- * operation, nothing per case. */
+ * observed, the undocumented statuses seen, the faults that ran, and per
+ * documented parameter the cases that sent it and the faults that made it
+ * invalid. Fed by the CLI's report sink one suite and one case result at a
+ * time; one record per operation, nothing per case. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../fault/fault.h"
 #include "../report/report.h"
@@ -22,6 +24,14 @@ typedef struct cov_list {
   size_t n, cap;
 } cov_list;
 
+/* A documented parameter of an operation. */
+typedef struct cov_param {
+  char *name, *in; /* "limit", "query" */
+  bool required;
+  size_t sent;     /* cases that ran carrying it */
+  cov_list faults; /* schema-driven faults that made it invalid (or left it out) */
+} cov_param;
+
 typedef struct cov_op {
   char *label; /* "GET /pets/{petId}" */
   char *method, *path, *op_id;
@@ -32,11 +42,24 @@ typedef struct cov_op {
   cov_list undocumented; /* statuses no documented response covers */
   cov_list faults;
   size_t cases; /* that ran (not skipped) */
+  cov_param *params;
+  size_t n_params;
 } cov_op;
+
+/* A schema-driven fault case's invalid parameter value: by the fault and
+ * the case label ("query limit above maximum 100"). */
+typedef struct cov_neg {
+  char *fault, *label;
+  size_t param;  /* index into the operation's params */
+  bool left_out; /* missing_param: the case does not send it */
+} cov_neg;
 
 typedef struct cov_scenario {
   char *name;
-  long op; /* index into ops, -1: not tied */
+  long op;       /* index into ops, -1: not tied */
+  bool *carries; /* per parameter of the operation: its request sends it */
+  cov_neg *negs;
+  size_t n_negs;
 } cov_scenario;
 
 typedef struct cov_suite {
@@ -94,10 +117,21 @@ void gt_coverage_free(gt_coverage *c) {
       list_free(&o->statuses);
       list_free(&o->undocumented);
       list_free(&o->faults);
+      for (size_t p = 0; p < o->n_params; p++) {
+        free(o->params[p].name), free(o->params[p].in);
+        list_free(&o->params[p].faults);
+      }
+      free(o->params);
     }
     free(s->ops);
-    for (size_t k = 0; k < s->n_scenarios; k++)
-      free(s->scenarios[k].name);
+    for (size_t k = 0; k < s->n_scenarios; k++) {
+      cov_scenario *sc = &s->scenarios[k];
+      free(sc->name);
+      free(sc->carries);
+      for (size_t g = 0; g < sc->n_negs; g++)
+        free(sc->negs[g].fault), free(sc->negs[g].label);
+      free(sc->negs);
+    }
     free(s->scenarios);
     free(s->name), free(s->file), free(s->document);
   }
@@ -111,6 +145,111 @@ static int by_name(const void *a, const void *b) {
 
 static int name_is(const void *name, const void *sc) {
   return strcmp(name, ((const cov_scenario *)sc)->name);
+}
+
+static bool is_parameter(const char *in) {
+  return !strcmp(in, "path") || !strcmp(in, "query") || !strcmp(in, "header") ||
+         !strcmp(in, "cookie");
+}
+
+static const char *map_text(const gt_node *m, const char *key) {
+  for (size_t i = 0; m && m->kind == GT_NODE_MAP && i < m->count; i++)
+    if (m->keys[i]->text && !strcasecmp(m->keys[i]->text, key)) return m->items[i]->text;
+  return NULL;
+}
+
+/* Does a `name=...` pair (or a deepObject `name[...]=`) appear in text
+ * split at sep ('&' a query, ';' a Cookie header)? */
+static bool pair_named(const char *text, char sep, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = text ? text : ""; *p;) {
+    while (*p == ' ' || *p == sep)
+      p++;
+    size_t len = strcspn(p, sep == '&' ? "&" : ";");
+    if (len >= n && !strncmp(p, name, n) && (p[n] == '=' || p[n] == '[' || len == n)) return true;
+    p += len;
+  }
+  return false;
+}
+
+/* Which of the operation's parameters the scenario's request sends (its
+ * path, query, headers and Cookie header as written), and which parameter
+ * each of its schema-driven invalid values is about. */
+static void plan_scenario(const cov_op *o, const gt_scenario *sc, cov_scenario *out) {
+  const gt_request *rq = &sc->request;
+  const char *path = rq->path && rq->path->text ? rq->path->text : "";
+  const char *q = strchr(path, '?');
+  const char *cookies = map_text(rq->headers, "Cookie");
+  out->carries = gt_xcalloc(o->n_params ? o->n_params : 1, sizeof *out->carries);
+  for (size_t i = 0; i < o->n_params; i++) {
+    const cov_param *p = &o->params[i];
+    bool sent = false;
+    if (!strcmp(p->in, "path")) {
+      sent = true; /* the scenario is tied to the operation by its path */
+    } else if (!strcmp(p->in, "query")) {
+      for (size_t k = 0; rq->query && rq->query->kind == GT_NODE_MAP && k < rq->query->count; k++)
+        sent = sent || pair_named(rq->query->keys[k]->text, '&', p->name);
+      sent = sent || (q && pair_named(q + 1, '&', p->name));
+    } else if (!strcmp(p->in, "header")) {
+      sent = map_text(rq->headers, p->name) != NULL;
+    } else {
+      sent = pair_named(cookies, ';', p->name);
+    }
+    out->carries[i] = sent;
+  }
+  const gt_contract *k = sc->contract;
+  for (size_t i = 0; k && i < k->n_negatives; i++) {
+    const gt_negative *n = &k->negatives[i];
+    const char *in = n->in == GT_NEG_PATH     ? "path"
+                     : n->in == GT_NEG_QUERY  ? "query"
+                     : n->in == GT_NEG_HEADER ? "header"
+                     : n->in == GT_NEG_COOKIE ? "cookie"
+                                              : NULL;
+    for (size_t p = 0; in && p < o->n_params; p++) {
+      bool same = !strcmp(o->params[p].in, in) &&
+                  (n->in == GT_NEG_HEADER ? !strcasecmp(o->params[p].name, n->name)
+                                          : !strcmp(o->params[p].name, n->name));
+      if (!same) continue;
+      out->negs = gt_xrealloc(out->negs, (out->n_negs + 1) * sizeof *out->negs);
+      out->negs[out->n_negs++] =
+          (cov_neg){gt_xstrdup(gt_fault_name(n->fault)), gt_xstrdup(n->label), p, n->value == NULL};
+      break;
+    }
+  }
+}
+
+/* The variant label of a case named "SCENARIO [FAULT #N LABEL]", or NULL. */
+static char *case_label(const gt_case_result *r) {
+  const char *name = r->name ? r->name : "";
+  size_t sl = strlen(r->scenario), fl = strlen(r->fault);
+  if (strncmp(name, r->scenario, sl) || strncmp(name + sl, " [", 2) ||
+      strncmp(name + sl + 2, r->fault, fl) || strncmp(name + sl + 2 + fl, " #", 2))
+    return NULL;
+  const char *p = name + sl + 2 + fl + 2;
+  while (isdigit((unsigned char)*p))
+    p++;
+  size_t n = strlen(p);
+  if (*p != ' ' || n < 2 || p[n - 1] != ']') return NULL;
+  return gt_xstrndup(p + 1, n - 2);
+}
+
+/* The parameters a case sent and the one its schema-driven fault made
+ * invalid. */
+static void count_params(cov_op *o, const cov_scenario *sc, const gt_case_result *r) {
+  const cov_neg *neg = NULL;
+  char *label = sc->n_negs && r->fault ? case_label(r) : NULL;
+  for (size_t i = 0; label && i < sc->n_negs && !neg; i++)
+    if (!strcmp(sc->negs[i].fault, r->fault) && !strcmp(sc->negs[i].label, label))
+      neg = &sc->negs[i];
+  free(label);
+  for (size_t i = 0; i < o->n_params; i++) {
+    bool sent = sc->carries[i];
+    if (neg && neg->param == i) {
+      sent = !neg->left_out;
+      list_add(&o->params[i].faults, neg->fault);
+    }
+    o->params[i].sent += sent;
+  }
 }
 
 void gt_coverage_suite(gt_coverage *c, const gt_suite *s) {
@@ -137,12 +276,22 @@ void gt_coverage_suite(gt_coverage *c, const gt_suite *s) {
     o->doc_seen = gt_xcalloc(op->n_responses ? op->n_responses : 1, sizeof *o->doc_seen);
     for (size_t r = 0; r < op->n_responses; r++)
       o->documented[r] = gt_xstrdup(op->responses[r].status);
+    o->params = gt_xcalloc(op->n_params ? op->n_params : 1, sizeof *o->params);
+    for (size_t k = 0; k < op->n_params; k++) {
+      const gt_oa_param *p = &op->params[k];
+      if (!is_parameter(p->in)) continue;
+      o->params[o->n_params++] = (cov_param){
+          .name = gt_xstrdup(p->name), .in = gt_xstrdup(p->in), .required = p->required};
+    }
   }
   cs->n_scenarios = s->n_scenarios;
   cs->scenarios = gt_xcalloc(s->n_scenarios ? s->n_scenarios : 1, sizeof *cs->scenarios);
-  for (size_t k = 0; k < s->n_scenarios; k++)
-    cs->scenarios[k] = (cov_scenario){gt_xstrdup(s->scenarios[k].name ? s->scenarios[k].name : ""),
-                                      gt_openapi_op_of(s, k)};
+  for (size_t k = 0; k < s->n_scenarios; k++) {
+    cov_scenario *sc = &cs->scenarios[k];
+    sc->name = gt_xstrdup(s->scenarios[k].name ? s->scenarios[k].name : "");
+    sc->op = gt_openapi_op_of(s, k);
+    if (sc->op >= 0) plan_scenario(&cs->ops[sc->op], &s->scenarios[k], sc);
+  }
   qsort(cs->scenarios, cs->n_scenarios, sizeof *cs->scenarios, by_name);
   c->cur = cs;
 }
@@ -183,6 +332,7 @@ void gt_coverage_case(gt_coverage *c, const gt_case_result *r) {
   o->cases++;
   const char *fault = r->fault ? r->fault : "valid";
   if (strcmp(fault, "valid")) list_add(&o->faults, fault);
+  if (!leaves_operation(fault)) count_params(o, sc, r);
   if (r->status < 100 || r->status > 599 || leaves_operation(fault)) return;
   char code[8];
   snprintf(code, sizeof code, "%d", r->status);
@@ -198,11 +348,17 @@ void gt_coverage_case(gt_coverage *c, const gt_case_result *r) {
 
 typedef struct cov_totals {
   size_t ops, exercised, documented, observed;
+  size_t params, params_sent, params_faulted;
 } cov_totals;
 
 static cov_totals totals_of(const cov_suite *s) {
   cov_totals t = {.ops = s->n_ops};
   for (size_t i = 0; i < s->n_ops; i++) {
+    for (size_t p = 0; p < s->ops[i].n_params; p++) {
+      t.params++;
+      t.params_sent += s->ops[i].params[p].sent > 0;
+      t.params_faulted += s->ops[i].params[p].faults.n > 0;
+    }
     t.exercised += s->ops[i].cases > 0;
     t.documented += s->ops[i].n_documented;
     for (size_t d = 0; d < s->ops[i].n_documented; d++)
@@ -241,13 +397,27 @@ static void sort_lists(cov_op *o) {
   sort_list(&o->undocumented, by_number);
   sort_list(&o->statuses, by_number);
   sort_list(&o->faults, by_catalogue);
+  for (size_t i = 0; i < o->n_params; i++)
+    sort_list(&o->params[i].faults, by_catalogue);
+}
+
+/* "in name" of the parameters sent (sent true) or not, or faulted
+ * (faulted true), comma-separated; none when there is none. */
+static void put_params(gt_buf *b, const cov_op *o, bool sent, bool faulted, const char *none) {
+  size_t n = 0;
+  for (size_t i = 0; i < o->n_params; i++) {
+    const cov_param *p = &o->params[i];
+    bool in = faulted ? p->faults.n > 0 : (p->sent > 0) == sent;
+    if (in) gt_buf_printf(b, "%s%s %s", n++ ? ", " : "", p->in, p->name);
+  }
+  if (!n) gt_buf_adds(b, none);
 }
 
 size_t gt_coverage_properties(const gt_coverage *c, gt_property **props) {
   *props = NULL;
   const cov_suite *s = c ? c->cur : NULL;
   if (!s) return 0;
-  gt_property *p = gt_xcalloc(s->n_ops + 3, sizeof *p);
+  gt_property *p = gt_xcalloc(2 * s->n_ops + 4, sizeof *p);
   cov_totals t = totals_of(s);
   size_t n = 0;
   p[n].name = gt_xstrdup("coverage.document");
@@ -256,6 +426,9 @@ size_t gt_coverage_properties(const gt_coverage *c, gt_property **props) {
   p[n++].value = gt_xasprintf("%zu of %zu exercised", t.exercised, t.ops);
   p[n].name = gt_xstrdup("coverage.statuses");
   p[n++].value = gt_xasprintf("%zu of %zu documented statuses observed", t.observed, t.documented);
+  p[n].name = gt_xstrdup("coverage.parameters");
+  p[n++].value = gt_xasprintf("%zu of %zu documented parameters sent, %zu faulted", t.params_sent,
+                              t.params, t.params_faulted);
   for (size_t i = 0; i < s->n_ops; i++) {
     cov_op *o = &s->ops[i];
     sort_lists(o);
@@ -271,6 +444,16 @@ size_t gt_coverage_properties(const gt_coverage *c, gt_property **props) {
     put_list(&b, &o->faults, "-");
     if (!o->cases) gt_buf_adds(&b, "; not exercised");
     p[n].name = gt_xasprintf("coverage.op.%s", o->label);
+    p[n++].value = gt_buf_steal(&b);
+    if (!o->n_params) continue;
+    gt_buf_init(&b);
+    gt_buf_adds(&b, "sent: ");
+    put_params(&b, o, true, false, "-");
+    gt_buf_adds(&b, "; not sent: ");
+    put_params(&b, o, false, false, "-");
+    gt_buf_adds(&b, "; faulted: ");
+    put_params(&b, o, false, true, "-");
+    p[n].name = gt_xasprintf("coverage.parameters.%s", o->label);
     p[n++].value = gt_buf_steal(&b);
   }
   *props = p;
@@ -288,7 +471,7 @@ static char *cell(gt_buf *b, size_t cap) {
   return gt_buf_steal(b);
 }
 
-enum { COL_CAP = 36, N_COLS = 5 };
+enum { COL_CAP = 36, N_COLS = 6 };
 
 void gt_coverage_print(const gt_coverage *c, FILE *out, size_t max_rows, bool brief) {
   for (size_t si = 0; c && si < c->n; si++) {
@@ -296,13 +479,14 @@ void gt_coverage_print(const gt_coverage *c, FILE *out, size_t max_rows, bool br
     cov_totals t = totals_of(s);
     fprintf(out,
             "coverage of %s (suite %s): %zu of %zu operations exercised, %zu of %zu "
-            "documented statuses observed\n",
-            s->document, s->name, t.exercised, t.ops, t.observed, t.documented);
+            "documented statuses observed, %zu of %zu parameters sent (%zu faulted)\n",
+            s->document, s->name, t.exercised, t.ops, t.observed, t.documented, t.params_sent,
+            t.params, t.params_faulted);
     if (brief) continue;
     size_t rows = s->n_ops < max_rows ? s->n_ops : max_rows;
     char **cells = gt_xcalloc((rows + 1) * N_COLS, sizeof *cells);
-    static const char *const head[N_COLS] = {"operation", "observed", "not observed",
-                                             "undocumented", "faults"};
+    static const char *const head[N_COLS] = {"operation",    "observed",   "not observed",
+                                             "undocumented", "parameters", "faults"};
     size_t width[N_COLS] = {0};
     for (size_t k = 0; k < N_COLS; k++)
       cells[k] = gt_xstrdup(head[k]);
@@ -316,7 +500,7 @@ void gt_coverage_print(const gt_coverage *c, FILE *out, size_t max_rows, bool br
       row[0] = cell(&b, 48);
       if (!o->cases) {
         row[1] = gt_xstrdup("(not exercised)");
-        row[2] = row[3] = row[4] = NULL;
+        row[2] = row[3] = row[4] = row[5] = NULL;
         continue;
       }
       put_documented(&b, o, true, "");
@@ -325,8 +509,15 @@ void gt_coverage_print(const gt_coverage *c, FILE *out, size_t max_rows, bool br
       row[2] = cell(&b, COL_CAP);
       put_list(&b, &o->undocumented, "");
       row[3] = cell(&b, COL_CAP);
+      size_t sent = 0, faulted = 0;
+      for (size_t k = 0; k < o->n_params; k++) {
+        sent += o->params[k].sent > 0;
+        faulted += o->params[k].faults.n > 0;
+      }
+      if (o->n_params) gt_buf_printf(&b, "%zu/%zu sent, %zu faulted", sent, o->n_params, faulted);
+      row[4] = cell(&b, COL_CAP);
       put_list(&b, &o->faults, "");
-      row[4] = cell(&b, 60);
+      row[5] = cell(&b, 60);
     }
     for (size_t i = 0; i <= rows; i++)
       for (size_t k = 0; k + 1 < N_COLS; k++) {
@@ -389,6 +580,17 @@ static cJSON *op_json(cov_op *o) {
     cJSON_AddItemToArray(undoc, cJSON_CreateNumber(atoi(o->undocumented.items[i].name)));
   cJSON_AddItemToObject(j, "statuses", counts_json(&o->statuses));
   cJSON_AddItemToObject(j, "faults", counts_json(&o->faults));
+  cJSON *params = cJSON_AddArrayToObject(j, "parameters");
+  for (size_t i = 0; i < o->n_params; i++) {
+    const cov_param *p = &o->params[i];
+    cJSON *pj = cJSON_CreateObject();
+    cJSON_AddItemToObject(pj, "name", gt_report_json_str(p->name));
+    cJSON_AddStringToObject(pj, "in", p->in);
+    cJSON_AddBoolToObject(pj, "required", p->required);
+    cJSON_AddNumberToObject(pj, "sent", (double)p->sent);
+    cJSON_AddItemToObject(pj, "faults", counts_json(&p->faults));
+    cJSON_AddItemToArray(params, pj);
+  }
   return j;
 }
 
@@ -410,6 +612,9 @@ cJSON *gt_coverage_json(const gt_coverage *c) {
     cJSON_AddNumberToObject(tj, "operations_exercised", (double)t.exercised);
     cJSON_AddNumberToObject(tj, "documented_statuses", (double)t.documented);
     cJSON_AddNumberToObject(tj, "observed_statuses", (double)t.observed);
+    cJSON_AddNumberToObject(tj, "parameters", (double)t.params);
+    cJSON_AddNumberToObject(tj, "parameters_sent", (double)t.params_sent);
+    cJSON_AddNumberToObject(tj, "parameters_faulted", (double)t.params_faulted);
     cJSON *ops = cJSON_AddArrayToObject(j, "operations");
     for (size_t i = 0; i < s->n_ops; i++)
       cJSON_AddItemToArray(ops, op_json(&s->ops[i]));

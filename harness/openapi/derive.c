@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check/check.h"
 #include "../fault/fault.h"
 #include "oa_internal.h"
 
@@ -522,8 +523,10 @@ typedef struct request_parts {
   cJSON *form;      /* form body or NULL */
   cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
   char *raw;        /* another media type's body as text (its example, a string) or NULL */
+  cJSON *parts;     /* multipart: per field {"type": Content-Type, "file": true} when it has
+                       one (parts.c), or NULL */
   int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
-  cJSON *required;  /* top-level required body properties (array of names) */
+  cJSON *required;  /* JSON paths of the required body properties sent (nested too) */
 } request_parts;
 
 static void parts_free(request_parts *r) {
@@ -534,6 +537,7 @@ static void parts_free(request_parts *r) {
   cJSON_Delete(r->form);
   cJSON_Delete(r->multipart);
   free(r->raw);
+  cJSON_Delete(r->parts);
   cJSON_Delete(r->required);
 }
 
@@ -616,6 +620,96 @@ static void raw_body(deriver *D, const gt_oa_op *op, request_parts *r) {
   cJSON_Delete(v);
 }
 
+static bool simple_name(const char *s) {
+  if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+/* Per field of a multipart body: the Content-Type its part carries and
+ * whether it is a file part (parts.c); NULL when no field has either. */
+static cJSON *part_types(deriver *D, const gt_oa_media *m, const cJSON *fields) {
+  oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node ? oa_resolve(&D->R, m->schema.node, &at) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  cJSON *out = NULL;
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    oa_at pat = oa_copy(&at);
+    const gt_node *ps = props ? gt_node_get(props, f->string) : NULL;
+    const gt_node *prop = ps ? oa_resolve(&D->R, ps, &pat) : NULL;
+    oa_at_free(&pat);
+    oa_part part;
+    oa_part_of(m, f->string, prop, &part);
+    if (!part.type && !part.file) continue;
+    if (!out) out = cJSON_CreateObject();
+    cJSON *x = cJSON_AddObjectToObject(out, f->string);
+    if (part.type) {
+      char *t = oa_part_type_to_send(part.type);
+      cJSON_AddStringToObject(x, "type", t);
+      free(t);
+    }
+    if (part.file) cJSON_AddTrueToObject(x, "file");
+  }
+  oa_at_free(&at);
+  return out;
+}
+
+/* The schema of property name of s0 (at its place at): in its
+ * `properties`, else in those of an allOf part; *where moves to it. NULL
+ * when none describes it. */
+static const gt_node *property_schema(deriver *D, const gt_node *s0, const oa_at *at,
+                                      const char *name, oa_at *where, int depth) {
+  oa_at w = oa_copy(at);
+  const gt_node *s = s0 && depth < 4 ? oa_resolve(&D->R, s0, &w) : NULL;
+  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  const gt_node *p = props ? gt_node_get(props, name) : NULL;
+  if (p) {
+    *where = w;
+    return p;
+  }
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count && !p; i++)
+    p = property_schema(D, all->items[i], &w, name, where, depth + 1);
+  oa_at_free(&w);
+  return p;
+}
+
+/* The JSON paths of the required properties the body value sends: those
+ * s0 requires (its allOf parts too), and, inside each of them that is an
+ * object, those its own schema requires (depth 4): a required property of
+ * an optional one is not required of every body. */
+static void required_paths(deriver *D, const gt_node *s0, const oa_at *at, const cJSON *value,
+                           gt_buf *path, int depth, cJSON *out) {
+  cJSON *names = cJSON_CreateArray();
+  oa_collect_required(&D->R, s0, at, names, 0);
+  for (const cJSON *c = names->child; c; c = c->next) {
+    const char *name = c->valuestring;
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(value, name);
+    if (!x) continue;
+    size_t mark = path->len;
+    if (simple_name(name)) {
+      gt_buf_printf(path, ".%s", name);
+    } else {
+      gt_buf_adds(path, "['");
+      for (const char *k = name; *k; k++) {
+        if (*k == '\'' || *k == '\\') gt_buf_addc(path, '\\');
+        gt_buf_addc(path, *k);
+      }
+      gt_buf_adds(path, "']");
+    }
+    cJSON_AddItemToArray(out, cJSON_CreateString(path->data));
+    oa_at where = {0, NULL};
+    const gt_node *ps =
+        cJSON_IsObject(x) && depth < 4 ? property_schema(D, s0, at, name, &where, 0) : NULL;
+    if (ps) required_paths(D, ps, &where, x, path, depth + 1, out);
+    oa_at_free(&where);
+    path->len = mark;
+    path->data[mark] = '\0';
+  }
+  cJSON_Delete(names);
+}
+
 static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
   const gt_oa_op *op = &D->R.d->ops[self];
   memset(r, 0, sizeof *r);
@@ -691,19 +785,19 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       r->json = v;
       /* required also where an allOf part declares it (Swagger 2.0 and
        * go-swagger documents put `required` in one part, properties in another) */
-      cJSON *req = cJSON_CreateArray();
       oa_at at = {oa_doc_of(D->R.d, use->schema.node), gt_xstrdup("")};
-      oa_collect_required(&D->R, use->schema.node, &at, req, 0);
-      oa_at_free(&at);
-      if (cJSON_GetArraySize(req) && cJSON_IsObject(v)) {
+      if (use->schema.node && cJSON_IsObject(v)) {
         r->required = cJSON_CreateArray();
-        for (const cJSON *c = req->child; c; c = c->next)
-          if (cJSON_GetObjectItemCaseSensitive(v, c->valuestring))
-            cJSON_AddItemToArray(r->required, cJSON_CreateString(c->valuestring));
+        gt_buf path;
+        gt_buf_init(&path);
+        gt_buf_addc(&path, '$');
+        required_paths(D, use->schema.node, &at, v, &path, 0, r->required);
+        gt_buf_free(&path);
       }
-      cJSON_Delete(req);
+      oa_at_free(&at);
     } else if (cJSON_IsObject(v) && use == multi) {
       r->multipart = v;
+      r->parts = part_types(D, multi, v);
       cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
       cJSON_AddStringToObject(r->headers, "Content-Type",
                               "multipart/form-data; boundary=" MULTIPART_BOUNDARY);
@@ -718,13 +812,22 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
 }
 
 /* multipart/form-data (RFC 7578): one part per field, its value as text (an
- * array as comma-separated items, an object as JSON). Caller frees. */
-static char *multipart_text(const cJSON *fields) {
+ * array as comma-separated items, an object as JSON); a file field as a
+ * file part (a filename), each part with the Content-Type parts names.
+ * Caller frees. */
+static char *multipart_text(const cJSON *fields, const cJSON *parts) {
   gt_buf b;
   gt_buf_init(&b);
   for (const cJSON *f = fields->child; f; f = f->next) {
-    gt_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n",
-                  MULTIPART_BOUNDARY, f->string);
+    const cJSON *part = cJSON_GetObjectItemCaseSensitive(parts, f->string);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
+    gt_buf_printf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", MULTIPART_BOUNDARY,
+                  f->string);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "file")))
+      gt_buf_printf(&b, "; filename=\"%s%s\"", f->string,
+                    oa_part_filename_ext(cJSON_IsString(type) ? type->valuestring : NULL));
+    if (cJSON_IsString(type)) gt_buf_printf(&b, "\r\nContent-Type: %s", type->valuestring);
+    gt_buf_adds(&b, "\r\n\r\n");
     if (cJSON_IsArray(f)) {
       for (const cJSON *x = f->child; x; x = x->next) {
         char *t = as_text(x);
@@ -767,13 +870,6 @@ static void emit_kv_map(gt_buf *b, const char *key, const cJSON *obj, bool templ
   gt_buf_adds(b, "}\n");
 }
 
-static bool simple_name(const char *s) {
-  if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
-  for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && *s != '_') return false;
-  return true;
-}
-
 /* Query and header values are text the deriver made: credentials among
  * them are ${NAME} references, everything else is literal. */
 static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
@@ -792,11 +888,8 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
       gt_buf_adds(b, "      required: [");
       bool first = true;
       for (const cJSON *c = r->required->child; c; c = c->next) {
-        char *jp = simple_name(c->valuestring) ? gt_xasprintf("$.%s", c->valuestring)
-                                               : gt_xasprintf("$['%s']", c->valuestring);
         gt_buf_adds(b, first ? "" : ", ");
-        put_str(b, jp);
-        free(jp);
+        put_str(b, c->valuestring);
         first = false;
       }
       gt_buf_adds(b, "]\n");
@@ -806,7 +899,7 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
     put_json(b, r->form);
     gt_buf_addc(b, '\n');
   } else if (r->multipart) {
-    char *text = multipart_text(r->multipart);
+    char *text = multipart_text(r->multipart, r->parts);
     gt_buf_adds(b, "      body: ");
     put_str(b, text);
     gt_buf_addc(b, '\n');
@@ -1038,6 +1131,32 @@ static void emit_error_shape(deriver *D) {
 /* The schema-driven faults (not_in_enum ... missing_param) that have a case
  * for this request: their values come from the operation's contract when
  * the suite runs (openapi/negative.c), their expectation too. */
+/* Does the derived body have negative x's place (its parent object, or
+ * its array item)? */
+static bool body_has_place(const cJSON *json, const gt_negative *x) {
+  gt_err ignored = {0};
+  gt_jsonpath *jp = gt_jsonpath_compile(x->parent ? x->parent : "$", &ignored);
+  const cJSON *hit[1] = {NULL};
+  bool ok = jp && gt_jsonpath_eval(jp, json, hit, 1) == 1 &&
+            (x->key ? cJSON_IsObject(hit[0])
+                    : cJSON_IsArray(hit[0]) && x->index < cJSON_GetArraySize(hit[0]));
+  gt_jsonpath_free(jp);
+  return ok;
+}
+
+static bool has_cookie(const cJSON *headers, const char *name) {
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(headers, "Cookie");
+  size_t n = strlen(name);
+  for (const char *p = cJSON_IsString(c) ? c->valuestring : ""; *p;) {
+    while (*p == ' ' || *p == ';')
+      p++;
+    size_t len = strcspn(p, ";");
+    if (len > n && !strncmp(p, name, n) && p[n] == '=') return true;
+    p += len;
+  }
+  return false;
+}
+
 static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_parts *r,
                                const char *sep) {
   gt_negative *negs = NULL;
@@ -1046,11 +1165,27 @@ static void emit_schema_faults(deriver *D, const gt_oa_op *op, const request_par
   bool listed[GT_FAULT_COUNT] = {0};
   for (size_t i = 0; i < n; i++) {
     const gt_negative *x = &negs[i];
-    bool fits =
-        x->in == GT_NEG_QUERY    ? x->value || cJSON_GetObjectItemCaseSensitive(r->query, x->name)
-        : x->in == GT_NEG_HEADER ? x->value || cJSON_GetObjectItemCaseSensitive(r->headers, x->name)
-        : x->in == GT_NEG_JSON   ? cJSON_IsObject(r->json)
-                                 : cJSON_IsObject(r->form);
+    bool fits = false;
+    switch (x->in) {
+    case GT_NEG_QUERY:
+      fits = x->value || cJSON_GetObjectItemCaseSensitive(r->query, x->name);
+      break;
+    case GT_NEG_HEADER:
+      fits = x->value || cJSON_GetObjectItemCaseSensitive(r->headers, x->name);
+      break;
+    case GT_NEG_COOKIE:
+      fits = x->value || has_cookie(r->headers, x->name);
+      break;
+    case GT_NEG_PATH:
+      fits = true;
+      break;
+    case GT_NEG_JSON:
+      fits = cJSON_IsObject(r->json) && body_has_place(r->json, x);
+      break;
+    case GT_NEG_FORM:
+      fits = cJSON_IsObject(r->form);
+      break;
+    }
     if (!fits || listed[x->fault]) continue;
     listed[x->fault] = true;
   }

@@ -2,9 +2,12 @@
  * one schema broken at a time (docs/faults.md "values (OpenAPI)"): a value
  * outside an `enum`, a number past `minimum`/`maximum` (or on an exclusive
  * bound), a string over `maxLength` or under `minLength`, a string against
- * `pattern`, a required query or header parameter left out. Places: query
- * and header parameters, the top-level properties of a JSON object body and
- * the fields of a form body. Pure: the same document gives the same values. */
+ * `pattern`, an array with fewer than `minItems` or more than `maxItems`
+ * items, an array with a repeated item (`uniqueItems`), a required query,
+ * header or cookie parameter left out. Places: path, query, header and
+ * cookie parameters, the properties of a JSON object body at any depth
+ * (objects in objects, the first item of an array) and the fields of a form
+ * body. Pure: the same document gives the same values. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +41,21 @@ static void add(neg_vec *v, gt_fault_id f, gt_negative_place in, const char *nam
   n->name = gt_xstrdup(name);
   n->value = value;
   n->label = detail ? gt_xasprintf("%s %s", where, detail) : gt_xstrdup(where);
+  n->segment = -1;
+  n->prefix = n->suffix = n->text = NULL;
+  n->parent = n->key = NULL;
+  n->index = -1;
+}
+
+/* The body negatives added since from sit at parent (a path) under key, or
+ * at item index when key is NULL. */
+static void place_in_body(neg_vec *v, size_t from, const char *parent, size_t parent_len,
+                          const char *key, int index) {
+  for (size_t i = from; i < v->count; i++) {
+    v->items[i].parent = gt_xstrndup(parent, parent_len);
+    v->items[i].key = key ? gt_xstrdup(key) : NULL;
+    v->items[i].index = key ? -1 : index;
+  }
 }
 
 static bool has_number(const gt_node *s, const char *key, double *out) {
@@ -250,9 +268,132 @@ static bool is_json_type(const char *t) {
          (n > 5 && !strncasecmp(t + n - 5, "+json", 5)) || !strncmp(t, "*/*", 3);
 }
 
-/* The properties of a body schema, one place each. */
-static void of_body(oa_reader *R, const gt_oa_media *m, bool openapi30, gt_negative_place in,
-                    neg_vec *v) {
+/* ".name" or "['a b']" appended to a JSON path (the form the fault module
+ * reads back, fault/simple_path.c). */
+static void path_add_key(gt_buf *b, const char *key) {
+  bool simple = isalpha((unsigned char)key[0]) || key[0] == '_';
+  for (const char *p = key; simple && *p; p++)
+    simple = isalnum((unsigned char)*p) || *p == '_';
+  if (simple) {
+    gt_buf_printf(b, ".%s", key);
+    return;
+  }
+  gt_buf_adds(b, "['");
+  for (const char *k = key; *k; k++) {
+    if (*k == '\'' || *k == '\\') gt_buf_addc(b, '\\');
+    gt_buf_addc(b, *k);
+  }
+  gt_buf_adds(b, "']");
+}
+
+/* The item of an array made distinct from the others by its index k (a
+ * string gets "-k", a number +k); a copy otherwise. */
+static cJSON *varied(const cJSON *x, int k) {
+  if (cJSON_IsString(x)) {
+    char *t = gt_xasprintf("%s-%d", x->valuestring, k);
+    cJSON *v = cJSON_CreateString(t);
+    free(t);
+    return v;
+  }
+  if (cJSON_IsNumber(x)) return cJSON_CreateNumber(x->valuedouble + k);
+  return cJSON_Duplicate(x, true);
+}
+
+/* The array negatives of schema s (resolved, `type: array`) at path: one
+ * item under minItems, one over maxItems (items made distinct when
+ * uniqueItems), the first item twice (uniqueItems). base: a valid array
+ * (the example, else synthesized). */
+static void of_array(oa_reader *R, const gt_node *s, const char *path, const cJSON *example,
+                     neg_vec *v) {
+  double minn = -1, maxn = -1;
+  bool has_min = has_number(s, "minItems", &minn) && minn > 0 && minn <= 64;
+  bool has_max = has_number(s, "maxItems", &maxn) && maxn >= 0 && maxn < 64;
+  bool unique = is_true(s, "uniqueItems");
+  if (!has_min && !has_max && !unique) return;
+  uint64_t rng = gt_fnv1a(path);
+  cJSON *base = cJSON_IsArray(example) ? cJSON_Duplicate(example, true) : oa_synthesize(R, s, &rng);
+  if (!cJSON_IsArray(base)) {
+    cJSON_Delete(base);
+    return;
+  }
+  /* an item to repeat: the first, else one synthesized from `items` */
+  cJSON *item = cJSON_GetArraySize(base) ? cJSON_Duplicate(cJSON_GetArrayItem(base, 0), true)
+                                         : oa_synthesize(R, gt_node_get(s, "items"), &rng);
+  if (has_min) {
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < (int)minn - 1; i++) {
+      const cJSON *x = cJSON_GetArrayItem(base, i);
+      cJSON_AddItemToArray(a, x ? cJSON_Duplicate(x, true) : varied(item, i));
+    }
+    char *d = gt_xasprintf("under minItems %ld", (long)minn);
+    add(v, GT_FAULT_BAD_LENGTH, GT_NEG_JSON, path, a, path, d);
+    free(d);
+  }
+  if (has_max) {
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < (int)maxn + 1; i++) {
+      const cJSON *x = cJSON_GetArrayItem(base, i);
+      cJSON_AddItemToArray(a, x        ? cJSON_Duplicate(x, true)
+                              : unique ? varied(item, i)
+                                       : cJSON_Duplicate(item, true));
+    }
+    char *d = gt_xasprintf("over maxItems %ld", (long)maxn);
+    add(v, GT_FAULT_BAD_LENGTH, GT_NEG_JSON, path, a, path, d);
+    free(d);
+  }
+  if (unique && (!has_max || maxn >= 2)) {
+    /* the valid array with its first item repeated (padded to minItems) */
+    cJSON *a = cJSON_Duplicate(base, true);
+    cJSON_AddItemToArray(a, cJSON_Duplicate(item, true));
+    if (cJSON_GetArraySize(a) < 2) cJSON_AddItemToArray(a, cJSON_Duplicate(item, true));
+    while (has_max && cJSON_GetArraySize(a) > (int)maxn && cJSON_GetArraySize(a) > 2)
+      cJSON_DeleteItemFromArray(a, 1);
+    add(v, GT_FAULT_DUPLICATE_ITEMS, GT_NEG_JSON, path, a, path, NULL);
+  }
+  cJSON_Delete(item);
+  cJSON_Delete(base);
+}
+
+/* Every negative of the value at path (a JSON body; its parent is the
+ * first parent_len characters, it is member key there or item 0): its own
+ * keywords, then those of its properties and of its first item, down to
+ * depth 4. example: the document's valid value there, or NULL. */
+static void of_value(oa_reader *R, const gt_node *s0, const oa_at *at0, bool openapi30,
+                     gt_buf *path, size_t parent_len, const char *key, const cJSON *example,
+                     int depth, neg_vec *v) {
+  oa_at at = oa_copy(at0);
+  const gt_node *s = s0 ? oa_resolve(R, s0, &at) : NULL;
+  if (!s || s->kind != GT_NODE_MAP || is_true(s, "readOnly") || depth > 4) {
+    oa_at_free(&at);
+    return;
+  }
+  const char *type = oa_text(s, "type");
+  const gt_node *props = gt_node_get(s, "properties");
+  size_t from = v->count;
+  if (depth > 0 && scalar_type(type) && !(props && props->kind == GT_NODE_MAP))
+    of_schema(R, s, openapi30, GT_NEG_JSON, path->data, path->data, example, v);
+  if (depth > 0 && type && !strcmp(type, "array")) of_array(R, s, path->data, example, v);
+  if (depth > 0) place_in_body(v, from, path->data, parent_len, key, 0);
+  size_t mark = path->len;
+  if (type && !strcmp(type, "array")) {
+    gt_buf_adds(path, "[0]");
+    of_value(R, gt_node_get(s, "items"), &at, openapi30, path, mark, NULL,
+             cJSON_IsArray(example) ? cJSON_GetArrayItem(example, 0) : NULL, depth + 1, v);
+    path->len = mark;
+    path->data[mark] = '\0';
+  }
+  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
+    path_add_key(path, props->keys[i]->text);
+    of_value(R, props->items[i], &at, openapi30, path, mark, props->keys[i]->text,
+             cJSON_GetObjectItemCaseSensitive(example, props->keys[i]->text), depth + 1, v);
+    path->len = mark;
+    path->data[mark] = '\0';
+  }
+  oa_at_free(&at);
+}
+
+/* The properties of a form body, one place each. */
+static void of_form(oa_reader *R, const gt_oa_media *m, bool openapi30, neg_vec *v) {
   if (!m || !m->schema.node) return;
   oa_at at = {oa_doc_of(R->d, m->schema.node), gt_xstrdup("")};
   const gt_node *s = oa_resolve(R, m->schema.node, &at);
@@ -264,26 +405,55 @@ static void of_body(oa_reader *R, const gt_oa_media *m, bool openapi30, gt_negat
     const gt_node *ps = oa_resolve(R, props->items[i], &pat);
     oa_at_free(&pat);
     if (!ps || is_true(ps, "readOnly")) continue;
-    gt_buf where;
-    gt_buf_init(&where);
-    if (in == GT_NEG_JSON) {
-      gt_buf_addc(&where, '$');
-      bool simple = (isalpha((unsigned char)name[0]) || name[0] == '_');
-      for (const char *p = name; simple && *p; p++)
-        simple = isalnum((unsigned char)*p) || *p == '_';
-      if (simple)
-        gt_buf_printf(&where, ".%s", name);
-      else
-        gt_buf_printf(&where, "['%s']", name);
-    } else {
-      gt_buf_printf(&where, "form %s", name);
-    }
-    of_schema(R, ps, openapi30, in, name, where.data,
+    char *where = gt_xasprintf("form %s", name);
+    of_schema(R, ps, openapi30, GT_NEG_FORM, name, where,
               cJSON_GetObjectItemCaseSensitive(example, name), v);
-    gt_buf_free(&where);
+    free(where);
   }
   cJSON_Delete(example);
   oa_at_free(&at);
+}
+
+static void of_json_body(oa_reader *R, const gt_oa_media *m, bool openapi30, neg_vec *v) {
+  if (!m || !m->schema.node) return;
+  oa_at at = {oa_doc_of(R->d, m->schema.node), gt_xstrdup("")};
+  cJSON *example = oa_example_json(m->example);
+  gt_buf path;
+  gt_buf_init(&path);
+  gt_buf_addc(&path, '$');
+  of_value(R, m->schema.node, &at, openapi30, &path, 1, NULL, example, 0, v);
+  gt_buf_free(&path);
+  cJSON_Delete(example);
+  oa_at_free(&at);
+}
+
+/* Path negatives: each written as the parameter's style writes it; one
+ * whose text is empty (it would leave the segment out) is dropped. */
+static void place_in_path(const gt_oa_param *p, const char *path, neg_vec *v, size_t from) {
+  int segment;
+  char *prefix = NULL, *suffix = NULL;
+  bool placed = oa_path_place(path, p->name, &segment, &prefix, &suffix);
+  size_t kept = from;
+  for (size_t i = from; i < v->count; i++) {
+    gt_negative *n = &v->items[i];
+    char *text = placed && n->value ? oa_style_write_text(p, n->value) : NULL;
+    if (!text || !*text) {
+      free(text);
+      v->per_fault[n->fault]--;
+      free(n->name);
+      free(n->label);
+      cJSON_Delete(n->value);
+      continue;
+    }
+    n->segment = segment;
+    n->prefix = gt_xstrdup(prefix);
+    n->suffix = gt_xstrdup(suffix);
+    n->text = text;
+    v->items[kept++] = *n;
+  }
+  v->count = kept;
+  free(prefix);
+  free(suffix);
 }
 
 void oa_negatives(oa_reader *R, const gt_oa_op *op, gt_negative **out, size_t *n) {
@@ -291,11 +461,22 @@ void oa_negatives(oa_reader *R, const gt_oa_op *op, gt_negative **out, size_t *n
   bool openapi30 = R->d->version != 31;
   for (size_t i = 0; i < op->n_params; i++) {
     const gt_oa_param *p = &op->params[i];
-    bool q = !strcmp(p->in, "query"), h = !strcmp(p->in, "header");
-    if (!(q || h) || (h && skipped_header(p->name))) continue;
-    gt_negative_place in = q ? GT_NEG_QUERY : GT_NEG_HEADER;
+    gt_negative_place in;
+    if (!strcmp(p->in, "query"))
+      in = GT_NEG_QUERY;
+    else if (!strcmp(p->in, "header") && !skipped_header(p->name))
+      in = GT_NEG_HEADER;
+    else if (!strcmp(p->in, "cookie"))
+      in = GT_NEG_COOKIE;
+    else if (!strcmp(p->in, "path"))
+      in = GT_NEG_PATH;
+    else
+      continue;
+    size_t from = v.count;
     char *where = gt_xasprintf("%s %s", p->in, p->name);
-    if (p->required) add(&v, GT_FAULT_MISSING_PARAM, in, p->name, NULL, where, NULL);
+    /* a path parameter cannot be left out: the path would name another route */
+    if (p->required && in != GT_NEG_PATH)
+      add(&v, GT_FAULT_MISSING_PARAM, in, p->name, NULL, where, NULL);
     if (p->schema.node) {
       oa_at at = {oa_doc_of(R->d, p->schema.node), gt_xstrdup("")};
       const gt_node *s = oa_resolve(R, p->schema.node, &at);
@@ -305,6 +486,7 @@ void oa_negatives(oa_reader *R, const gt_oa_op *op, gt_negative **out, size_t *n
       cJSON_Delete(example);
     }
     free(where);
+    if (in == GT_NEG_PATH) place_in_path(p, op->path, &v, from);
   }
   const gt_oa_media *json = NULL, *form = NULL;
   for (size_t i = 0; i < op->n_body; i++) {
@@ -314,9 +496,9 @@ void oa_negatives(oa_reader *R, const gt_oa_op *op, gt_negative **out, size_t *n
   }
   /* the body a derived request sends: JSON when documented, else the form */
   if (json)
-    of_body(R, json, openapi30, GT_NEG_JSON, &v);
+    of_json_body(R, json, openapi30, &v);
   else if (form)
-    of_body(R, form, openapi30, GT_NEG_FORM, &v);
+    of_form(R, form, openapi30, &v);
   /* grouped by fault, in catalogue order; places in document order within */
   gt_negative *sorted = v.count ? gt_xmalloc(v.count * sizeof *sorted) : NULL;
   size_t k = 0;
@@ -332,6 +514,11 @@ void oa_negatives_free(gt_negative *list, size_t n) {
   for (size_t i = 0; i < n; i++) {
     free(list[i].name);
     free(list[i].label);
+    free(list[i].prefix);
+    free(list[i].suffix);
+    free(list[i].text);
+    free(list[i].parent);
+    free(list[i].key);
     cJSON_Delete(list[i].value);
   }
   free(list);
@@ -368,4 +555,12 @@ void oa_rejection(const gt_oa_op *op, gt_expect *e) {
   e->has_status = true;
   free(e->status_text);
   e->status_text = gt_buf_steal(&text);
+}
+
+void oa_rejection_path(const gt_oa_op *op, gt_expect *e) {
+  oa_rejection(op, e);
+  gt_status_add(&e->status, 404);
+  char *text = gt_xasprintf("%s or 404", e->status_text);
+  free(e->status_text);
+  e->status_text = text;
 }

@@ -79,6 +79,16 @@ cJSON *oa_style_read_query(const gt_oa_param *p, const char *raw_query, const gt
                            size_t n_others);
 /* serve: a header's (simple) text as its schema's type: string, array or object. */
 cJSON *oa_style_read_text(const gt_oa_param *p, const char *text);
+/* Where path parameter name sits in an operation's path: the index of its
+ * segment (0: the first) and the literal text around `{name}` there
+ * ("{id}.json": "" and ".json"; caller frees both); false when it is not
+ * there or its segment holds another parameter too. */
+bool oa_path_place(const char *op_path, const char *name, int *segment, char **prefix,
+                   char **suffix);
+/* serve: path parameter p read from a request path (as sent; its last
+ * segments are op_path's, a base path may come before) as its style says (a
+ * string, an array or an object of strings); NULL when it cannot be found. */
+cJSON *oa_style_read_path(const gt_oa_param *p, const char *op_path, const char *req_path);
 
 /* ---- verify.c ---- */
 /* The document's request and response body schemas (JSON media types)
@@ -100,6 +110,30 @@ void oa_negatives_free(gt_negative *list, size_t n);
  * the documented 4xx statuses other than 401, 403, 404, 405 and 429 (a
  * `4XX` class: every 4xx but those), else 400 or 422. */
 void oa_rejection(const gt_oa_op *op, gt_expect *e);
+/* The same for an invalid path parameter: those statuses or 404 (a server
+ * may answer that no resource has that identifier; docs/openapi.md). */
+void oa_rejection_path(const gt_oa_op *op, gt_expect *e);
+
+/* ---- parts.c: multipart/form-data parts ---- */
+typedef struct oa_part {
+  bool file;        /* the property is a file (binary, base64, contentMediaType, 2.0 file) */
+  const char *type; /* the part's Content-Type to send (borrowed; may be a list or a
+                       range: oa_part_type_to_send), or NULL: none */
+  bool documented;  /* type comes from the document (encoding.contentType or
+                       contentMediaType), not the file default */
+} oa_part;
+/* Part `name` of multipart media m, its property schema prop (resolved, or
+ * NULL). */
+void oa_part_of(const gt_oa_media *m, const char *name, const gt_node *prop, oa_part *out);
+/* Does a part's Content-Type (NULL: none, read as text/plain) fall in the
+ * documented list of types and ranges ("image/png, image/jpeg", a range is a
+ * major type and a star)? */
+bool oa_part_type_allowed(const char *documented, const char *got);
+/* The type a derived request gives a part: the list's first entry, a range
+ * made concrete (the image range gives image/png). Caller frees. */
+char *oa_part_type_to_send(const char *documented);
+/* ".png" for image/png ... ".bin" otherwise: a file part's filename ending. */
+const char *oa_part_filename_ext(const char *type);
 
 /* ---- contract.c ---- */
 void oa_contract_free(void *owner);

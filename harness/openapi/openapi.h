@@ -72,8 +72,8 @@ typedef struct gt_oa_media {
   char *type; /* "application/json" */
   gt_oa_schema schema;
   const gt_node *example;
+  const gt_node *encoding; /* a request body's `encoding` map (multipart, forms), or NULL */
   long part;               /* its index among the compiled schemas (contract.c); -1: none */
-  const gt_node *encoding; /* 3.x `encoding` (form bodies: property -> style...), or NULL */
 } gt_oa_media;
 
 typedef struct gt_oa_header {

@@ -299,7 +299,8 @@ static bool read_params(op_ctx *C, const gt_node *list, const oa_at *where, gt_o
 static void add_media(gt_oa_media **v, size_t *n, const char *type, const gt_node *schema,
                       char *uri, const gt_node *example) {
   *v = gt_xrealloc(*v, (*n + 1) * sizeof **v);
-  (*v)[(*n)++] = (gt_oa_media){gt_xstrdup(type), {schema, uri}, example, -1, NULL};
+  (*v)[(*n)++] = (gt_oa_media){
+      .type = gt_xstrdup(type), .schema = {schema, uri}, .example = example, .part = -1};
 }
 
 /* A 3.x `content:` mapping. */
@@ -328,8 +329,9 @@ static bool read_content(op_ctx *C, const gt_node *content, const oa_at *where, 
       add_media(v, n, content->keys[i]->text, schema, uri, example);
       const gt_node *enc = gt_node_get(m, "encoding");
       (*v)[*n - 1].encoding = enc && enc->kind == GT_NODE_MAP ? enc : NULL;
-    } else
+    } else {
       free(uri);
+    }
     oa_at_free(&mat);
   }
   oa_at_free(&cat);

@@ -11,6 +11,7 @@
  *   simple         path header   3,4                    a=1,b=x | a,1,b,x
  *   label          path          .3.4 | .3,4            .a=1.b=x | .a,1,b,x
  *   matrix         path          ;id=3;id=4 | ;id=3,4   ;a=1;b=x | ;id=a,1,b,x
+ *   (cookies are written as form, not exploded: id=3,4)
  *
  * (exploded | not exploded). */
 #include <stdlib.h>
@@ -284,4 +285,123 @@ cJSON *oa_style_read_text(const gt_oa_param *p, const char *text) {
   bool array = type && !strcmp(type, "array"), object = type && !strcmp(type, "object");
   if (!array && !object) return cJSON_CreateString(text);
   return array ? split(text, ',') : split_object(text, ',', p->explode);
+}
+
+bool oa_path_place(const char *path, const char *name, int *segment, char **prefix, char **suffix) {
+  int k = 0;
+  size_t nl = strlen(name);
+  for (const char *p = path; *p;) {
+    while (*p == '/')
+      p++;
+    if (!*p) break;
+    size_t n = strcspn(p, "/");
+    const char *open = memchr(p, '{', n);
+    if (open && (size_t)(p + n - open) >= nl + 2 && !strncmp(open + 1, name, nl) &&
+        open[nl + 1] == '}') {
+      const char *close = open + nl + 1;
+      if (memchr(p, '{', (size_t)(open - p)) || memchr(close, '{', (size_t)(p + n - close)))
+        return false;
+      *segment = k;
+      *prefix = gt_xstrndup(p, (size_t)(open - p));
+      *suffix = gt_xstrndup(close + 1, (size_t)(p + n - close - 1));
+      return true;
+    }
+    k++;
+    p += n;
+  }
+  return false;
+}
+
+/* The non-empty segments of a path (up to '?'), borrowed as (start, length). */
+static size_t path_segments(const char *path, const char ***start, size_t **len) {
+  size_t n = 0;
+  *start = NULL;
+  *len = NULL;
+  for (const char *p = path; *p && *p != '?';) {
+    while (*p == '/')
+      p++;
+    if (!*p || *p == '?') break;
+    size_t l = strcspn(p, "/?");
+    *start = gt_xrealloc(*start, (n + 1) * sizeof **start);
+    *len = gt_xrealloc(*len, (n + 1) * sizeof **len);
+    (*start)[n] = p;
+    (*len)[n] = l;
+    n++;
+    p += l;
+  }
+  return n;
+}
+
+/* ";name=a;name=b" (exploded matrix array) -> the values; ";a=1;b=x"
+ * (exploded matrix object) -> the pairs. */
+static cJSON *matrix_exploded(const char *text, const char *name, bool object) {
+  cJSON *out = object ? cJSON_CreateObject() : cJSON_CreateArray();
+  cJSON *items = split(text[0] == ';' ? text + 1 : text, ';');
+  size_t nl = strlen(name);
+  for (const cJSON *x = items->child; x; x = x->next) {
+    const char *t = x->valuestring, *eq = strchr(t, '=');
+    if (object) {
+      char *k = eq ? gt_xstrndup(t, (size_t)(eq - t)) : gt_xstrdup(t);
+      cJSON_AddStringToObject(out, k, eq ? eq + 1 : "");
+      free(k);
+    } else {
+      cJSON_AddItemToArray(
+          out, cJSON_CreateString(!strncmp(t, name, nl) && t[nl] == '=' ? t + nl + 1 : t));
+    }
+  }
+  cJSON_Delete(items);
+  return out;
+}
+
+cJSON *oa_style_read_path(const gt_oa_param *p, const char *op_path, const char *req_path) {
+  int k;
+  char *prefix = NULL, *suffix = NULL;
+  if (!oa_path_place(op_path, p->name, &k, &prefix, &suffix)) return NULL;
+  const char **op_start, **rq_start;
+  size_t *op_len, *rq_len;
+  size_t n_op = path_segments(op_path, &op_start, &op_len);
+  size_t n_rq = path_segments(req_path, &rq_start, &rq_len);
+  cJSON *out = NULL;
+  if (n_rq >= n_op) {
+    /* the operation's path is the end of the request's (a base path before it) */
+    const char *seg = rq_start[n_rq - n_op + (size_t)k];
+    size_t len = rq_len[n_rq - n_op + (size_t)k];
+    size_t pl = strlen(prefix), sl = strlen(suffix);
+    if (len >= pl + sl && !strncmp(seg, prefix, pl) && !strncmp(seg + len - sl, suffix, sl)) {
+      gt_buf v;
+      gt_buf_init(&v);
+      gt_percent_decode(seg + pl, len - pl - sl, &v);
+      const char *text = v.data ? v.data : "";
+      const char *type = type_of(p);
+      bool array = type && !strcmp(type, "array"), object = type && !strcmp(type, "object");
+      if (p->style == GT_OA_STYLE_LABEL) {
+        const char *t = text[0] == '.' ? text + 1 : text;
+        char sep = p->explode ? '.' : ',';
+        out = array    ? split(t, sep)
+              : object ? split_object(t, sep, p->explode)
+                       : cJSON_CreateString(t);
+      } else if (p->style == GT_OA_STYLE_MATRIX) {
+        size_t nl = strlen(p->name);
+        if ((array || object) && p->explode) {
+          out = matrix_exploded(text, p->name, object);
+        } else {
+          const char *t = text;
+          if (t[0] == ';' && !strncmp(t + 1, p->name, nl) && t[nl + 1] == '=') t += nl + 2;
+          out = array    ? split(t, ',')
+                : object ? split_object(t, ',', false)
+                         : cJSON_CreateString(t);
+        }
+      } else {
+        out = oa_style_read_text(p, text);
+      }
+      gt_buf_free(&v);
+    }
+  }
+  free(op_start);
+  free(op_len);
+  free(rq_start);
+  free(rq_len);
+  free(prefix);
+  free(suffix);
+  return out;
 }

@@ -11,7 +11,7 @@
 typedef struct attempt {
   int status; /* 0: no HTTP answer */
   double secs;
-  double at; /* seconds since polling started, when the answer came */
+  double at; /* seconds since polling started, when the attempt was sent */
 } attempt;
 
 struct gt_poll_run {
@@ -53,10 +53,13 @@ static void record(gt_poll_run *p, const gt_http_response *resp, long now) {
     p->cap = p->cap ? p->cap * 2 : 8;
     p->attempts = gt_xrealloc(p->attempts, p->cap * sizeof *p->attempts);
   }
+  /* When it was sent: the executor's start time (after any wait for --rate),
+   * else estimated as the answer's arrival minus its duration. */
+  double at = resp->timing.started > 0 ? resp->timing.started - (double)p->start_ms / 1000.0
+                                       : (double)(now - p->start_ms) / 1000.0 - resp->timing.total;
   p->attempts[p->n++] = (attempt){.status = resp->outcome == GT_HTTP_OK ? resp->status : 0,
                                   .secs = resp->timing.total,
-                                  /* when it was sent: the answer came secs later */
-                                  .at = (double)(now - p->start_ms) / 1000.0 - resp->timing.total};
+                                  .at = at};
   if (p->attempts[p->n - 1].at < 0) p->attempts[p->n - 1].at = 0;
 }
 

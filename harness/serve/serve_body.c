@@ -338,7 +338,8 @@ gt_fault_id serve_body_check(serve_ctx *c, const serve_route *rt, gt_buf *detail
     else if (has_body && form)
       parse_form(r->body, r->body_len, &c->body);
     else if (has_body && media_is(ct, "multipart/form-data") &&
-             !serve_parse_multipart(ct, r->body, r->body_len, &c->body) && sc->contract) {
+             !serve_parse_multipart(ct, r->body, r->body_len, &c->body, &c->parts) &&
+             sc->contract) {
       /* judged only where an API description says what the parts are */
       gt_buf_adds(detail, "the multipart/form-data body is not well formed");
       return GT_FAULT_MALFORMED_JSON;

@@ -38,6 +38,7 @@ typedef struct exchange {
   char *presented;        /* the credential presented, keys the rate window (owned) */
   gt_fault_id body_fault; /* VALID or what the body shows (routed requests only) */
   cJSON *body;            /* the parsed body (owned until answer() hands it to c) */
+  cJSON *parts;           /* a multipart body's parts: filename, content type (owned) */
   gt_buf body_detail;     /* why the body was refused */
   bool contract_rejected; /* the API description's check_request refused it */
 } exchange;
@@ -398,7 +399,8 @@ static void authenticate(exchange *x) {
 }
 
 /* A scenario derived from an API description (openapi/): the request must
- * also be valid for the documented operation (parameters, body schema). An
+ * also be valid for the documented operation (path, query, header and
+ * cookie parameters, body schema). An
  * invalid one is answered like a body missing a field (its expected 4xx). */
 static void check_contract(exchange *x) {
   const gt_contract *k = x->c.ss->suite->scenarios[x->rt->scenario].contract;
@@ -408,8 +410,14 @@ static void check_contract(exchange *x) {
     cJSON_AddStringToObject(headers, x->req->headers[i].name, x->req->headers[i].value);
   char why[512];
   const char *qmark = strchr(x->req->target, '?');
-  if (!k->check_request(k, x->c.query, qmark ? qmark + 1 : "", headers, x->body,
-                        serve_req_header(x->req, "Content-Type"), why, sizeof why)) {
+  gt_contract_request rq = {.path = x->req->target,
+                            .query = x->c.query,
+                            .raw_query = qmark ? qmark + 1 : "",
+                            .headers = headers,
+                            .body = x->body,
+                            .content_type = serve_req_header(x->req, "Content-Type"),
+                            .parts = x->parts};
+  if (!k->check_request(k, &rq, why, sizeof why)) {
     x->body_fault = GT_FAULT_MISSING_FIELD;
     x->contract_rejected = true;
     gt_buf_reset(&x->body_detail);
@@ -426,10 +434,12 @@ static void validate(exchange *x) {
   gt_buf_init(&x->body_detail);
   x->body_fault = GT_FAULT_VALID;
   if (x->rt && !x->req->framing) {
-    serve_ctx probe = x->c; /* serve_body_check fills probe.body */
+    serve_ctx probe = x->c; /* serve_body_check fills probe.body (and parts) */
     probe.body = NULL;
+    probe.parts = NULL;
     x->body_fault = serve_body_check(&probe, x->rt, &x->body_detail);
     x->body = probe.body;
+    x->parts = probe.parts;
     if (x->body_fault == GT_FAULT_VALID) check_contract(x);
   }
 }
@@ -641,6 +651,7 @@ static void record(exchange *x, const gt_serve_response *resp) {
 static void exchange_free(exchange *x) {
   free(x->presented);
   cJSON_Delete(x->body);
+  cJSON_Delete(x->parts);
   gt_buf_free(&x->body_detail);
   gt_buf_free(&x->dpath);
   free(x->raw_path);

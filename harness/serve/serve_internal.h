@@ -250,6 +250,8 @@ typedef struct serve_ctx {
   cJSON *path_vars; /* object (owned) */
   cJSON *query;     /* object name -> decoded string (owned) */
   cJSON *body;      /* parsed JSON / form object, or NULL (owned) */
+  cJSON *parts;     /* multipart/form-data: its parts' filename and type (owned by the
+                       exchange that asked serve_body_check), or NULL */
   char new_id[25], new_uuid[37];
   long long new_int;
   time_t now;
@@ -357,9 +359,12 @@ double serve_now_mono(void);
 const char *serve_req_header(const gt_serve_request *r, const char *name);
 void serve_resp_add_header(gt_serve_response *r, const char *name, const char *value);
 /* A multipart/form-data body (ct: its Content-Type, with the boundary) as
- * an object of its fields' string values; false when it is not well formed
- * (*out NULL). serve_multipart.c. */
-bool serve_parse_multipart(const char *ct, const char *body, size_t len, cJSON **out);
+ * an object of its fields' string values (a part's NUL bytes read as '?');
+ * with parts non-NULL, also *parts: per part name an object with its
+ * "filename" and "content_type" when it has them. false when it is not well
+ * formed (*out and *parts NULL). Caller frees both. serve_multipart.c. */
+bool serve_parse_multipart(const char *ct, const char *body, size_t len, cJSON **out,
+                           cJSON **parts);
 
 /* Auth (serve_auth.c): returns GT_FAULT_VALID or the fault the request shows. */
 gt_fault_id serve_auth_check(const serve_suite *ss, const gt_serve_request *req, const cJSON *query,

@@ -22,7 +22,6 @@
 
 #include "support.h"
 
-#define EXIT_SKIP 77
 #define CLIENTS_DIR SOURCE_DIR "/tests/clients"
 #define JWT_SECRET "client-audit-jwt-secret-0123456789"
 #define POSTAL_KEY "postal-server-key-0123456789"
@@ -54,31 +53,32 @@ typedef struct flow {
 
 #define NODE "/usr/bin/env", "node"
 #define PY "/usr/bin/python3", "{clients}/requests_flows.py"
+/* The client of each table and the suite that audits it. */
+#define BOTANALYTICS_SDK(url)                                                                      \
+  .suite = "botanalytics.yaml", .tls = true, .client = {NODE, "{clients}/botanalytics.cjs", url}
+#define POSTAL_SDK                                                                                 \
+  .suite = "rpc.yaml", .tls = true, .port443 = true,                                               \
+  .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"}
+#define REQUESTS(flow) .suite = "buddybuild.yaml", .client = {PY, flow, "{http}/v1"}
 
 static const flow botanalytics[] = {
     {.what = "conformant: log a message over HTTPS",
-     .suite = "botanalytics.yaml",
-     .tls = true,
+     BOTANALYTICS_SDK("{https}/v2"),
      .har = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{https}/v2"},
      .client_env = {"BA_API_KEY={jwt}"},
      .n_cases = 1,
      .cases = {{"POST /v2/messages #1", TS_CASE_PASS, NULL}},
      .props = {"summary.broke_rules=0", "route.POST /v2/messages=requests=1 broke_rules=0 "
                                         "injected=0 retried=0"}},
     {.what = "plain HTTP to an HTTPS-only API",
-     .suite = "botanalytics.yaml",
-     .tls = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{http}/v2"},
+     BOTANALYTICS_SDK("{http}/v2"),
      .client_env = {"BA_API_KEY={jwt}"},
      .serve_exit = 1,
      .n_cases = 1,
      .cases = {{"POST /v2/messages #1", TS_CASE_FAILURE, "https_required"}},
      .props = {"rule.https_required=1", "summary.broke_rules=1"}},
     {.what = "a wrong credential (a JWT signed with another secret)",
-     .suite = "botanalytics.yaml",
-     .tls = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{https}/v2"},
+     BOTANALYTICS_SDK("{https}/v2"),
      .client_env = {"BA_API_KEY={other_jwt}"},
      .serve_exit = 1,
      .n_cases = 1,
@@ -87,11 +87,9 @@ static const flow botanalytics[] = {
     /* got (inside the SDK) retries a 503 after the announced Retry-After:
      * a scripted 503,503,200 is three requests, nothing broken. */
     {.what = "503, 503, then 200 with --expect-retry 503: retried, Retry-After honoured",
-     .suite = "botanalytics.yaml",
+     BOTANALYTICS_SDK("{https}/v2"),
      .serve_args = {"--expect-retry", "503", "--max-attempts", "4", "--inject",
                     "[503,503,200]@POST /v2/messages"},
-     .tls = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{https}/v2"},
      .client_env = {"BA_API_KEY={jwt}"},
      .n_cases = 3,
      .cases = {{"POST /v2/messages #1", TS_CASE_PASS, NULL},
@@ -103,11 +101,9 @@ static const flow botanalytics[] = {
      * (11 attempts, each after Retry-After); a policy of at most 4 attempts
      * makes attempts 5..11 a retry storm. */
     {.what = "503 on every answer, at most 4 attempts: a retry storm from attempt 5",
-     .suite = "botanalytics.yaml",
+     BOTANALYTICS_SDK("{https}/v2"),
      .serve_args = {"--expect-retry", "503", "--max-attempts", "4", "--inject",
                     "status:503@POST /v2/messages"},
-     .tls = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{https}/v2"},
      .client_env = {"BA_API_KEY={jwt}"},
      .serve_exit = 1,
      .n_cases = 11,
@@ -119,10 +115,8 @@ static const flow botanalytics[] = {
     /* reset_after: the message is stored, then the connection drops; the
      * SDK resends the POST (no Idempotency-Key): the message is logged twice. */
     {.what = "reset_after on the first POST: the SDK resends it, a duplicate",
-     .suite = "botanalytics.yaml",
+     BOTANALYTICS_SDK("{https}/v2"),
      .serve_args = {"--inject", "reset_after@POST /v2/messages#1"},
-     .tls = true,
-     .client = {NODE, "{clients}/botanalytics.cjs", "{https}/v2"},
      .client_env = {"BA_API_KEY={jwt}"},
      .serve_exit = 1,
      .n_cases = 2,
@@ -133,20 +127,14 @@ static const flow botanalytics[] = {
 
 static const flow postal[] = {
     {.what = "conformant: send a message",
-     .suite = "rpc.yaml",
-     .tls = true,
-     .port443 = true,
-     .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"},
+     POSTAL_SDK,
      .client_env = {"POSTAL_KEY=" POSTAL_KEY},
      .client_says = "sent {\"message_id\":",
      .n_cases = 1,
      .cases = {{"POST /api/v1/send/message #1", TS_CASE_PASS, NULL}},
      .props = {"summary.broke_rules=0"}},
     {.what = "a wrong server API key",
-     .suite = "rpc.yaml",
-     .tls = true,
-     .port443 = true,
-     .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"},
+     POSTAL_SDK,
      .client_env = {"POSTAL_KEY=not-the-" POSTAL_KEY},
      .client_exit = 3,
      .client_says = "InvalidServerAPIKey",
@@ -156,11 +144,8 @@ static const flow postal[] = {
     /* The client never retries: the 503 rejects the send. Without a
      * policy that is no finding; with --expect-retry 503 it is. */
     {.what = "injected 503, no policy: not retried, no finding",
-     .suite = "rpc.yaml",
+     POSTAL_SDK,
      .serve_args = {"--inject", "status:503@POST /api/v1/send/message#1"},
-     .tls = true,
-     .port443 = true,
-     .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"},
      .client_env = {"POSTAL_KEY=" POSTAL_KEY},
      .client_exit = 3,
      .client_says = "rejected",
@@ -168,12 +153,9 @@ static const flow postal[] = {
      .cases = {{"POST /api/v1/send/message #1", TS_CASE_PASS, NULL}},
      .props = {"retry.injected=1", "retry.not_retried=1"}},
     {.what = "injected 503 with --expect-retry 503: retry_missing",
-     .suite = "rpc.yaml",
+     POSTAL_SDK,
      .serve_args = {"--expect-retry", "429,503,reset", "--inject",
                     "status:503@POST /api/v1/send/message#1"},
-     .tls = true,
-     .port443 = true,
-     .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"},
      .client_env = {"POSTAL_KEY=" POSTAL_KEY},
      .client_exit = 3,
      .client_says = "rejected",
@@ -184,11 +166,8 @@ static const flow postal[] = {
     /* A genuine client defect: JSON.parse of the answer is not guarded, so
      * a malformed body crashes the application (uncaught SyntaxError). */
     {.what = "injected malformed JSON: the client crashes",
-     .suite = "rpc.yaml",
+     POSTAL_SDK,
      .serve_args = {"--inject", "malformed_json@POST /api/v1/send/message#1"},
-     .tls = true,
-     .port443 = true,
-     .client = {NODE, "{clients}/postal.cjs", "127.0.0.1"},
      .client_env = {"POSTAL_KEY=" POSTAL_KEY},
      .client_exit = 1,
      .client_says = "SyntaxError",
@@ -199,9 +178,8 @@ static const flow postal[] = {
 
 static const flow requests_flows[] = {
     {.what = "conformant: list, read, build, read the build",
-     .suite = "buddybuild.yaml",
+     REQUESTS("buddybuild"),
      .har = true,
-     .client = {PY, "buddybuild", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .n_cases = 4,
      .cases = {{"GET /v1/apps #1", TS_CASE_PASS, NULL},
@@ -210,16 +188,14 @@ static const flow requests_flows[] = {
                {"GET /v1/builds/*", TS_CASE_PASS, NULL}},
      .props = {"summary.broke_rules=0"}},
     {.what = "the token in the query instead of the header",
-     .suite = "buddybuild.yaml",
-     .client = {PY, "query_token", "{http}/v1"},
+     REQUESTS("query_token"),
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .serve_exit = 1,
      .n_cases = 1,
      .cases = {{"GET /v1/apps #1", TS_CASE_FAILURE, "credential_in_header"}},
      .props = {"rule.credential_in_header=1"}},
     {.what = "a wrong token",
-     .suite = "buddybuild.yaml",
-     .client = {PY, "buddybuild", "{http}/v1"},
+     REQUESTS("buddybuild"),
      .client_env = {"API_TOKEN=wrong-" BUDDYBUILD_TOKEN},
      .client_exit = 1,
      .serve_exit = 1,
@@ -230,10 +206,9 @@ static const flow requests_flows[] = {
      .props = {"rule.credential_valid=3"}},
     /* urllib3's Retry(total=3) honours Retry-After: 503, 503, then 200. */
     {.what = "503, 503, then 200 with --expect-retry 503: retried, Retry-After honoured",
-     .suite = "buddybuild.yaml",
+     REQUESTS("retry"),
      .serve_args = {"--expect-retry", "503", "--max-attempts", "4", "--inject",
                     "[503,503,200]@GET /v1/apps/*"},
-     .client = {PY, "retry", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .n_cases = 3,
      .cases = {{"GET /v1/apps/" APP " #1", TS_CASE_PASS, NULL},
@@ -243,10 +218,9 @@ static const flow requests_flows[] = {
     /* Retry(total=3) on a 503 that never ends: four attempts, then
      * MaxRetryError; a policy of 2 attempts makes #3 and #4 a storm. */
     {.what = "503 on every answer, at most 2 attempts: retry_storm on attempts 3 and 4",
-     .suite = "buddybuild.yaml",
+     REQUESTS("retry"),
      .serve_args = {"--expect-retry", "503", "--max-attempts", "2", "--inject",
                     "status:503@GET /v1/apps/*"},
-     .client = {PY, "retry", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .client_exit = 1,
      .client_says = "MaxRetryError",
@@ -260,10 +234,9 @@ static const flow requests_flows[] = {
     /* A dropped connection retried at once (backoff_factor 0) by a client
      * whose promise is at least 500 ms between attempts. */
     {.what = "a reset retried at once, --backoff-min 500ms: retry_too_soon",
-     .suite = "buddybuild.yaml",
+     REQUESTS("retry"),
      .serve_args = {"--expect-retry", "reset", "--backoff-min", "500ms", "--inject",
                     "reset@GET /v1/apps/*#1"},
-     .client = {PY, "retry", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .serve_exit = 1,
      .n_cases = 2,
@@ -273,9 +246,8 @@ static const flow requests_flows[] = {
     /* Retry(allowed_methods=None) also retries a POST whose connection
      * dropped after the build was started: started twice. */
     {.what = "reset_after on POST build, a Retry that covers POST: duplicate_side_effect",
-     .suite = "buddybuild.yaml",
+     REQUESTS("retry_post"),
      .serve_args = {"--inject", "reset_after@POST /v1/apps/*/build#1"},
-     .client = {PY, "retry_post", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN},
      .serve_exit = 1,
      .n_cases = 2,
@@ -283,9 +255,8 @@ static const flow requests_flows[] = {
                {"POST /v1/apps/" APP "/build #2", TS_CASE_FAILURE, "duplicate_side_effect"}},
      .props = {"rule.duplicate_side_effect=1", "summary.broke_rules=1"}},
     {.what = "the same with an Idempotency-Key: a safe retry",
-     .suite = "buddybuild.yaml",
+     REQUESTS("retry_post"),
      .serve_args = {"--inject", "reset_after@POST /v1/apps/*/build#1"},
-     .client = {PY, "retry_post", "{http}/v1"},
      .client_env = {"API_TOKEN=" BUDDYBUILD_TOKEN, "IDEMPOTENCY_KEY=build-main-1"},
      .n_cases = 2,
      .cases = {{"POST /v1/apps/" APP "/build #1", TS_CASE_PASS, NULL},
@@ -508,18 +479,12 @@ static int run_flow(const flow *f, const ctx *c, const char *client) {
 /* ---- what must be installed ---- */
 
 static int not_installed(const char *client, const char *what) {
-  const char *ci = getenv("CI");
-  bool in_ci = ci && !strcmp(ci, "true");
-  fprintf(stderr,
-          "\n************************************************************************\n"
-          "realserver/client-%s %s: %s.\n"
-          "Install the clients with scripts/install-clients.sh (root, the Debian\n"
-          "package registry and the npm registry).\n"
-          "%s"
-          "************************************************************************\n\n",
-          client, in_ci ? "FAILED" : "SKIPPED", what,
-          in_ci ? "CI=true: CI installs them first, so a missing client is a failure.\n" : "");
-  return in_ci ? 1 : EXIT_SKIP;
+  char *test = ts_fmt("realserver/client-%s", client);
+  int rc = ts_not_installed(test, what,
+                            "Install the clients with scripts/install-clients.sh (root, the "
+                            "Debian\npackage registry and the npm registry).");
+  free(test);
+  return rc;
 }
 
 static bool installed_node_package(const char *pkg) {

@@ -10,14 +10,7 @@
 
 #include "support.h"
 
-typedef struct oa_run {
-  char *dir;
-  ts_target target;
-  int port;
-  ts_gauntlet g;
-  ts_junit j;
-  char *junit;
-} oa_run;
+typedef ts_target_run oa_run;
 
 static void run_file(oa_run *r, const char *file, const char *defect, const char *const extra[]);
 
@@ -26,41 +19,21 @@ static void run_doc(oa_run *r, const char *defect, const char *const extra[]) {
 }
 
 static void run_file(oa_run *r, const char *file, const char *defect, const char *const extra[]) {
-  memset(r, 0, sizeof *r);
-  r->dir = ts_tempdir();
-  cr_assert(r->dir);
-  r->port = ts_free_port();
-  char *p = ts_fmt("%d", r->port);
-  const char *targs[] = {"--http-port", p, defect ? "--defect" : NULL, defect, NULL};
-  cr_assert(ts_target_start(&r->target, "oa_pets", targs, r->port, r->dir),
-            "oa_pets did not start");
-  free(p);
-  r->junit = ts_fmt("%s/junit.xml", r->dir);
+  cr_assert(ts_target_run_init(r));
+  const char *targs[] = {defect ? "--defect" : NULL, defect, NULL};
+  cr_assert(ts_target_run_start(r, "oa_pets", "--http-port", targs), "oa_pets did not start");
   char *doc = ts_fmt("%s/tests/fixtures/openapi/%s", SOURCE_DIR, file);
   char *base = ts_fmt("http://127.0.0.1:%d/v1", r->port);
-  const char *args[24] = {"run", "--seed", "7", "--junit", r->junit, "--base-url", base};
-  size_t k = 7;
-  for (size_t i = 0; extra && extra[i] && k < 22; i++)
-    args[k++] = extra[i];
-  args[k++] = doc;
-  args[k] = NULL;
+  const char *args[] = {"--seed", "7", "--base-url", base, NULL};
   const char *env[] = {"bearerAuth=t0ken", NULL};
-  ts_gauntlet_run(&r->g, r->dir, args, env, 120000);
-  cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
-  cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
-            r->g.err);
-  cr_expect(ts_junit_validates(r->junit), "report does not validate");
+  char *why = ts_target_run_gauntlet(r, args, extra, doc, env, 120000);
+  cr_assert_null(why, "%s", why);
   free(doc);
   free(base);
 }
 
 static void run_free(oa_run *r) {
-  cr_expect(ts_target_stop(&r->target), "oa_pets died during the run");
-  ts_junit_free(&r->j);
-  ts_gauntlet_free(&r->g);
-  ts_rmtree(r->dir);
-  free(r->dir);
-  free(r->junit);
+  cr_expect(ts_target_run_free(r), "oa_pets died during the run");
 }
 
 /* Exactly the cases listed ("NAME|check") fail, each with that check. */

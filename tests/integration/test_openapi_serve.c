@@ -143,6 +143,20 @@ Test(openapi_serve, parameter_styles_and_form_bodies_are_read_as_documented) {
   ts_http_call call = {.url = url, .headers = bad_ids};
   curl_status(&call, 400, "X-Ids: 7,eight");
   free(url);
+  /* path parameters in the label and matrix styles */
+  static const struct {
+    const char *path;
+    long status;
+  } paths[] = {{"/items/.5,6", 200},
+               {"/items/.5,six", 400},
+               {"/points/;x=1;y=2", 200},
+               {"/points/;x=1;y=two", 400}};
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    url = ts_fmt("http://127.0.0.1:%d%s", s.port, paths[i].path);
+    ts_http_call get = {.url = url};
+    curl_status(&get, paths[i].status, paths[i].path);
+    free(url);
+  }
   url = ts_fmt("http://127.0.0.1:%d/orders", s.port);
   ts_http_call form = {.method = "POST",
                        .url = url,
@@ -170,6 +184,73 @@ Test(openapi_serve, parameter_styles_and_form_bodies_are_read_as_documented) {
   curl_status(&multi, 400, "multipart count=6");
   multi.body = "--b0\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\npic";
   curl_status(&multi, 400, "multipart without its close delimiter");
+  free(url);
+  ts_serve_stop(&s, false, 5000);
+  ts_serve_free(&s);
+  free(doc);
+}
+
+/* Path and cookie parameters are validated like query ones, and a
+ * multipart part's Content-Type against the document's `encoding`: the
+ * derived run (out_of_range / pattern_mismatch / bad_length in a path
+ * segment, not_in_enum / missing_param of a cookie, nested body properties
+ * and arrays, a file part) passes, and serve answers each broken value 400. */
+Test(openapi_serve, path_cookie_and_multipart_parts_are_validated) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/params.yaml", SOURCE_DIR);
+  run_against_serve(doc, NULL, "/v1", 62);
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  static const struct {
+    const char *path, *cookie;
+    long status;
+  } calls[] = {
+      {"/v1/items/7", "Cookie: region=eu", 200},
+      {"/v1/items/999", "Cookie: theme=dark; region=us", 200},
+      {"/v1/items/1000", "Cookie: region=eu", 400}, /* maximum: 999 */
+      {"/v1/items/0", "Cookie: region=eu", 400},    /* minimum: 1 */
+      {"/v1/items/seven", "Cookie: region=eu", 400},
+      {"/v1/items/7", NULL, 400}, /* the required cookie */
+      {"/v1/items/7", "Cookie: theme=dark", 400},
+      {"/v1/items/7", "Cookie: region=mars", 400}, /* enum: [eu, us] */
+      {"/v1/tags/books", NULL, 200},
+      {"/v1/tags/Books", NULL, 400},     /* pattern: ^[a-z]+$ */
+      {"/v1/tags/booksbook", NULL, 400}, /* maxLength: 8 */
+      {"/v1/tags/b%21", NULL, 400},      /* decoded before it is judged */
+      {"/v1/orders/0", NULL, 400},
+  };
+  for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+    char *url = ts_fmt("http://127.0.0.1:%d%s", s.port, calls[i].path);
+    const char *hdrs[] = {calls[i].cookie, NULL};
+    ts_http_call call = {.url = url, .headers = hdrs};
+    char *what = ts_fmt("%s %s", calls[i].path, calls[i].cookie ? calls[i].cookie : "");
+    curl_status(&call, calls[i].status, what);
+    free(what);
+    free(url);
+  }
+  /* the photo part: a file whose type `encoding` documents as image/png or image/jpeg */
+#define PHOTO(TYPE_LINE)                                                                           \
+  "--b1\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nsea\r\n"                          \
+  "--b1\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"sea.png\"\r\n" TYPE_LINE     \
+  "\r\n\x89PNG\r\n--b1--\r\n"
+  static const struct {
+    const char *body;
+    long status;
+  } photos[] = {
+      {PHOTO("Content-Type: image/png\r\n"), 201},
+      {PHOTO("Content-Type: image/jpeg; q=1\r\n"), 201},
+      {PHOTO("Content-Type: text/plain\r\n"), 400},
+      {PHOTO(""), 400}, /* no Content-Type: text/plain */
+  };
+  char *url = ts_fmt("http://127.0.0.1:%d/v1/photos", s.port);
+  for (size_t i = 0; i < sizeof photos / sizeof *photos; i++) {
+    ts_http_call post = {.method = "POST",
+                         .url = url,
+                         .content_type = "multipart/form-data; boundary=b1",
+                         .body = photos[i].body};
+    curl_status(&post, photos[i].status, photos[i].body);
+  }
   free(url);
   ts_serve_stop(&s, false, 5000);
   ts_serve_free(&s);

@@ -31,61 +31,30 @@ static const char *const case_names[] = {
 };
 #define N_CASES (sizeof case_names / sizeof *case_names)
 
-typedef struct desync_run {
-  char *dir;
-  ts_target target;
-  int port;
-  char *log;
-  ts_gauntlet g;
-  ts_junit j;
-  char *junit;
-} desync_run;
+typedef ts_target_run desync_run;
 
 static void run_mode(desync_run *r, const char *framing, bool tls) {
-  memset(r, 0, sizeof *r);
-  r->dir = ts_tempdir();
-  cr_assert(r->dir);
-  r->port = ts_free_port();
-  r->log = ts_fmt("%s/requests.log", r->dir);
-  char *port = ts_fmt("%d", r->port);
+  cr_assert(ts_target_run_init(r));
   char *cert = NULL, *key = NULL;
   if (tls) cr_assert(ts_make_cert(r->dir, &cert, &key), "openssl could not make a certificate");
-  const char *args[] = {"--port",     port, "--log",     r->log, "--framing", framing,
-                        "--tls-cert", cert, "--tls-key", key,    NULL};
-  if (!tls) args[6] = NULL;
-  cr_assert(ts_target_start(&r->target, "wire_target", args, r->port, r->dir),
-            "wire_target did not start");
-  r->junit = ts_fmt("%s/junit.xml", r->dir);
+  const char *args[] = {"--log", r->log,      "--framing", framing, "--tls-cert",
+                        cert,    "--tls-key", key,         NULL};
+  if (!tls) args[4] = NULL;
+  cr_assert(ts_target_run_start(r, "wire_target", "--port", args), "wire_target did not start");
   char *base = ts_fmt("BASE_URL=%s://127.0.0.1:%d", tls ? "https" : "http", r->port);
   const char *env[] = {base, NULL};
   const char *suite = SOURCE_DIR "/tests/fixtures/integration/keys_wire.yaml";
-  const char *gargs[16] = {"run", "-q", "--seed", "3", "--timeout", "5s", "--junit", r->junit};
-  size_t k = 8;
-  if (tls) {
-    gargs[k++] = "--cacert";
-    gargs[k++] = cert;
-  }
-  gargs[k++] = suite;
-  gargs[k] = NULL;
-  ts_gauntlet_run(&r->g, r->dir, gargs, env, 240000);
-  cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
-  cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
-            r->g.err);
-  cr_expect(ts_junit_validates(r->junit), "report does not validate");
-  free(port);
+  const char *gargs[] = {"-q", "--seed", "3", "--timeout", "5s", tls ? "--cacert" : NULL,
+                         cert, NULL};
+  char *why = ts_target_run_gauntlet(r, gargs, NULL, suite, env, 240000);
+  cr_assert_null(why, "%s", why);
   free(cert);
   free(key);
   free(base);
 }
 
 static void run_free(desync_run *r) {
-  cr_expect(ts_target_stop(&r->target), "wire_target died during the run");
-  ts_junit_free(&r->j);
-  ts_gauntlet_free(&r->g);
-  ts_rmtree(r->dir);
-  free(r->dir);
-  free(r->junit);
-  free(r->log);
+  cr_expect(ts_target_run_free(r), "wire_target died during the run");
 }
 
 /* Every case has its outcome; failures name request_smuggling. */

@@ -8,20 +8,11 @@
 #include "support.h"
 
 /* One gauntlet run of a fixture suite against a fresh target_api. */
-typedef struct fault_run {
-  char *dir;
-  ts_target target;
-  int port;
-  ts_gauntlet g;
-  ts_junit j;
-  char *junit;
-} fault_run;
+typedef ts_target_run fault_run;
 
 static void run_suite(fault_run *r, const char *fixture, const char *const target_args[],
                       const char *const extra_args[], int raw) {
-  memset(r, 0, sizeof *r);
-  r->dir = ts_tempdir();
-  cr_assert(r->dir);
+  cr_assert(ts_target_run_init(r));
   int url_port = 0;
   if (raw) {
     /* The raw listener is the one judged: target_api also needs its HTTP port. */
@@ -32,15 +23,16 @@ static void run_suite(fault_run *r, const char *fixture, const char *const targe
     for (size_t i = 0; target_args && target_args[i] && k < 15; i++)
       args[k++] = target_args[i];
     args[k] = NULL;
-    cr_assert(ts_api_start(&r->target, r->dir, &r->port, args), "target_api did not start");
+    cr_assert(ts_target_run_start(r, "target_api", "--http-port", args),
+              "target_api did not start");
     cr_assert(ts_port_open(raw_port, 3000), "raw listener not up");
     url_port = raw_port;
     free(rp);
   } else {
-    cr_assert(ts_api_start(&r->target, r->dir, &r->port, target_args), "target_api did not start");
+    cr_assert(ts_target_run_start(r, "target_api", "--http-port", target_args),
+              "target_api did not start");
     url_port = r->port;
   }
-  r->junit = ts_fmt("%s/junit.xml", r->dir);
   char *suite = ts_fmt("%s/tests/fixtures/integration/%s", SOURCE_DIR, fixture);
   char *base = ts_fmt("BASE_URL=http://127.0.0.1:%d", url_port);
   char *jwt = ts_jwt_mint("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
@@ -49,17 +41,9 @@ static void run_suite(fault_run *r, const char *fixture, const char *const targe
   char *jwt_env = ts_fmt("API_JWT=%s", jwt);
   const char *env[] = {base, "API_TOKEN=t0k3n-secret-value", jwt_env,
                        "API_JWT_SECRET=jwt-test-secret-0123456789", NULL};
-  const char *args[24] = {"run", "-q", "--seed", "11", "--junit", r->junit};
-  size_t k = 6;
-  for (size_t i = 0; extra_args && extra_args[i] && k < 22; i++)
-    args[k++] = extra_args[i];
-  args[k++] = suite;
-  args[k] = NULL;
-  ts_gauntlet_run(&r->g, r->dir, args, env, 180000);
-  cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
-  cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
-            r->g.err);
-  cr_expect(ts_junit_validates(r->junit), "report does not validate");
+  const char *args[] = {"-q", "--seed", "11", NULL};
+  char *why = ts_target_run_gauntlet(r, args, extra_args, suite, env, 180000);
+  cr_assert_null(why, "%s", why);
   free(suite);
   free(base);
   free(jwt);
@@ -67,12 +51,7 @@ static void run_suite(fault_run *r, const char *fixture, const char *const targe
 }
 
 static void run_free(fault_run *r) {
-  cr_expect(ts_target_stop(&r->target), "target_api died during the run");
-  ts_junit_free(&r->j);
-  ts_gauntlet_free(&r->g);
-  ts_rmtree(r->dir);
-  free(r->dir);
-  free(r->junit);
+  cr_expect(ts_target_run_free(r), "target_api died during the run");
 }
 
 static void expect_all_pass(fault_run *r) {

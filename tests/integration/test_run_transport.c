@@ -18,34 +18,18 @@ typedef struct expected_case {
   const char *checks; /* for a failure: the checks its message may name */
 } expected_case;
 
-typedef struct transport_run {
-  char *dir;
-  ts_target target;
-  int port;
-  char *log; /* the target's request log */
-  ts_gauntlet g;
-  ts_junit j;
-  char *junit;
-} transport_run;
+typedef ts_target_run transport_run;
 
 /* Starts wire_target with args, runs gauntlet on the fixture, loads the report. */
 static void run_keys(transport_run *r, const char *fixture, const char *const target_args[],
                      const char *const extra_env[]) {
-  memset(r, 0, sizeof *r);
-  r->dir = ts_tempdir();
-  cr_assert(r->dir);
-  r->port = ts_free_port();
-  r->log = ts_fmt("%s/requests.log", r->dir);
-  char *port = ts_fmt("%d", r->port);
-  const char *args[24] = {"--port", port, "--log", r->log};
-  size_t k = 4;
+  cr_assert(ts_target_run_init(r));
+  const char *args[24] = {"--log", r->log};
+  size_t k = 2;
   for (size_t i = 0; target_args && target_args[i] && k < 23; i++)
     args[k++] = target_args[i];
   args[k] = NULL;
-  cr_assert(ts_target_start(&r->target, "wire_target", args, r->port, r->dir),
-            "wire_target did not start");
-  free(port);
-  r->junit = ts_fmt("%s/junit.xml", r->dir);
+  cr_assert(ts_target_run_start(r, "wire_target", "--port", args), "wire_target did not start");
   char *suite = ts_fmt("%s/tests/fixtures/integration/%s", SOURCE_DIR, fixture);
   char *base = ts_fmt("BASE_URL=http://127.0.0.1:%d", r->port);
   const char *env[8] = {base, "KEYS_TOKEN=" TOKEN};
@@ -53,25 +37,15 @@ static void run_keys(transport_run *r, const char *fixture, const char *const ta
   for (size_t i = 0; extra_env && extra_env[i] && e < 7; i++)
     env[e++] = extra_env[i];
   env[e] = NULL;
-  const char *gargs[] = {"run", "-q",      "--seed", "5",   "--timeout",
-                         "5s",  "--junit", r->junit, suite, NULL};
-  ts_gauntlet_run(&r->g, r->dir, gargs, env, 180000);
-  cr_expect(!r->g.timed_out, "gauntlet did not finish in time");
-  cr_assert(ts_junit_load(r->junit, &r->j), "no report\nstdout: %s\nstderr: %s", r->g.out,
-            r->g.err);
-  cr_expect(ts_junit_validates(r->junit), "report does not validate");
+  const char *gargs[] = {"-q", "--seed", "5", "--timeout", "5s", NULL};
+  char *why = ts_target_run_gauntlet(r, gargs, NULL, suite, env, 180000);
+  cr_assert_null(why, "%s", why);
   free(suite);
   free(base);
 }
 
 static void run_free(transport_run *r) {
-  cr_expect(ts_target_stop(&r->target), "wire_target died during the run");
-  ts_junit_free(&r->j);
-  ts_gauntlet_free(&r->g);
-  ts_rmtree(r->dir);
-  free(r->dir);
-  free(r->junit);
-  free(r->log);
+  cr_expect(ts_target_run_free(r), "wire_target died during the run");
 }
 
 static void expect_cases(transport_run *r, const expected_case *e, size_t n) {

@@ -39,7 +39,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 # start_prism TAG DOC: Prism's mock of DOC on a free port; sets port.
 start_prism() {
   port=$(free_port)
-  "$prism" mock -h 127.0.0.1 -p "$port" "$2" >"$tmp/$1.prism.log" 2>&1 &
+  setpriv --pdeathsig KILL "$prism" mock -h 127.0.0.1 -p "$port" "$2" >"$tmp/$1.prism.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 600); do
     grep -aq "Prism is listening" "$tmp/$1.prism.log" && return 0
@@ -50,7 +50,7 @@ start_prism() {
 
 # start_serve TAG DOC: gauntlet serve of DOC on a free port; sets port.
 start_serve() {
-  "$bin" serve -q --listen 127.0.0.1:0 --junit "$tmp/$1.serve.xml" "$2" >"$tmp/$1.serve.out" 2>"$tmp/$1.serve.err" &
+  setpriv --pdeathsig KILL "$bin" serve -q --listen 127.0.0.1:0 --junit "$tmp/$1.serve.xml" "$2" >"$tmp/$1.serve.out" 2>"$tmp/$1.serve.err" &
   pids+=($!)
   port=""
   for _ in $(seq 100); do

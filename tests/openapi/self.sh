@@ -46,7 +46,7 @@ for doc in "${docs[@]}"; do
     env_vars+=("$name=self-$name")
   done < <(awk '/^  [A-Za-z_][A-Za-z0-9_]*  \(/ { print $1 }' "$work/check.out")
   : >"$work/serve.out"
-  env "${env_vars[@]}" "$bin" serve -q --listen 127.0.0.1:0 --junit "$work/serve.xml" "$doc" \
+  setpriv --pdeathsig KILL env "${env_vars[@]}" "$bin" serve -q --listen 127.0.0.1:0 --junit "$work/serve.xml" "$doc" \
     >"$work/serve.out" 2>"$work/serve.err" &
   serve_pid=$!
   url=""

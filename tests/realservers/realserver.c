@@ -16,8 +16,6 @@
 
 #include "realserver.h"
 
-#define EXIT_SKIP 77
-
 static void free_argv(char **v) {
   for (size_t i = 0; v && v[i]; i++)
     free(v[i]);
@@ -38,18 +36,14 @@ static const char *missing_part(const rs_server *s, char *buf, size_t len) {
 }
 
 static int not_installed(const rs_server *s, const char *what) {
-  const char *ci = getenv("CI");
-  bool in_ci = ci && !strcmp(ci, "true");
-  fprintf(stderr,
-          "\n************************************************************************\n"
-          "realserver/%s %s: %s is missing.\n"
-          "Install the real servers with scripts/install-real-servers.sh (root, the\n"
-          "Debian package registry and the npm registry).\n"
-          "%s"
-          "************************************************************************\n\n",
-          s->name, in_ci ? "FAILED" : "SKIPPED", what,
-          in_ci ? "CI=true: CI installs them first, so a missing server is a failure.\n" : "");
-  return in_ci ? 1 : EXIT_SKIP;
+  char *test = ts_fmt("realserver/%s", s->name);
+  char *missing = ts_fmt("%s is missing", what);
+  int rc = ts_not_installed(test, missing,
+                            "Install the real servers with scripts/install-real-servers.sh (root, "
+                            "the\nDebian package registry and the npm registry).");
+  free(test);
+  free(missing);
+  return rc;
 }
 
 static bool copy_data(const rs_server *s, const char *scratch) {

@@ -36,7 +36,7 @@ start_refapi() {
     --key "$tmp/key.pem" --token "$token")
   [ -n "${1:-}" ] && args+=(--defect "$1")
   : >"$tmp/refapi.out"
-  "$build/tests/refapi" "${args[@]}" >"$tmp/refapi.out" 2>&1 &
+  setpriv --pdeathsig KILL "$build/tests/refapi" "${args[@]}" >"$tmp/refapi.out" 2>&1 &
   pid=$!
   for _ in $(seq 50); do grep -q ready "$tmp/refapi.out" && return 0; sleep 0.1; done
   echo "refapi did not start:"; cat "$tmp/refapi.out"; exit 1

@@ -14,7 +14,7 @@ args=(--api buddybuild --http-port "$http" --https-port "$https" --cert "$out/ce
   --key "$out/key.pem" --token bb-token-0123456789)
 [ -n "$defect" ] && args+=(--defect "$defect")
 : >"$out/refapi.out"
-"$build/tests/refapi" "${args[@]}" >"$out/refapi.out" 2>&1 &
+setpriv --pdeathsig KILL "$build/tests/refapi" "${args[@]}" >"$out/refapi.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 for _ in $(seq 50); do grep -q ready "$out/refapi.out" && break; sleep 0.1; done

@@ -15,7 +15,7 @@ app=5730b3c9e5a5ad0100fd6a9f
 cd "$src"
 # the first GET of an app is answered 503 (Retry-After: 1); curl retries it
 BUDDYBUILD_TOKEN=$token BUDDYBUILD_URL=http://placeholder \
-  "$bin" serve --listen 127.0.0.1:0 --seed 7 --junit "$out/serve-junit.xml" \
+  setpriv --pdeathsig KILL "$bin" serve --listen 127.0.0.1:0 --seed 7 --junit "$out/serve-junit.xml" \
   --html "$out/serve.html" --inject "status:503@GET /v1/apps/*#1" suites/buddybuild.yaml \
   >"$out/serve.out" 2>"$out/serve.err" &
 pid=$!

@@ -44,25 +44,7 @@ void ts_gauntlet_free(ts_gauntlet *g) {
 }
 
 bool ts_api_start(ts_target *t, const char *log_dir, int *port, const char *const extra[]) {
-  /* A free port can be taken by someone else before the target binds it:
-   * retry a few times with a fresh one. */
-  for (int attempt = 0; attempt < 3; attempt++) {
-    *port = ts_free_port();
-    char ps[16];
-    snprintf(ps, sizeof ps, "%d", *port);
-    size_t n = 0;
-    while (extra && extra[n])
-      n++;
-    const char **args = calloc(n + 3, sizeof *args);
-    if (!args) return false;
-    args[0] = "--http-port";
-    args[1] = ps;
-    if (n) memcpy(args + 2, extra, n * sizeof *args);
-    bool ok = ts_target_start(t, "target_api", args, *port, log_dir);
-    free(args);
-    if (ok) return true;
-  }
-  return false;
+  return ts_target_start_any_port(t, "target_api", "--http-port", extra, log_dir, port);
 }
 
 long ts_api_count(int port) {

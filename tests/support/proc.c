@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,6 +47,48 @@ static char **merged_env(const char *const env_extra[]) {
   return out;
 }
 
+/* Undoes what ts_spawn set up when no child runs. */
+static bool spawn_failed(ts_proc *p) {
+  p->pid = 0;
+  if (p->err_is_scratch) unlink(p->err_path);
+  p->err_is_scratch = false;
+  return false;
+}
+
+/* Opens path on fd (stdin/stdout/stderr of the child). */
+static bool open_on(int fd, const char *path, int flags) {
+  int o = open(path, flags, 0644);
+  if (o < 0) return false;
+  if (o != fd) {
+    if (dup2(o, fd) < 0) return false;
+    close(o);
+  }
+  return true;
+}
+
+/* In the forked child: only async-signal-safe calls (the test process may
+ * have threads). PR_SET_PDEATHSIG makes the kernel SIGKILL the child when the
+ * test process dies, however it dies (an aborted assertion, a crash, CTest's
+ * timeout kill): no target server or gauntlet outlives its test. The parent
+ * may already be gone before prctl ran (the signal would then never come):
+ * getppid() no longer names it, so give up. Never returns. */
+static void exec_child(const char *const argv[], char **env, const char *out_path,
+                       const char *err_path, pid_t parent, int report) {
+  int err = 0;
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
+  if (!open_on(0, "/dev/null", O_RDONLY) ||
+      !open_on(1, out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC) ||
+      !open_on(2, err_path[0] ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC)) {
+    err = errno;
+  } else {
+    execve(argv[0], (char *const *)(uintptr_t)argv, env);
+    err = errno;
+  }
+  ssize_t ignored = write(report, &err, sizeof err);
+  (void)ignored;
+  _exit(127);
+}
+
 bool ts_spawn(const char *const argv[], const char *const env_extra[], const char *out_path,
               const char *err_path, ts_proc *p) {
   memset(p, 0, sizeof *p);
@@ -65,25 +107,34 @@ bool ts_spawn(const char *const argv[], const char *const env_extra[], const cha
       p->err_path[0] = '\0';
     }
   }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, p->err_path[0] ? p->err_path : "/dev/null",
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char **env = merged_env(env_extra);
-  p->started = now_s();
-  int rc =
-      env ? posix_spawn(&p->pid, argv[0], &fa, NULL, (char *const *)(uintptr_t)argv, env) : ENOMEM;
-  free(env);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) {
-    p->pid = 0;
-    if (p->err_is_scratch) unlink(p->err_path);
-    p->err_is_scratch = false;
-    return false;
+  /* The child reports a failed open or exec through this pipe (closed on a
+   * successful exec), so that a missing program fails here as posix_spawn
+   * would, instead of as an exit code later. */
+  int report[2];
+  if (!env || pipe2(report, O_CLOEXEC) != 0) {
+    free(env);
+    return spawn_failed(p);
   }
+  pid_t parent = getpid();
+  p->started = now_s();
+  pid_t pid = fork();
+  if (pid == 0) exec_child(argv, env, out_path, p->err_path, parent, report[1]);
+  free(env);
+  close(report[1]);
+  int child_errno = 0;
+  ssize_t got;
+  do
+    got = read(report[0], &child_errno, sizeof child_errno);
+  while (got < 0 && errno == EINTR);
+  close(report[0]);
+  if (pid < 0) return spawn_failed(p);
+  if (got > 0) { /* the exec did not happen: reap the child */
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    return spawn_failed(p);
+  }
+  p->pid = pid;
   return true;
 }
 
@@ -121,9 +172,10 @@ static void scan_stderr(ts_proc *p) {
 
 static void record_status(ts_proc *p, int st, const struct rusage *ru) {
   p->exited = true;
-  /* Linux reports kilobytes. posix_spawn (glibc: vfork-style, shared memory
-   * until exec) does not copy the test process, so this is the child's own
-   * peak; a target reaped by ts_target_stop's first poll gets 0. */
+  /* Linux reports kilobytes. The child's peak also counts the pages of the
+   * test process it was forked from (resident until its exec): a few MB, far
+   * below the limits tests compare it with. A target reaped by
+   * ts_target_stop's first poll gets 0. */
   if (ru) p->max_rss_kb = ru->ru_maxrss;
   p->elapsed = now_s() - p->started;
   if (WIFEXITED(st)) p->exit_code = WEXITSTATUS(st);
@@ -192,8 +244,11 @@ bool ts_target_start(ts_target *t, const char *name, const char *const args[], i
   free(bin);
   t->port = wait_port;
   if (!ok) return false;
-  /* Bounded wait for the listener; give up early if the target died. */
-  for (int i = 0; i < 250; i++) {
+  /* Bounded wait for the listener; give up early if the target died. The
+   * bound is generous: on a loaded machine a target that prepares something
+   * (target_api's gzip bomb) can take seconds. */
+  double deadline = now_s() + TS_TARGET_START_MS / 1000.0;
+  while (now_s() < deadline) {
     if (ts_port_open(wait_port, 20)) return true;
     int st;
     if (waitpid(t->proc.pid, &st, WNOHANG) == t->proc.pid) {
@@ -203,6 +258,27 @@ bool ts_target_start(ts_target *t, const char *name, const char *const args[], i
   }
   ts_target_stop(t);
   return false;
+}
+
+bool ts_target_start_any_port(ts_target *t, const char *name, const char *port_flag,
+                              const char *const args[], const char *log_dir, int *port) {
+  size_t n = 0;
+  while (args && args[n])
+    n++;
+  const char **all = calloc(n + 3, sizeof *all);
+  if (!all) return false;
+  bool ok = false;
+  for (int attempt = 0; attempt < 3 && !ok; attempt++) {
+    *port = ts_free_port();
+    char ps[16];
+    snprintf(ps, sizeof ps, "%d", *port);
+    all[0] = port_flag;
+    all[1] = ps;
+    if (n) memcpy(all + 2, args, n * sizeof *all);
+    ok = ts_target_start(t, name, all, *port, log_dir);
+  }
+  free(all);
+  return ok;
 }
 
 bool ts_target_stop(ts_target *t) {

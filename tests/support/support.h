@@ -26,6 +26,14 @@ char *ts_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * new path (caller frees) or NULL. */
 char *ts_fixture_copy(const char *name, const char *dir, const char *const *subs);
 
+/* ---- tests of third-party software ---- */
+#define TS_EXIT_SKIP 77 /* CTest's SKIP_RETURN_CODE of such tests */
+/* The software a test needs is missing: prints a loud banner (the test's
+ * name, what is missing, how to install it) and returns the test's exit code:
+ * TS_EXIT_SKIP, or 1 under CI=true (CI installs everything first, so a
+ * missing part there is a failure). */
+int ts_not_installed(const char *test, const char *what, const char *install);
+
 /* ---- ports ---- */
 /* A loopback TCP port that was free a moment ago (bind to port 0). */
 int ts_free_port(void);
@@ -63,7 +71,10 @@ const char *ts_sanitizer_finding(const char *text);
  * goes to out_path (NULL: /dev/null), stderr to err_path (NULL: a scratch file
  * that is scanned for sanitizer reports at reap, then removed). Returns false
  * on failure. When the child is reaped by ts_wait, its stderr is scanned: see
- * ts_proc.sanitizer_report. */
+ * ts_proc.sanitizer_report. The child is SIGKILLed by the kernel when the
+ * thread that spawned it ends (PR_SET_PDEATHSIG): a test that aborts or
+ * crashes leaves no server behind. Spawn from the thread that outlives the
+ * child (a test's own thread). */
 bool ts_spawn(const char *const argv[], const char *const env_extra[], const char *out_path,
               const char *err_path, ts_proc *p);
 /* Waits up to timeout_ms; at the deadline sends SIGKILL and reaps. */
@@ -79,10 +90,17 @@ typedef struct ts_target {
   char *log; /* stderr of the target (owned) */
 } ts_target;
 
-/* Starts TARGETS_DIR/<name> with args (NULL-terminated) and waits (<= 5 s)
- * until 127.0.0.1:wait_port accepts connections. */
+/* How long a target may take to listen (a target that exits is noticed at once). */
+#define TS_TARGET_START_MS 30000
+/* Starts TARGETS_DIR/<name> with args (NULL-terminated) and waits (at most
+ * TS_TARGET_START_MS) until 127.0.0.1:wait_port accepts connections. */
 bool ts_target_start(ts_target *t, const char *name, const char *const args[], int wait_port,
                      const char *log_dir);
+/* Starts TARGETS_DIR/<name> with `port_flag PORT args...` on a free port
+ * (*port gets it): three tries, since a port can be taken by someone else
+ * between ts_free_port and the target's bind. */
+bool ts_target_start_any_port(ts_target *t, const char *name, const char *port_flag,
+                              const char *const args[], const char *log_dir, int *port);
 /* SIGTERM, then SIGKILL after 2 s; reaps. Returns true if it was still running
  * when asked to stop (it did not crash). */
 bool ts_target_stop(ts_target *t);
@@ -161,6 +179,37 @@ void ts_gauntlet_free(ts_gauntlet *g);
 bool ts_api_start(ts_target *t, const char *log_dir, int *port, const char *const extra[]);
 /* GET /__count on the target: requests it has seen, -1 on failure. */
 long ts_api_count(int port);
+
+/* ---- one gauntlet run against one target server ---- */
+/* The shape most end-to-end tests share: a fresh directory, a target server
+ * on a free port, `gauntlet run` writing DIR/junit.xml, its report loaded.
+ * A test that needs nothing more typedefs it as its own run type. */
+typedef struct ts_target_run {
+  char *dir;        /* fresh temp dir (owned; removed by ts_target_run_free) */
+  ts_target target; /* started by ts_target_run_start */
+  int port;         /* the target's port */
+  char *log;        /* DIR/requests.log, for targets that log requests (owned) */
+  char *junit;      /* DIR/junit.xml, the report (owned) */
+  ts_gauntlet g;    /* the run: exit code, stdout, stderr */
+  ts_junit j;       /* the report, once loaded */
+} ts_target_run;
+
+/* A fresh directory and the paths in it. False when no directory could be made. */
+bool ts_target_run_init(ts_target_run *r);
+/* Starts TARGETS_DIR/<name> with `port_flag PORT args...` on a free port
+ * (see ts_target_start_any_port); r->port gets it. */
+bool ts_target_run_start(ts_target_run *r, const char *name, const char *port_flag,
+                         const char *const args[]);
+/* Runs `gauntlet run --junit JUNIT ARGS... EXTRA... SUITE` in r->dir with the
+ * extra environment (args, extra, env: NULL-terminated, may be NULL) and loads
+ * the report into r->j. NULL when gauntlet finished within timeout_ms and its
+ * report loaded and validates against the JUnit schema; else what went wrong,
+ * with gauntlet's output (caller frees). */
+char *ts_target_run_gauntlet(ts_target_run *r, const char *const args[], const char *const extra[],
+                             const char *suite, const char *const env[], long timeout_ms);
+/* Stops the target, removes the directory, frees. True when the target was
+ * still running (it did not crash during the run). */
+bool ts_target_run_free(ts_target_run *r);
 
 /* ---- gauntlet serve ---- */
 typedef struct ts_serve_opts {

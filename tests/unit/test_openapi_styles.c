@@ -1,7 +1,9 @@
 /* test_openapi_styles.c — how a request derived from a document writes its
  * parameters (`style`/`explode`: form, spaceDelimited, pipeDelimited,
  * deepObject, simple, label, matrix) and its form and multipart/form-data
- * bodies: the exact bytes sent. */
+ * bodies (file parts too), and where the schema-driven faults put their
+ * invalid values (a path segment, a cookie, a nested property): the exact
+ * bytes sent. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +20,24 @@ static gt_case_list cases;
 static gt_secrets *secrets;
 static gt_http_request req;
 
-static void setup(void) {
+/* The suite derived from a fixture, attached, expanded with faults. */
+static void load(const char *file, const char *faults) {
   gt_err e = {0};
-  gt_openapi *d = gt_openapi_load(FIX "styles.yaml", &e);
+  gt_openapi *d = gt_openapi_load(file, &e);
   cr_assert_not_null(d, "%s", e.msg);
   gt_oa_suite_opts so = {.base_url = "http://127.0.0.1:9", .var_defaults = true};
   char *yaml = gt_openapi_suite_yaml(d, &so);
   gt_load_opts lo = {0};
-  suite = gt_suite_load_string("styles.yaml", yaml, strlen(yaml), &lo, &e);
+  suite = gt_suite_load_string(file, yaml, strlen(yaml), &lo, &e);
   cr_assert_not_null(suite, "%s\n%s", e.msg, yaml);
   free(yaml);
   cr_assert(gt_openapi_attach(d, suite, &e), "%s", e.msg);
-  gt_expand_opts o = {.faults = "none"};
+  gt_expand_opts o = {.faults = faults};
   cr_assert(gt_cases_expand(suite, &o, &cases, &e), "%s", e.msg);
+}
+
+static void setup(void) {
+  load(FIX "styles.yaml", "none");
   secrets = gt_secrets_new();
   memset(&req, 0, sizeof req);
 }
@@ -92,4 +99,42 @@ Test(openapi_styles, form_and_multipart_bodies) {
                             "--gauntlet-form-boundary-7d3f\r\n"
                             "Content-Disposition: form-data; name=\"labels\"\r\n\r\na,b\r\n"
                             "--gauntlet-form-boundary-7d3f--\r\n");
+}
+
+Test(openapi_styles, file_parts_and_invalid_values_in_paths_cookies_and_nested_bodies) {
+  gt_case_list_free(&cases);
+  gt_suite_free(suite);
+  load(FIX "params.yaml", NULL);
+  const gt_http_request *r = build("POST /photos [valid]");
+  cr_expect_str_eq(r->body, "--gauntlet-form-boundary-7d3f\r\n"
+                            "Content-Disposition: form-data; name=\"title\"\r\n\r\n"
+                            "gauntleta368\r\n"
+                            "--gauntlet-form-boundary-7d3f\r\n"
+                            "Content-Disposition: form-data; name=\"photo\"; "
+                            "filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n"
+                            "gauntletf6a8\r\n"
+                            "--gauntlet-form-boundary-7d3f--\r\n");
+  /* a path segment, percent-encoded; the rest of the path as it was */
+  cr_expect_str_eq(build("GET /tags/{tag} [pattern_mismatch #1 path tag]")->url,
+                   "http://127.0.0.1:9/tags/%21");
+  cr_expect_str_eq(
+      build("GET /items/{itemId} [out_of_range #1 path itemId above maximum 999]")->url,
+      "http://127.0.0.1:9/items/1000");
+  /* a cookie replaced, then left out */
+  r = build("GET /items/{itemId} [not_in_enum #1 cookie region]");
+  cr_expect_str_eq(header(r, "Cookie"), "region=gauntlet-not-in-enum");
+  r = build("GET /items/{itemId} [missing_param #1 cookie region]");
+  cr_expect_null(header(r, "Cookie"));
+  /* nested properties and array items, the rest of the body unchanged */
+  r = build("POST /orders [pattern_mismatch #1 $.customer.address.zip]");
+  cr_expect(strstr(r->body, "\"address\":{\"zip\":\"~gauntlet~\"}"), "%s", r->body);
+  cr_expect(strstr(r->body, "\"name\":\"Ann\""), "%s", r->body);
+  r = build("POST /orders [out_of_range #1 $.lines[0].qty above maximum 9]");
+  cr_expect(strstr(r->body, "\"lines\":[{\"sku\":\"apple\",\"qty\":10}]"), "%s", r->body);
+  r = build("POST /orders [duplicate_items #1 $.coupons]");
+  cr_expect(strstr(r->body, "\"coupons\":[\"SAVE5\",\"SAVE5\"]"), "%s", r->body);
+  r = build("POST /orders [bad_length #5 $.coupons over maxItems 2]");
+  cr_expect(strstr(r->body, "\"coupons\":[\"SAVE5\",\"SAVE5-1\",\"SAVE5-2\"]"), "%s", r->body);
+  r = build("POST /orders [missing_field #4 $.customer.address.zip]");
+  cr_expect(strstr(r->body, "\"address\":{}"), "%s", r->body);
 }

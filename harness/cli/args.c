@@ -26,6 +26,7 @@ enum {
   OPT_CERT,
   OPT_KEY,
   OPT_INSECURE,
+  OPT_ALLOW_PLAIN_HTTP,
   OPT_COLOR,
   OPT_VERBOSE,
   OPT_SEED,
@@ -88,6 +89,7 @@ static const cli_option options[] = {
     {{"cert", required_argument, 0, OPT_CERT}, FOR_ALL},
     {{"key", required_argument, 0, OPT_KEY}, FOR_ALL},
     {{"insecure", no_argument, 0, OPT_INSECURE}, FOR_SUITES},
+    {{"allow-plain-http", no_argument, 0, OPT_ALLOW_PLAIN_HTTP}, FOR(CLI_RUN)},
     {{"color", required_argument, 0, OPT_COLOR}, FOR_SUITES},
     {{"quiet", no_argument, 0, 'q'}, FOR_ALL},
     {{"verbose", no_argument, 0, OPT_VERBOSE}, FOR_SUITES},
@@ -182,6 +184,7 @@ void cli_usage(FILE *out) {
         "      --cacert FILE       trust this CA certificate\n"
         "      --cert FILE --key FILE  client certificate (mTLS)\n"
         "      --insecure          do not verify TLS certificates (warns)\n"
+        "      --allow-plain-http  let credentials go over http:// to a non-loopback host\n"
         "      --body-cap SIZE     response bytes kept per case (default 1MiB)\n"
         "      --follow-redirects  follow 3xx answers (at most 5); default: judge the 3xx\n"
         "      --wait-for DURATION wait (with backoff) until the target accepts connections\n"
@@ -410,6 +413,9 @@ bool cli_parse(int argc, char **argv, cli_command command, cli_opts *o) {
       break;
     case OPT_INSECURE:
       o->run.http.insecure = true;
+      break;
+    case OPT_ALLOW_PLAIN_HTTP:
+      o->run.allow_plain_http = true;
       break;
     case OPT_COLOR:
       if (!strcmp(optarg, "auto"))

@@ -125,6 +125,12 @@ int cli_run(int argc, char **argv) {
     cli_close(&o, secrets, suites);
     return EXIT_USAGE;
   }
+  gt_err clear_err = {0};
+  if (!gt_run_check_cleartext(suites, (size_t)o.n_files, &o.run, &clear_err)) {
+    rc = cli_print_err(secrets, &clear_err);
+    cli_close(&o, secrets, suites);
+    return rc;
+  }
   /* Repro lines: bodies too large to inline go next to the report, and a
    * case curl cannot send is re-run by `gauntlet run ... --case`. */
   char *repro_dir = cli_repro_dir(o.junit_path);

@@ -197,6 +197,16 @@ static bool read_style(op_ctx *C, const gt_node *n, gt_oa_param *out) {
   return true;
 }
 
+/* The parameter locations of the version (2.0 has body and formData, 3.x
+ * cookie): another one would be silently never sent nor checked. */
+static bool known_location(int version, const char *in) {
+  static const char *const v3[] = {"query", "header", "path", "cookie", NULL};
+  static const char *const v2[] = {"query", "header", "path", "formData", "body", NULL};
+  for (const char *const *l = version == 20 ? v2 : v3; *l; l++)
+    if (!strcmp(*l, in)) return true;
+  return false;
+}
+
 static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_param *out) {
   oa_at where = oa_copy(where0);
   const gt_node *n = oa_resolve(C->R, n0, &where);
@@ -205,6 +215,14 @@ static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_
   const char *name = ok ? oa_text(n, "name") : NULL;
   const char *in = ok ? oa_text(n, "in") : NULL;
   if (ok && (!name || !in)) ok = oa_fail(C->R, n, "a parameter needs `name` and `in`");
+  if (ok && !known_location(C->R->d->version, in)) {
+    const gt_node *at = gt_node_get(n, "in");
+    ok = oa_fail(C->R, at ? at : n,
+                 "parameter '%s': `in: %s` is not a parameter location of %s (%s)", name, in,
+                 C->R->d->version == 20 ? "Swagger 2.0" : "OpenAPI 3",
+                 C->R->d->version == 20 ? "query, header, path, formData or body"
+                                        : "query, header, path or cookie; a body is `requestBody`");
+  }
   if (ok) {
     out->name = gt_xstrdup(name);
     out->in = gt_xstrdup(in);

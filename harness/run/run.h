@@ -61,6 +61,7 @@ typedef struct gt_run_opts {
   gt_http_opts http;
   volatile sig_atomic_t *interrupted; /* set by the CLI's signal handler to the signal number */
   long wait_for_ms;                   /* --wait-for: 0 = only a suite's wait_for (run/wait.c) */
+  bool allow_plain_http; /* --allow-plain-http: credentials may go over http:// (cleartext.c) */
 } gt_run_opts;
 
 typedef struct gt_run_stats {
@@ -73,6 +74,13 @@ typedef struct gt_run_stats {
   size_t not_run;
   char stop_reason[640]; /* "" unless interrupted or stopped early */
 } gt_run_stats;
+
+/* false (err set: exit 2) when a suite would send its profile's credential
+ * over plain http:// to a host that is not loopback and neither the profile
+ * (`transport.https_only: false`) nor the run (allow_plain_http) allows it;
+ * checked before anything is sent (cleartext.c). */
+bool gt_run_check_cleartext(gt_suite *const *suites, size_t n_suites, const gt_run_opts *o,
+                            gt_err *err);
 
 /* Runs every suite in order. Returns false only on a runtime error (report
  * not writable, ...); failed cases are counted in stats, not errors. */

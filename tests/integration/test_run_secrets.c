@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -269,4 +270,34 @@ Test(run_secrets, serve_load_error_about_a_secret_value_shows_its_name, .timeout
   ts_rmtree(dir);
   free(dir);
   free(suite);
+}
+
+/* A base URL of plain http:// to a host that is not loopback: the run stops
+ * before sending (exit 2, the base_url's position), names neither token nor
+ * password, and writes no report; --allow-plain-http would let it go (the
+ * decision itself: tests/unit/test_cleartext.c). */
+Test(run_secrets, a_credential_is_never_sent_in_clear_to_another_host, .timeout = 60) {
+  char *dir = ts_tempdir();
+  char *suite = ts_fmt("%s/clear.yaml", dir);
+  const char *text = "suite: clear\n"
+                     "base_url: http://192.0.2.1:8080/v1\n"
+                     "profile:\n  auth: { scheme: bearer, token: \"${API_TOKEN}\" }\n"
+                     "scenarios:\n  - name: a\n    request: { method: GET, path: /x }\n";
+  cr_assert(ts_write_file(suite, text, strlen(text)));
+  char *junit = ts_fmt("%s/junit.xml", dir);
+  const char *args[] = {"run", "--junit", junit, suite, NULL};
+  const char *env[] = {"API_TOKEN=" TOKEN, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, args, env, 30000);
+  cr_expect_eq(g.exit_code, 2, "%s", g.err);
+  char *where = ts_fmt("%s:2:11: ", suite);
+  cr_expect(strstr(g.err, where) && strstr(g.err, "plain HTTP to http://192.0.2.1:8080") &&
+                strstr(g.err, "nothing was sent"),
+            "%s", g.err);
+  cr_expect_null(strstr(g.err, TOKEN));
+  cr_expect_null(strstr(g.out, TOKEN));
+  cr_expect_neq(access(junit, F_OK), 0, "a report was written");
+  ts_gauntlet_free(&g);
+  ts_rmtree(dir);
+  free(dir), free(suite), free(junit), free(where);
 }

@@ -181,6 +181,9 @@ Test(openapi_read, malformed_documents_are_errors_at_file_line_col) {
   expect_error(FIX "bad/style.yaml", "style.yaml:7:40: ",
                "parameter style 'commaDelimited' is not one of form, simple, label, matrix, "
                "deepObject, pipeDelimited, spaceDelimited");
+  expect_error(FIX "bad/param-in.yaml", "param-in.yaml:7:25: ",
+               "parameter 'q': `in: body` is not a parameter location of OpenAPI 3 (query, "
+               "header, path or cookie; a body is `requestBody`)");
 }
 
 Test(openapi_read, derived_suite_is_deterministic_under_a_seed) {

@@ -29,8 +29,10 @@ typedef struct oa_owner {
   pthread_mutex_t lock; /* error_answer: resolving may read a referenced file into d */
   gt_openapi *d;
   gt_schema *schema;
-  oa_contract *contracts; /* one per operation */
-  char **labels;          /* "GET /pets/{petId}" per operation */
+  oa_contract *contracts;  /* one per operation */
+  char **labels;           /* "GET /pets/{petId}" per operation */
+  gt_oa_warning *warnings; /* the document's defects (defects.c) */
+  size_t n_warnings;
 } oa_owner;
 
 void oa_contract_free(void *p) {
@@ -47,6 +49,7 @@ void oa_contract_free(void *p) {
     gt_expect_free(&o->contracts[i].reject_path);
   }
   free(o->labels);
+  oa_defects_free(o->warnings, o->n_warnings);
   gt_openapi_free(o->d);
   free(o->contracts);
   pthread_mutex_destroy(&o->lock);
@@ -85,10 +88,20 @@ static bool media_matches(const char *doc, const char *got) {
   return dn == gn && !strncasecmp(doc, got, dn);
 }
 
-static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, const char *what,
-                              const char *prefix, gt_failures *out) {
+/* The document's defect at schema location loc (a oneOf no value can
+ * match exactly...), or NULL. */
+static const gt_oa_warning *defect_at(const oa_owner *o, const char *loc) {
+  for (size_t i = 0; i < o->n_warnings; i++)
+    if (o->warnings[i].loc && !strcmp(o->warnings[i].loc, loc)) return &o->warnings[i];
+  return NULL;
+}
+
+/* body: the body schema node being judged (its defect is named), or NULL. */
+static void add_schema_errors(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                              const gt_node *body, const char *what, const char *prefix,
+                              gt_failures *out) {
   gt_schema_result res = {0};
-  if (gt_schema_validate_part(o->schema, (size_t)part, value, &res)) {
+  if (gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res)) {
     gt_schema_result_free(&res);
     return;
   }
@@ -97,7 +110,15 @@ static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, 
     const gt_schema_error *e = &res.errors[i];
     char *where = gt_xasprintf("%s%s", prefix, e->instance_path + (prefix[0] ? 1 : 0));
     char *exp = gt_xasprintf("valid against %s (%s)", what, e->schema_loc);
-    gt_failures_add(out, GT_CHECK_SCHEMA, where, exp, e->message);
+    /* the document asks for what no value can be: say so (gauntlet check warns) */
+    const gt_oa_warning *w = defect_at(o, e->schema_loc);
+    for (size_t k = 0; !w && body && k < o->n_warnings; k++)
+      if (o->warnings[k].schema == body) w = &o->warnings[k];
+    char *act = w ? gt_xasprintf("%s; a defect of the document (`gauntlet check` warns): %s",
+                                 e->message, w->message)
+                  : NULL;
+    gt_failures_add(out, GT_CHECK_SCHEMA, where, exp, act ? act : e->message);
+    free(act);
     free(where);
     free(exp);
   }
@@ -122,7 +143,7 @@ static void check_headers(const oa_owner *o, const gt_oa_response *doc,
       if (!gt_schema_valid_part(o->schema, (size_t)h->part, typed) &&
           !gt_schema_valid_part(o->schema, (size_t)h->part, text)) {
         char *what = gt_xasprintf("the documented schema of header %s", h->name);
-        add_schema_errors(o, h->part, text, what, where, out);
+        add_schema_errors(o, h->part, GT_SCHEMA_USE_ANY, text, NULL, what, where, out);
         free(what);
       }
       cJSON_Delete(typed);
@@ -143,9 +164,21 @@ static void judge(const gt_contract *c, const gt_http_response *resp, const cJSO
                     "(security: [])",
                     "401");
   }
+  bool expected = expect && expect->has_status && gt_status_has(&expect->status, status);
+  /* a request body no value satisfies: the answer cannot be the expected
+   * one, and that is the document's doing (gauntlet check warns) */
+  for (size_t i = 0; !expected && i < k->owner->n_warnings; i++) {
+    const gt_oa_warning *w = &k->owner->warnings[i];
+    if (w->op != op || !w->request_body) continue;
+    char *act = gt_xasprintf("a defect of the document (`gauntlet check` warns): %s", w->message);
+    gt_failures_add(out, GT_CHECK_SCHEMA, "request body",
+                    "a request body the document's schema admits", act);
+    free(act);
+    break;
+  }
   const gt_oa_response *doc = documented(op, status);
   if (!doc) {
-    if (expect && expect->has_status && gt_status_has(&expect->status, status)) return;
+    if (expected) return;
     if (!op->n_responses) return; /* 3.1 allows an operation to document none: any status */
     gt_buf b;
     gt_buf_init(&b);
@@ -178,7 +211,9 @@ static void judge(const gt_contract *c, const gt_http_response *resp, const cJSO
   if (m->part < 0 || !parsed) return; /* not JSON: json_parses says so when it should be */
   char *what =
       gt_xasprintf("the schema of %s %s %s %s", op->method, op->path, doc->status, m->type);
-  add_schema_errors(k->owner, m->part, parsed, what, "", out);
+  /* a required writeOnly property is required in requests only */
+  add_schema_errors(k->owner, m->part, GT_SCHEMA_USE_RESPONSE, parsed, m->schema.node, what, "",
+                    out);
   free(what);
 }
 
@@ -225,54 +260,15 @@ static bool text_valid_in(const oa_owner *o, long part, const gt_schema *own, co
   return ok;
 }
 
-static bool first_error(const oa_owner *o, long part, const cJSON *value, const char *what,
-                        char *why, size_t cap) {
+static bool first_error(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                        const char *what, char *why, size_t cap) {
   gt_schema_result res = {0};
-  bool ok = gt_schema_validate_part(o->schema, (size_t)part, value, &res);
+  bool ok = gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res);
   if (!ok)
     snprintf(why, cap, "%s %s: %s", what, res.count ? res.errors[0].instance_path : "$",
              res.count ? res.errors[0].message : "invalid");
   gt_schema_result_free(&res);
   return ok;
-}
-
-/* A copy of an object body with each missing readOnly property of the
- * top-level schema (and its allOf parts) set to a synthesized value; NULL
- * when there is none to add. */
-static void add_read_only(oa_reader *R, const gt_node *s0, size_t doc, cJSON *out, int depth,
-                          bool *added) {
-  oa_at at = {doc, gt_xstrdup("")};
-  const gt_node *s = s0 ? oa_resolve(R, s0, &at) : NULL;
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
-  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
-    oa_at pat = oa_copy(&at);
-    const gt_node *p = oa_resolve(R, props->items[i], &pat);
-    oa_at_free(&pat);
-    const char *ro = p ? oa_text(p, "readOnly") : NULL;
-    if (!ro || strcmp(ro, "true") || cJSON_GetObjectItemCaseSensitive(out, props->keys[i]->text))
-      continue;
-    uint64_t rng = 1;
-    cJSON_AddItemToObject(out, props->keys[i]->text, oa_synthesize_for(R, p, &rng, true));
-    *added = true;
-  }
-  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
-  for (size_t i = 0; depth < 4 && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
-    add_read_only(R, all->items[i], at.doc, out, depth + 1, added);
-  oa_at_free(&at);
-}
-
-static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJSON *body) {
-  if (!schema || !cJSON_IsObject(body)) return NULL;
-  gt_err ignored = {0};
-  oa_reader R = {o->d, &ignored, NULL};
-  cJSON *out = cJSON_Duplicate(body, true);
-  bool added = false;
-  add_read_only(&R, schema, oa_doc_of(o->d, schema), out, 0, &added);
-  if (!added) {
-    cJSON_Delete(out);
-    return NULL;
-  }
-  return out;
 }
 
 static bool json_type(const char *t);
@@ -604,17 +600,8 @@ static bool check_request(const gt_contract *c, const gt_contract_request *rq, c
     /* a form's fields are text: read as the schema's property types say */
     cJSON *typed = form_type(m->type) ? typed_fields(o, m->schema.node, body) : NULL;
     const cJSON *b = typed ? typed : body;
-    bool ok = gt_schema_valid_part(o->schema, (size_t)m->part, b);
-    if (!ok) {
-      /* a required readOnly property is required in responses only: the
-       * body with them filled in must be valid */
-      pthread_mutex_lock(&o->lock);
-      cJSON *filled = with_read_only(o, m->schema.node, b);
-      pthread_mutex_unlock(&o->lock);
-      ok = filled && gt_schema_valid_part(o->schema, (size_t)m->part, filled);
-      cJSON_Delete(filled);
-      if (!ok) first_error(o, m->part, b, "body", why, cap);
-    }
+    /* a required readOnly property is required in responses only */
+    bool ok = first_error(o, m->part, GT_SCHEMA_USE_REQUEST, b, "body", why, cap);
     cJSON_Delete(typed);
     if (ok && rq->parts && !strncasecmp(m->type, "multipart/form-data", 19))
       ok = parts_valid(o, m, rq->parts, why, cap);
@@ -630,6 +617,65 @@ static bool check_request(const gt_contract *c, const gt_contract_request *rq, c
     return false;
   }
   return true;
+}
+
+/* gt_contract.typed_field: the request body schema (the first JSON media
+ * type) walked along the path; true unless it shows that any value is valid
+ * there (no schema for the field, or one without type, enum, const or
+ * composition). Unsure (patternProperties, compositions on the way): true. */
+static bool typed_field(const gt_contract *c, const char *const *path, size_t n) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_media *m = body_media(k->op, NULL);
+  if (!m || !m->schema.node) return true;
+  oa_owner *o = k->owner;
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored, NULL};
+  oa_at at = {oa_doc_of(o->d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node;
+  bool typed = true, known = true;
+  for (size_t i = 0; i <= n && known; i++) {
+    s = s ? oa_resolve(&R, s, &at) : NULL;
+    if (!s || s->kind != GT_NODE_MAP) {
+      typed = s != NULL; /* a false/true schema: not judged here */
+      known = false;
+      break;
+    }
+    static const char *const ASSERT[] = {"type",  "enum",  "const", "oneOf",
+                                         "anyOf", "allOf", "not",   "if"};
+    if (i == n) {
+      typed = false;
+      for (size_t a = 0; a < sizeof ASSERT / sizeof *ASSERT && !typed; a++)
+        typed = gt_node_get(s, ASSERT[a]) != NULL;
+      break;
+    }
+    if (gt_node_get(s, "oneOf") || gt_node_get(s, "anyOf") || gt_node_get(s, "allOf") ||
+        gt_node_get(s, "patternProperties")) {
+      known = false;
+      break;
+    }
+    const gt_node *next;
+    if (!path[i]) {
+      next = gt_node_get(s, "items");
+    } else {
+      const gt_node *props = gt_node_get(s, "properties");
+      next = props && props->kind == GT_NODE_MAP ? gt_node_get(props, path[i]) : NULL;
+      const gt_node *extra = gt_node_get(s, "additionalProperties");
+      if (!next && extra && extra->kind == GT_NODE_MAP) next = extra;
+      if (!next && extra) { /* false: the field is refused whatever its type */
+        known = false;
+        break;
+      }
+    }
+    if (!next) { /* nothing describes it: any value */
+      typed = false;
+      break;
+    }
+    s = next;
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return typed;
 }
 
 static int check_credential(const gt_contract *c, const cJSON *query, const cJSON *headers) {
@@ -702,16 +748,30 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   const gt_oa_media *m = NULL;
   for (size_t i = 0; doc && i < doc->n_media && !m; i++)
     if (json_type(doc->media[i].type) && strncmp(doc->media[i].type, "*/*", 3)) m = &doc->media[i];
+  if (!m && doc && doc->n_media && strncmp(doc->media[0].type, "*/*", 3)) {
+    /* documented in other media types only (400 as application/xml): the
+     * first of them, with its example when it is text, else no body */
+    const gt_oa_media *x = &doc->media[0];
+    *media = gt_xstrndup(x->type, strcspn(x->type, ";"));
+    bool text = x->example && x->example->kind == GT_NODE_SCALAR && x->example->text;
+    *body = gt_xstrdup(text ? x->example->text : "");
+    return true;
+  }
   if (!m) return false;
   oa_owner *o = k->owner;
   pthread_mutex_lock(&o->lock);
-  cJSON *v = oa_example_json(m->example);
+  /* checked against the schema, another variant when not valid (synth.c) */
+  gt_err ignored = {0};
+  oa_verifier *verify = m->part >= 0 && m->schema.node
+                            ? oa_verifier_part(o->schema, m->schema.node, (size_t)m->part)
+                            : NULL;
+  oa_reader R = {o->d, &ignored, verify};
+  cJSON *v = oa_usable_example(&R, m->schema.node, oa_example_json(m->example), true);
   if (!v && m->schema.node) {
-    gt_err ignored = {0};
-    oa_reader R = {o->d, &ignored, NULL};
     uint64_t rng = (uint64_t)status * 2654435761u;
     v = oa_synthesize_for(&R, m->schema.node, &rng, true);
   }
+  oa_verifier_free(verify);
   pthread_mutex_unlock(&o->lock);
   if (!v) v = cJSON_CreateObject();
   /* a problem details body says which status it is about */
@@ -721,6 +781,13 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   cJSON_Delete(v);
   *media = gt_xstrndup(m->type, strcspn(m->type, ";"));
   return true;
+}
+
+/* Every documented status is 1xx (GET /status/100 documents only 100). */
+static bool only_informational(const gt_oa_op *op) {
+  for (size_t i = 0; i < op->n_responses; i++)
+    if (op->responses[i].status[0] != '1') return false;
+  return op->n_responses > 0;
 }
 
 /* 2.0 path, query and header parameters carry their schema keywords inline, next
@@ -844,7 +911,8 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
     for (size_t k = 0; k < op->n_params && d->version != 20; k++)
       op->params[k].part = add_part(&P, &op->params[k].schema);
   }
-  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
+  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30,
+                       .openapi = true};
   /* 3.1: `jsonSchemaDialect` names the default dialect (the OpenAPI base
    * dialect is 2020-12 with annotations only) */
   const char *jd = d->version == 31 ? oa_text(d->trees[0], "jsonSchemaDialect") : NULL;
@@ -867,10 +935,15 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   oa_reader R = {d, &ignored, NULL};
   for (size_t i = 0; i < d->n_ops; i++) {
     oa_contract *k = &o->contracts[i];
-    *k = (oa_contract){
-        .base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL, NULL},
-        .owner = o,
-        .op = &d->ops[i]};
+    *k = (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL,
+                                NULL,
+                                only_informational(&d->ops[i])
+                                    ? "the operation documents only 1xx statuses: HTTP has no "
+                                      "final 1xx response, no answer can be the documented one"
+                                    : NULL,
+                                typed_field},
+                       .owner = o,
+                       .op = &d->ops[i]};
     oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
     gt_expect_init(&k->reject);
     oa_rejection(&d->ops[i], &k->reject);
@@ -882,6 +955,12 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
     k->base.reject_path = &k->reject_path;
     o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
   }
+  /* the document's defects, its body examples judged by the parts just compiled */
+  oa_verifier *verify = oa_verifier_of_parts(schema, d);
+  R.verify = verify;
+  oa_find_defects(&R, &o->warnings, &o->n_warnings);
+  R.verify = NULL;
+  oa_verifier_free(verify);
   for (size_t k = 0; s && k < s->n_scenarios; k++) {
     const gt_oa_op *op = op_of_scenario(d, &s->scenarios[k]);
     if (op) s->scenarios[k].contract = &o->contracts[op - d->ops].base;
@@ -907,4 +986,11 @@ long gt_openapi_op_of(const gt_suite *s, size_t scenario) {
   for (size_t i = 0; c && i < o->d->n_ops; i++)
     if (c == &o->contracts[i].base) return (long)i;
   return -1;
+}
+
+size_t gt_openapi_warnings(const gt_suite *s, const gt_oa_warning **out) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  if (!o || s->contract_owner_free != oa_contract_free) return 0;
+  *out = o->warnings;
+  return o->n_warnings;
 }

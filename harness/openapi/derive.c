@@ -278,6 +278,14 @@ static const char *from_links(deriver *D, plan *P, size_t self, const char *para
                                ? oa_text(gt_node_get(link, "parameters"), param)
                                : NULL;
         if (!expr || strncmp(expr, "$response.body#/", 16)) continue;
+        /* a pointer the answer's schema cannot hold selects nothing: not
+         * used (`gauntlet check` warns, defects.c) */
+        const gt_oa_response *resp = &d->ops[i].responses[r];
+        const gt_oa_media *jm = json_media(resp->media, resp->n_media);
+        char why[256];
+        if (jm && jm->schema.node &&
+            !oa_pointer_may_select(&D->R, jm->schema.node, expr + 15, why, sizeof why))
+          continue;
         gt_buf jp;
         gt_buf_init(&jp);
         gt_buf_adds(&jp, "$");
@@ -422,12 +430,15 @@ static const gt_oa_param *find_param(const gt_oa_op *op, const char *name, const
   return NULL;
 }
 
-/* The request path with each {param} replaced by its capture or value. */
+/* The request path with each {param} replaced by its capture or value; a
+ * `#fragment` in the path's key (documents list variants of one path as
+ * `/cookies#formExploded`) is not part of it: a client never sends one. */
 static char *request_path(deriver *D, plan *P, size_t self) {
   const gt_oa_op *op = &D->R.d->ops[self];
   gt_buf b;
   gt_buf_init(&b);
-  for (const char *p = op->path; *p; p++) {
+  gt_buf_adds(&b, "");
+  for (const char *p = op->path; *p && *p != '#'; p++) {
     const char *close = *p == '{' ? strchr(p, '}') : NULL;
     if (!close) {
       if (*p == '$') gt_buf_addc(&b, '$');
@@ -779,7 +790,7 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
     if (!strncasecmp(op->body[i].type, "multipart/form-data", 19)) multi = &op->body[i];
   const gt_oa_media *use = m ? m : form ? form : multi;
   if (use) {
-    cJSON *v = oa_example_json(use->example);
+    cJSON *v = oa_usable_example(&D->R, use->schema.node, oa_example_json(use->example), false);
     if (!v) v = oa_synthesize(&D->R, use->schema.node, &D->rng);
     if (m) {
       r->json = v;
@@ -1046,7 +1057,7 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
     return;
   }
   if (!m) return;
-  cJSON *body = oa_example_json(m->example);
+  cJSON *body = oa_usable_example(&D->R, m->schema.node, oa_example_json(m->example), true);
   if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
   gt_buf_adds(b, "      json: ");
   put_json(b, body);

@@ -271,6 +271,89 @@ Test(openapi_serve, serve_needs_the_credentials_it_checks) {
   free(doc);
 }
 
+/* What gauntlet used to get wrong against serve of the same document
+ * (tests/fixtures/openapi/self-mock.yaml lists them): discriminators over
+ * overlapping branches (mapped, by schema name, inherited through allOf),
+ * readOnly/writeOnly required properties, an overlapping oneOf without
+ * discriminator, a oneOf of required lists, a response string with a
+ * real-world pattern, #fragment path keys, an array without items (no
+ * wrong_type case), a link selecting nothing, examples their schema rejects,
+ * a multipart object field: every case passes. */
+Test(openapi_serve, a_document_with_discriminators_patterns_and_read_only_passes) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/self-mock.yaml", SOURCE_DIR);
+  run_against_serve(doc, NULL, "/v1", 58);
+  free(doc);
+}
+
+/* A document asking for what no server can give: `gauntlet check` warns
+ * about each defect; the derived run against serve fails exactly the cases
+ * they cause, and each failure names the defect; an operation documenting
+ * only 1xx statuses has its valid case skipped with that reason. */
+Test(openapi_serve, document_defects_are_warned_and_named_in_the_failures) {
+  char *dir = ts_tempdir();
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/defects.yaml", SOURCE_DIR);
+  const char *check[] = {"check", doc, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, check, NULL, 30000);
+  cr_expect_eq(g.exit_code, 0, "%s", g.err);
+  char *want = ts_fmt(
+      "%s: no credential needed (no operation requires security)\n"
+      "%s:53:7: warning: no finite value is valid against the request body schema of POST /tree "
+      "(application/json): #/components/schemas/TreeNode requires `parent`, "
+      "#/components/schemas/TreeNode again\n"
+      "%s:26:15: warning: no finite value is valid against the request body schema of PUT /mixed "
+      "(application/json): #/paths/~1mixed/put/requestBody/content/application~1json/schema: its "
+      "allOf parts have no type in common\n"
+      "%s:44:19: warning: #/paths/~1errors/get/responses/400/content/application~1json/schema/"
+      "oneOf: branches 0 (#/components/schemas/EmptyKey) and 1 (#/components/schemas/UnknownKey) "
+      "accept the same values (they differ in annotations only) and no discriminator picks one: "
+      "no value matches exactly one branch\n"
+      "ok: %s: suite 'defects', 4 scenarios, 69 cases\n",
+      doc, doc, doc, doc, doc);
+  cr_expect_str_eq(g.out, want);
+  free(want);
+  ts_gauntlet_free(&g);
+
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *junit = ts_fmt("%s/junit.xml", dir);
+  char *base = ts_fmt("http://127.0.0.1:%d", s.port);
+  const char *args[] = {"run", "-q",         "--seed", "3", "--junit",
+                        junit, "--base-url", base,     doc, NULL};
+  ts_gauntlet_run(&g, dir, args, NULL, 120000);
+  cr_expect_eq(g.exit_code, 1, "%s", g.err);
+  ts_junit j;
+  cr_assert(ts_junit_load(junit, &j), "no report: %s", g.err);
+  const char *failing[] = {"POST /tree [valid]", "PUT /mixed [valid]",
+                           "GET /errors [not_in_enum #1 query kind]"};
+  for (size_t i = 0; i < 3; i++) {
+    const ts_case *c = ts_junit_find(&j, failing[i]);
+    cr_assert_not_null(c, "%s", failing[i]);
+    cr_expect_eq(c->outcome, TS_CASE_FAILURE, "%s", failing[i]);
+    cr_expect(c->body && strstr(c->body, "a defect of the document (`gauntlet check` warns)"),
+              "%s: %s", failing[i], c->body ? c->body : "(no text)");
+  }
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_FAILURE) + ts_junit_count(&j, TS_CASE_ERROR), 3);
+  const ts_case *one = ts_junit_find(&j, "GET /status/100 [valid]");
+  cr_assert_not_null(one);
+  cr_expect_eq(one->outcome, TS_CASE_SKIPPED);
+  cr_expect(one->message && strstr(one->message, "documents only 1xx statuses"), "%s",
+            one->message ? one->message : "(none)");
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_SKIPPED), 1);
+  cr_expect_eq(j.n, 69);
+  ts_junit_free(&j);
+  ts_gauntlet_free(&g);
+  ts_serve_stop(&s, true, 5000);
+  ts_serve_free(&s);
+  ts_rmtree(dir);
+  free(dir);
+  free(junit);
+  free(base);
+  free(doc);
+}
+
 /* Real-world constructs (tests/fixtures/openapi/realworld.yaml): the API
  * mounted under the relative server's path, nested form fields sent and read
  * back as deepObject keys (typed through anyOf branches), an optional body

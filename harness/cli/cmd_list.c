@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../openapi/openapi.h"
 
 #include "cli.h"
 
@@ -87,6 +88,12 @@ static int print_ids(const cli_opts *o, int i, const gt_suite *s, const gt_case_
 }
 
 static int print_ok(const cli_opts *o, int i, const gt_suite *s, const gt_case_list *l) {
+  /* the OpenAPI document's defects (docs/openapi.md "Document defects"):
+   * warnings, the document still loads */
+  const gt_oa_warning *w = NULL;
+  size_t n = gt_openapi_warnings(s, &w);
+  for (size_t k = 0; k < n; k++)
+    printf("%s:%d:%d: warning: %s\n", w[k].file, w[k].line, w[k].col, w[k].message);
   printf("ok: %s: suite '%s', %zu scenarios, %zu cases\n", o->files[i], s->name, s->n_scenarios,
          l->count);
   return EXIT_PASS;

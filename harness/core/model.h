@@ -357,6 +357,16 @@ struct gt_contract {
   /* The same for an invalid path parameter: those statuses and 404 (a
    * server may answer that no resource has such an identifier). */
   const struct gt_expect *reject_path;
+  /* non-NULL: the scenario's valid case is skipped with this reason (an
+   * operation documenting only 1xx statuses: HTTP has no final 1xx answer,
+   * so no response can be the documented one). */
+  const char *valid_skip;
+  /* Does the document constrain the type of the request body's field at
+   * path (tokens from the top: a member name, or NULL for an array item)?
+   * false: any value is valid there, so wrong_type has no case for it (an
+   * array without `items`, a property no schema describes). NULL hook:
+   * every field is. */
+  bool (*typed_field)(const gt_contract *c, const char *const *path, size_t n);
 };
 
 typedef struct gt_scenario {

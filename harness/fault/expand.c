@@ -398,6 +398,8 @@ bool gt_cases_expand(const gt_suite *s, const gt_expand_opts *o, gt_case_list *o
     c->fault = GT_FAULT_VALID;
     c->name = name_printf("%s [valid]", sc->name);
     gt_expect_merge(&c->expect, &sc->expect);
+    if (sc->contract && sc->contract->valid_skip)
+      c->skip_reason = gt_xstrdup(sc->contract->valid_skip);
     const gt_scope *scope = o ? o->scope : NULL;
     for (int f = GT_FAULT_VALID + 1; f < GT_FAULT_COUNT; f++) {
       if (!in_set(s, sc, &sel, (gt_fault_id)f, scope)) continue;

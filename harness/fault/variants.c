@@ -49,17 +49,25 @@ void gt_variants_missing_field(const gt_suite *s, const gt_scenario *sc, gt_vari
   if (!v->count) v->none_reason = "the body has no fields";
 }
 
-/* Pre-order walk: every member and element at any depth, at most 64. */
-static void walk_fields(const gt_node *n, gt_buf *path, gt_variant_vec *v) {
+#define MAX_FIELD_DEPTH 64
+
+/* Pre-order walk: every member and element at any depth, at most 64; a
+ * field whose type the scenario's contract leaves open (any value valid)
+ * has no case. tokens: the field's path from the top (NULL: an item). */
+static void walk_fields(const gt_scenario *sc, const gt_node *n, gt_buf *path, const char **tokens,
+                        size_t depth, gt_variant_vec *v) {
   for (size_t i = 0; n->kind != GT_NODE_SCALAR && i < n->count; i++) {
-    if (v->count >= WRONG_TYPE_MAX) return;
+    if (v->count >= WRONG_TYPE_MAX || depth >= MAX_FIELD_DEPTH) return;
     size_t mark = path->len;
     if (n->kind == GT_NODE_MAP)
       gt_simple_path_add_key(path, n->keys[i]->text);
     else
       gt_buf_printf(path, "[%zu]", i);
-    add_variant(v, path->data, path->data, -1);
-    walk_fields(n->items[i], path, v);
+    tokens[depth] = n->kind == GT_NODE_MAP ? n->keys[i]->text : NULL;
+    const gt_contract *c = sc->contract;
+    if (!c || !c->typed_field || c->typed_field(c, tokens, depth + 1))
+      add_variant(v, path->data, path->data, -1);
+    walk_fields(sc, n->items[i], path, tokens, depth + 1, v);
     path->len = mark;
     path->data[mark] = '\0';
   }
@@ -71,7 +79,8 @@ void gt_variants_wrong_type(const gt_suite *s, const gt_scenario *sc, gt_variant
   gt_buf path;
   gt_buf_init(&path);
   gt_buf_addc(&path, '$');
-  if (rq->body) walk_fields(rq->body, &path, v);
+  const char *tokens[MAX_FIELD_DEPTH];
+  if (rq->body) walk_fields(sc, rq->body, &path, tokens, 0, v);
   gt_buf_free(&path);
   if (!v->count) v->none_reason = "the body has no fields";
 }

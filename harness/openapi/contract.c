@@ -29,16 +29,21 @@ typedef struct oa_owner {
   pthread_mutex_t lock; /* error_answer: resolving may read a referenced file into d */
   gt_openapi *d;
   gt_schema *schema;
-  oa_contract *contracts; /* one per operation */
-  char **labels;          /* "GET /pets/{petId}" per operation */
+  oa_contract *contracts;  /* one per operation */
+  char **labels;           /* "GET /pets/{petId}" per operation */
+  gt_oa_warning *warnings; /* the document's defects (defects.c) */
+  size_t n_warnings;
 } oa_owner;
 
 void oa_contract_free(void *p) {
   oa_owner *o = p;
   if (!o) return;
-  for (size_t i = 0; i < o->d->n_ops; i++)
+  for (size_t i = 0; i < o->d->n_ops; i++) {
     for (size_t k = 0; k < o->d->ops[i].n_params; k++)
       gt_schema_free(o->d->ops[i].params[k].inline_schema);
+    for (size_t k = 0; k < o->d->ops[i].n_body; k++)
+      gt_schema_free(o->d->ops[i].body[k].inline_schema);
+  }
   gt_schema_free(o->schema);
   for (size_t i = 0; i < o->d->n_ops; i++) {
     free(o->labels[i]);
@@ -47,6 +52,7 @@ void oa_contract_free(void *p) {
     gt_expect_free(&o->contracts[i].reject_path);
   }
   free(o->labels);
+  oa_defects_free(o->warnings, o->n_warnings);
   gt_openapi_free(o->d);
   free(o->contracts);
   pthread_mutex_destroy(&o->lock);
@@ -85,10 +91,20 @@ static bool media_matches(const char *doc, const char *got) {
   return dn == gn && !strncasecmp(doc, got, dn);
 }
 
-static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, const char *what,
-                              const char *prefix, gt_failures *out) {
+/* The document's defect at schema location loc (a oneOf no value can
+ * match exactly...), or NULL. */
+static const gt_oa_warning *defect_at(const oa_owner *o, const char *loc) {
+  for (size_t i = 0; i < o->n_warnings; i++)
+    if (o->warnings[i].loc && !strcmp(o->warnings[i].loc, loc)) return &o->warnings[i];
+  return NULL;
+}
+
+/* body: the body schema node being judged (its defect is named), or NULL. */
+static void add_schema_errors(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                              const gt_node *body, const char *what, const char *prefix,
+                              gt_failures *out) {
   gt_schema_result res = {0};
-  if (gt_schema_validate_part(o->schema, (size_t)part, value, &res)) {
+  if (gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res)) {
     gt_schema_result_free(&res);
     return;
   }
@@ -97,7 +113,15 @@ static void add_schema_errors(const oa_owner *o, long part, const cJSON *value, 
     const gt_schema_error *e = &res.errors[i];
     char *where = gt_xasprintf("%s%s", prefix, e->instance_path + (prefix[0] ? 1 : 0));
     char *exp = gt_xasprintf("valid against %s (%s)", what, e->schema_loc);
-    gt_failures_add(out, GT_CHECK_SCHEMA, where, exp, e->message);
+    /* the document asks for what no value can be: say so (gauntlet check warns) */
+    const gt_oa_warning *w = defect_at(o, e->schema_loc);
+    for (size_t k = 0; !w && body && k < o->n_warnings; k++)
+      if (o->warnings[k].schema == body) w = &o->warnings[k];
+    char *act = w ? gt_xasprintf("%s; a defect of the document (`gauntlet check` warns): %s",
+                                 e->message, w->message)
+                  : NULL;
+    gt_failures_add(out, GT_CHECK_SCHEMA, where, exp, act ? act : e->message);
+    free(act);
     free(where);
     free(exp);
   }
@@ -122,7 +146,7 @@ static void check_headers(const oa_owner *o, const gt_oa_response *doc,
       if (!gt_schema_valid_part(o->schema, (size_t)h->part, typed) &&
           !gt_schema_valid_part(o->schema, (size_t)h->part, text)) {
         char *what = gt_xasprintf("the documented schema of header %s", h->name);
-        add_schema_errors(o, h->part, text, what, where, out);
+        add_schema_errors(o, h->part, GT_SCHEMA_USE_ANY, text, NULL, what, where, out);
         free(what);
       }
       cJSON_Delete(typed);
@@ -143,9 +167,21 @@ static void judge(const gt_contract *c, const gt_http_response *resp, const cJSO
                     "(security: [])",
                     "401");
   }
+  bool expected = expect && expect->has_status && gt_status_has(&expect->status, status);
+  /* a request body no value satisfies: the answer cannot be the expected
+   * one, and that is the document's doing (gauntlet check warns) */
+  for (size_t i = 0; !expected && i < k->owner->n_warnings; i++) {
+    const gt_oa_warning *w = &k->owner->warnings[i];
+    if (w->op != op || !w->request_body) continue;
+    char *act = gt_xasprintf("a defect of the document (`gauntlet check` warns): %s", w->message);
+    gt_failures_add(out, GT_CHECK_SCHEMA, "request body",
+                    "a request body the document's schema admits", act);
+    free(act);
+    break;
+  }
   const gt_oa_response *doc = documented(op, status);
   if (!doc) {
-    if (expect && expect->has_status && gt_status_has(&expect->status, status)) return;
+    if (expected) return;
     if (!op->n_responses) return; /* 3.1 allows an operation to document none: any status */
     gt_buf b;
     gt_buf_init(&b);
@@ -178,7 +214,9 @@ static void judge(const gt_contract *c, const gt_http_response *resp, const cJSO
   if (m->part < 0 || !parsed) return; /* not JSON: json_parses says so when it should be */
   char *what =
       gt_xasprintf("the schema of %s %s %s %s", op->method, op->path, doc->status, m->type);
-  add_schema_errors(k->owner, m->part, parsed, what, "", out);
+  /* a required writeOnly property is required in requests only */
+  add_schema_errors(k->owner, m->part, GT_SCHEMA_USE_RESPONSE, parsed, m->schema.node, what, "",
+                    out);
   free(what);
 }
 
@@ -225,10 +263,10 @@ static bool text_valid_in(const oa_owner *o, long part, const gt_schema *own, co
   return ok;
 }
 
-static bool first_error(const oa_owner *o, long part, const cJSON *value, const char *what,
-                        char *why, size_t cap) {
+static bool first_error(const oa_owner *o, long part, gt_schema_use use, const cJSON *value,
+                        const char *what, char *why, size_t cap) {
   gt_schema_result res = {0};
-  bool ok = gt_schema_validate_part(o->schema, (size_t)part, value, &res);
+  bool ok = gt_schema_validate_part_as(o->schema, (size_t)part, use, value, &res);
   if (!ok)
     snprintf(why, cap, "%s %s: %s", what, res.count ? res.errors[0].instance_path : "$",
              res.count ? res.errors[0].message : "invalid");
@@ -236,46 +274,8 @@ static bool first_error(const oa_owner *o, long part, const cJSON *value, const 
   return ok;
 }
 
-/* A copy of an object body with each missing readOnly property of the
- * top-level schema (and its allOf parts) set to a synthesized value; NULL
- * when there is none to add. */
-static void add_read_only(oa_reader *R, const gt_node *s0, size_t doc, cJSON *out, int depth,
-                          bool *added) {
-  oa_at at = {doc, gt_xstrdup("")};
-  const gt_node *s = s0 ? oa_resolve(R, s0, &at) : NULL;
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
-  for (size_t i = 0; props && props->kind == GT_NODE_MAP && i < props->count; i++) {
-    oa_at pat = oa_copy(&at);
-    const gt_node *p = oa_resolve(R, props->items[i], &pat);
-    oa_at_free(&pat);
-    const char *ro = p ? oa_text(p, "readOnly") : NULL;
-    if (!ro || strcmp(ro, "true") || cJSON_GetObjectItemCaseSensitive(out, props->keys[i]->text))
-      continue;
-    uint64_t rng = 1;
-    cJSON_AddItemToObject(out, props->keys[i]->text, oa_synthesize_for(R, p, &rng, true));
-    *added = true;
-  }
-  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
-  for (size_t i = 0; depth < 4 && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
-    add_read_only(R, all->items[i], at.doc, out, depth + 1, added);
-  oa_at_free(&at);
-}
-
-static cJSON *with_read_only(const oa_owner *o, const gt_node *schema, const cJSON *body) {
-  if (!schema || !cJSON_IsObject(body)) return NULL;
-  gt_err ignored = {0};
-  oa_reader R = {o->d, &ignored, NULL};
-  cJSON *out = cJSON_Duplicate(body, true);
-  bool added = false;
-  add_read_only(&R, schema, oa_doc_of(o->d, schema), out, 0, &added);
-  if (!added) {
-    cJSON_Delete(out);
-    return NULL;
-  }
-  return out;
-}
-
 static bool json_type(const char *t);
+static const char *header_of(const cJSON *headers, const char *name);
 
 static bool form_type(const char *t) {
   return !strncasecmp(t, "application/x-www-form-urlencoded", 33) ||
@@ -287,8 +287,8 @@ static bool form_type(const char *t) {
  * NULL when none has a compiled schema. */
 static const gt_oa_media *body_media(const gt_oa_op *op, const char *ct) {
   for (size_t i = 0; ct && i < op->n_body; i++)
-    if (op->body[i].part >= 0 && strncmp(op->body[i].type, "*/*", 3) &&
-        media_matches(op->body[i].type, ct))
+    if ((op->body[i].part >= 0 || op->body[i].inline_schema) &&
+        strncmp(op->body[i].type, "*/*", 3) && media_matches(op->body[i].type, ct))
       return &op->body[i];
   for (size_t i = 0; i < op->n_body; i++)
     if (op->body[i].part >= 0 && json_type(op->body[i].type)) return &op->body[i];
@@ -299,11 +299,33 @@ static const gt_oa_media *body_media(const gt_oa_op *op, const char *ct) {
  * and boolean as their scalar reading, an array as its comma-separated
  * items (typed likewise), an object as JSON text when it parses; else the
  * text. */
+/* Schema s's type: `type` (3.1: the first of a list that is not null), else
+ * the first its allOf/anyOf/oneOf branches name; NULL when none does. */
+static const char *form_type_of(oa_reader *R, const gt_node *s0, int depth) {
+  if (!s0 || depth > 8) return NULL;
+  oa_at at = {oa_doc_of(R->d, s0), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(R, s0, &at);
+  oa_at_free(&at);
+  const gt_node *t = s ? gt_node_get(s, "type") : NULL;
+  if (t && t->kind == GT_NODE_SCALAR) return t->text;
+  for (size_t i = 0; t && t->kind == GT_NODE_SEQ && i < t->count; i++)
+    if (t->items[i]->kind == GT_NODE_SCALAR && strcmp(t->items[i]->text, "null"))
+      return t->items[i]->text;
+  static const char *const branches[] = {"allOf", "anyOf", "oneOf"};
+  const char *found = NULL;
+  for (size_t b = 0; s && !found && b < 3; b++) {
+    const gt_node *list = gt_node_get(s, branches[b]);
+    for (size_t i = 0; !found && list && list->kind == GT_NODE_SEQ && i < list->count; i++)
+      found = form_type_of(R, list->items[i], depth + 1);
+  }
+  return found;
+}
+
 static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const char *text,
                           int depth) {
   oa_at at = {doc, gt_xstrdup("")};
   const gt_node *s = ps ? oa_resolve(R, ps, &at) : NULL;
-  const char *type = s ? oa_text(s, "type") : NULL;
+  const char *type = form_type_of(R, s, 0);
   cJSON *v = NULL;
   if (type && (!strcmp(type, "integer") || !strcmp(type, "number") || !strcmp(type, "boolean"))) {
     v = gt_scalar_to_json(text, strlen(text), false);
@@ -325,6 +347,111 @@ static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const cha
   return v ? v : cJSON_CreateString(text);
 }
 
+/* The schema of member key (NULL: the array items) of schema s, looked up
+ * in its properties (else its additionalProperties schema) and, failing
+ * that, in its allOf/anyOf/oneOf branches
+ * (Stripe's `card: anyOf [object, string]`); NULL when none says. */
+static const gt_node *member_schema(oa_reader *R, const gt_node *s0, const char *key, int depth) {
+  if (!s0 || depth > 8) return NULL;
+  oa_at at = {oa_doc_of(R->d, s0), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(R, s0, &at);
+  oa_at_free(&at);
+  if (!s) return NULL;
+  const gt_node *m = key ? gt_node_get(gt_node_get(s, "properties"), key) : gt_node_get(s, "items");
+  const gt_node *extra = key && !m ? gt_node_get(s, "additionalProperties") : NULL;
+  if (extra && extra->kind == GT_NODE_MAP) m = extra; /* a map's entries */
+  static const char *const branches[] = {"allOf", "anyOf", "oneOf"};
+  for (size_t b = 0; !m && b < 3; b++) {
+    const gt_node *list = gt_node_get(s, branches[b]);
+    for (size_t i = 0; !m && list && list->kind == GT_NODE_SEQ && i < list->count; i++)
+      m = member_schema(R, list->items[i], key, depth + 1);
+  }
+  return m;
+}
+
+/* A value read back from a form, typed as schema ps says: text through
+ * typed_value, objects and arrays (deepObject keys nested by nest_form)
+ * member by member. */
+static cJSON *typed_tree(oa_reader *R, const gt_node *ps, size_t doc, const cJSON *v, int depth) {
+  if (cJSON_IsString(v)) return typed_value(R, ps, doc, v->valuestring, 0);
+  if (depth > 32 || (!cJSON_IsObject(v) && !cJSON_IsArray(v))) return cJSON_Duplicate(v, true);
+  bool obj = cJSON_IsObject(v);
+  cJSON *out = obj ? cJSON_CreateObject() : cJSON_CreateArray();
+  for (const cJSON *c = v->child; c; c = c->next) {
+    const gt_node *ms = member_schema(R, ps, obj ? c->string : NULL, 0);
+    cJSON *t = typed_tree(R, ms, ms ? oa_doc_of(R->d, ms) : doc, c, depth + 1);
+    if (obj)
+      cJSON_AddItemToObject(out, c->string, t);
+    else
+      cJSON_AddItemToArray(out, t);
+  }
+  return out;
+}
+
+/* Objects whose keys are "0".."n-1" in order (deepObject indices) turned
+ * into arrays, in place, at every depth. */
+static void arrays_of_indices(cJSON *v) {
+  int i = 0;
+  bool indexed = cJSON_IsObject(v) && v->child;
+  for (cJSON *c = v->child; c; c = c->next, i++) {
+    arrays_of_indices(c);
+    char want[24];
+    snprintf(want, sizeof want, "%d", i);
+    if (!c->string || strcmp(c->string, want)) indexed = false;
+  }
+  if (!indexed) return;
+  for (cJSON *c = v->child; c; c = c->next) {
+    cJSON_free(c->string);
+    c->string = NULL;
+  }
+  v->type = (v->type & ~0xFF) | cJSON_Array;
+}
+
+/* Form fields with deepObject keys (`card[number]`, `items[0][price]`, as
+ * derive writes nested values) nested back into objects and arrays; other
+ * keys as they are. A copy (caller frees). */
+static cJSON *nest_form(const cJSON *fields) {
+  cJSON *out = cJSON_CreateObject();
+  bool nested = false;
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    const char *k = f->string, *br = strchr(k, '[');
+    size_t len = strlen(k);
+    if (!br || br == k || k[len - 1] != ']') {
+      cJSON_DeleteItemFromObjectCaseSensitive(out, k);
+      cJSON_AddItemToObject(out, k, cJSON_Duplicate(f, true));
+      continue;
+    }
+    nested = true;
+    cJSON *at = out;
+    char *name = gt_xstrndup(k, (size_t)(br - k));
+    for (const char *p = br;;) {
+      cJSON *next = cJSON_GetObjectItemCaseSensitive(at, name);
+      bool last = !*p;
+      if (last) {
+        if (next) cJSON_DeleteItemFromObjectCaseSensitive(at, name);
+        cJSON_AddItemToObject(at, name, cJSON_Duplicate(f, true));
+        free(name);
+        break;
+      }
+      if (!cJSON_IsObject(next)) {
+        if (next) cJSON_DeleteItemFromObjectCaseSensitive(at, name);
+        next = cJSON_AddObjectToObject(at, name);
+      }
+      at = next;
+      const char *close = strchr(p + 1, ']');
+      free(name);
+      name = gt_xstrndup(p + 1, (size_t)(close - p - 1));
+      p = close + 1;
+      if (*p && *p != '[') { /* "a[b]c]": not a deepObject key after all */
+        free(name);
+        break;
+      }
+    }
+  }
+  if (nested) arrays_of_indices(out);
+  return out;
+}
+
 static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fields) {
   if (!schema || !cJSON_IsObject(fields)) return NULL;
   pthread_mutex_lock(&o->lock);
@@ -332,14 +459,14 @@ static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fiel
   oa_reader R = {o->d, &ignored, NULL};
   oa_at at = {oa_doc_of(o->d, schema), gt_xstrdup("")};
   const gt_node *s = oa_resolve(&R, schema, &at);
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  cJSON *nested = nest_form(fields);
   cJSON *out = cJSON_CreateObject();
-  for (const cJSON *f = fields->child; f; f = f->next) {
-    const gt_node *ps = props ? gt_node_get(props, f->string) : NULL;
+  for (const cJSON *f = nested->child; f; f = f->next) {
+    const gt_node *ps = member_schema(&R, s, f->string, 0);
     cJSON_AddItemToObject(out, f->string,
-                          cJSON_IsString(f) ? typed_value(&R, ps, at.doc, f->valuestring, 0)
-                                            : cJSON_Duplicate(f, true));
+                          typed_tree(&R, ps, ps ? oa_doc_of(R.d, ps) : at.doc, f, 0));
   }
+  cJSON_Delete(nested);
   oa_at_free(&at);
   pthread_mutex_unlock(&o->lock);
   return out;
@@ -476,27 +603,88 @@ static bool check_request(const gt_contract *c, const gt_contract_request *rq, c
     /* a form's fields are text: read as the schema's property types say */
     cJSON *typed = form_type(m->type) ? typed_fields(o, m->schema.node, body) : NULL;
     const cJSON *b = typed ? typed : body;
-    bool ok = gt_schema_valid_part(o->schema, (size_t)m->part, b);
-    if (!ok) {
-      /* a required readOnly property is required in responses only: the
-       * body with them filled in must be valid */
-      pthread_mutex_lock(&o->lock);
-      cJSON *filled = with_read_only(o, m->schema.node, b);
-      pthread_mutex_unlock(&o->lock);
-      ok = filled && gt_schema_valid_part(o->schema, (size_t)m->part, filled);
-      cJSON_Delete(filled);
-      if (!ok) first_error(o, m->part, b, "body", why, cap);
+    bool ok;
+    if (m->inline_schema) { /* 2.0 formData: no readOnly there */
+      ok = gt_schema_valid(m->inline_schema, b);
+      if (!ok) snprintf(why, cap, "the form body is not valid against its documented parameters");
+    } else {
+      /* a required readOnly property is required in responses only */
+      ok = first_error(o, m->part, GT_SCHEMA_USE_REQUEST, b, "body", why, cap);
     }
     cJSON_Delete(typed);
     if (ok && rq->parts && !strncasecmp(m->type, "multipart/form-data", 19))
       ok = parts_valid(o, m, rq->parts, why, cap);
     return ok;
   }
-  if (!body && op->body_required && op->n_body) {
+  /* a body of a media type serve does not parse (octet-stream, CBOR, text)
+   * is there when bytes were sent */
+  const char *length = header_of(rq->headers, "Content-Length");
+  bool sent =
+      (length && strtol(length, NULL, 10) > 0) || header_of(rq->headers, "Transfer-Encoding");
+  if (!body && !sent && op->body_required && op->n_body) {
     snprintf(why, cap, "the request body is required");
     return false;
   }
   return true;
+}
+
+/* gt_contract.typed_field: the request body schema (the first JSON media
+ * type) walked along the path; true unless it shows that any value is valid
+ * there (no schema for the field, or one without type, enum, const or
+ * composition). Unsure (patternProperties, compositions on the way): true. */
+static bool typed_field(const gt_contract *c, const char *const *path, size_t n) {
+  const oa_contract *k = (const oa_contract *)c;
+  const gt_oa_media *m = body_media(k->op, NULL);
+  if (!m || !m->schema.node) return true;
+  oa_owner *o = k->owner;
+  pthread_mutex_lock(&o->lock);
+  gt_err ignored = {0};
+  oa_reader R = {o->d, &ignored, NULL};
+  oa_at at = {oa_doc_of(o->d, m->schema.node), gt_xstrdup("")};
+  const gt_node *s = m->schema.node;
+  bool typed = true, known = true;
+  for (size_t i = 0; i <= n && known; i++) {
+    s = s ? oa_resolve(&R, s, &at) : NULL;
+    if (!s || s->kind != GT_NODE_MAP) {
+      typed = s != NULL; /* a false/true schema: not judged here */
+      known = false;
+      break;
+    }
+    static const char *const ASSERT[] = {"type",  "enum",  "const", "oneOf",
+                                         "anyOf", "allOf", "not",   "if"};
+    if (i == n) {
+      typed = false;
+      for (size_t a = 0; a < sizeof ASSERT / sizeof *ASSERT && !typed; a++)
+        typed = gt_node_get(s, ASSERT[a]) != NULL;
+      break;
+    }
+    if (gt_node_get(s, "oneOf") || gt_node_get(s, "anyOf") || gt_node_get(s, "allOf") ||
+        gt_node_get(s, "patternProperties")) {
+      known = false;
+      break;
+    }
+    const gt_node *next;
+    if (!path[i]) {
+      next = gt_node_get(s, "items");
+    } else {
+      const gt_node *props = gt_node_get(s, "properties");
+      next = props && props->kind == GT_NODE_MAP ? gt_node_get(props, path[i]) : NULL;
+      const gt_node *extra = gt_node_get(s, "additionalProperties");
+      if (!next && extra && extra->kind == GT_NODE_MAP) next = extra;
+      if (!next && extra) { /* false: the field is refused whatever its type */
+        known = false;
+        break;
+      }
+    }
+    if (!next) { /* nothing describes it: any value */
+      typed = false;
+      break;
+    }
+    s = next;
+  }
+  oa_at_free(&at);
+  pthread_mutex_unlock(&o->lock);
+  return typed;
 }
 
 static int check_credential(const gt_contract *c, const cJSON *query, const cJSON *headers) {
@@ -569,16 +757,30 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   const gt_oa_media *m = NULL;
   for (size_t i = 0; doc && i < doc->n_media && !m; i++)
     if (json_type(doc->media[i].type) && strncmp(doc->media[i].type, "*/*", 3)) m = &doc->media[i];
+  if (!m && doc && doc->n_media && strncmp(doc->media[0].type, "*/*", 3)) {
+    /* documented in other media types only (400 as application/xml): the
+     * first of them, with its example when it is text, else no body */
+    const gt_oa_media *x = &doc->media[0];
+    *media = gt_xstrndup(x->type, strcspn(x->type, ";"));
+    bool text = x->example && x->example->kind == GT_NODE_SCALAR && x->example->text;
+    *body = gt_xstrdup(text ? x->example->text : "");
+    return true;
+  }
   if (!m) return false;
   oa_owner *o = k->owner;
   pthread_mutex_lock(&o->lock);
-  cJSON *v = oa_example_json(m->example);
+  /* checked against the schema, another variant when not valid (synth.c) */
+  gt_err ignored = {0};
+  oa_verifier *verify = m->part >= 0 && m->schema.node
+                            ? oa_verifier_part(o->schema, m->schema.node, (size_t)m->part)
+                            : NULL;
+  oa_reader R = {o->d, &ignored, verify};
+  cJSON *v = oa_usable_example(&R, m->schema.node, oa_example_json(m->example), true);
   if (!v && m->schema.node) {
-    gt_err ignored = {0};
-    oa_reader R = {o->d, &ignored, NULL};
     uint64_t rng = (uint64_t)status * 2654435761u;
     v = oa_synthesize_for(&R, m->schema.node, &rng, true);
   }
+  oa_verifier_free(verify);
   pthread_mutex_unlock(&o->lock);
   if (!v) v = cJSON_CreateObject();
   /* a problem details body says which status it is about */
@@ -590,45 +792,41 @@ static bool error_answer(const gt_contract *c, int status, char **media, char **
   return true;
 }
 
+/* Every documented status is 1xx (GET /status/100 documents only 100). */
+static bool only_informational(const gt_oa_op *op) {
+  for (size_t i = 0; i < op->n_responses; i++)
+    if (op->responses[i].status[0] != '1') return false;
+  return op->n_responses > 0;
+}
+
 /* 2.0 path, query and header parameters carry their schema keywords inline, next
  * to `name`, `in` and a boolean `required` no dialect accepts: each is
  * compiled apart from a copy holding only the schema keywords. */
 static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_err *err) {
-  static const char *const KEYS[] = {"type",
-                                     "format",
-                                     "enum",
-                                     "minimum",
-                                     "maximum",
-                                     "exclusiveMinimum",
-                                     "exclusiveMaximum",
-                                     "minLength",
-                                     "maxLength",
-                                     "pattern",
-                                     "items",
-                                     "multipleOf",
-                                     "minItems",
-                                     "maxItems",
-                                     "uniqueItems"};
-  for (size_t i = 0; i < d->n_ops; i++)
-    for (size_t k = 0; k < d->ops[i].n_params; k++) {
-      gt_oa_param *p = &d->ops[i].params[k];
+  for (size_t i = 0; i < d->n_ops; i++) {
+    gt_oa_op *op = &d->ops[i];
+    for (size_t k = 0; k < op->n_params; k++) {
+      gt_oa_param *p = &op->params[k];
       if ((strcmp(p->in, "query") && strcmp(p->in, "header") && strcmp(p->in, "path")) ||
           !p->schema.node)
         continue;
       const gt_node *n = p->schema.node;
-      gt_node *copy = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
-      for (size_t j = 0; j < sizeof KEYS / sizeof *KEYS; j++) {
-        const gt_node *v = gt_node_get(n, KEYS[j]);
-        if (!v) continue;
-        gt_node *key = gt_node_new_scalar(KEYS[j], false, n->file, v->line, v->col);
-        gt_node_append(copy, key, gt_node_clone(v));
-      }
+      gt_node *copy = oa_schema_keywords(n);
       gt_schema_opts o = *so;
       o.base_uri = d->uris[oa_doc_of(d, n)];
       p->inline_schema = gt_schema_compile(copy, &o, err);
       gt_node_free(copy);
       if (!p->inline_schema) return false;
     }
+    /* the formData parameters' object schema (read.c built it) */
+    for (size_t m = 0; m < op->n_body; m++) {
+      if (!op->form_schema || op->body[m].schema.node != op->form_schema) continue;
+      gt_schema_opts o = *so;
+      o.base_uri = d->uris[oa_doc_of(d, op->form_schema)];
+      op->body[m].inline_schema = gt_schema_compile(op->form_schema, &o, err);
+      if (!op->body[m].inline_schema) return false;
+    }
+  }
   return true;
 }
 
@@ -711,7 +909,8 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
     for (size_t k = 0; k < op->n_params && d->version != 20; k++)
       op->params[k].part = add_part(&P, &op->params[k].schema);
   }
-  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30};
+  gt_schema_opts so = {.dialect = d->version == 31 ? GT_DIALECT_2020_12 : GT_DIALECT_OPENAPI30,
+                       .openapi = true};
   /* 3.1: `jsonSchemaDialect` names the default dialect (the OpenAPI base
    * dialect is 2020-12 with annotations only) */
   const char *jd = d->version == 31 ? oa_text(d->trees[0], "jsonSchemaDialect") : NULL;
@@ -734,10 +933,15 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
   oa_reader R = {d, &ignored, NULL};
   for (size_t i = 0; i < d->n_ops; i++) {
     oa_contract *k = &o->contracts[i];
-    *k = (oa_contract){
-        .base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL, NULL},
-        .owner = o,
-        .op = &d->ops[i]};
+    *k = (oa_contract){.base = {judge, check_request, check_credential, error_answer, NULL, 0, NULL,
+                                NULL,
+                                only_informational(&d->ops[i])
+                                    ? "the operation documents only 1xx statuses: HTTP has no "
+                                      "final 1xx response, no answer can be the documented one"
+                                    : NULL,
+                                typed_field},
+                       .owner = o,
+                       .op = &d->ops[i]};
     oa_negatives(&R, &d->ops[i], &k->negatives, &k->n_negatives);
     gt_expect_init(&k->reject);
     oa_rejection(&d->ops[i], &k->reject);
@@ -749,6 +953,12 @@ bool gt_openapi_attach(gt_openapi *d, gt_suite *s, gt_err *err) {
     k->base.reject_path = &k->reject_path;
     o->labels[i] = gt_xasprintf("%s %s", d->ops[i].method, d->ops[i].path);
   }
+  /* the document's defects, its body examples judged by the parts just compiled */
+  oa_verifier *verify = oa_verifier_of_parts(schema, d);
+  R.verify = verify;
+  oa_find_defects(&R, &o->warnings, &o->n_warnings);
+  R.verify = NULL;
+  oa_verifier_free(verify);
   for (size_t k = 0; s && k < s->n_scenarios; k++) {
     const gt_oa_op *op = op_of_scenario(d, &s->scenarios[k]);
     if (op) s->scenarios[k].contract = &o->contracts[op - d->ops].base;
@@ -774,4 +984,11 @@ long gt_openapi_op_of(const gt_suite *s, size_t scenario) {
   for (size_t i = 0; c && i < o->d->n_ops; i++)
     if (c == &o->contracts[i].base) return (long)i;
   return -1;
+}
+
+size_t gt_openapi_warnings(const gt_suite *s, const gt_oa_warning **out) {
+  const oa_owner *o = s ? s->contract_owner : NULL;
+  if (!o || s->contract_owner_free != oa_contract_free) return 0;
+  *out = o->warnings;
+  return o->n_warnings;
 }

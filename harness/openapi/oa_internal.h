@@ -43,6 +43,10 @@ const char *oa_text(const gt_node *map, const char *key);
  * every other character replaced by `_` (a leading digit gets a `_` before
  * it). Caller frees. (read.c) */
 char *oa_var_name(const char *name);
+/* A copy of a 2.0 parameter node holding only its schema keywords (type,
+ * format, enum, bounds, lengths, pattern, items...): the schema the
+ * parameter describes inline. Caller frees with gt_node_free. (read.c) */
+gt_node *oa_schema_keywords(const gt_node *param);
 
 /* ---- synth.c ---- */
 /* A value for schema node s (resolved through the document set; NULL gives
@@ -62,6 +66,36 @@ cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, boo
 size_t oa_doc_of(const gt_openapi *d, const gt_node *n);
 /* An example node as JSON (example, examples.X.value); NULL when none. */
 cJSON *oa_example_json(const gt_node *example);
+/* v (owned, may be NULL) when R->verify does not reject it for schema (as a
+ * response body when response, else a request body); else the JSON a string
+ * v holds when that is valid (a stringified example); else NULL (v freed):
+ * synthesize instead. */
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response);
+
+/* The discriminator (its node) a oneOf/anyOf branch declares itself or
+ * through its allOf parts (`Cat: allOf: [$ref: Pet, ...]`, Pet has one), as
+ * the validator reads an inherited one; NULL when none. */
+const gt_node *oa_branch_discriminator(oa_reader *R, const gt_node *branch, const oa_at *at);
+
+/* ---- defects.c ---- */
+/* The document's defects (gt_oa_warning, openapi.h), with R->verify (may be
+ * NULL: examples are not judged) for the body examples. *out owned by the
+ * caller: oa_defects_free. */
+void oa_find_defects(oa_reader *R, gt_oa_warning **out, size_t *n);
+void oa_defects_free(gt_oa_warning *list, size_t n);
+/* false (why filled) when the body schema says `pointer` ("/owner/name", a
+ * JSON Pointer into a response body) can select nothing: an array where a
+ * property is named, a string where an object is read, a property an
+ * object forbids; true when it may. */
+bool oa_pointer_may_select(oa_reader *R, const gt_node *schema, const char *pointer, char *why,
+                           size_t cap);
+
+/* ---- pattern.c ---- */
+/* A string the ECMA-262 `pattern` matches (checked with the validator's
+ * regex engine) of min_len..max_len characters (max_len < 0: no bound);
+ * seed varies the choices. NULL when the pattern uses what pattern.c does
+ * not read or no candidate fits. Caller frees. */
+char *oa_pattern_example(const char *pattern, double min_len, double max_len, uint64_t seed);
 
 /* ---- style.c ---- */
 /* "form", "simple", ... -> the style; false for another word. */
@@ -95,9 +129,18 @@ cJSON *oa_style_read_path(const gt_oa_param *p, const char *op_path, const char 
  * compiled together; an empty verifier when they do not compile. Caller
  * frees with oa_verifier_free. */
 oa_verifier *oa_verifier_new(const gt_openapi *d);
-/* 1: value is valid against schema (a body schema node of the document),
- * 0: it is not, -1: that schema is not one the verifier knows. */
-int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value);
+/* 1: value is valid against schema (a body schema node of the document) as
+ * a response body (response) or a request body (readOnly / writeOnly
+ * required properties may be left out, parts.h), 0: it is not, -1: that
+ * schema is not one the verifier knows. */
+int oa_verifier_check(const oa_verifier *v, const gt_node *schema, const cJSON *value,
+                      bool response);
+/* A verifier knowing one schema node, compiled elsewhere as part `part` of s
+ * (borrowed: s must outlive it). */
+oa_verifier *oa_verifier_part(struct gt_schema *s, const gt_node *node, size_t part);
+/* A verifier knowing every body schema the contract compiled as a part of s
+ * (gt_oa_media.part >= 0; borrowed: s must outlive it). */
+oa_verifier *oa_verifier_of_parts(struct gt_schema *s, const gt_openapi *d);
 void oa_verifier_free(oa_verifier *v);
 
 /* ---- negative.c ---- */

@@ -74,6 +74,9 @@ typedef struct gt_oa_media {
   const gt_node *example;
   const gt_node *encoding; /* a request body's `encoding` map (multipart, forms), or NULL */
   long part;               /* its index among the compiled schemas (contract.c); -1: none */
+  /* 2.0 formData: the schema built from the parameters, compiled apart
+   * (contract.c owns it); NULL otherwise */
+  struct gt_schema *inline_schema;
 } gt_oa_media;
 
 typedef struct gt_oa_header {
@@ -109,6 +112,7 @@ typedef struct gt_oa_op {
   size_t n_alts;
   bool is_public; /* `security: []` (or no security anywhere) */
   const gt_node *at;
+  gt_node *form_schema; /* 2.0 formData parameters as one object schema (owned), or NULL */
 } gt_oa_op;
 
 typedef struct gt_openapi {
@@ -186,6 +190,24 @@ const gt_openapi *gt_openapi_of(const gt_suite *s);
 /* The index (in gt_openapi_of(s)->ops) of the operation scenario i of s is
  * tied to, or -1. */
 long gt_openapi_op_of(const gt_suite *s, size_t scenario);
+
+/* A defect of the document (defects.c, docs/openapi.md "Document defects"):
+ * something no server can give (a body schema no finite value satisfies, a
+ * oneOf whose branches accept the same values), a body example its schema
+ * rejects, a link that selects nothing. */
+typedef struct gt_oa_warning {
+  const char *file; /* FILE:LINE:COL of the offending node (file borrowed) */
+  int line, col;
+  char *message;         /* one line, owned */
+  char *loc;             /* "#/json/pointer" of the keyword in the root document the
+                            validator names in its errors, or NULL (owned) */
+  const gt_oa_op *op;    /* the operation whose body no value satisfies, or NULL */
+  const gt_node *schema; /* that body's schema node, or NULL */
+  bool request_body;     /* op's request body (else a response's) */
+} gt_oa_warning;
+/* The defects of the document tied to suite s (computed when attached;
+ * borrowed, valid while s lives); 0 when none or no document. */
+size_t gt_openapi_warnings(const gt_suite *s, const gt_oa_warning **out);
 
 /* "bearerAuth", "api_key" ...: the variable of each scheme some derived
  * request carries (borrowed). */

@@ -23,8 +23,9 @@ enum {
   V_NO_EXAMPLES = 1,
   V_ALL_PROPS = 2,
   V_REQUIRED_ONLY = 4,
-  V_BRANCH_SHIFT = 3,
-  N_VARIANTS = 48
+  V_EXCLUSIVE = 8, /* a oneOf object made to fail the other branches (exclude()) */
+  V_BRANCH_SHIFT = 4,
+  N_VARIANTS = 96
 };
 #define ALL_PROPS_DEPTH 3 /* every property only this deep (circular schemas grow fast) */
 
@@ -41,6 +42,16 @@ typedef struct synther {
 
 cJSON *oa_example_json(const gt_node *example) {
   return example ? gt_node_to_json(example) : NULL;
+}
+
+cJSON *oa_usable_example(const oa_reader *R, const gt_node *schema, cJSON *v, bool response) {
+  if (!v || !R->verify || oa_verifier_check(R->verify, schema, v, response) != 0) return v;
+  /* a stringified JSON example ("value: |- [ {...} ]"): its parsed value */
+  cJSON *parsed = cJSON_IsString(v) ? cJSON_Parse(v->valuestring) : NULL;
+  cJSON_Delete(v);
+  if (parsed && oa_verifier_check(R->verify, schema, parsed, response) == 1) return parsed;
+  cJSON_Delete(parsed);
+  return NULL;
 }
 
 static bool num_of(const gt_node *n, double *out) {
@@ -132,17 +143,27 @@ static char *by_range_end(const char *format, const char *prop) {
 static cJSON *synth_string(synther *S, const gt_node *s, const char *prop) {
   const char *format = oa_text(s, "format");
   const char *pattern = oa_text(s, "pattern");
+  double min = 0, max = 0;
+  bool has_max = num_of(gt_node_get(s, "maxLength"), &max) && max >= 0;
+  num_of(gt_node_get(s, "minLength"), &min);
+  if (pattern) { /* within the length bounds already, when one fits */
+    char *p = oa_pattern_example(pattern, min, has_max ? max : -1, *S->rng);
+    if (p) {
+      cJSON *j = cJSON_CreateString(p);
+      free(p);
+      return j;
+    }
+  }
   char *v = pattern ? by_pattern(pattern) : NULL;
   if (!v) v = by_range_end(format, prop);
   if (!v) v = by_format(format);
   if (!v) v = gt_xasprintf("gauntlet%04x", (unsigned)(gt_splitmix64(S->rng) & 0xffff));
-  double min = 0, max = 0;
   size_t len = strlen(v);
-  if (num_of(gt_node_get(s, "maxLength"), &max) && max >= 0 && (double)len > max) {
+  if (has_max && (double)len > max) {
     v[(size_t)max] = 0;
     len = (size_t)max;
   }
-  if (num_of(gt_node_get(s, "minLength"), &min) && (double)len < min && min < 65536) {
+  if ((double)len < min && min < 65536) {
     v = gt_xrealloc(v, (size_t)min + 1);
     while ((double)len < min)
       v[len++] = 'a';
@@ -245,7 +266,7 @@ static cJSON *synth_object(synther *S, const gt_node *s, const oa_at *at, int de
   /* a required property the schema does not describe: a value of
    * additionalProperties' schema, else any value */
   const gt_node *extra = gt_node_get(s, "additionalProperties");
-  for (size_t i = 0; fill && any_required && i < req->count; i++) {
+  for (size_t i = 0; fill && req && req->kind == GT_NODE_SEQ && i < req->count; i++) {
     const char *name = req->items[i]->text;
     if (!name || cJSON_GetObjectItemCaseSensitive(o, name) || gt_node_get(props, name)) continue;
     cJSON_AddItemToObject(o, name,
@@ -305,16 +326,73 @@ static const char *branch_name(const gt_node *mapping, const char *ref) {
   return slash ? slash + 1 : ref;
 }
 
+static const gt_node *inherited_disc(oa_reader *R, const gt_node *branch, const oa_at *at,
+                                     int depth) {
+  oa_at w = oa_copy(at);
+  const gt_node *s = depth < 4 ? oa_resolve(R, branch, &w) : NULL;
+  const gt_node *d = s && s->kind == GT_NODE_MAP ? gt_node_get(s, "discriminator") : NULL;
+  const gt_node *all = s && !d ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; all && all->kind == GT_NODE_SEQ && i < all->count && !d; i++)
+    d = inherited_disc(R, all->items[i], &w, depth + 1);
+  oa_at_free(&w);
+  return d;
+}
+
+const gt_node *oa_branch_discriminator(oa_reader *R, const gt_node *branch, const oa_at *at) {
+  return inherited_disc(R, branch, at, 0);
+}
+
 /* An object synthesized from a oneOf/anyOf branch of a schema with a
- * discriminator carries the branch's name in the discriminator property. */
-static void discriminate(const gt_node *s, const gt_node *branch, cJSON *v) {
+ * discriminator (its own, else one every branch inherits) carries the
+ * branch's name in the discriminator property. */
+static void discriminate(synther *S, const gt_node *s, const gt_node *alts, const gt_node *branch,
+                         const oa_at *at, cJSON *v) {
   const gt_node *disc = gt_node_get(s, "discriminator");
+  for (size_t i = 0; !disc && i < alts->count; i++) {
+    const gt_node *d = inherited_disc(S->R, alts->items[i], at, 0);
+    if (!d) return;
+    if (i == alts->count - 1) disc = d;
+  }
   const char *prop = disc ? oa_text(disc, "propertyName") : NULL;
   const char *ref = oa_text(branch, "$ref");
   if (!prop || !ref || !cJSON_IsObject(v)) return;
   const char *name = branch_name(gt_node_get(disc, "mapping"), ref);
   cJSON_DeleteItemFromObjectCaseSensitive(v, prop);
   cJSON_AddStringToObject(v, prop, name);
+}
+
+/* V_EXCLUSIVE: an object built from one oneOf branch that the other
+ * branches also accept (objects without additionalProperties: false) gets,
+ * for each other branch, a property that branch declares and the chosen one
+ * does not, with a value of another type: it then matches the chosen branch
+ * only (the verify loop keeps it when it is valid). */
+static void exclude(synther *S, const gt_node *alts, const gt_node *chosen, const oa_at *at,
+                    cJSON *v) {
+  if (!cJSON_IsObject(v)) return;
+  oa_at cw = oa_copy(at);
+  const gt_node *c = oa_resolve(S->R, chosen, &cw);
+  const gt_node *cprops = c ? gt_node_get(c, "properties") : NULL;
+  oa_at_free(&cw);
+  for (size_t i = 0; i < alts->count; i++) {
+    if (alts->items[i] == chosen) continue;
+    oa_at w = oa_copy(at);
+    const gt_node *o = oa_resolve(S->R, alts->items[i], &w);
+    const gt_node *props = o ? gt_node_get(o, "properties") : NULL;
+    for (size_t k = 0; props && props->kind == GT_NODE_MAP && k < props->count; k++) {
+      const char *name = props->keys[k]->text;
+      if (!name || gt_node_get(cprops, name) || cJSON_GetObjectItemCaseSensitive(v, name)) continue;
+      oa_at pw = oa_copy(&w);
+      const gt_node *ps = oa_resolve(S->R, props->items[k], &pw);
+      oa_at_free(&pw);
+      const char *type = ps ? oa_text(ps, "type") : NULL;
+      if (!type) continue; /* any value passes it */
+      cJSON_AddItemToObject(v, name,
+                            strcmp(type, "string") ? cJSON_CreateString("gauntlet-other-branch")
+                                                   : cJSON_CreateNumber(0));
+      break;
+    }
+    oa_at_free(&w);
+  }
 }
 
 static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
@@ -364,7 +442,28 @@ static cJSON *synth(synther *S, const gt_node *s0, oa_at *at, int depth) {
     if (a && a->kind == GT_NODE_SEQ && a->count) {
       const gt_node *branch = a->items[(size_t)(S->variant >> V_BRANCH_SHIFT) % a->count];
       cJSON *v = synth_sub(S, branch, at, depth);
-      discriminate(s, branch, v);
+      const char *own_type = type_of(s);
+      if (own_type && !strcmp(own_type, "object")) {
+        /* the schema's own properties too; the branch adds to them (its
+         * required list names which) */
+        oa_at w = oa_copy(at);
+        const gt_node *b = oa_resolve(S->R, branch, &w);
+        oa_at_free(&w);
+        const gt_node *breq = b ? gt_node_get(b, "required") : NULL;
+        cJSON *names = cJSON_CreateArray(); /* the branch's required and the inherited ones */
+        for (size_t k = 0; breq && breq->kind == GT_NODE_SEQ && k < breq->count; k++)
+          if (breq->items[k]->text)
+            cJSON_AddItemToArray(names, cJSON_CreateString(breq->items[k]->text));
+        for (const cJSON *c = inherited ? inherited->child : NULL; c; c = c->next)
+          cJSON_AddItemToArray(names, cJSON_Duplicate(c, false));
+        cJSON *o = synth_object(S, s, at, depth, true, names);
+        cJSON_Delete(names);
+        if (cJSON_IsObject(v)) o = gt_json_merge_deep(o, v);
+        cJSON_Delete(v);
+        v = o;
+      }
+      if (i == 0 && (S->variant & V_EXCLUSIVE)) exclude(S, a, branch, at, v);
+      discriminate(S, s, a, branch, at, v);
       return v;
     }
   }
@@ -409,10 +508,10 @@ static cJSON *synth_variant(oa_reader *R, const gt_node *schema, uint64_t *rng, 
 
 cJSON *oa_synthesize_for(oa_reader *R, const gt_node *schema, uint64_t *rng, bool response) {
   cJSON *first = synth_variant(R, schema, rng, response, 0);
-  if (!R->verify || oa_verifier_check(R->verify, schema, first) != 0) return first;
+  if (!R->verify || oa_verifier_check(R->verify, schema, first, response) != 0) return first;
   for (int variant = 1; variant < N_VARIANTS; variant++) {
     cJSON *v = synth_variant(R, schema, rng, response, variant);
-    if (oa_verifier_check(R->verify, schema, v) == 1) {
+    if (oa_verifier_check(R->verify, schema, v, response) == 1) {
       cJSON_Delete(first);
       return v;
     }

@@ -524,6 +524,35 @@ static bool compile_applicators(sc_cc *c, const gt_node *n, const sc_where *w, i
   return true;
 }
 
+/* OpenAPI annotations (opts.openapi): readOnly/writeOnly (also beside a
+ * $ref, as documents write them) and a discriminator. Malformed ones are
+ * ignored: they are annotations, the document still loads. */
+static bool compile_openapi(sc_cc *c, const gt_node *n, const sc_where *w, kwlist *l) {
+  unsigned access = 0;
+  const gt_node *v;
+  if ((v = gt_node_get(n, "readOnly")) && v->text && !strcmp(v->text, "true"))
+    access |= SC_READ_ONLY;
+  if ((v = gt_node_get(n, "writeOnly")) && v->text && !strcmp(v->text, "true"))
+    access |= SC_WRITE_ONLY;
+  if (access) add_kw(l, c, w, OP_ACCESS, 0, "readOnly")->u.types = access;
+  const gt_node *d = gt_node_get(n, "discriminator");
+  const gt_node *prop = d && d->kind == GT_NODE_MAP ? gt_node_get(d, "propertyName") : NULL;
+  if (!prop || prop->kind != GT_NODE_SCALAR || !prop->text) return true;
+  sc_disc *disc = sc_alloc(c->s, sizeof *disc);
+  disc->prop = sc_strdup(c->s, prop->text);
+  const gt_node *m = gt_node_get(d, "mapping");
+  size_t n_map = m && m->kind == GT_NODE_MAP ? m->count : 0;
+  disc->keys = sc_alloc(c->s, (n_map + 1) * sizeof *disc->keys);
+  disc->targets = sc_alloc(c->s, (n_map + 1) * sizeof *disc->targets);
+  for (size_t i = 0; i < n_map; i++) {
+    if (!m->keys[i]->text || m->items[i]->kind != GT_NODE_SCALAR || !m->items[i]->text) continue;
+    disc->keys[disc->n] = sc_strdup(c->s, m->keys[i]->text);
+    disc->targets[disc->n++] = sc_strdup(c->s, m->items[i]->text);
+  }
+  add_kw(l, c, w, OP_DISCRIMINATOR, 0, "discriminator")->u.disc = disc;
+  return true;
+}
+
 /* $defs / definitions: compiled so identifiers inside them are known (their
  * content is only used through $ref). */
 static bool compile_defs(sc_cc *c, const gt_node *n, const sc_where *w, int depth) {
@@ -692,6 +721,7 @@ sc_node *sc_compile_node(sc_cc *c, const gt_node *n, const sc_where *w0, int dep
       }
     }
   }
+  if (ok && c->opts->openapi) ok = compile_openapi(c, n, w, l);
   if (!ok) {
     free(l);
     return NULL;

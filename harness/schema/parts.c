@@ -66,12 +66,23 @@ static bool view_of(const gt_schema *s, size_t i, gt_schema *view) {
 }
 
 bool gt_schema_valid_part(const gt_schema *s, size_t i, const cJSON *instance) {
-  gt_schema view;
-  return view_of(s, i, &view) && gt_schema_valid(&view, instance);
+  return gt_schema_validate_part_as(s, i, GT_SCHEMA_USE_ANY, instance, NULL);
 }
 
 bool gt_schema_validate_part(const gt_schema *s, size_t i, const cJSON *instance,
                              gt_schema_result *out) {
+  return gt_schema_validate_part_as(s, i, GT_SCHEMA_USE_ANY, instance, out);
+}
+
+bool gt_schema_valid_part_as(const gt_schema *s, size_t i, gt_schema_use use,
+                             const cJSON *instance) {
+  return gt_schema_validate_part_as(s, i, use, instance, NULL);
+}
+
+bool gt_schema_validate_part_as(const gt_schema *s, size_t i, gt_schema_use use,
+                                const cJSON *instance, gt_schema_result *out) {
   gt_schema view;
-  return view_of(s, i, &view) && gt_schema_validate(&view, instance, out);
+  if (!view_of(s, i, &view)) return false;
+  view.use = (uint8_t)use;
+  return out ? gt_schema_validate(&view, instance, out) : gt_schema_valid(&view, instance);
 }

@@ -20,6 +20,20 @@ gt_schema *gt_schema_compile_parts(const gt_node *doc, const char *doc_uri,
 bool gt_schema_valid_part(const gt_schema *s, size_t i, const cJSON *instance);
 bool gt_schema_validate_part(const gt_schema *s, size_t i, const cJSON *instance,
                              gt_schema_result *out);
+
+/* Where an OpenAPI body travels (compiled with opts.openapi): in a request a
+ * missing `required` property whose schema is readOnly is not an error, in a
+ * response one that is writeOnly (OpenAPI 3.0/3.1 "readOnly", "writeOnly"). */
+typedef enum gt_schema_use {
+  GT_SCHEMA_USE_ANY = 0,
+  GT_SCHEMA_USE_REQUEST,
+  GT_SCHEMA_USE_RESPONSE,
+} gt_schema_use;
+bool gt_schema_valid_part_as(const gt_schema *s, size_t i, gt_schema_use use,
+                             const cJSON *instance);
+/* out may be NULL (the verdict only). */
+bool gt_schema_validate_part_as(const gt_schema *s, size_t i, gt_schema_use use,
+                                const cJSON *instance, gt_schema_result *out);
 /* "file:///abs/path" as the compiler names a file (caller frees). */
 char *gt_schema_file_uri(const char *path);
 

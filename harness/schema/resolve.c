@@ -558,6 +558,7 @@ static void set_sibling_map(sc_cc *c, const gt_node *root) {
 gt_schema *sc_schema_new(const gt_schema_opts *opts) {
   gt_schema *s = gt_xcalloc(1, sizeof *s);
   s->strict_formats = opts->strict_formats;
+  s->openapi = opts->openapi;
   s->max_depth = opts->max_depth ? opts->max_depth : GT_SCHEMA_MAX_DEPTH;
   s->mctx = pcre2_match_context_create(NULL);
   pcre2_set_match_limit(s->mctx, 2000000);

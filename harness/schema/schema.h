@@ -31,7 +31,7 @@ typedef enum gt_schema_dialect {
   GT_DIALECT_DRAFT7,
   GT_DIALECT_DRAFT6,
   GT_DIALECT_DRAFT4,
-  GT_DIALECT_OPENAPI30, /* draft-04 + nullable, discriminator (hint only) */
+  GT_DIALECT_OPENAPI30, /* draft-04 + nullable (discriminator: opts.openapi) */
 } gt_schema_dialect;
 
 /* "2020-12", "draft-07"/"draft7"/"7", "draft-06", "draft-04", "openapi-3.0"
@@ -66,6 +66,13 @@ typedef struct gt_schema_opts {
   bool strict_formats; /* `format` asserts (see docs/schema.md for the list) */
   bool no_files;       /* never read files (file: URIs, --map): fuzzing, untrusted schemas */
   unsigned max_depth;  /* nested schema evaluations; 0 = GT_SCHEMA_MAX_DEPTH */
+  /* OpenAPI's schema keywords (docs/openapi.md "Schemas"): a `discriminator`
+   * next to a oneOf/anyOf (or inherited by every branch through allOf) picks
+   * the one branch its property's value names (`mapping`, else the schema
+   * name), as ajv's `discriminator` option does; readOnly/writeOnly are
+   * kept so that parts.h's request/response validation can relax
+   * `required` for them. */
+  bool openapi;
 } gt_schema_opts;
 
 #define GT_SCHEMA_MAX_DEPTH 256u

@@ -63,7 +63,21 @@ typedef enum sc_op {
   OP_PROPERTY_NAMES,
   OP_UNEVAL_ITEMS,
   OP_UNEVAL_PROPS,
+  /* OpenAPI annotations (opts.openapi): applies to no instance type, so
+   * validation skips them; read by oneOf/anyOf and required (validate.c) */
+  OP_DISCRIMINATOR,
+  OP_ACCESS, /* u.types: SC_READ_ONLY | SC_WRITE_ONLY */
 } sc_op;
+
+enum { SC_READ_ONLY = 1, SC_WRITE_ONLY = 2 };
+
+/* An OpenAPI discriminator: the property naming the branch and the
+ * `mapping` (value -> a $ref as written, or a bare schema name). */
+typedef struct sc_disc {
+  const char *prop;
+  const char **keys, **targets;
+  uint32_t n;
+} sc_disc;
 
 typedef struct sc_node sc_node;
 typedef struct sc_resource sc_resource;
@@ -155,6 +169,7 @@ typedef struct sc_kw {
     sc_contains *contains;
     sc_cond *cond;
     sc_ref *ref;
+    const sc_disc *disc;
   } u;
 } sc_kw;
 
@@ -188,6 +203,8 @@ struct gt_schema {
   gt_schema_dialect dialect;
   bool strict_formats;
   bool has_regex;
+  bool openapi; /* compiled with opts.openapi */
+  uint8_t use;  /* gt_schema_use of this view (parts.c) */
   unsigned max_depth;
   pcre2_match_context *mctx; /* match limits (shared read-only) */
   /* One spare PCRE2 match block that validations borrow (atomic exchange),

@@ -19,6 +19,7 @@
 
 #include "../core/buf.h"
 #include "../core/node.h"
+#include "parts.h"
 #include "schema_internal.h"
 
 #define MAX_STACK 1024
@@ -41,6 +42,11 @@ typedef struct vctx {
   unsigned plen, nscope;
   pcre2_match_data *md;
   bool overflow;
+  uint8_t use; /* gt_schema_use: relaxes required for readOnly/writeOnly (OpenAPI) */
+  /* the schema objects whose allOf is being evaluated, innermost last: a
+   * required property may be declared readOnly in a sibling allOf part */
+  const sc_node *owners[8];
+  unsigned n_owners;
   pseg path[MAX_STACK + 1];
   const sc_resource *scope[MAX_STACK + 1];
 } vctx;
@@ -425,7 +431,144 @@ static bool v_uneval(vctx *c, const sc_kw *k, const cJSON *x, evals *ev, bool pr
   return ok;
 }
 
-static bool v_kw(vctx *c, const sc_kw *k, const cJSON *x, unsigned xt, evals *ev) {
+/* ---- OpenAPI: readOnly / writeOnly and discriminator (opts.openapi) ---- */
+
+static const sc_kw *find_kw(const sc_node *s, sc_op op) {
+  for (uint32_t i = 0; s && s->kind == SC_OBJECT && i < s->n_kws; i++)
+    if (s->kws[i].op == op) return &s->kws[i];
+  return NULL;
+}
+
+/* A schema object through its $ref chain (a branch `$ref: '#/.../Cat'`). */
+static const sc_node *deref(const sc_node *s) {
+  for (int hops = 0; s && hops < 16; hops++) {
+    const sc_kw *r = find_kw(s, OP_REF);
+    if (!r || find_kw(s, OP_DISCRIMINATOR) || find_kw(s, OP_ACCESS)) return s;
+    s = r->u.ref->target;
+  }
+  return s;
+}
+
+static unsigned access_of(const sc_node *s) {
+  for (int hops = 0; s && hops < 16; hops++) {
+    const sc_kw *a = find_kw(s, OP_ACCESS);
+    if (a) return a->u.types;
+    const sc_kw *r = find_kw(s, OP_REF);
+    s = r ? r->u.ref->target : NULL;
+  }
+  return 0;
+}
+
+/* The readOnly/writeOnly bits of property `name` as s declares it: its own
+ * properties, else those of its allOf parts and $ref targets. */
+static unsigned prop_access(const sc_node *s, const char *name, int depth) {
+  if (!s || s->kind != SC_OBJECT || depth > 6) return 0;
+  const sc_kw *o = find_kw(s, OP_OBJECT);
+  if (o && o->u.obj->table) {
+    const sc_prop *p = lookup(o->u.obj, name, strlen(name));
+    if (p) return access_of(p->node);
+  }
+  for (uint32_t i = 0; i < s->n_kws; i++) {
+    const sc_kw *k = &s->kws[i];
+    unsigned a = 0;
+    if (k->op == OP_REF)
+      a = prop_access(k->u.ref->target, name, depth + 1);
+    else if (k->op == OP_ALLOF)
+      for (uint32_t j = 0; j < k->u.subs.n && !a; j++)
+        a = prop_access(k->u.subs.v[j], name, depth + 1);
+    if (a) return a;
+  }
+  return 0;
+}
+
+/* A required property this body may leave out: readOnly in a request,
+ * writeOnly in a response. */
+static bool may_omit(const vctx *c, const sc_node *s, const char *name) {
+  if (c->use == GT_SCHEMA_USE_ANY) return false;
+  unsigned skip = c->use == GT_SCHEMA_USE_REQUEST ? SC_READ_ONLY : SC_WRITE_ONLY;
+  if (prop_access(s, name, 0) & skip) return true;
+  for (unsigned i = c->n_owners; i-- > 0;)
+    if (prop_access(c->owners[i], name, 0) & skip) return true;
+  return false;
+}
+
+/* The discriminator a schema object declares, itself or through its allOf
+ * parts ($ref'd: `Cat: allOf: [$ref: Pet, ...]`, Pet has it). */
+static const sc_disc *disc_of(const sc_node *s, int depth) {
+  s = deref(s);
+  if (!s || s->kind != SC_OBJECT || depth > 4) return NULL;
+  const sc_kw *d = find_kw(s, OP_DISCRIMINATOR);
+  if (d) return d->u.disc;
+  const sc_kw *all = find_kw(s, OP_ALLOF);
+  for (uint32_t i = 0; all && i < all->u.subs.n; i++) {
+    const sc_disc *x = disc_of(all->u.subs.v[i], depth + 1);
+    if (x) return x;
+  }
+  return NULL;
+}
+
+/* The `#/...` part of a schema location or $ref ("" when none). */
+static const char *fragment_of(const char *loc) {
+  const char *h = strchr(loc, '#');
+  return h ? h : "";
+}
+
+/* Does a mapping target or a value (a schema name) name branch b? A branch
+ * is named by its $ref: "#/components/schemas/Cat" or "Cat". */
+static bool names_branch(const sc_node *b, const char *name, bool is_target) {
+  const sc_kw *r = find_kw(b, OP_REF);
+  if (!r || !r->u.ref->target || !r->u.ref->target->loc) return false;
+  const char *loc = fragment_of(r->u.ref->target->loc);
+  if (is_target && strchr(name, '#')) return !strcmp(fragment_of(name), loc);
+  const char *slash = strrchr(loc, '/');
+  const char *last = slash ? slash + 1 : loc;
+  const char *nslash = strrchr(name, '/'); /* "schemas.yaml#/Cat" was handled; "./Cat.yaml" */
+  const char *nlast = nslash ? nslash + 1 : name;
+  size_t n = strlen(last);
+  /* the schema name, or a file named after it (Cat.yaml) */
+  return !strncmp(nlast, last, n) && (!nlast[n] || (is_target && nlast[n] == '.'));
+}
+
+/* Which branch of a oneOf/anyOf in s the discriminator picks for x: its
+ * index; -1 when no discriminator applies (plain JSON Schema semantics);
+ * -2 when the value names no branch (reported). */
+static int disc_pick(vctx *c, const sc_node *s, const sc_kw *k, const cJSON *x) {
+  if (!c->s->openapi || !cJSON_IsObject(x)) return -1;
+  const sc_kw *own = find_kw(s, OP_DISCRIMINATOR);
+  const sc_disc *d = own ? own->u.disc : NULL;
+  if (!d) { /* inherited: every branch declares the same one through allOf */
+    for (uint32_t i = 0; i < k->u.subs.n; i++) {
+      const sc_disc *b = disc_of(k->u.subs.v[i], 0);
+      if (!b || (d && strcmp(b->prop, d->prop))) return -1;
+      if (!d) d = b;
+    }
+  }
+  if (!d) return -1;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, d->prop);
+  if (!cJSON_IsString(v)) return -1; /* absent: `required` says so when it must be there */
+  for (uint32_t m = 0; m < d->n; m++) {
+    if (strcmp(d->keys[m], v->valuestring)) continue;
+    for (uint32_t i = 0; i < k->u.subs.n; i++)
+      if (names_branch(k->u.subs.v[i], d->targets[m], true)) return (int)i;
+    return -1; /* mapped to a schema that is not a branch: judged as JSON Schema */
+  }
+  for (uint32_t i = 0; i < k->u.subs.n; i++)
+    if (names_branch(k->u.subs.v[i], v->valuestring, false)) return (int)i;
+  for (uint32_t i = 0; i < k->u.subs.n; i++) /* an inline branch has no name: it may be meant */
+    if (!find_kw(k->u.subs.v[i], OP_REF)) return -1;
+  if (c->out) {
+    char buf[128];
+    short_json(v, buf, sizeof buf);
+    c->path[c->plen++] = (pseg){d->prop, 0};
+    report(c, k->loc, "the discriminator %s names none of the %u %s schemas", buf, k->u.subs.n,
+           k->op == OP_ONEOF ? "oneOf" : "anyOf");
+    c->plen--;
+  }
+  return -2;
+}
+
+static bool v_kw(vctx *c, const sc_node *s, const sc_kw *k, const cJSON *x, unsigned xt,
+                 evals *ev) {
   char buf[128], buf2[128];
   switch ((sc_op)k->op) {
   case OP_TYPE:
@@ -536,7 +679,7 @@ static bool v_kw(vctx *c, const sc_kw *k, const cJSON *x, unsigned xt, evals *ev
   case OP_REQUIRED: {
     bool ok = true;
     for (uint32_t i = 0; i < k->u.strs.n; i++)
-      if (!cJSON_GetObjectItemCaseSensitive(x, k->u.strs.v[i])) {
+      if (!cJSON_GetObjectItemCaseSensitive(x, k->u.strs.v[i]) && !may_omit(c, s, k->u.strs.v[i])) {
         report(c, k->loc, "required property \"%s\" is missing", k->u.strs.v[i]);
         ok = false;
         if (!c->out) return false;
@@ -564,15 +707,21 @@ static bool v_kw(vctx *c, const sc_kw *k, const cJSON *x, unsigned xt, evals *ev
   }
   case OP_ALLOF: {
     bool ok = true;
+    bool owner = c->use != GT_SCHEMA_USE_ANY && c->n_owners < 8;
+    if (owner) c->owners[c->n_owners++] = s;
     for (uint32_t i = 0; i < k->u.subs.n; i++)
       if (!v_node(c, k->u.subs.v[i], x, xt, ev)) {
         ok = false;
-        if (!c->out) return false;
+        if (!c->out) break;
       }
+    if (owner) c->n_owners--;
     return ok;
   }
   case OP_ANYOF:
   case OP_ONEOF: {
+    int pick = disc_pick(c, s, k, x);
+    if (pick == -2) return false;
+    if (pick >= 0) return v_node(c, k->u.subs.v[pick], x, xt, ev);
     gt_schema_result *saved = c->out;
     c->out = NULL;
     uint32_t valid = 0, first = 0, second = 0;
@@ -667,6 +816,9 @@ static bool v_kw(vctx *c, const sc_kw *k, const cJSON *x, unsigned xt, evals *ev
     return v_uneval(c, k, x, ev, false);
   case OP_UNEVAL_PROPS:
     return v_uneval(c, k, x, ev, true);
+  case OP_DISCRIMINATOR:
+  case OP_ACCESS:
+    return true; /* annotations (applies to no type: never reached) */
   }
   return true;
 }
@@ -697,7 +849,7 @@ static bool v_node(vctx *c, const sc_node *s, const cJSON *x, unsigned xt, evals
   for (uint32_t i = 0; i < s->n_kws; i++) {
     const sc_kw *k = &s->kws[i];
     if (!(k->applies & xt)) continue;
-    if (!v_kw(c, k, x, xt, use)) {
+    if (!v_kw(c, s, k, x, xt, use)) {
       ok = false;
       if (!c->out) break;
     }
@@ -719,6 +871,8 @@ static bool run(const gt_schema *s, const cJSON *x, gt_schema_result *out) {
   c->max_depth = s->max_depth < MAX_STACK ? s->max_depth : MAX_STACK;
   c->md = NULL;
   c->overflow = false;
+  c->use = s->use;
+  c->n_owners = 0;
   bool ok = x ? v_node(c, s->root, x, type_of(x), NULL) : false;
   if (c->overflow) ok = false;
   if (c->md) { /* back to the spare slot, or freed when another got there first */

@@ -47,10 +47,49 @@ Test(openapi_serve, derived_run_against_serve_of_the_same_document_passes) {
   free(doc);
 }
 
+static void curl_status(const ts_http_call *call, long want, const char *what) {
+  ts_http_reply r;
+  ts_curl(call, &r);
+  cr_expect_eq(r.status, want, "%s: %ld %s", what, r.status, r.body);
+}
+
 Test(openapi_serve, swagger_2_document_too) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/swagger2.json", SOURCE_DIR);
   const char *env[] = {"basicAuth=user:pass", NULL};
-  run_against_serve(doc, env, "/v2", 15); /* invalid_token on Basic: wrong password, wrong user */
+  run_against_serve(doc, env, "/v2", 24); /* invalid_token on Basic: wrong password, wrong user */
+  /* formData parameters: a multipart body, judged against them */
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites, .env = env};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *url = ts_fmt("http://127.0.0.1:%d/v2/scans", s.port);
+  const char *basic[] = {"Authorization: Basic dXNlcjpwYXNz", NULL}; /* user:pass */
+#define NOTE(V) "--b2\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n" V "\r\n"
+#define PAGES(V) "--b2\r\nContent-Disposition: form-data; name=\"pages\"\r\n\r\n" V "\r\n"
+#define SCAN                                                                                       \
+  "--b2\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\n"                  \
+  "Content-Type: application/pdf\r\n\r\n%PDF\r\n"
+  static const struct {
+    const char *body;
+    long status;
+  } scans[] = {
+      {NOTE("tax") PAGES("2") SCAN "--b2--\r\n", 201},
+      {NOTE("tax") SCAN "--b2--\r\n", 201},
+      {NOTE("a note too long") SCAN "--b2--\r\n", 400}, /* maxLength: 10 */
+      {NOTE("tax") PAGES("0") SCAN "--b2--\r\n", 400},  /* minimum: 1 */
+      {NOTE("tax") "--b2--\r\n", 400},                  /* the required file */
+  };
+  for (size_t i = 0; i < sizeof scans / sizeof *scans; i++) {
+    ts_http_call post = {.method = "POST",
+                         .url = url,
+                         .content_type = "multipart/form-data; boundary=b2",
+                         .body = scans[i].body,
+                         .headers = basic};
+    curl_status(&post, scans[i].status, scans[i].body);
+  }
+  free(url);
+  ts_serve_stop(&s, false, 5000);
+  ts_serve_free(&s);
   free(doc);
 }
 
@@ -98,12 +137,6 @@ Test(openapi_serve, errors_are_answered_as_the_operation_documents_them) {
   ts_serve_free(&s);
   free(url);
   free(doc);
-}
-
-static void curl_status(const ts_http_call *call, long want, const char *what) {
-  ts_http_reply r;
-  ts_curl(call, &r);
-  cr_expect_eq(r.status, want, "%s: %ld %s", what, r.status, r.body);
 }
 
 /* Every parameter style a derived request writes is read back by serve
@@ -268,5 +301,143 @@ Test(openapi_serve, serve_needs_the_credentials_it_checks) {
   ts_gauntlet_free(&g);
   ts_rmtree(dir);
   free(dir);
+  free(doc);
+}
+
+/* What gauntlet used to get wrong against serve of the same document
+ * (tests/fixtures/openapi/self-mock.yaml lists them): discriminators over
+ * overlapping branches (mapped, by schema name, inherited through allOf),
+ * readOnly/writeOnly required properties, an overlapping oneOf without
+ * discriminator, a oneOf of required lists, a response string with a
+ * real-world pattern, #fragment path keys, an array without items (no
+ * wrong_type case), a link selecting nothing, examples their schema rejects,
+ * a multipart object field: every case passes. */
+Test(openapi_serve, a_document_with_discriminators_patterns_and_read_only_passes) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/self-mock.yaml", SOURCE_DIR);
+  run_against_serve(doc, NULL, "/v1", 58);
+  free(doc);
+}
+
+/* A document asking for what no server can give: `gauntlet check` warns
+ * about each defect; the derived run against serve fails exactly the cases
+ * they cause, and each failure names the defect; an operation documenting
+ * only 1xx statuses has its valid case skipped with that reason. */
+Test(openapi_serve, document_defects_are_warned_and_named_in_the_failures) {
+  char *dir = ts_tempdir();
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/defects.yaml", SOURCE_DIR);
+  const char *check[] = {"check", doc, NULL};
+  ts_gauntlet g;
+  ts_gauntlet_run(&g, dir, check, NULL, 30000);
+  cr_expect_eq(g.exit_code, 0, "%s", g.err);
+  char *want = ts_fmt(
+      "%s: no credential needed (no operation requires security)\n"
+      "%s:53:7: warning: no finite value is valid against the request body schema of POST /tree "
+      "(application/json): #/components/schemas/TreeNode requires `parent`, "
+      "#/components/schemas/TreeNode again\n"
+      "%s:26:15: warning: no finite value is valid against the request body schema of PUT /mixed "
+      "(application/json): #/paths/~1mixed/put/requestBody/content/application~1json/schema: its "
+      "allOf parts have no type in common\n"
+      "%s:44:19: warning: #/paths/~1errors/get/responses/400/content/application~1json/schema/"
+      "oneOf: branches 0 (#/components/schemas/EmptyKey) and 1 (#/components/schemas/UnknownKey) "
+      "accept the same values (they differ in annotations only) and no discriminator picks one: "
+      "no value matches exactly one branch\n"
+      "ok: %s: suite 'defects', 4 scenarios, 69 cases\n",
+      doc, doc, doc, doc, doc);
+  cr_expect_str_eq(g.out, want);
+  free(want);
+  ts_gauntlet_free(&g);
+
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *junit = ts_fmt("%s/junit.xml", dir);
+  char *base = ts_fmt("http://127.0.0.1:%d", s.port);
+  const char *args[] = {"run", "-q",         "--seed", "3", "--junit",
+                        junit, "--base-url", base,     doc, NULL};
+  ts_gauntlet_run(&g, dir, args, NULL, 120000);
+  cr_expect_eq(g.exit_code, 1, "%s", g.err);
+  ts_junit j;
+  cr_assert(ts_junit_load(junit, &j), "no report: %s", g.err);
+  const char *failing[] = {"POST /tree [valid]", "PUT /mixed [valid]",
+                           "GET /errors [not_in_enum #1 query kind]"};
+  for (size_t i = 0; i < 3; i++) {
+    const ts_case *c = ts_junit_find(&j, failing[i]);
+    cr_assert_not_null(c, "%s", failing[i]);
+    cr_expect_eq(c->outcome, TS_CASE_FAILURE, "%s", failing[i]);
+    cr_expect(c->body && strstr(c->body, "a defect of the document (`gauntlet check` warns)"),
+              "%s: %s", failing[i], c->body ? c->body : "(no text)");
+  }
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_FAILURE) + ts_junit_count(&j, TS_CASE_ERROR), 3);
+  const ts_case *one = ts_junit_find(&j, "GET /status/100 [valid]");
+  cr_assert_not_null(one);
+  cr_expect_eq(one->outcome, TS_CASE_SKIPPED);
+  cr_expect(one->message && strstr(one->message, "documents only 1xx statuses"), "%s",
+            one->message ? one->message : "(none)");
+  cr_expect_eq(ts_junit_count(&j, TS_CASE_SKIPPED), 1);
+  cr_expect_eq(j.n, 69);
+  ts_junit_free(&j);
+  ts_gauntlet_free(&g);
+  ts_serve_stop(&s, true, 5000);
+  ts_serve_free(&s);
+  ts_rmtree(dir);
+  free(dir);
+  free(junit);
+  free(base);
+  free(doc);
+}
+
+/* Real-world constructs (tests/fixtures/openapi/realworld.yaml): the API
+ * mounted under the relative server's path, nested form fields sent and read
+ * back as deepObject keys (typed through anyOf branches), an optional body
+ * that may be absent, a required binary body, answers in their documented
+ * media types, an identifier captured from a scalar property only. */
+Test(openapi_serve, nested_form_bodies_and_relative_servers) {
+  char *doc = ts_fmt("%s/tests/fixtures/openapi/realworld.yaml", SOURCE_DIR);
+  run_against_serve(doc, NULL, "/v2", 37);
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *url = ts_fmt("http://127.0.0.1:%d/v2/charges", s.port);
+  ts_http_call form = {.method = "POST",
+                       .url = url,
+                       .content_type = "application/x-www-form-urlencoded",
+                       .body =
+                           "amount=5&card[number]=4242&card[exp_month]=12&expand[0]=c&tags=a,b"};
+  curl_status(&form, 200, "nested card");
+  form.body = "amount=5&card=tok_visa";
+  curl_status(&form, 200, "card as a token (the anyOf string branch)");
+  form.body = "amount=5&card[number]=4242&card[exp_month]=twelve";
+  curl_status(&form, 400, "card[exp_month] not an integer");
+  form.body = "amount=5&card[number]=4242";
+  curl_status(&form, 400, "card without exp_month");
+  form.body = "amount=0&card=tok_visa";
+  curl_status(&form, 400, "amount below its minimum");
+  ts_http_call none = {.method = "POST", .url = url};
+  curl_status(&none, 200, "no body (the body is optional)");
+  free(url);
+  /* a required binary body: sent bytes are a body; the answer in its
+   * documented media type, as is a +json one */
+  url = ts_fmt("http://127.0.0.1:%d/v2/uploads/a.bin", s.port);
+  ts_http_call upload = {
+      .method = "PUT", .url = url, .content_type = "application/octet-stream", .body = "bytes"};
+  ts_http_reply r;
+  ts_curl(&upload, &r);
+  cr_expect_eq(r.status, 200, "upload: %ld %s", r.status, r.body);
+  cr_expect(strstr(r.head, "Content-Type: application/octet-stream"), "%s", r.head);
+  cr_expect_str_eq(r.body, "stored");
+  upload.body = NULL;
+  upload.content_type = NULL;
+  curl_status(&upload, 400, "upload without its required body");
+  free(url);
+  url = ts_fmt("http://127.0.0.1:%d/v2/keys", s.port);
+  ts_http_call keys = {.url = url};
+  ts_curl(&keys, &r);
+  cr_expect_eq(r.status, 200, "keys: %ld %s", r.status, r.body);
+  cr_expect(strstr(r.head, "Content-Type: application/jwk-set+json"), "%s", r.head);
+  free(url);
+  ts_serve_stop(&s, false, 5000);
+  ts_serve_free(&s);
   free(doc);
 }

@@ -38,9 +38,12 @@ typedef struct oa_owner {
 void oa_contract_free(void *p) {
   oa_owner *o = p;
   if (!o) return;
-  for (size_t i = 0; i < o->d->n_ops; i++)
+  for (size_t i = 0; i < o->d->n_ops; i++) {
     for (size_t k = 0; k < o->d->ops[i].n_params; k++)
       gt_schema_free(o->d->ops[i].params[k].inline_schema);
+    for (size_t k = 0; k < o->d->ops[i].n_body; k++)
+      gt_schema_free(o->d->ops[i].body[k].inline_schema);
+  }
   gt_schema_free(o->schema);
   for (size_t i = 0; i < o->d->n_ops; i++) {
     free(o->labels[i]);
@@ -283,8 +286,8 @@ static bool form_type(const char *t) {
  * NULL when none has a compiled schema. */
 static const gt_oa_media *body_media(const gt_oa_op *op, const char *ct) {
   for (size_t i = 0; ct && i < op->n_body; i++)
-    if (op->body[i].part >= 0 && strncmp(op->body[i].type, "*/*", 3) &&
-        media_matches(op->body[i].type, ct))
+    if ((op->body[i].part >= 0 || op->body[i].inline_schema) &&
+        strncmp(op->body[i].type, "*/*", 3) && media_matches(op->body[i].type, ct))
       return &op->body[i];
   for (size_t i = 0; i < op->n_body; i++)
     if (op->body[i].part >= 0 && json_type(op->body[i].type)) return &op->body[i];
@@ -472,8 +475,14 @@ static bool check_request(const gt_contract *c, const gt_contract_request *rq, c
     /* a form's fields are text: read as the schema's property types say */
     cJSON *typed = form_type(m->type) ? typed_fields(o, m->schema.node, body) : NULL;
     const cJSON *b = typed ? typed : body;
-    /* a required readOnly property is required in responses only */
-    bool ok = first_error(o, m->part, GT_SCHEMA_USE_REQUEST, b, "body", why, cap);
+    bool ok;
+    if (m->inline_schema) { /* 2.0 formData: no readOnly there */
+      ok = gt_schema_valid(m->inline_schema, b);
+      if (!ok) snprintf(why, cap, "the form body is not valid against its documented parameters");
+    } else {
+      /* a required readOnly property is required in responses only */
+      ok = first_error(o, m->part, GT_SCHEMA_USE_REQUEST, b, "body", why, cap);
+    }
     cJSON_Delete(typed);
     if (ok && rq->parts && !strncasecmp(m->type, "multipart/form-data", 19))
       ok = parts_valid(o, m, rq->parts, why, cap);
@@ -661,41 +670,30 @@ static bool only_informational(const gt_oa_op *op) {
  * to `name`, `in` and a boolean `required` no dialect accepts: each is
  * compiled apart from a copy holding only the schema keywords. */
 static bool compile_inline_params(gt_openapi *d, const gt_schema_opts *so, gt_err *err) {
-  static const char *const KEYS[] = {"type",
-                                     "format",
-                                     "enum",
-                                     "minimum",
-                                     "maximum",
-                                     "exclusiveMinimum",
-                                     "exclusiveMaximum",
-                                     "minLength",
-                                     "maxLength",
-                                     "pattern",
-                                     "items",
-                                     "multipleOf",
-                                     "minItems",
-                                     "maxItems",
-                                     "uniqueItems"};
-  for (size_t i = 0; i < d->n_ops; i++)
-    for (size_t k = 0; k < d->ops[i].n_params; k++) {
-      gt_oa_param *p = &d->ops[i].params[k];
+  for (size_t i = 0; i < d->n_ops; i++) {
+    gt_oa_op *op = &d->ops[i];
+    for (size_t k = 0; k < op->n_params; k++) {
+      gt_oa_param *p = &op->params[k];
       if ((strcmp(p->in, "query") && strcmp(p->in, "header") && strcmp(p->in, "path")) ||
           !p->schema.node)
         continue;
       const gt_node *n = p->schema.node;
-      gt_node *copy = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
-      for (size_t j = 0; j < sizeof KEYS / sizeof *KEYS; j++) {
-        const gt_node *v = gt_node_get(n, KEYS[j]);
-        if (!v) continue;
-        gt_node *key = gt_node_new_scalar(KEYS[j], false, n->file, v->line, v->col);
-        gt_node_append(copy, key, gt_node_clone(v));
-      }
+      gt_node *copy = oa_schema_keywords(n);
       gt_schema_opts o = *so;
       o.base_uri = d->uris[oa_doc_of(d, n)];
       p->inline_schema = gt_schema_compile(copy, &o, err);
       gt_node_free(copy);
       if (!p->inline_schema) return false;
     }
+    /* the formData parameters' object schema (read.c built it) */
+    for (size_t m = 0; m < op->n_body; m++) {
+      if (!op->form_schema || op->body[m].schema.node != op->form_schema) continue;
+      gt_schema_opts o = *so;
+      o.base_uri = d->uris[oa_doc_of(d, op->form_schema)];
+      op->body[m].inline_schema = gt_schema_compile(op->form_schema, &o, err);
+      if (!op->body[m].inline_schema) return false;
+    }
+  }
   return true;
 }
 

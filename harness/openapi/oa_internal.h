@@ -43,6 +43,10 @@ const char *oa_text(const gt_node *map, const char *key);
  * every other character replaced by `_` (a leading digit gets a `_` before
  * it). Caller frees. (read.c) */
 char *oa_var_name(const char *name);
+/* A copy of a 2.0 parameter node holding only its schema keywords (type,
+ * format, enum, bounds, lengths, pattern, items...): the schema the
+ * parameter describes inline. Caller frees with gt_node_free. (read.c) */
+gt_node *oa_schema_keywords(const gt_node *param);
 
 /* ---- synth.c ---- */
 /* A value for schema node s (resolved through the document set; NULL gives

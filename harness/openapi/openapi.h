@@ -74,6 +74,9 @@ typedef struct gt_oa_media {
   const gt_node *example;
   const gt_node *encoding; /* a request body's `encoding` map (multipart, forms), or NULL */
   long part;               /* its index among the compiled schemas (contract.c); -1: none */
+  /* 2.0 formData: the schema built from the parameters, compiled apart
+   * (contract.c owns it); NULL otherwise */
+  struct gt_schema *inline_schema;
 } gt_oa_media;
 
 typedef struct gt_oa_header {
@@ -109,6 +112,7 @@ typedef struct gt_oa_op {
   size_t n_alts;
   bool is_public; /* `security: []` (or no security anywhere) */
   const gt_node *at;
+  gt_node *form_schema; /* 2.0 formData parameters as one object schema (owned), or NULL */
 } gt_oa_op;
 
 typedef struct gt_openapi {

@@ -462,13 +462,112 @@ static bool read_responses(op_ctx *C, const gt_node *op_node, const gt_node *res
   return ok;
 }
 
+gt_node *oa_schema_keywords(const gt_node *n) {
+  static const char *const KEYS[] = {"type",
+                                     "format",
+                                     "enum",
+                                     "minimum",
+                                     "maximum",
+                                     "exclusiveMinimum",
+                                     "exclusiveMaximum",
+                                     "minLength",
+                                     "maxLength",
+                                     "pattern",
+                                     "items",
+                                     "multipleOf",
+                                     "minItems",
+                                     "maxItems",
+                                     "uniqueItems"};
+  gt_node *copy = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
+  for (size_t j = 0; j < sizeof KEYS / sizeof *KEYS; j++) {
+    const gt_node *v = gt_node_get(n, KEYS[j]);
+    if (!v) continue;
+    gt_node *key = gt_node_new_scalar(KEYS[j], false, n->file, v->line, v->col);
+    gt_node_append(copy, key, gt_node_clone(v));
+  }
+  return copy;
+}
+
+static void add_scalar(gt_node *map, const char *key, const char *value, const gt_node *at) {
+  gt_node_append(map, gt_node_new_scalar(key, false, at->file, at->line, at->col),
+                 gt_node_new_scalar(value, false, at->file, at->line, at->col));
+}
+
+/* 2.0: the formData parameters as one object schema, the body of a form or
+ * multipart/form-data request: each parameter's schema keywords under its
+ * name (`type: file` read as a binary string: a file part), `required` from
+ * theirs. NULL when the operation has none. */
+static gt_node *form_data_schema(const gt_oa_op *op) {
+  gt_node *props = NULL, *req = NULL, *out = NULL;
+  for (size_t i = 0; i < op->n_params; i++) {
+    const gt_oa_param *p = &op->params[i];
+    const gt_node *n = p->schema.node;
+    if (strcmp(p->in, "formData") || !n) continue;
+    if (!out) {
+      out = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
+      add_scalar(out, "type", "object", n);
+      props = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
+      req = gt_node_new(GT_NODE_SEQ, n->file, n->line, n->col);
+    }
+    gt_node *schema = oa_schema_keywords(n);
+    const char *type = oa_text(n, "type");
+    if (type && !strcmp(type, "file")) {
+      gt_node_free(schema);
+      schema = gt_node_new(GT_NODE_MAP, n->file, n->line, n->col);
+      add_scalar(schema, "type", "string", n);
+      add_scalar(schema, "format", "binary", n);
+    }
+    gt_node_append(props, gt_node_new_scalar(p->name, true, n->file, n->line, n->col), schema);
+    if (p->required)
+      gt_node_append(req, NULL, gt_node_new_scalar(p->name, true, n->file, n->line, n->col));
+  }
+  if (!out) return NULL;
+  gt_node_append(out, gt_node_new_scalar("properties", false, out->file, out->line, out->col),
+                 props);
+  if (req->count)
+    gt_node_append(out, gt_node_new_scalar("required", false, out->file, out->line, out->col), req);
+  else
+    gt_node_free(req);
+  return out;
+}
+
+static bool has_file_param(const gt_oa_op *op) {
+  for (size_t i = 0; i < op->n_params; i++) {
+    const char *type =
+        op->params[i].schema.node ? oa_text(op->params[i].schema.node, "type") : NULL;
+    if (!strcmp(op->params[i].in, "formData") && type && !strcmp(type, "file")) return true;
+  }
+  return false;
+}
+
+static void add_form_type(void *ud, const char *type) {
+  if (strncasecmp(type, "application/x-www-form-urlencoded", 33) &&
+      strncasecmp(type, "multipart/form-data", 19))
+    return;
+  add_one(ud, type);
+}
+
 static bool read_body(op_ctx *C, const gt_node *op_node, const oa_at *where, gt_oa_op *op) {
   if (C->R->d->version == 20) {
+    const gt_node *consumes = gt_node_get(op_node, "consumes");
+    op->form_schema = form_data_schema(op);
+    if (op->form_schema) {
+      /* the form types it consumes; none listed: multipart for a file, else
+       * a URL-encoded form */
+      media_add a = {&op->body, &op->n_body, op->form_schema, NULL, NULL, NULL};
+      each_type(consumes ? consumes : C->consumes,
+                has_file_param(op) ? "multipart/form-data" : "application/x-www-form-urlencoded",
+                add_form_type, &a);
+      if (!op->n_body)
+        add_one(&a,
+                has_file_param(op) ? "multipart/form-data" : "application/x-www-form-urlencoded");
+      for (size_t i = 0; i < op->n_params; i++)
+        op->body_required |= !strcmp(op->params[i].in, "formData") && op->params[i].required;
+    }
     /* the `body` parameter, read as a parameter, becomes the request body */
     for (size_t i = 0; i < op->n_params; i++) {
       gt_oa_param *p = &op->params[i];
       if (strcmp(p->in, "body")) continue;
-      const gt_node *consumes = gt_node_get(op_node, "consumes");
       media_add a = {&op->body, &op->n_body, p->schema.node, p->schema.uri, NULL, p->example};
       each_type(consumes ? consumes : C->consumes, "application/json", add_one, &a);
       op->body_required = p->required;
@@ -694,6 +793,7 @@ void gt_openapi_free(gt_openapi *d) {
     free(op->responses);
     free(op->security);
     free(op->alts);
+    gt_node_free(op->form_schema);
   }
   free(d->ops);
   for (size_t i = 0; i < d->n_schemes; i++) {

@@ -362,7 +362,8 @@ cJSON *oa_style_read_path(const gt_oa_param *p, const char *op_path, const char 
   size_t n_op = path_segments(op_path, &op_start, &op_len);
   size_t n_rq = path_segments(req_path, &rq_start, &rq_len);
   cJSON *out = NULL;
-  if (n_rq >= n_op) {
+  /* k < n_op unless the parameter sits after a '?' in the document's path */
+  if (n_rq >= n_op && (size_t)k < n_op) {
     /* the operation's path is the end of the request's (a base path before it) */
     const char *seg = rq_start[n_rq - n_op + (size_t)k];
     size_t len = rq_len[n_rq - n_op + (size_t)k];

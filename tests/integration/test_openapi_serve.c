@@ -47,10 +47,49 @@ Test(openapi_serve, derived_run_against_serve_of_the_same_document_passes) {
   free(doc);
 }
 
+static void curl_status(const ts_http_call *call, long want, const char *what) {
+  ts_http_reply r;
+  ts_curl(call, &r);
+  cr_expect_eq(r.status, want, "%s: %ld %s", what, r.status, r.body);
+}
+
 Test(openapi_serve, swagger_2_document_too) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/swagger2.json", SOURCE_DIR);
   const char *env[] = {"basicAuth=user:pass", NULL};
-  run_against_serve(doc, env, "/v2", 15); /* invalid_token on Basic: wrong password, wrong user */
+  run_against_serve(doc, env, "/v2", 24); /* invalid_token on Basic: wrong password, wrong user */
+  /* formData parameters: a multipart body, judged against them */
+  ts_serve s;
+  const char *suites[] = {doc, NULL};
+  ts_serve_opts so = {.suites = suites, .env = env};
+  cr_assert(ts_serve_start(&s, &so), "serve did not start: %s", ts_serve_stderr(&s));
+  char *url = ts_fmt("http://127.0.0.1:%d/v2/scans", s.port);
+  const char *basic[] = {"Authorization: Basic dXNlcjpwYXNz", NULL}; /* user:pass */
+#define NOTE(V) "--b2\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n" V "\r\n"
+#define PAGES(V) "--b2\r\nContent-Disposition: form-data; name=\"pages\"\r\n\r\n" V "\r\n"
+#define SCAN                                                                                       \
+  "--b2\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\n"                  \
+  "Content-Type: application/pdf\r\n\r\n%PDF\r\n"
+  static const struct {
+    const char *body;
+    long status;
+  } scans[] = {
+      {NOTE("tax") PAGES("2") SCAN "--b2--\r\n", 201},
+      {NOTE("tax") SCAN "--b2--\r\n", 201},
+      {NOTE("a note too long") SCAN "--b2--\r\n", 400}, /* maxLength: 10 */
+      {NOTE("tax") PAGES("0") SCAN "--b2--\r\n", 400},  /* minimum: 1 */
+      {NOTE("tax") "--b2--\r\n", 400},                  /* the required file */
+  };
+  for (size_t i = 0; i < sizeof scans / sizeof *scans; i++) {
+    ts_http_call post = {.method = "POST",
+                         .url = url,
+                         .content_type = "multipart/form-data; boundary=b2",
+                         .body = scans[i].body,
+                         .headers = basic};
+    curl_status(&post, scans[i].status, scans[i].body);
+  }
+  free(url);
+  ts_serve_stop(&s, false, 5000);
+  ts_serve_free(&s);
   free(doc);
 }
 
@@ -98,12 +137,6 @@ Test(openapi_serve, errors_are_answered_as_the_operation_documents_them) {
   ts_serve_free(&s);
   free(url);
   free(doc);
-}
-
-static void curl_status(const ts_http_call *call, long want, const char *what) {
-  ts_http_reply r;
-  ts_curl(call, &r);
-  cr_expect_eq(r.status, want, "%s: %ld %s", what, r.status, r.body);
 }
 
 /* Every parameter style a derived request writes is read back by serve

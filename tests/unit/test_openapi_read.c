@@ -64,6 +64,11 @@ Test(openapi_read, split_document_with_relative_and_circular_refs) {
   cr_expect(gt_openapi_attach(d, NULL, &e), "%s", e.msg); /* frees d */
 }
 
+static const char *oa_text_of(const gt_node *map, const char *key) {
+  const gt_node *v = map ? gt_node_get(map, key) : NULL;
+  return v && v->kind == GT_NODE_SCALAR ? v->text : "";
+}
+
 Test(openapi_read, swagger_2_reads_into_the_same_model) {
   gt_err e;
   gt_openapi *d = gt_openapi_load(FIX "swagger2.json", &e);
@@ -82,6 +87,21 @@ Test(openapi_read, swagger_2_reads_into_the_same_model) {
   cr_assert_eq(op->responses[0].n_headers, 1);
   cr_expect_str_eq(op->responses[0].headers[0].name, "X-Rate");
   cr_expect_eq(op->responses[1].n_media, 0);
+  /* formData parameters: one object schema, sent as multipart/form-data (a
+   * `type: file` among them; the document's `consumes` lists JSON only) */
+  op = find_op(d, "POST", "/scans");
+  cr_assert_not_null(op);
+  cr_assert_eq(op->n_body, 1);
+  cr_expect_str_eq(op->body[0].type, "multipart/form-data");
+  cr_expect(op->body_required);
+  const gt_node *props = gt_node_get(op->body[0].schema.node, "properties");
+  cr_assert_not_null(props);
+  cr_expect_eq(props->count, 3);
+  cr_expect_str_eq(oa_text_of(gt_node_get(props, "scan"), "format"), "binary");
+  cr_expect_str_eq(oa_text_of(gt_node_get(props, "note"), "maxLength"), "10");
+  const gt_node *req = gt_node_get(op->body[0].schema.node, "required");
+  cr_assert_not_null(req);
+  cr_expect_eq(req->count, 2);
   gt_openapi_free(d);
 }
 

@@ -47,6 +47,20 @@ void cli_print_credentials(const gt_openapi *d, FILE *out) {
                 kind_text(d->schemes[s].kind));
 }
 
+/* The derived suite did not load: its line and column are in text
+ * gauntlet wrote, not in the document, so the error says so instead of
+ * pointing into the document (a gauntlet defect: the derivation must only
+ * write suites that load). */
+static void derived_error(const char *path, gt_err *e) {
+  if (e->kind != GT_ERR_INPUT || !e->line) return;
+  gt_err was = *e;
+  gt_err_set(e, GT_ERR_INPUT, path, 1, 1,
+             "the suite derived from this document does not load (a gauntlet defect, please "
+             "report it; GAUNTLET_OPENAPI_DUMP=1 prints the derived suite): line %d, column %d "
+             "of the derived suite: %.700s",
+             was.line, was.col, was.msg);
+}
+
 gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_opts *lo, gt_err *e) {
   if (o->command == CLI_RUN && !o->run.base_url) {
     gt_err_set(e, GT_ERR_USAGE, NULL, 0, 0,
@@ -106,6 +120,7 @@ gt_suite *cli_load_openapi(const cli_opts *o, const char *path, const gt_load_op
   free(yaml);
   if (!s) {
     gt_openapi_free(d);
+    derived_error(path, e);
     return NULL;
   }
   if (o->command == CLI_LIST || o->command == CLI_CHECK)

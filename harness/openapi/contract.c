@@ -275,6 +275,7 @@ static bool first_error(const oa_owner *o, long part, gt_schema_use use, const c
 }
 
 static bool json_type(const char *t);
+static const char *header_of(const cJSON *headers, const char *name);
 
 static bool form_type(const char *t) {
   return !strncasecmp(t, "application/x-www-form-urlencoded", 33) ||
@@ -298,11 +299,33 @@ static const gt_oa_media *body_media(const gt_oa_op *op, const char *ct) {
  * and boolean as their scalar reading, an array as its comma-separated
  * items (typed likewise), an object as JSON text when it parses; else the
  * text. */
+/* Schema s's type: `type` (3.1: the first of a list that is not null), else
+ * the first its allOf/anyOf/oneOf branches name; NULL when none does. */
+static const char *form_type_of(oa_reader *R, const gt_node *s0, int depth) {
+  if (!s0 || depth > 8) return NULL;
+  oa_at at = {oa_doc_of(R->d, s0), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(R, s0, &at);
+  oa_at_free(&at);
+  const gt_node *t = s ? gt_node_get(s, "type") : NULL;
+  if (t && t->kind == GT_NODE_SCALAR) return t->text;
+  for (size_t i = 0; t && t->kind == GT_NODE_SEQ && i < t->count; i++)
+    if (t->items[i]->kind == GT_NODE_SCALAR && strcmp(t->items[i]->text, "null"))
+      return t->items[i]->text;
+  static const char *const branches[] = {"allOf", "anyOf", "oneOf"};
+  const char *found = NULL;
+  for (size_t b = 0; s && !found && b < 3; b++) {
+    const gt_node *list = gt_node_get(s, branches[b]);
+    for (size_t i = 0; !found && list && list->kind == GT_NODE_SEQ && i < list->count; i++)
+      found = form_type_of(R, list->items[i], depth + 1);
+  }
+  return found;
+}
+
 static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const char *text,
                           int depth) {
   oa_at at = {doc, gt_xstrdup("")};
   const gt_node *s = ps ? oa_resolve(R, ps, &at) : NULL;
-  const char *type = s ? oa_text(s, "type") : NULL;
+  const char *type = form_type_of(R, s, 0);
   cJSON *v = NULL;
   if (type && (!strcmp(type, "integer") || !strcmp(type, "number") || !strcmp(type, "boolean"))) {
     v = gt_scalar_to_json(text, strlen(text), false);
@@ -324,6 +347,111 @@ static cJSON *typed_value(oa_reader *R, const gt_node *ps, size_t doc, const cha
   return v ? v : cJSON_CreateString(text);
 }
 
+/* The schema of member key (NULL: the array items) of schema s, looked up
+ * in its properties (else its additionalProperties schema) and, failing
+ * that, in its allOf/anyOf/oneOf branches
+ * (Stripe's `card: anyOf [object, string]`); NULL when none says. */
+static const gt_node *member_schema(oa_reader *R, const gt_node *s0, const char *key, int depth) {
+  if (!s0 || depth > 8) return NULL;
+  oa_at at = {oa_doc_of(R->d, s0), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(R, s0, &at);
+  oa_at_free(&at);
+  if (!s) return NULL;
+  const gt_node *m = key ? gt_node_get(gt_node_get(s, "properties"), key) : gt_node_get(s, "items");
+  const gt_node *extra = key && !m ? gt_node_get(s, "additionalProperties") : NULL;
+  if (extra && extra->kind == GT_NODE_MAP) m = extra; /* a map's entries */
+  static const char *const branches[] = {"allOf", "anyOf", "oneOf"};
+  for (size_t b = 0; !m && b < 3; b++) {
+    const gt_node *list = gt_node_get(s, branches[b]);
+    for (size_t i = 0; !m && list && list->kind == GT_NODE_SEQ && i < list->count; i++)
+      m = member_schema(R, list->items[i], key, depth + 1);
+  }
+  return m;
+}
+
+/* A value read back from a form, typed as schema ps says: text through
+ * typed_value, objects and arrays (deepObject keys nested by nest_form)
+ * member by member. */
+static cJSON *typed_tree(oa_reader *R, const gt_node *ps, size_t doc, const cJSON *v, int depth) {
+  if (cJSON_IsString(v)) return typed_value(R, ps, doc, v->valuestring, 0);
+  if (depth > 32 || (!cJSON_IsObject(v) && !cJSON_IsArray(v))) return cJSON_Duplicate(v, true);
+  bool obj = cJSON_IsObject(v);
+  cJSON *out = obj ? cJSON_CreateObject() : cJSON_CreateArray();
+  for (const cJSON *c = v->child; c; c = c->next) {
+    const gt_node *ms = member_schema(R, ps, obj ? c->string : NULL, 0);
+    cJSON *t = typed_tree(R, ms, ms ? oa_doc_of(R->d, ms) : doc, c, depth + 1);
+    if (obj)
+      cJSON_AddItemToObject(out, c->string, t);
+    else
+      cJSON_AddItemToArray(out, t);
+  }
+  return out;
+}
+
+/* Objects whose keys are "0".."n-1" in order (deepObject indices) turned
+ * into arrays, in place, at every depth. */
+static void arrays_of_indices(cJSON *v) {
+  int i = 0;
+  bool indexed = cJSON_IsObject(v) && v->child;
+  for (cJSON *c = v->child; c; c = c->next, i++) {
+    arrays_of_indices(c);
+    char want[24];
+    snprintf(want, sizeof want, "%d", i);
+    if (!c->string || strcmp(c->string, want)) indexed = false;
+  }
+  if (!indexed) return;
+  for (cJSON *c = v->child; c; c = c->next) {
+    cJSON_free(c->string);
+    c->string = NULL;
+  }
+  v->type = (v->type & ~0xFF) | cJSON_Array;
+}
+
+/* Form fields with deepObject keys (`card[number]`, `items[0][price]`, as
+ * derive writes nested values) nested back into objects and arrays; other
+ * keys as they are. A copy (caller frees). */
+static cJSON *nest_form(const cJSON *fields) {
+  cJSON *out = cJSON_CreateObject();
+  bool nested = false;
+  for (const cJSON *f = fields->child; f; f = f->next) {
+    const char *k = f->string, *br = strchr(k, '[');
+    size_t len = strlen(k);
+    if (!br || br == k || k[len - 1] != ']') {
+      cJSON_DeleteItemFromObjectCaseSensitive(out, k);
+      cJSON_AddItemToObject(out, k, cJSON_Duplicate(f, true));
+      continue;
+    }
+    nested = true;
+    cJSON *at = out;
+    char *name = gt_xstrndup(k, (size_t)(br - k));
+    for (const char *p = br;;) {
+      cJSON *next = cJSON_GetObjectItemCaseSensitive(at, name);
+      bool last = !*p;
+      if (last) {
+        if (next) cJSON_DeleteItemFromObjectCaseSensitive(at, name);
+        cJSON_AddItemToObject(at, name, cJSON_Duplicate(f, true));
+        free(name);
+        break;
+      }
+      if (!cJSON_IsObject(next)) {
+        if (next) cJSON_DeleteItemFromObjectCaseSensitive(at, name);
+        next = cJSON_AddObjectToObject(at, name);
+      }
+      at = next;
+      const char *close = strchr(p + 1, ']');
+      free(name);
+      name = gt_xstrndup(p + 1, (size_t)(close - p - 1));
+      p = close + 1;
+      if (*p && *p != '[') { /* "a[b]c]": not a deepObject key after all */
+        free(name);
+        break;
+      }
+    }
+  }
+  if (nested) arrays_of_indices(out);
+  return out;
+}
+
 static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fields) {
   if (!schema || !cJSON_IsObject(fields)) return NULL;
   pthread_mutex_lock(&o->lock);
@@ -331,14 +459,14 @@ static cJSON *typed_fields(oa_owner *o, const gt_node *schema, const cJSON *fiel
   oa_reader R = {o->d, &ignored, NULL};
   oa_at at = {oa_doc_of(o->d, schema), gt_xstrdup("")};
   const gt_node *s = oa_resolve(&R, schema, &at);
-  const gt_node *props = s ? gt_node_get(s, "properties") : NULL;
+  cJSON *nested = nest_form(fields);
   cJSON *out = cJSON_CreateObject();
-  for (const cJSON *f = fields->child; f; f = f->next) {
-    const gt_node *ps = props ? gt_node_get(props, f->string) : NULL;
+  for (const cJSON *f = nested->child; f; f = f->next) {
+    const gt_node *ps = member_schema(&R, s, f->string, 0);
     cJSON_AddItemToObject(out, f->string,
-                          cJSON_IsString(f) ? typed_value(&R, ps, at.doc, f->valuestring, 0)
-                                            : cJSON_Duplicate(f, true));
+                          typed_tree(&R, ps, ps ? oa_doc_of(R.d, ps) : at.doc, f, 0));
   }
+  cJSON_Delete(nested);
   oa_at_free(&at);
   pthread_mutex_unlock(&o->lock);
   return out;
@@ -488,7 +616,12 @@ static bool check_request(const gt_contract *c, const gt_contract_request *rq, c
       ok = parts_valid(o, m, rq->parts, why, cap);
     return ok;
   }
-  if (!body && op->body_required && op->n_body) {
+  /* a body of a media type serve does not parse (octet-stream, CBOR, text)
+   * is there when bytes were sent */
+  const char *length = header_of(rq->headers, "Content-Length");
+  bool sent =
+      (length && strtol(length, NULL, 10) > 0) || header_of(rq->headers, "Transfer-Encoding");
+  if (!body && !sent && op->body_required && op->n_body) {
     snprintf(why, cap, "the request body is required");
     return false;
   }

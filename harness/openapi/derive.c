@@ -33,6 +33,11 @@ typedef struct deriver {
   int profile_scheme; /* index of the profile's scheme, or -1 */
   bool *sel;          /* per operation: derived (gt_oa_suite_opts.only and producers) */
   cJSON *captured;    /* capture name -> "producer op index" (number) */
+  /* lookups made once for infer_producer (NULL / false: scan everything):
+   * operation indices sorted by path (then document order), and whether any
+   * response has `links` at all */
+  size_t *by_path;
+  bool any_links;
 } deriver;
 
 /* ---- YAML text helpers ---- */
@@ -118,6 +123,12 @@ static int by_crud(const void *a, const void *b) {
            : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
 }
 
+static int by_path_then_index(const void *a, const void *b) {
+  size_t i = *(const size_t *)a, j = *(const size_t *)b;
+  int r = strcmp(g_sort_doc->ops[i].path, g_sort_doc->ops[j].path);
+  return r ? r : (i > j) - (i < j);
+}
+
 static bool is_required_name(const gt_node *req, const char *name) {
   for (size_t i = 0; req && req->kind == GT_NODE_SEQ && i < req->count; i++)
     if (req->items[i]->text && !strcmp(req->items[i]->text, name)) return true;
@@ -137,21 +148,35 @@ static char *collection_of(const char *path, const char *param) {
 }
 
 /* true when schema s (or one of its allOf parts) has property name. */
-static bool has_property(deriver *D, const gt_node *s, const oa_at *at, const char *name,
-                         int depth) {
-  if (!s || depth > 8) return false;
+/* The schema of property `name` of schema s (through allOf), or NULL. */
+static const gt_node *property_of(deriver *D, const gt_node *s, const oa_at *at, const char *name,
+                                  int depth) {
+  if (!s || depth > 8) return NULL;
   oa_at w = oa_copy(at);
   s = oa_resolve(&D->R, s, &w);
-  bool found = s && gt_node_get(gt_node_get(s, "properties"), name);
+  const gt_node *found = s ? gt_node_get(gt_node_get(s, "properties"), name) : NULL;
   const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
   for (size_t i = 0; !found && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
-    found = has_property(D, all->items[i], &w, name, depth + 1);
+    found = property_of(D, all->items[i], &w, name, depth + 1);
   oa_at_free(&w);
   return found;
 }
 
+/* Whether a property's schema can hold an identifier for a path: not an
+ * object or an array (DigitalOcean answers `{"floating_ip": {...}}`: the
+ * property named like the parameter is the whole resource). */
+static bool scalar_schema(deriver *D, const gt_node *ps) {
+  oa_at at = {oa_doc_of(D->R.d, ps), gt_xstrdup("")};
+  const gt_node *s = oa_resolve(&D->R, ps, &at);
+  oa_at_free(&at);
+  if (!s) return false;
+  const char *type = oa_text(s, "type");
+  if (type) return strcmp(type, "object") && strcmp(type, "array");
+  return !gt_node_get(s, "properties") && !gt_node_get(s, "items");
+}
+
 /* The property of a success body that names the identifier: the
- * parameter's own name, else `id`, `ID`, `_id` or `uuid`. */
+ * parameter's own name, else `id`, `ID`, `_id` or `uuid` (a scalar one). */
 static const char *id_property(deriver *D, const gt_oa_response *r, const char *param, bool list,
                                char *buf, size_t cap) {
   const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
@@ -161,11 +186,13 @@ static const char *id_property(deriver *D, const gt_oa_response *r, const char *
   if (s && list) s = gt_node_get(s, "items");
   const char *found = NULL;
   const char *cands[] = {param, "id", "ID", "_id", "uuid"};
-  for (size_t i = 0; s && !found && i < sizeof cands / sizeof *cands; i++)
-    if (has_property(D, s, &at, cands[i], 0)) {
+  for (size_t i = 0; s && !found && i < sizeof cands / sizeof *cands; i++) {
+    const gt_node *ps = property_of(D, s, &at, cands[i], 0);
+    if (ps && scalar_schema(D, ps)) {
       snprintf(buf, cap, "%s", cands[i]);
       found = buf;
     }
+  }
   oa_at_free(&at);
   return found;
 }
@@ -292,32 +319,66 @@ static bool plural_of(const char *many, const char *one) {
   return !strcmp(tail, "s") || !strcmp(tail, "es");
 }
 
+/* Whether schema s (or one of its allOf parts) lists `name` as required. */
+static bool property_required(deriver *D, const gt_node *s, const oa_at *at, const char *name,
+                              int depth) {
+  if (!s || depth > 8) return false;
+  oa_at w = oa_copy(at);
+  s = oa_resolve(&D->R, s, &w);
+  bool found = s && is_required_name(gt_node_get(s, "required"), name);
+  const gt_node *all = s ? gt_node_get(s, "allOf") : NULL;
+  for (size_t i = 0; !found && all && all->kind == GT_NODE_SEQ && i < all->count; i++)
+    found = property_required(D, all->items[i], &w, name, depth + 1);
+  oa_at_free(&w);
+  return found;
+}
+
 /* The parameter's own name when the success body (an object) has that
- * property, else NULL. */
+ * property, a scalar the schema requires (a loose match on any POST: an
+ * optional property may well be absent, as Stripe's account `country`),
+ * else NULL. */
 static const char *exact_id_property(deriver *D, const gt_oa_response *r, const char *param) {
   const gt_oa_media *m = r ? json_media(r->media, r->n_media) : NULL;
   if (!m || !m->schema.node) return NULL;
   oa_at at = {oa_doc_of(D->R.d, m->schema.node), gt_xstrdup("")};
-  bool found = has_property(D, m->schema.node, &at, param, 0);
+  const gt_node *ps = property_of(D, m->schema.node, &at, param, 0);
+  bool ok = ps && scalar_schema(D, ps) && property_required(D, m->schema.node, &at, param, 0);
   oa_at_free(&at);
-  return found ? param : NULL;
+  return ok ? param : NULL;
 }
 
 static const char *infer_producer(deriver *D, plan *P, size_t self, const char *param) {
   const gt_openapi *d = D->R.d;
   const gt_oa_op *op = &d->ops[self];
-  const char *linked = from_links(D, P, self, param);
+  const char *linked = D->any_links || !D->by_path ? from_links(D, P, self, param) : NULL;
   if (linked) return linked;
   char *coll = collection_of(op->path, param);
   if (!coll) return NULL;
+  /* the operations on the collection's path: a binary search in by_path
+   * (every operation when there is no index) */
+  size_t from = 0, to = d->n_ops;
+  if (D->by_path) {
+    size_t lo = 0, hi = d->n_ops;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(d->ops[D->by_path[mid]].path, coll) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    from = to = lo;
+    while (to < d->n_ops && !strcmp(d->ops[D->by_path[to]].path, coll))
+      to++;
+  }
   const char *name = NULL;
   char prop[256];
   /* pass 0: POST on the collection; 1: GET of it (its first element);
    * 2: POST on its plural or singular (/silence/{silenceID} is created by
    * POST /silences); 3: any POST whose answer has a property named exactly
-   * like the parameter */
+   * like the parameter. Passes 0 and 1 look only at the collection's path. */
   for (int pass = 0; pass < 4 && !name; pass++)
-    for (size_t i = 0; i < d->n_ops && !name; i++) {
+    for (size_t k = pass < 2 ? from : 0, end = pass < 2 ? to : d->n_ops; k < end && !name; k++) {
+      size_t i = pass < 2 && D->by_path ? D->by_path[k] : k;
       const gt_oa_op *p = &d->ops[i];
       if (i == self || strcmp(p->method, pass == 1 ? "GET" : "POST")) continue;
       if (pass < 2 && strcmp(p->path, coll)) continue;
@@ -472,6 +533,7 @@ typedef struct request_parts {
   cJSON *json;      /* JSON body or NULL */
   cJSON *form;      /* form body or NULL */
   cJSON *multipart; /* multipart/form-data fields or NULL (sent as a raw body) */
+  char *raw;        /* another media type's body as text (its example, a string) or NULL */
   cJSON *parts;     /* multipart: per field {"type": Content-Type, "file": true} when it has
                        one (parts.c), or NULL */
   int auth;         /* -1: profile's; -2: none; else a scheme index given per request */
@@ -485,6 +547,7 @@ static void parts_free(request_parts *r) {
   cJSON_Delete(r->json);
   cJSON_Delete(r->form);
   cJSON_Delete(r->multipart);
+  free(r->raw);
   cJSON_Delete(r->parts);
   cJSON_Delete(r->required);
 }
@@ -493,6 +556,79 @@ static void parts_free(request_parts *r) {
  * and path), so they do not depend on the order or on what else is derived. */
 static void seed_for(deriver *D, const gt_oa_op *op, uint64_t salt) {
   D->rng = D->o->seed ^ gt_fnv1a(op->method) ^ (gt_fnv1a(op->path) * 31) ^ salt;
+}
+
+/* Whether array a holds an object or an array (written with indices). */
+static bool has_containers(const cJSON *a) {
+  for (const cJSON *x = a->child; x; x = x->next)
+    if (cJSON_IsObject(x) || cJSON_IsArray(x)) return true;
+  return false;
+}
+
+/* Adds v under key to out, nested objects and arrays of them written as
+ * deepObject keys (`card[number]`, `items[0][price]`), the convention of
+ * form APIs (Stripe, Rails, PHP) that serve reads back (contract.c); an
+ * array of scalars as indexed keys too when deep (a deepObject encoding),
+ * else as one comma-separated field (style form, explode false); null is
+ * left out (a form has no null). */
+static void add_form_field(cJSON *out, const char *key, const cJSON *v, bool deep) {
+  if (cJSON_IsNull(v)) return;
+  if (cJSON_IsObject(v) || (cJSON_IsArray(v) && (deep || has_containers(v)))) {
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+      char *sub = cJSON_IsObject(v) ? gt_xasprintf("%s[%s]", key, c->string)
+                                    : gt_xasprintf("%s[%d]", key, i);
+      add_form_field(out, sub, c, true);
+      free(sub);
+    }
+    return;
+  }
+  if (cJSON_IsArray(v)) {
+    gt_buf b;
+    gt_buf_init(&b);
+    for (const cJSON *x = v->child; x; x = x->next) {
+      char *t = as_text(x);
+      gt_buf_printf(&b, "%s%s", x == v->child ? "" : ",", t);
+      free(t);
+    }
+    cJSON_AddStringToObject(out, key, b.data ? b.data : "");
+    gt_buf_free(&b);
+    return;
+  }
+  cJSON_AddItemToObject(out, key, cJSON_Duplicate(v, true));
+}
+
+/* A synthesized or example form body as the suite's flat `form:` mapping
+ * (takes v); a property whose `encoding` says `style: deepObject` is
+ * written with indexed keys throughout. */
+static cJSON *flat_form(cJSON *v, const gt_oa_media *m) {
+  cJSON *out = cJSON_CreateObject();
+  for (const cJSON *c = v->child; c; c = c->next) {
+    const char *style = oa_text(gt_node_get(m->encoding, c->string), "style");
+    add_form_field(out, c->string, c, style && !strcmp(style, "deepObject"));
+  }
+  cJSON_Delete(v);
+  return out;
+}
+
+/* A required body documented only in other media types (binary uploads,
+ * CBOR, plain text, XML): sent as text with the first such type (a `*`
+ * wildcard made concrete), its example when that is a string, else a
+ * synthesized string; left out when the example or schema is structured
+ * (gauntlet does not write XML from a schema). */
+static void raw_body(deriver *D, const gt_oa_op *op, request_parts *r) {
+  const gt_oa_media *m = &op->body[0];
+  cJSON *v = oa_example_json(m->example);
+  if (!v) v = oa_synthesize(&D->R, m->schema.node, &D->rng);
+  if (cJSON_IsString(v)) {
+    const char *type = m->type;
+    if (!strcmp(type, "*/*") || !strncmp(type, "*/", 2) || strstr(type, "/*"))
+      type = "application/octet-stream";
+    r->raw = gt_xstrdup(v->valuestring);
+    cJSON_DeleteItemFromObjectCaseSensitive(r->headers, "Content-Type");
+    cJSON_AddStringToObject(r->headers, "Content-Type", type);
+  }
+  cJSON_Delete(v);
 }
 
 static bool simple_name(const char *s) {
@@ -677,10 +813,12 @@ static void build_request(deriver *D, plan *P, size_t self, request_parts *r) {
       cJSON_AddStringToObject(r->headers, "Content-Type",
                               "multipart/form-data; boundary=" MULTIPART_BOUNDARY);
     } else if (cJSON_IsObject(v)) {
-      r->form = v;
+      r->form = flat_form(v, form);
     } else {
       cJSON_Delete(v);
     }
+  } else if (op->body_required && op->n_body) {
+    raw_body(D, op, r);
   }
 }
 
@@ -777,6 +915,10 @@ static void emit_request(deriver *D, const gt_oa_op *op, const request_parts *r,
     put_str(b, text);
     gt_buf_addc(b, '\n');
     free(text);
+  } else if (r->raw) {
+    gt_buf_adds(b, "      body: ");
+    put_str(b, r->raw);
+    gt_buf_addc(b, '\n');
   }
   if (r->auth == -2) {
     gt_buf_adds(b, "      auth: false\n");
@@ -870,7 +1012,26 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
   gt_buf *b = &D->out;
   int status = status_num(ok->status) ? status_num(ok->status) : 200;
   gt_buf_printf(b, "    respond:\n      status: %d\n", status);
+  /* a request body the document does not require may be absent (or an
+   * empty form) */
+  if (op->n_body && !op->body_required) gt_buf_adds(b, "      body_optional: true\n");
+  /* a form's fields: the document's schema (the contract) says which are
+   * required, not the derived example's keys */
+  if (op->n_body && !json_media(op->body, op->n_body)) gt_buf_adds(b, "      required: []\n");
+  /* the documented media type: JSON ones as JSON (a `+json` type named),
+   * else the first one as text (its example when a string, else a
+   * synthesized string or nothing: a binary or XML body is not made up) */
+  const gt_oa_media *m = json_media(ok->media, ok->n_media);
+  const gt_oa_media *text = !m && ok->n_media ? &ok->media[0] : NULL;
+  const char *ct = m ? m->type : text ? text->type : NULL;
+  if (ct && (!strcmp(ct, "application/json") || !strncmp(ct, "*/", 2) || strstr(ct, "/*")))
+    ct = m ? NULL : "application/octet-stream";
   bool first = true;
+  if (ct && status != 204 && status != 304) {
+    gt_buf_adds(b, "      headers: { \"Content-Type\": ");
+    put_str(b, ct);
+    first = false;
+  }
   for (size_t i = 0; i < ok->n_headers; i++) {
     const gt_oa_header *h = &ok->headers[i];
     if (!h->required || !strcasecmp(h->name, "Content-Type")) continue;
@@ -885,8 +1046,17 @@ static void emit_respond(deriver *D, const gt_oa_op *op) {
     first = false;
   }
   if (!first) gt_buf_adds(b, " }\n");
-  const gt_oa_media *m = json_media(ok->media, ok->n_media);
-  if (status == 204 || status == 304 || !m) return;
+  if (status == 204 || status == 304) return;
+  if (text) {
+    cJSON *v = oa_example_json(text->example);
+    if (!v) v = oa_synthesize_for(&D->R, text->schema.node, &D->rng, true);
+    gt_buf_adds(b, "      body: ");
+    put_str(b, cJSON_IsString(v) ? v->valuestring : "");
+    gt_buf_addc(b, '\n');
+    cJSON_Delete(v);
+    return;
+  }
+  if (!m) return;
   cJSON *body = oa_usable_example(&D->R, m->schema.node, oa_example_json(m->example), true);
   if (!body) body = oa_synthesize_for(&D->R, m->schema.node, &D->rng, true);
   gt_buf_adds(b, "      json: ");
@@ -1175,6 +1345,13 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
     order[i] = i;
   g_sort_doc = d;
   qsort(order, d->n_ops, sizeof *order, by_crud);
+  D.by_path = gt_xcalloc(d->n_ops ? d->n_ops : 1, sizeof *D.by_path);
+  for (size_t i = 0; i < d->n_ops; i++) {
+    D.by_path[i] = i;
+    for (size_t r = 0; r < d->ops[i].n_responses; r++)
+      D.any_links |= d->ops[i].responses[r].links != NULL;
+  }
+  qsort(D.by_path, d->n_ops, sizeof *D.by_path, by_path_then_index);
   /* every capture is known before the first scenario is written */
   plan P = {0};
   for (size_t k = 0; k < d->n_ops; k++) {
@@ -1198,6 +1375,7 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   for (size_t k = 0; k < d->n_ops; k++)
     if (D.sel[order[k]]) emit_scenario(&D, &P, order, k);
   free(D.sel);
+  free(D.by_path);
   for (size_t i = 0; i < P.n_caps; i++) {
     free(P.caps[i].param);
     free(P.caps[i].name);

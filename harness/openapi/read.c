@@ -144,21 +144,27 @@ static bool read_security(oa_reader *R, const gt_node *sec, gt_oa_op *op) {
 
 /* ---- parameters ---- */
 
-static const gt_node *first_example(const gt_node *n) {
-  const gt_node *ex = gt_node_get(n, "example");
-  if (ex) return ex;
-  ex = gt_node_get(n, "x-example");
-  if (ex) return ex;
-  const gt_node *exs = gt_node_get(n, "examples");
-  if (exs && exs->kind == GT_NODE_MAP && exs->count) {
-    const gt_node *first = exs->items[0];
-    /* 3.x: an Example Object {value: ...}; 2.0 responses: media type -> value */
-    const gt_node *v = first->kind == GT_NODE_MAP ? gt_node_get(first, "value") : NULL;
-    if (v) return v;
-    if (first->kind == GT_NODE_MAP && gt_node_get(first, "externalValue")) return NULL;
-    return first;
+/* The value of the first usable example of n: `example`, `x-example`, else
+ * the first Example Object of `examples` (a $ref to components/examples
+ * followed) that has a `value`. Example Objects with only a summary (a
+ * "no value" case some documents list first) or an externalValue are
+ * skipped. *out NULL when there is none; false + err on a broken $ref. */
+static bool first_example(op_ctx *C, const gt_node *n, const oa_at *where, const gt_node **out) {
+  *out = gt_node_get(n, "example");
+  if (!*out) *out = gt_node_get(n, "x-example");
+  const gt_node *exs = *out ? NULL : gt_node_get(n, "examples");
+  if (!exs || exs->kind != GT_NODE_MAP) return true;
+  oa_at xat = oa_child(where, "examples");
+  bool ok = true;
+  for (size_t i = 0; ok && !*out && i < exs->count; i++) {
+    oa_at at = oa_child(&xat, exs->keys[i]->text);
+    const gt_node *ex = oa_resolve(C->R, exs->items[i], &at);
+    ok = ex != NULL;
+    if (ok && ex->kind == GT_NODE_MAP) *out = gt_node_get(ex, "value");
+    oa_at_free(&at);
   }
-  return NULL;
+  oa_at_free(&xat);
+  return ok;
 }
 
 /* `style` and `explode` (2.0: `collectionFormat`), or the defaults for
@@ -222,8 +228,7 @@ static bool read_param(op_ctx *C, const gt_node *n0, const oa_at *where0, gt_oa_
     out->in = gt_xstrdup(in);
     const gt_node *req = gt_node_get(n, "required");
     out->required = !strcmp(in, "path") || (req && req->text && !strcmp(req->text, "true"));
-    out->example = first_example(n);
-    ok = read_style(C, n, out);
+    ok = first_example(C, n, &where, &out->example) && read_style(C, n, out);
     oa_at sat;
     const gt_node *schema = gt_node_get(n, "schema");
     if (C->R->d->version == 20 && strcmp(in, "body")) {
@@ -336,9 +341,14 @@ static bool read_content(op_ctx *C, const gt_node *content, const oa_at *where, 
       if (ok) uri = oa_uri(C->R->d, &sat);
       oa_at_free(&sat);
     }
+    const gt_node *example = NULL;
+    if (ok) ok = first_example(C, m, &mat, &example);
     if (ok) {
-      add_media(v, n, content->keys[i]->text, schema, uri, first_example(m));
-      (*v)[*n - 1].encoding = gt_node_get(m, "encoding");
+      add_media(v, n, content->keys[i]->text, schema, uri, example);
+      const gt_node *enc = gt_node_get(m, "encoding");
+      (*v)[*n - 1].encoding = enc && enc->kind == GT_NODE_MAP ? enc : NULL;
+    } else {
+      free(uri);
     }
     oa_at_free(&mat);
   }
@@ -644,20 +654,35 @@ static bool read_paths(op_ctx *C, const gt_node *paths) {
 
 /* ---- servers ---- */
 
+/* A server URL as an absolute http(s) URL (url is taken): OpenAPI 3 allows
+ * references relative to the document's location, so "//host/v1" gets the
+ * https scheme and "/v1" or "v1" the loopback host (only its path matters:
+ * `run` needs --base-url, serve mounts the API under that path). Another
+ * scheme: NULL (no server). */
+static char *absolute_server(char *url) {
+  char *out = NULL;
+  if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)) return url;
+  if (!strncmp(url, "//", 2))
+    out = gt_xasprintf("https:%s", url);
+  else if (!strstr(url, "://"))
+    out = gt_xasprintf("http://127.0.0.1%s%s", *url == '/' ? "" : "/", url);
+  free(url);
+  return out;
+}
+
 /* The first server's URL with every {variable} replaced by its default. */
 static char *server_url(oa_reader *R, const gt_node *root) {
   if (R->d->version == 20) {
     const char *host = oa_text(root, "host");
-    const char *base_path = oa_text(root, "basePath");
-    /* no host: "the host serving the documentation" (Swagger 2.0); the
-     * basePath still mounts the API (Alertmanager's /api/v2/) */
-    if (!host) return base_path && *base_path == '/' ? gt_xstrdup(base_path) : NULL;
+    const char *base = oa_text(root, "basePath");
+    if (!host) /* served from the document's host: only the base path is known */
+      return base ? absolute_server(gt_xstrdup(base)) : NULL;
     const gt_node *schemes = gt_node_get(root, "schemes");
     const char *scheme = schemes && schemes->kind == GT_NODE_SEQ && schemes->count &&
                                  schemes->items[0]->kind == GT_NODE_SCALAR
                              ? schemes->items[0]->text
                              : "https";
-    return gt_xasprintf("%s://%s%s", scheme, host, base_path ? base_path : "");
+    return gt_xasprintf("%s://%s%s", scheme, host, base ? base : "");
   }
   const gt_node *servers = gt_node_get(root, "servers");
   if (!servers || servers->kind != GT_NODE_SEQ || !servers->count) return NULL;
@@ -679,7 +704,7 @@ static char *server_url(oa_reader *R, const gt_node *root) {
     free(name);
     p = close;
   }
-  return gt_buf_steal(&b);
+  return absolute_server(gt_buf_steal(&b));
 }
 
 /* ---- entry points ---- */

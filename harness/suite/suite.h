@@ -61,5 +61,11 @@ void gt_suite_free(gt_suite *s);
  * empty scalar (null). Aliases are expanded into copies. Caller owns the tree
  * (gt_node_free). Used by the loader and by serve. */
 gt_node *gt_yaml_parse(const char *file, const char *data, size_t len, gt_err *err);
+/* The same tree from JSON text (RFC 8259, strict: a trailing comma, a
+ * comment or a raw control character in a string is a "JSON syntax error"
+ * at FILE:LINE:COL; duplicate keys are rejected), much faster than the YAML
+ * reader on large documents (json_read.c). Strings are quoted scalars,
+ * numbers/true/false/null plain ones. Caller owns the tree (gt_node_free). */
+gt_node *gt_json_parse(const char *file, const char *data, size_t len, gt_err *err);
 
 #endif

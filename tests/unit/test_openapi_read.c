@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openapi/openapi.h"
 
@@ -111,6 +112,65 @@ Test(openapi_read, server_variables_take_their_defaults) {
   cr_assert_not_null(d, "%s", e.msg);
   cr_expect_str_eq(d->server_url, "https://api.example.com/v1");
   gt_openapi_free(d);
+}
+
+/* Constructs of real-world documents (tests/openapi/wild.sh): a relative
+ * server URL, Example Objects without a value listed first (Directus) and
+ * examples behind $refs, form bodies with nested objects and arrays
+ * (Stripe's deepObject encodings). */
+Test(openapi_read, real_world_examples_servers_and_nested_forms) {
+  gt_err e;
+  gt_openapi *d = gt_openapi_load(FIX "realworld.yaml", &e);
+  cr_assert_not_null(d, "%s:%d:%d: %s", e.file, e.line, e.col, e.msg);
+  cr_expect_str_eq(d->server_url, "https://api.example.com/v2");
+  const gt_oa_op *get = find_op(d, "GET", "/items");
+  cr_assert_not_null(get);
+  cr_assert_eq(get->n_params, 2);
+  cr_assert_not_null(get->params[0].example, "the first Example Object with a value");
+  cr_expect_str_eq(get->params[0].example->text, "widget");
+  cr_assert_not_null(get->params[1].example, "an example behind a $ref");
+  cr_expect_str_eq(get->params[1].example->text, "name");
+  const gt_oa_op *post = find_op(d, "POST", "/charges");
+  cr_assert_not_null(post);
+  cr_assert_eq(post->n_body, 1);
+  cr_expect_not_null(post->body[0].encoding);
+  gt_oa_suite_opts o = {.seed = 1};
+  char *y = gt_openapi_suite_yaml(d, &o);
+  cr_expect(strstr(y, "query: {\"search\": \"widget\", \"sort\": \"name\"}"), "%s", y);
+  cr_expect(strstr(y, "form: {\"amount\":5,\"card[number]\":\"4242\",\"card[exp_month]\":12,"
+                      "\"expand[0]\":\"customer\",\"tags\":\"a,b\"}"),
+            "%s", y);
+  free(y);
+  gt_openapi_free(d);
+  /* relative servers: a path only (the loopback host), 2.0 without host */
+  static const struct {
+    const char *doc, *url;
+  } rel[] = {
+      {"openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: /api/v3}]\npaths: {}\n",
+       "http://127.0.0.1/api/v3"},
+      {"openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'v1'}]\npaths: {}\n",
+       "http://127.0.0.1/v1"},
+      {"swagger: '2.0'\ninfo: {title: t, version: '1'}\nbasePath: /base\npaths: {}\n",
+       "http://127.0.0.1/base"},
+      {"openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'ws://x/y'}]\npaths: {}\n",
+       NULL},
+  };
+  for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+    char path[] = "/tmp/gauntlet-rel-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(rel[i].doc, f);
+    fclose(f);
+    d = gt_openapi_load(path, &e);
+    cr_assert_not_null(d, "%s", e.msg);
+    if (rel[i].url)
+      cr_expect_str_eq(d->server_url, rel[i].url);
+    else
+      cr_expect_null(d->server_url, "%s", d->server_url);
+    gt_openapi_free(d);
+    unlink(path);
+  }
 }
 
 static void expect_error(const char *file, const char *where, const char *msg) {

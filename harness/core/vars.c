@@ -451,3 +451,15 @@ char *gt_template_shell_word(const char *text, size_t len, const char *value) {
   }
   return gt_buf_steal(&word);
 }
+
+char *gt_expand_scalar(const gt_scope *s, const gt_node *n) {
+  if (!n || n->kind != GT_NODE_SCALAR || !n->text) return NULL;
+  gt_buf b;
+  gt_buf_init(&b);
+  gt_err e = {0};
+  if (!gt_expand_text(s, n->text, n->text_len, &b, n->file, n->line, n->col, &e)) {
+    gt_buf_free(&b);
+    return NULL;
+  }
+  return gt_buf_steal(&b);
+}

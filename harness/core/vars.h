@@ -58,6 +58,11 @@ cJSON *gt_scope_lookup(const gt_scope *s, const char *name);
 bool gt_expand_text(const gt_scope *s, const char *text, size_t len, gt_buf *out, const char *file,
                     int line, int col, gt_err *err);
 
+/* A scalar node's text expanded (gt_expand_text at the node's position):
+ * a new string the caller frees, or NULL when n is not a scalar or does not
+ * expand (an undefined variable). */
+char *gt_expand_scalar(const gt_scope *s, const gt_node *n);
+
 /* Node -> JSON with expansion and type fidelity: a scalar that is exactly one
  * ${NAME} (unquoted or quoted) takes the JSON type of the variable's value;
  * other scalars are expanded as text then read with the core schema when

@@ -8,25 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../core/buf.h"
 #include "run.h"
 
-/* The text of a credential scalar expanded; NULL when it does not expand
- * (an undefined variable: the cases report it). Caller frees. */
-static char *expanded(const gt_scope *scope, const gt_node *n) {
-  if (!n || n->kind != GT_NODE_SCALAR || !n->text) return NULL;
-  gt_buf b;
-  gt_buf_init(&b);
-  gt_err e = {0};
-  if (!gt_expand_text(scope, n->text, n->text_len, &b, n->file, n->line, n->col, &e)) {
-    gt_buf_free(&b);
-    return NULL;
-  }
-  return gt_buf_steal(&b);
-}
-
+/* An undefined variable (no value) counts as empty: the cases report it. */
 static bool non_empty(const gt_scope *scope, const gt_node *n) {
-  char *v = expanded(scope, n);
+  char *v = gt_expand_scalar(scope, n);
   bool yes = v && *v;
   free(v);
   return yes;
@@ -53,7 +39,7 @@ bool gt_run_check_cleartext(gt_suite *const *suites, size_t n_suites, const gt_r
     if (p->transport.https_only_given && !p->transport.https_only) continue;
     gt_scope scope = {
         .cli_vars = o->vars, .n_cli_vars = o->n_vars, .suite_vars = s->variables, .use_env = true};
-    char *base = o->base_url ? strdup(o->base_url) : expanded(&scope, s->base_url);
+    char *base = o->base_url ? strdup(o->base_url) : gt_expand_scalar(&scope, s->base_url);
     bool clear = base && !strncasecmp(base, "http://", 7) && !gt_url_is_loopback(base);
     bool refuse = clear && has_credential(p, &scope);
     if (refuse) {

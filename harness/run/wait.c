@@ -113,16 +113,7 @@ static bool wait_loop(const gt_wait_for *w, const char *base_url, const gt_run_o
 /* -u, else the suite's base_url expanded (NULL when there is none). Caller frees. */
 static char *base_url_of(const gt_suite *s, const gt_scope *scope, const gt_run_opts *o) {
   if (o->base_url) return gt_xstrdup(o->base_url);
-  if (!s->base_url) return NULL;
-  const gt_node *u = s->base_url;
-  gt_buf b;
-  gt_buf_init(&b);
-  gt_err e = {0};
-  if (!gt_expand_text(scope, u->text, u->text_len, &b, u->file, u->line, u->col, &e)) {
-    gt_buf_free(&b);
-    return NULL;
-  }
-  return gt_buf_steal(&b);
+  return gt_expand_scalar(scope, s->base_url);
 }
 
 bool gt_wait_ready(const gt_suite *s, const gt_scope *scope, const gt_run_opts *o,

@@ -331,13 +331,13 @@ Test(openapi_serve, document_defects_are_warned_and_named_in_the_failures) {
   cr_expect_eq(g.exit_code, 0, "%s", g.err);
   char *want = ts_fmt(
       "%s: no credential needed (no operation requires security)\n"
-      "%s:53:7: warning: no finite value is valid against the request body schema of POST /tree "
+      "%s:62:7: warning: no finite value is valid against the request body schema of POST /tree "
       "(application/json): #/components/schemas/TreeNode requires `parent`, "
       "#/components/schemas/TreeNode again\n"
-      "%s:26:15: warning: no finite value is valid against the request body schema of PUT /mixed "
+      "%s:27:15: warning: no finite value is valid against the request body schema of PUT /mixed "
       "(application/json): #/paths/~1mixed/put/requestBody/content/application~1json/schema: its "
       "allOf parts have no type in common\n"
-      "%s:44:19: warning: #/paths/~1errors/get/responses/400/content/application~1json/schema/"
+      "%s:51:19: warning: #/paths/~1errors/get/responses/400/content/application~1json/schema/"
       "oneOf: branches 0 (#/components/schemas/EmptyKey) and 1 (#/components/schemas/UnknownKey) "
       "accept the same values (they differ in annotations only) and no discriminator picks one: "
       "no value matches exactly one branch\n"

@@ -131,7 +131,7 @@ fi
   printf '%s\n' "${rows[@]}"
   echo
   echo "Goal for \`gauntlet list\`: under 2 s and 300 MB. Prism's row is its mock's start on the same"
-  echo "document (@stoplight/prism-cli $(node -p "require('./tests/realservers/node_modules/@stoplight/prism-cli/package.json').version" 2>/dev/null || echo '?'))."
+  echo "document (@stoplight/prism-cli $(node -p "require('./tests/realservers/node_modules/@stoplight/prism-cli/package.json').version" 2>/dev/null || echo 'not installed'))."
   echo "Wall time on a shared machine varies with its load; CPU time is the steadier number."
 } >bench/RESULTS-openapi.md
 cat bench/RESULTS-openapi.md

@@ -38,7 +38,69 @@ typedef struct deriver {
    * response has `links` at all */
   size_t *by_path;
   bool any_links;
+  char *version;     /* the API's version path segment ("/v2"), or NULL (version_prefix) */
+  bool version_sent; /* the base URL or the paths carry it: `unversioned` is derived */
+  bool version_done; /* the one scenario with `unversioned` was written */
 } deriver;
+
+/* true when a path segment reads as an API version: v1, V2, v2.1, v1_1, 2.0 */
+static bool version_segment(const char *s, size_t n) {
+  size_t i = 0;
+  bool v = n > 1 && (s[0] == 'v' || s[0] == 'V');
+  if (v) i = 1;
+  size_t digits = 0, dots = 0;
+  for (; i < n; i++) {
+    if (s[i] >= '0' && s[i] <= '9')
+      digits++;
+    else if ((s[i] == '.' || s[i] == '_') && digits && i + 1 < n)
+      dots++;
+    else
+      return false;
+  }
+  return digits && (v || dots);
+}
+
+/* The last version segment of a URL's (or path's) path, as "/v2"; NULL when
+ * none. Caller frees. */
+static char *version_in(const char *url) {
+  if (!url) return NULL;
+  const char *p = strstr(url, "://");
+  p = p ? strchr(p + 3, '/') : url;
+  char *found = NULL;
+  while (p && *p == '/') {
+    size_t n = strcspn(p + 1, "/?#");
+    if (version_segment(p + 1, n)) {
+      free(found);
+      found = gt_xasprintf("/%.*s", (int)n, p + 1);
+    }
+    p += 1 + n;
+    if (*p != '/') break;
+  }
+  return found;
+}
+
+/* The API's version (docs/openapi.md "Deriving scenarios"): the first
+ * server's, else the first segment every documented path starts with. */
+static char *version_prefix(const gt_openapi *d) {
+  char *v = version_in(d->server_url);
+  if (v || !d->n_ops) return v;
+  const char *first = d->ops[0].path;
+  size_t n = first[0] == '/' ? strcspn(first + 1, "/") : 0;
+  if (!n || !version_segment(first + 1, n)) return NULL;
+  for (size_t i = 1; i < d->n_ops; i++)
+    if (strncmp(d->ops[i].path, first, n + 1) ||
+        (d->ops[i].path[n + 1] && d->ops[i].path[n + 1] != '/'))
+      return NULL;
+  return gt_xasprintf("%.*s", (int)n + 1, first);
+}
+
+/* true when the URL carries the segment (whole segments only) */
+static bool carries(const char *url, const char *seg) {
+  size_t n = strlen(seg);
+  for (const char *at = url ? strstr(url, seg) : NULL; at; at = strstr(at + 1, seg))
+    if (!at[n] || at[n] == '/' || at[n] == '?' || at[n] == '#') return true;
+  return false;
+}
 
 /* ---- YAML text helpers ---- */
 
@@ -519,6 +581,11 @@ static void emit_profile(deriver *D) {
       put_str(b, s->param);
       gt_buf_addc(b, '\n');
     }
+  }
+  if (D->version) {
+    gt_buf_adds(b, "  versioning: { prefix: ");
+    put_str(b, D->version);
+    gt_buf_adds(b, " }\n");
   }
   if (D->o->serve) emit_error_shape(D);
   gt_buf_adds(b, "  faults:\n    default: []\n");
@@ -1261,6 +1328,11 @@ static void emit_scenario(deriver *D, plan *P, const size_t *order, size_t k) {
   if (!path_seen_before(D, order, k)) {
     gt_buf_printf(b, "%sunknown_path, wrong_method", sep);
     sep = ", ";
+    /* once per suite: the API's URL without its version answers 404 */
+    if (D->version_sent && !D->version_done) {
+      gt_buf_adds(b, ", unversioned");
+      D->version_done = true;
+    }
   }
   emit_schema_faults(D, op, &r, sep);
   gt_buf_adds(b, "]\n");
@@ -1274,9 +1346,11 @@ char *gt_openapi_profile_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   deriver D = {.R = {d, &ignored, NULL}, .o = o ? o : &defaults};
   gt_buf_init(&D.out);
   D.profile_scheme = gt_openapi_profile_scheme(d);
+  D.version = version_prefix(d);
   gt_buf_printf(&D.out, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
                 d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
   emit_profile(&D);
+  free(D.version);
   /* a profile file is the mapping itself: the lines under `profile:` */
   char *text = gt_buf_steal(&D.out);
   gt_buf out;
@@ -1304,10 +1378,20 @@ static void emit_head(deriver *D) {
   gt_buf_adds(b, "suite: ");
   put_str(b, D->R.d->title);
   gt_buf_adds(b, "\nbase_url: ");
-  if (D->o->base_url)
+  if (D->o->base_url) {
     put_str(b, D->o->base_url);
-  else
-    put_template(b, "${BASE_URL:-http://127.0.0.1:8080}");
+  } else {
+    /* the default keeps the server's path (/v2): BASE_URL replaces it whole */
+    const char *u = D->R.d->server_url;
+    const char *p = u ? strstr(u, "://") : NULL;
+    p = p ? strchr(p + 3, '/') : u && u[0] == '/' && u[1] != '/' ? u : NULL;
+    size_t n = p ? strcspn(p, "?#") : 0;
+    while (n > 0 && p[n - 1] == '/')
+      n--;
+    char *t = gt_xasprintf("${BASE_URL:-http://127.0.0.1:8080%.*s}", (int)n, p ? p : "");
+    put_template(b, t);
+    free(t);
+  }
   gt_buf_addc(b, '\n');
   if (D->o->openapi_ref) {
     if (D->o->comments)
@@ -1336,6 +1420,16 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   oa_verifier *verify = oa_verifier_new(d);
   D.R.verify = verify;
   D.profile_scheme = gt_openapi_profile_scheme(d);
+  D.version = version_prefix(d);
+  /* derived only where the requests carry it: a base URL without it (Prism
+   * serves at the root) has nothing to remove. No base URL (init): the
+   * written default carries the server's path. */
+  char *server_version = version_in(d->server_url);
+  /* a fragment (derive: missing) runs under the suite's own profile, whose
+   * versioning it does not write: no `unversioned` there */
+  D.version_sent = D.version && !D.o->fragment &&
+                   (!D.o->base_url || carries(D.o->base_url, D.version) || !server_version);
+  free(server_version);
   gt_buf *b = &D.out;
   gt_buf_printf(b, "# derived by gauntlet from %s (%s %s): docs/openapi.md\n", d->file,
                 d->version == 20 ? "Swagger" : "OpenAPI", d->version_text);
@@ -1384,6 +1478,7 @@ char *gt_openapi_suite_yaml(gt_openapi *d, const gt_oa_suite_opts *o) {
   free(P.caps);
   free(P.edges);
   free(order);
+  free(D.version);
   oa_verifier_free(verify);
   return gt_buf_steal(b);
 }

@@ -43,7 +43,7 @@ static void run_against_serve(const char *doc, const char *const env[], const ch
 Test(openapi_serve, derived_run_against_serve_of_the_same_document_passes) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/pets.yaml", SOURCE_DIR);
   const char *env[] = {"bearerAuth=t0ken", NULL};
-  run_against_serve(doc, env, "/v1", 40);
+  run_against_serve(doc, env, "/v1", 43);
   free(doc);
 }
 
@@ -56,7 +56,7 @@ static void curl_status(const ts_http_call *call, long want, const char *what) {
 Test(openapi_serve, swagger_2_document_too) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/swagger2.json", SOURCE_DIR);
   const char *env[] = {"basicAuth=user:pass", NULL};
-  run_against_serve(doc, env, "/v2", 24); /* invalid_token on Basic: wrong password, wrong user */
+  run_against_serve(doc, env, "/v2", 27); /* invalid_token on Basic: wrong password, wrong user */
   /* formData parameters: a multipart body, judged against them */
   ts_serve s;
   const char *suites[] = {doc, NULL};
@@ -230,7 +230,7 @@ Test(openapi_serve, parameter_styles_and_form_bodies_are_read_as_documented) {
  * and arrays, a file part) passes, and serve answers each broken value 400. */
 Test(openapi_serve, path_cookie_and_multipart_parts_are_validated) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/params.yaml", SOURCE_DIR);
-  run_against_serve(doc, NULL, "/v1", 62);
+  run_against_serve(doc, NULL, "/v1", 65);
   ts_serve s;
   const char *suites[] = {doc, NULL};
   ts_serve_opts so = {.suites = suites};
@@ -314,7 +314,7 @@ Test(openapi_serve, serve_needs_the_credentials_it_checks) {
  * a multipart object field: every case passes. */
 Test(openapi_serve, a_document_with_discriminators_patterns_and_read_only_passes) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/self-mock.yaml", SOURCE_DIR);
-  run_against_serve(doc, NULL, "/v1", 58);
+  run_against_serve(doc, NULL, "/v1", 61);
   free(doc);
 }
 
@@ -394,7 +394,7 @@ Test(openapi_serve, document_defects_are_warned_and_named_in_the_failures) {
  * media types, an identifier captured from a scalar property only. */
 Test(openapi_serve, nested_form_bodies_and_relative_servers) {
   char *doc = ts_fmt("%s/tests/fixtures/openapi/realworld.yaml", SOURCE_DIR);
-  run_against_serve(doc, NULL, "/v2", 37);
+  run_against_serve(doc, NULL, "/v2", 40);
   ts_serve s;
   const char *suites[] = {doc, NULL};
   ts_serve_opts so = {.suites = suites};

@@ -73,8 +73,7 @@ static char *version_in(const char *url) {
       free(found);
       found = gt_xasprintf("/%.*s", (int)n, p + 1);
     }
-    p += 1 + n;
-    if (*p != '/') break;
+    p += 1 + n; /* at the next '/', or the end of the path */
   }
   return found;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/utf8.h"
 #include "suite.h"
 
 #define MAX_DEPTH 200
@@ -34,29 +35,6 @@ typedef struct jreader {
 
 static bool fail(jreader *r, const char *what) {
   return gt_err_set(r->err, GT_ERR_INPUT, r->file, r->line, r->col, "JSON syntax error: %s", what);
-}
-
-/* One UTF-8 sequence at p (its length), 0 when malformed. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
-  unsigned c = p[0];
-  if (c < 0x80) return 1;
-  size_t need;
-  unsigned min, cp;
-  if (c >= 0xC2 && c <= 0xDF)
-    need = 1, min = 0x80, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF)
-    need = 2, min = 0x800, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4)
-    need = 3, min = 0x10000, cp = c & 0x07;
-  else
-    return 0;
-  if ((size_t)(end - p) < need + 1) return 0;
-  for (size_t i = 1; i <= need; i++) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return need + 1;
 }
 
 static void skip_blanks(jreader *r) {
@@ -140,7 +118,7 @@ static bool read_string(jreader *r) {
     }
     if (c < 0x20) return fail(r, "a control character in a string (escape it)");
     if (c >= 0x80) {
-      size_t k = utf8_len(r->p, r->end);
+      size_t k = gt_utf8_seq(r->p, (size_t)(r->end - r->p));
       if (!k) return fail(r, "malformed UTF-8 in a string");
       gt_buf_add(&r->text, (const char *)r->p, k);
       r->p += k, r->col++;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/utf8.h"
 #include "suite.h"
 #include "yaml_squote.h"
 #include "yaml_tagfix.h" /* gt_yaml_parse (yaml_tagfix.c) wraps gt_yaml_parse_exact */
@@ -22,31 +23,6 @@ static void silent_output(struct fy_diag *d, void *user, const char *buf, size_t
   (void)d, (void)user, (void)buf, (void)len;
 }
 
-/* Length of the valid UTF-8 sequence at s (strict: no overlongs, no
- * surrogates, <= U+10FFFF), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  if (c < 0x80) return 1;
-  size_t need;
-  unsigned min;
-  unsigned cp;
-  if (c >= 0xC2 && c <= 0xDF)
-    need = 1, min = 0x80, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF)
-    need = 2, min = 0x800, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4)
-    need = 3, min = 0x10000, cp = c & 0x07;
-  else
-    return 0;
-  if (n < need + 1) return 0;
-  for (size_t i = 1; i <= need; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return need + 1;
-}
-
 /* Columns count characters, as libfyaml's do. */
 static bool check_bytes(const char *file, const char *data, size_t len, gt_err *err) {
   int line = 1, col = 1;
@@ -54,7 +30,7 @@ static bool check_bytes(const char *file, const char *data, size_t len, gt_err *
   while (i < len) {
     const unsigned char *p = (const unsigned char *)data + i;
     if (*p == 0) return gt_err_set(err, GT_ERR_INPUT, file, line, col, "NUL byte in YAML input");
-    size_t k = utf8_seq(p, len - i);
+    size_t k = gt_utf8_seq(p, len - i);
     if (k == 0)
       return gt_err_set(err, GT_ERR_INPUT, file, line, col,
                         "malformed UTF-8 (byte 0x%02x); suites and profiles must be UTF-8", *p);

@@ -239,4 +239,8 @@ bool gt_jwt_verify(const char *jwt, const char *secret);
 /* True when the URL's host is a loopback address (127.0.0.0/8, ::1, localhost). */
 bool gt_url_is_loopback(const char *url);
 
+/* The first occurrence in text of seg ("/v2") that ends a segment (followed
+ * by the end, '/', '?' or '#': "/v2" in "/api/v2/x", not in "/v20"), or NULL. */
+const char *gt_url_find_segment(const char *text, const char *seg);
+
 #endif

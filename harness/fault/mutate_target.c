@@ -85,12 +85,11 @@ static bool unversioned(const gt_build_ctx *ctx, const gt_case *c, gt_draft *d, 
   bool ok = false;
   if (gt_url_split(url, &u)) {
     /* The first occurrence that is whole segments: "/v2" in "/api/v2/x", not in "/v20". */
-    for (char *at = strstr(url + u.path_start, pre.data); at; at = strstr(at + 1, pre.data)) {
-      char after = at[pre.len];
-      if (after != '\0' && after != '/' && after != '?' && after != '#') continue;
+    const char *found = gt_url_find_segment(url + u.path_start, pre.data);
+    if (found) {
+      char *at = url + (found - url);
       memmove(at, at + pre.len, strlen(at + pre.len) + 1);
       ok = true;
-      break;
     }
   }
   if (!ok) {

@@ -60,3 +60,10 @@ bool gt_url_is_loopback(const char *url) {
   }
   return false;
 }
+
+const char *gt_url_find_segment(const char *text, const char *seg) {
+  size_t n = strlen(seg);
+  for (const char *at = strstr(text, seg); at; at = strstr(at + 1, seg))
+    if (!at[n] || at[n] == '/' || at[n] == '?' || at[n] == '#') return at;
+  return NULL;
+}

@@ -95,10 +95,7 @@ static char *version_prefix(const gt_openapi *d) {
 
 /* true when the URL carries the segment (whole segments only) */
 static bool carries(const char *url, const char *seg) {
-  size_t n = strlen(seg);
-  for (const char *at = url ? strstr(url, seg) : NULL; at; at = strstr(at + 1, seg))
-    if (!at[n] || at[n] == '/' || at[n] == '?' || at[n] == '#') return true;
-  return false;
+  return url && gt_url_find_segment(url, seg);
 }
 
 /* ---- YAML text helpers ---- */
